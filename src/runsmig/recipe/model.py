@@ -1,0 +1,108 @@
+"""The recipe as frozen data, after validation."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pathspec
+
+
+@dataclass(frozen=True)
+class Term:
+    """A term and its replacement, singular and plural (e.g. job/jobs -> run/runs)."""
+
+    singular: str
+    plural: str
+    to_singular: str
+    to_plural: str
+
+
+@dataclass(frozen=True)
+class PathRename:
+    source: str  # checkout-relative, '/'-separated; a trailing '/' means a folder
+    target: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class PathDelete:
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class AllowEntry:
+    """Occurrences the gate accepts: paths (gitwildmatch), optional line regex, optional kinds."""
+
+    paths: tuple[str, ...]
+    reason: str
+    pattern: str | None = None
+    kinds: tuple[str, ...] = ()
+    rewrite: bool = False  # False: occurrences are left as they are
+    _spec: Any = field(default=None, compare=False, repr=False)
+    _regex: Any = field(default=None, compare=False, repr=False)
+
+    def covers_path(self, rel: str) -> bool:
+        return bool(self._spec.match_file(rel))
+
+    def covers_file(self, rel: str) -> bool:
+        """Whole file allowlisted (no line pattern, no kind restriction)."""
+        return self.pattern is None and not self.kinds and self.covers_path(rel)
+
+    def covers(self, rel: str, line_text: str, kind: str) -> bool:
+        if not self.covers_path(rel):
+            return False
+        if self.kinds and kind not in self.kinds:
+            return False
+        if self._regex is not None and not self._regex.search(line_text):
+            return False
+        return True
+
+    @staticmethod
+    def build(paths: tuple[str, ...], reason: str, pattern: str | None, kinds: tuple[str, ...], rewrite: bool = False) -> "AllowEntry":
+        spec = pathspec.PathSpec.from_lines("gitwildmatch", paths)
+        regex = re.compile(pattern) if pattern else None
+        return AllowEntry(paths, reason, pattern, kinds, rewrite, spec, regex)
+
+
+@dataclass(frozen=True)
+class Generated:
+    path: str
+    regenerate: str | None = None  # shell command run by 'apply --regenerate', from the checkout root
+    cwd: str = "."
+
+
+@dataclass(frozen=True)
+class Recipe:
+    name: str
+    description: str
+    source: Path  # the recipe file
+    terms: tuple[Term, ...]
+    symbols: dict[str, str]  # exact identifier -> identifier, overrides the term map
+    phrases: tuple[tuple[str, str], ...]  # prose phrase -> phrase, applied before the term map
+    keep: tuple[str, ...]  # words/identifiers containing a term that are never rewritten (third-party names)
+    renames: tuple[PathRename, ...]
+    deletes: tuple[PathDelete, ...]
+    allowlist: tuple[AllowEntry, ...]
+    ignore: tuple[str, ...]  # extra ignore patterns (gitwildmatch), like .runsmigignore
+    generated: tuple[Generated, ...]
+    sections: dict[str, Any]  # extension sections parsed by runsmig.recipe.sections.<name>
+
+    @property
+    def folder(self) -> Path:
+        return self.source.parent
+
+    def allow_for_file(self, rel: str) -> AllowEntry | None:
+        for entry in self.allowlist:
+            if entry.covers_file(rel):
+                return entry
+        return None
+
+    def allow_for(self, rel: str, line_text: str, kind: str) -> AllowEntry | None:
+        for entry in self.allowlist:
+            if entry.covers(rel, line_text, kind):
+                return entry
+        return None
