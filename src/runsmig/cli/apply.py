@@ -1,0 +1,41 @@
+"""runsmig apply: perform the plan (or a saved plan) on the checkout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from runsmig.apply import apply_plan
+from runsmig.cli.app import app
+from runsmig.cli.common import PathArg, RecipeOpt, checkout_root
+from runsmig.cli.summary import print_summary
+from runsmig.discover import git_dirty, is_git_checkout
+from runsmig.errors import EXIT_OK, EXIT_PARTIAL, RefusedError
+from runsmig.plan import Plan, build_plan
+from runsmig.recipe import load_recipe
+
+
+@app.command()
+def apply(
+    path: Path = PathArg,
+    recipe: Path | None = RecipeOpt,
+    plan_file: Path | None = typer.Option(None, "--plan", help="Apply exactly this saved plan (refused if a file changed since)."),
+    allow_dirty: bool = typer.Option(False, "--allow-dirty", help="Run on a checkout with uncommitted changes."),
+    workers: int | None = typer.Option(None, "--workers", help="Processes for parsing (default: CPU count)."),
+) -> int:
+    """Perform the changes: atomic writes, renames, deletions, new files."""
+    root = checkout_root(path)
+    if not allow_dirty and is_git_checkout(root):
+        dirty = git_dirty(root)
+        if dirty:
+            raise RefusedError(
+                f"checkout has {len(dirty)} uncommitted change(s), e.g. '{dirty[0].strip()}'", str(root),
+                hint="commit or stash them first, or pass --allow-dirty")
+    if plan_file is not None:
+        p = Plan.load(plan_file, root)
+    else:
+        p = build_plan(root, load_recipe(recipe), workers=workers)
+    apply_plan(p)
+    print_summary(p, verb="changed")
+    return EXIT_PARTIAL if p.failures() else EXIT_OK

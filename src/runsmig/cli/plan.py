@@ -1,0 +1,36 @@
+"""runsmig plan: print every change as one git diff; write nothing (except --out)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from runsmig.cli.app import app
+from runsmig.cli.common import PathArg, RecipeOpt, checkout_root
+from runsmig.cli.summary import print_summary
+from runsmig.console import out_bytes
+from runsmig.errors import EXIT_OK, EXIT_PARTIAL
+from runsmig.plan import build_plan
+from runsmig.recipe import load_recipe
+
+
+@app.command()
+def plan(
+    path: Path = PathArg,
+    recipe: Path | None = RecipeOpt,
+    out: Path | None = typer.Option(None, "--out", help="Save the plan (with content hashes) to this JSON file."),
+    workers: int | None = typer.Option(None, "--workers", help="Processes for parsing (default: CPU count)."),
+) -> int:
+    """Dry run: print the change set as a git-style unified diff on stdout, a summary on stderr."""
+    root = checkout_root(path)
+    rec = load_recipe(recipe)
+    p = build_plan(root, rec, workers=workers)
+    out_bytes(p.diff())
+    if out is not None:
+        from runsmig.textio import atomic_write
+
+        out = out if out.is_absolute() else Path.cwd() / out
+        atomic_write(out, p.to_json().encode("utf-8"))
+    print_summary(p)
+    return EXIT_PARTIAL if p.failures() else EXIT_OK

@@ -1,0 +1,33 @@
+"""The plan/apply summary table (stderr)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rich.table import Table
+
+from runsmig.console import err
+from runsmig.plan import Plan
+
+
+def print_summary(p: Plan, verb: str = "would change") -> None:
+    counts = Counter(c.action for c in p.changes)
+    table = Table(title=f"runsmig: {verb}", show_header=True, header_style="bold")
+    table.add_column("what")
+    table.add_column("files", justify="right")
+    for action in ("modify", "rename", "delete", "create"):
+        table.add_row(action, str(counts.get(action, 0)))
+    if p.result is not None:
+        r = p.result
+        table.add_row("unchanged", str(len([o for o in r.outcomes if o.status == "unchanged" and not o.moved])))
+        table.add_row("skipped", str(len(r.by_status("skipped")) + len(r.skipped)))
+        table.add_row("failed", str(len(r.by_status("failed"))))
+        table.add_row("follow-ups", str(len(p.follow_ups())))
+    err.print(table)
+    for path, reason, line in p.failures():
+        err.print(f"failed: {path}:{line or 1}: {reason} (left untouched)", markup=False)
+    for f in p.follow_ups():
+        loc = f"{f.path}:{f.line}:{f.col}" if f.line else f.path
+        err.print(f"follow-up: {loc}: {f.describe()}", markup=False)
+    for note in p.notes:
+        err.print(f"note: {note}", markup=False)

@@ -1,0 +1,128 @@
+"""Which files belong to the checkout, and which we may touch.
+
+Inside a git checkout: tracked plus untracked-not-ignored files (``git ls-files``).
+Elsewhere: a walk that honours ``.gitignore`` files (pathspec). Always skipped:
+``node_modules``, vendored folders, symlinks (we never write through one),
+``.runsmigignore`` and recipe ``ignore`` patterns.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pathspec
+
+ALWAYS_SKIP_DIRS = {".git", "node_modules", "vendor", "vendored", "third_party", "__pycache__", ".venv", "venv",
+                    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".hypothesis", ".tox", "dist", "build"}
+IGNORE_FILE = ".runsmigignore"
+
+
+@dataclass(frozen=True)
+class Discovered:
+    files: list[str]  # checkout-relative, '/'-separated, sorted
+    skipped: list[tuple[str, str]]  # (path, reason)
+    git: bool
+
+
+def is_git_checkout(root: Path) -> bool:
+    try:
+        out = subprocess.run(["git", "-C", str(root), "rev-parse", "--is-inside-work-tree"],
+                             capture_output=True, text=True, check=False)
+    except FileNotFoundError:  # pragma: no cover - git missing
+        return False
+    return out.returncode == 0 and out.stdout.strip() == "true"
+
+
+def _git_files(root: Path) -> list[str]:
+    out = subprocess.run(["git", "-c", "core.quotepath=off", "ls-files", "-co", "--exclude-standard", "-z"],
+                         cwd=root, capture_output=True, check=True)
+    names = [n for n in out.stdout.decode("utf-8", "surrogateescape").split("\0") if n]
+    return sorted(set(names))
+
+
+def _walk_files(root: Path) -> list[str]:
+    files: list[str] = []
+    specs: list[tuple[str, pathspec.PathSpec]] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        rel_dir = "" if rel_dir == "." else rel_dir
+        gi = Path(dirpath) / ".gitignore"
+        if gi.is_file() and not gi.is_symlink():
+            try:
+                specs.append((rel_dir, pathspec.PathSpec.from_lines("gitwildmatch", gi.read_text("utf-8", "replace").splitlines())))
+            except Exception:
+                pass
+
+        def ignored(rel: str, is_dir: bool) -> bool:
+            for base, spec in specs:
+                if base and not (rel == base or rel.startswith(base + "/")):
+                    continue
+                sub = rel[len(base) + 1 :] if base else rel
+                if spec.match_file(sub + ("/" if is_dir else "")):
+                    return True
+            return False
+
+        keep = []
+        for d in sorted(dirnames):
+            rel = f"{rel_dir}/{d}" if rel_dir else d
+            if d in ALWAYS_SKIP_DIRS or ignored(rel, True):
+                continue
+            keep.append(d)
+        dirnames[:] = keep
+        for f in filenames:
+            rel = f"{rel_dir}/{f}" if rel_dir else f
+            if not ignored(rel, False):
+                files.append(rel)
+    return sorted(files)
+
+
+def ignore_spec(root: Path, extra: tuple[str, ...] = ()) -> pathspec.PathSpec:
+    lines = list(extra)
+    f = root / IGNORE_FILE
+    if f.is_file() and not f.is_symlink():
+        lines += f.read_text("utf-8", "replace").splitlines()
+    return pathspec.PathSpec.from_lines("gitwildmatch", lines)
+
+
+def discover(root: Path, extra_ignore: tuple[str, ...] = ()) -> Discovered:
+    git = is_git_checkout(root)
+    names = _git_files(root) if git else _walk_files(root)
+    spec = ignore_spec(root, extra_ignore)
+    files: list[str] = []
+    skipped: list[tuple[str, str]] = []
+    for rel in names:
+        parts = rel.split("/")
+        if any(p in ALWAYS_SKIP_DIRS for p in parts[:-1]):
+            skipped.append((rel, "vendored or generated folder"))
+            continue
+        if spec.match_file(rel):
+            skipped.append((rel, f"ignored by {IGNORE_FILE} or recipe"))
+            continue
+        full = root / rel
+        # never follow a symlink: the file itself or any folder above it inside the root
+        if _has_symlink(root, parts):
+            skipped.append((rel, "symlink (never followed or written through)"))
+            continue
+        if not full.exists():
+            continue  # deleted in the work tree but still tracked
+        files.append(rel)
+    return Discovered(files, skipped, git)
+
+
+def _has_symlink(root: Path, parts: list[str]) -> bool:
+    cur = root
+    for p in parts:
+        cur = cur / p
+        if cur.is_symlink():
+            return True
+    return False
+
+
+def git_dirty(root: Path) -> list[str]:
+    """Uncommitted changes under root (tracked modifications and untracked files)."""
+    out = subprocess.run(["git", "-c", "core.quotepath=off", "status", "--porcelain", "--untracked-files=normal", "--", "."],
+                         cwd=root, capture_output=True, text=True, check=False)
+    return [line for line in out.stdout.splitlines() if line.strip()]

@@ -1,0 +1,116 @@
+"""Findings and edits: the data every language transformer returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One remnant (or note) at path:line:col. ``replacement`` is what the recipe would write."""
+
+    path: str
+    line: int
+    col: int
+    text: str
+    kind: str  # identifier, string, comment, docstring, prose, code, path, config-key, config-value, text
+    replacement: str | None
+    rule: str = "term"  # term, symbol, follow-up, conflict, external, parse-error, link
+    message: str = ""
+    allowed_by: str | None = None  # the allowlist reason, when allowlisted
+
+    def describe(self) -> str:
+        if self.message:
+            return self.message
+        if self.replacement is not None:
+            return f"{self.kind} '{self.text}' -> '{self.replacement}'"
+        return f"{self.kind} '{self.text}'"
+
+    def as_dict(self) -> dict:
+        d = {
+            "path": self.path,
+            "line": self.line,
+            "col": self.col,
+            "text": self.text,
+            "kind": self.kind,
+            "replacement": self.replacement,
+            "rule": self.rule,
+        }
+        if self.message:
+            d["message"] = self.message
+        if self.allowed_by:
+            d["allowed_by"] = self.allowed_by
+        return d
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace text[start:end] with ``text``. ``finding`` says why."""
+
+    start: int
+    end: int
+    text: str
+    finding: Finding | None = None
+
+
+class OverlapError(ValueError):
+    pass
+
+
+def apply_edits(text: str, edits: list[Edit]) -> str:
+    """Apply non-overlapping edits (in reverse order of position)."""
+    if not edits:
+        return text
+    ordered = sorted(edits, key=lambda e: (e.start, e.end))
+    for a, b in zip(ordered, ordered[1:]):
+        if b.start < a.end:
+            raise OverlapError(f"edits overlap at offsets {a.start}-{a.end} and {b.start}-{b.end}")
+    out = text
+    for e in reversed(ordered):
+        out = out[: e.start] + e.text + out[e.end :]
+    return out
+
+
+def dedupe_edits(edits: list[Edit]) -> list[Edit]:
+    """Drop exact duplicates and edits nested inside an earlier, larger edit."""
+    result: list[Edit] = []
+    for e in sorted(edits, key=lambda e: (e.start, -(e.end - e.start))):
+        if result and e.start < result[-1].end:
+            continue
+        result.append(e)
+    return result
+
+
+class LineIndex:
+    """Offset -> (line, col), both 1-based; col counts characters."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.starts = [0]
+        for i, ch in enumerate(text):
+            if ch == "\n":
+                self.starts.append(i + 1)
+
+    def pos(self, offset: int) -> tuple[int, int]:
+        import bisect
+
+        i = bisect.bisect_right(self.starts, offset) - 1
+        return i + 1, offset - self.starts[i] + 1
+
+    def line_text(self, line: int) -> str:
+        start = self.starts[line - 1]
+        end = self.starts[line] - 1 if line < len(self.starts) else len(self.text)
+        return self.text[start:end].rstrip("\r")
+
+    def offset(self, line: int, col: int) -> int:
+        return self.starts[line - 1] + col - 1
+
+
+@dataclass
+class Analysis:
+    """What a language transformer says about one file."""
+
+    edits: list[Edit] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # report-only (follow-ups, conflicts, externals)
+    failed: str | None = None  # a reason: the file is left untouched
+    failed_line: int | None = None

@@ -1,0 +1,28 @@
+"""New files a recipe generates (e.g. Alembic revisions), registered by existing:
+every module here defines ``generate(root, recipe, result) -> list[NewFile]``."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class NewFile:
+    path: str  # checkout-relative, '/'-separated
+    content: str
+    notes: tuple[str, ...] = field(default=())
+
+
+def generate_all(root: Path, recipe, result) -> list[NewFile]:
+    out: list[NewFile] = []
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue
+        mod = importlib.import_module(f"{__name__}.{info.name}")
+        gen = getattr(mod, "generate", None)
+        if gen is not None:
+            out.extend(gen(root, recipe, result))
+    return out

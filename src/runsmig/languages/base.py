@@ -1,0 +1,76 @@
+"""The interface every language transformer implements.
+
+A transformer gets a :class:`FileContext` and returns an :class:`Analysis`:
+edits (each carrying the :class:`Finding` it fixes) plus report-only findings
+(manual follow-ups, conflicts, externals), or ``failed`` with a reason, in which
+case the file is left byte-for-byte untouched. It never raises for bad input.
+Allowlist entries, inline suppressions and path renames are handled by the
+runner around it, so a transformer only decides *what* a term occurrence is
+(its kind) and *how narrowly* to edit it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pathspec
+
+from runsmig.findings import Analysis, Edit, Finding, LineIndex
+from runsmig.recipe.model import Recipe
+from runsmig.terms import TermEngine
+
+
+@dataclass
+class FileContext:
+    root: Path
+    rel: str  # path as it is before the change
+    new_rel: str  # path after renames (== rel when it does not move)
+    text: str
+    engine: TermEngine
+    recipe: Recipe
+    moves: dict[str, str] = field(default_factory=dict)  # every moving file: old rel -> new rel
+    deletes: frozenset[str] = frozenset()  # every deleted file (rel)
+    all_files: frozenset[str] = frozenset()  # every discovered file (rel, before the change)
+
+    _index: LineIndex | None = None
+
+    @property
+    def index(self) -> LineIndex:
+        if self._index is None:
+            self._index = LineIndex(self.text)
+        return self._index
+
+    def finding(self, start: int, end: int, kind: str, replacement: str | None, rule: str = "term", message: str = "") -> Finding:
+        line, col = self.index.pos(start)
+        return Finding(self.rel, line, col, self.text[start:end], kind, replacement, rule, message)
+
+    def term_edits(self, start: int, end: int, kind: str, text: str | None = None) -> list[Edit]:
+        """Edits for every term in text[start:end] (or in ``text`` located at ``start``)."""
+        chunk = self.text[start:end] if text is None else text
+        edits = []
+        for m in self.engine.find(chunk):
+            a, b = start + m.start, start + m.end
+            rule = "symbol" if m.term is None else "term"
+            edits.append(Edit(a, b, m.replacement, self.finding(a, b, kind, m.replacement, rule)))
+        return edits
+
+
+class Language:
+    """Base class. Subclasses set ``name``, ``patterns`` (gitwildmatch) and ``priority``."""
+
+    name = "text"
+    patterns: tuple[str, ...] = ("*",)
+    priority = 0
+
+    def __init__(self) -> None:
+        self._spec = pathspec.PathSpec.from_lines("gitwildmatch", self.patterns)
+
+    def matches(self, rel: str) -> bool:
+        return bool(self._spec.match_file(rel))
+
+    def kind(self, ctx: FileContext) -> str:
+        return "text"
+
+    def analyze(self, ctx: FileContext) -> Analysis:
+        return Analysis(edits=ctx.term_edits(0, len(ctx.text), self.kind(ctx)))

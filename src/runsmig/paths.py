@@ -1,0 +1,94 @@
+"""Path-level changes: recipe deletions, explicit renames, term renames, conflicts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from runsmig.findings import Finding
+from runsmig.recipe.model import Recipe
+from runsmig.terms import TermEngine
+
+
+@dataclass
+class PathPlan:
+    moves: dict[str, str] = field(default_factory=dict)  # file rel -> new rel
+    deletes: dict[str, str] = field(default_factory=dict)  # file rel -> reason
+    findings: list[Finding] = field(default_factory=list)  # path remnants (one per named segment) and conflicts
+    allowed: list[Finding] = field(default_factory=list)
+    used_renames: set[str] = field(default_factory=set)
+
+
+def _under(rel: str, prefix: str) -> bool:
+    return rel.startswith(prefix) if prefix.endswith("/") else rel == prefix
+
+
+def plan_paths(files: list[str], recipe: Recipe, engine: TermEngine) -> PathPlan:
+    plan = PathPlan()
+    existing = set(files)
+    folders = {"/".join(f.split("/")[:i]) for f in files for i in range(1, f.count("/") + 1)}
+    for rel in files:
+        for d in recipe.deletes:
+            if _under(rel, d.path):
+                plan.deletes[rel] = d.reason
+                break
+    proposed: dict[str, str] = {}
+    for rel in files:
+        if rel in plan.deletes:
+            continue
+        if recipe.allow_for_file(rel) is not None:
+            continue
+        target = None
+        for r in recipe.renames:
+            if _under(rel, r.source):
+                target = r.target + rel[len(r.source):] if r.source.endswith("/") else r.target
+                plan.used_renames.add(r.source)
+                break
+        if target is None:
+            target = "/".join(engine.rewrite(seg) for seg in rel.split("/"))
+        if target != rel:
+            proposed[rel] = target
+    # conflicts: onto an existing file that stays, onto an existing folder, or two sources onto one target
+    staying = existing - set(plan.deletes) - set(proposed)
+    seen: dict[str, str] = {}
+    for rel, target in sorted(proposed.items()):
+        reason = None
+        if target in staying:
+            reason = f"target '{target}' already exists"
+        elif target in folders and target not in proposed:
+            reason = f"target '{target}' is an existing folder"
+        elif target in seen:
+            reason = f"'{seen[target]}' moves to the same target '{target}'"
+        if reason:
+            plan.findings.append(Finding(rel, 0, 0, rel, "path", target, "conflict",
+                                         f"rename conflict: {reason}; resolve it with an explicit recipe entry"))
+            continue
+        seen[target] = rel
+        plan.moves[rel] = target
+    plan.findings.extend(_path_findings(files, recipe, engine, plan))
+    return plan
+
+
+def _path_findings(files: list[str], recipe: Recipe, engine: TermEngine, plan: PathPlan) -> list[Finding]:
+    """One finding per path segment (folder or file name) that still carries a term."""
+    out: list[Finding] = []
+    seen: set[str] = set()
+    for rel in files:
+        parts = rel.split("/")
+        for i, seg in enumerate(parts):
+            prefix = "/".join(parts[: i + 1])
+            if prefix in seen:
+                continue
+            seen.add(prefix)
+            if not engine.find(seg):
+                continue
+            is_file = i == len(parts) - 1
+            shown = prefix if is_file else prefix + "/"
+            new_seg = engine.rewrite(seg)
+            f = Finding(rel if is_file else shown, 0, 0, seg, "path", new_seg, "term",
+                        f"{'file' if is_file else 'folder'} name '{shown}' carries the term")
+            allow = recipe.allow_for(shown, seg, "path")
+            if allow is not None:
+                plan.allowed.append(Finding(**{**f.__dict__, "allowed_by": allow.reason}))
+            else:
+                out.append(f)
+    return out

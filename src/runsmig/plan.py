@@ -1,0 +1,146 @@
+"""The change set: built from a run, rendered as one git diff, saved with hashes."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from runsmig.diff import file_diff
+from runsmig.errors import RefusedError, UsageError
+from runsmig.findings import Finding
+from runsmig.generators import NewFile, generate_all
+from runsmig.recipe.model import Recipe
+from runsmig.runner import RunResult, run
+
+PLAN_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Change:
+    action: str  # modify, rename, delete, create
+    path: str
+    new_path: str | None
+    old: bytes | None
+    new: bytes | None
+    mode: int
+
+    @property
+    def target(self) -> str:
+        return self.new_path or self.path
+
+    def old_sha256(self) -> str | None:
+        return hashlib.sha256(self.old).hexdigest() if self.old is not None else None
+
+    def diff(self) -> bytes:
+        return file_diff(self.action, self.path, self.new_path, self.old, self.new, self.mode)
+
+
+@dataclass
+class Plan:
+    root: Path
+    recipe: Recipe | None
+    changes: list[Change]
+    result: RunResult | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def diff(self) -> bytes:
+        return b"".join(c.diff() for c in self.changes)
+
+    @property
+    def empty(self) -> bool:
+        return not self.changes
+
+    def failures(self) -> list[tuple[str, str, int | None]]:
+        if self.result is None:
+            return []
+        return [(o.rel, o.reason, o.line) for o in self.result.by_status("failed")]
+
+    def follow_ups(self) -> list[Finding]:
+        if self.result is None:
+            return []
+        out = [f for o in self.result.outcomes for f in o.reported]
+        out += [f for f in self.result.paths.findings if f.rule == "conflict"]
+        return out
+
+    # -- persistence ---------------------------------------------------------
+    def to_json(self) -> str:
+        return json.dumps({
+            "format": PLAN_FORMAT,
+            "root": str(self.root),
+            "recipe": str(self.recipe.source) if self.recipe else None,
+            "changes": [
+                {
+                    "action": c.action,
+                    "path": c.path,
+                    "new_path": c.new_path,
+                    "old_sha256": c.old_sha256(),
+                    "old": _b64(c.old) if c.action in ("delete", "rename", "modify") and c.old is not None else None,
+                    "new": _b64(c.new),
+                    "mode": c.mode,
+                }
+                for c in self.changes
+            ],
+        }, indent=1)
+
+    @staticmethod
+    def load(path: Path, root: Path) -> "Plan":
+        shown = str(path)
+        try:
+            data = json.loads(path.read_text("utf-8"))
+        except FileNotFoundError:
+            raise UsageError("saved plan does not exist", shown) from None
+        except (OSError, ValueError) as exc:
+            raise UsageError(f"cannot read saved plan: {exc}", shown) from None
+        if not isinstance(data, dict) or data.get("format") != PLAN_FORMAT or not isinstance(data.get("changes"), list):
+            raise UsageError(f"not a runsmig plan (format {PLAN_FORMAT})", shown)
+        changes = []
+        for i, c in enumerate(data["changes"]):
+            try:
+                old = None
+                if c["action"] != "create":
+                    old = (root / c["path"]).read_bytes() if (root / c["path"]).exists() else None
+                    if old is None or hashlib.sha256(old).hexdigest() != c["old_sha256"]:
+                        raise RefusedError(
+                            "changed since the plan was made (content hash differs)", c["path"],
+                            hint="make a new plan with 'runsmig plan --out', or apply without --plan")
+                elif (root / c["path"]).exists():
+                    raise RefusedError("exists now but the plan creates it", c["path"],
+                                       hint="make a new plan with 'runsmig plan --out'")
+                changes.append(Change(c["action"], c["path"], c.get("new_path"), old,
+                                      base64.b64decode(c["new"]) if c.get("new") is not None else None, int(c["mode"])))
+            except (KeyError, TypeError, ValueError) as exc:
+                raise UsageError(f"change #{i} is malformed ({exc})", shown) from None
+        return Plan(root, None, changes)
+
+
+def _b64(data: bytes | None) -> str | None:
+    return base64.b64encode(data).decode("ascii") if data is not None else None
+
+
+def build_plan(root: Path, recipe: Recipe, workers: int | None = None) -> Plan:
+    result = run(root, recipe, workers=workers)
+    changes: list[Change] = []
+    for o in result.outcomes:
+        if o.status == "deleted":
+            changes.append(Change("delete", o.rel, None, o.old, None, o.mode))
+        elif o.status in ("changed", "unchanged") and o.moved:
+            changes.append(Change("rename", o.rel, o.new_rel, o.old, o.new, o.mode))
+        elif o.status == "changed":
+            changes.append(Change("modify", o.rel, None, o.old, o.new, o.mode))
+        elif o.status in ("skipped",) and o.moved and o.old is not None:
+            changes.append(Change("rename", o.rel, o.new_rel, o.old, o.old, o.mode))
+    notes: list[str] = []
+    taken = {c.target for c in changes} | {o.rel for o in result.outcomes}
+    for nf in generate_all(root, recipe, result):
+        notes.extend(nf.notes)
+        if nf.path in taken or (root / nf.path).exists():
+            continue
+        changes.append(Change("create", nf.path, None, None, nf.content.encode("utf-8"), 0o100644))
+    changes.sort(key=lambda c: c.path)
+    return Plan(root, recipe, changes, result, notes)
+
+
+__all__ = ["Change", "NewFile", "Plan", "build_plan"]

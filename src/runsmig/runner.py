@@ -1,0 +1,230 @@
+"""Runs every file through its language transformer; each ends as a result value.
+
+discover -> paths (deletes, renames) -> prefilter -> transformer -> suppressions
+and allowlist -> new content. Nothing raises past this module for bad input.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from runsmig.discover import discover
+from runsmig.findings import Analysis, Edit, Finding, LineIndex, OverlapError, apply_edits, dedupe_edits
+from runsmig.languages import FileContext, language_for
+from runsmig.paths import PathPlan, plan_paths
+from runsmig.recipe.model import Recipe
+from runsmig.terms import TermEngine
+from runsmig.textio import DecodeFailure, decode, is_binary
+
+SUPPRESS_RE = re.compile(r"runsmig:\s*ignore(-next-line)?\b")
+PARALLEL_THRESHOLD = 400  # candidate files before a process pool pays off
+
+
+@dataclass
+class FileOutcome:
+    rel: str
+    new_rel: str
+    status: str  # changed, unchanged, skipped, failed, deleted
+    reason: str = ""
+    line: int | None = None
+    old: bytes | None = None
+    new: bytes | None = None
+    mode: int = 0o100644
+    applied: list[Finding] = field(default_factory=list)  # fixed by apply
+    reported: list[Finding] = field(default_factory=list)  # remain after apply (follow-ups, conflicts)
+    allowed: list[Finding] = field(default_factory=list)
+    raw: int = 0  # case-insensitive occurrences of the stems (what 'git grep -i -o' counts)
+    non_term: list[tuple[int, int, str]] = field(default_factory=list)  # (line, col, word) not the term
+
+    @property
+    def moved(self) -> bool:
+        return self.new_rel != self.rel
+
+
+@dataclass
+class RunResult:
+    root: Path
+    recipe: Recipe
+    outcomes: list[FileOutcome]
+    paths: PathPlan
+    skipped: list[tuple[str, str]]
+    git: bool
+
+    def by_status(self, status: str) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == status]
+
+
+def suppressed_lines(text: str) -> set[int]:
+    lines: set[int] = set()
+    if "runsmig:" not in text:
+        return lines
+    for i, line in enumerate(text.splitlines(), start=1):
+        for m in SUPPRESS_RE.finditer(line):
+            lines.add(i + 1 if m.group(1) else i)
+    return lines
+
+
+def _mode(path: Path) -> int:
+    st = os.lstat(path)
+    return 0o100755 if st.st_mode & stat.S_IXUSR else 0o100644
+
+
+def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: TermEngine,
+                 moves: dict[str, str], deletes: frozenset[str], all_files: frozenset[str]) -> FileOutcome:
+    full = root / rel
+    try:
+        data = full.read_bytes()
+        mode = _mode(full)
+    except OSError as exc:
+        return FileOutcome(rel, new_rel, "failed", f"cannot read: {exc.strerror or exc}", line=None)
+    out = FileOutcome(rel, new_rel, "unchanged", old=data, mode=mode)
+    if is_binary(data):
+        out.status, out.reason = ("skipped", "binary file")
+        out.raw = len(engine.raw_re.findall(data.decode("latin-1")))
+        return out
+    if not engine.may_contain(data):
+        out.new = data
+        return out
+    try:
+        dec = decode(data)
+    except DecodeFailure as exc:
+        out.status, out.reason, out.line = "failed", exc.reason, exc.line
+        return out
+    text = dec.text
+    allow_file = recipe.allow_for_file(rel)
+    index = LineIndex(text)
+    if allow_file is not None:
+        # the whole file is allowlisted: every raw occurrence, term or not, is covered by the entry
+        for m in engine.raw_re.finditer(text):
+            ln, col = index.pos(m.start())
+            out.allowed.append(Finding(rel, ln, col, m.group(0), "text", None, "term", allowed_by=allow_file.reason))
+        out.raw = len(out.allowed)
+        out.new = data
+        return out
+    ctx = FileContext(root, rel, new_rel, text, engine, recipe, moves, deletes, all_files)
+    ctx._index = index
+    lang = language_for(rel)
+    try:
+        analysis = lang.analyze(ctx)
+    except Exception as exc:  # a transformer bug must not lose the run: report, leave the file
+        analysis = Analysis(failed=f"{lang.name} transformer error: {type(exc).__name__}: {exc}")
+    if analysis.failed:
+        out.status, out.reason, out.line = "failed", analysis.failed, analysis.failed_line
+        out.new = data
+        spans = [(m.start, m.end) for m in engine.find(text)]
+        for m in engine.find(text):
+            ln, col = index.pos(m.start)
+            out.reported.append(Finding(rel, ln, col, m.text, "text", m.replacement, "term"))
+        _reconcile(out, text, engine, index, spans)
+        return out
+    quiet = suppressed_lines(text)
+    edits: list[Edit] = []
+    spans: list[tuple[int, int]] = []
+    for e in dedupe_edits(analysis.edits):
+        f = e.finding
+        spans.append((e.start, e.end))
+        if f is not None and f.line in quiet:
+            continue
+        if f is not None:
+            allow = recipe.allow_for(rel, index.line_text(f.line), f.kind)
+            if allow is not None and not allow.rewrite:
+                out.allowed.append(Finding(**{**f.__dict__, "allowed_by": allow.reason}))
+                continue
+            out.applied.append(f)
+        edits.append(e)
+    for f in analysis.findings:
+        if f.line in quiet:
+            continue
+        allow = recipe.allow_for(rel, index.line_text(f.line) if f.line else "", f.kind)
+        if allow is not None and f.rule not in ("conflict", "follow-up"):
+            out.allowed.append(Finding(**{**f.__dict__, "allowed_by": allow.reason}))
+        else:
+            out.reported.append(f)
+            if f.line and f.rule in ("term", "symbol", "external"):
+                start = index.offset(f.line, f.col)
+                spans.append((start, start + len(f.text)))
+    _reconcile(out, text, engine, index, spans)
+    try:
+        new_text = apply_edits(text, edits)
+    except OverlapError as exc:
+        out.status, out.reason = "failed", f"{lang.name} transformer produced {exc}"
+        out.new = data
+        return out
+    out.new = dec.encode(new_text)
+    if out.new != data:
+        out.status = "changed"
+    return out
+
+
+def _reconcile(out: FileOutcome, text: str, engine: TermEngine, index: LineIndex, spans: list[tuple[int, int]]) -> None:
+    """Count raw stem occurrences and list those that are not a term occurrence."""
+    raw = list(engine.raw_re.finditer(text))
+    out.raw = len(raw)
+    spans = sorted(spans)
+    import bisect
+
+    starts = [s for s, _ in spans]
+    for m in raw:
+        i = bisect.bisect_right(starts, m.start()) - 1
+        if i >= 0 and spans[i][0] <= m.start() < spans[i][1]:
+            continue
+        ws = m.start()
+        while ws > 0 and (text[ws - 1].isalnum() or text[ws - 1] == "_"):
+            ws -= 1
+        we = m.end()
+        while we < len(text) and (text[we].isalnum() or text[we] == "_"):
+            we += 1
+        ln, col = index.pos(m.start())
+        out.non_term.append((ln, col, text[ws:we]))
+
+
+# -- process pool -------------------------------------------------------------
+_W: dict = {}
+
+
+def _init_worker(recipe_path: str, root: str, moves: dict[str, str], deletes: frozenset[str], files: frozenset[str]) -> None:
+    from runsmig.recipe import load_recipe
+
+    recipe = load_recipe(Path(recipe_path))
+    _W.update(recipe=recipe, engine=TermEngine.from_recipe(recipe), root=Path(root), moves=moves, deletes=deletes, files=files)
+
+
+def _work(item: tuple[str, str]) -> FileOutcome:
+    rel, new_rel = item
+    return analyze_file(_W["root"], rel, new_rel, _W["recipe"], _W["engine"], _W["moves"], _W["deletes"], _W["files"])
+
+
+def run(root: Path, recipe: Recipe, workers: int | None = None) -> RunResult:
+    engine = TermEngine.from_recipe(recipe)
+    found = discover(root, recipe.ignore)
+    paths = plan_paths(found.files, recipe, engine)
+    all_files = frozenset(found.files)
+    deletes = frozenset(paths.deletes)
+    outcomes: list[FileOutcome] = []
+    todo: list[tuple[str, str]] = []
+    for rel in found.files:
+        if rel in paths.deletes:
+            full = root / rel
+            try:
+                data = full.read_bytes()
+                o = FileOutcome(rel, rel, "deleted", paths.deletes[rel], old=data, mode=_mode(full))
+                o.raw = len(engine.raw_re.findall(data.decode("latin-1")))
+            except OSError as exc:
+                o = FileOutcome(rel, rel, "failed", f"cannot read: {exc.strerror or exc}")
+            outcomes.append(o)
+            continue
+        todo.append((rel, paths.moves.get(rel, rel)))
+    n_workers = workers if workers is not None else (os.cpu_count() or 1)
+    if n_workers > 1 and len(todo) >= PARALLEL_THRESHOLD:
+        with ProcessPoolExecutor(max_workers=n_workers, initializer=_init_worker,
+                                 initargs=(str(recipe.source), str(root), paths.moves, deletes, all_files)) as pool:
+            outcomes.extend(pool.map(_work, todo, chunksize=16))
+    else:
+        for rel, new_rel in todo:
+            outcomes.append(analyze_file(root, rel, new_rel, recipe, engine, paths.moves, deletes, all_files))
+    return RunResult(root, recipe, outcomes, paths, found.skipped, found.git)
