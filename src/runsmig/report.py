@@ -24,6 +24,7 @@ class CheckReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     stem_re: re.Pattern[str] | None = None  # counts stems inside a finding's text
     raw_in_deleted: int = 0  # raw occurrences inside files the recipe deletes
+    externals: list[Finding] = field(default_factory=list)  # third-party names: info, never a failure
 
     def summary(self) -> dict:
         content = [f for f in self.findings if f.kind != "path"]
@@ -40,6 +41,7 @@ class CheckReport:
                 "raw_occurrences_in_content": self.raw,
                 "term_findings_in_content": sum(self._stems(f) for f in content),
                 "allowlisted_in_content": sum(self._stems(f) for f in allowed_content),
+                "external_names": sum(self._stems(f) for f in self.externals),
                 "not_the_term": len(self.non_term),
                 "in_files_deleted_by_recipe": self.raw_in_deleted,
             },
@@ -69,6 +71,7 @@ def render_json(rep: CheckReport) -> str:
         "summary": rep.summary(),
         "findings": [f.as_dict() for f in rep.findings],
         "allowlisted": [f.as_dict() for f in rep.allowed],
+        "external": [f.as_dict() for f in rep.externals],
         "failed": [{"path": p, "reason": r, "line": ln} for p, r, ln in rep.failures],
         "not_the_term": [{"path": p, "line": ln, "col": c, "word": w} for p, ln, c, w in rep.non_term],
         "skipped": [{"path": p, "reason": r} for p, r in rep.skipped],

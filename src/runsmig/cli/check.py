@@ -19,7 +19,8 @@ from runsmig.terms import TermEngine
 def build_report(root: Path, recipe_path: Path | None, workers: int | None = None) -> CheckReport:
     rec = load_recipe(recipe_path)
     result = run(root, rec, workers=workers)
-    findings = [f for o in result.outcomes for f in (o.applied + o.reported)]
+    findings = [f for o in result.outcomes for f in (o.applied + o.reported) if f.rule != "external"]
+    externals = [f for o in result.outcomes for f in o.reported if f.rule == "external"]
     findings += result.paths.findings
     allowed = [f for o in result.outcomes for f in o.allowed] + result.paths.allowed
     failures = [(o.rel, o.reason, o.line) for o in result.by_status("failed")]
@@ -32,7 +33,7 @@ def build_report(root: Path, recipe_path: Path | None, workers: int | None = Non
     return CheckReport(findings, allowed, failures, len(result.outcomes),
                        raw=sum(o.raw for o in result.outcomes if o.status != "skipped"),
                        raw_in_deleted=sum(o.raw for o in result.by_status("deleted")),
-                       non_term=non_term, skipped=result.skipped, stem_re=engine.raw_re)
+                       non_term=non_term, skipped=result.skipped, stem_re=engine.raw_re, externals=externals)
 
 
 def _deleted_finding(rel: str, reason: str):
