@@ -18,10 +18,14 @@ class Finding:
     rule: str = "term"  # term, symbol, follow-up, conflict, external, parse-error, link
     message: str = ""
     allowed_by: str | None = None  # the allowlist reason, when allowlisted
+    word: str = ""  # the enclosing word or identifier (e.g. ADE_JOBS_DIR for the match JOBS)
+    word_replacement: str = ""
 
     def describe(self) -> str:
         if self.message:
             return self.message
+        if self.word and self.word != self.text:
+            return f"{self.kind} '{self.word}' -> '{self.word_replacement}'"
         if self.replacement is not None:
             return f"{self.kind} '{self.text}' -> '{self.replacement}'"
         return f"{self.kind} '{self.text}'"
@@ -40,6 +44,9 @@ class Finding:
             d["message"] = self.message
         if self.allowed_by:
             d["allowed_by"] = self.allowed_by
+        if self.word and self.word != self.text:
+            d["word"] = self.word
+            d["word_replacement"] = self.word_replacement
         return d
 
 

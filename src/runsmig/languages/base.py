@@ -43,7 +43,11 @@ class FileContext:
 
     def finding(self, start: int, end: int, kind: str, replacement: str | None, rule: str = "term", message: str = "") -> Finding:
         line, col = self.index.pos(start)
-        return Finding(self.rel, line, col, self.text[start:end], kind, replacement, rule, message)
+        ws, we = word_span(self.text, start, end)
+        word = self.text[ws:we]
+        word_new = self.engine.rewrite(word) if replacement is not None else ""
+        return Finding(self.rel, line, col, self.text[start:end], kind, replacement, rule, message,
+                       word=word, word_replacement=word_new)
 
     def term_edits(self, start: int, end: int, kind: str, text: str | None = None) -> list[Edit]:
         """Edits for every term in text[start:end] (or in ``text`` located at ``start``)."""
@@ -54,6 +58,20 @@ class FileContext:
             rule = "symbol" if m.term is None else "term"
             edits.append(Edit(a, b, m.replacement, self.finding(a, b, kind, m.replacement, rule)))
         return edits
+
+
+def word_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Grow [start, end) to the enclosing identifier-like word (letters, digits, _, $, -)."""
+    ws, we = start, end
+    while ws > 0 and (text[ws - 1].isalnum() or text[ws - 1] in "_$-"):
+        ws -= 1
+    while we < len(text) and (text[we].isalnum() or text[we] in "_$-"):
+        we += 1
+    while ws < start and text[ws] == "-":
+        ws += 1
+    while we > end and text[we - 1] == "-":
+        we -= 1
+    return ws, we
 
 
 class Language:

@@ -1,0 +1,41 @@
+"""Test helpers: run the CLI as a user would, make git checkouts."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+MINI = REPO / "fixtures" / "ade-mini"
+GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+
+
+def runsmig(*args: str, cwd: Path | None = None, check_rc: int | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "COLUMNS": "200"}
+    proc = subprocess.run([sys.executable, "-m", "runsmig", *args], cwd=cwd, capture_output=True, env=env)
+    if check_rc is not None:
+        assert proc.returncode == check_rc, (proc.returncode, proc.stderr.decode()[-2000:])
+    return proc
+
+
+def git(root: Path, *args: str) -> str:
+    out = subprocess.run(["git", *args], cwd=root, capture_output=True, env={**os.environ, **GIT_ENV})
+    assert out.returncode == 0, out.stderr.decode()
+    return out.stdout.decode()
+
+
+def git_copy(src: Path, dst: Path) -> Path:
+    shutil.copytree(src, dst, symlinks=True)
+    git(dst, "init", "-q")
+    git(dst, "add", "-A")
+    git(dst, "commit", "-qm", "init")
+    return dst
+
+
+def files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file() and ".git" not in p.relative_to(root).parts}
