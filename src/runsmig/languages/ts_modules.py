@@ -1,0 +1,364 @@
+"""TypeScript module resolution for moves and deletions.
+
+Answers three questions for the TypeScript transformer, all from the file lists
+of the run (``ctx.all_files``, ``ctx.moves``, ``ctx.deletes``), never from the
+disk except to read ``tsconfig*.json``:
+
+* which file does an import specifier denote? (relative paths, ``baseUrl`` and
+  ``compilerOptions.paths`` aliases of the nearest tsconfig, tried as ``x``,
+  ``x.ts``, ``x.tsx``, ``x.d.ts``, …, ``x/index.ts(x)``);
+* what should the specifier say after the moves? (same style: relative stays
+  relative, an alias stays an alias when the new path is still under it);
+* does a module move make a module path ambiguous? (``src/shared/jobs.ts`` ->
+  ``src/shared/runs.ts`` next to an existing ``src/shared/runs/`` folder).
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# what an extensionless specifier may denote, in TypeScript's order
+EXTENSIONS = (".ts", ".tsx", ".d.ts", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
+INDEX_SUFFIXES = tuple("/index" + e for e in (".ts", ".tsx", ".d.ts", ".js", ".jsx"))
+MODULE_SUFFIXES = (".d.ts", ".d.mts", ".d.cts", ".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
+TSCONFIG_NAMES = ("tsconfig.json", "tsconfig.app.json")
+_JS_TO_TS = {".js": (".ts", ".tsx"), ".jsx": (".tsx",), ".mjs": (".mts",), ".cjs": (".cts",)}
+
+
+# -- tsconfig (JSONC) -----------------------------------------------------------
+def strip_jsonc(text: str) -> str:
+    """JSONC -> JSON: drop // and /* */ comments and trailing commas, keep strings intact."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == '"':
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            out.append(text[i:j + 1])
+            i = j + 1
+        elif text.startswith("//", i):
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+        elif text.startswith("/*", i):
+            j = text.find("*/", i + 2)
+            i = n if j < 0 else j + 2
+        else:
+            out.append(ch)
+            i += 1
+    return re.sub(r",(\s*[}\]])", r"\1", "".join(out))
+
+
+def parse_jsonc(text: str) -> object:
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return json.loads(strip_jsonc(text))
+
+
+@dataclass(frozen=True)
+class TsConfig:
+    path: str  # rel path of the tsconfig that declared the options
+    base: str  # rel folder that paths are relative to (baseUrl, else the config's folder)
+    has_base_url: bool
+    paths: tuple[tuple[str, tuple[str, ...]], ...]  # pattern -> substitutions, as written
+
+
+def _read_config(root: Path, rel: str, depth: int = 0) -> dict | None:
+    try:
+        data = parse_jsonc((root / rel).read_text("utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    opts = data.get("compilerOptions") if isinstance(data.get("compilerOptions"), dict) else {}
+    folder = posixpath.dirname(rel)
+    merged: dict = {}
+    ext = data.get("extends")
+    if isinstance(ext, str) and ext.startswith(".") and depth < 5:
+        target = posixpath.normpath(posixpath.join(folder, ext))
+        if not target.endswith(".json"):
+            target += ".json"
+        parent = _read_config(root, target, depth + 1)
+        if parent:
+            merged.update(parent)
+    if isinstance(opts.get("baseUrl"), str):
+        merged["baseUrl"] = posixpath.normpath(posixpath.join(folder, opts["baseUrl"]))
+    if isinstance(opts.get("paths"), dict):
+        merged["paths"] = opts["paths"]
+        merged["pathsFolder"] = folder
+    return merged
+
+
+def _config_from(root: Path, rel: str) -> TsConfig | None:
+    opts = _read_config(root, rel)
+    if not opts or ("baseUrl" not in opts and "paths" not in opts):
+        return None
+    folder = posixpath.dirname(rel)
+    base = opts.get("baseUrl") or opts.get("pathsFolder") or folder
+    base = "" if base == "." else base
+    pairs = []
+    for pattern, subs in (opts.get("paths") or {}).items():
+        if isinstance(pattern, str) and isinstance(subs, list):
+            pairs.append((pattern, tuple(s for s in subs if isinstance(s, str))))
+    return TsConfig(rel, base, "baseUrl" in opts, tuple(pairs))
+
+
+# -- the file index of one run --------------------------------------------------
+@dataclass
+class ModuleIndex:
+    root: Path
+    files: frozenset[str]
+    moves: dict[str, str]
+    deletes: frozenset[str]
+    explicit: frozenset[str]  # files moved or deleted by an explicit recipe entry
+    _configs: dict[str, TsConfig | None] = field(default_factory=dict)
+    _conflicts: dict[str, str] | None = None
+
+    def config_for(self, rel: str) -> TsConfig | None:
+        """The nearest tsconfig.json / tsconfig.app.json (with baseUrl or paths) above ``rel``."""
+        folder = posixpath.dirname(rel)
+        chain = []
+        while True:
+            if folder in self._configs:
+                found = self._configs[folder]
+                break
+            chain.append(folder)
+            found = None
+            for name in TSCONFIG_NAMES:
+                cand = posixpath.join(folder, name) if folder else name
+                if cand in self.files or (self.root / cand).is_file():
+                    found = _config_from(self.root, cand)
+                    if found is not None:
+                        break
+            if found is not None or not folder:
+                break
+            folder = posixpath.dirname(folder)
+        for f in chain:
+            self._configs[f] = found
+        return found
+
+    # -- resolution -------------------------------------------------------------
+    def _probe(self, base: str) -> tuple[str, str] | None:
+        """(file, suffix added to base) for the first candidate that exists."""
+        if base.startswith("../") or base == "..":
+            return None
+        if base in self.files:
+            return base, ""
+        for ext in EXTENSIONS:
+            if base + ext in self.files:
+                return base + ext, ext
+        stem, ext = posixpath.splitext(base)
+        for alt in _JS_TO_TS.get(ext, ()):
+            if stem + alt in self.files:  # ESM style './x.js' naming x.ts
+                return stem + alt, ""
+        for suf in INDEX_SUFFIXES:
+            cand = (base + suf) if base else suf[1:]
+            if cand in self.files:
+                return cand, suf
+        return None
+
+    def resolve(self, importer: str, spec: str) -> "Resolved | None":
+        if not spec:
+            return None
+        if spec.startswith("./") or spec.startswith("../") or spec in (".", ".."):
+            base = posixpath.normpath(posixpath.join(posixpath.dirname(importer), spec))
+            base = "" if base == "." else base
+            hit = self._probe(base)
+            return Resolved(spec, "relative", hit[0], base, hit[1]) if hit else Resolved(spec, "relative", None, base, "")
+        if spec.startswith("/"):
+            return None
+        cfg = self.config_for(importer)
+        if cfg is None:
+            return None
+        best = None
+        for pattern, subs in cfg.paths:
+            if "*" in pattern:
+                pre, _, post = pattern.partition("*")
+                if spec.startswith(pre) and spec.endswith(post) and len(spec) >= len(pre) + len(post):
+                    if best is None or len(pre) > len(best[0].partition("*")[0]):
+                        best = (pattern, subs, spec[len(pre):len(spec) - len(post)])
+            elif pattern == spec:
+                best = (pattern, subs, "")
+                break
+        if best is not None:
+            pattern, subs, star = best
+            for sub in subs:
+                base = posixpath.normpath(posixpath.join(cfg.base, sub.replace("*", star)))
+                hit = self._probe(base)
+                if hit:
+                    return Resolved(spec, "alias", hit[0], base, hit[1], cfg, pattern)
+            return Resolved(spec, "alias", None, "", "", cfg, pattern)
+        if cfg.has_base_url:
+            base = posixpath.normpath(posixpath.join(cfg.base, spec))
+            hit = self._probe(base)
+            if hit:
+                return Resolved(spec, "base", hit[0], base, hit[1], cfg)
+        return None  # a package
+
+    # -- after the change ---------------------------------------------------------
+    def new_path(self, rel: str) -> str:
+        """Where ``rel`` is after the change (conflicting module moves do not happen)."""
+        if rel in self.moves and rel not in self.conflicts():
+            return self.moves[rel]
+        return rel
+
+    def new_specifier(self, res: "Resolved", importer: str, new_importer: str) -> str | None:
+        """The specifier for the moved target (or from the moved importer); None if unchanged."""
+        target = res.target
+        assert target is not None
+        new_target = self.new_path(target)
+        if new_target == target and new_importer == importer:
+            return None
+        if new_target == target and res.style != "relative":
+            return None
+        new_base = _strip_suffix(new_target, res.suffix)
+        if res.style == "relative" or res.config is None:
+            return _relative(posixpath.dirname(new_importer), new_base)
+        cfg = res.config
+        spec = _via_paths(cfg, new_base, prefer=res.pattern)
+        if spec is None and res.style == "base" and cfg.has_base_url:
+            spec = _under_base(cfg, new_base)
+        if spec is None:
+            spec = _relative(posixpath.dirname(new_importer), new_base)
+        return None if spec == res.spec else spec
+
+    # -- module-level conflicts ---------------------------------------------------
+    def conflicts(self) -> dict[str, str]:
+        """Moving module file -> reason, for moves that make a module path ambiguous."""
+        if self._conflicts is not None:
+            return self._conflicts
+        out: dict[str, str] = {}
+        after: dict[str, str] = {}  # file after the change -> file before
+        for f in self.files:
+            if f in self.deletes:
+                continue
+            after[self.moves.get(f, f)] = f
+        folders_after: dict[str, set[str]] = {}
+        ids_after: dict[str, set[str]] = {}
+        for new, old in after.items():
+            parts = new.split("/")
+            for i in range(1, len(parts)):
+                folders_after.setdefault("/".join(parts[:i]), set()).add(old)
+            for mid in module_ids(new):
+                ids_after.setdefault(mid, set()).add(old)
+        for old, new in sorted(self.moves.items()):
+            if old in self.deletes or old in self.explicit or not is_module(new):
+                continue
+            for mid in module_ids(new):
+                others = ids_after.get(mid, set()) - {old}
+                if others:
+                    other = sorted(others)[0]
+                    out[old] = (f"moving '{old}' to '{new}' makes module '{mid}' ambiguous with "
+                                f"'{self.moves.get(other, other)}'")
+                    break
+                if mid == module_ids(new)[0] and not new.rsplit("/", 1)[-1].startswith("index."):
+                    inside = folders_after.get(mid, set()) - {old}
+                    if inside:
+                        out[old] = (f"moving '{old}' to '{new}' makes module '{mid}' ambiguous with the "
+                                    f"existing folder '{mid}/'")
+                        break
+        self._conflicts = out
+        return out
+
+
+@dataclass(frozen=True)
+class Resolved:
+    spec: str
+    style: str  # relative, alias, base
+    target: str | None  # the file it denotes (rel), None when nothing matches
+    base: str  # the path the specifier names, without the probed suffix
+    suffix: str  # what resolution added ("", ".ts", "/index.tsx", ...)
+    config: TsConfig | None = None
+    pattern: str | None = None  # the paths pattern that matched (aliases)
+
+
+def is_module(rel: str) -> bool:
+    return rel.endswith(MODULE_SUFFIXES)
+
+
+def module_ids(rel: str) -> list[str]:
+    """The extensionless paths by which a module file can be imported (folder for index files)."""
+    for suf in MODULE_SUFFIXES:
+        if rel.endswith(suf):
+            stem = rel[: -len(suf)]
+            ids = [stem]
+            if stem == "index" or stem.endswith("/index"):
+                ids.append(posixpath.dirname(stem))
+            return ids
+    return []
+
+
+def _strip_suffix(path: str, suffix: str) -> str:
+    if suffix and path.endswith(suffix):
+        return path[: -len(suffix)]
+    if suffix:  # the target changed its extension: drop whatever module suffix it has now
+        for suf in MODULE_SUFFIXES:
+            if path.endswith(suf):
+                stem = path[: -len(suf)]
+                return posixpath.dirname(stem) if suffix.startswith("/index") and stem.endswith("/index") else stem
+    return path
+
+
+def _relative(from_dir: str, to: str) -> str:
+    rel = posixpath.relpath(to or ".", from_dir or ".")
+    if rel == ".":
+        return "."
+    return rel if rel.startswith("../") or rel == ".." else "./" + rel
+
+
+def _via_paths(cfg: TsConfig, new_base: str, prefer: str | None) -> str | None:
+    """Express ``new_base`` through a paths alias, the one used before first."""
+    order = sorted(cfg.paths, key=lambda p: (p[0] != prefer, -len(p[0])))
+    for pattern, subs in order:
+        for sub in subs:
+            if "*" in pattern and "*" in sub:
+                t_pre, t_post = _sub_parts(cfg.base, sub)
+                if (new_base.startswith(t_pre) and new_base.endswith(t_post)
+                        and len(new_base) > len(t_pre) + len(t_post)):
+                    star = new_base[len(t_pre): len(new_base) - len(t_post)]
+                    p_pre, _, p_post = pattern.partition("*")
+                    return p_pre + star + p_post
+            elif "*" not in pattern and "*" not in sub:
+                if posixpath.normpath(posixpath.join(cfg.base, sub)) == new_base:
+                    return pattern
+    return None
+
+
+def _sub_parts(base: str, sub: str) -> tuple[str, str]:
+    """A paths substitution 'shared/*' under base -> ('<base>/shared/', '')."""
+    pre, _, post = sub.partition("*")
+    if not pre or pre in (".", "./"):
+        return (base + "/" if base else ""), post
+    joined = posixpath.normpath(posixpath.join(base, pre))
+    if pre.endswith("/"):
+        joined = "" if joined == "." else joined + "/"
+    return joined, post
+
+
+def _under_base(cfg: TsConfig, new_base: str) -> str | None:
+    prefix = cfg.base + "/" if cfg.base else ""
+    if new_base.startswith(prefix):
+        return new_base[len(prefix):]
+    return None
+
+
+_INDEX: dict[int, tuple[object, ModuleIndex]] = {}
+
+
+def module_index(root: Path, files: frozenset[str], moves: dict[str, str], deletes: frozenset[str],
+                 explicit: frozenset[str]) -> ModuleIndex:
+    """One index per run (cached on the identity of the run's file set, kept alive here)."""
+    key = id(files)
+    hit = _INDEX.get(key)
+    if hit is not None and hit[0] is files and hit[1].moves is moves and hit[1].root == root:
+        return hit[1]
+    if len(_INDEX) > 8:
+        _INDEX.clear()
+    idx = ModuleIndex(root, files, moves, deletes, explicit)
+    _INDEX[key] = (files, idx)
+    return idx

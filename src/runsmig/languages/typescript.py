@@ -1,0 +1,266 @@
+"""TypeScript, TSX and JavaScript through ast-grep-py (tree-sitter).
+
+What it rewrites (each edit is a narrow span inside one syntax leaf, so the tree
+keeps its shape):
+
+* identifiers of every kind (``jobId``, ``JobRecord``, ``#jobs``, JSX tag names) -> kind ``identifier``
+* string and template literal parts (API routes such as ``/workspaces/${id}/jobs``,
+  query keys, CSV file names, JSX attribute values) -> kind ``string``
+* comments -> ``comment``; JSX text -> ``prose``
+* import specifiers (``import``/``export … from``, ``import()``, ``require()``,
+  ``vi.mock()`` …) -> kind ``code``: not by the term map but by module
+  resolution (:mod:`runsmig.languages.ts_modules`): a specifier that denotes a
+  moving module gets the module's new path; one that denotes a deleted module
+  becomes a ``follow-up``; a move that makes a module path ambiguous is a ``conflict``.
+
+A file that does not parse (ERROR or MISSING nodes) is reported and left as it
+is; so is a file whose rewrite would not parse.
+"""
+
+from __future__ import annotations
+
+import re
+
+from runsmig.findings import Analysis, Edit, Finding, apply_edits, dedupe_edits
+from runsmig.languages.base import FileContext, Language
+from runsmig.languages.ts_modules import Resolved, module_index
+
+GRAMMARS = {
+    ".ts": "typescript", ".mts": "typescript", ".cts": "typescript",
+    ".tsx": "tsx",
+    ".js": "javascript", ".jsx": "javascript", ".mjs": "javascript", ".cjs": "javascript",
+}
+
+IDENTIFIER_KINDS = (
+    "identifier", "property_identifier", "type_identifier", "shorthand_property_identifier",
+    "shorthand_property_identifier_pattern", "private_property_identifier", "statement_identifier",
+)
+LEAF_KINDS = {
+    **{k: "identifier" for k in IDENTIFIER_KINDS},
+    "string_fragment": "string",
+    "regex_pattern": "string",
+    "comment": "comment",
+    "html_comment": "comment",
+    "hash_bang_line": "comment",
+    "jsx_text": "prose",
+}
+# calls whose first argument is a module specifier: import("x"), require("x"), vi.mock("x"), …
+SPECIFIER_METHODS = {
+    "mock", "doMock", "unmock", "doUnmock", "importActual", "importMock", "requireActual",
+    "requireMock", "setMock", "resolve",
+}
+
+
+def _rust_escape(s: str) -> str:
+    return re.sub(r"([\\.+*?()|\[\]{}^$#&\-~])", r"\\\1", s)
+
+
+class TypeScript(Language):
+    name = "typescript"
+    patterns = ("*.ts", "*.tsx", "*.mts", "*.cts", "*.js", "*.jsx", "*.mjs", "*.cjs")
+    priority = 10
+
+    def grammar(self, rel: str) -> str:
+        low = rel.lower()
+        for ext, grammar in GRAMMARS.items():
+            if low.endswith(ext):
+                return grammar
+        return "typescript"
+
+    def analyze(self, ctx: FileContext) -> Analysis:
+        try:
+            return _analyze(ctx, self.grammar(ctx.rel))
+        except Exception as exc:  # never raise: the file is reported and left alone
+            return Analysis(failed=f"typescript transformer error: {type(exc).__name__}: {exc}")
+
+
+def _parse(text: str, grammar: str):
+    from ast_grep_py import SgRoot
+
+    return SgRoot(text, grammar).root()
+
+
+def syntax_problem(root) -> tuple[str, int] | None:
+    """(reason, line) for the first ERROR or MISSING node, None for a clean tree."""
+    err = root.find(kind="ERROR")
+    if err is not None:
+        return "syntax error", err.range().start.line + 1
+    missing = root.find(regex="^$")
+    if missing is not None and missing.kind() != "program":
+        return f"syntax error (missing '{missing.kind()}')", missing.range().start.line + 1
+    return None
+
+
+class _Offsets:
+    """ast-grep-py ranges -> character offsets into ctx.text (checked against the node text)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._byte_to_char: list[int] | None = None
+
+    def span(self, node) -> tuple[int, int]:
+        rg = node.range()
+        a, b = rg.start.index, rg.end.index
+        if self.text[a:b] == node.text():
+            return a, b
+        if self._byte_to_char is None:  # an ast-grep build that reports byte offsets
+            table = []
+            for i, ch in enumerate(self.text):
+                table.extend([i] * len(ch.encode("utf-8", "surrogatepass")))
+            table.append(len(self.text))
+            self._byte_to_char = table
+        t = self._byte_to_char
+        return t[min(a, len(t) - 1)], t[min(b, len(t) - 1)]
+
+
+def _term_regex(ctx: FileContext) -> str:
+    words = {t.singular for t in ctx.engine.terms} | set(ctx.engine.symbols)
+    return "(?i)(" + "|".join(_rust_escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
+
+
+def _specifier_string(node) -> bool:
+    """Is this ``string`` (or plain template) node a module specifier?"""
+    parent = node.parent()
+    if parent is None:
+        return False
+    pk = parent.kind()
+    if pk in ("import_statement", "export_statement", "import_require_clause"):
+        return True
+    if pk != "arguments":
+        return False
+    first = next((c for c in parent.children() if c.is_named()), None)
+    if first is None or first.range().start.index != node.range().start.index:
+        return False
+    call = parent.parent()
+    if call is None or call.kind() != "call_expression":
+        return False
+    fn = call.field("function")
+    if fn is None:
+        return False
+    if fn.kind() == "import" or (fn.kind() == "identifier" and fn.text() == "require"):
+        return True
+    if fn.kind() == "member_expression":
+        prop = fn.field("property")
+        return prop is not None and prop.text() in SPECIFIER_METHODS and fn.field("object") is not None \
+            and fn.field("object").text() in ("vi", "jest", "require")
+    return False
+
+
+def _explicit_moves(ctx: FileContext) -> frozenset[str]:
+    out = set()
+    for r in ctx.recipe.renames:
+        for rel in ctx.moves:
+            if rel.startswith(r.source) if r.source.endswith("/") else rel == r.source:
+                out.add(rel)
+    return frozenset(out)
+
+
+def _analyze(ctx: FileContext, grammar: str) -> Analysis:
+    text = ctx.text
+    root = _parse(text, grammar)
+    problem = syntax_problem(root)
+    if problem is not None:
+        return Analysis(failed=f"does not parse as {grammar}: {problem[0]}", failed_line=problem[1])
+    offsets = _Offsets(text)
+    index = module_index(ctx.root, ctx.all_files, ctx.moves, ctx.deletes, _explicit_moves(ctx))
+    conflict = index.conflicts().get(ctx.rel)
+    if conflict is not None:
+        # never move onto an ambiguous module path: the file stays where and as it is
+        return Analysis(failed=f"module move conflict: {conflict}; resolve it with an explicit "
+                               f"paths.rename or paths.delete in the recipe")
+    new_rel = index.new_path(ctx.rel)
+
+    edits: list[Edit] = []
+    findings: list[Finding] = []
+    covered: list[tuple[int, int]] = []
+
+    # 1. module specifiers: resolved, never term-rewritten
+    external_names: dict[str, str] = {}
+    for node in root.find_all(any=[{"kind": "string"}, {"kind": "template_string"}]):
+        if not _specifier_string(node):
+            continue
+        a, b = offsets.span(node)
+        if b - a < 2 or (node.kind() == "template_string" and "${" in text[a:b]):
+            continue
+        a, b = a + 1, b - 1
+        covered.append((a, b))
+        _specifier(ctx, index, new_rel, node, text[a:b], a, b, edits, findings, external_names)
+
+    # 2. leaves that carry a term
+    rule = {"regex": _term_regex(ctx), "any": [{"kind": k} for k in LEAF_KINDS]}
+    for node in root.find_all({"rule": rule}):
+        a, b = offsets.span(node)
+        if any(x <= a and b <= y for x, y in covered):
+            continue
+        kind = LEAF_KINDS[node.kind()]
+        covered.append((a, b))
+        if kind == "identifier" and node.text() in external_names:
+            f = ctx.finding(a, b, "identifier", None, "external",
+                            f"'{node.text()}' is imported from the package '{external_names[node.text()]}'")
+            findings.append(f)
+            continue
+        edits.extend(ctx.term_edits(a, b, kind))
+
+    # 3. a term anywhere else (a syntax this module does not know) is reported, not guessed
+    covered.sort()
+    for m in ctx.engine.find(text):
+        if not any(x <= m.start and m.end <= y for x, y in covered):
+            findings.append(ctx.finding(m.start, m.end, "code", m.replacement, "term",
+                                        "term in TypeScript syntax the transformer does not rewrite"))
+
+    # 4. the rewrite must parse as cleanly as the original
+    edits = dedupe_edits(edits)
+    if edits:
+        new_text = apply_edits(text, edits)
+        problem = syntax_problem(_parse(new_text, grammar))
+        if problem is not None:
+            return Analysis(failed=f"rewrite would not parse as {grammar}: {problem[0]}", failed_line=problem[1])
+    return Analysis(edits=edits, findings=findings)
+
+
+def _specifier(ctx: FileContext, index, new_rel: str, node, spec: str, a: int, b: int,
+               edits: list[Edit], findings: list[Finding], external_names: dict[str, str]) -> None:
+    res: Resolved | None = index.resolve(ctx.rel, spec)
+    has_term = bool(ctx.engine.find(spec))
+    if res is None:  # a package (or an unknown scheme)
+        if not spec.startswith((".", "/")):
+            for name in _imported_names(node):
+                external_names[name] = spec
+        if has_term:
+            findings.append(ctx.finding(a, b, "code", None, "external",
+                                        f"import of the package '{spec}' carries the term; not rewritten"))
+        return
+    if res.target is None:
+        if has_term:
+            findings.append(ctx.finding(a, b, "code", ctx.engine.rewrite(spec), "term",
+                                        f"import '{spec}' does not resolve to a file of the checkout; not rewritten"))
+        return
+    if res.target in ctx.deletes:
+        findings.append(ctx.finding(a, b, "code", None, "follow-up",
+                                    f"imports '{spec}' ({res.target}), which the recipe deletes: "
+                                    f"switch this import to its replacement by hand"))
+        return
+    conflict = index.conflicts().get(res.target)
+    if conflict is not None:
+        findings.append(ctx.finding(a, b, "code", None, "conflict",
+                                    f"imports '{spec}' ({res.target}); {conflict}: the module is not moved"))
+    new_spec = index.new_specifier(res, ctx.rel, new_rel)
+    if new_spec is None or new_spec == spec:
+        return
+    rule = "term" if has_term else "link"
+    f = ctx.finding(a, b, "code", new_spec, rule, f"import of moved module: '{spec}' -> '{new_spec}'")
+    edits.append(Edit(a, b, new_spec, f))
+
+
+def _imported_names(node) -> list[str]:
+    """Local names bound by the import statement that owns this specifier."""
+    stmt = node.parent()
+    if stmt is None or stmt.kind() != "import_statement":
+        return []
+    names = []
+    for n in stmt.find_all(kind="identifier"):
+        names.append(n.text())
+    return names
+
+
+LANGUAGE = TypeScript()
