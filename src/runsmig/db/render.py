@@ -1,0 +1,272 @@
+"""Render the two revisions through the checkout's own ``script.py.mako``.
+
+The template is rendered with Mako the way Alembic's ``ScriptDirectory.generate_revision`` does
+(same keyword arguments), without running ``env.py``. ADE's template has no revision variables
+(its revisions carry hand-written ``revision = ...`` lines); when a template lacks
+``up_revision`` the identifiers are written at the top of the ``imports`` slot, like ADE's
+own files. Output is deterministic: fixed revision ids and a fixed create-date text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic.util import format_as_comma
+from mako.template import Template
+
+from runsmig.db.carry import CarryPlan
+from runsmig.db.sql import MAP_TABLE, CarrySQL, q
+from runsmig.db.coltypes import render_type
+
+CREATE_DATE = "fixed by runsmig (generated revisions are reproducible)"
+MARKER = "RUNSMIG_REVISION"
+
+
+@dataclass(frozen=True)
+class Revision:
+    rev_id: str
+    down_revision: str
+    message: str
+    marker: str
+    helpers: str  # module-level code (after the identifiers)
+    upgrade: list[str]  # body lines, unindented
+    downgrade: list[str]
+
+
+def _py_str(sql: str) -> str:
+    """A Python literal for a SQL statement; raw triple quotes keep ``\\:`` as written."""
+    if '"""' not in sql and not sql.endswith('"') and "\\" not in sql.replace("\\:", ""):
+        return 'r"""\n' + sql + '\n"""'
+    return repr(sql)
+
+
+def _r(v: object) -> str:
+    """repr() with double quotes, the style of the projects' own revision files."""
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(_r(x) for x in v) + "]"
+    if isinstance(v, str) and '"' not in v and "\\" not in v and "\n" not in v:
+        return '"' + v + '"'
+    return repr(v)
+
+
+def _indent(lines: list[str], n: int = 4) -> str:
+    pad = " " * n
+    body = "\n".join(pad + ln if ln else "" for ln in lines)
+    return body[n:]  # the template already indents the first line
+
+
+_FK_GUARD = '''
+
+
+def _refuse_sqlite_foreign_keys() -> None:
+    """Batch mode rebuilds the table on SQLite (copy, drop, rename). With foreign keys enforced,
+    dropping the old table would cascade into the tables that reference it, and
+    ``PRAGMA foreign_keys=OFF`` does nothing inside the migration's transaction."""
+    bind = op.get_bind()
+    if bind.dialect.name == "sqlite" and bind.exec_driver_sql("PRAGMA foreign_keys").scalar():
+        raise RuntimeError(
+            "SQLite enforces foreign keys on this connection: rebuilding %(table)s in batch mode would "
+            "delete rows that reference it. Run the migration on a connection without "
+            "'PRAGMA foreign_keys=ON' (Alembic's own engine does not set it)."
+        )'''
+
+
+def extend_revision(plan: CarryPlan, rev_id: str, down: str, marker: str) -> Revision:
+    s = plan.spec
+    T = s.target_table
+    up = ["_refuse_sqlite_foreign_keys()", f"with op.batch_alter_table({_r(T)}) as batch_op:"]
+    down_lines = ["_refuse_sqlite_foreign_keys()", f"with op.batch_alter_table({_r(T)}) as batch_op:"]
+    for a in plan.added:
+        args = [_r(a.name), render_type(a.type), f"nullable={a.nullable}"]
+        if a.default is not None:
+            args.append(f"server_default=sa.text({_r(a.default)})")
+        up.append(f"    batch_op.add_column(sa.Column({', '.join(args)}))")
+    for ix in plan.indexes:
+        up.append(f"    batch_op.create_index({_r(ix.name)}, {_r(list(ix.columns))}, unique={ix.unique})")
+    for fk in plan.foreign_keys:
+        extra = "".join(f", {k}={_r(v)}" for k, v in (("ondelete", fk.ondelete), ("onupdate", fk.onupdate)) if v)
+        up.append(
+            f"    batch_op.create_foreign_key({_r(fk.name)}, {_r(fk.ref_table)}, [{_r(fk.column)}], [{_r(fk.ref_column)}]{extra})"
+        )
+    if not (plan.added or plan.indexes or plan.foreign_keys):
+        up, down_lines = ["pass"], ["pass"]
+    else:
+        for fk in reversed(plan.foreign_keys):
+            down_lines.append(f"    batch_op.drop_constraint({_r(fk.name)}, type_=\"foreignkey\")")
+        for ix in reversed(plan.indexes):
+            down_lines.append(f"    batch_op.drop_index({_r(ix.name)})")
+        for a in reversed(plan.added):
+            down_lines.append(f"    batch_op.drop_column({_r(a.name)})")
+    added = ", ".join(a.name for a in plan.added) or "nothing"
+    msg = (
+        f"Extend {T} with the columns it takes over from {s.source_table}.\n\n"
+        f"Adds {added}"
+        + (f"; indexes {', '.join(i.name for i in plan.indexes)}" if plan.indexes else "")
+        + (f"; foreign keys {', '.join(f.name for f in plan.foreign_keys)}" if plan.foreign_keys else "")
+        + ".\nSQLite: batch mode rebuilds the table (refused while the connection enforces foreign keys).\n"
+        "PostgreSQL: plain ALTER TABLE.\n"
+        f"Downgrade: drops these columns, indexes and foreign keys again (their values are lost).\n"
+        f"Generated by runsmig from the recipe's database section (fingerprint {s.fingerprint()}); "
+        "regenerate rather than edit."
+    )
+    helpers = _FK_GUARD.replace("%(table)s", T) if plan.added or plan.indexes or plan.foreign_keys else ""
+    return Revision(rev_id, down, msg, marker, helpers, up, down_lines)
+
+
+_PG_ENUM_HELPERS = '''
+
+
+def _native_enum_types(bind, table: str) -> list[str]:
+    """PostgreSQL ENUM types used by the columns of ``table`` (read from the catalog at run time)."""
+    if bind.dialect.name != "postgresql":
+        return []
+    rows = bind.execute(
+        sa.text(
+            "SELECT DISTINCT t.typname FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
+            "WHERE a.attrelid = to_regclass(:table) AND t.typtype = 'e' AND a.attnum > 0 AND NOT a.attisdropped"
+        ),
+        {"table": table},
+    )
+    return sorted(r[0] for r in rows)
+
+
+def _drop_unused_enum_types(bind, names: list[str]) -> None:
+    """``op.drop_table`` leaves a PostgreSQL ENUM type behind: drop each one no column uses any more."""
+    for name in names:
+        used = bind.execute(
+            sa.text(
+                "SELECT count(*) FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
+                "WHERE t.typname = :name AND t.typtype = 'e' AND a.attnum > 0 AND NOT a.attisdropped"
+            ),
+            {"name": name},
+        ).scalar()
+        if not used:
+            op.execute(sa.text('DROP TYPE IF EXISTS "%s"' % name.replace('"', '""')))'''
+
+_CHECK_HELPER = '''
+
+
+def _require_none(bind, sql: str, problem: str) -> None:
+    count = bind.execute(sa.text(sql)).scalar()
+    if count:
+        raise RuntimeError(f"{count} %(source)s rows {problem}; nothing was changed. %(hint)s")'''
+
+
+def history_revision(plan: CarryPlan, rev_id: str, down: str, marker: str, ext_rev: str) -> Revision:
+    s = plan.spec
+    S, T = s.source_table, s.target_table
+    migrate = s.history == "migrate"
+    up: list[str] = ["bind = op.get_bind()"]
+    consts: list[str] = []
+    if migrate:
+        generic, pg = CarrySQL(plan, "sqlite"), CarrySQL(plan, "postgresql")
+        checks = [*generic.check_lookups(), generic.check_new_ids()]
+        for i, (sql, problem) in enumerate(checks):
+            consts.append(f"CHECK_{i} = {_py_str(sql)}")
+            up.append(f"_require_none(bind, CHECK_{i}, {_r(problem)})")
+        stmts = [("FILL_MAP", generic.fill_map(), pg.fill_map()), ("MERGE", generic.merge(), pg.merge()),
+                 ("INSERT", generic.insert(), pg.insert())]
+        up += [
+            "op.create_table(",
+            f"    {_r(MAP_TABLE)},",
+            "    sa.Column(\"source_id\", sa.String(length=255), primary_key=True),",
+            "    sa.Column(\"target_id\", sa.String(length=255), nullable=False),",
+            "    sa.Column(\"merged\", sa.Integer(), nullable=False),",
+            ")",
+            f"op.create_index(\"{MAP_TABLE}_target_idx\", {_r(MAP_TABLE)}, [\"target_id\", \"merged\"])",
+        ]
+        for name, g, p in stmts:
+            if g is None:
+                continue
+            if g == p:
+                consts.append(f"{name} = {_py_str(g)}")
+                up.append(f"op.execute({name})")
+            else:
+                consts.append(f"{name} = {_py_str(g)}")
+                consts.append(f"{name}_POSTGRESQL = {_py_str(p)}")
+                up.append(f"op.execute({name}_POSTGRESQL if bind.dialect.name == \"postgresql\" else {name})")
+        up.append(f"op.drop_table({_r(MAP_TABLE)})")
+    for name in plan.source_indexes:
+        up.append(f"op.drop_index({_r(name)}, table_name={_r(S)})")
+    up.append(f"enum_types = _native_enum_types(bind, {_r(S)})")
+    up.append(f"op.drop_table({_r(S)})")
+    up.append("_drop_unused_enum_types(bind, enum_types)")
+    down_lines = [
+        "raise RuntimeError(",
+        f"    {_r(f'revision {rev_id} cannot be downgraded: it dropped the {S} table after ' + ('merging its rows into ' + T + ' (the ids of merged ' + S + ' are gone)' if migrate else 'discarding its rows') + '. Restore the database from the backup taken before the upgrade; downgrading below ' + ext_rev + ' needs that too.')}",
+        ")",
+    ]
+    not_carried = "".join(f"\n  - {what}: {why}" for what, why in plan.not_carried)
+    if migrate:
+        link = f"{S}.{s.link}"
+        body = (
+            f"Carry {S} history into {T}, then drop {S}.\n\n"
+            f"A job whose {link} names a run fills that run's empty fields and the columns added by\n"
+            f"{ext_rev} (when several jobs name one run, the one with the greatest id fills it). Every\n"
+            f"other job becomes a new run with id {_r(s.new_id)}"
+            + "".join(f"; {t} from {lk.table}.{lk.take}" for t, lk in plan.lookups)
+            + ".\n"
+            + "".join(
+                f"{c.source} -> {c.target}: " + ", ".join(f"{a} -> {b}" for a, b in c.values) + ".\n"
+                for c in plan.carries if c.values
+            )
+            + "".join(f"{c.source} -> {c.target}: ids of jobs become the ids of their runs (NULL when the job is gone).\n"
+                      for c in plan.carries if c.reference)
+            + (
+                f"Stored paths ({', '.join(s.paths.columns)}) starting with {', '.join(s.paths.prefixes)} now start with {s.paths.to}.\n"
+                if s.paths else ""
+            )
+            + "All of it is set-based SQL (INSERT ... SELECT, UPDATE with a correlated subquery).\n"
+            f"Then the {S} indexes, the table and (PostgreSQL) its ENUM types are dropped.\n"
+            f"Not carried:{not_carried or ' nothing'}\n"
+        )
+    else:
+        body = (
+            f"Drop {S}: its history is discarded (jobs_history: discard).\n\n"
+            f"The {S} indexes, the table and (PostgreSQL) its ENUM types are dropped; no row is carried.\n"
+        )
+    msg = body + (
+        f"Downgrade: not supported; it fails with a message (restore from a backup).\n"
+        f"Generated by runsmig from the recipe's database section (fingerprint {s.fingerprint()}); "
+        "regenerate rather than edit."
+    )
+    hint = f"Fix these rows or regenerate with --jobs-history discard." if migrate else ""
+    helpers = ""
+    if consts:
+        helpers += "\n\n" + "\n\n".join(consts)
+    if migrate:
+        helpers += _CHECK_HELPER.replace("%(source)s", S).replace("%(hint)s", hint)
+    helpers += _PG_ENUM_HELPERS
+    return Revision(rev_id, down, msg, marker, helpers, up, down_lines)
+
+
+def render_file(template: Path, rev: Revision) -> str:
+    text = template.read_text(encoding="utf-8")
+    has_ids = "up_revision" in text
+    imports = []
+    if not has_ids:
+        imports += [
+            "",
+            f"revision = {_r(rev.rev_id)}",
+            f"down_revision = {_r(rev.down_revision)}",
+            "branch_labels = None",
+            "depends_on = None",
+        ]
+    imports += ["", f"{MARKER} = {_r(rev.marker)}"]
+    imports_text = "\n".join(imports) + rev.helpers
+    out = Template(text=text).render_unicode(
+        up_revision=rev.rev_id,
+        down_revision=rev.down_revision,
+        branch_labels=None,
+        depends_on=None,
+        create_date=CREATE_DATE,
+        comma=format_as_comma,
+        message=rev.message,
+        imports=imports_text,
+        upgrades=_indent(rev.upgrade),
+        downgrades=_indent(rev.downgrade),
+        config=None,
+    )
+    out = out.replace("\r\n", "\n")
+    return out.rstrip("\n") + "\n"

@@ -1,0 +1,166 @@
+"""Set-based SQL of the carry revision: one INSERT … SELECT and one UPDATE with a correlated
+row subquery, written in the subset SQLite (>= 3.15) and PostgreSQL (>= 10) share.
+
+Aliases: ``j`` the job row, ``m`` the carry map (job id -> run id, merged 0/1).
+The text goes into ``op.execute("...")``, which makes it a ``text()`` construct, so every
+literal colon is escaped as ``\\:``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from runsmig.db.carry import Carry, CarryPlan
+
+MAP_TABLE = "runsmig_carry_map"
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def q(name: str) -> str:
+    """Identifiers are validated names ([A-Za-z_][A-Za-z0-9_]*); quote only what needs it."""
+    return name if name.islower() and name.isidentifier() else '"' + name.replace('"', '""') + '"'
+
+
+def lit(value: str) -> str:
+    return "'" + value.replace("'", "''").replace(":", "\\:") + "'"
+
+
+def template_sql(tpl: str, columns: dict[str, str]) -> str:
+    """``"run_{id}"`` -> ``'run_' || j.id``; ``"{id}"`` -> ``j.id`` (``||`` accepts any scalar on both)."""
+    parts: list[str] = []
+    pos = 0
+    for m in _PLACEHOLDER.finditer(tpl):
+        if m.start() > pos:
+            parts.append(lit(tpl[pos:m.start()]))
+        parts.append(columns[m.group(1)])
+        pos = m.end()
+    if pos < len(tpl):
+        parts.append(lit(tpl[pos:]))
+    return " || ".join(parts) if parts else "''"
+
+
+class CarrySQL:
+    def __init__(self, plan: CarryPlan, dialect: str) -> None:
+        self.p = plan
+        self.s = plan.spec
+        self.dialect = dialect
+        self.S = q(self.s.source_table)
+        self.T = q(self.s.target_table)
+        self.spk = q(plan.source_pk)
+        self.tpk = q(plan.target_pk)
+        self.enums = dict(plan.target_enum_types)
+
+    # -- expressions ---------------------------------------------------------
+    def _cols(self, run_id: str) -> dict[str, str]:
+        cols = {c.name: f"j.{q(c.name)}" for c in self.p.source.columns}
+        cols["run_id"] = run_id
+        return cols
+
+    def new_id(self) -> str:
+        return template_sql(self.s.new_id, {c.name: f"j.{q(c.name)}" for c in self.p.source.columns})
+
+    def value(self, c: Carry) -> str:
+        col = f"j.{q(c.source)}"
+        if c.enum_source:
+            col = f"CAST({col} AS VARCHAR)"
+        if c.reference:
+            return f"(SELECT m2.target_id FROM {MAP_TABLE} m2 WHERE m2.source_id = {col})"
+        if c.values:
+            whens = " ".join(f"WHEN {lit(a)} THEN {lit(b)}" for a, b in c.values)
+            col = f"CASE {col} {whens} ELSE {col} END"
+        if c.path and self.s.paths:
+            cols = self._cols("m.target_id")
+            to = template_sql(self.s.paths.to, cols)
+            whens = []
+            for tpl in self.s.paths.prefixes:
+                prefix = template_sql(tpl, cols)
+                whens.append(
+                    f"WHEN substr({col}, 1, length({prefix})) = {prefix} "
+                    f"THEN {to} || substr({col}, length({prefix}) + 1)"
+                )
+            col = "CASE " + " ".join(whens) + f" ELSE {col} END"
+        return col
+
+    def cast_target(self, target: str, expr: str) -> str:
+        if self.dialect == "postgresql" and target in self.enums:
+            return f"CAST({expr} AS {q(self.enums[target])})"
+        return expr
+
+    def lookup(self, target: str) -> str:
+        lk = dict(self.p.lookups)[target]
+        cond = " AND ".join(f"l.{q(a)} = j.{q(b)}" for a, b in lk.match)
+        return f"(SELECT l.{q(lk.take)} FROM {q(lk.table)} l WHERE {cond})"
+
+    def _linked(self, alias: str = "r") -> str:
+        return f"SELECT 1 FROM {self.T} {alias} WHERE {alias}.{self.tpk} = j.{q(self.s.link)}"
+
+    # -- statements ----------------------------------------------------------
+    def check_lookups(self) -> list[tuple[str, str]]:
+        out = []
+        for target, lk in self.p.lookups:
+            cond = " AND ".join(f"l.{q(a)} = j.{q(b)}" for a, b in lk.match)
+            sql = (
+                f"SELECT count(*) FROM {self.S} j\n"
+                f"WHERE NOT EXISTS ({self._linked()})\n"
+                f"  AND NOT EXISTS (SELECT 1 FROM {q(lk.table)} l WHERE {cond})"
+            )
+            match = " and ".join(f"{lk.table}.{a} = {self.s.source_table}.{b}" for a, b in lk.match)
+            out.append((sql, f"have no {self.s.target_table[:-1] if self.s.target_table.endswith('s') else self.s.target_table} "
+                        f"and no {lk.table} row where {match} (needed for {self.s.target_table}.{target})"))
+        return out
+
+    def check_new_ids(self) -> tuple[str, str]:
+        sql = (
+            f"SELECT count(*) FROM {self.S} j\n"
+            f"WHERE NOT EXISTS ({self._linked()})\n"
+            f"  AND EXISTS (SELECT 1 FROM {self.T} r2 WHERE r2.{self.tpk} = {self.new_id()})"
+        )
+        return sql, f"would get an id ({self.s.new_id}) that an unrelated {self.s.target_table} row already has"
+
+    def fill_map(self) -> str:
+        return (
+            f"INSERT INTO {MAP_TABLE} (source_id, target_id, merged)\n"
+            f"SELECT j.{self.spk}, COALESCE(r.{self.tpk}, {self.new_id()}), "
+            f"CASE WHEN r.{self.tpk} IS NULL THEN 0 ELSE 1 END\n"
+            f"FROM {self.S} j LEFT JOIN {self.T} r ON r.{self.tpk} = j.{q(self.s.link)}"
+        )
+
+    def merge(self) -> str | None:
+        sets, exprs = [], []
+        for c in self.p.carries:
+            e = self.cast_target(c.target, self.value(c))
+            if not c.added:
+                e = f"COALESCE({self.T}.{q(c.target)}, {e})"
+            sets.append(q(c.target))
+            exprs.append(e)
+        if not sets:
+            return None
+        sub = (
+            f"SELECT {', '.join(exprs)}\n"
+            f"    FROM {self.S} j JOIN {MAP_TABLE} m ON m.source_id = j.{self.spk}\n"
+            f"    WHERE m.target_id = {self.T}.{self.tpk} AND m.merged = 1\n"
+            f"    ORDER BY j.{self.spk} DESC LIMIT 1"
+        )
+        lhs = sets[0] if len(sets) == 1 else "(" + ", ".join(sets) + ")"
+        return (
+            f"UPDATE {self.T} SET {lhs} = (\n    {sub}\n)\n"
+            f"WHERE {self.T}.{self.tpk} IN (SELECT m.target_id FROM {MAP_TABLE} m WHERE m.merged = 1)"
+        )
+
+    def insert(self) -> str:
+        cols, exprs = [self.tpk], ["m.target_id"]
+        lookups = dict(self.p.lookups)
+        for target in lookups:
+            cols.append(q(target))
+            exprs.append(self.cast_target(target, self.lookup(target)))
+        for c in self.p.carries:
+            if c.target in lookups:
+                continue
+            cols.append(q(c.target))
+            exprs.append(self.cast_target(c.target, self.value(c)))
+        return (
+            f"INSERT INTO {self.T} ({', '.join(cols)})\n"
+            f"SELECT {', '.join(exprs)}\n"
+            f"FROM {self.S} j JOIN {MAP_TABLE} m ON m.source_id = j.{self.spk}\n"
+            f"WHERE m.merged = 0"
+        )
