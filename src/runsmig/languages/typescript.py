@@ -175,7 +175,7 @@ def _analyze(ctx: FileContext, grammar: str) -> Analysis:
     covered: list[tuple[int, int]] = []
 
     # 1. module specifiers: resolved, never term-rewritten
-    external_names: dict[str, str] = {}
+    kept_names: dict[str, tuple[str, str]] = {}  # names bound by imports that must not change
     for node in root.find_all(any=[{"kind": "string"}, {"kind": "template_string"}]):
         if not _specifier_string(node):
             continue
@@ -184,7 +184,7 @@ def _analyze(ctx: FileContext, grammar: str) -> Analysis:
             continue
         a, b = a + 1, b - 1
         covered.append((a, b))
-        _specifier(ctx, index, new_rel, node, text[a:b], a, b, edits, findings, external_names)
+        _specifier(ctx, index, new_rel, node, text[a:b], a, b, edits, findings, kept_names)
 
     # 2. leaves that carry a term
     rule = {"regex": _term_regex(ctx), "any": [{"kind": k} for k in LEAF_KINDS]}
@@ -194,10 +194,10 @@ def _analyze(ctx: FileContext, grammar: str) -> Analysis:
             continue
         kind = LEAF_KINDS[node.kind()]
         covered.append((a, b))
-        if kind == "identifier" and node.text() in external_names:
-            f = ctx.finding(a, b, "identifier", None, "external",
-                            f"'{node.text()}' is imported from the package '{external_names[node.text()]}'")
-            findings.append(f)
+        if kind == "identifier" and node.text() in kept_names:
+            rule, why = kept_names[node.text()]
+            for m in ctx.engine.find(node.text()):
+                findings.append(ctx.finding(a + m.start, a + m.end, "identifier", m.replacement, rule, why))
             continue
         edits.extend(ctx.term_edits(a, b, kind))
 
@@ -219,13 +219,13 @@ def _analyze(ctx: FileContext, grammar: str) -> Analysis:
 
 
 def _specifier(ctx: FileContext, index, new_rel: str, node, spec: str, a: int, b: int,
-               edits: list[Edit], findings: list[Finding], external_names: dict[str, str]) -> None:
+               edits: list[Edit], findings: list[Finding], kept_names: dict[str, tuple[str, str]]) -> None:
     res: Resolved | None = index.resolve(ctx.rel, spec)
     has_term = bool(ctx.engine.find(spec))
     if res is None:  # a package (or an unknown scheme)
         if not spec.startswith((".", "/")):
             for name in _imported_names(node):
-                external_names[name] = spec
+                kept_names[name] = ("external", f"'{name}' is imported from the package '{spec}'")
         if has_term:
             findings.append(ctx.finding(a, b, "code", None, "external",
                                         f"import of the package '{spec}' carries the term; not rewritten"))
@@ -244,6 +244,8 @@ def _specifier(ctx: FileContext, index, new_rel: str, node, spec: str, a: int, b
     if conflict is not None:
         findings.append(ctx.finding(a, b, "code", None, "conflict",
                                     f"imports '{spec}' ({res.target}); {conflict}: the module is not moved"))
+        for name in _imported_names(node):  # the module keeps its names, so must this import
+            kept_names[name] = ("term", f"'{name}' is imported from '{spec}', whose move conflicts: not rewritten")
     new_spec = index.new_specifier(res, ctx.rel, new_rel)
     if new_spec is None or new_spec == spec:
         return
