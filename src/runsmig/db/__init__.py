@@ -143,4 +143,4 @@ def model_declarations(checkout_root: Path, recipe: Any, head: str | None = None
     return "" if plan is None else render_model_declarations(plan)
 
 
-__all__ = ["NewFile", "model_declarations", "plan_revisions"]
+__all__ = ["NewFile", "database_spec", "model_declarations", "plan_revisions"]
