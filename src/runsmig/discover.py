@@ -52,7 +52,7 @@ def _walk_files(root: Path) -> list[str]:
         gi = Path(dirpath) / ".gitignore"
         if gi.is_file() and not gi.is_symlink():
             try:
-                specs.append((rel_dir, pathspec.PathSpec.from_lines("gitwildmatch", gi.read_text("utf-8", "replace").splitlines())))
+                specs.append((rel_dir, pathspec.PathSpec.from_lines("gitignore", gi.read_text("utf-8", "replace").splitlines())))
             except Exception:
                 pass
 
@@ -84,7 +84,7 @@ def ignore_spec(root: Path, extra: tuple[str, ...] = ()) -> pathspec.PathSpec:
     f = root / IGNORE_FILE
     if f.is_file() and not f.is_symlink():
         lines += f.read_text("utf-8", "replace").splitlines()
-    return pathspec.PathSpec.from_lines("gitwildmatch", lines)
+    return pathspec.PathSpec.from_lines("gitignore", lines)
 
 
 def discover(root: Path, extra_ignore: tuple[str, ...] = ()) -> Discovered:

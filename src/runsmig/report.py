@@ -27,8 +27,6 @@ class CheckReport:
     externals: list[Finding] = field(default_factory=list)  # third-party names: info, never a failure
 
     def summary(self) -> dict:
-        content = [f for f in self.findings if f.kind != "path"]
-        allowed_content = [f for f in self.allowed if f.kind != "path"]
         return {
             "files_scanned": self.files,
             "findings": len(self.findings),
@@ -39,19 +37,20 @@ class CheckReport:
             "failed_files": len(self.failures),
             "reconciliation": {
                 "raw_occurrences_in_content": self.raw,
-                "term_findings_in_content": sum(self._stems(f) for f in content),
-                "allowlisted_in_content": sum(self._stems(f) for f in allowed_content),
-                "external_names": sum(self._stems(f) for f in self.externals),
+                "term_findings_in_content": self._stems(self.findings),
+                "allowlisted_in_content": self._stems(self.allowed),
+                "external_names": self._stems(self.externals),
                 "not_the_term": len(self.non_term),
                 "in_files_deleted_by_recipe": self.raw_in_deleted,
             },
         }
 
-
-    def _stems(self, f: Finding) -> int:
-        if f.rule not in ("term", "symbol", "external") or self.stem_re is None:
+    def _stems(self, findings: list[Finding]) -> int:
+        """Stem occurrences covered by findings inside file contents (one count per source span)."""
+        if self.stem_re is None:
             return 0
-        return len(self.stem_re.findall(f.text))
+        spans = {(f.path, f.line, f.col): f.text for f in findings if f.line > 0}
+        return sum(len(self.stem_re.findall(t)) for t in spans.values())
 
 
 def render_text(rep: CheckReport) -> str:

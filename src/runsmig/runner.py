@@ -94,6 +94,16 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
         dec = decode(data)
     except DecodeFailure as exc:
         out.status, out.reason, out.line = "failed", exc.reason, exc.line
+        out.new = data
+        # still report its terms (it cannot be rewritten): the gate must not go green on it
+        loose = data.decode("utf-8", "surrogateescape")
+        index = LineIndex(loose)
+        found = engine.find(loose)
+        for m in found:
+            ln, col = index.pos(m.start)
+            out.reported.append(Finding(rel, ln, col, m.text, "text", m.replacement, "term",
+                                        message=f"'{m.text}' in a file that is not UTF-8 (not rewritten)"))
+        _reconcile(out, loose, engine, index, [(m.start, m.end) for m in found])
         return out
     text = dec.text
     allow_file = recipe.allow_for_file(rel)

@@ -82,7 +82,7 @@ class Language:
     priority = 0
 
     def __init__(self) -> None:
-        self._spec = pathspec.PathSpec.from_lines("gitwildmatch", self.patterns)
+        self._spec = pathspec.PathSpec.from_lines("gitignore", self.patterns)
 
     def matches(self, rel: str) -> bool:
         return bool(self._spec.match_file(rel))

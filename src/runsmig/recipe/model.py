@@ -63,7 +63,7 @@ class AllowEntry:
 
     @staticmethod
     def build(paths: tuple[str, ...], reason: str, pattern: str | None, kinds: tuple[str, ...], rewrite: bool = False) -> "AllowEntry":
-        spec = pathspec.PathSpec.from_lines("gitwildmatch", paths)
+        spec = pathspec.PathSpec.from_lines("gitignore", paths)
         regex = re.compile(pattern) if pattern else None
         return AllowEntry(paths, reason, pattern, kinds, rewrite, spec, regex)
 
