@@ -232,8 +232,9 @@ def _specifier(ctx: FileContext, index, new_rel: str, node, spec: str, a: int, b
         return
     if res.target is None:
         if has_term:
-            findings.append(ctx.finding(a, b, "code", ctx.engine.rewrite(spec), "term",
-                                        f"import '{spec}' does not resolve to a file of the checkout; not rewritten"))
+            findings.append(ctx.finding(a, b, "code", None, "follow-up",
+                                        f"import '{spec}' does not resolve to a file of the checkout "
+                                        f"(a deleted module?): switch it to its replacement by hand"))
         return
     if res.target in ctx.deletes:
         findings.append(ctx.finding(a, b, "code", None, "follow-up",

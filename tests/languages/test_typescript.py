@@ -1,0 +1,335 @@
+"""TypeScript transformer: kinds, offsets, parse guards, module resolution, moves, conflicts."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from runsmig.findings import apply_edits
+from runsmig.languages import language_for
+from runsmig.languages.base import FileContext
+from runsmig.languages.ts_modules import ModuleIndex, module_ids, parse_jsonc, strip_jsonc
+from runsmig.languages.typescript import LANGUAGE as TS
+from runsmig.paths import plan_paths
+from runsmig.recipe import load_recipe
+from runsmig.recipe.model import PathDelete, PathRename
+from runsmig.terms import TermEngine
+from tests.helpers import runsmig
+
+RECIPE = load_recipe()
+ENGINE = TermEngine.from_recipe(RECIPE)
+
+TSCONFIG = """{
+  // JSONC: comments and trailing commas
+  "compilerOptions": {
+    "baseUrl": "./src", /* relative to this file */
+    "paths": {
+      "@shared/*": ["shared/*"],
+      "@screens/*": ["screens/*"],
+      "@schema": ["schema"],
+    },
+  },
+}
+"""
+
+
+def make_tree(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, encoding="utf-8")
+
+
+def analyze(root: Path, files: dict[str, str], rel: str, recipe=RECIPE, engine=ENGINE):
+    """Analyze ``rel`` as the runner would, with the path plan of the whole tree."""
+    make_tree(root, files)
+    plan = plan_paths(sorted(files), recipe, engine)
+    ctx = FileContext(root, rel, plan.moves.get(rel, rel), files[rel], engine, recipe, plan.moves,
+                      frozenset(plan.deletes), frozenset(files))
+    return TS.analyze(ctx), ctx
+
+
+def rewritten(analysis, text: str) -> str:
+    return apply_edits(text, analysis.edits)
+
+
+# -- registration -------------------------------------------------------------
+@pytest.mark.parametrize("rel", ["a.ts", "src/b.tsx", "c.mts", "d.js", "e.jsx", "src/generated-types/openapi.d.ts"])
+def test_registered_for_typescript_and_javascript(rel):
+    assert language_for(rel).name == "typescript"
+
+
+def test_markdown_is_not_typescript():
+    assert language_for("README.md").name != "typescript"
+
+
+# -- kinds and narrow edits ------------------------------------------------------
+def test_tsx_kinds(tmp_path):
+    text = (
+        'import { useQuery } from "@tanstack/react-query";\n'
+        "// the jobs list\n"
+        "export function JobsList({ jobId }: { jobId: string }) {\n"
+        '  const url = `/api/v1/workspaces/${jobId}/jobs`;\n'
+        '  return <p title="Jobs">Recent jobs {url}</p>;\n'
+        "}\n"
+    )
+    a, _ = analyze(tmp_path, {"src/x.tsx": text}, "src/x.tsx")
+    assert a.failed is None
+    kinds = {(e.finding.text, e.finding.kind) for e in a.edits}
+    assert ("jobs", "comment") in kinds
+    assert ("Jobs", "identifier") in kinds  # JobsList
+    assert ("job", "identifier") in kinds  # jobId
+    assert ("jobs", "string") in kinds  # template literal part
+    assert ("Jobs", "string") in kinds  # JSX attribute
+    assert ("jobs", "prose") in kinds  # JSX text
+    out = rewritten(a, text)
+    assert "export function RunsList({ runId }: { runId: string })" in out
+    assert "`/api/v1/workspaces/${runId}/runs`" in out
+    assert '<p title="Runs">Recent runs {url}</p>' in out
+    assert "// the runs list" in out
+
+
+def test_every_case_convention(tmp_path):
+    text = "const JOB_ID = 1; const job_id = 2; const JobId = 3; const jobId = 4; const useDocumentJobsQuery = 5;\n"
+    a, _ = analyze(tmp_path, {"a.ts": text}, "a.ts")
+    assert rewritten(a, text) == ("const RUN_ID = 1; const run_id = 2; const RunId = 3; const runId = 4; "
+                                  "const useDocumentRunsQuery = 5;\n")
+
+
+def test_no_op_file(tmp_path):
+    text = "// a subjobber at the jobsite\nexport const jobsite = 'jobsite';\n"
+    a, _ = analyze(tmp_path, {"a.ts": text}, "a.ts")
+    assert a.failed is None and not a.edits and not a.findings
+
+
+def test_offsets_are_characters_with_non_ascii(tmp_path):
+    text = 'const s = "😀 é — jobs";\n// ünïcode job\n'
+    a, _ = analyze(tmp_path, {"a.ts": text}, "a.ts")
+    assert rewritten(a, text) == 'const s = "😀 é — runs";\n// ünïcode run\n'
+
+
+def test_string_with_escape_sequences(tmp_path):
+    text = 'const s = "\\njobs\\t"; const r = /jobs\\/\\d+/;\n'
+    a, _ = analyze(tmp_path, {"a.ts": text}, "a.ts")
+    assert rewritten(a, text) == 'const s = "\\nruns\\t"; const r = /runs\\/\\d+/;\n'
+
+
+def test_keep_list_is_respected(tmp_path):
+    text = "const n_jobs = 4; const jobs = n_jobs;\n"
+    a, _ = analyze(tmp_path, {"a.ts": text}, "a.ts")
+    assert rewritten(a, text) == "const n_jobs = 4; const runs = n_jobs;\n"
+
+
+def test_names_imported_from_a_package_are_kept(tmp_path):
+    text = 'import { JobQueue } from "job-queue-lib";\nconst jobs = new JobQueue();\n'
+    a, _ = analyze(tmp_path, {"a.ts": text}, "a.ts")
+    assert rewritten(a, text) == 'import { JobQueue } from "job-queue-lib";\nconst runs = new JobQueue();\n'
+    rules = sorted({f.rule for f in a.findings})
+    assert rules == ["external"]
+
+
+# -- parse guards -----------------------------------------------------------------
+def test_file_that_does_not_parse_is_reported_with_its_line(tmp_path):
+    text = "export const ok = 1;\nexport function jobCount(jobs: string[] {\n  return jobs.length;\n}\n"
+    a, _ = analyze(tmp_path, {"a.ts": text}, "a.ts")
+    assert a.failed and "does not parse" in a.failed
+    assert a.failed_line == 2
+    assert not a.edits
+
+
+def test_tsx_syntax_in_ts_file_fails_but_tsx_file_parses(tmp_path):
+    text = "export const View = () => <div>jobs</div>;\n"
+    assert analyze(tmp_path, {"a.ts": text}, "a.ts")[0].failed
+    assert analyze(tmp_path, {"a.tsx": text}, "a.tsx")[0].failed is None
+
+
+def test_rewrite_that_would_not_parse_is_not_made(tmp_path):
+    recipe = dataclasses.replace(RECIPE, symbols={"jobHandle": "run handle"})
+    engine = TermEngine.from_recipe(recipe)
+    text = "const jobHandle = 1;\nexport default jobHandle;\n"
+    a, _ = analyze(tmp_path, {"a.ts": text}, "a.ts", recipe, engine)
+    assert a.failed and "would not parse" in a.failed
+    assert not a.edits
+
+
+# -- tsconfig JSONC -------------------------------------------------------------------
+def test_jsonc_keeps_strings_and_drops_comments():
+    text = '{"a": "http://x//y", /* c */ "b": ["/*not*/",], // end\n}'
+    assert parse_jsonc(text) == {"a": "http://x//y", "b": ["/*not*/"]}
+    assert "//" not in strip_jsonc("{} // x")
+
+
+# -- resolution ------------------------------------------------------------------------
+def _index(root: Path, files: dict[str, str], moves=None, deletes=(), explicit=()) -> ModuleIndex:
+    make_tree(root, files)
+    return ModuleIndex(root, frozenset(files), moves or {}, frozenset(deletes), frozenset(explicit))
+
+
+@pytest.mark.parametrize("spec,target", [
+    ("./a", "web/src/x/a.ts"),
+    ("./b", "web/src/x/b.tsx"),
+    ("./c", "web/src/x/c.d.ts"),
+    ("./d", "web/src/x/d/index.ts"),
+    ("./e", "web/src/x/e/index.tsx"),
+    ("./a.ts", "web/src/x/a.ts"),
+    ("./a.js", "web/src/x/a.ts"),
+    ("../shared/jobs", "web/src/shared/jobs.ts"),
+    ("@shared/jobs", "web/src/shared/jobs.ts"),
+    ("@screens/Home", "web/src/screens/Home/index.tsx"),
+    ("@schema", "web/src/schema/index.ts"),
+    ("shared/jobs", "web/src/shared/jobs.ts"),  # bare, through baseUrl
+])
+def test_resolution(tmp_path, spec, target):
+    files = {f: "" for f in [
+        "web/src/x/a.ts", "web/src/x/b.tsx", "web/src/x/c.d.ts", "web/src/x/d/index.ts", "web/src/x/e/index.tsx",
+        "web/src/shared/jobs.ts", "web/src/screens/Home/index.tsx", "web/src/schema/index.ts", "web/src/x/me.ts",
+    ]}
+    files["web/tsconfig.json"] = TSCONFIG
+    idx = _index(tmp_path, files)
+    res = idx.resolve("web/src/x/me.ts", spec)
+    assert res is not None and res.target == target
+
+
+def test_packages_do_not_resolve(tmp_path):
+    idx = _index(tmp_path, {"web/tsconfig.json": TSCONFIG, "web/src/a.ts": ""})
+    assert idx.resolve("web/src/a.ts", "react") is None
+    assert idx.resolve("web/src/a.ts", "@tanstack/react-query") is None
+
+
+def test_nearest_tsconfig_app_json(tmp_path):
+    files = {"app/tsconfig.app.json": TSCONFIG, "app/src/shared/jobs.ts": "", "app/src/a.ts": "",
+             "tsconfig.json": '{"compilerOptions": {"baseUrl": "."}}'}
+    idx = _index(tmp_path, files)
+    assert idx.resolve("app/src/a.ts", "@shared/jobs").target == "app/src/shared/jobs.ts"
+
+
+# -- moves ---------------------------------------------------------------------------
+def test_alias_and_relative_imports_follow_a_moved_module(tmp_path):
+    files = {
+        "web/tsconfig.json": TSCONFIG,
+        "web/src/shared/jobHistory.ts": "export const jobHistory = 1;\n",
+        "web/src/screens/Home.tsx": ('import { jobHistory } from "@shared/jobHistory";\n'
+                                     'import { jobHistory as h } from "../shared/jobHistory";\n'
+                                     'export const both = [jobHistory, h];\n'),
+    }
+    a, _ = analyze(tmp_path, files, "web/src/screens/Home.tsx")
+    out = rewritten(a, files["web/src/screens/Home.tsx"])
+    assert 'from "@shared/runHistory"' in out
+    assert 'from "../shared/runHistory"' in out
+    code = [e.finding for e in a.edits if e.finding.kind == "code"]
+    assert len(code) == 2
+
+
+def test_moved_importer_recomputes_relative_imports(tmp_path):
+    recipe = dataclasses.replace(RECIPE, renames=(PathRename("web/src/screens/Jobs.tsx", "web/src/screens/runs/deep/Runs.tsx"),))
+    files = {
+        "web/tsconfig.json": TSCONFIG,
+        "web/src/shared/format.ts": "export const f = 1;\n",
+        "web/src/screens/Jobs.tsx": 'import { f } from "../shared/format";\nimport { g } from "@shared/format";\nexport const jobs = [f, g];\n',
+    }
+    a, _ = analyze(tmp_path, files, "web/src/screens/Jobs.tsx", recipe)
+    out = rewritten(a, files["web/src/screens/Jobs.tsx"])
+    assert 'from "../../../shared/format"' in out
+    assert 'from "@shared/format"' in out  # an alias does not depend on the importer's place
+
+
+def test_alias_falls_back_to_relative_when_the_module_leaves_the_alias(tmp_path):
+    recipe = dataclasses.replace(RECIPE, renames=(PathRename("web/src/shared/jobs.ts", "web/src/lib/runs.ts"),))
+    files = {"web/tsconfig.json": TSCONFIG, "web/src/shared/jobs.ts": "",
+             "web/src/screens/a.ts": 'import "@shared/jobs";\n'}
+    a, _ = analyze(tmp_path, files, "web/src/screens/a.ts", recipe)
+    assert rewritten(a, files["web/src/screens/a.ts"]) == 'import "../lib/runs";\n'
+
+
+def test_folder_move_keeps_folder_specifier(tmp_path):
+    files = {"web/tsconfig.json": TSCONFIG,
+             "web/src/screens/Workspace/sections/Jobs/index.tsx": "export default 1;\n",
+             "web/src/screens/Workspace/index.tsx": 'import S from "@screens/Workspace/sections/Jobs";\nimport T from "./sections/Jobs/index";\nexport { S, T };\n'}
+    a, _ = analyze(tmp_path, files, "web/src/screens/Workspace/index.tsx")
+    out = rewritten(a, files["web/src/screens/Workspace/index.tsx"])
+    assert 'from "@screens/Workspace/sections/Runs"' in out
+    assert 'from "./sections/Runs/index"' in out
+
+
+def test_specifier_calls_follow_moves(tmp_path):
+    files = {"web/tsconfig.json": TSCONFIG, "web/src/shared/jobs.ts": "",
+             "web/src/t.test.ts": ('vi.mock("@shared/jobs", () => ({}));\n'
+                                   'const m = await import("./shared/jobs");\n'
+                                   'const r = require("./shared/jobs");\n'
+                                   'type T = typeof import("./shared/jobs");\n'
+                                   'export * from "./shared/jobs";\n')}
+    a, _ = analyze(tmp_path, files, "web/src/t.test.ts")
+    out = rewritten(a, files["web/src/t.test.ts"])
+    assert "jobs" not in out
+    assert out.count("runs") == 5
+
+
+# -- deletions and conflicts --------------------------------------------------------------
+def test_import_of_deleted_module_is_a_follow_up(tmp_path):
+    recipe = dataclasses.replace(RECIPE, deletes=(PathDelete("web/src/shared/jobs.ts", "gone"),))
+    files = {"web/tsconfig.json": TSCONFIG, "web/src/shared/jobs.ts": "export const fetchJobs = 1;\n",
+             "web/src/a.ts": 'import { fetchJobs } from "@shared/jobs";\nexport const x = fetchJobs;\n'}
+    a, _ = analyze(tmp_path, files, "web/src/a.ts", recipe)
+    ups = [f for f in a.findings if f.rule == "follow-up"]
+    assert len(ups) == 1 and ups[0].line == 1 and ups[0].text == "@shared/jobs"
+    assert rewritten(a, files["web/src/a.ts"]) == 'import { fetchRuns } from "@shared/jobs";\nexport const x = fetchRuns;\n'
+
+
+CONFLICT_FILES = {
+    "web/tsconfig.json": TSCONFIG,
+    "web/src/shared/jobs.ts": "export const fetchJobs = 1;\n",
+    "web/src/shared/runs/api.ts": "export const fetchRun = 1;\n",
+    "web/src/a.ts": 'import { fetchJobs } from "@shared/jobs";\nexport const jobs = fetchJobs;\n',
+}
+
+
+def test_move_onto_existing_folder_is_a_conflict(tmp_path):
+    a, _ = analyze(tmp_path, CONFLICT_FILES, "web/src/shared/jobs.ts")
+    assert a.failed and "module move conflict" in a.failed and "web/src/shared/runs/" in a.failed
+    b, _ = analyze(tmp_path, CONFLICT_FILES, "web/src/a.ts")
+    assert [f.rule for f in b.findings if f.kind == "code"] == ["conflict"]
+    # the importer keeps the names of the module that stays as it is
+    assert rewritten(b, CONFLICT_FILES["web/src/a.ts"]) == 'import { fetchJobs } from "@shared/jobs";\nexport const runs = fetchJobs;\n'
+
+
+def test_explicit_recipe_rename_resolves_the_conflict(tmp_path):
+    recipe = dataclasses.replace(RECIPE, renames=(PathRename("web/src/shared/jobs.ts", "web/src/shared/runs/legacy.ts"),))
+    a, _ = analyze(tmp_path, CONFLICT_FILES, "web/src/shared/jobs.ts", recipe)
+    assert a.failed is None
+    b, _ = analyze(tmp_path, CONFLICT_FILES, "web/src/a.ts", recipe)
+    assert rewritten(b, CONFLICT_FILES["web/src/a.ts"]) == 'import { fetchRuns } from "@shared/runs/legacy";\nexport const runs = fetchRuns;\n'
+
+
+def test_move_onto_sibling_module_with_other_extension_is_a_conflict(tmp_path):
+    files = {"src/jobs.ts": "export const a = 1;\n", "src/runs.tsx": "export const b = 2;\n"}
+    idx = _index(tmp_path, files, moves={"src/jobs.ts": "src/runs.ts"})
+    assert "src/jobs.ts" in idx.conflicts()
+
+
+def test_module_ids():
+    assert module_ids("a/b.ts") == ["a/b"]
+    assert module_ids("a/b.d.ts") == ["a/b"]
+    assert module_ids("a/index.tsx") == ["a/index", "a"]
+    assert module_ids("a/b.css") == []
+
+
+# -- end to end ---------------------------------------------------------------------------
+def test_apply_then_check_leaves_only_follow_ups(tmp_path):
+    root = tmp_path / "co"
+    recipe = tmp_path / "recipe.yaml"
+    recipe.write_text(
+        "version: 1\nname: t\ndescription: t\nterms:\n  - {from: job, plural: jobs, to: run, to_plural: runs}\n"
+        "paths:\n  delete:\n    - {path: web/src/shared/jobs.ts, reason: gone}\n", encoding="utf-8")
+    make_tree(root, {**CONFLICT_FILES, "web/src/b.tsx": "export const B = () => <p>jobs</p>;\n"})
+    runsmig("apply", str(root), "--recipe", str(recipe), "--allow-dirty", check_rc=0)
+    assert (root / "web/src/b.tsx").read_text() == "export const B = () => <p>runs</p>;\n"
+    assert not (root / "web/src/shared/jobs.ts").exists()
+    proc = runsmig("check", str(root), "--recipe", str(recipe), "--format", "json")
+    assert proc.returncode == 1
+    import json
+
+    found = json.loads(proc.stdout)
+    items = found["findings"] if isinstance(found, dict) else found
+    assert {f["rule"] for f in items} == {"follow-up"}, items
