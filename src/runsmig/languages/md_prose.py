@@ -1,0 +1,168 @@
+"""Prose that reads right: recipe ``phrases`` (applied before the term map,
+case-aware) and a check for clashes the rewrite produces ("runs and runs",
+"run run", "runs/runs") in prose and comments.
+
+``prose_edits(ctx, start, end)`` is the one entry point: phrases first, the
+term engine (``ctx.term_edits``) on the rest, then clashes in the result
+reported as ``rule="follow-up"`` findings. Usable by any language for its
+comments and docstrings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from runsmig.findings import Edit, Finding
+from runsmig.recipe.model import Recipe
+from runsmig.terms import apply_case
+
+SEP = r"(?:\s*/\s*|\s*,\s*|\s*\+\s*|\s+(?:and|or|&|vs\.?|versus|and/or)\s+|\s*&\s*|\s+)"
+
+
+@dataclass(frozen=True)
+class PhraseRule:
+    source: str
+    target: str
+    regex: re.Pattern[str]
+
+
+def _word_alt(word: str, inverse: dict[str, set[str]]) -> str:
+    forms = {word.lower()} | inverse.get(word.lower(), set())
+    return "(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + ")"
+
+
+@lru_cache(maxsize=8)
+def _rules(phrases: tuple[tuple[str, str], ...], terms: tuple) -> tuple[PhraseRule, ...]:
+    # a word of a phrase that is a term's target (run/runs) also matches the term (job/jobs):
+    # a phrase written as it reads after the rewrite ("runs/runs") catches "jobs/runs" too.
+    inverse: dict[str, set[str]] = {}
+    for t in terms:
+        inverse.setdefault(t.to_singular, set()).add(t.singular)
+        inverse.setdefault(t.to_plural, set()).add(t.plural)
+    out = []
+    for src, dst in sorted(phrases, key=lambda p: len(p[0]), reverse=True):
+        tokens = re.findall(r"\w+|\s+|[^\w\s]", src)
+        parts = []
+        for tok in tokens:
+            if tok.isspace():
+                parts.append(r"\s+")
+            elif re.fullmatch(r"\w+", tok):
+                parts.append(_word_alt(tok, inverse))
+            else:
+                parts.append(r"\s*" + re.escape(tok) + r"\s*" if tok in "/&+" else re.escape(tok))
+        body = "".join(parts)
+        lead = r"(?<![\w\-])" if re.match(r"\w", src) else ""
+        trail = r"(?![\w\-])" if re.search(r"\w$", src) else ""
+        out.append(PhraseRule(src, dst, re.compile(lead + body + trail, re.IGNORECASE)))
+    return tuple(out)
+
+
+def rules_for(recipe: Recipe) -> tuple[PhraseRule, ...]:
+    return _rules(tuple(recipe.phrases), tuple(recipe.terms))
+
+
+def phrase_case(target: str, matched: str) -> str:
+    letters = [c for c in matched if c.isalpha()]
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return target.upper()
+    if letters and letters[0].isupper():
+        return apply_case(target[:1].lower(), "X") + target[1:] if target else target
+    return target
+
+
+def _keep_breaks(matched: str, target: str) -> str:
+    """A phrase that wraps over lines keeps its line break (before the last word)."""
+    if "\n" not in matched:
+        return target
+    brk = re.search(r"[ \t]*\r?\n[ \t>]*", matched).group(0)
+    i = target.rfind(" ")
+    if i < 0:
+        return target
+    return target[:i] + brk + target[i + 1:]
+
+
+def phrase_matches(text: str, rules: tuple[PhraseRule, ...]) -> list[tuple[int, int, PhraseRule]]:
+    found: list[tuple[int, int, PhraseRule]] = []
+    for r in rules:
+        for m in r.regex.finditer(text):
+            found.append((m.start(), m.end(), r))
+    found.sort(key=lambda x: (x[0], -(x[1] - x[0])))
+    out: list[tuple[int, int, PhraseRule]] = []
+    for s, e, r in found:
+        if out and s < out[-1][1]:
+            continue
+        out.append((s, e, r))
+    return out
+
+
+def prose_edits(ctx, start: int, end: int, kind: str = "prose", phrases: bool = True,
+                clashes: bool = True) -> tuple[list[Edit], list[Finding]]:
+    """Edits for the prose ctx.text[start:end] and clash follow-ups."""
+    chunk = ctx.text[start:end]
+    edits: list[Edit] = []
+    pos = 0
+    if phrases and ctx.recipe.phrases:
+        for s, e, r in phrase_matches(chunk, rules_for(ctx.recipe)):
+            edits.extend(ctx.term_edits(start + pos, start + s, kind))
+            matched = chunk[s:e]
+            new = _keep_breaks(matched, phrase_case(r.target, matched))
+            if new != matched:
+                f = ctx.finding(start + s, start + e, kind, new, "term", f"phrase '{matched}' -> '{new}'")
+                edits.append(Edit(start + s, start + e, new, f))
+            pos = e
+    edits.extend(ctx.term_edits(start + pos, end, kind))
+    found = clash_findings(ctx, start, end, edits, kind) if clashes and edits else []
+    return edits, found
+
+
+def _targets(recipe: Recipe) -> list[str]:
+    return sorted({t.to_singular for t in recipe.terms} | {t.to_plural for t in recipe.terms}, key=len, reverse=True)
+
+
+@lru_cache(maxsize=8)
+def _clash_re(targets: tuple[str, ...]) -> re.Pattern[str]:
+    w = "(?:" + "|".join(re.escape(t) for t in targets) + ")"
+    return re.compile(rf"(?<![\w\-]){w}(?![\w\-]){SEP}{w}(?![\w\-])", re.IGNORECASE)
+
+
+def clash_findings(ctx, start: int, end: int, edits: list[Edit], kind: str = "prose") -> list[Finding]:
+    """Clashes ('runs and runs', 'run run') in the rewritten chunk that an edit produced."""
+    pieces: list[tuple[int, int, int, int, bool]] = []  # new_start, new_end, orig_start, orig_end, edited
+    out_parts: list[str] = []
+    pos, npos = start, 0
+    for e in sorted(edits, key=lambda e: e.start):
+        if e.start < pos or e.end > end:
+            continue
+        if e.start > pos:
+            seg = ctx.text[pos:e.start]
+            pieces.append((npos, npos + len(seg), pos, e.start, False))
+            out_parts.append(seg)
+            npos += len(seg)
+        pieces.append((npos, npos + len(e.text), e.start, e.end, True))
+        out_parts.append(e.text)
+        npos += len(e.text)
+        pos = e.end
+    seg = ctx.text[pos:end]
+    pieces.append((npos, npos + len(seg), pos, end, False))
+    out_parts.append(seg)
+    new = "".join(out_parts)
+    regex = _clash_re(tuple(_targets(ctx.recipe)))
+    found: list[Finding] = []
+    for m in regex.finditer(new):
+        hit = [p for p in pieces if p[0] < m.end() and p[1] > m.start()]
+        if not any(p[4] for p in hit):
+            continue  # already in the text before the rewrite: not ours
+        first = hit[0]
+        o_start = first[2] + (m.start() - first[0] if not first[4] else 0)
+        last = hit[-1]
+        o_end = last[3] if last[4] else last[2] + (m.end() - last[0])
+        clash = " ".join(m.group(0).split())
+        found.append(ctx.finding(o_start, max(o_end, o_start), kind, None, "follow-up",
+                                 f"rewrite reads '{clash}': reword it or add a recipe phrase"))
+    return found
+
+
+def count_clashes(text: str, recipe: Recipe) -> int:
+    return len(_clash_re(tuple(_targets(recipe))).findall(text))
