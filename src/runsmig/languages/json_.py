@@ -1,0 +1,86 @@
+"""JSON (and JSON with comments): keys and string values edited in place.
+
+A tokenizer with offsets keeps every byte of formatting (indentation, key
+order, escapes). A string followed by ':' is a key (``config-key``), any other
+string a value (``config-value``); comments are prose (``comment``). When a
+rewritten key would equal another key of the same object (``JobStatus`` ->
+``RunStatus`` next to an existing ``RunStatus``), the key is left and a
+``conflict`` is reported: merge it by hand or regenerate the file.
+"""
+
+from __future__ import annotations
+
+from runsmig.findings import Analysis, Edit, Finding
+from runsmig.languages.base import FileContext, Language
+from runsmig.languages.cfg_tokens import TokenizeError, new_text, span_edits, tokenize
+from runsmig.languages.md_prose import prose_edits
+
+
+class Json(Language):
+    name = "json"
+    patterns = ("*.json", "*.jsonc", "*.json5", "*.code-workspace", ".babelrc", ".eslintrc", ".prettierrc")
+    priority = 10
+
+    def analyze(self, ctx: FileContext) -> Analysis:
+        try:
+            toks = tokenize(ctx.text)
+        except TokenizeError as exc:
+            return Analysis(failed=f"invalid JSON: {exc.reason}", failed_line=ctx.index.pos(exc.offset)[0])
+        edits: list[Edit] = []
+        findings: list[Finding] = []
+        stack: list[dict[str, int] | None] = []  # per open object: new key -> token start
+        pending: list[tuple[int, int, str, list[Edit]]] = []  # keys of the innermost object
+        pend_stack: list[list] = []
+        for i, t in enumerate(toks):
+            if t.type == "punct":
+                c = ctx.text[t.start]
+                if c in "{[":
+                    stack.append({} if c == "{" else None)
+                    pend_stack.append(pending)
+                    pending = []
+                elif c in "}]":
+                    if stack:
+                        self._close(ctx, stack.pop(), pending, edits, findings)
+                    pending = pend_stack.pop() if pend_stack else []
+                continue
+            if t.type == "comment":
+                ed, fd = prose_edits(ctx, t.start, t.end, "comment")
+                edits.extend(ed)
+                findings.extend(fd)
+                continue
+            if t.type != "string":
+                continue
+            j = i + 1
+            while j < len(toks) and toks[j].type == "comment":
+                j += 1
+            is_key = j < len(toks) and toks[j].type == "punct" and ctx.text[toks[j].start] == ":"
+            a, b = t.inner
+            if is_key and stack and stack[-1] is not None:
+                kedits = span_edits(ctx, a, b, "config-key")
+                pending.append((a, b, ctx.text[a:b], kedits))
+            else:
+                edits.extend(span_edits(ctx, a, b, "config-key" if is_key else "config-value"))
+        while stack:
+            self._close(ctx, stack.pop(), pending, edits, findings)
+            pending = pend_stack.pop() if pend_stack else []
+        return Analysis(edits=edits, findings=findings)
+
+    @staticmethod
+    def _close(ctx: FileContext, obj, pending, edits: list[Edit], findings: list[Finding]) -> None:
+        if obj is None:
+            return
+        for a, b, raw, kedits in pending:
+            if not kedits:
+                continue
+            new = new_text(ctx, a, b, kedits)
+            others = [r for (x, _, r, ke) in pending if x != a]
+            new_others = {new_text(ctx, x, y, ke) for (x, y, r, ke) in pending if x != a}
+            if new in others or new in new_others:
+                findings.append(ctx.finding(a, b, "config-key", new, "conflict",
+                                            f"key '{raw}' would become '{new}', which this object already has: "
+                                            "merge by hand or regenerate the file"))
+                continue
+            edits.extend(kedits)
+
+
+LANGUAGE = Json()

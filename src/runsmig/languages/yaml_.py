@@ -1,0 +1,96 @@
+"""YAML: keys and scalar values found through ruamel.yaml's composer (nodes
+carry character offsets), edited narrowly in the text so comments, quoting,
+anchors and layout stay. Comments are prose (``comment``).
+
+Tool syntax stays through the recipe: the top-level ``jobs:`` key of a GitHub
+Actions workflow is a ``config-key`` finding on a line ``^jobs:``, which the
+recipe allowlist entry (paths ``.github/workflows/*``, kinds ``config-key``)
+keeps.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from runsmig.findings import Analysis, Edit, Finding
+from runsmig.languages.base import FileContext, Language
+from runsmig.languages.cfg_tokens import span_edits
+from runsmig.languages.md_prose import prose_edits
+
+ANCHOR = re.compile(r"(?<![\w\-])[&*]([A-Za-z0-9_\-]+)")
+
+
+def _walk(node, spans: list[tuple[int, int, str, str]], seen: set[int]) -> None:
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    if isinstance(node, ScalarNode):
+        spans.append((node.start_mark.index, node.end_mark.index, "config-value", node.style or ""))
+    elif isinstance(node, MappingNode):
+        for k, v in node.value:
+            if isinstance(k, ScalarNode):
+                spans.append((k.start_mark.index, k.end_mark.index, "config-key", k.style or ""))
+            else:
+                _walk(k, spans, seen)
+            _walk(v, spans, seen)
+    elif isinstance(node, SequenceNode):
+        for v in node.value:
+            _walk(v, spans, seen)
+
+
+class Yaml(Language):
+    name = "yaml"
+    patterns = ("*.yml", "*.yaml")
+    priority = 10
+
+    def analyze(self, ctx: FileContext) -> Analysis:
+        text = ctx.text
+        spans: list[tuple[int, int, str, str]] = []
+        try:
+            yaml = YAML(typ="rt")
+            for doc in yaml.compose_all(text):
+                if doc is not None:
+                    _walk(doc, spans, set())
+        except (MarkedYAMLError, YAMLError) as exc:
+            mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            return Analysis(failed=f"invalid YAML: {problem}", failed_line=mark.line + 1 if mark else None)
+        except Exception as exc:  # composer quirks: leave the file, say why
+            return Analysis(failed=f"cannot parse YAML: {type(exc).__name__}: {exc}")
+        edits: list[Edit] = []
+        findings: list[Finding] = []
+        spans.sort()
+        for s, e, kind, style in spans:
+            if s >= e:
+                continue
+            edits.extend(span_edits(ctx, s, e, kind, escapes=(style == '"')))
+        # comments and anchors/aliases: outside every scalar
+        covered = [(s, e) for s, e, _, _ in spans]
+        for s, e in _outside(text, covered):
+            chunk = text[s:e]
+            for m in re.finditer(r"(?:(?<=\s)|^)#[^\n]*", chunk, re.M):
+                ed, fd = prose_edits(ctx, s + m.start(), s + m.end(), "comment")
+                edits.extend(ed)
+                findings.extend(fd)
+            for m in ANCHOR.finditer(re.sub(r"(?:(?<=\s)|^)#[^\n]*", lambda x: " " * len(x.group(0)), chunk, flags=re.M)):
+                edits.extend(ctx.term_edits(s + m.start(1), s + m.end(1), "config-key"))
+        return Analysis(edits=edits, findings=findings)
+
+
+def _outside(text: str, covered: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out = []
+    pos = 0
+    for s, e in sorted(covered):
+        if s > pos:
+            out.append((pos, s))
+        pos = max(pos, e)
+    if pos < len(text):
+        out.append((pos, len(text)))
+    return out
+
+
+LANGUAGE = Yaml()
