@@ -1,0 +1,268 @@
+"""Which Python names must NOT be renamed, and why (scope- and origin-aware).
+
+* ``external``: bound by a third-party import, or an attribute/keyword hanging
+  off one (``Job.fetch``, ``scheduler.add_job(...)``, ``Parallel(n_jobs=2)``),
+  including through a local variable assigned from such a call;
+* ``follow-up``: bound by an import of a removed module with no counterpart,
+  or a name that is not bound anywhere (its import was removed earlier);
+* ``conflict``: the new name already exists in the same scope (``job_summary``
+  → ``run_summary`` next to an existing ``run_summary``), a call would get two
+  equal keywords, or a ``self`` attribute would collide — unless the recipe maps
+  the name explicitly (``symbols:``) or two imports merge into one.
+"""
+
+from __future__ import annotations
+
+import builtins
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.metadata.scope_provider import Assignment, ImportAssignment, Scope
+
+from runsmig.languages.py_imports import AliasRec, ImportRec
+from runsmig.languages.py_scan import Scan, chain_names
+
+BUILTINS = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec__", "__path__", "__package__",
+                                       "__builtins__", "__loader__", "__annotations__", "__dict__", "__module__",
+                                       "__qualname__", "__class__"}
+
+
+@dataclass
+class Symbol:
+    scope: Scope
+    name: str
+    nodes: list[cst.Name] = field(default_factory=list)
+    aliases: list[tuple[ImportRec, AliasRec]] = field(default_factory=list)
+    assigned: bool = False  # any non-import binding
+
+
+@dataclass
+class Keep:
+    reason: str  # external, conflict, follow-up
+    message: str = ""
+    replacement: str | None = None
+    group: int = 0  # id of the symbol (one message per group)
+
+
+class Decider:
+    def __init__(self, scan: Scan, scopes, imports: list[ImportRec], engine, explicit: dict[str, str]):
+        self.scan = scan
+        self.scopes = scopes
+        self.imports = imports
+        self.engine = engine
+        self.explicit = explicit
+        self.keep: dict[int, Keep] = {}
+        self.merged: set[int] = set()  # id(ImportAlias) dropped as duplicates
+        self.external_names: dict[str, cst.Name] = {}
+        self.symbol_of: dict[int, Symbol] = {}
+        self.symbols: list[Symbol] = []
+        self._alias_of_stmt: dict[int, list[tuple[ImportRec, AliasRec]]] = {}
+        for rec in imports:
+            self._alias_of_stmt[id(rec.stmt)] = [(rec, a) for a in rec.aliases]
+
+    # -- symbols ----------------------------------------------------------------
+    def build_symbols(self) -> None:
+        seen_scopes = {id(s): s for s in self.scopes.values() if s is not None}
+        table: dict[tuple[int, str], Symbol] = {}
+        for scope in seen_scopes.values():
+            for asg in scope.assignments:
+                if asg.scope is not scope:
+                    continue
+                key = (id(scope), asg.name)
+                sym = table.get(key)
+                if sym is None:
+                    sym = table[key] = Symbol(scope, asg.name)
+                    self.symbols.append(sym)
+                self._bind(sym, asg)
+        for sym in self.symbols:
+            for n in sym.nodes:
+                self.symbol_of.setdefault(id(n), sym)
+
+    def _bind(self, sym: Symbol, asg) -> None:
+        node = asg.node
+        if isinstance(asg, ImportAssignment):
+            for rec, a in self._alias_of_stmt.get(id(node), []):
+                if a.bound == asg.name or (isinstance(rec.stmt, cst.Import) and a.alias.asname is None
+                                           and a.source.split(".")[0] == asg.name.split(".")[0]):
+                    if (rec, a) not in sym.aliases:
+                        sym.aliases.append((rec, a))
+                        sym.nodes += a.binding_names
+        else:
+            sym.assigned = True
+            if isinstance(node, cst.Name):
+                sym.nodes.append(node)
+            elif isinstance(getattr(node, "name", None), cst.Name):
+                sym.nodes.append(node.name)
+        for acc in asg.references:
+            if isinstance(acc.node, cst.Name):
+                sym.nodes.append(acc.node)
+            elif isinstance(acc.node, cst.Attribute):
+                sym.nodes += chain_names(acc.node)[:1]
+
+    # -- decisions ----------------------------------------------------------------
+    def run(self) -> None:
+        self.build_symbols()
+        self._externals()
+        self._follow_ups()
+        self._conflicts()
+        self._keywords()
+        self._self_attributes()
+        self._unbound()
+
+    def _mark(self, node: cst.Name, keep: Keep) -> None:
+        if id(node) not in self.keep:
+            self.keep[id(node)] = keep
+
+    def _externals(self) -> None:
+        typed: list[Symbol] = []
+        for rec in self.imports:
+            for a in rec.aliases:
+                if a.status != "external":
+                    continue
+                for n in chain_names(a.alias.name) + a.binding_names:
+                    self._mark(n, Keep("external"))
+                if isinstance(rec.stmt, cst.ImportFrom):
+                    for n in chain_names(rec.stmt.module):
+                        self._mark(n, Keep("external"))
+        for sym in self.symbols:
+            if sym.aliases and all(a.status == "external" for _, a in sym.aliases) and not sym.assigned:
+                for n in sym.nodes:
+                    self._mark(n, Keep("external"))
+                    typed += self._chain(n, keep_self=True)
+        # a local variable assigned from a third-party call: its attributes are third-party too
+        done: set[int] = set()
+        while typed:
+            sym = typed.pop()
+            if id(sym) in done:
+                continue
+            done.add(id(sym))
+            for n in sym.nodes:
+                typed += self._chain(n, keep_self=False)
+
+    def _chain(self, node: cst.CSTNode, keep_self: bool) -> list[Symbol]:
+        parent = self.scan.parent
+        cur = node
+        moved = False
+        while True:
+            p = parent.get(id(cur))
+            if isinstance(p, cst.Attribute) and p.value is cur:
+                self._mark(p.attr, Keep("external"))
+                moved = True
+            elif isinstance(p, cst.Call) and p.func is cur:
+                for arg in p.args:
+                    if arg.keyword is not None:
+                        self._mark(arg.keyword, Keep("external"))
+                moved = True
+            elif isinstance(p, (cst.Subscript, cst.Await)):
+                pass
+            else:
+                break
+            cur = p
+        out: list[Symbol] = []
+        p = parent.get(id(cur))
+        if (moved or keep_self) and isinstance(p, cst.Assign) and p.value is cur:
+            for t in p.targets:
+                if isinstance(t.target, cst.Name):
+                    sym = self.symbol_of.get(id(t.target))
+                    if sym is not None:
+                        out.append(sym)
+        return out
+
+    def _follow_ups(self) -> None:
+        for sym in self.symbols:
+            gone = [a for _, a in sym.aliases if a.status == "follow-up"]
+            if gone and not sym.assigned and len(gone) == len(sym.aliases):
+                for n in sym.nodes:
+                    self._mark(n, Keep("follow-up", gone[0].reason, group=id(sym)))
+
+    def _conflicts(self) -> None:
+        by_scope: dict[int, dict[str, Symbol]] = {}
+        for sym in self.symbols:
+            by_scope.setdefault(id(sym.scope), {})[sym.name] = sym
+        used: dict[int, set[str]] = {}
+        for sym in self.symbols:
+            if "." in sym.name or any(id(n) in self.keep for n in sym.nodes[:1]):
+                continue
+            new = self.engine.rewrite(sym.name)
+            if new == sym.name or sym.name in self.explicit:
+                continue
+            other = by_scope.get(id(sym.scope), {}).get(new)
+            clash = None
+            if other is not None:
+                if self._merge(sym, other):
+                    continue
+                clash = f"'{new}' is already defined in this scope"
+            elif new in self._accessed(used, sym.scope):
+                clash = f"'{new}' is already used in this scope (it would be shadowed)"
+            if clash:
+                msg = f"renaming '{sym.name}' to '{new}' would collide: {clash}; rename by hand or map it under 'symbols:' in the recipe"
+                for n in sym.nodes:
+                    self._mark(n, Keep("conflict", msg, new, id(sym)))
+
+    @staticmethod
+    def _accessed(cache: dict[int, set[str]], scope: Scope) -> set[str]:
+        got = cache.get(id(scope))
+        if got is None:
+            got = cache[id(scope)] = {a.node.value for a in scope.accesses if isinstance(a.node, cst.Name)}
+        return got
+
+    def _merge(self, sym: Symbol, other: Symbol) -> bool:
+        """Two imports that will bind the same name to the same object: drop the first."""
+        if sym.assigned or other.assigned or not sym.aliases or not other.aliases:
+            return False
+        mine = {rec.target(a) for rec, a in sym.aliases}
+        theirs = {rec.target(a) for rec, a in other.aliases}
+        if mine != theirs or len(mine) != 1:
+            return False
+        for _, a in sym.aliases:
+            a.status = "merged"
+            self.merged.add(id(a.alias))
+        return True
+
+    def _keywords(self) -> None:
+        for call in self.scan.calls:
+            kws = [a.keyword for a in call.args if a.keyword is not None]
+            if len(kws) < 2:
+                continue
+            final = [k.value if id(k) in self.keep else self.engine.rewrite(k.value) for k in kws]
+            for k, f in zip(kws, final):
+                if f != k.value and final.count(f) > 1 and k.value not in self.explicit:
+                    self._mark(k, Keep("conflict", f"renaming keyword '{k.value}' to '{f}' would repeat a keyword in this call",
+                                       f, id(k)))
+
+    def _self_attributes(self) -> None:
+        for cls in self.scan.classes:
+            attrs: dict[str, list[cst.Name]] = {}
+            for node in _walk(cls.body):
+                if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value in ("self", "cls"):
+                    attrs.setdefault(node.attr.value, []).append(node.attr)
+            for name, nodes in attrs.items():
+                new = self.engine.rewrite(name)
+                if new != name and new in attrs and name not in self.explicit:
+                    msg = f"renaming attribute 'self.{name}' to 'self.{new}' would collide with the existing 'self.{new}' of class {cls.name.value}"
+                    for n in nodes:
+                        self._mark(n, Keep("conflict", msg, new, id(nodes[0])))
+
+    def _unbound(self) -> None:
+        if self.scan.star_import:
+            return
+        for scope in {id(s): s for s in self.scopes.values() if s is not None}.values():
+            for acc in scope.accesses:
+                node = acc.node
+                if not isinstance(node, cst.Name) or acc.referents or node.value in BUILTINS:
+                    continue
+                if id(node) in self.keep or not self.engine.find(node.value):
+                    continue
+                self._mark(node, Keep("follow-up", f"'{node.value}' is not defined in this file (an import of it was removed?); "
+                                                   "rewrite it by hand", group=hash(node.value)))
+
+
+def _walk(node: cst.CSTNode):
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(n.children)
+
+
+__all__ = ["Decider", "Keep", "Symbol", "Assignment"]

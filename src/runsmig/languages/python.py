@@ -1,0 +1,301 @@
+"""Python sources through LibCST, scope- and origin-aware.
+
+One parse per file; the tree decides what an occurrence is, the shared term
+engine decides what replaces it, and every edit is a narrow span (a name, a
+string's text, a comment), so formatting, comments and line endings survive.
+
+Kinds: ``identifier`` (modules, classes, functions, methods, parameters,
+variables, attributes, keyword arguments, import names), ``string`` (literals
+and f-string text: routes, table and env-var names, messages, ``__all__``),
+``docstring`` and ``comment``.
+
+What is not renamed, see :mod:`runsmig.languages.py_decide` (third-party names,
+collisions, uses of removed names) and :mod:`runsmig.languages.py_imports`
+(imports of moved and deleted modules, merged duplicates). A file that does not
+parse is reported with its line and left byte-for-byte untouched.
+"""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider, ScopeProvider
+
+from runsmig.findings import Analysis, Edit, Finding
+from runsmig.languages.base import FileContext, Language
+from runsmig.languages.py_decide import Decider, Keep
+from runsmig.languages.py_imports import ImportRec, analyze_imports
+from runsmig.languages.py_modules import index_for
+from runsmig.languages.py_scan import Scan, chain_names, scan
+
+_NL = re.compile(r"\r\n|\r|\n")
+
+
+class Python(Language):
+    name = "python"
+    patterns = ("*.py", "*.pyi")
+    priority = 10
+
+    def analyze(self, ctx: FileContext) -> Analysis:
+        try:
+            module = cst.parse_module(ctx.text)
+        except cst.ParserSyntaxError as exc:
+            return Analysis(failed=f"Python syntax error: {exc.message}", failed_line=exc.raw_line)
+        except Exception as exc:  # libcst raises a few other errors on odd input
+            return Analysis(failed=f"Python parse error: {type(exc).__name__}: {exc}")
+        return _FileRewrite(ctx, module).run()
+
+
+class _FileRewrite:
+    def __init__(self, ctx: FileContext, module: cst.Module):
+        self.ctx = ctx
+        self.module = module
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        self.pos = wrapper.resolve(PositionProvider)
+        self.scopes = wrapper.resolve(ScopeProvider)
+        self.scan: Scan = scan(module)
+        self.starts = [0] + [m.end() for m in _NL.finditer(ctx.text)]
+        self.edits: list[Edit] = []
+        self.findings: list[Finding] = []
+        self.covered: set[int] = set()  # ids of Name nodes handled by an import rewrite
+
+    # -- positions --------------------------------------------------------------
+    def span(self, node: cst.CSTNode) -> tuple[int, int]:
+        r = self.pos[node]
+        return self.starts[r.start.line - 1] + r.start.column, self.starts[r.end.line - 1] + r.end.column
+
+    def line_span(self, node: cst.CSTNode) -> tuple[int, int]:
+        """The whole source lines of ``node`` (indentation and newline included)."""
+        r = self.pos[node]
+        start = self.starts[r.start.line - 1]
+        end = self.starts[r.end.line] if r.end.line < len(self.starts) else len(self.ctx.text)
+        return start, end
+
+    # -- the pass -----------------------------------------------------------------
+    def run(self) -> Analysis:
+        ctx = self.ctx
+        idx = index_for(ctx.all_files) if ctx.all_files else index_for(frozenset({ctx.rel}))
+        imports = analyze_imports(idx, ctx, self.scan.imports)
+        python = ctx.recipe.sections.get("python")
+        explicit = dict(ctx.engine.symbols)
+        decider = Decider(self.scan, self.scopes, imports, ctx.engine, explicit)
+        decider.run()
+        self.keep = decider.keep
+        self._name_by_id = {id(n): n for n in self.scan.names}
+        for rec in imports:
+            self._import_edits(rec, decider)
+        self._name_edits()
+        self._string_edits(decider)
+        for c in self.scan.comments:
+            s, e = self.span(c)
+            self.edits += ctx.term_edits(s, e, "comment")
+        self._drop_duplicate_lines()
+        del python
+        return Analysis(edits=self.edits, findings=self.findings)
+
+    # -- imports --------------------------------------------------------------------
+    def _import_edits(self, rec: ImportRec, decider: Decider) -> None:
+        stmt = rec.stmt
+        gone = [a for a in rec.aliases if a.status in ("follow-up", "merged")]
+        relevel = rec.new_module is not None and rec.new_module[0] != rec.old_module[0]
+        if isinstance(stmt, cst.ImportFrom):
+            module_names = chain_names(stmt.module)
+            if not rec.external and rec.res is not None and rec.res.rel is not None:
+                self.covered.update(id(n) for n in module_names)  # the module name follows its file, not the terms
+        if gone or relevel:
+            self._rewrite_import(rec, gone)
+            return
+        if isinstance(stmt, cst.ImportFrom) and rec.new_module is not None and stmt.module is not None:
+            new = rec.new_module[1]
+            old = rec.old_module[1]
+            if new != old:
+                s, e = self.span(stmt.module)
+                self.edits.append(Edit(s, e, new, self.ctx.finding(s, e, "identifier", new, "term",
+                                                                    f"import of '{old}' -> '{new}' ({rec.why or 'module moves'})")))
+        elif isinstance(stmt, cst.Import):
+            for a in rec.aliases:
+                if a.new_source and a.new_source != a.source:
+                    s, e = self.span(a.alias.name)
+                    self.covered.update(id(n) for n in chain_names(a.alias.name))
+                    self.edits.append(Edit(s, e, a.new_source, self.ctx.finding(s, e, "identifier", a.new_source, "term",
+                                                                                f"import of '{a.source}' -> '{a.new_source}' (module moves)")))
+
+    def _rename_name(self, node: cst.Name) -> cst.Name:
+        if id(node) in self.keep:
+            return node
+        return node.with_changes(value=self.ctx.engine.rewrite(node.value))
+
+    def _rewrite_import(self, rec: ImportRec, gone) -> None:
+        stmt = rec.stmt
+        kept = [a for a in rec.aliases if a not in gone]
+        for n in _names_in(stmt):
+            self.covered.add(id(n))
+        if not kept:
+            self._remove_statement(stmt, f"import removed: {rec.why or 'its names are removed'}")
+            return
+        aliases = []
+        for a in kept:
+            name = a.alias.name
+            if a.new_source is not None:
+                name = cst.parse_expression(a.new_source) if "." in a.new_source else cst.Name(a.new_source)
+            elif isinstance(name, cst.Name) and a.status != "external":
+                name = self._rename_name(name)
+            asname = a.alias.asname
+            if asname is not None and isinstance(asname.name, cst.Name):
+                asname = asname.with_changes(name=self._rename_name(asname.name))
+            aliases.append(a.alias.with_changes(name=name, asname=asname))
+        parens = isinstance(stmt, cst.ImportFrom) and stmt.lpar is not None
+        if not (parens and isinstance(rec.aliases[-1].alias.comma, cst.Comma)):
+            aliases[-1] = aliases[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        if isinstance(stmt, cst.ImportFrom):
+            changes: dict = {"names": aliases}
+            if rec.new_module is not None:
+                level, dotted_name = rec.new_module
+                changes["relative"] = [cst.Dot()] * level
+                changes["module"] = cst.parse_expression(dotted_name) if dotted_name else None
+            new_stmt = stmt.with_changes(**changes)
+        else:
+            new_stmt = stmt.with_changes(names=aliases)
+        code = self.module.code_for_node(new_stmt)
+        s, e = self.span(stmt)
+        dropped = ", ".join(a.bound for a in gone)
+        self.edits.append(Edit(s, e, code, self.ctx.finding(s, e, "identifier", code, "term",
+                                                            f"import rewritten ({rec.why or 'duplicate merged'}; dropped: {dropped})")))
+
+    def _remove_statement(self, stmt: cst.CSTNode, message: str) -> None:
+        line = self.scan.parent.get(id(stmt))
+        block = self.scan.parent.get(id(line)) if line is not None else None
+        body = getattr(block, "body", None)
+        if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1 and isinstance(body, (list, tuple)):
+            removed = getattr(self, "_removed", {})
+            self._removed = removed
+            count = removed.get(id(block), 0) + 1
+            if isinstance(block, cst.Module) or count < len(body):
+                removed[id(block)] = count
+                s, e = self.line_span(line)
+                self.edits.append(Edit(s, e, "", self.ctx.finding(s, e, "identifier", "", "term", message)))
+                return
+        s, e = self.span(stmt)
+        self.edits.append(Edit(s, e, "pass", self.ctx.finding(s, e, "identifier", "pass", "term", message)))
+
+    # -- names ------------------------------------------------------------------------
+    def _name_edits(self) -> None:
+        ctx = self.ctx
+        seen_external: set[str] = set()
+        first_of_group: dict[int, int] = {}
+        for node in self.scan.names:
+            if id(node) in self.covered:
+                continue
+            s, e = self.span(node)
+            k = self.keep.get(id(node))
+            if k is None:
+                self.edits += ctx.term_edits(s, e, "identifier")
+                continue
+            if not ctx.engine.find(node.value):
+                continue
+            self._report(node.value, s, e, k, seen_external, first_of_group)
+
+    def _report(self, word: str, s: int, e: int, k: Keep, seen_external: set[str], first: dict[int, int]) -> None:
+        ctx = self.ctx
+        if k.reason == "external":
+            if word in seen_external:
+                return
+            seen_external.add(word)
+            self.findings.append(ctx.finding(s, e, "identifier", None, "external",
+                                             f"'{word}' belongs to a third-party package: kept"))
+            return
+        line = ctx.index.pos(s)[0]
+        if k.group in first:
+            msg = f"{k.reason}: '{word}' kept (see line {first[k.group]})"
+        else:
+            first[k.group] = line
+            msg = k.message
+        repl = k.replacement if k.replacement is not None else ctx.engine.rewrite(word)
+        self.findings.append(ctx.finding(s, e, "identifier", repl, k.reason, msg))
+
+    # -- strings ------------------------------------------------------------------------
+    def _string_edits(self, decider: Decider) -> None:
+        """Strings, f-string text, docstrings. In ``__all__`` entries and string annotations a
+        word that names a kept symbol (or, in an annotation, nothing defined here) is kept."""
+        ctx = self.ctx
+        kept: dict[str, Keep] = {}
+        for node_id, k in self.keep.items():
+            node = self._name_by_id.get(node_id)
+            if node is not None:
+                kept.setdefault(node.value, k)
+        annotations = {id(a.node) for s in {id(s): s for s in self.scopes.values() if s is not None}.values()
+                       for a in s.accesses if isinstance(a.node, cst.SimpleString)}
+        bound = {sym.name for sym in decider.symbols}
+        first: dict[int, int] = {}
+        for node in self.scan.strings:
+            s, e = self.span(node)
+            kind = "docstring" if id(node) in self.scan.docstrings else "string"
+            edits = ctx.term_edits(s, e, kind)
+            if not edits or (id(node) not in annotations and id(node) not in self.scan.all_strings):
+                self.edits += edits
+                continue
+            for ed in edits:
+                ws, we = ed.start, ed.end
+                while ws > s and (ctx.text[ws - 1].isalnum() or ctx.text[ws - 1] == "_"):
+                    ws -= 1
+                while we < e and (ctx.text[we].isalnum() or ctx.text[we] == "_"):
+                    we += 1
+                word = ctx.text[ws:we]
+                k = kept.get(word)
+                if k is None and id(node) in annotations and word not in bound and not self.scan.star_import:
+                    k = Keep("follow-up", f"'{word}' is not defined in this file; rewrite it by hand", group=hash(word))
+                if k is None:
+                    self.edits.append(ed)
+                else:
+                    self._report(word, ws, we, k, set(), first)
+
+    # -- duplicates made by the rename -------------------------------------------------
+    def _drop_duplicate_lines(self) -> None:
+        """``include_router(jobs_router)`` next to ``include_router(runs_router)``: keep one."""
+        if not self.edits or len(self.scan.expr_lines) < 2:
+            return
+        groups: dict[int, list[cst.SimpleStatementLine]] = {}
+        for line in self.scan.expr_lines:
+            groups.setdefault(id(self.scan.parent.get(id(line))), []).append(line)
+        ordered = sorted(self.edits, key=lambda e: e.start)
+        for lines in groups.values():
+            if len(lines) < 2:
+                continue
+            seen: dict[str, tuple[int, bool, cst.SimpleStatementLine]] = {}
+            for line in lines:
+                s, e = self.span(line.body[0])
+                inner = [ed for ed in ordered if s <= ed.start and ed.end <= e]
+                code = self.ctx.text[s:e]
+                new = code
+                for ed in reversed(inner):
+                    new = new[: ed.start - s] + ed.text + new[ed.end - s:]
+                here = (self.ctx.index.pos(s)[0], new != code, line)
+                prev = seen.get(new)
+                if prev is None:
+                    seen[new] = here
+                elif here[1]:
+                    self._drop_line(line, prev[0])
+                elif prev[1]:
+                    self._drop_line(prev[2], here[0])
+                    seen[new] = here
+
+    def _drop_line(self, line: cst.SimpleStatementLine, twin: int) -> None:
+        s, e = self.span(line.body[0])
+        ls, le = self.line_span(line)
+        self.edits.append(Edit(ls, le, "", self.ctx.finding(
+            s, e, "identifier", "", "term", f"after the rename this line repeats line {twin}: removed")))
+
+
+def _names_in(node: cst.CSTNode) -> list[cst.Name]:
+    out: list[cst.Name] = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, cst.Name):
+            out.append(n)
+        stack.extend(n.children)
+    return out
+
+
+LANGUAGE = Python()
