@@ -85,7 +85,8 @@ def embedded_language(rel: str):
     return None if lang.priority <= 0 else lang
 
 
-def analyze_embedded(ctx, seg: Segment, fake_rel: str, fallback_kind: str = "code") -> tuple[list[Edit], list[Finding]]:
+def analyze_embedded(ctx, seg: Segment, fake_rel: str, fallback_kind: str = "code",
+                     doc_snippet: bool = True) -> tuple[list[Edit], list[Finding]]:
     """Run the language registered for ``fake_rel`` on the segment; map its edits back.
 
     Falls back to the term engine (kind ``fallback_kind``) when no language is
@@ -124,14 +125,16 @@ def analyze_embedded(ctx, seg: Segment, fake_rel: str, fallback_kind: str = "cod
         f = e.finding
         nf = ctx.finding(sa, sb, f.kind, f.replacement, f.rule, f.message) if f is not None else None
         edits.append(Edit(sa, sb, e.text, nf))
-    # in a snippet of documentation every term follows the rename: what the language left
-    # (e.g. an import path it cannot resolve outside the checkout) the term engine takes
+    # In a snippet of documentation every term follows the rename: what the language left
+    # (a name defined outside the snippet, an import of a module the recipe deletes) the
+    # term engine takes; only real conflicts (the new name is taken) stay follow-ups.
+    kept = [f for f in res.findings if not (doc_snippet and f.rule == "follow-up" and f.line and ctx.engine.find(f.text))]
     done = [(e.start, e.end) for e in res.edits]
-    done += [(sub.index.offset(f.line, f.col), sub.index.offset(f.line, f.col) + len(f.text)) for f in res.findings if f.line]
+    done += [(sub.index.offset(f.line, f.col), sub.index.offset(f.line, f.col) + len(f.text)) for f in kept if f.line]
     for m in ctx.engine.find(seg.content):
         if not any(a < m.end and m.start < b for a, b in done):
             fallback(m.start, m.end)
-    for f in res.findings:
+    for f in kept:
         if f.line:
             off = sub.index.offset(f.line, f.col)
             so = seg.to_source(off)
