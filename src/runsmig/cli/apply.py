@@ -23,6 +23,7 @@ def apply(
     plan_file: Path | None = typer.Option(None, "--plan", help="Apply exactly this saved plan (refused if a file changed since)."),
     allow_dirty: bool = typer.Option(False, "--allow-dirty", help="Run on a checkout with uncommitted changes."),
     workers: int | None = typer.Option(None, "--workers", help="Processes for parsing (default: CPU count)."),
+    regenerate: bool = typer.Option(False, "--regenerate", help="Then run the recipe's 'generated:' commands whose tool is installed."),
 ) -> int:
     """Perform the changes: atomic writes, renames, deletions, new files."""
     root = checkout_root(path)
@@ -38,4 +39,11 @@ def apply(
         p = build_plan(root, load_recipe(recipe), workers=workers)
     apply_plan(p)
     print_summary(p, verb="changed")
+    if regenerate:
+        from runsmig.console import err
+        from runsmig.regenerate import regenerate_all
+
+        for r in regenerate_all(root, load_recipe(recipe)):
+            err.print(f"generated: {r.path}: {'regenerated' if r.how == 'regenerated' else 'rewritten structurally'}"
+                      f"{' (' + r.detail + ')' if r.detail else ''}", markup=False)
     return EXIT_PARTIAL if p.failures() else EXIT_OK
