@@ -4,8 +4,9 @@ A tokenizer with offsets keeps every byte of formatting (indentation, key
 order, escapes). A string followed by ':' is a key (``config-key``), any other
 string a value (``config-value``); comments are prose (``comment``). When a
 rewritten key would equal another key of the same object (``JobStatus`` ->
-``RunStatus`` next to an existing ``RunStatus``), the key is left and a
-``conflict`` is reported: merge it by hand or regenerate the file.
+``RunStatus`` next to an existing ``RunStatus``), or a rewritten array item
+would repeat another (``["jobs", "runs"]``), it is left and a ``conflict`` is
+reported: merge it by hand or regenerate the file.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ class Json(Language):
             return Analysis(failed=f"invalid JSON: {exc.reason}", failed_line=ctx.index.pos(exc.offset)[0])
         edits: list[Edit] = []
         findings: list[Finding] = []
-        stack: list[dict[str, int] | None] = []  # per open object: new key -> token start
+        stack: list[dict[str, int] | None] = []  # per open container: {} for an object, None for an array
         pending: list[tuple[int, int, str, list[Edit]]] = []  # keys of the innermost object
         pend_stack: list[list] = []
         for i, t in enumerate(toks):
@@ -58,6 +59,9 @@ class Json(Language):
             if is_key and stack and stack[-1] is not None:
                 kedits = span_edits(ctx, a, b, "config-key")
                 pending.append((a, b, ctx.text[a:b], kedits))
+            elif not is_key and stack and stack[-1] is None:
+                # an array item: a rewrite that repeats another item ("jobs", "runs") is a conflict
+                pending.append((a, b, ctx.text[a:b], span_edits(ctx, a, b, "config-value")))
             else:
                 edits.extend(span_edits(ctx, a, b, "config-key" if is_key else "config-value"))
         while stack:
@@ -67,8 +71,8 @@ class Json(Language):
 
     @staticmethod
     def _close(ctx: FileContext, obj, pending, edits: list[Edit], findings: list[Finding]) -> None:
-        if obj is None:
-            return
+        what = "key" if obj is not None else "item"
+        where = "this object" if obj is not None else "this list"
         for a, b, raw, kedits in pending:
             if not kedits:
                 continue
@@ -76,8 +80,8 @@ class Json(Language):
             others = [r for (x, _, r, ke) in pending if x != a]
             new_others = {new_text(ctx, x, y, ke) for (x, y, r, ke) in pending if x != a}
             if new in others or new in new_others:
-                findings.append(ctx.finding(a, b, "config-key", new, "conflict",
-                                            f"key '{raw}' would become '{new}', which this object already has: "
+                findings.append(ctx.finding(a, b, kedits[0].finding.kind, new, "conflict",
+                                            f"{what} '{raw}' would become '{new}', which {where} already has: "
                                             "merge by hand or regenerate the file"))
                 continue
             edits.extend(kedits)
