@@ -1,0 +1,125 @@
+"""Opt-in acceptance on a real ADE checkout (never modified: it is cloned into a temp folder).
+
+Set RUNSMIG_ADE_CHECKOUT (a git checkout of ADE, e.g. at aa9f0407) and RUNSMIG_ADE_PYTHON (a
+Python with ADE's apps/ade-api installed, so ADE's own env.py can run ``alembic upgrade``).
+Runs on SQLite and, when reachable, PostgreSQL.
+
+ADE's own revisions 0004-0006 use ``batch_alter_table(..., recreate="always")``: on PostgreSQL
+that rebuilds the table (copy, drop, rename) and fails as soon as a foreign key points at it
+(``cannot drop constraint runs_pkey ... run_logs_run_id_fkey depends on it``), so ADE at
+aa9f0407 cannot reach 0006 on PostgreSQL at all. For the PostgreSQL run only, the temp clone's
+0004-0006 are switched to ``recreate="auto"`` (native ALTER TABLE there, same end schema); the
+generated revisions are used unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from runsmig.db import plan_revisions
+
+from .conftest import as_json, rows, seed_rows
+
+ADE = os.environ.get("RUNSMIG_ADE_CHECKOUT")
+ADE_PY = os.environ.get("RUNSMIG_ADE_PYTHON")
+pytestmark = pytest.mark.skipif(not (ADE and ADE_PY), reason="set RUNSMIG_ADE_CHECKOUT and RUNSMIG_ADE_PYTHON")
+
+
+def _alembic(api: Path, url: str, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, ALEMBIC_DATABASE_URL=url)
+    return subprocess.run([ADE_PY, "-m", "alembic", *args], cwd=api, env=env, capture_output=True, text=True, timeout=600)
+
+
+def _filler(col) -> object:
+    t = col.type
+    if isinstance(t, sa.Boolean):
+        return False
+    if isinstance(t, sa.Integer):
+        return 0
+    if isinstance(t, sa.DateTime):
+        return datetime(2025, 1, 1, tzinfo=timezone.utc)
+    if isinstance(t, sa.JSON):
+        return {}
+    return "x"
+
+
+def _insert(conn, table: sa.Table, values: list[dict]) -> None:
+    for v in values:
+        row = dict(v)
+        for col in table.columns:
+            if col.name not in row and not col.nullable and col.server_default is None and not col.primary_key:
+                row[col.name] = _filler(col)
+        conn.execute(table.insert(), [row])  # rows differ in their keys: one statement each
+
+
+@pytest.fixture
+def ade_copy(tmp_path) -> Path:
+    dst = tmp_path / "ade"
+    subprocess.run(["git", "-c", "advice.detachedHead=false", "clone", "-q", ADE, str(dst)], check=True)
+    return dst
+
+
+def test_ade_revisions_upgrade_and_carry(ade_copy, recipe, db_url):
+    api = ade_copy / "apps" / "ade-api"
+    if db_url.startswith("postgresql"):
+        for f in (api / "migrations" / "versions").glob("000[456]_*.py"):
+            f.write_text(f.read_text().replace('recreate="always"', 'recreate="auto"'))
+    p = _alembic(api, db_url, "upgrade", "0006_jobs_config_fk")
+    assert p.returncode == 0, p.stderr[-3000:]
+    jobs, runs_before = seed_rows()
+    eng = sa.create_engine(db_url)
+    md = sa.MetaData()
+    md.reflect(eng)
+    with eng.begin() as conn:
+        _insert(conn, md.tables["users"], [{"id": "u1", "email": "a@example.com", "email_canonical": "a@example.com"}])
+        _insert(conn, md.tables["workspaces"], [{"id": "w1", "name": "W", "slug": "w"}])
+        _insert(conn, md.tables["configurations"], [
+            {"id": "c1", "workspace_id": "w1", "config_id": "cfg1", "display_name": "one", "status": "active"},
+            {"id": "c2", "workspace_id": "w1", "config_id": "cfg2", "display_name": "two"},
+        ])
+        _insert(conn, md.tables["runs"], runs_before)
+        _insert(conn, md.tables["jobs"], jobs)
+        _insert(conn, md.tables["run_logs"], [{"run_id": "run_a", "message": "hello"}])
+    eng.dispose()
+
+    files = plan_revisions(ade_copy, recipe)
+    assert [f.path for f in files] == [
+        "apps/ade-api/migrations/versions/0007_runs_extend.py",
+        "apps/ade-api/migrations/versions/0008_runs_history.py",
+    ]
+    assert 'down_revision = "0006_jobs_config_fk"' in files[0].content
+    for f in files:
+        (ade_copy / f.path).write_text(f.content)
+    p = _alembic(api, db_url, "upgrade", "head")
+    assert p.returncode == 0, p.stderr[-3000:]
+    heads = _alembic(api, db_url, "heads")
+    assert heads.stdout.split() == ["0008_runs_history", "(head)"]
+
+    eng = sa.create_engine(db_url)
+    assert "jobs" not in sa.inspect(eng).get_table_names()
+    runs = {r["id"]: r for r in rows(db_url, "SELECT * FROM runs")}
+    merged = [j for j in jobs if j["trace_id"] in {r["id"] for r in runs_before}]
+    assert len(jobs) == (len(runs) - len(runs_before)) + len(merged)
+    for j in jobs:
+        r = runs[j["trace_id"] if j in merged else j["id"]]
+        for col in ("config_version_id", "submitted_by_user_id", "attempt", "trace_id"):
+            assert r[col] == j[col]
+        assert as_json(r["input_documents"]) == j["input_documents"]
+    assert not rows(db_url, "SELECT id FROM runs WHERE status = 'cancelled'")
+    for r in runs.values():
+        assert r["retry_of_run_id"] is None or r["retry_of_run_id"] in runs
+    assert runs["run_a"]["artifact_uri"] == "runs/run_a/logs/artifact.json"
+    assert len(rows(db_url, "SELECT * FROM run_logs")) == 1
+    with eng.connect() as conn:
+        if eng.dialect.name == "sqlite":
+            assert conn.execute(sa.text("PRAGMA foreign_key_check")).all() == []
+        else:
+            assert not conn.execute(sa.text("SELECT relname FROM pg_class WHERE relname LIKE 'jobs%'")).all()
+    eng.dispose()
+    assert plan_revisions(ade_copy, recipe) == []
