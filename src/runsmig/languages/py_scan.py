@@ -45,6 +45,7 @@ class Scan(cst.CSTVisitor):
         self.classes: list[cst.ClassDef] = []
         self.star_import = False
         self.expr_lines: list[cst.SimpleStatementLine] = []  # lines holding one expression statement
+        self.dicts: list[cst.Dict] = []
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if self._stack:
@@ -96,6 +97,9 @@ class Scan(cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> None:
         self.calls.append(node)
+
+    def visit_Dict(self, node: cst.Dict) -> None:
+        self.dicts.append(node)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         self.assigns.append(node)

@@ -228,11 +228,24 @@ class _FileRewrite:
                        for a in s.accesses if isinstance(a.node, cst.SimpleString)}
         bound = {sym.name for sym in decider.symbols}
         first: dict[int, int] = {}
+        dict_keys = self._dict_key_conflicts()
         for node in self.scan.strings:
             s, e = self.span(node)
             kind = "docstring" if id(node) in self.scan.docstrings else "string"
             edits = ctx.term_edits(s, e, kind)
-            if not edits or (id(node) not in annotations and id(node) not in self.scan.all_strings):
+            if not edits:
+                continue
+            value = _value(node)
+            k = dict_keys.get(id(node))
+            if k is None and value is not None and value.isidentifier():
+                k = kept.get(value)  # "job_id" names the identifier kept in this file: it stays with it
+                if k is not None and k.reason == "external" and id(node) not in annotations | self.scan.all_strings:
+                    k = None
+            if k is not None:
+                for ed in edits:
+                    self._report(value or ctx.text[ed.start:ed.end], ed.start, ed.end, k, set(), first)
+                continue
+            if id(node) not in annotations and id(node) not in self.scan.all_strings:
                 self.edits += edits
                 continue
             for ed in edits:
@@ -249,6 +262,19 @@ class _FileRewrite:
                     self.edits.append(ed)
                 else:
                     self._report(word, ws, we, k, set(), first)
+
+    def _dict_key_conflicts(self) -> dict[int, Keep]:
+        """``{"run_id": ..., "job_id": ...}``: renaming a key onto another key is a conflict."""
+        out: dict[int, Keep] = {}
+        for d in self.scan.dicts:
+            keys = [el.key for el in d.elements if isinstance(el, cst.DictElement) and isinstance(el.key, cst.SimpleString)]
+            values = [_value(k) for k in keys]
+            final = [self.ctx.engine.rewrite(v) if v is not None else None for v in values]
+            for key, v, f in zip(keys, values, final):
+                if v is not None and f != v and (f in values or final.count(f) > 1):
+                    out[id(key)] = Keep("conflict", f"renaming dictionary key '{v}' to '{f}' would repeat a key of this dict",
+                                        f, id(key))
+        return out
 
     # -- duplicates made by the rename -------------------------------------------------
     def _drop_duplicate_lines(self) -> None:
@@ -285,6 +311,16 @@ class _FileRewrite:
         ls, le = self.line_span(line)
         self.edits.append(Edit(ls, le, "", self.ctx.finding(
             s, e, "identifier", "", "term", f"after the rename this line repeats line {twin}: removed")))
+
+
+def _value(node: cst.CSTNode) -> str | None:
+    if isinstance(node, cst.SimpleString):
+        try:
+            v = node.evaluated_value
+        except Exception:
+            return None
+        return v if isinstance(v, str) else None
+    return None
 
 
 def _names_in(node: cst.CSTNode) -> list[cst.Name]:
