@@ -455,7 +455,7 @@ class MarkdownAnalyzer:
                 return None, None
         else:
             target = ctx.rel
-        on_disk = (ctx.root / target).exists() if target else True
+        on_disk = (ctx.root / target).exists() if target and target != ctx.rel else True
         existed = before.exists(target) or on_disk
         if not existed:
             # broken before the change: not ours to check; keep the words consistent
