@@ -119,7 +119,7 @@ def apply_updates(conn: Connection, ops: list[dict[str, Any]]) -> int:
         tmp = Table(
             "runsmig_path_updates",
             MetaData(),
-            *(Column(f"k{i}", types[k]) for i, k in enumerate(pk)),
+            *(Column(f"k{i}", types[k], primary_key=True) for i, k in enumerate(pk)),
             Column("old", Text),
             Column("new", Text),
             prefixes=["TEMPORARY"],

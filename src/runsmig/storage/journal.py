@@ -7,7 +7,7 @@ Layout of the file::
     ...
     {"plan_end": N}                                              N operations above
     {"done": 2000}                                               progress, appended while executing
-    {"copy": 17} / {"copied": 17}                                cross-file-system steps of op 17
+    {"copied": [17, 18]}                                         cross-file-system copies in place
     {"db_done": true}
     {"end": true}
 
@@ -42,7 +42,6 @@ class JournalState:
     header: dict[str, Any]
     ops: list[dict[str, Any]]
     done_upto: int = 0
-    copy_started: set[int] = field(default_factory=set)
     copied: set[int] = field(default_factory=set)
     db_done: bool = False
     ended: bool = False
@@ -79,10 +78,8 @@ def read(path: Path) -> JournalState | None:
             planned = rec["plan_end"]
         elif "done" in rec:
             st.done_upto = max(st.done_upto, int(rec["done"]))
-        elif "copy" in rec:
-            st.copy_started.add(int(rec["copy"]))
         elif "copied" in rec:
-            st.copied.add(int(rec["copied"]))
+            st.copied.update(int(x) for x in rec["copied"])
         elif rec.get("db_done"):
             st.db_done = True
         elif rec.get("end"):

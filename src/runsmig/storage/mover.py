@@ -4,9 +4,10 @@ Order: plan -> journal (fsynced, atomic) -> folder moves in batches -> database 
 .env rewrite -> rmdir of the empty old root -> ``end`` record.
 
 Folder moves: one ``renameat2(RENAME_NOREPLACE)`` per folder on one file system; after each batch
-the touched folders are fsynced and a ``done`` record is appended. On EXDEV the folder is copied to
-``<dest root>/.runsmig-tmp-<seq>``, fsynced, verified (sha256 of every file against the source),
-renamed into place, recorded as ``copied``, then the source is deleted.
+the touched folders are fsynced and a ``done`` record is appended. On EXDEV the batch's folders are
+copied to ``<dest root>/.runsmig-tmp-<seq>``, made durable (one syncfs per file system, else an
+fsync per file and folder), verified (sha256 of every file against the source), renamed into
+place, fsynced, recorded as ``copied``, then the sources are deleted.
 
 Resume is decided by the file system, per operation: source present and destination absent ->
 do it; source gone and destination present -> done; both present -> the tail of a cross-file-
@@ -26,11 +27,13 @@ from typing import Any
 
 from runsmig.errors import OperationError, RefusedError, UsageError
 from runsmig.storage import journal as jr
-from runsmig.storage.fsops import CopyError, copy_tree_verified, fsync_dir, remove_tree, rename_noreplace
+from runsmig.storage.fsops import (
+    CopyError, copy_tree, fsync_dir, fsync_tree, remove_tree, rename_noreplace, sync_filesystem, verify_copy,
+)
 from runsmig.storage.names import TMP_PREFIX
 from runsmig.storage.plan import Options, Plan, build_plan, header
 
-BATCH = 2000
+BATCH = 2000  # folder moves per journal "done" record (RUNSMIG_STORAGE_BATCH overrides)
 MOVE_OPS = ("move", "rename", "quarantine")
 
 
@@ -174,46 +177,23 @@ def _count_planned(summary: Summary, ops: list[dict[str, Any]]) -> None:
 
 def _execute(opts: Options, ops: list[dict[str, Any]], state: jr.JournalState, journal: jr.Journal,
              summary: Summary, progress_factory: Callable[[int], Progress] | None) -> None:
-    moves = [op for op in ops if op["op"] in MOVE_OPS]
-    tick = progress_factory(len(moves)) if progress_factory else None
-    done_count = 0
-    batch_dirs: set[str] = set()
-    last_seq = 0
-    in_batch = 0
+    batch_size = int(os.environ.get("RUNSMIG_STORAGE_BATCH") or BATCH)
     for op in ops:
-        kind = op["op"]
-        if kind == "mkdir":
+        if op["op"] == "mkdir":
             os.makedirs(op["path"], exist_ok=True)
             fsync_dir(os.path.dirname(op["path"]))
-            continue
-        if kind in MOVE_OPS:
-            if op["seq"] <= state.done_upto:
-                summary.already_done += 1
-            else:
-                _move(op, state, journal, summary)
-                batch_dirs.add(os.path.dirname(op["src"]))
-                batch_dirs.add(os.path.dirname(op["dst"]))
-            last_seq = op["seq"]
-            in_batch += 1
-            done_count += 1
-            if in_batch >= BATCH:
-                _commit_batch(journal, batch_dirs, last_seq, state)
-                in_batch = 0
-                if tick:
-                    tick(done_count, len(moves))
-            continue
-        # first non-move operation: make the moves durable before the database follows them
-        if in_batch:
-            _commit_batch(journal, batch_dirs, last_seq, state)
-            in_batch = 0
-            if tick:
-                tick(done_count, len(moves))
-        if kind == "db-update":
-            continue  # applied together below
-    if in_batch:
-        _commit_batch(journal, batch_dirs, last_seq, state)
+    moves = [op for op in ops if op["op"] in MOVE_OPS]
+    tick = progress_factory(len(moves)) if progress_factory else None
+    todo = [op for op in moves if op["seq"] > state.done_upto]
+    summary.already_done += len(moves) - len(todo)
+    done_count = len(moves) - len(todo)
+    for start in range(0, len(todo), batch_size):
+        chunk = todo[start : start + batch_size]
+        _move_batch(chunk, state, journal, summary)
+        done_count += len(chunk)
         if tick:
             tick(done_count, len(moves))
+    # the moves are durable: now the database follows them
     db_ops = [op for op in ops if op["op"] == "db-update"]
     if db_ops and not state.db_done:
         summary.db_rows = _apply_db(opts, db_ops)
@@ -237,45 +217,63 @@ def _execute(opts: Options, ops: list[dict[str, Any]], state: jr.JournalState, j
     journal.append({"end": True})
 
 
-def _commit_batch(journal: jr.Journal, dirs: set[str], last_seq: int, state: jr.JournalState) -> None:
+def _move_batch(chunk: list[dict[str, Any]], state: jr.JournalState, journal: jr.Journal, summary: Summary) -> None:
+    """Rename each folder; copy the ones on another file system together; fsync the folders
+    touched; then record the batch as done."""
+    dirs: set[str] = set()
+    across: list[dict[str, Any]] = []
+    for op in chunk:
+        if _rename_one(op, state, journal, summary) == "exdev":
+            across.append(op)
+        dirs.add(os.path.dirname(op["src"]))
+        dirs.add(os.path.dirname(op["dst"]))
+    if across:
+        _copy_batch(across, journal, summary)
     for d in dirs:
         fsync_dir(d)
-    dirs.clear()
-    journal.append({"done": last_seq})
-    state.done_upto = last_seq
+    journal.append({"done": chunk[-1]["seq"]})
+    state.done_upto = chunk[-1]["seq"]
 
 
-def _move(op: dict[str, Any], state: jr.JournalState, journal: jr.Journal, summary: Summary) -> None:
-    src, dst, seq = op["src"], op["dst"], op["seq"]
+def _rename_one(op: dict[str, Any], state: jr.JournalState, journal: jr.Journal, summary: Summary) -> str:
+    src, dst = op["src"], op["dst"]
     try:
         rename_noreplace(src, dst)
-    except FileNotFoundError:
-        if os.path.lexists(src):
-            raise OperationError(f"cannot move {src}: {dst} has no parent folder") from None
-        if os.path.lexists(dst):
-            summary.already_done += 1
-            return
-        raise OperationError(f"{src} is gone and {dst} does not exist", path=src,
-                             hint="something else moved or deleted it; restore it and run again") from None
-    except FileExistsError:
-        if not os.path.lexists(src):
-            summary.already_done += 1
-            return
-        if seq in state.copied or (seq in state.copy_started and _trees_equal(Path(src), Path(dst))):
-            if seq not in state.copied:
-                journal.append({"copied": seq})
-            remove_tree(Path(src))
-            fsync_dir(os.path.dirname(src))
-            summary.copied_across_fs += 1
-            _count(op, summary)
-            return
-        raise RefusedError(f"destination appeared during the move: {dst}", path=src,
-                           hint="an existing destination is never overwritten; resolve it and run again") from None
     except OSError as exc:
-        if exc.errno != errno.EXDEV:
+        if exc.errno not in (errno.ENOENT, errno.EEXIST, errno.EXDEV):
             raise OperationError(f"cannot move {src} -> {dst}: {exc.strerror}", path=src) from None
-        _copy_across(op, journal, summary)
+        # Decide from what exists: across file systems the kernel reports EXDEV before it looks
+        # at either name, so a resumed copy sees EXDEV with the source gone or the target present.
+        return _by_state(op, state, journal, summary, exc.errno)
     _count(op, summary)
+    return "done"
+
+
+def _by_state(op: dict[str, Any], state: jr.JournalState, journal: jr.Journal, summary: Summary, err: int) -> str:
+    src, dst, seq = op["src"], op["dst"], op["seq"]
+    has_src, has_dst = os.path.lexists(src), os.path.lexists(dst)
+    if not has_src and has_dst:
+        summary.already_done += 1  # moved before a crash
+        return "done"
+    if not has_src:
+        raise OperationError(f"{src} is gone and {dst} does not exist", path=src,
+                             hint="something else moved or deleted it; restore it and run again")
+    if not has_dst:
+        if err == errno.EXDEV:
+            return "exdev"
+        raise OperationError(f"cannot move {src}: the folder {os.path.dirname(dst)} does not exist", path=src)
+    # both exist: the tail of a cross-file-system copy (the source was being deleted), or a
+    # destination made by someone else. Deleting the source is safe only if the copy is whole.
+    if seq in state.copied or _trees_equal(Path(src), Path(dst)):
+        if seq not in state.copied:  # record it before the source starts to disappear
+            journal.append({"copied": [seq]})
+            state.copied.add(seq)
+        remove_tree(Path(src))
+        summary.copied_across_fs += 1
+        _count(op, summary)
+        return "done"
+    raise RefusedError(f"destination appeared during the move: {dst}", path=src,
+                       hint="an existing destination is never overwritten; resolve it and run again")
 
 
 def _count(op: dict[str, Any], summary: Summary) -> None:
@@ -287,28 +285,56 @@ def _count(op: dict[str, Any], summary: Summary) -> None:
         summary.quarantined += 1
 
 
-def _copy_across(op: dict[str, Any], journal: jr.Journal, summary: Summary) -> None:
-    src, dst, seq = Path(op["src"]), Path(op["dst"]), op["seq"]
-    tmp = dst.parent / f"{TMP_PREFIX}{seq}"
-    if os.path.lexists(tmp):
-        remove_tree(tmp)  # an earlier attempt died before finishing the copy
-    journal.append({"copy": seq})
+def _copy_batch(ops: list[dict[str, Any]], journal: jr.Journal, summary: Summary) -> None:
+    """EXDEV: copy each folder to ``<dest root>/.runsmig-tmp-<seq>``, make the copies durable (one
+    syncfs per destination file system, else fsync of every file and folder), verify each file's
+    sha256 against the source's, rename into place, fsync, journal ``copied``, delete the sources."""
+    staged: list[tuple[dict[str, Any], Path, dict[str, str]]] = []
     try:
-        summary.bytes_copied += copy_tree_verified(src, tmp)
-    except (CopyError, OSError) as exc:
+        _stage_and_place(ops, staged, summary)
+    except BaseException:
+        for _op, tmp, _d in staged:  # copies not yet in place: the sources are untouched
+            if os.path.lexists(tmp):
+                remove_tree(tmp)
+        raise
+    journal.append({"copied": [op["seq"] for op in ops]})
+    for op in ops:
+        remove_tree(Path(op["src"]))
+        summary.copied_across_fs += 1
+        _count(op, summary)
+
+
+def _stage_and_place(ops: list[dict[str, Any]], staged: list, summary: Summary) -> None:
+    roots: set[str] = set()
+    for op in ops:
+        src, dst = Path(op["src"]), Path(op["dst"])
+        tmp = dst.parent / f"{TMP_PREFIX}{op['seq']}"
         if os.path.lexists(tmp):
-            remove_tree(tmp)
-        raise OperationError(f"copy {src} -> {dst} failed: {exc}", path=str(src)) from None
-    try:
-        rename_noreplace(str(tmp), str(dst))
-    except FileExistsError:
-        remove_tree(tmp)
-        raise RefusedError(f"destination appeared during the move: {dst}", path=str(src)) from None
-    fsync_dir(dst.parent)
-    journal.append({"copied": seq})
-    remove_tree(src)
-    fsync_dir(src.parent)
-    summary.copied_across_fs += 1
+            remove_tree(tmp)  # an earlier attempt died before this copy was whole
+        try:
+            nbytes, digests = copy_tree(src, tmp)
+        except (CopyError, OSError) as exc:
+            if os.path.lexists(tmp):
+                remove_tree(tmp)
+            raise OperationError(f"copy {src} -> {dst} failed: {exc}", path=str(src)) from None
+        summary.bytes_copied += nbytes
+        staged.append((op, tmp, digests))
+        roots.add(str(dst.parent))
+    if not all(sync_filesystem(r) for r in roots):
+        for _op, tmp, _d in staged:
+            fsync_tree(tmp)
+    for op, tmp, digests in staged:
+        try:
+            verify_copy(digests)
+        except CopyError as exc:
+            raise OperationError(f"copy of {op['src']} failed verification: {exc}", path=op["src"]) from None
+    for op, tmp, _d in staged:
+        try:
+            rename_noreplace(str(tmp), op["dst"])
+        except FileExistsError:
+            raise RefusedError(f"destination appeared during the move: {op['dst']}", path=op["src"]) from None
+    for r in roots:
+        fsync_dir(r)
 
 
 def _tree_digest(root: Path) -> dict[str, str]:
