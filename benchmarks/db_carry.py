@@ -1,0 +1,228 @@
+"""Carry N job rows (default 1,000,000) into runs with the generated revision, on SQLite and on
+PostgreSQL, and compare with hand-written SQL over the same data on the same database.
+
+    python benchmarks/db_carry.py [--jobs 1000000] [--linked 0.5] [--only sqlite|postgresql]
+                                  [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
+
+Workload (fixtures/alembic-mini at 0004): N jobs; a fraction ``--linked`` has a run (trace_id)
+and is merged into it, the rest become new runs; statuses cycle through all five values (a fifth
+are ``cancelled``); every tenth job retries the previous one; stored paths are in the jobs layout.
+
+Timed, each from the same seeded state:
+  extend  : revision 1 (``alembic upgrade`` 0004 -> 0005: new runs columns, indexes, FKs)
+  carry   : revision 2 (0005 -> head: checks, map, merge UPDATE, INSERT ... SELECT, drop jobs)
+  hand-A  : one hand-written INSERT ... SELECT of every job into runs (plain copy, status CASE),
+            then DROP TABLE jobs - the floor for moving the same rows
+  hand-B  : hand-written equivalent of the carry: UPDATE ... FROM for linked jobs, INSERT ... SELECT
+            for the others (status map, retry link via join), then DROP TABLE jobs
+The ratio printed is carry / hand-X.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+from runsmig.db import plan_revisions  # noqa: E402
+from runsmig.recipe import load_recipe  # noqa: E402
+
+PRE = "0004_jobs_config_fk"
+EXT = "0005_runs_extend"
+
+JOB_COLS = """id, workspace_id, config_id, config_version_id, submitted_by_user_id, status, attempt,
+ retry_of_job_id, input_hash, input_documents, trace_id, artifact_uri, output_uri, logs_uri,
+ run_request_uri, queued_at, last_heartbeat, started_at, completed_at, cancelled_at, error_message,
+ created_at, updated_at"""
+
+
+def seed_sql(dialect: str, n: int, linked_every: int) -> list[str]:
+    if dialect == "sqlite":
+        gen = f"WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < {n})"
+        pad = "printf('%08d', n)"
+        padp = "printf('%08d', n - 1)"
+        ts = "'2025-01-01 00:00:00.000000'"
+        status = "CASE n % 5 WHEN 0 THEN 'succeeded' WHEN 1 THEN 'failed' WHEN 2 THEN 'cancelled' WHEN 3 THEN 'running' ELSE 'queued' END"
+        src = "s"
+    else:
+        gen = ""
+        pad = "lpad(n::text, 8, '0')"
+        padp = "lpad((n - 1)::text, 8, '0')"
+        ts = "TIMESTAMPTZ '2025-01-01 00:00:00+00'"
+        status = "CAST(CASE n % 5 WHEN 0 THEN 'succeeded' WHEN 1 THEN 'failed' WHEN 2 THEN 'cancelled' WHEN 3 THEN 'running' ELSE 'queued' END AS jobstatus)"
+        src = f"generate_series(1, {n}) AS s(n)"
+    linked = f"n % {linked_every} = 0"
+    run_id = f"'run_' || {pad}"
+    job_id = f"'J' || {pad}"
+    folder = f"CASE WHEN {linked} THEN {run_id} ELSE 'jobs/' || {job_id} END"
+    stmts = [
+        "INSERT INTO users (id, email) VALUES ('u1', 'a@example.com')",
+        "INSERT INTO workspaces (id, name) VALUES ('w1', 'W')",
+        "INSERT INTO configurations (id, workspace_id, config_id, display_name) VALUES "
+        "('c1', 'w1', 'cfg1', 'one'), ('c2', 'w1', 'cfg2', 'two')",
+        f"""{gen} INSERT INTO runs (id, configuration_id, workspace_id, config_id, status, created_at, started_at)
+        SELECT {run_id}, 'c1', 'w1', 'cfg1', 'succeeded', {ts}, {ts} FROM {src} WHERE {linked}""",
+        f"""{gen} INSERT INTO jobs ({JOB_COLS})
+        SELECT {job_id}, 'w1', CASE WHEN n % 2 = 0 THEN 'cfg1' ELSE 'cfg2' END, 'cfg1',
+               CASE WHEN n % 3 = 0 THEN NULL ELSE 'u1' END, {status}, CASE WHEN n % 10 = 0 THEN 2 ELSE 1 END,
+               CASE WHEN n % 10 = 0 THEN 'J' || {padp} END, NULL, '[{{"document_id": "d1"}}]',
+               CASE WHEN {linked} THEN {run_id} END,
+               {folder} || '/logs/artifact.json', {folder} || '/output', {folder} || '/logs/events.ndjson',
+               NULL, {ts}, NULL, {ts}, {ts}, CASE WHEN n % 5 = 2 THEN {ts} END, NULL, {ts}, {ts}
+        FROM {src}""",
+    ]
+    # psycopg reads '%' as a placeholder even without parameters
+    return stmts if dialect == "sqlite" else [x.replace("%", "%%") for x in stmts]
+
+
+HAND_A = """INSERT INTO runs (id, configuration_id, workspace_id, config_id, config_version_id, submitted_by_user_id,
+ status, attempt, retry_of_run_id, input_documents, trace_id, artifact_uri, output_uri, logs_uri, started_at,
+ finished_at, canceled_at, error_message, created_at)
+SELECT j.id, c.id, j.workspace_id, j.config_id, j.config_version_id, j.submitted_by_user_id,
+ CASE CAST(j.status AS VARCHAR) WHEN 'cancelled' THEN 'canceled' ELSE CAST(j.status AS VARCHAR) END, j.attempt,
+ j.retry_of_job_id, j.input_documents, j.trace_id, j.artifact_uri, j.output_uri, j.logs_uri, j.started_at,
+ j.completed_at, j.cancelled_at, j.error_message, j.created_at
+FROM jobs j JOIN configurations c ON c.config_id = j.config_id"""
+
+HAND_B_UPDATE = """UPDATE runs SET config_version_id = j.config_version_id, submitted_by_user_id = j.submitted_by_user_id,
+ attempt = j.attempt, retry_of_run_id = COALESCE(p.trace_id, j.retry_of_job_id), input_documents = j.input_documents,
+ trace_id = j.trace_id, artifact_uri = j.artifact_uri, output_uri = j.output_uri, logs_uri = j.logs_uri,
+ finished_at = COALESCE(runs.finished_at, j.completed_at), canceled_at = j.cancelled_at,
+ error_message = COALESCE(runs.error_message, j.error_message)
+FROM jobs j LEFT JOIN jobs p ON p.id = j.retry_of_job_id
+WHERE j.trace_id = runs.id"""
+
+HAND_B_INSERT = """INSERT INTO runs (id, configuration_id, workspace_id, config_id, config_version_id, submitted_by_user_id,
+ status, attempt, retry_of_run_id, input_documents, trace_id, artifact_uri, output_uri, logs_uri, started_at,
+ finished_at, canceled_at, error_message, created_at)
+SELECT j.id, c.id, j.workspace_id, j.config_id, j.config_version_id, j.submitted_by_user_id,
+ CASE CAST(j.status AS VARCHAR) WHEN 'cancelled' THEN 'canceled' ELSE CAST(j.status AS VARCHAR) END, j.attempt,
+ COALESCE(p.trace_id, j.retry_of_job_id), j.input_documents, j.trace_id, j.artifact_uri, j.output_uri, j.logs_uri,
+ j.started_at, j.completed_at, j.cancelled_at, j.error_message, j.created_at
+FROM jobs j JOIN configurations c ON c.config_id = j.config_id LEFT JOIN jobs p ON p.id = j.retry_of_job_id
+WHERE j.trace_id IS NULL OR NOT EXISTS (SELECT 1 FROM runs r WHERE r.id = j.trace_id)"""
+
+
+def cfg_for(project: Path, url: str) -> Config:
+    cfg = Config(str(project / "alembic.ini"))
+    cfg.set_main_option("script_location", str(project / "migrations"))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def timed(fn) -> float:
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
+
+
+def run_sql(url: str, statements: list[str]) -> None:
+    eng = sa.create_engine(url)
+    with eng.begin() as conn:
+        for s in statements:
+            conn.exec_driver_sql(s)
+    eng.dispose()
+
+
+def count(url: str, sql: str) -> int:
+    eng = sa.create_engine(url)
+    with eng.connect() as conn:
+        v = conn.exec_driver_sql(sql).scalar()
+    eng.dispose()
+    return int(v)
+
+
+def bench(dialect: str, project: Path, n: int, linked_every: int, pg_url: str, work: Path) -> dict:
+    admin = None
+    if dialect == "sqlite":
+        base = work / "a.db"
+        url_a = f"sqlite:///{base}"
+        copies = {k: f"sqlite:///{work / (k + '.db')}" for k in ("hand_a", "hand_b")}
+    else:
+        admin = sa.create_engine(pg_url, isolation_level="AUTOCOMMIT")
+        names = {k: f"runsmig_bench_{k}_{uuid.uuid4().hex[:8]}" for k in ("a", "hand_a", "hand_b")}
+        url_of = lambda name: sa.engine.make_url(pg_url).set(database=name).render_as_string(hide_password=False)  # noqa: E731
+        with admin.connect() as c:
+            c.exec_driver_sql(f'CREATE DATABASE "{names["a"]}"')
+        url_a = url_of(names["a"])
+        copies = {k: url_of(names[k]) for k in ("hand_a", "hand_b")}
+    try:
+        command.upgrade(cfg_for(project, url_a), PRE)
+        t_seed = timed(lambda: run_sql(url_a, seed_sql(dialect, n, linked_every)))
+        t_ext = timed(lambda: command.upgrade(cfg_for(project, url_a), EXT))
+        if dialect == "sqlite":
+            for k in copies:
+                shutil.copy(base, work / f"{k}.db")
+        else:
+            with admin.connect() as c:
+                for k in copies:
+                    c.exec_driver_sql(f'CREATE DATABASE "{names[k]}" TEMPLATE "{names["a"]}"')
+            for u in (url_a, *copies.values()):
+                run_sql(u, ["ANALYZE"])
+        jobs = count(url_a, "SELECT count(*) FROM jobs")
+        runs0 = count(url_a, "SELECT count(*) FROM runs")
+        t_carry = timed(lambda: command.upgrade(cfg_for(project, url_a), "head"))
+        runs1 = count(url_a, "SELECT count(*) FROM runs")
+        t_hand_a = timed(lambda: run_sql(copies["hand_a"], [HAND_A, "DROP TABLE jobs"]))
+        upd = HAND_B_UPDATE
+        t_hand_b = timed(lambda: run_sql(copies["hand_b"], [upd, HAND_B_INSERT, "DROP TABLE jobs"]))
+        runs_b = count(copies["hand_b"], "SELECT count(*) FROM runs")
+        assert runs_b == runs1, (runs_b, runs1)
+        leftover = count(url_a, "SELECT count(*) FROM runs WHERE status = 'cancelled'")
+        assert leftover == 0
+        return dict(dialect=dialect, jobs=jobs, runs_before=runs0, runs_after=runs1, seed=t_seed, extend=t_ext,
+                    carry=t_carry, hand_a=t_hand_a, hand_b=t_hand_b)
+    finally:
+        if admin is not None:
+            with admin.connect() as c:
+                for name in names.values():
+                    c.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.dispose()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--jobs", type=int, default=1_000_000)
+    ap.add_argument("--linked", type=float, default=0.5, help="fraction of jobs that have a run (1/k)")
+    ap.add_argument("--only", choices=["sqlite", "postgresql"])
+    ap.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    args = ap.parse_args()
+    linked_every = max(1, round(1 / args.linked)) if args.linked > 0 else args.jobs + 1
+    with tempfile.TemporaryDirectory(prefix="runsmig-bench-") as tmp:
+        work = Path(tmp)
+        project = work / "checkout"
+        shutil.copytree(REPO / "fixtures" / "alembic-mini", project, ignore=shutil.ignore_patterns("__pycache__"))
+        sys.path.insert(0, str(project))
+        recipe_dir = work / "recipe"
+        recipe_dir.mkdir()
+        (recipe_dir / "recipe.yaml").write_text(
+            "version: 1\nname: bench\nterms:\n  - {from: job, to: run}\n"
+            + (REPO / "rules" / "jobs-to-runs" / "database.snippet.yaml").read_text()
+        )
+        for f in plan_revisions(project, load_recipe(recipe_dir / "recipe.yaml")):
+            (project / f.path).write_text(f.content)
+        dialects = [args.only] if args.only else ["sqlite", "postgresql"]
+        print(f"{'database':<11}{'jobs':>9}{'runs':>9}{'->':>3}{'runs':<9}{'seed s':>8}{'extend s':>10}"
+              f"{'carry s':>9}{'hand-A s':>10}{'hand-B s':>10}{'carry/A':>9}{'carry/B':>9}")
+        for d in dialects:
+            w = work / d
+            w.mkdir()
+            r = bench(d, project, args.jobs, linked_every, args.pg_url, w)
+            print(f"{r['dialect']:<11}{r['jobs']:>9}{r['runs_before']:>9}{'->':>3}{r['runs_after']:<9}{r['seed']:>8.1f}"
+                  f"{r['extend']:>10.1f}{r['carry']:>9.1f}{r['hand_a']:>10.1f}{r['hand_b']:>10.1f}"
+                  f"{r['carry'] / r['hand_a']:>9.2f}{r['carry'] / r['hand_b']:>9.2f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
