@@ -200,6 +200,17 @@ def test_link_into_deleted_file_is_reported(tmp_path):
     assert len(links) == 1 and "deletes" in links[0].message
 
 
+def test_link_into_deleted_file_follows_the_term_map_when_that_exists(tmp_path):
+    files = {"README.md": "See [old](src/jobs/service.py).\n", "src/jobs/service.py": "x = 1\n",
+             "src/runs/service.py": "y = 1\n"}
+    all_files = write(tmp_path, files)
+    ctx = ctx_for(files["README.md"], rel="README.md", root=tmp_path, all_files=all_files,
+                  deletes=frozenset({"src/jobs/service.py"}))
+    res = MD.analyze(ctx)
+    assert apply_edits(ctx.text, res.edits) == "See [old](src/runs/service.py).\n"
+    assert not [f for f in res.findings if f.rule == "link"]
+
+
 def test_pre_existing_broken_links_are_not_reported(tmp_path):
     files = {"README.md": "[gone](missing.md#x) [anchor](#nowhere)\n"}
     all_files = write(tmp_path, files)

@@ -463,6 +463,13 @@ class MarkdownAnalyzer:
         tracked = before.exists(target)
         new_target, gone = self._new_location(target) if tracked else (target, False)
         if gone:
+            # the term map's name for it may exist after the change (features/jobs/ -> features/runs/)
+            alt = ctx.engine.rewrite(path) if path else path
+            alt_target = A.resolve(ctx.rel, alt) if alt != path else None
+            if alt_target is not None and after.exists(alt_target):
+                if ctx.new_rel != ctx.rel:
+                    alt = A.relative(ctx.new_rel, alt_target, path)
+                return alt + ("#" + ctx.engine.rewrite(frag) if frag is not None else ""), None
             return None, f"link '{dest}' points at '{target}', which the recipe deletes: re-point or remove it"
         new_path = path
         if path and (new_target != target or ctx.new_rel != ctx.rel):
