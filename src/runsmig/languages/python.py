@@ -192,8 +192,8 @@ class _FileRewrite:
             if k is None:
                 self.edits += ctx.term_edits(s, e, "identifier")
                 continue
-            if not ctx.engine.find(node.value):
-                continue
+            if not ctx.engine.find(node.value) and k.reason != "follow-up":
+                continue  # a use of a removed name is listed even when it carries no term (an alias)
             self._report(node.value, s, e, k, seen_external, first_of_group)
 
     def _report(self, word: str, s: int, e: int, k: Keep, seen_external: set[str], first: dict[int, int]) -> None:
