@@ -333,3 +333,67 @@ def test_apply_then_check_leaves_only_follow_ups(tmp_path):
     found = json.loads(proc.stdout)
     items = found["findings"] if isinstance(found, dict) else found
     assert {f["rule"] for f in items} == {"follow-up"}, items
+
+
+# -- rename collisions ------------------------------------------------------------------------
+def test_member_collision_keeps_the_key_and_reports_a_conflict(tmp_path):
+    text = ("export interface Envelope {\n  readonly job_id: string;\n  readonly run_id?: string | null;\n}\n"
+            'export const e = { job_id: "job_1", run_id: "run_1", jobs: 1 };\n')
+    a, _ = analyze(tmp_path, {"a.ts": text}, "a.ts")
+    assert a.failed is None
+    out = rewritten(a, text)
+    assert "readonly job_id: string;" in out and "readonly run_id?: string | null;" in out
+    assert 'job_id: "run_1", run_id: "run_1", runs: 1' in out
+    conflicts = [f for f in a.findings if f.rule == "conflict"]
+    assert [(f.line, f.text) for f in conflicts] == [(2, "job"), (5, "job")]
+
+
+def test_schema_names_collide_in_generated_types(tmp_path):
+    text = ("export interface components {\n  schemas: {\n    JobOutputListing: { a: 1 };\n"
+            "    RunOutputListing: { b: 2 };\n    JobRecord: { c: 3 };\n  };\n}\n")
+    a, _ = analyze(tmp_path, {"openapi.d.ts": text}, "openapi.d.ts")
+    out = rewritten(a, text)
+    assert "JobOutputListing: { a: 1 }" in out and "RunRecord: { c: 3 }" in out
+    assert [f.rule for f in a.findings] == ["conflict"]
+
+
+def test_getter_and_setter_pair_is_not_a_collision(tmp_path):
+    text = "class A {\n  get jobs() { return 1; }\n  set jobs(v: number) {}\n}\n"
+    a, _ = analyze(tmp_path, {"a.ts": text}, "a.ts")
+    assert not a.findings and rewritten(a, text).count("runs") == 2
+
+
+def test_declaration_collision_leaves_the_file_untouched(tmp_path):
+    text = "const runs = 1;\nfunction f() {\n  const jobs = 2;\n  return jobs;\n}\nconst jobs = runs;\n"
+    a, _ = analyze(tmp_path, {"a.ts": text}, "a.ts")
+    assert a.failed and "rename collision" in a.failed and a.failed_line == 6
+    assert not a.edits
+
+
+def test_shadowing_in_an_inner_scope_is_not_a_collision(tmp_path):
+    text = "const runs = 1;\nfunction f(jobs: number) {\n  return jobs + runs;\n}\n"
+    a, _ = analyze(tmp_path, {"a.ts": text}, "a.ts")
+    assert a.failed is None
+
+
+def test_parameter_and_local_collide(tmp_path):
+    text = "function f(job: string) {\n  const run = 1;\n  return job + run;\n}\n"
+    a, _ = analyze(tmp_path, {"a.ts": text}, "a.ts")
+    assert a.failed and "'job' -> 'run'" in a.failed
+
+
+def test_types_and_values_are_separate_spaces(tmp_path):
+    text = "type Run = { id: string };\nconst Job = 1;\nexport { Job };\nexport type { Run };\n"
+    a, _ = analyze(tmp_path, {"a.ts": text}, "a.ts")
+    assert a.failed is None
+
+
+def test_importers_of_a_module_that_stays_keep_its_names(tmp_path):
+    files = {"web/tsconfig.json": TSCONFIG,
+             "web/src/shared/jobUtils.ts": "export const runs = 1;\nexport const jobs = 2;\n",
+             "web/src/a.ts": 'import { jobs } from "@shared/jobUtils";\nexport const jobCount = jobs;\n'}
+    a, _ = analyze(tmp_path, files, "web/src/shared/jobUtils.ts")
+    assert a.failed and "rename collision" in a.failed
+    b, _ = analyze(tmp_path, files, "web/src/a.ts")
+    assert rewritten(b, files["web/src/a.ts"]) == 'import { jobs } from "@shared/jobUtils";\nexport const runCount = jobs;\n'
+    assert [f.rule for f in b.findings if f.kind == "code"] == ["follow-up"]

@@ -20,6 +20,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 # what an extensionless specifier may denote, in TypeScript's order
 EXTENSIONS = (".ts", ".tsx", ".d.ts", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
@@ -118,6 +119,16 @@ class ModuleIndex:
     explicit: frozenset[str]  # files moved or deleted by an explicit recipe entry
     _configs: dict[str, TsConfig | None] = field(default_factory=dict)
     _conflicts: dict[str, str] | None = None
+    local_check: Callable[[str], str | None] | None = None  # rel -> why that file is left as it is
+    _stuck: dict[str, str | None] = field(default_factory=dict)
+
+    def stuck(self, rel: str) -> str | None:
+        """Why a moving module is left where and as it is (it does not parse, a rename collides…)."""
+        if rel not in self.moves or self.local_check is None:
+            return None
+        if rel not in self._stuck:
+            self._stuck[rel] = self.local_check(rel)
+        return self._stuck[rel]
 
     def config_for(self, rel: str) -> TsConfig | None:
         """The nearest tsconfig.json / tsconfig.app.json (with baseUrl or paths) above ``rel``."""
@@ -203,7 +214,7 @@ class ModuleIndex:
     # -- after the change ---------------------------------------------------------
     def new_path(self, rel: str) -> str:
         """Where ``rel`` is after the change (conflicting module moves do not happen)."""
-        if rel in self.moves and rel not in self.conflicts():
+        if rel in self.moves and rel not in self.conflicts() and self.stuck(rel) is None:
             return self.moves[rel]
         return rel
 

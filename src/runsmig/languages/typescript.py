@@ -19,11 +19,14 @@ is; so is a file whose rewrite would not parse.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from runsmig.findings import Analysis, Edit, Finding, apply_edits, dedupe_edits
 from runsmig.languages.base import FileContext, Language
+from runsmig.languages.ts_collisions import Renames, declaration_collisions, member_collisions
 from runsmig.languages.ts_modules import Resolved, module_index
+from runsmig.textio import DecodeFailure, decode
 
 GRAMMARS = {
     ".ts": "typescript", ".mts": "typescript", ".cts": "typescript",
@@ -71,13 +74,33 @@ class TypeScript(Language):
         try:
             return _analyze(ctx, self.grammar(ctx.rel))
         except Exception as exc:  # never raise: the file is reported and left alone
-            return Analysis(failed=f"typescript transformer error: {type(exc).__name__}: {exc}")
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            return Analysis(failed=f"typescript transformer error: {type(exc).__name__}: {first}")
 
 
 def _parse(text: str, grammar: str):
     from ast_grep_py import SgRoot
 
     return SgRoot(text, grammar).root()
+
+
+_KINDS: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
+
+
+def kinds_of(grammar: str, kinds) -> tuple[str, ...]:
+    """The node kinds among ``kinds`` that this grammar knows (ast-grep rejects unknown ones)."""
+    key = (grammar, tuple(kinds))
+    if key not in _KINDS:
+        root = _parse("", grammar)
+        ok = []
+        for k in kinds:
+            try:
+                root.find(kind=k)
+                ok.append(k)
+            except Exception:
+                pass
+        _KINDS[key] = tuple(ok)
+    return _KINDS[key]
 
 
 def syntax_problem(root) -> tuple[str, int] | None:
@@ -163,6 +186,7 @@ def _analyze(ctx: FileContext, grammar: str) -> Analysis:
         return Analysis(failed=f"does not parse as {grammar}: {problem[0]}", failed_line=problem[1])
     offsets = _Offsets(text)
     index = module_index(ctx.root, ctx.all_files, ctx.moves, ctx.deletes, _explicit_moves(ctx))
+    index.local_check = _local_check_for(ctx)
     conflict = index.conflicts().get(ctx.rel)
     if conflict is not None:
         # never move onto an ambiguous module path: the file stays where and as it is
@@ -186,36 +210,90 @@ def _analyze(ctx: FileContext, grammar: str) -> Analysis:
         covered.append((a, b))
         _specifier(ctx, index, new_rel, node, text[a:b], a, b, edits, findings, kept_names)
 
-    # 2. leaves that carry a term
-    rule = {"regex": _term_regex(ctx), "any": [{"kind": k} for k in LEAF_KINDS]}
-    for node in root.find_all({"rule": rule}):
+    # 2. leaves that carry a term; 3. a term anywhere else is reported, not guessed
+    term_edits, term_findings, failed = _local(ctx, grammar, root, offsets, covered, kept_names)
+    if failed is not None:
+        return failed
+    return Analysis(edits=dedupe_edits(edits + term_edits), findings=findings + term_findings)
+
+
+def _local(ctx: FileContext, grammar: str, root, offsets: "_Offsets", covered: list[tuple[int, int]],
+           kept_names: dict[str, tuple[str, str]]) -> tuple[list[Edit], list[Finding], Analysis | None]:
+    """Term edits of one file (no imports), checked for collisions and for parsing."""
+    text = ctx.text
+    edits: list[Edit] = []
+    findings: list[Finding] = []
+    covered = list(covered)
+    leaf_rule = {"regex": _term_regex(ctx), "any": [{"kind": k} for k in kinds_of(grammar, LEAF_KINDS)]}
+    for node in root.find_all({"rule": leaf_rule}):
         a, b = offsets.span(node)
         if any(x <= a and b <= y for x, y in covered):
             continue
         kind = LEAF_KINDS[node.kind()]
         covered.append((a, b))
         if kind == "identifier" and node.text() in kept_names:
-            rule, why = kept_names[node.text()]
+            why_rule, why = kept_names[node.text()]
             for m in ctx.engine.find(node.text()):
-                findings.append(ctx.finding(a + m.start, a + m.end, "identifier", m.replacement, rule, why))
+                findings.append(ctx.finding(a + m.start, a + m.end, "identifier", m.replacement, why_rule, why))
             continue
         edits.extend(ctx.term_edits(a, b, kind))
-
-    # 3. a term anywhere else (a syntax this module does not know) is reported, not guessed
     covered.sort()
+    starts = [c[0] for c in covered]
     for m in ctx.engine.find(text):
-        if not any(x <= m.start and m.end <= y for x, y in covered):
+        i = bisect.bisect_right(starts, m.start) - 1
+        if i < 0 or not (covered[i][0] <= m.start and m.end <= covered[i][1]):
             findings.append(ctx.finding(m.start, m.end, "code", m.replacement, "term",
                                         "term in TypeScript syntax the transformer does not rewrite"))
-
-    # 4. the rewrite must parse as cleanly as the original
     edits = dedupe_edits(edits)
-    if edits:
-        new_text = apply_edits(text, edits)
-        problem = syntax_problem(_parse(new_text, grammar))
+    if not edits:
+        return edits, findings, None
+    # a rename must not make two declarations in one scope one: leave the file as it is
+    renames = Renames(text, edits)
+    clash = declaration_collisions(root, offsets.span, renames, lambda ks: kinds_of(grammar, ks))
+    if clash:
+        c = clash[0]
+        line = ctx.index.pos(c.start)[0]
+        return [], [], Analysis(
+            failed=(f"rename collision: '{c.old}' -> '{c.new}' would redeclare '{c.other}' (line {c.other_line}) "
+                    f"in the same scope; rename one of them by hand or map it in the recipe's symbols"),
+            failed_line=line)
+    # nor two members of one interface, object, class or enum: that key keeps its name
+    for c in member_collisions(root, offsets.span, renames, lambda ks: kinds_of(grammar, ks)):
+        edits = [e for e in edits if not (c.start <= e.start and e.end <= c.end)]
+        for m in ctx.engine.find(c.old):
+            findings.append(ctx.finding(c.start + m.start, c.start + m.end, "identifier", m.replacement, "conflict",
+                                        f"renaming '{c.old}' to '{c.new}' collides with '{c.other}' "
+                                        f"(line {c.other_line}) in the same {c.where.replace('_', ' ')}: not renamed"))
+    # the rewrite must parse as cleanly as the original
+    problem = syntax_problem(_parse(apply_edits(text, edits), grammar))
+    if problem is not None:
+        return [], [], Analysis(failed=f"rewrite would not parse as {grammar}: {problem[0]}", failed_line=problem[1])
+    return edits, findings, None
+
+
+def _local_check_for(ctx: FileContext):
+    """A function rel -> reason (or None): would this other file be left as it is?"""
+    def check(rel: str) -> str | None:
+        if ctx.recipe.allow_for_file(rel) is not None:
+            return None
+        from runsmig.languages import language_for
+
+        lang = language_for(rel)
+        if not isinstance(lang, TypeScript):
+            return None
+        try:
+            dec = decode((ctx.root / rel).read_bytes())
+        except (OSError, DecodeFailure) as exc:
+            return f"cannot be read as UTF-8 ({exc})"
+        grammar = lang.grammar(rel)
+        other = FileContext(ctx.root, rel, rel, dec.text, ctx.engine, ctx.recipe, ctx.moves, ctx.deletes, ctx.all_files)
+        root = _parse(dec.text, grammar)
+        problem = syntax_problem(root)
         if problem is not None:
-            return Analysis(failed=f"rewrite would not parse as {grammar}: {problem[0]}", failed_line=problem[1])
-    return Analysis(edits=edits, findings=findings)
+            return f"does not parse (line {problem[1]})"
+        _, _, failed = _local(other, grammar, root, _Offsets(dec.text), [], {})
+        return None if failed is None else failed.failed
+    return check
 
 
 def _specifier(ctx: FileContext, index, new_rel: str, node, spec: str, a: int, b: int,
@@ -242,11 +320,17 @@ def _specifier(ctx: FileContext, index, new_rel: str, node, spec: str, a: int, b
                                     f"switch this import to its replacement by hand"))
         return
     conflict = index.conflicts().get(res.target)
+    stuck = index.stuck(res.target) if conflict is None else None
     if conflict is not None:
         findings.append(ctx.finding(a, b, "code", None, "conflict",
                                     f"imports '{spec}' ({res.target}); {conflict}: the module is not moved"))
+    elif stuck is not None:
+        findings.append(ctx.finding(a, b, "code", None, "follow-up",
+                                    f"imports '{spec}' ({res.target}), which cannot be rewritten ({stuck}): "
+                                    f"it stays where and as it is"))
+    if conflict is not None or stuck is not None:
         for name in _imported_names(node):  # the module keeps its names, so must this import
-            kept_names[name] = ("term", f"'{name}' is imported from '{spec}', whose move conflicts: not rewritten")
+            kept_names[name] = ("term", f"'{name}' is imported from '{spec}', which is not rewritten")
     new_spec = index.new_specifier(res, ctx.rel, new_rel)
     if new_spec is None or new_spec == spec:
         return
