@@ -198,3 +198,44 @@ def test_sqlite_refuses_batch_rebuild_with_foreign_keys_on(project, recipe, tmp_
             command.upgrade(cfg, "head")
     eng.dispose()
     assert len(rows(url, "SELECT * FROM run_logs")) == 2
+
+
+def test_literal_colons_and_quotes_in_recipe_values_survive_op_execute(project, tmp_path, db_url):
+    """op.execute("...") turns the SQL into text(): a literal ':' must be escaped, a quote doubled."""
+    from runsmig.recipe import load_recipe
+
+    from .conftest import write_recipe
+
+    path = write_recipe(tmp_path)
+    text = path.read_text().replace('to: "runs/{run_id}/"', "to: \"store:runs/{run_id}/it's:\"")
+    text = text.replace("status: {cancelled: canceled}", "status: {cancelled: 'x:cancelled'}")
+    path.write_text(text)
+    rec = load_recipe(path)
+    upgrade(project, db_url, PRE_HEAD)
+    seed(db_url)
+    files = plan_revisions(project, rec)
+    assert "\\:" in files[1].content
+    write_files(project, files)
+    upgrade(project, db_url)
+    runs = {r["id"]: r for r in rows(db_url, "SELECT * FROM runs")}
+    assert runs["J2"]["artifact_uri"] == "store:runs/J2/it's:logs/artifact.json"
+    assert runs["J3"]["status"] == "x:cancelled"
+
+
+def test_two_jobs_naming_one_run_merge_into_it_greatest_id_wins(project, recipe, db_url):
+    from .conftest import JOB_DEFAULTS
+
+    upgrade(project, db_url, PRE_HEAD)
+    jobs, runs_before = seed(db_url)
+    eng = sa.create_engine(db_url)
+    md = sa.MetaData()
+    md.reflect(eng)
+    with eng.begin() as conn:
+        conn.execute(md.tables["jobs"].insert(), [dict(JOB_DEFAULTS, id="J9", trace_id="run_a", attempt=5)])
+    eng.dispose()
+    write_files(project, plan_revisions(project, recipe))
+    upgrade(project, db_url)
+    runs = {r["id"]: r for r in rows(db_url, "SELECT * FROM runs")}
+    gained = len(runs) - len(runs_before)
+    assert len(jobs) + 1 == gained + 4  # J1, J4, J7, J9 merged
+    assert runs["run_a"]["attempt"] == 5 and "J9" not in runs
