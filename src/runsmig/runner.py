@@ -20,6 +20,7 @@ from runsmig.paths import PathPlan, plan_paths
 from runsmig.recipe.model import Recipe
 from runsmig.terms import TermEngine
 from runsmig.textio import DecodeFailure, decode, is_binary
+from runsmig.transforms import transforms_for
 
 SUPPRESS_RE = re.compile(r"runsmig:\s*ignore(-next-line)?\b")
 PARALLEL_THRESHOLD = 400  # candidate files before a process pool pays off
@@ -121,6 +122,7 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
     lang = language_for(rel)
     try:
         analysis = lang.analyze(ctx)
+        analysis = _with_transforms(ctx, analysis)
     except Exception as exc:  # a transformer bug must not lose the run: report, leave the file
         analysis = Analysis(failed=f"{lang.name} transformer error: {type(exc).__name__}: {exc}")
     if analysis.failed:
@@ -169,6 +171,35 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
     if out.new != data:
         out.status = "changed"
     return out
+
+
+def _with_transforms(ctx: FileContext, analysis: Analysis) -> Analysis:
+    """Recipe transforms first; language edits overlapping a transform edit are dropped."""
+    ts = transforms_for(ctx.recipe.folder, ctx.rel)
+    if not ts or analysis.failed:
+        return analysis
+    t_edits: list[Edit] = []
+    t_findings: list[Finding] = []
+    for t in ts:
+        res = t.run(ctx)
+        if res.failed:
+            return Analysis(failed=f"transform {t.name}: {res.failed}", failed_line=res.failed_line)
+        for e in res.edits:
+            if e.finding is None:
+                old = ctx.text[e.start:e.end]
+                n = old.count("\n") + 1
+                f = ctx.finding(e.start, e.end, "code", e.text, "transform",
+                                f"transform {t.name}: rewrites {n} line(s)")
+                e = Edit(e.start, e.end, e.text, Finding(**{**f.__dict__, "text": old}))
+            t_edits.append(e)
+        t_findings.extend(res.findings)
+    if not t_edits and not t_findings:
+        return analysis
+    spans = sorted((e.start, e.end) for e in t_edits)
+    keep = [e for e in analysis.edits if not any(a < e.end and e.start < b or (a == b == e.start) for a, b in spans)]
+    lang_findings = [f for f in analysis.findings
+                     if not (f.line and any(a <= ctx.index.offset(f.line, f.col) < b for a, b in spans))]
+    return Analysis(edits=t_edits + keep, findings=t_findings + lang_findings)
 
 
 def _reconcile(out: FileOutcome, text: str, engine: TermEngine, index: LineIndex, spans: list[tuple[int, int]]) -> None:

@@ -1,0 +1,25 @@
+"""Recipe templates: ``<recipe>/templates/<checkout path>`` files are created in the
+checkout when that path does not exist yet (new modules, tests, screens)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from runsmig.generators import NewFile
+
+
+def generate(root: Path, recipe, result) -> list[NewFile]:
+    tdir = recipe.folder / "templates"
+    if not tdir.is_dir():
+        return []
+    out = []
+    for f in sorted(tdir.rglob("*")):
+        if not f.is_file() or f.is_symlink() or f.name.endswith((".pyc",)) or "__pycache__" in f.parts:
+            continue
+        rel = f.relative_to(tdir).as_posix()
+        if rel.endswith(".tmpl"):
+            rel = rel[: -len(".tmpl")]
+        if (root / rel).exists():
+            continue
+        out.append(NewFile(rel, f.read_text("utf-8"), (f"template: {rel}",)))
+    return out
