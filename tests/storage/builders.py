@@ -295,3 +295,44 @@ def kill_until_done(args: list[str], journal: Path, rng: random.Random, *, kills
         st.finished_rc = 0
         return st  # finished before the kill landed
     raise AssertionError("too many runs")
+
+
+def crash_cycle(tmp: Path, seed: int, rng: random.Random, kills_wanted: int, src_root: Path | None = None,
+                db_url: str | None = None, size: tuple[int, int, int, int] = (150, 250, 10, 5),
+                batch: int = 7) -> KillStats:
+    """Build a tree (old root optionally on another file system) and a database, kill the mover
+    ``kills_wanted`` times, let it finish, and check the manifest and every stored path."""
+    import shutil
+
+    from sqlalchemy import text
+
+    db = db_url or f"sqlite:///{tmp / 'ade.db'}"
+    n_run, n_job, n_orphan, n_norun = size
+    b = build(tmp / "dep", db, n_run=n_run, n_job=n_job, n_orphan=n_orphan, n_norun=n_norun, seed=seed, max_size=64)
+    if src_root is not None:  # old root on another file system
+        old = b.src.resolve()
+        shutil.move(str(b.src), str(src_root / "jobs"))
+        b.src = src_root / "jobs"
+        eng = create_engine(db)  # stored absolute paths follow the old root to its new place
+        with eng.begin() as c:
+            c.execute(text("update jobs set logs_uri = replace(logs_uri, :a, :b)"), {"a": str(old), "b": str(b.src.resolve())})
+        eng.dispose()
+    args = ["storage", "move", "--from", str(b.src), "--to", str(b.dst), "--db", db,
+            "--recipe", str(write_recipe(tmp)), "--orphans", "quarantine"]
+    journal = b.dst.parent / ".runsmig-storage-runs.journal"
+    st = kill_until_done(args, journal, rng, kills_wanted=kills_wanted, env={"RUNSMIG_STORAGE_BATCH": str(batch)})
+    check_result(b, orphans="quarantine", quarantine=b.dst.parent / "runs-orphans")
+    for job, col, value in stored_paths(db):
+        if not value.startswith("/") and any(value.startswith(o + "/") for o in b.orphans):
+            continue  # a relative path cannot name the quarantine (documented)
+        p = Path(value) if value.startswith("/") else b.dst / value
+        assert p.exists(), (job, col, value)
+    state = jr_read(journal)
+    assert state is not None and state.ended
+    return st
+
+
+def jr_read(path: Path):
+    from runsmig.storage import journal as jr
+
+    return jr.read(path)

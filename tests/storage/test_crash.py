@@ -9,37 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.storage.builders import build, check_result, kill_until_done, stored_paths, write_recipe
 
-
-def _cycle(tmp: Path, seed: int, rng: random.Random, kills_wanted: int, src_root: Path | None = None):
-    db = f"sqlite:///{tmp / 'ade.db'}"
-    b = build(tmp / "dep", db, n_run=150, n_job=250, n_orphan=10, n_norun=5, seed=seed, max_size=64)
-    if src_root is not None:  # old root on another file system
-        import shutil
-
-        shutil.move(str(b.src), str(src_root / "jobs"))
-        b.src = src_root / "jobs"
-        # stored absolute paths were written for the old location: rebuild them for the new one
-        from sqlalchemy import create_engine, text
-
-        eng = create_engine(db)
-        with eng.begin() as c:
-            c.execute(text("update jobs set logs_uri = replace(logs_uri, :a, :b)"),
-                      {"a": str((tmp / "dep" / "data" / "jobs").resolve()), "b": str(b.src.resolve())})
-        eng.dispose()
-    args = ["storage", "move", "--from", str(b.src), "--to", str(b.dst), "--db", db,
-            "--recipe", str(write_recipe(tmp)), "--orphans", "quarantine"]
-    journal = b.dst.parent / ".runsmig-storage-runs.journal"
-    st = kill_until_done(args, journal, rng, kills_wanted=kills_wanted,
-                         env={"RUNSMIG_STORAGE_BATCH": "7"})
-    check_result(b, orphans="quarantine", quarantine=b.dst.parent / "runs-orphans")
-    for job, col, value in stored_paths(db):
-        if not value.startswith("/") and any(value.startswith(o + "/") for o in b.orphans):
-            continue  # a relative path cannot name the quarantine (documented)
-        p = Path(value) if value.startswith("/") else b.dst / value
-        assert p.exists(), (job, col, value)
-    return st
+from tests.storage.builders import crash_cycle as _cycle
 
 
 def test_sigkill_at_random_points_then_rerun(tmp_path):
