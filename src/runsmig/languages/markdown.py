@@ -192,7 +192,11 @@ def md_info(ctx: FileContext, rel: str) -> MdInfo | None:
     """Anchors of a Markdown file before and after the change (cached per run)."""
     if rel == ctx.rel:
         return None
-    key = (str(ctx.root), rel, id(ctx.recipe))
+    try:
+        st = (ctx.root / rel).stat()
+    except OSError:
+        return None
+    key = (str(ctx.root), rel, id(ctx.recipe), st.st_mtime_ns, st.st_size)
     if key in _INFO:
         return _INFO[key]
     info = None
@@ -474,8 +478,10 @@ class MarkdownAnalyzer:
         new_path = path
         if path and (new_target != target or ctx.new_rel != ctx.rel):
             new_path = A.relative(ctx.new_rel, new_target, path)
-            if path.startswith("./") is False and new_path.startswith("./"):
+            if not path.startswith("./") and new_path.startswith("./"):
                 new_path = new_path[2:]
+            if " " in new_path and " " not in path:
+                new_path = new_path.replace(" ", "%20")
         new_frag = frag
         is_md = target.lower().endswith(A.MD_SUFFIXES) or target == ctx.rel
         anchors_ok_before = True
