@@ -1,0 +1,347 @@
+"""Python transformer (runsmig.languages.python): before/after pairs, no-op cases,
+scope/origin decisions, imports of moved and deleted modules, collisions, robustness."""
+
+from __future__ import annotations
+
+import os
+import stat
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from runsmig.apply import apply_plan
+from runsmig.findings import Finding
+from runsmig.languages import language_for
+from runsmig.plan import build_plan
+from runsmig.recipe import load_recipe
+from runsmig.runner import FileOutcome, run
+
+TERMS = "terms:\n  - {from: job, plural: jobs, to: run, to_plural: runs}\n"
+
+
+def recipe(tmp: Path, extra: str = ""):
+    p = tmp / "recipe.yaml"
+    p.write_text(f"version: 1\nname: t\n{TERMS}keep: [n_jobs]\n{extra}", encoding="utf-8")
+    return load_recipe(p)
+
+
+def tree(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(textwrap.dedent(text).lstrip("\n").encode("utf-8"))
+    return root
+
+
+def outcomes(tmp: Path, files: dict[str, str], extra: str = "") -> dict[str, FileOutcome]:
+    root = tree(tmp / "co", files)
+    res = run(root, recipe(tmp, extra), workers=1)
+    return {o.rel: o for o in res.outcomes}
+
+
+def one(tmp: Path, src: str, extra: str = "", rel: str = "app/mod.py", others: dict[str, str] | None = None) -> FileOutcome:
+    return outcomes(tmp, {rel: src, **(others or {})}, extra)[rel]
+
+
+def new_text(o: FileOutcome) -> str:
+    return (o.new or b"").decode("utf-8")
+
+
+def rules(o: FileOutcome, rule: str) -> list[Finding]:
+    return [f for f in o.reported if f.rule == rule]
+
+
+def test_registered_for_python_files():
+    assert language_for("a/b.py").name == "python"
+    assert language_for("a/b.pyi").name == "python"
+
+
+# -- renames: (before, after) pairs -------------------------------------------------
+PAIRS = [
+    ("def submit_job(job_id: str) -> str:\n    return job_id\n",
+     "def submit_run(run_id: str) -> str:\n    return run_id\n"),
+    ("class JobsService:\n    def list_jobs(self):\n        return self._jobs\n",
+     "class RunsService:\n    def list_runs(self):\n        return self._runs\n"),
+    ("x = make(job_id=1, jobs_dir='/jobs')\n", "x = make(run_id=1, runs_dir='/runs')\n"),
+    ("ENV = 'ADE_JOBS_DIR'\nROUTE = \"/workspaces/{id}/jobs\"\n", "ENV = 'ADE_RUNS_DIR'\nROUTE = \"/workspaces/{id}/runs\"\n"),
+    ("def f(job_id):\n    return f\"job {job_id!r:>10} in {f(jobs)}\"\njobs = 1\n",
+     "def f(run_id):\n    return f\"run {run_id!r:>10} in {f(runs)}\"\nruns = 1\n"),
+    ("def f():\n    \"\"\"Submit a job.\"\"\"\n    # the jobs queue\n    return 1  # JOBS\n",
+     "def f():\n    \"\"\"Submit a run.\"\"\"\n    # the runs queue\n    return 1  # RUNS\n"),
+    ("__all__ = ['JobRecord', \"job_label\"]\nclass JobRecord: pass\ndef job_label(): pass\n",
+     "__all__ = ['RunRecord', \"run_label\"]\nclass RunRecord: pass\ndef run_label(): pass\n"),
+    ("x = (\n    a.job_id  # keep this comment\n    + b.jobs   # and this\n)\n",
+     "x = (\n    a.run_id  # keep this comment\n    + b.runs   # and this\n)\n"),
+]
+
+
+@pytest.mark.parametrize("before,after", PAIRS)
+def test_rename_pairs(tmp_path, before, after):
+    o = one(tmp_path, before)
+    assert new_text(o) == after
+    assert not o.reported
+
+
+NOOPS = [
+    "jobserver = 1\nsubjob = 'jobserver'\n",  # not the term
+    "from rq.job import Job\nq = Job.fetch('k')\n",
+    "from joblib import Parallel\nParallel(n_jobs=2)\n",
+    "import rq.job\nrq.job.Job.fetch('x').get_status()\n",
+]
+
+
+@pytest.mark.parametrize("src", NOOPS)
+def test_no_op(tmp_path, src):
+    o = one(tmp_path, src)
+    assert o.status == "unchanged", new_text(o)
+    assert not [f for f in o.reported if f.rule != "external"]
+
+
+def test_undefined_name_with_the_term_is_a_follow_up(tmp_path):
+    o = one(tmp_path, "x = jobs_root()\n")
+    assert o.status == "unchanged"
+    assert [(f.text, f.rule) for f in o.reported] == [("jobs_root", "follow-up")]
+
+
+def test_kinds(tmp_path):
+    o = one(tmp_path, '"""Jobs."""\n# job\nJOB = "job"\n')
+    kinds = sorted(f.kind for f in o.applied)
+    assert kinds == ["comment", "docstring", "identifier", "string"]
+
+
+# -- third-party origin ----------------------------------------------------------------
+def test_third_party_names_kept_and_reported_once(tmp_path):
+    src = """
+        from rq.job import Job
+        from apscheduler.schedulers.background import BackgroundScheduler
+
+
+        def fetch(job_id):
+            job = Job.fetch(job_id)
+            other = Job.fetch(job_id)
+            scheduler = BackgroundScheduler()
+            scheduler.add_job(fetch, id=job_id)
+            scheduler.get_jobs()
+            return job.get_status(), other
+        """
+    o = one(tmp_path, src)
+    out = new_text(o)
+    assert "from rq.job import Job" in out
+    assert "run = Job.fetch(run_id)" in out  # our own variable and parameter follow the term
+    assert "scheduler.add_job(fetch, id=run_id)" in out
+    assert "scheduler.get_jobs()" in out
+    ext = rules(o, "external")
+    assert sorted(f.text for f in ext) == ["Job", "add_job", "get_jobs", "job"]
+    assert all(f.replacement is None for f in ext)
+
+
+def test_keyword_to_library_call_kept(tmp_path):
+    o = one(tmp_path, "from sklearn.model_selection import cross_val_score\ncross_val_score(m, x, y, max_jobs=4)\n")
+    assert "max_jobs=4" in new_text(o) or o.status == "unchanged"
+
+
+def test_checkout_package_is_not_third_party(tmp_path):
+    files = {
+        "apps/api/src/ade_api/__init__.py": "",
+        "apps/api/src/ade_api/util.py": "def job_label():\n    return 1\n",
+        "apps/api/src/ade_api/main.py": "from ade_api.util import job_label\njob_label()\n",
+    }
+    outs = outcomes(tmp_path, files)
+    assert new_text(outs["apps/api/src/ade_api/main.py"]) == "from ade_api.util import run_label\nrun_label()\n"
+    assert new_text(outs["apps/api/src/ade_api/util.py"]) == "def run_label():\n    return 1\n"
+
+
+def test_check_passes_on_third_party_only(tmp_path):
+    from runsmig.cli.check import build_report
+
+    tree(tmp_path / "co", {"w.py": "from rq.job import Job\nJob.fetch('x')\n"})
+    rec = recipe(tmp_path)
+    rep = build_report(tmp_path / "co", rec.source, workers=1)
+    assert rep.findings == []
+    assert [f.text for f in rep.externals] == ["job", "Job"]
+
+
+# -- collisions ------------------------------------------------------------------------
+def test_local_collision_is_a_conflict(tmp_path):
+    o = one(tmp_path, "def f(job_ts, run_ts):\n    return job_ts > run_ts\n")
+    assert o.status == "unchanged"
+    c = rules(o, "conflict")
+    assert [(f.line, f.text) for f in c] == [(1, "job_ts"), (2, "job_ts")]
+    assert "run_ts" in c[0].message
+
+
+def test_module_collision_and_symbol_map(tmp_path):
+    src = "class RunStatus: pass\nclass JobStatus: pass\nclass JobKind: pass\n"
+    o = one(tmp_path, src)
+    assert new_text(o) == "class RunStatus: pass\nclass JobStatus: pass\nclass RunKind: pass\n"
+    assert [f.text for f in rules(o, "conflict")] == ["JobStatus"]
+    o2 = one(tmp_path / "b", src, extra="symbols:\n  JobStatus: LegacyStatus\n")
+    assert new_text(o2) == "class RunStatus: pass\nclass LegacyStatus: pass\nclass RunKind: pass\n"
+    assert not o2.reported
+
+
+def test_keyword_dict_and_attribute_collisions(tmp_path):
+    src = """
+        class C:
+            def __init__(self, run_id, other):
+                self.run_id = run_id
+                self.job_id = other
+
+            def d(self):
+                return {"run_id": self.run_id, "job_id": self.job_id}
+
+
+        C(run_id=1, job_id=2)
+        """
+    o = one(tmp_path, src)
+    assert o.status == "unchanged"
+    msgs = " ".join(f.message for f in rules(o, "conflict"))
+    assert "attribute 'self.job_id'" in msgs
+    assert "dictionary key 'job_id'" in msgs
+    assert "keyword 'job_id'" in msgs
+
+
+def test_all_entry_follows_a_kept_name(tmp_path):
+    o = one(tmp_path, "__all__ = ['JobStatus', 'JobKind']\nclass RunStatus: pass\nclass JobStatus: pass\nclass JobKind: pass\n")
+    assert new_text(o).startswith("__all__ = ['JobStatus', 'RunKind']")
+
+
+# -- imports of moved and deleted modules ------------------------------------------------
+ADE = {
+    "src/ade_api/__init__.py": "",
+    "src/ade_api/features/__init__.py": "",
+    "src/ade_api/features/jobs/__init__.py": "",
+    "src/ade_api/features/jobs/models.py": "class Job: pass\nclass JobStatus: pass\nclass JobsRepository: pass\n",
+    "src/ade_api/features/jobs/router.py": "router = 1\n",
+    "src/ade_api/features/runs/__init__.py": "",
+    "src/ade_api/features/runs/models.py": "class Run: pass\nclass RunStatus: pass\n",
+    "src/ade_api/features/runs/router.py": "router = 1\n",
+}
+DELETE = "paths:\n  delete:\n    - {path: src/ade_api/features/jobs/, reason: removed}\n"
+
+
+def test_deleted_module_import_goes_to_counterpart_and_merges(tmp_path):
+    src = """
+        from ade_api.features.jobs.models import Job, JobStatus
+        from ade_api.features.runs.models import RunStatus
+
+        x: JobStatus = JobStatus()
+        y = Job()
+        """
+    o = one(tmp_path, src, DELETE, rel="src/ade_api/use.py", others=ADE)
+    assert new_text(o) == (
+        "from ade_api.features.runs.models import Run\n"
+        "from ade_api.features.runs.models import RunStatus\n\n"
+        "x: RunStatus = RunStatus()\ny = Run()\n")
+    assert not o.reported
+
+
+def test_deleted_module_without_counterpart_name_is_a_follow_up(tmp_path):
+    src = """
+        from typing import TYPE_CHECKING
+
+        from ade_api.features.jobs.models import (
+            JobsRepository,
+            JobStatus,  # kept comment
+        )
+
+        if TYPE_CHECKING:
+            from ade_api.features.jobs.models import JobsRepository as Repo
+
+        repo: Repo | None = None
+        r = JobsRepository()
+        s = JobStatus()
+        """
+    o = one(tmp_path, src, DELETE, rel="src/ade_api/use.py", others=ADE)
+    out = new_text(o)
+    assert "from ade_api.features.runs.models import (\n    RunStatus,  # kept comment\n)" in out
+    assert "if TYPE_CHECKING:\n    pass\n" in out
+    assert "r = JobsRepository()" in out
+    follow = rules(o, "follow-up")
+    assert {(f.line, f.text) for f in follow} >= {(12, "JobsRepository")}
+    assert any(f.text == "Repo" for f in follow)
+
+
+def test_relative_import_and_duplicate_registration_removed(tmp_path):
+    src = """
+        from .features.jobs.router import router as jobs_router
+        from .features.runs.router import router as runs_router
+
+        api.include_router(runs_router)
+        api.include_router(jobs_router)
+        """
+    o = one(tmp_path, src, DELETE, rel="src/ade_api/routers.py", others=ADE)
+    assert new_text(o) == "from .features.runs.router import router as runs_router\n\napi.include_router(runs_router)\n"
+
+
+def test_explicit_module_move_rewrites_imports(tmp_path):
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/legacy.py": "def helper(): pass\n",
+        "pkg/use.py": "from pkg.legacy import helper\nimport pkg.legacy\nfrom . import legacy\n# jobs\n",
+    }
+    extra = "paths:\n  rename:\n    - {from: pkg/legacy.py, to: pkg/history.py}\n"
+    outs = outcomes(tmp_path, files, extra)
+    assert outs["pkg/legacy.py"].new_rel == "pkg/history.py"
+    assert new_text(outs["pkg/use.py"]).startswith("from pkg.history import helper\nimport pkg.history\n")
+
+
+def test_second_pass_is_stable_after_apply(tmp_path):
+    root = tree(tmp_path / "co", {**ADE, "src/ade_api/use.py": (
+        "from ade_api.features.jobs.models import JobsRepository, JobStatus\n"
+        "from ade_api.features.runs.models import RunStatus\n"
+        "JobsRepository(); JobStatus()\n")})
+    rec = recipe(tmp_path, DELETE)
+    plan = build_plan(root, rec, workers=1)
+    apply_plan(plan)
+    again = build_plan(root, rec, workers=1)
+    assert again.empty
+    use = [o for o in again.result.outcomes if o.rel == "src/ade_api/use.py"][0]
+    assert [f.text for f in use.reported if f.rule == "follow-up"] == ["JobsRepository"]
+
+
+# -- robustness ------------------------------------------------------------------------
+def test_syntax_error_fails_file_untouched(tmp_path):
+    o = one(tmp_path, "def submit_job(job_id:\n    return job_id\n")
+    assert o.status == "failed"
+    assert "syntax error" in o.reason
+    assert o.line == 2
+    assert o.new == o.old
+
+
+def test_crlf_coding_and_mode_survive_plan_apply(tmp_path):
+    root = tmp_path / "co"
+    (root / "pkg").mkdir(parents=True)
+    crlf = root / "pkg" / "crlf.py"
+    crlf.write_bytes(b"def job():\r\n    return 'jobs'  # job\r\n")
+    coded = root / "pkg" / "coded.py"
+    coded.write_bytes("#!/usr/bin/env python\n# -*- coding: utf-8 -*-\nJOB = 'café job'\n".encode())
+    os.chmod(coded, 0o755)
+    rec = recipe(tmp_path)
+    apply_plan(build_plan(root, rec, workers=1))
+    assert crlf.read_bytes() == b"def run():\r\n    return 'runs'  # run\r\n"
+    assert coded.read_bytes() == "#!/usr/bin/env python\n# -*- coding: utf-8 -*-\nRUN = 'café run'\n".encode()
+    assert stat.S_IMODE(coded.stat().st_mode) & 0o111
+    assert build_plan(root, rec, workers=1).empty
+
+
+def test_unicode_columns(tmp_path):
+    o = one(tmp_path, "x = 'é' ; job = 'ü'  # jobs\n")
+    assert new_text(o) == "x = 'é' ; run = 'ü'  # runs\n"
+
+
+def test_process_pool_gives_the_same_result(tmp_path):
+    files = {f"p/m{i}.py": f"def job_{i}(job_id):\n    return job_id\n" for i in range(30)}
+    root = tree(tmp_path / "co", files)
+    rec = recipe(tmp_path)
+    from runsmig import runner
+
+    old = runner.PARALLEL_THRESHOLD
+    runner.PARALLEL_THRESHOLD = 1
+    try:
+        par = {o.rel: o.new for o in run(root, rec, workers=2).outcomes}
+    finally:
+        runner.PARALLEL_THRESHOLD = old
+    seq = {o.rel: o.new for o in run(root, rec, workers=1).outcomes}
+    assert par == seq
