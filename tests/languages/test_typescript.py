@@ -397,3 +397,14 @@ def test_importers_of_a_module_that_stays_keep_its_names(tmp_path):
     b, _ = analyze(tmp_path, files, "web/src/a.ts")
     assert rewritten(b, files["web/src/a.ts"]) == 'import { jobs } from "@shared/jobUtils";\nexport const runCount = jobs;\n'
     assert [f.rule for f in b.findings if f.kind == "code"] == ["follow-up"]
+
+
+def test_unresolved_imports_in_an_embedded_snippet_are_rewritten_as_text(tmp_path):
+    files = {"web/tsconfig.json": TSCONFIG, "web/README.md": "", "web/src/shared/jobs.ts": ""}
+    make_tree(tmp_path, files)
+    plan = plan_paths(sorted(files), RECIPE, ENGINE)
+    text = 'import { a } from "./jobs";\nimport { b } from "@shared/jobs";\n'
+    rel = "web/README.md~fence1/snippet.ts"
+    ctx = FileContext(tmp_path, rel, rel, text, ENGINE, RECIPE, plan.moves, frozenset(plan.deletes), frozenset(files))
+    a = TS.analyze(ctx)
+    assert rewritten(a, text) == 'import { a } from "./runs";\nimport { b } from "@shared/runs";\n'

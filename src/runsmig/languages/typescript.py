@@ -308,6 +308,10 @@ def _specifier(ctx: FileContext, index, new_rel: str, node, spec: str, a: int, b
             findings.append(ctx.finding(a, b, "code", None, "external",
                                         f"import of the package '{spec}' carries the term; not rewritten"))
         return
+    if res.target is None and ctx.rel not in ctx.all_files:
+        # an embedded snippet (a Markdown code fence): its imports are illustrations, rewrite them as text
+        edits.extend(ctx.term_edits(a, b, "code"))
+        return
     if res.target is None:
         if has_term:
             findings.append(ctx.finding(a, b, "code", None, "follow-up",
