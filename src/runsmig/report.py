@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -22,7 +21,8 @@ class CheckReport:
     raw: int = 0
     non_term: list[tuple[str, int, int, str]] = field(default_factory=list)  # (path, line, col, word)
     skipped: list[tuple[str, str]] = field(default_factory=list)
-    stem_re: re.Pattern[str] | None = None  # counts stems inside a finding's text
+    coverage: dict[str, int] = field(default_factory=dict)  # raw occurrences by what covers them
+    raw_in_binary: int = 0
     raw_in_deleted: int = 0  # raw occurrences inside files the recipe deletes
     externals: list[Finding] = field(default_factory=list)  # third-party names: info, never a failure
 
@@ -36,21 +36,16 @@ class CheckReport:
             "allowlisted_by_reason": dict(sorted(Counter(f.allowed_by for f in self.allowed).items())),
             "failed_files": len(self.failures),
             "reconciliation": {
-                "raw_occurrences_in_content": self.raw,
-                "term_findings_in_content": self._stems(self.findings),
-                "allowlisted_in_content": self._stems(self.allowed),
-                "external_names": self._stems(self.externals),
+                "raw_occurrences_total": self.raw,
+                "term_findings_in_content": self.coverage.get("term", 0),
+                "allowlisted_in_content": self.coverage.get("allowed", 0),
+                "suppressed_inline": self.coverage.get("suppressed", 0),
+                "external_names": self.coverage.get("external", 0),
                 "not_the_term": len(self.non_term),
                 "in_files_deleted_by_recipe": self.raw_in_deleted,
+                "in_binary_files": self.raw_in_binary,
             },
         }
-
-    def _stems(self, findings: list[Finding]) -> int:
-        """Stem occurrences covered by findings inside file contents (one count per source span)."""
-        if self.stem_re is None:
-            return 0
-        spans = {(f.path, f.line, f.col): f.text for f in findings if f.line > 0}
-        return sum(len(self.stem_re.findall(t)) for t in spans.values())
 
 
 def render_text(rep: CheckReport) -> str:

@@ -7,6 +7,7 @@ and allowlist -> new content. Nothing raises past this module for bad input.
 from __future__ import annotations
 
 import os
+from collections import Counter
 import re
 import stat
 from concurrent.futures import ProcessPoolExecutor
@@ -41,6 +42,7 @@ class FileOutcome:
     allowed: list[Finding] = field(default_factory=list)
     raw: int = 0  # case-insensitive occurrences of the stems (what 'git grep -i -o' counts)
     non_term: list[tuple[int, int, str]] = field(default_factory=list)  # (line, col, word) not the term
+    coverage: Counter = field(default_factory=Counter)  # raw occurrences by what covers them
 
     @property
     def moved(self) -> bool:
@@ -104,7 +106,7 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
             ln, col = index.pos(m.start)
             out.reported.append(Finding(rel, ln, col, m.text, "text", m.replacement, "term",
                                         message=f"'{m.text}' in a file that is not UTF-8 (not rewritten)"))
-        _reconcile(out, loose, engine, index, [(m.start, m.end) for m in found])
+        _reconcile(out, loose, engine, index, [(m.start, m.end, "term") for m in found])
         return out
     text = dec.text
     allow_file = recipe.allow_for_file(rel)
@@ -115,6 +117,7 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
             ln, col = index.pos(m.start())
             out.allowed.append(Finding(rel, ln, col, m.group(0), "text", None, "term", allowed_by=allow_file.reason))
         out.raw = len(out.allowed)
+        out.coverage["allowed"] = out.raw
         out.new = data
         return out
     ctx = FileContext(root, rel, new_rel, text, engine, recipe, moves, deletes, all_files)
@@ -128,7 +131,7 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
     if analysis.failed:
         out.status, out.reason, out.line = "failed", analysis.failed, analysis.failed_line
         out.new = data
-        spans = [(m.start, m.end) for m in engine.find(text)]
+        spans = [(m.start, m.end, "term") for m in engine.find(text)]
         for m in engine.find(text):
             ln, col = index.pos(m.start)
             out.reported.append(Finding(rel, ln, col, m.text, "text", m.replacement, "term"))
@@ -136,30 +139,37 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
         return out
     quiet = suppressed_lines(text)
     edits: list[Edit] = []
-    spans: list[tuple[int, int]] = []
+    spans: list[tuple[int, int, str]] = []  # (start, end, label) for the reconciliation
     for e in dedupe_edits(analysis.edits):
         f = e.finding
-        spans.append((e.start, e.end))
         if f is not None and f.line in quiet:
+            spans.append((e.start, e.end, "suppressed"))
             continue
         if f is not None:
             allow = recipe.allow_for(rel, index.line_text(f.line), f.kind)
             if allow is not None and not allow.rewrite:
                 out.allowed.append(Finding(**{**f.__dict__, "allowed_by": allow.reason}))
+                spans.append((e.start, e.end, "allowed"))
                 continue
             out.applied.append(f)
+        spans.append((e.start, e.end, "term"))
         edits.append(e)
     for f in analysis.findings:
+        start = index.offset(f.line, f.col) if f.line else None
+        span = (start, start + len(f.text)) if start is not None else None
         if f.line in quiet:
+            if span:
+                spans.append((*span, "suppressed"))
             continue
         allow = recipe.allow_for(rel, index.line_text(f.line) if f.line else "", f.kind)
         if allow is not None and f.rule not in ("conflict", "follow-up"):
             out.allowed.append(Finding(**{**f.__dict__, "allowed_by": allow.reason}))
+            label = "allowed"
         else:
             out.reported.append(f)
-            if f.line and f.rule in ("term", "symbol", "external"):
-                start = index.offset(f.line, f.col)
-                spans.append((start, start + len(f.text)))
+            label = "external" if f.rule == "external" else "term"
+        if span:
+            spans.append((*span, label))
     _reconcile(out, text, engine, index, spans)
     try:
         new_text = apply_edits(text, edits)
@@ -202,25 +212,26 @@ def _with_transforms(ctx: FileContext, analysis: Analysis) -> Analysis:
     return Analysis(edits=t_edits + keep, findings=t_findings + lang_findings)
 
 
-def _reconcile(out: FileOutcome, text: str, engine: TermEngine, index: LineIndex, spans: list[tuple[int, int]]) -> None:
-    """Count raw stem occurrences and list those that are not a term occurrence."""
+def _reconcile(out: FileOutcome, text: str, engine: TermEngine, index: LineIndex,
+               spans: list[tuple[int, int, str]]) -> None:
+    """Classify every raw stem occurrence (what ``git grep -i -o`` counts) exactly once:
+    covered by an allowlisted, suppressed, external or term span, or not the term at all."""
     raw = list(engine.raw_re.finditer(text))
     out.raw = len(raw)
-    spans = sorted(spans)
-    import bisect
-
-    starts = [s for s, _ in spans]
+    rank = {"allowed": 0, "suppressed": 1, "external": 2, "term": 3}
     for m in raw:
-        i = bisect.bisect_right(starts, m.start()) - 1
-        if i >= 0 and spans[i][0] <= m.start() < spans[i][1]:
+        p = m.start()
+        labels = [lab for a, b, lab in spans if a <= p < b]
+        if labels:
+            out.coverage[min(labels, key=rank.__getitem__)] += 1
             continue
-        ws = m.start()
+        ws = p
         while ws > 0 and (text[ws - 1].isalnum() or text[ws - 1] == "_"):
             ws -= 1
         we = m.end()
         while we < len(text) and (text[we].isalnum() or text[we] == "_"):
             we += 1
-        ln, col = index.pos(m.start())
+        ln, col = index.pos(p)
         out.non_term.append((ln, col, text[ws:we]))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import typer
@@ -13,7 +14,6 @@ from runsmig.errors import EXIT_FINDINGS, EXIT_OK, EXIT_PARTIAL, UsageError
 from runsmig.recipe import load_recipe
 from runsmig.report import FORMATS, CheckReport, render
 from runsmig.runner import run
-from runsmig.terms import TermEngine
 
 
 def build_report(root: Path, recipe_path: Path | None, workers: int | None = None) -> CheckReport:
@@ -25,15 +25,16 @@ def build_report(root: Path, recipe_path: Path | None, workers: int | None = Non
     allowed = [f for o in result.outcomes for f in o.allowed] + result.paths.allowed
     failures = [(o.rel, o.reason, o.line) for o in result.by_status("failed")]
     # deleted-by-recipe files are remnants until apply removes them
-    engine = TermEngine.from_recipe(rec)
     for o in result.by_status("deleted"):
         findings.append(_deleted_finding(o.rel, o.reason))
     non_term = [(o.rel, ln, col, w) for o in result.outcomes for ln, col, w in o.non_term]
     findings.sort(key=lambda f: (f.path, f.line, f.col))
     return CheckReport(findings, allowed, failures, len(result.outcomes),
-                       raw=sum(o.raw for o in result.outcomes if o.status != "skipped"),
+                       raw=sum(o.raw for o in result.outcomes),
+                       raw_in_binary=sum(o.raw for o in result.by_status("skipped")),
+                       coverage=dict(sum((o.coverage for o in result.outcomes), Counter())),
                        raw_in_deleted=sum(o.raw for o in result.by_status("deleted")),
-                       non_term=non_term, skipped=result.skipped, stem_re=engine.raw_re, externals=externals)
+                       non_term=non_term, skipped=result.skipped, externals=externals)
 
 
 def _deleted_finding(rel: str, reason: str):
