@@ -298,8 +298,8 @@ def kill_until_done(args: list[str], journal: Path, rng: random.Random, *, kills
 
 
 def crash_cycle(tmp: Path, seed: int, rng: random.Random, kills_wanted: int, src_root: Path | None = None,
-                db_url: str | None = None, size: tuple[int, int, int, int] = (150, 250, 10, 5),
-                batch: int = 7) -> KillStats:
+                db_url: str | None = None, size: tuple[int, int, int, int] = (60, 100, 6, 3),
+                batch: int = 3) -> KillStats:
     """Build a tree (old root optionally on another file system) and a database, kill the mover
     ``kills_wanted`` times, let it finish, and check the manifest and every stored path."""
     import shutil

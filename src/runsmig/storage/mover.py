@@ -225,8 +225,8 @@ def _move_batch(chunk: list[dict[str, Any]], state: jr.JournalState, journal: jr
     for op in chunk:
         if _rename_one(op, state, journal, summary) == "exdev":
             across.append(op)
-        dirs.add(os.path.dirname(op["src"]))
-        dirs.add(os.path.dirname(op["dst"]))
+        dirs.add(op["src"].rpartition("/")[0])
+        dirs.add(op["dst"].rpartition("/")[0])
     if across:
         _copy_batch(across, journal, summary)
     for d in dirs:

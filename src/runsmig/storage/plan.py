@@ -104,7 +104,8 @@ def build_plan(opts: Options, engine=None) -> Plan:
         ops.append({"op": "mkdir", "path": str(dst)})
     taken = _names(dst)
     q_taken = _names(quarantine)
-    claimed: dict[Path, str] = {}
+    claimed: dict[str, str] = {}
+    src_s, dst_s, q_s = str(src), str(dst), str(quarantine)
     mapping = None
     if engine is not None:
         assert opts.cfg is not None
@@ -138,7 +139,7 @@ def build_plan(opts: Options, engine=None) -> Plan:
             kind, target, why = "unmapped", name, "no database: keeps its name"
         else:
             kind, target, why = mapping.classify(name)
-        root, root_names, in_new_root = dst, taken, True
+        root, root_names, in_new_root = dst_s, taken, True
         if kind == "orphan":
             plan.findings.append(Finding("orphan", name, why))
             if opts.orphans == "keep":
@@ -146,13 +147,13 @@ def build_plan(opts: Options, engine=None) -> Plan:
                 continue
             target = name
             if opts.orphans == "quarantine":
-                root, root_names, in_new_root = quarantine, q_taken, False
+                root, root_names, in_new_root = q_s, q_taken, False
         assert target is not None
-        problem = name_problem(target)
+        problem = name_problem(target) if target != name else None
         if problem:
             plan.findings.append(Finding("conflict", name, f"its run id is not a safe folder name: {problem}"))
             continue
-        dest = root / target
+        dest = f"{root}/{target}"
         if target in root_names:
             plan.findings.append(Finding("conflict", name, f"destination exists: {dest}"))
             continue
@@ -164,8 +165,8 @@ def build_plan(opts: Options, engine=None) -> Plan:
             ops.append({"op": "mkdir", "path": str(quarantine)})
             q_mkdir = True
         action = "quarantine" if not in_new_root else ("rename" if target != name else "move")
-        ops.append({"op": action, "src": str(src / name), "dst": str(dest)})
-        moves[name] = Dest(str(root), target, in_new_root)
+        ops.append({"op": action, "src": f"{src_s}/{name}", "dst": dest})
+        moves[name] = Dest(root, target, in_new_root)
     if engine is not None and opts.cfg is not None and opts.cfg.paths:
         old_roots = [(str(src), str(dst)), (os.path.abspath(opts.src), os.path.abspath(opts.dst))]
         if not opts.src.is_absolute():
