@@ -207,3 +207,23 @@ def test_recipe_without_storage_section_is_a_usage_error(tmp_path):
     assert r.returncode == 2
     assert "no 'storage:' section" in r.stderr
     assert b.src.exists() and not b.dst.exists()
+
+
+def test_no_progress_bar_without_a_tty_and_json_summary_on_stdout(tmp_path):
+    src = tmp_path / "data" / "jobs"
+    for i in range(1200):  # above the progress threshold
+        (src / f"r{i:05d}").mkdir(parents=True)
+    r = cli("storage", "move", "--from", str(src), "--to", str(tmp_path / "data" / "runs"), "--format", "json")
+    assert r.returncode == 0, r.stderr
+    assert "moving" not in r.stderr and "\x1b[" not in r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["moved"] == 1200 and doc["renamed"] == 0 and doc["skipped"] == 0
+    assert "summary: moved 1200" in r.stderr
+
+
+def test_journal_inside_a_root_is_refused(tmp_path):
+    b = build(tmp_path / "dep", None, n_run=1, n_job=0, n_orphan=0, n_norun=0)
+    r = cli("storage", "move", "--from", str(b.src), "--to", str(b.dst), "--journal", str(b.src / "j.jsonl"))
+    assert r.returncode == 2
+    assert "journal must not be inside" in r.stderr
+    assert not b.dst.exists()

@@ -59,12 +59,14 @@ def move(
     try:
         summary = run(opts, journal_path=journal, dry_run=dry_run, progress_factory=_progress, emit_plan=emit)
     except RunsmigError as exc:
-        for f in getattr(exc, "findings", ()):
-            console.info(f"{f['kind']}: {f['name']}: {f['reason']}")
+        _print_findings(getattr(exc, "findings", []))
         raise
-    for f in summary.findings:
-        if f["kind"] == "conflict" or fmt == "text":
-            console.info(f"{f['kind']}: {f['name']}: {f['reason']}")
+    finally:
+        for stop in _bars:
+            stop()
+        _bars.clear()
+    if fmt == "text":
+        _print_findings(summary.findings)
     for note in summary.notes:
         console.warn(note)
     if fmt == "json":
@@ -73,6 +75,23 @@ def move(
             doc["operations"] = printed
         console.out_text(json.dumps(doc, indent=2, sort_keys=True) + "\n")
     _print_summary(summary)
+
+
+FINDINGS_SHOWN = 50  # per kind, in text output; --format json lists all
+
+
+def _print_findings(findings: list[dict[str, str]]) -> None:
+    shown: dict[str, int] = {}
+    for f in findings:
+        n = shown[f["kind"]] = shown.get(f["kind"], 0) + 1
+        if n <= FINDINGS_SHOWN:
+            console.info(f"{f['kind']}: {f['name']}: {f['reason']}")
+    for kind, n in shown.items():
+        if n > FINDINGS_SHOWN:
+            console.info(f"{kind}: ... and {n - FINDINGS_SHOWN} more (--format json lists all)")
+
+
+_bars: list = []
 
 
 def _storage_config(recipe: Path | None):
@@ -94,11 +113,10 @@ def _progress(total: int):
     bar = Progress("moving", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=console.err, transient=True)
     task = bar.add_task("move", total=total)
     bar.start()
+    _bars.append(bar.stop)
 
     def tick(done: int, _total: int) -> None:
         bar.update(task, completed=done)
-        if done >= _total:
-            bar.stop()
 
     return tick
 

@@ -134,6 +134,9 @@ def copy_tree(src: Path, dst: Path) -> tuple[int, dict[str, str]]:
             expected[str(d)] = _copy_file(s, d)
             total += st.st_size
             shutil.copystat(s, d, follow_symlinks=False)
+    for dirpath, _dirnames, _filenames in reversed(list(os.walk(src, followlinks=False))):
+        rel_dir = os.path.relpath(dirpath, src)
+        shutil.copystat(dirpath, dst if rel_dir == "." else dst / rel_dir)  # mode and times of folders too
     return total, expected
 
 

@@ -93,7 +93,12 @@ def run(opts: Options, journal_path: Path | None = None, dry_run: bool = False,
         progress_factory: Callable[[int], Progress] | None = None,
         emit_plan: Callable[[list[dict[str, Any]]], None] | None = None) -> Summary:
     check_roots(opts)
-    jpath = journal_path or default_journal(opts)
+    jpath = Path(os.path.abspath(journal_path)) if journal_path else default_journal(opts)
+    jreal = Path(os.path.realpath(jpath))
+    for root in (opts.src_abs, opts.dst_abs, opts.quarantine_abs):
+        if root in jreal.parents:
+            raise UsageError(f"the journal must not be inside {root}", path=str(jpath),
+                             hint="put it next to the roots (the default) or elsewhere")
     summary = Summary(dry_run=dry_run, journal=str(jpath))
     state = jr.read(jpath)
     head = header(opts)
