@@ -227,3 +227,31 @@ def test_journal_inside_a_root_is_refused(tmp_path):
     assert r.returncode == 2
     assert "journal must not be inside" in r.stderr
     assert not b.dst.exists()
+
+
+def test_files_and_hidden_entries_are_skipped_and_left(tmp_path):
+    b = build(tmp_path / "dep", None, n_run=2, n_job=0, n_orphan=0, n_norun=0)
+    (b.src / "README").write_text("notes")
+    (b.src / ".DS_Store").write_bytes(b"\0")
+    r = cli("storage", "move", "--from", str(b.src), "--to", str(b.dst), "--format", "json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["skipped"] == 2
+    assert sorted(os.listdir(b.src)) == [".DS_Store", "README"]
+    assert sorted(os.listdir(b.dst)) == sorted(b.expected)
+
+
+def test_jobs_table_already_dropped_leaves_job_folders_as_orphans(tmp_path):
+    db = f"sqlite:///{tmp_path / 'ade.db'}"
+    b = build(tmp_path / "dep", db, n_run=2, n_job=2, n_orphan=0, n_norun=0, seed=29)
+    from sqlalchemy import create_engine, text
+
+    eng = create_engine(db)
+    with eng.begin() as c:
+        c.execute(text("drop table jobs"))
+    eng.dispose()
+    r = cli(*move_args(b, write_recipe(tmp_path), "--format", "json"))
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["moved"] == 2 and doc["renamed"] == 0 and doc["orphans"] == 2
+    assert any("table jobs not found" in n for n in doc["notes"])
+    assert sorted(os.listdir(b.src)) == sorted(n for n, k in b.kinds.items() if k == "job")
