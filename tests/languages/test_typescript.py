@@ -408,3 +408,12 @@ def test_unresolved_imports_in_an_embedded_snippet_are_rewritten_as_text(tmp_pat
     ctx = FileContext(tmp_path, rel, rel, text, ENGINE, RECIPE, plan.moves, frozenset(plan.deletes), frozenset(files))
     a = TS.analyze(ctx)
     assert rewritten(a, text) == 'import { a } from "./runs";\nimport { b } from "@shared/runs";\n'
+
+
+def test_comments_and_jsx_text_get_recipe_phrases_and_clash_follow_ups(tmp_path):
+    recipe = dataclasses.replace(RECIPE, phrases=(("job runner", "run engine"),))
+    text = "// the job runner starts jobs and runs\nexport const A = () => <p>Job runner: jobs and runs</p>;\n"
+    a, _ = analyze(tmp_path, {"a.tsx": text}, "a.tsx", recipe)
+    out = rewritten(a, text)
+    assert out == "// the run engine starts runs and runs\nexport const A = () => <p>Run engine: runs and runs</p>;\n"
+    assert [(f.rule, f.line) for f in a.findings] == [("follow-up", 1), ("follow-up", 2)]

@@ -24,6 +24,7 @@ import re
 
 from runsmig.findings import Analysis, Edit, Finding, apply_edits, dedupe_edits
 from runsmig.languages.base import FileContext, Language
+from runsmig.languages.md_prose import prose_edits
 from runsmig.languages.ts_collisions import Renames, declaration_collisions, member_collisions
 from runsmig.languages.ts_modules import Resolved, module_index
 from runsmig.textio import DecodeFailure, decode
@@ -236,7 +237,12 @@ def _local(ctx: FileContext, grammar: str, root, offsets: "_Offsets", covered: l
             for m in ctx.engine.find(node.text()):
                 findings.append(ctx.finding(a + m.start, a + m.end, "identifier", m.replacement, why_rule, why))
             continue
-        edits.extend(ctx.term_edits(a, b, kind))
+        if kind in ("comment", "prose"):  # recipe phrases, then terms; clashes become follow-ups
+            ed, fd = prose_edits(ctx, a, b, kind)
+            edits.extend(ed)
+            findings.extend(fd)
+        else:
+            edits.extend(ctx.term_edits(a, b, kind))
     covered.sort()
     starts = [c[0] for c in covered]
     for m in ctx.engine.find(text):
