@@ -2,6 +2,7 @@
 """Count broken intra-repo Markdown links and anchors in a tree.
 
     python scripts/md_links.py [ROOT] [--list] [--json]
+    python scripts/md_links.py [ROOT] --clashes   # rewrite clashes without / with the recipe phrases
 
 Every link in every Markdown file (inline links and images, reference
 definitions, HTML href/src; not code) that points inside the tree is checked:
@@ -89,12 +90,36 @@ def check_tree(root: Path) -> dict:
     }
 
 
+def count_clashes(root: Path) -> dict:
+    """Prose clashes ('runs and runs', 'run run') a plan would produce, without and with the phrases."""
+    import dataclasses
+
+    from runsmig.runner import run
+
+    recipe = load_recipe(None)
+    out = {}
+    for label, rec in (("without_phrases", dataclasses.replace(recipe, phrases=())), ("with_phrases", recipe)):
+        res = run(root, rec, workers=1)  # workers reload the recipe from its file: stay in-process
+        found = [f for o in res.outcomes for f in o.reported if f.rule == "follow-up" and f.message.startswith("rewrite reads")]
+        out[label] = len(found)
+        out[label + "_items"] = [f"{f.path}:{f.line}: {f.message}" for f in found]
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("root", nargs="?", default=".")
     ap.add_argument("--list", action="store_true", help="list every broken link")
     ap.add_argument("--json", action="store_true", help="print the result as JSON")
+    ap.add_argument("--clashes", action="store_true", help="count rewrite clashes without and with the recipe phrases")
     args = ap.parse_args(argv)
+    if args.clashes:
+        res = count_clashes(Path(args.root).resolve())
+        print(f"clashes without phrases: {res['without_phrases']}, with phrases: {res['with_phrases']}")
+        if args.list:
+            for item in res["with_phrases_items"]:
+                print(item)
+        return 0
     res = check_tree(Path(args.root).resolve())
     if args.json:
         print(json.dumps(res, indent=1))

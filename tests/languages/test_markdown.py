@@ -137,6 +137,13 @@ def test_fence_that_does_not_parse_falls_back_to_terms():
     assert out == "```json\n{ run: ...\n```\n"
 
 
+def test_markdown_fence_keeps_its_clash_follow_ups():
+    _, found = rewrite("````markdown\nThe jobs/runs table.\n````\n", recipe=NO_PHRASES)
+    assert [f.rule for f in found] == ["follow-up"]
+    out, found = rewrite("````markdown\nThe jobs/runs table.\n````\n")
+    assert out == "````markdown\nThe runs table.\n````\n" and not found
+
+
 def test_crlf_and_front_matter():
     text = "---\r\ntitle: Jobs\r\n---\r\n# Job\r\n\r\nA job.\r\n"
     out, _ = rewrite(text)

@@ -406,7 +406,9 @@ class MarkdownAnalyzer:
         if ext is None:
             ed, fd = analyze_embedded(self.ctx, seg, f"{self.ctx.rel}~fence{self.fence_no}/snippet.txt-code", "code")
         else:
-            ed, fd = analyze_embedded(self.ctx, seg, f"{self.ctx.rel}~fence{self.fence_no}/snippet{ext}", "code")
+            # a Markdown snippet inside Markdown is prose: its follow-ups (clashes) stay
+            ed, fd = analyze_embedded(self.ctx, seg, f"{self.ctx.rel}~fence{self.fence_no}/snippet{ext}", "code",
+                                      doc_snippet=ext != ".md")
         self.edits.extend(ed)
         self.findings.extend(fd)
 
