@@ -45,6 +45,7 @@ class ImportRec:
     new_module: tuple[int, str] | None = None  # (level, dotted) when the module name changes
     external: bool = False
     why: str = ""
+    source_rel: str | None = None  # the checkout file the names come from now (the counterpart for a deleted module)
 
     @property
     def old_module(self) -> tuple[int, str]:
@@ -141,10 +142,12 @@ def _import_from(idx: ModuleIndex, ctx: FileContext, stmt: cst.ImportFrom) -> Im
         rec.aliases.append(AliasRec(alias, name, bound, "external" if res.external else "normal"))
     if res.external or res.rel is None:
         return rec
+    rec.source_rel = res.rel
     engine = ctx.engine
     if res.rel in ctx.deletes:
         cp = _counterpart(idx, ctx, res)
         rec.why = f"module '{'.' * level}{mod}' is removed"
+        rec.source_rel = cp.rel if cp is not None else None
         if cp is not None:
             rec.new_module = _new_dotted(idx, ctx, cp, cp.rel) if cp.rel else None
         for a in rec.aliases:

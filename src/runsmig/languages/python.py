@@ -26,6 +26,7 @@ from runsmig.findings import Analysis, Edit, Finding
 from runsmig.languages.base import FileContext, Language
 from runsmig.languages.py_decide import Decider, Keep
 from runsmig.languages.py_imports import ImportRec, analyze_imports
+from runsmig.languages.py_members import class_info, missing_uses
 from runsmig.languages.py_modules import index_for
 from runsmig.languages.py_scan import Scan, chain_names, scan
 
@@ -85,6 +86,7 @@ class _FileRewrite:
         self._name_by_id = {id(n): n for n in self.scan.names}
         for rec in imports:
             self._import_edits(rec, decider)
+        self._member_follow_ups(idx, decider)
         self._name_edits()
         self._string_edits(decider)
         for c in self.scan.comments:
@@ -178,6 +180,29 @@ class _FileRewrite:
                 return
         s, e = self.span(stmt)
         self.edits.append(Edit(s, e, "pass", self.ctx.finding(s, e, "identifier", "pass", "term", message)))
+
+    def _member_follow_ups(self, idx, decider: Decider) -> None:
+        """Uses of a checkout class naming a member it does not declare (see py_members)."""
+        ctx = self.ctx
+        for sym in decider.symbols:
+            if sym.assigned or len(sym.aliases) != 1:
+                continue
+            rec, a = sym.aliases[0]
+            if a.status != "normal" or rec.source_rel is None or not isinstance(rec.stmt, cst.ImportFrom):
+                continue
+            info = class_info(idx, ctx.root, rec.source_rel, a.new_source or a.source)
+            if info is None:
+                continue
+            bindings = {id(n) for n in a.binding_names}
+            refs = [n for n in sym.nodes if id(n) not in bindings and id(n) not in self.keep]
+            shown = ctx.engine.rewrite(a.bound)
+            for use in missing_uses(refs, shown, info, self.scan.parent, ctx.engine.rewrite, decider.symbol_of,
+                                    set(self.keep)):
+                s, e = self.span(use.node)
+                member = ctx.engine.rewrite(use.member)
+                self.findings.append(ctx.finding(s, e, "identifier", None, "follow-up",
+                                                 f"'{shown}' ({rec.source_rel}) has no member '{member}': "
+                                                 "rewrite this use by hand"))
 
     # -- names ------------------------------------------------------------------------
     def _name_edits(self) -> None:

@@ -1,0 +1,167 @@
+"""Uses of checkout classes that the class does not have (follow-ups).
+
+After ``JobsRepository`` is pointed at its counterpart ``RunsRepository``, a call
+``repo.latest_runs_for_documents()`` or ``Run(retry_of_run_id=...)`` may name a
+member the counterpart lacks. For every class imported from a checkout module
+this lists: keywords of a direct constructor call, ``Class.attr``, and
+``obj.attr`` where ``obj`` (a local or a ``self.`` attribute) was assigned
+``Class(...)`` — when the member is not declared in the class or its checkout
+bases. Names are compared after the term rewrite, so the check gives the same
+answer before and after apply. Classes with a third-party base (other than
+``Enum``) are only checked for constructor keywords, and only when the call
+uses at least one declared field (a field-based constructor).
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import libcst as cst
+
+from runsmig.languages.py_modules import ModuleIndex
+
+ENUM_BASES = {"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "str", "int", "object"}
+
+
+@dataclass
+class ClassInfo:
+    members: set[str] = field(default_factory=set)  # fields, methods, class attrs, self.<x> attributes
+    fields: set[str] = field(default_factory=set)  # annotated/assigned class attributes + __init__ params
+    open_kwargs: bool = False  # __init__(**kwargs)
+    third_party_base: bool = False
+
+
+@lru_cache(maxsize=2048)
+def _tree(root: Path, rel: str) -> ast.Module | None:
+    try:
+        return ast.parse((root / rel).read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return None
+
+
+_CLASSES: dict[tuple, ClassInfo | None] = {}
+
+
+def class_info(idx: ModuleIndex, root: Path, rel: str, name: str) -> ClassInfo | None:
+    key = (id(idx), root, rel, name)
+    if key not in _CLASSES:
+        if len(_CLASSES) > 4096:
+            _CLASSES.clear()
+        _CLASSES[key] = _class_info(idx, root, rel, name, 0)
+    return _CLASSES[key]
+
+
+def _class_info(idx: ModuleIndex, root: Path, rel: str, name: str, depth: int) -> ClassInfo | None:
+    tree = _tree(root, rel)
+    if tree is None or depth > 6:
+        return None
+    cls = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == name), None)
+    if cls is None:
+        return None
+    info = ClassInfo()
+    for st in cls.body:
+        if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            info.members.add(st.name)
+            if st.name == "__init__":
+                args = st.args
+                info.fields.update(a.arg for a in args.args[1:] + args.kwonlyargs)
+                info.open_kwargs = args.kwarg is not None
+            for node in ast.walk(st):
+                if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+                    info.members.add(node.attr)
+        elif isinstance(st, ast.AnnAssign) and isinstance(st.target, ast.Name):
+            info.fields.add(st.target.id)
+        elif isinstance(st, ast.Assign):
+            for t in st.targets:
+                if isinstance(t, ast.Name):
+                    info.fields.add(t.id)
+        elif isinstance(st, ast.ClassDef):
+            info.members.add(st.name)
+    info.members |= info.fields
+    imports = {a.asname or a.name: (n, a.name) for n in tree.body if isinstance(n, ast.ImportFrom) for a in n.names}
+    for base in cls.bases:
+        bname = base.id if isinstance(base, ast.Name) else base.attr if isinstance(base, ast.Attribute) else None
+        if bname is None:
+            continue
+        if bname in ENUM_BASES:
+            continue
+        sub = None
+        if isinstance(base, ast.Name) and any(isinstance(n, ast.ClassDef) and n.name == bname for n in tree.body):
+            sub = _class_info(idx, root, rel, bname, depth + 1)
+        elif isinstance(base, ast.Name) and bname in imports:
+            node, orig = imports[bname]
+            res = idx.resolve(node.module or "", rel, node.level)
+            if not res.external and res.rel is not None:
+                sub = _class_info(idx, root, res.rel, orig, depth + 1)
+        if sub is None:
+            info.third_party_base = True
+            continue
+        info.members |= sub.members
+        info.fields |= sub.fields
+        info.open_kwargs |= sub.open_kwargs
+        info.third_party_base |= sub.third_party_base
+    return info
+
+
+@dataclass
+class MissingUse:
+    node: cst.Name
+    cls: str
+    member: str
+
+
+def missing_uses(refs: list[cst.Name], cls_name: str, info: ClassInfo, parent: dict[int, cst.CSTNode],
+                 rewrite, symbol_of, skip: set[int]) -> list[MissingUse]:
+    out: list[MissingUse] = []
+    members = {rewrite(m) for m in info.members}
+    fields = {rewrite(m) for m in info.fields}
+    for ref in refs:
+        p = parent.get(id(ref))
+        if isinstance(p, cst.Attribute) and p.value is ref:
+            if not info.third_party_base and rewrite(p.attr.value) not in members and id(p.attr) not in skip:
+                out.append(MissingUse(p.attr, cls_name, p.attr.value))
+            continue
+        if not (isinstance(p, cst.Call) and p.func is ref):
+            continue
+        kws = [a.keyword for a in p.args if a.keyword is not None and id(a.keyword) not in skip]
+        if kws and not info.open_kwargs and any(rewrite(k.value) in fields for k in kws):
+            out += [MissingUse(k, cls_name, k.value) for k in kws if rewrite(k.value) not in fields]
+        if info.third_party_base:
+            continue
+        gp = parent.get(id(p))
+        if isinstance(gp, cst.Assign) and gp.value is p and len(gp.targets) == 1:
+            target = gp.targets[0].target
+            for use in _instance_uses(target, parent, symbol_of):
+                if rewrite(use.value) not in members and id(use) not in skip:
+                    out.append(MissingUse(use, cls_name, use.value))
+    return out
+
+
+def _instance_uses(target: cst.CSTNode, parent: dict[int, cst.CSTNode], symbol_of) -> list[cst.Name]:
+    """``v.m`` for ``v = Class(...)``; ``self.a.m`` for ``self.a = Class(...)`` in the same class."""
+    out: list[cst.Name] = []
+    if isinstance(target, cst.Name):
+        sym = symbol_of.get(id(target))
+        for n in (sym.nodes if sym is not None else []):
+            p = parent.get(id(n))
+            if isinstance(p, cst.Attribute) and p.value is n:
+                out.append(p.attr)
+        return out
+    if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == "self":
+        cls = target
+        while cls is not None and not isinstance(cls, cst.ClassDef):
+            cls = parent.get(id(cls))
+        if cls is None:
+            return out
+        stack: list[cst.CSTNode] = [cls]
+        while stack:
+            n = stack.pop()
+            if (isinstance(n, cst.Attribute) and isinstance(n.value, cst.Attribute)
+                    and isinstance(n.value.value, cst.Name) and n.value.value.value == "self"
+                    and n.value.attr.value == target.attr.value):
+                out.append(n.attr)
+            stack.extend(n.children)
+    return out
