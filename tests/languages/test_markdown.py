@@ -111,10 +111,18 @@ def test_pre_existing_doubles_are_not_clashes():
 
 
 def test_external_urls_stay_and_are_reported():
-    text = "See https://example.com/jobs and <https://example.com/job>.\n"
+    text = "See https://example.com/jobs, <https://example.com/job> and [x](https://e.com/jobs).\n"
     out, found = rewrite(text)
     assert out == text
-    assert [f.rule for f in found] == ["external", "external"]
+    assert [f.rule for f in found] == ["external", "external", "external"]
+
+
+def test_link_to_a_file_that_keeps_its_name_is_info(tmp_path):
+    files = {"README.md": "[rev](migrations/0006_jobs_fk.py)\n", "migrations/0006_jobs_fk.py": "x = 1\n"}
+    all_files = write(tmp_path, files)
+    ctx = ctx_for(files["README.md"], rel="README.md", root=tmp_path, all_files=all_files)
+    res = MD.analyze(ctx)
+    assert not res.edits and [f.rule for f in res.findings] == ["external"]
 
 
 def test_noop_without_terms():

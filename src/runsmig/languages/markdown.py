@@ -447,6 +447,11 @@ class MarkdownAnalyzer:
                 self.edits.append(Edit(sa, sb, new, f))
             if problem:
                 self.findings.append(ctx.finding(sa, sb, "path", None, "link", problem))
+            elif (new is None or new == dest) and ctx.engine.raw_re.search(dest):
+                # the stem stays in a link on purpose: say so (info, like a third-party name)
+                why = ("external URL carries the term; left as it is" if A.is_external(dest)
+                       else f"link '{dest}' left as it is: its target keeps its name, or it did not resolve before")
+                self.findings.append(ctx.finding(sa, sb, "path", None, "external", why))
 
     def _relink(self, dest: str, own: MdInfo, before: A.Tree, after: A.Tree) -> tuple[str | None, str | None]:
         ctx = self.ctx
