@@ -177,6 +177,9 @@ def history_revision(plan: CarryPlan, rev_id: str, down: str, marker: str, ext_r
             f"op.create_index(\"{MAP_TABLE}_target_idx\", {_r(MAP_TABLE)}, [\"target_id\", \"merged\"])",
         ]
         for name, g, p in stmts:
+            if name == "MERGE":  # fresh statistics for the join (PostgreSQL; SQLite would keep sqlite_stat1)
+                up.append(f"if bind.dialect.name == \"postgresql\":")
+                up.append(f"    op.execute(\"ANALYZE {MAP_TABLE}\")")
             if g is None:
                 continue
             if g == p:
@@ -217,7 +220,7 @@ def history_revision(plan: CarryPlan, rev_id: str, down: str, marker: str, ext_r
                 f"Stored paths ({', '.join(s.paths.columns)}) starting with {', '.join(s.paths.prefixes)} now start with {s.paths.to}.\n"
                 if s.paths else ""
             )
-            + "All of it is set-based SQL (INSERT ... SELECT, UPDATE with a correlated subquery).\n"
+            + "All of it is set-based SQL: INSERT ... SELECT, and UPDATE with a correlated subquery\n(PostgreSQL: the same UPDATE as UPDATE ... FROM, a hash join).\n"
             f"Then the {S} indexes, the table and (PostgreSQL) its ENUM types are dropped.\n"
             f"Not carried:{not_carried or ' nothing'}\n"
         )
