@@ -417,3 +417,11 @@ def test_comments_and_jsx_text_get_recipe_phrases_and_clash_follow_ups(tmp_path)
     out = rewritten(a, text)
     assert out == "// the run engine starts runs and runs\nexport const A = () => <p>Run engine: runs and runs</p>;\n"
     assert [(f.rule, f.line) for f in a.findings] == [("follow-up", 1), ("follow-up", 2)]
+
+
+def test_jsx_in_js_files(tmp_path):
+    text = "export const A = ({ jobs }) => <ul title='jobs'>{jobs.map((job) => <li>{job}</li>)}</ul>;\n"
+    a, _ = analyze(tmp_path, {"a.jsx": text, "b.js": text}, "a.jsx")
+    assert a.failed is None and "job" not in rewritten(a, text)
+    b, _ = analyze(tmp_path, {"a.jsx": text, "b.js": text}, "b.js")
+    assert b.failed is None and "job" not in rewritten(b, text)

@@ -13,8 +13,20 @@ keeps its shape):
   moving module gets the module's new path; one that denotes a deleted module
   becomes a ``follow-up``; a move that makes a module path ambiguous is a ``conflict``.
 
-A file that does not parse (ERROR or MISSING nodes) is reported and left as it
-is; so is a file whose rewrite would not parse.
+Comments and JSX text go through :func:`runsmig.languages.md_prose.prose_edits`
+(recipe phrases first; "runs and runs" clashes become follow-ups).
+
+Safety (see :mod:`runsmig.languages.ts_collisions`): a rename that would make two
+members of one interface/object/class/enum one keeps that key and reports a
+``conflict``; one that would redeclare a name in a scope leaves the file as it is
+(failed). A file that does not parse (ERROR or MISSING nodes) is reported and
+left as it is; so is a file whose rewrite would not parse. A moving module that
+is left as it is (any of these) does not move, and its importers keep their
+specifier and the names they import from it.
+
+Names imported from packages are never renamed (``external`` findings). In an
+embedded snippet (a Markdown fence, ``ctx.rel`` not a real file) an import that
+resolves nowhere is rewritten as text.
 """
 
 from __future__ import annotations
