@@ -76,6 +76,12 @@ def test_yaml_comments_quotes_and_layout_kept():
                    "  note: |\n    A run.\nanchor: &run_a {k: run}\nuse: *run_a\n")
 
 
+def test_yaml_sibling_collision_is_a_conflict_and_left():
+    out, res = run("a: [job, jobs, runs]\nb:\n  job_id: 1\n  run_id: 2\n", "x.yaml")
+    assert out == "a: [run, jobs, runs]\nb:\n  job_id: 1\n  run_id: 2\n"
+    assert [f.rule for f in res.findings] == ["conflict", "conflict"]
+
+
 def test_yaml_kinds():
     _, res = run("jobs: [job]\n", "s.yaml")
     assert sorted(e.finding.kind for e in res.edits) == ["config-key", "config-value"]

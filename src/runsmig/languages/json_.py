@@ -19,7 +19,7 @@ from runsmig.languages.md_prose import prose_edits
 
 class Json(Language):
     name = "json"
-    patterns = ("*.json", "*.jsonc", "*.json5", "*.code-workspace", ".babelrc", ".eslintrc", ".prettierrc")
+    patterns = ("*.json", "*.jsonc", "*.json5", "*.code-workspace", ".babelrc")
     priority = 10
 
     def analyze(self, ctx: FileContext) -> Analysis:

@@ -18,28 +18,35 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from runsmig.findings import Analysis, Edit, Finding
 from runsmig.languages.base import FileContext, Language
-from runsmig.languages.cfg_tokens import span_edits
+from runsmig.languages.cfg_tokens import new_text, span_edits
 from runsmig.languages.md_prose import prose_edits
 
 ANCHOR = re.compile(r"(?<![\w\-])[&*]([A-Za-z0-9_\-]+)")
 
 
-def _walk(node, spans: list[tuple[int, int, str, str]], seen: set[int]) -> None:
+def _walk(node, spans: list[tuple[int, int, str, str]], seen: set[int], groups: list[list[tuple[int, int]]]) -> None:
+    """Collect scalar spans; ``groups`` gets the scalar spans of each mapping's keys and each
+    sequence's items (a rewrite that repeats a sibling is a conflict)."""
     if id(node) in seen:
         return
     seen.add(id(node))
     if isinstance(node, ScalarNode):
         spans.append((node.start_mark.index, node.end_mark.index, "config-value", node.style or ""))
     elif isinstance(node, MappingNode):
+        keys = []
         for k, v in node.value:
             if isinstance(k, ScalarNode):
                 spans.append((k.start_mark.index, k.end_mark.index, "config-key", k.style or ""))
+                keys.append((k.start_mark.index, k.end_mark.index))
             else:
-                _walk(k, spans, seen)
-            _walk(v, spans, seen)
+                _walk(k, spans, seen, groups)
+            _walk(v, spans, seen, groups)
+        groups.append(keys)
     elif isinstance(node, SequenceNode):
+        items = [(v.start_mark.index, v.end_mark.index) for v in node.value if isinstance(v, ScalarNode)]
         for v in node.value:
-            _walk(v, spans, seen)
+            _walk(v, spans, seen, groups)
+        groups.append(items)
 
 
 class Yaml(Language):
@@ -50,11 +57,12 @@ class Yaml(Language):
     def analyze(self, ctx: FileContext) -> Analysis:
         text = ctx.text
         spans: list[tuple[int, int, str, str]] = []
+        groups: list[list[tuple[int, int]]] = []
         try:
             yaml = YAML(typ="rt")
             for doc in yaml.compose_all(text):
                 if doc is not None:
-                    _walk(doc, spans, set())
+                    _walk(doc, spans, set(), groups)
         except (MarkedYAMLError, YAMLError) as exc:
             mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
             problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
@@ -64,10 +72,26 @@ class Yaml(Language):
         edits: list[Edit] = []
         findings: list[Finding] = []
         spans.sort()
+        by_span: dict[tuple[int, int], list[Edit]] = {}
         for s, e, kind, style in spans:
             if s >= e:
                 continue
-            edits.extend(span_edits(ctx, s, e, kind, escapes=(style == '"')))
+            by_span[(s, e)] = span_edits(ctx, s, e, kind, escapes=(style == '"'))
+        held = set()
+        for group in groups:
+            for s, e in group:
+                mine = by_span.get((s, e))
+                if not mine:
+                    continue
+                new = new_text(ctx, s, e, mine)
+                if any(new == new_text(ctx, a, b, by_span.get((a, b), [])) for a, b in group if (a, b) != (s, e)):
+                    held.add((s, e))
+                    findings.append(ctx.finding(s, e, mine[0].finding.kind, new, "conflict",
+                                                f"'{text[s:e]}' would become '{new}', which a sibling already is: "
+                                                "merge by hand"))
+        for span, ed in by_span.items():
+            if span not in held:
+                edits.extend(ed)
         # comments and anchors/aliases: outside every scalar
         covered = [(s, e) for s, e, _, _ in spans]
         for s, e in _outside(text, covered):
