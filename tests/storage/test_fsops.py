@@ -57,10 +57,10 @@ def _force_exdev(monkeypatch, src_root: Path):
     """rename(2) of anything inside src_root fails with EXDEV, as across mounts."""
     real = fsops.rename_noreplace
 
-    def fake(src: str, dst: str) -> None:
+    def fake(src: str, dst: str, *fds) -> None:
         if str(src).startswith(str(src_root) + os.sep):
             raise OSError(errno.EXDEV, os.strerror(errno.EXDEV), src, None, dst)
-        real(src, dst)
+        real(src, dst, *fds)
 
     monkeypatch.setattr(mover, "rename_noreplace", fake)
 
@@ -107,10 +107,10 @@ def test_exdev_interrupted_at_each_step_then_resumed(tmp_path, monkeypatch, wher
     real = getattr(mover, target)
     if where == "place":
         forced = mover.rename_noreplace  # already the EXDEV fake: only count renames of temporaries
-        def place(src, dst):
+        def place(src, dst, *fds):
             if mover.TMP_PREFIX in src:
-                return once(forced)(src, dst)
-            return forced(src, dst)
+                return once(forced)(src, dst, *fds)
+            return forced(src, dst, *fds)
         monkeypatch.setattr(mover, "rename_noreplace", place)
     else:
         monkeypatch.setattr(mover, target, once(real))
@@ -144,10 +144,10 @@ def test_destination_appearing_mid_move_is_refused_not_overwritten(tmp_path, mon
     names = sorted(b.expected)
     real = mover.rename_noreplace
 
-    def racing(src, dst):
+    def racing(src, dst, *fds):
         if dst.endswith(names[1]):
             os.makedirs(dst)  # someone else creates it between plan and rename
-        real(src, dst)
+        real(src, dst, *fds)
 
     monkeypatch.setattr(mover, "rename_noreplace", racing)
     with pytest.raises(RefusedError):

@@ -25,16 +25,22 @@ except (OSError, AttributeError):  # pragma: no cover - non-glibc platforms
 _noreplace_ok = _renameat2 is not None
 
 
-def rename_noreplace(src: str, dst: str) -> None:
+def rename_noreplace(src: str, dst: str, fds: dict[str, int] | None = None) -> None:
     """Rename ``src`` to ``dst`` atomically; FileExistsError if ``dst`` exists (never replaces).
 
     Uses renameat2(RENAME_NOREPLACE) where the kernel and file system support it; elsewhere a
     check-then-rename (plain rename(2) replaces an empty folder silently, so the check is needed).
-    Raises OSError(EXDEV) across file systems.
+    Raises OSError(EXDEV) across file systems. ``fds`` (see :func:`close_dir_fds`) caches open
+    parent folders: each rename then resolves one name per side, relative to a pinned folder.
     """
     global _noreplace_ok
     if _noreplace_ok:
-        rc = _renameat2(_AT_FDCWD, os.fsencode(src), _AT_FDCWD, os.fsencode(dst), _RENAME_NOREPLACE)
+        if fds is not None:
+            sp, _, sn = src.rpartition("/")
+            dp, _, dn = dst.rpartition("/")
+            rc = _renameat2(_dir_fd(fds, sp), os.fsencode(sn), _dir_fd(fds, dp), os.fsencode(dn), _RENAME_NOREPLACE)
+        else:
+            rc = _renameat2(_AT_FDCWD, os.fsencode(src), _AT_FDCWD, os.fsencode(dst), _RENAME_NOREPLACE)
         if rc == 0:
             return
         err = ctypes.get_errno()
@@ -45,6 +51,19 @@ def rename_noreplace(src: str, dst: str) -> None:
     if os.path.lexists(dst):
         raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), dst)
     os.rename(src, dst)
+
+
+def _dir_fd(fds: dict[str, int], path: str) -> int:
+    fd = fds.get(path)
+    if fd is None:
+        fd = fds[path] = os.open(path or "/", os.O_RDONLY | os.O_DIRECTORY)
+    return fd
+
+
+def close_dir_fds(fds: dict[str, int]) -> None:
+    for fd in fds.values():
+        os.close(fd)
+    fds.clear()
 
 
 def fsync_dir(path: str | Path) -> None:

@@ -28,7 +28,7 @@ from typing import Any
 from runsmig.errors import OperationError, RefusedError, UsageError
 from runsmig.storage import journal as jr
 from runsmig.storage.fsops import (
-    CopyError, copy_tree, fsync_dir, fsync_tree, remove_tree, rename_noreplace, sync_filesystem, verify_copy,
+    CopyError, close_dir_fds, copy_tree, fsync_dir, fsync_tree, remove_tree, rename_noreplace, sync_filesystem, verify_copy,
 )
 from runsmig.storage.names import TMP_PREFIX
 from runsmig.storage.plan import Options, Plan, build_plan, header
@@ -225,25 +225,31 @@ def _execute(opts: Options, ops: list[dict[str, Any]], state: jr.JournalState, j
 def _move_batch(chunk: list[dict[str, Any]], state: jr.JournalState, journal: jr.Journal, summary: Summary) -> None:
     """Rename each folder; copy the ones on another file system together; fsync the folders
     touched; then record the batch as done."""
-    dirs: set[str] = set()
+    fds: dict[str, int] = {}  # parent folders opened once per batch
     across: list[dict[str, Any]] = []
-    for op in chunk:
-        if _rename_one(op, state, journal, summary) == "exdev":
-            across.append(op)
-        dirs.add(op["src"].rpartition("/")[0])
-        dirs.add(op["dst"].rpartition("/")[0])
-    if across:
-        _copy_batch(across, journal, summary)
-    for d in dirs:
-        fsync_dir(d)
+    try:
+        for op in chunk:
+            if _rename_one(op, state, journal, summary, fds) == "exdev":
+                across.append(op)
+        if across:
+            _copy_batch(across, journal, summary)
+        dirs = {op["src"].rpartition("/")[0] for op in chunk} | {op["dst"].rpartition("/")[0] for op in chunk}
+        for d in dirs:
+            if d in fds:
+                os.fsync(fds[d])
+            else:
+                fsync_dir(d)
+    finally:
+        close_dir_fds(fds)
     journal.append({"done": chunk[-1]["seq"]})
     state.done_upto = chunk[-1]["seq"]
 
 
-def _rename_one(op: dict[str, Any], state: jr.JournalState, journal: jr.Journal, summary: Summary) -> str:
+def _rename_one(op: dict[str, Any], state: jr.JournalState, journal: jr.Journal, summary: Summary,
+                fds: dict[str, int] | None = None) -> str:
     src, dst = op["src"], op["dst"]
     try:
-        rename_noreplace(src, dst)
+        rename_noreplace(src, dst, fds)
     except OSError as exc:
         if exc.errno not in (errno.ENOENT, errno.EEXIST, errno.EXDEV):
             raise OperationError(f"cannot move {src} -> {dst}: {exc.strerror}", path=src) from None
