@@ -97,6 +97,10 @@ def main() -> int:
         base = Path(tmp)
         (base / "recipe.yaml").write_text(RECIPE + (REPO / "rules/jobs-to-runs/storage.snippet.yaml").read_text())
         print(f"{n} folders on {base} (device {os.stat(base).st_dev})", flush=True)
+        template = base / "template"
+        t = time.perf_counter()
+        make_tree(template, names)
+        print(f"  template tree built in {time.perf_counter() - t:.1f} s; each run gets a 'cp -a' copy", flush=True)
         for rep in range(args.repeat):
             kinds = ["plain", "runsmig"] + ([] if args.no_db else ["runsmig --db"])
             if rep % 2:
@@ -105,7 +109,8 @@ def main() -> int:
                 work = base / f"r{rep}-{kind.replace(' ', '').replace('-', '')}"
                 old, new = work / "data" / "jobs", work / "data" / "runs"
                 t = time.perf_counter()
-                make_tree(old, names)
+                old.parent.mkdir(parents=True)
+                subprocess.run(["cp", "-a", str(template), str(old)], check=True)
                 db = make_db(work / "ade.db", names) if kind == "runsmig --db" else None
                 subprocess.run(["sync"])
                 build = time.perf_counter() - t
