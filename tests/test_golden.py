@@ -15,5 +15,7 @@ def test_golden(case, tmp_path):
     diffs = same_tree(work, case / "after")
     assert not diffs, f"{case.name}: differs from after/ in {diffs[:10]}"
     assert again.empty, f"{case.name}: not idempotent, second plan changes {[c.path for c in again.changes]}"
-    if (case / "before").exists() and not same_tree(case / "before", case / "after"):
-        assert not plan.empty
+    if same_tree(case / "before", case / "after"):
+        assert not plan.empty, f"{case.name}: before/ and after/ differ but the plan is empty"
+    else:
+        assert plan.empty, f"{case.name}: a no-op case, but the plan changes {[c.path for c in plan.changes]}"
