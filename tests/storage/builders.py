@@ -40,10 +40,14 @@ jobs = Table(
 runs = Table("runs", metadata, Column("id", String(40), primary_key=True))
 
 
-def write_recipe(folder: Path) -> Path:
+def write_recipe(folder: Path, norun_keeps: bool = True) -> Path:
     """A minimal recipe plus the storage snippet as shipped (so the snippet itself is tested)."""
     path = folder / "recipe.yaml"
-    path.write_text("version: 1\nname: storage-test\nterms:\n  - {from: job, to: run}\n" + SNIPPET.read_text())
+    snippet = SNIPPET.read_text()
+    if not norun_keeps:
+        assert ", without_run: keep}" in snippet
+        snippet = snippet.replace(", without_run: keep}", "}")
+    path.write_text("version: 1\nname: storage-test\nterms:\n  - {from: job, to: run}\n" + snippet)
     return path
 
 
@@ -73,7 +77,8 @@ def _write(path: Path, rng: random.Random, size: int) -> tuple[int, str]:
 
 
 def build(root: Path, db_url: str | None, *, n_run: int = 6, n_job: int = 6, n_orphan: int = 2,
-          n_norun: int = 1, seed: int = 1, max_size: int = 3000) -> Built:
+          n_norun: int = 1, seed: int = 1, max_size: int = 3000, norun_keeps: bool = True) -> Built:
+    """``norun_keeps``: the recipe says ``without_run: keep`` (the shipped snippet does)."""
     rng = random.Random(seed)
     src = root / "data" / "jobs"
     dst = root / "data" / "runs"
@@ -117,7 +122,7 @@ def build(root: Path, db_url: str | None, *, n_run: int = 6, n_job: int = 6, n_o
         b.kinds[name] = "orphan"
     for _ in range(n_norun):
         job = _ulid(rng)
-        b.orphans[job] = folder(job)
+        (b.expected if norun_keeps else b.orphans)[job] = folder(job)
         b.kinds[job] = "norun"
         job_rows.append({"id": job, "trace_id": None, **paths_for(job)})
     # a job and a run without any folder: nothing to move, paths left dangling as before

@@ -36,9 +36,10 @@ def test_move_maps_every_file_and_stored_path(tmp_path, db_url):
     assert r.returncode == 0, r.stderr
     check_result(b, orphans="keep")
     doc = json.loads(r.stdout)
-    assert doc["renamed"] == 9 and doc["moved"] == 8 and doc["orphans"] == 3
-    # the job-named folders' three stored paths changed, the run-named ones' absolute logs_uri too
-    assert doc["db_rows"] == 9 * 3 + 8
+    # the job without a run keeps its id (without_run: keep): it moves like a run-named folder
+    assert doc["renamed"] == 9 and doc["moved"] == 8 + 1 and doc["orphans"] == 2
+    # the job-named folders' three stored paths changed; the others' absolute logs_uri too
+    assert doc["db_rows"] == 9 * 3 + 8 + 1
     after = {(j, c): v for j, c, v in stored_paths(db_url)}
     for job, col, value in before_paths:
         new = after[(job, col)]
@@ -88,7 +89,7 @@ def test_orphans(tmp_path, mode):
     b = build(tmp_path / "dep", db, n_run=2, n_job=2, n_orphan=2, n_norun=1, seed=11)
     r = cli(*move_args(b, write_recipe(tmp_path), "--orphans", mode))
     assert r.returncode == 0, r.stderr
-    assert r.stderr.count("orphan: ") == 3
+    assert r.stderr.count("orphan: ") == 2
     q = tmp_path / "dep" / "data" / "runs-orphans"
     check_result(b, orphans=mode, quarantine=q if mode == "quarantine" else None)
     if mode == "keep":
@@ -135,9 +136,9 @@ def test_unsafe_run_id_from_database_is_refused(tmp_path, bad):
     before = tree_files(tmp_path / "dep")
     r = cli(*move_args(b, write_recipe(tmp_path)))
     if bad == "":
-        # an empty run id means "no run": the folder is an orphan, kept in place
+        # an empty run id means "no run": with without_run: keep the folder keeps the job id
         assert r.returncode == 0, r.stderr
-        assert "orphan" in r.stderr
+        assert sorted(os.listdir(b.dst)) == sorted(b.kinds)
         return
     assert r.returncode == 4, r.stderr
     assert "not a safe folder name" in r.stderr
@@ -255,3 +256,14 @@ def test_jobs_table_already_dropped_leaves_job_folders_as_orphans(tmp_path):
     assert doc["moved"] == 2 and doc["renamed"] == 0 and doc["orphans"] == 2
     assert any("table jobs not found" in n for n in doc["notes"])
     assert sorted(os.listdir(b.src)) == sorted(n for n, k in b.kinds.items() if k == "job")
+
+
+def test_job_without_run_is_an_orphan_by_default(tmp_path):
+    db = f"sqlite:///{tmp_path / 'ade.db'}"
+    b = build(tmp_path / "dep", db, n_run=1, n_job=1, n_orphan=0, n_norun=2, seed=53, norun_keeps=False)
+    r = cli(*move_args(b, write_recipe(tmp_path, norun_keeps=False), "--format", "json"))
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["orphans"] == 2
+    assert {f["reason"] for f in doc["findings"]} == {"job without a run (its run id column is empty)"}
+    check_result(b, orphans="keep")

@@ -22,7 +22,7 @@ HEAD = "version: 1\nname: x\nterms:\n  - {from: job, to: run}\n"
 # -- recipe section ---------------------------------------------------------------------------
 def test_snippet_parses_to_the_ade_values(tmp_path):
     cfg = load_recipe(write_recipe(tmp_path)).sections["storage"]
-    assert cfg.jobs == JobsTable("jobs", "id", "trace_id")
+    assert cfg.jobs == JobsTable("jobs", "id", "trace_id", without_run="keep")
     assert cfg.runs == RunsTable("runs", "id")
     assert cfg.paths == (PathColumn("jobs", "artifact_uri"), PathColumn("jobs", "logs_uri"), PathColumn("jobs", "output_uri"))
     assert cfg.env_keys == (("ADE_JOBS_DIR", "ADE_RUNS_DIR"),)
@@ -39,6 +39,7 @@ def test_snippet_parses_to_the_ade_values(tmp_path):
         ("storage:\n  runs: {table: runs, id: id}\n  colour: red\n", "unknown key", 8, 3),
         ("storage:\n  paths:\n    - {table: jobs, column: a}\n    - {table: jobs, column: a}\n", "listed twice", 9, 7),
         ("storage:\n  orphans_dir: ../x\n", "single folder name", 7, 16),
+        ("storage:\n  jobs: {table: jobs, id: id, run: trace_id, without_run: drop}\n", "not one of: keep, orphan", 7, 59),
         ("storage:\n  env:\n    - {from: ADE-JOBS, to: ADE_RUNS_DIR}\n", "not an environment variable", 8, 14),
         ("storage:\n  env_values:\n    - {from: data/../jobs, to: data/runs}\n", "path segments", 8, 14),
     ],

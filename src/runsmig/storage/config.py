@@ -12,6 +12,9 @@ class JobsTable:
     table: str
     id: str
     run: str
+    # a job whose run column is empty: "orphan" (no run to name it after) or "keep" (the folder
+    # keeps the job id, for a database migration that turns such a job into a run with that id)
+    without_run: str = "orphan"
 
 
 @dataclass(frozen=True)

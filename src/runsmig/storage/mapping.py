@@ -17,6 +17,7 @@ class IdMapping:
 
     run_ids: set[str] = field(default_factory=set)
     job_to_run: dict[str, str | None] = field(default_factory=dict)  # job id -> run id (None: no run)
+    keep_without_run: bool = False  # a job without a run keeps its id as folder name
     has_jobs: bool = False
     has_runs: bool = False
     notes: list[str] = field(default_factory=list)
@@ -28,6 +29,8 @@ class IdMapping:
         if name in self.job_to_run:
             run = self.job_to_run[name]
             if run is None:
+                if self.keep_without_run:
+                    return "run", name, "job without a run: keeps its id (without_run: keep)"
                 return "orphan", None, "job without a run (its run id column is empty)"
             return "job", run, f"job {name} -> run {run}"
         if not self.has_runs and name in self._known_runs():
@@ -89,4 +92,5 @@ def load_mapping(conn: Connection, cfg: StorageConfig) -> IdMapping:
             for job_id, run_id in conn.execute(select(t.c[cfg.jobs.id], t.c[cfg.jobs.run])):
                 m.job_to_run[str(job_id)] = None if run_id in (None, "") else str(run_id)
             m.has_jobs = True
+            m.keep_without_run = cfg.jobs.without_run == "keep"
     return m

@@ -119,6 +119,8 @@ def run(opts: Options, journal_path: Path | None = None, dry_run: bool = False,
             raise UsageError("neither --from nor --to is an existing folder", path=str(opts.src))
         if opts.src_abs.exists() and not opts.src_abs.is_dir():
             raise UsageError("--from is not a folder", path=str(opts.src))
+        if not opts.src_abs.exists():
+            summary.notes.append(f"{opts.src} does not exist: nothing to move (already migrated?)")
         from sqlalchemy.exc import SQLAlchemyError
 
         engine = _engine(opts)

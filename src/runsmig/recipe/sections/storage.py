@@ -4,6 +4,7 @@ Example (the ADE values, see rules/jobs-to-runs/storage.snippet.yaml)::
 
     storage:
       jobs: {table: jobs, id: id, run: trace_id}   # job id -> the id of its run
+                                                   # without_run: orphan (default) | keep
       runs: {table: runs, id: id}                  # folders named by these keep their name
       paths:                                       # columns storing paths into the storage root
         - {table: jobs, column: artifact_uri}
@@ -33,8 +34,9 @@ def parse(node: Node, folder: Path) -> StorageConfig:
     m = node.mapping(allowed={"jobs", "runs", "paths", "env", "env_values", "orphans_dir"})
     jobs = None
     if "jobs" in m:
-        j = m["jobs"].mapping(allowed={"table", "id", "run"}, required={"table", "id", "run"})
-        jobs = JobsTable(_table(j["table"]), _ident(j["id"]), _ident(j["run"]))
+        j = m["jobs"].mapping(allowed={"table", "id", "run", "without_run"}, required={"table", "id", "run"})
+        without = j["without_run"].choice({"orphan", "keep"}) if "without_run" in j else "orphan"
+        jobs = JobsTable(_table(j["table"]), _ident(j["id"]), _ident(j["run"]), without)
     runs = None
     if "runs" in m:
         r = m["runs"].mapping(allowed={"table", "id"}, required={"table", "id"})
