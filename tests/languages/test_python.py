@@ -345,3 +345,33 @@ def test_process_pool_gives_the_same_result(tmp_path):
         runner.PARALLEL_THRESHOLD = old
     seq = {o.rel: o.new for o in run(root, rec, workers=1).outcomes}
     assert par == seq
+
+
+def test_member_the_counterpart_lacks_is_a_follow_up(tmp_path):
+    others = {**ADE, "src/ade_api/features/jobs/models.py": (
+        "class JobsRepository:\n    def latest(self): pass\n\nclass Job:\n    attempt: int\n    status: str\n"),
+        "src/ade_api/features/runs/models.py": (
+        "class RunsRepository:\n    def other(self): pass\n\nclass Run:\n    status: str\n"),
+        "src/ade_api/features/runs/mixins.py": "class IdMixin:\n    @property\n    def id(self): return 1\n",
+        "src/ade_api/features/runs/other.py": (
+        "from .mixins import IdMixin\n\nclass Thing(IdMixin):\n    name: str\n")}
+    src = """
+        from ade_api.features.jobs.models import Job, JobsRepository
+        from ade_api.features.runs.other import Thing
+
+
+        class S:
+            def __init__(self):
+                self._jobs_repository = JobsRepository()
+
+            def go(self):
+                return self._jobs_repository.latest(), self._jobs_repository.other()
+
+
+        job = Job(status="x", attempt=2)
+        thing = Thing(id=1, name="job")
+        """
+    o = one(tmp_path, src, DELETE, rel="src/ade_api/use.py", others=others)
+    got = sorted((f.line, f.text) for f in rules(o, "follow-up"))
+    assert got == [(10, "latest"), (13, "attempt")]
+    assert any("'RunsRepository' (src/ade_api/features/runs/models.py) has no member 'latest'" in f.message for f in o.reported)

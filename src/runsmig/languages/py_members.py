@@ -59,12 +59,20 @@ def _class_info(idx: ModuleIndex, root: Path, rel: str, name: str, depth: int) -
     if tree is None or depth > 6:
         return None
     cls = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == name), None)
-    if cls is None:
+    if cls is None:  # a re-export: from .mixins import ULIDPrimaryKeyMixin
+        for n in tree.body:
+            if isinstance(n, ast.ImportFrom) and any((a.asname or a.name) == name for a in n.names):
+                orig = next(a.name for a in n.names if (a.asname or a.name) == name)
+                res = idx.resolve(n.module or "", rel, n.level)
+                if not res.external and res.rel is not None:
+                    return _class_info(idx, root, res.rel, orig, depth + 1)
         return None
     info = ClassInfo()
     for st in cls.body:
         if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)):
             info.members.add(st.name)
+            if st.decorator_list:  # @declared_attr, @property, @hybrid_property: may be a constructor field
+                info.fields.add(st.name)
             if st.name == "__init__":
                 args = st.args
                 info.fields.update(a.arg for a in args.args[1:] + args.kwonlyargs)
@@ -94,11 +102,14 @@ def _class_info(idx: ModuleIndex, root: Path, rel: str, name: str, depth: int) -
         elif isinstance(base, ast.Name) and bname in imports:
             node, orig = imports[bname]
             res = idx.resolve(node.module or "", rel, node.level)
-            if not res.external and res.rel is not None:
+            if res.external:
+                info.third_party_base = True  # BaseModel, DeclarativeBase, ...: fields are still declared here
+                continue
+            if res.rel is not None:
                 sub = _class_info(idx, root, res.rel, orig, depth + 1)
         if sub is None:
-            info.third_party_base = True
-            continue
+            return None  # a base we cannot see: do not guess
+
         info.members |= sub.members
         info.fields |= sub.fields
         info.open_kwargs |= sub.open_kwargs
