@@ -239,3 +239,27 @@ def test_two_jobs_naming_one_run_merge_into_it_greatest_id_wins(project, recipe,
     gained = len(runs) - len(runs_before)
     assert len(jobs) + 1 == gained + 4  # J1, J4, J7, J9 merged
     assert runs["run_a"]["attempt"] == 5 and "J9" not in runs
+
+
+def test_new_run_id_collision_is_refused_before_writing(project, recipe, db_url):
+    """A job without a run whose id an unrelated run already has: refused on both databases."""
+    from .conftest import RUN_DEFAULTS
+
+    upgrade(project, db_url, PRE_HEAD)
+    seed(db_url)
+    eng = sa.create_engine(db_url)
+    md = sa.MetaData()
+    md.reflect(eng)
+    with eng.begin() as conn:
+        conn.execute(md.tables["runs"].insert(), [dict(RUN_DEFAULTS, id="J6")])
+    eng.dispose()
+    write_files(project, plan_revisions(project, recipe))
+    with pytest.raises(RuntimeError, match=r"1 jobs rows would get an id \(\{id\}\) that an unrelated runs row already has"):
+        upgrade(project, db_url)
+    assert len(rows(db_url, "SELECT * FROM jobs")) == 8
+    eng = sa.create_engine(db_url)
+    assert "runsmig_carry_map" not in sa.inspect(eng).get_table_names()
+    eng.dispose()
+    # PostgreSQL rolls the whole upgrade back; SQLite keeps revision 1 (pysqlite does not wrap DDL)
+    version = rows(db_url, "SELECT version_num FROM alembic_version")[0]["version_num"]
+    assert version == (PRE_HEAD if db_url.startswith("postgresql") else "0005_runs_extend")
