@@ -1,0 +1,16 @@
+"""The Alembic revisions of the recipe's ``database:`` section (extend runs, carry
+job history, drop jobs), generated as new files of the plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from runsmig.generators import NewFile
+
+
+def generate(root: Path, recipe, result) -> list[NewFile]:
+    if "database" not in recipe.sections:
+        return []
+    from runsmig.db import plan_revisions
+
+    return [NewFile(f.path, f.content, tuple(f.notes)) for f in plan_revisions(root, recipe, jobs_history=None)]
