@@ -1,0 +1,77 @@
+"""ade_web_rewrite_passages
+
+What it does: rewrites the passages of ADE's web docs and generated API descriptions that contrast
+"job" with "run" (``PASSAGES``: file -> whole lines as they are, and as they read after the
+migration). A passage is rewritten only where it occurs exactly once outside fenced code blocks
+(a passage of whole lines: at a line start); anything else is left to the term rewrite.
+Why: with one execution concept the contrast is gone, and a term rename makes it nonsense
+("Avoid subtle “run vs run”-style inconsistencies", "`runId` — often the same value as `runId`",
+"the latest run or run event").
+Example: ``3. Avoid subtle “job vs run”-style inconsistencies.`` ->
+``3. Use one name per concept: an execution is a **run** in the UI, the API, code and storage.``
+"""
+
+from __future__ import annotations
+
+import re
+
+from runsmig.findings import Analysis, Edit
+
+DOMAIN_DOC = "apps/ade-web/docs/01-domain-model-and-naming.md"
+LAST_RUN_AT = ("Timestamp for the latest job or run event (completion/start).",
+               "Timestamp for the latest run event (completion/start).")
+
+PASSAGES: dict[str, list[tuple[str, str]]] = {
+    DOMAIN_DOC: [
+        ("3. Avoid subtle “job vs run”-style inconsistencies.\n",
+         "3. Use one name per concept: an execution is a **run** in the UI, the API, code and storage.\n"),
+        ("| Run (job)      | Run             | `Run`                      | `runId` (UI), `jobId` (engine) | `jobs/<job_id>/…`                           |\n",
+         "| Run            | Run             | `Run`                      | `runId`                        | `runs/<run_id>/…`                           |\n"),
+        ("| Artifact       | Artifact        | `Artifact` / `JobArtifact` | `jobId` / `runId`              | `jobs/<job_id>/logs/artifact.json`          |\n",
+         "| Artifact       | Artifact        | `Artifact` / `RunArtifact` | `runId`                        | `runs/<run_id>/logs/artifact.json`          |\n"),
+        ("### 3.5 Run (job)\n", "### 3.5 Run\n"),
+        ("* The engine/backend call this concept a **job**; the filesystem layout exposes `jobs/<job_id>/input`, `output`, `logs/…`. \n",
+         "* The engine and the backend call it a **run** too; the filesystem layout exposes `runs/<run_id>/input`, `output`, `logs/…`.\n"),
+        ("  * It’s acceptable to use `jobId` to match the engine/job schema.\n"
+         "  * But the overall type should still be `Run` in the frontend.\n",
+         "  * Its identifier is `runId`, the API's `run_id`.\n"
+         "  * The overall type is `Run` in the frontend.\n"),
+        ("  * `runId` (frontend field name) — often the same value as `jobId`\n"
+         "  * `jobId` (backend/engine naming)\n",
+         "  * `runId` (frontend field name for the API's `run_id`)\n"),
+        ("  * `jobId` / `runId`\n", "  * `runId`\n"),
+        ("   * Use **Run** instead of **Job** in UI.\n", "   * Use **Run** for every execution shown in the UI.\n"),
+        ("     * `workspaceId`, `configId`, `jobId` / `runId`.\n", "     * `workspaceId`, `configId`, `runId`.\n"),
+        ("  * If you need the raw engine ID: add `jobId` instead of overloading `runId`.\n", ""),
+        ("   * Web sends a `jobId`‑centric request to the API.\n"
+         "   * UI shows a **Run** in the run list with `runId` (alias for `jobId`).\n",
+         "   * Web asks the API to start a run (`POST /configs/{config_id}/runs`).\n"
+         "   * UI shows the **Run** in the run list with its `runId`.\n"),
+    ],
+    "apps/ade-web/src/generated-types/openapi.d.ts": [LAST_RUN_AT],
+    "apps/ade-api/src/ade_api/openapi.json": [LAST_RUN_AT],
+}
+PATHS = ["/" + p for p in PASSAGES]
+
+FENCE = re.compile(r"^[ \t]*(```|~~~)", re.M)
+
+
+def transform(ctx) -> Analysis:
+    text = ctx.text
+    fenced = _fenced(text) if ctx.rel.endswith(".md") else []
+    edits = []
+    for old, new in PASSAGES.get(ctx.rel, ()):
+        found = [m.start() for m in re.finditer(re.escape(old), text)
+                 if (m.start() == 0 or text[m.start() - 1] == "\n" or not old.endswith("\n"))
+                 and not any(x <= m.start() < y for x, y in fenced)]
+        if len(found) != 1:
+            continue
+        a = found[0]
+        edits.append(Edit(a, a + len(old), new))
+    return Analysis(edits=edits)
+
+
+def _fenced(text: str) -> list[tuple[int, int]]:
+    """Spans of fenced code blocks (opening fence to closing fence)."""
+    marks = [m.start() for m in FENCE.finditer(text)]
+    return [(marks[i], marks[i + 1]) for i in range(0, len(marks) - 1, 2)]
