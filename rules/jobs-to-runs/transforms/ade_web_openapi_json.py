@@ -8,6 +8,9 @@ Why: the structural rename of a generated file would give duplicate keys (two sc
 properties) that only a regeneration could merge; the backend drops these job fields with the jobs
 feature, so the file is written as ``ade openapi-types`` would write it for them. The ``$ref``s to
 the job schemas are renamed to the run twins by the term rewrite.
+It also removes the workspace-scoped per-job routes (``ROUTES``: ``/workspaces/{workspace_id}/jobs/{job_id}``
+and its ``artifact``, ``logs``, ``outputs`` routes) where ``/api/v1/runs/{run_id}`` exists: the backend
+has no such run routes, and the web app reads runs by id from ``/api/v1/runs/{run_id}/…``.
 Example: ``"JobOutputFile": {...},`` beside ``"RunOutputFile": {...}`` -> (removed).
 """
 
@@ -21,6 +24,11 @@ from runsmig.languages.cfg_tokens import tokenize
 TWINS: dict[str, tuple[str, ...]] = {
     "apps/ade-api/src/ade_api/openapi.json": ("job_id", "JobOutputFile", "JobOutputListing"),
 }
+# routes the code no longer calls once the Documents screen reads runs by id (ade_web_documents_run_reads):
+# dropped where the global run route is there; the workspace list/submit routes stay (renamed)
+RUN_ROUTE = "/api/v1/runs/{run_id}"
+ROUTES = tuple("/api/v1/workspaces/{workspace_id}/jobs/{job_id}" + tail
+               for tail in ("", "/artifact", "/logs", "/outputs", "/outputs/{output_path}"))
 PATHS = ["/" + p for p in TWINS]
 
 
@@ -32,6 +40,8 @@ def transform(ctx) -> Analysis:
     for members in _objects(text, toks):
         keys = {k for k, *_ in members}
         drop = {k for k in keys if k in names and ctx.engine.rewrite(k) != k and ctx.engine.rewrite(k) in keys}
+        if RUN_ROUTE in keys:
+            drop |= keys & set(ROUTES)
         if not drop:
             continue
         for i, (key, kstart, vend, comma) in enumerate(members):
@@ -40,8 +50,10 @@ def transform(ctx) -> Analysis:
             if comma is not None:  # the key's whole lines, with the comma after its value
                 nl = text.find("\n", comma)
                 edits.append(Edit(text.rfind("\n", 0, kstart) + 1, len(text) if nl < 0 else nl + 1, ""))
-            elif i > 0 and members[i - 1][0] not in drop:  # the last member: from the comma before it
-                edits.append(Edit(members[i - 1][3], vend, ""))
+            else:  # the last member: from the comma after the last member kept
+                kept = [m for m in members[:i] if m[0] not in drop]
+                if kept:
+                    edits.append(Edit(kept[-1][3], vend, ""))
     return Analysis(edits=edits)
 
 
