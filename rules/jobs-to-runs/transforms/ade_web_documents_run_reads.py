@@ -76,6 +76,11 @@ def _docs(ctx, text, root, span, imports) -> list[Edit]:
         if len(named) == 3 and named[0].text() == "workspaceId":
             a, b = span(args)
             edits.append(Edit(a, b, f"({ctx.engine.rewrite(named[1].text())}, {named[2].text()})"))
+    # 'jobRunning' would read 'runRunning'; no 'runInProgress' exists in the file
+    if "runInProgress" not in text:
+        for ident in root.find_all(kind="identifier", regex="^jobRunning$"):
+            a, b = span(ident)
+            edits.append(Edit(a, b, "runInProgress"))
     for tpl in root.find_all(kind="template_string"):
         t = tpl.text()
         a, b = span(tpl)

@@ -6,7 +6,7 @@ migration). A passage is rewritten only where it occurs exactly once outside fen
 (a passage of whole lines: at a line start); anything else is left to the term rewrite.
 Why: with one execution concept the contrast is gone, and a term rename makes it nonsense
 ("Avoid subtle “run vs run”-style inconsistencies", "`runId` — often the same value as `runId`",
-"the latest run or run event").
+"the latest run or run event", ``snapshot.run_run(...)``).
 Example: ``3. Avoid subtle “job vs run”-style inconsistencies.`` ->
 ``3. Use one name per concept: an execution is a **run** in the UI, the API, code and storage.``
 """
@@ -20,6 +20,10 @@ from runsmig.findings import Analysis, Edit
 DOMAIN_DOC = "apps/ade-web/docs/01-domain-model-and-naming.md"
 LAST_RUN_AT = ("Timestamp for the latest job or run event (completion/start).",
                "Timestamp for the latest run event (completion/start).")
+
+WORKBENCH = "apps/ade-web/src/screens/Workspace/sections/ConfigBuilder/workbench/"
+SNAPSHOT_RUN = ('    result = snapshot.run_job("membership", input_path="./fixtures/membership.csv")\n',
+                '    result = snapshot.run("membership", input_path="./fixtures/membership.csv")\n')
 
 PASSAGES: dict[str, list[tuple[str, str]]] = {
     DOMAIN_DOC: [
@@ -48,6 +52,9 @@ PASSAGES: dict[str, list[tuple[str, str]]] = {
          "   * Web asks the API to start a run (`POST /configs/{config_id}/runs`).\n"
          "   * UI shows the **Run** in the run list with its `runId`.\n"),
     ],
+    # seed content of a config test ('run_job' would read 'run_run')
+    WORKBENCH + "defaultConfig.ts": [SNAPSHOT_RUN],
+    WORKBENCH + "seed/stubWorkbenchData.ts": [SNAPSHOT_RUN],
     "apps/ade-web/src/generated-types/openapi.d.ts": [LAST_RUN_AT],
     "apps/ade-api/src/ade_api/openapi.json": [LAST_RUN_AT],
 }
