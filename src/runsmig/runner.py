@@ -90,7 +90,7 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
         out.status, out.reason = ("skipped", "binary file")
         out.raw = len(engine.raw_re.findall(data.decode("latin-1")))
         return out
-    if not engine.may_contain(data):
+    if not engine.may_contain(data) and not transforms_for(recipe.folder, rel):
         out.new = data
         return out
     try:

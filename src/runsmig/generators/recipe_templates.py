@@ -1,5 +1,6 @@
 """Recipe templates: ``<recipe>/templates/<checkout path>`` files are created in the
-checkout when that path does not exist yet (new modules, tests, screens)."""
+checkout when that path does not exist yet and its parent folder does (new modules,
+tests, screens beside the code they belong to; a checkout of another shape gets none)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ def generate(root: Path, recipe, result) -> list[NewFile]:
         rel = f.relative_to(tdir).as_posix()
         if rel.endswith(".tmpl"):
             rel = rel[: -len(".tmpl")]
-        if (root / rel).exists():
+        if (root / rel).exists() or not (root / rel).parent.is_dir():
             continue
         out.append(NewFile(rel, f.read_text("utf-8"), (f"template: {rel}",)))
     return out
