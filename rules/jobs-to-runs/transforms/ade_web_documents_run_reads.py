@@ -28,6 +28,31 @@ READERS = {"fetchJob", "fetchJobOutputs", "fetchJobArtifact", "fetchJobTelemetry
 # imported from @shared/runs/api (its copies in the history module go), in their final names
 FROM_RUNS_API = {"fetchJobArtifact": "fetchRunArtifact", "fetchJobOutputs": "fetchRunOutputs",
                  "fetchJobTelemetry": "fetchRunTelemetry", "JobOutputListing": "RunOutputListing"}
+SUBMIT_PAYLOAD = '''type RunSubmissionPayload = {
+  readonly configId: string;
+  readonly options: components["schemas"]["RunCreateOptions"];
+};'''
+SUBMIT_HOOK = '''function useSubmitRun(workspaceId: string) {
+  const queryClient = useQueryClient();
+
+  return useMutation<RunResource, Error, RunSubmissionPayload>({
+    mutationFn: async ({ configId, options }) => {
+      const { data } = await client.POST("/api/v1/configs/{config_id}/runs", {
+        params: { path: { config_id: configId } },
+        body: { stream: false, options },
+      });
+      if (!data) throw new Error("Expected run payload.");
+      return data as RunResource;
+    },
+    onSuccess: () => {
+      queryClient.invalidateQueries({ queryKey: documentsKeys.workspace(workspaceId) });
+    },
+  });
+}'''
+SUBMIT_BODY = '''{
+        configId: selectedConfig.config_id,
+        options: { ...runOptions, input_document_id: documentRecord.id },
+      }'''
 FETCH_RUN = '''export async function fetchRun(runId: string, signal?: AbortSignal): Promise<RunResource> {
   const { data } = await client.GET("/api/v1/runs/{run_id}", {
     params: { path: { run_id: runId } },
@@ -58,16 +83,37 @@ def _docs(ctx, text, root, span, imports) -> list[Edit]:
     old = [n for n in imports if _source(n) == "@shared/jobs"]
     if not old:
         return []
+    edits = []
+    hook = next((n for n in root.children() if _function_name(n, "function_declaration") == "useSubmitJob"), None)
+    submit = hook is not None and '"/api/v1/workspaces/{workspace_id}/jobs"' in hook.text()
+    if submit:  # submission: POST /api/v1/configs/{config_id}/runs, answered with a RunResource
+        edits.append(Edit(*span(hook), SUBMIT_HOOK))
+        for alias in root.find_all(kind="type_alias_declaration"):
+            if alias.field("name").text() == "JobSubmissionPayload":
+                edits.append(Edit(*span(alias), SUBMIT_PAYLOAD))
+        inside = span(hook)
+        for ident in root.find_all(kind="type_identifier", regex="^JobRecord$"):
+            a, b = span(ident)
+            if not inside[0] <= a < inside[1]:
+                edits.append(Edit(a, b, "RunResource"))
+        for call in root.find_all(kind="call_expression"):
+            fn, args = call.field("function"), call.field("arguments")
+            if fn is not None and args is not None and fn.text() == "submitJob.mutate":
+                first = next((c for c in args.children() if c.is_named()), None)
+                if first is not None and first.kind() == "object" and "config_version_id" in first.text():
+                    edits.append(Edit(*span(first), SUBMIT_BODY))
     keep, moved = [], []
     for spec in old[0].find_all(kind="import_specifier"):
         name = spec.field("name").text()
         typed = "type " if spec.text().startswith("type ") else ""
         if name in FROM_RUNS_API:
             moved.append(typed + FROM_RUNS_API[name])
+        elif submit and name == "JobRecord":
+            keep.append("type RunResource")
         else:
             keep.append(typed + ctx.engine.rewrite(spec.text().removeprefix("type ").strip()))
     a, b = span(old[0])
-    edits = [Edit(a, b, _import(keep, "@shared/runs/history") + "\n" + _import(moved, "@shared/runs/api"))]
+    edits.append(Edit(a, b, _import(keep, "@shared/runs/history") + "\n" + _import(moved, "@shared/runs/api")))
     for call in root.find_all(kind="call_expression"):
         fn, args = call.field("function"), call.field("arguments")
         if fn is None or args is None or fn.text() not in READERS:
@@ -121,10 +167,11 @@ def _source(imp) -> str | None:
     return src.text().strip("\"'") if src is not None else None
 
 
-def _function_name(node) -> str | None:
-    if node.kind() != "export_statement":
+def _function_name(node, kind: str = "export_statement") -> str | None:
+    """The name of a top-level (exported) function declaration."""
+    if node.kind() != kind:
         return None
-    decl = node.field("declaration")
+    decl = node.field("declaration") if kind == "export_statement" else node
     if decl is None or decl.kind() != "function_declaration":
         return None
     name = decl.field("name")
