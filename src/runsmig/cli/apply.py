@@ -14,6 +14,7 @@ from runsmig.discover import git_dirty, is_git_checkout
 from runsmig.errors import EXIT_OK, EXIT_PARTIAL, RefusedError
 from runsmig.plan import Plan, build_plan
 from runsmig.recipe import load_recipe
+from runsmig.storage.checkout import move_checkout_storage
 
 
 @app.command()
@@ -24,6 +25,7 @@ def apply(
     allow_dirty: bool = typer.Option(False, "--allow-dirty", help="Run on a checkout with uncommitted changes."),
     workers: int | None = typer.Option(None, "--workers", help="Processes for parsing (default: CPU count)."),
     regenerate: bool = typer.Option(False, "--regenerate", help="Then run the recipe's 'generated:' commands whose tool is installed."),
+    db: str | None = typer.Option(None, "--db", help="SQLAlchemy URL of the database, for moving the checkout's data/jobs folders by run id."),
 ) -> int:
     """Perform the changes: atomic writes, renames, deletions, new files."""
     root = checkout_root(path)
@@ -46,4 +48,5 @@ def apply(
         for r in regenerate_all(root, load_recipe(recipe)):
             err.print(f"generated: {r.path}: {'regenerated' if r.how == 'regenerated' else 'rewritten structurally'}"
                       f"{' (' + r.detail + ')' if r.detail else ''}", markup=False)
+    move_checkout_storage(root, recipe, db)
     return EXIT_PARTIAL if p.failures() else EXIT_OK
