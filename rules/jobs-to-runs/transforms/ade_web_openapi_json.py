@@ -10,7 +10,10 @@ feature, so the file is written as ``ade openapi-types`` would write it for them
 the job schemas are renamed to the run twins by the term rewrite.
 It also removes the workspace-scoped per-job routes (``ROUTES``: ``/workspaces/{workspace_id}/jobs/{job_id}``
 and its ``artifact``, ``logs``, ``outputs`` routes) where ``/api/v1/runs/{run_id}`` exists: the backend
-has no such run routes, and the web app reads runs by id from ``/api/v1/runs/{run_id}/…``.
+has no such run routes, and the web app reads runs by id from ``/api/v1/runs/{run_id}/…``; and the
+submit method (``post``) of the workspace list route with its ``JobSubmissionRequest`` schema: the web
+app submits with ``POST /api/v1/configs/{config_id}/runs``. The list stays (renamed): it is the
+backend's ``GET /workspaces/{workspace_id}/runs``.
 Example: ``"JobOutputFile": {...},`` beside ``"RunOutputFile": {...}`` -> (removed).
 """
 
@@ -29,6 +32,8 @@ TWINS: dict[str, tuple[str, ...]] = {
 RUN_ROUTE = "/api/v1/runs/{run_id}"
 ROUTES = tuple("/api/v1/workspaces/{workspace_id}/jobs/{job_id}" + tail
                for tail in ("", "/artifact", "/logs", "/outputs", "/outputs/{output_path}"))
+SUBMIT_OP = '"operationId": "submit_job_endpoint_api_v1_workspaces__workspace_id__jobs_post"'
+SUBMIT_SCHEMA = "JobSubmissionRequest"
 PATHS = ["/" + p for p in TWINS]
 
 
@@ -37,11 +42,15 @@ def transform(ctx) -> Analysis:
     text = ctx.text
     toks = tokenize(text)
     edits: list[Edit] = []
+    global_route = f'"{RUN_ROUTE}":' in text
     for members in _objects(text, toks):
         keys = {k for k, *_ in members}
         drop = {k for k in keys if k in names and ctx.engine.rewrite(k) != k and ctx.engine.rewrite(k) in keys}
         if RUN_ROUTE in keys:
             drop |= keys & set(ROUTES)
+        if global_route and SUBMIT_OP in text:
+            drop |= {k for k, kstart, vend, _ in members if k == "post" and SUBMIT_OP in text[kstart:vend]}
+            drop |= keys & {SUBMIT_SCHEMA}
         if not drop:
             continue
         for i, (key, kstart, vend, comma) in enumerate(members):

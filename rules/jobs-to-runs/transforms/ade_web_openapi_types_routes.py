@@ -3,7 +3,9 @@
 What it does: in ADE's generated ``openapi.d.ts``, removes the workspace-scoped per-job routes
 (``ROUTES``: ``/workspaces/{workspace_id}/jobs/{job_id}`` and its ``artifact``, ``logs``, ``outputs``
 routes) from ``type paths``, and their operations from ``interface operations``, where the
-global ``/api/v1/runs/{run_id}`` route is there. The workspace list and submit routes stay (renamed).
+global ``/api/v1/runs/{run_id}`` route is there; the workspace list route loses its submit method
+(``post?: never``), its operation and ``JobSubmissionRequest``. The list itself stays (renamed): it is
+the backend's ``GET /workspaces/{workspace_id}/runs``.
 Why: the backend has no workspace-scoped run routes by id; the web app reads a run, its outputs,
 artifact and logs from ``/api/v1/runs/{run_id}/…`` (see ade_web_documents_run_reads). A rename would
 keep types for routes no backend serves. ``openapi.json`` gets the same cut (ade_web_openapi_json).
@@ -22,6 +24,9 @@ PATHS = ["/" + DTS]
 RUN_ROUTE = "/api/v1/runs/{run_id}"
 ROUTES = tuple("/api/v1/workspaces/{workspace_id}/jobs/{job_id}" + tail
                for tail in ("", "/artifact", "/logs", "/outputs", "/outputs/{output_path}"))
+# the workspace submit route goes too (the web app submits with POST /api/v1/configs/{config_id}/runs)
+SUBMIT_OP = "submit_job_endpoint_api_v1_workspaces__workspace_id__jobs_post"
+SUBMIT_SCHEMA = "JobSubmissionRequest"
 OPERATION = re.compile(r'operations\["(\w+)"\]')
 
 
@@ -48,6 +53,16 @@ def transform(ctx) -> Analysis:
         if m is not None:
             operations.update(OPERATION.findall(m.text()))
             edits.append(_drop(text, span, m))
+    for m in members.values():  # the submit method of the workspace list route: 'post?: never'
+        for method in m.find_all(kind="property_signature"):
+            if _key(method) == "post" and f'operations["{SUBMIT_OP}"]' in method.text():
+                operations.add(SUBMIT_OP)
+                a = _drop(text, span, method).start
+                indent = text[text.rfind("\n", 0, span(method)[0]) + 1:span(method)[0]]
+                edits.append(Edit(a, span(method)[1], indent + "post?: never"))
+                for schema in root.find_all(kind="property_signature"):
+                    if _key(schema) == SUBMIT_SCHEMA:
+                        edits.append(_drop(text, span, schema))
     if "operations" in bodies:
         for m in bodies["operations"].children():
             if m.kind() == "property_signature" and _key(m) in operations:
