@@ -375,3 +375,19 @@ def test_member_the_counterpart_lacks_is_a_follow_up(tmp_path):
     got = sorted((f.line, f.text) for f in rules(o, "follow-up"))
     assert got == [(10, "latest"), (13, "attempt")]
     assert any("'RunsRepository' (src/ade_api/features/runs/models.py) has no member 'latest'" in f.message for f in o.reported)
+
+
+def test_recipe_python_modules_names_the_counterpart(tmp_path):
+    others = {**ADE, "src/ade_api/features/history.py": "class Job: pass\n"}
+    src = "from ade_api.features.jobs.models import Job\nJob()\n"
+    extra = DELETE + "python:\n  modules:\n    ade_api.features.jobs.models: ade_api.features.history\n"
+    o = one(tmp_path, src, extra, rel="src/ade_api/use.py", others=others)
+    # history.py keeps its own 'Job' only if it is not renamed; here it is renamed too, so the import follows
+    assert new_text(o) == "from ade_api.features.history import Run\nRun()\n"
+
+
+def test_recipe_python_section_is_validated(tmp_path):
+    from runsmig.errors import RecipeError
+
+    with pytest.raises(RecipeError):
+        recipe(tmp_path, "python:\n  modules:\n    'not a module': x\n")

@@ -107,7 +107,8 @@ def _root_of(idx: ModuleIndex, rel: str) -> str:
 def _defines(idx: ModuleIndex, ctx: FileContext, res: Resolved, name: str) -> bool:
     if res.rel is None:
         return False
-    if name in module_names(ctx.root, res.rel):
+    names = module_names(ctx.root, res.rel)
+    if name in names or any(ctx.engine.rewrite(n) == name for n in names):  # the module's names after their rename
         return True
     sub = idx.submodule(res, name)
     return sub is not None and sub not in ctx.deletes
