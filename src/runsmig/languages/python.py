@@ -24,6 +24,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider, ScopeProvider
 
 from runsmig.findings import Analysis, Edit, Finding
 from runsmig.languages.base import FileContext, Language
+from runsmig.languages.md_prose import prose_edits
 from runsmig.languages.py_decide import Decider, Keep
 from runsmig.languages.py_imports import ImportRec, analyze_imports
 from runsmig.languages.py_members import class_info, missing_uses
@@ -91,7 +92,7 @@ class _FileRewrite:
         self._string_edits(decider)
         for c in self.scan.comments:
             s, e = self.span(c)
-            self.edits += ctx.term_edits(s, e, "comment")
+            self.edits += prose_edits(ctx, s, e, "comment", clashes=False)[0]
         self._drop_duplicate_lines()
         del python
         return Analysis(edits=self.edits, findings=self.findings)
@@ -271,6 +272,8 @@ class _FileRewrite:
                     self._report(value or ctx.text[ed.start:ed.end], ed.start, ed.end, k, set(), first)
                 continue
             if id(node) not in annotations and id(node) not in self.scan.all_strings:
+                if " " in ctx.text[s:e]:  # prose (messages, docstrings): recipe phrases first
+                    edits = prose_edits(ctx, s, e, kind, clashes=False)[0]
                 self.edits += edits
                 continue
             for ed in edits:
