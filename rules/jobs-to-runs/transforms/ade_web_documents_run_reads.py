@@ -18,6 +18,7 @@ No-op once the screen no longer imports ``@shared/jobs``.
 
 from __future__ import annotations
 
+from runsmig.languages.ts_offsets import NodeSpans as _Spans
 from runsmig.findings import Analysis, Edit
 
 DOCS = "apps/ade-web/src/screens/Workspace/sections/Documents/index.tsx"
@@ -186,21 +187,3 @@ def _drop_lines(text: str, a: int, b: int) -> Edit:
     if text.startswith("\n", b) and (a == 0 or text.endswith("\n\n", 0, a)):
         b += 1
     return Edit(a, b, "")
-
-
-class _Spans:
-    """ast-grep-py node ranges -> character offsets (its indexes may count UTF-8 bytes)."""
-
-    def __init__(self, text: str):
-        self.text = text
-        self.table: list[int] | None = None
-
-    def __call__(self, node) -> tuple[int, int]:
-        r = node.range()
-        a, b = r.start.index, r.end.index
-        if self.text[a:b] == node.text():
-            return a, b
-        if self.table is None:
-            self.table = [i for i, ch in enumerate(self.text) for _ in ch.encode("utf-8", "surrogatepass")]
-            self.table.append(len(self.text))
-        return self.table[a], self.table[b]

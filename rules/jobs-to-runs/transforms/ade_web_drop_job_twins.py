@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from runsmig.languages.ts_offsets import NodeSpans as _Spans
 from runsmig.findings import Analysis, Edit
 
 WEB = "apps/ade-web/"
@@ -99,21 +100,3 @@ def _leading_comments(member, span, chunk: str, start: int) -> int:
         start = pa
         prev = prev.prev()
     return start
-
-
-class _Spans:
-    """ast-grep-py node ranges -> character offsets into the chunk (its indexes may count UTF-8 bytes)."""
-
-    def __init__(self, chunk: str):
-        self.chunk = chunk
-        self.table: list[int] | None = None
-
-    def __call__(self, node) -> tuple[int, int]:
-        r = node.range()
-        a, b = r.start.index, r.end.index
-        if self.chunk[a:b] == node.text():
-            return a, b
-        if self.table is None:
-            self.table = [i for i, ch in enumerate(self.chunk) for _ in ch.encode("utf-8", "surrogatepass")]
-            self.table.append(len(self.chunk))
-        return self.table[a], self.table[b]

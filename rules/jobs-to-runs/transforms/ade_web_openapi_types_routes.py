@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from runsmig.languages.ts_offsets import NodeSpans as _Spans
 from runsmig.findings import Analysis, Edit
 
 DTS = "apps/ade-web/src/generated-types/openapi.d.ts"
@@ -88,21 +89,3 @@ def _drop(text: str, span, member) -> Edit:
     a = text.rfind("\n", 0, a) + 1
     nl = text.find("\n", b)
     return Edit(a, len(text) if nl < 0 else nl + 1, "")
-
-
-class _Spans:
-    """ast-grep-py node ranges -> character offsets (its indexes may count UTF-8 bytes)."""
-
-    def __init__(self, text: str):
-        self.text = text
-        self.table: list[int] | None = None
-
-    def __call__(self, node) -> tuple[int, int]:
-        r = node.range()
-        a, b = r.start.index, r.end.index
-        if self.text[a:b] == node.text():
-            return a, b
-        if self.table is None:
-            self.table = [i for i, ch in enumerate(self.text) for _ in ch.encode("utf-8", "surrogatepass")]
-            self.table.append(len(self.text))
-        return self.table[a], self.table[b]

@@ -35,6 +35,7 @@ import bisect
 import re
 
 from runsmig.findings import Analysis, Edit, Finding, apply_edits, dedupe_edits
+from runsmig.languages.ts_offsets import NodeSpans
 from runsmig.languages.base import FileContext, Language
 from runsmig.languages.md_prose import prose_edits
 from runsmig.languages.ts_collisions import Renames, declaration_collisions, member_collisions
@@ -127,26 +128,7 @@ def syntax_problem(root) -> tuple[str, int] | None:
     return None
 
 
-class _Offsets:
-    """ast-grep-py ranges -> character offsets into ctx.text (checked against the node text)."""
-
-    def __init__(self, text: str):
-        self.text = text
-        self._byte_to_char: list[int] | None = None
-
-    def span(self, node) -> tuple[int, int]:
-        rg = node.range()
-        a, b = rg.start.index, rg.end.index
-        if self.text[a:b] == node.text():
-            return a, b
-        if self._byte_to_char is None:  # an ast-grep build that reports byte offsets
-            table = []
-            for i, ch in enumerate(self.text):
-                table.extend([i] * len(ch.encode("utf-8", "surrogatepass")))
-            table.append(len(self.text))
-            self._byte_to_char = table
-        t = self._byte_to_char
-        return t[min(a, len(t) - 1)], t[min(b, len(t) - 1)]
+_Offsets = NodeSpans
 
 
 def _term_regex(ctx: FileContext) -> str:
