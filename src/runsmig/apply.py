@@ -43,13 +43,13 @@ def _confined(root: Path, rel: str) -> Path:
 def validate(plan: Plan) -> None:
     root = plan.root
     targets: set[str] = set()
+    moving_away = {x.path for x in plan.changes if x.action in ("rename", "delete")}
     for c in plan.changes:
         src = _confined(root, c.path)
         if c.action != "create" and not src.exists():
             raise RefusedError("file to change no longer exists", c.path)
         if c.action in ("rename", "create"):
             dst = _confined(root, c.target)
-            moving_away = {x.path for x in plan.changes if x.action in ("rename", "delete")}
             if (dst.exists() or dst.is_symlink()) and c.target not in moving_away:
                 raise RefusedError("target already exists; refusing to overwrite", c.target)
         if c.target in targets:

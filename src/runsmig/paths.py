@@ -15,7 +15,6 @@ class PathPlan:
     deletes: dict[str, str] = field(default_factory=dict)  # file rel -> reason
     findings: list[Finding] = field(default_factory=list)  # path remnants (one per named segment) and conflicts
     allowed: list[Finding] = field(default_factory=list)
-    used_renames: set[str] = field(default_factory=set)
 
 
 def _under(rel: str, prefix: str) -> bool:
@@ -41,7 +40,6 @@ def plan_paths(files: list[str], recipe: Recipe, engine: TermEngine) -> PathPlan
         for r in recipe.renames:
             if _under(rel, r.source):
                 target = r.target + rel[len(r.source):] if r.source.endswith("/") else r.target
-                plan.used_renames.add(r.source)
                 break
         if target is None:
             target = "/".join(engine.rewrite(seg) for seg in rel.split("/"))
