@@ -13,7 +13,7 @@ from runsmig.errors import RefusedError, UsageError
 from runsmig.findings import Finding
 from runsmig.generators import NewFile, generate_all
 from runsmig.recipe.model import Recipe
-from runsmig.runner import RunResult, run
+from runsmig.runner import RunResult, file_mode, run
 
 PLAN_FORMAT = 1
 
@@ -120,7 +120,7 @@ def _b64(data: bytes | None) -> str | None:
     return base64.b64encode(data).decode("ascii") if data is not None else None
 
 
-def build_plan(root: Path, recipe: Recipe, workers: int | None = None) -> Plan:
+def build_plan(root: Path, recipe: Recipe, workers: int | None = None, regenerate: bool = True) -> Plan:
     result = run(root, recipe, workers=workers)
     changes: list[Change] = []
     for o in result.outcomes:
@@ -139,8 +139,45 @@ def build_plan(root: Path, recipe: Recipe, workers: int | None = None) -> Plan:
         if nf.path in taken or (root / nf.path).exists():
             continue
         changes.append(Change("create", nf.path, None, None, nf.content.encode("utf-8"), 0o100644))
+    if regenerate and recipe.generated:
+        changes = _regenerated(root, recipe, result, changes, notes)
     changes.sort(key=lambda c: c.path)
     return Plan(root, recipe, changes, result, notes)
+
+
+def _regenerated(root: Path, recipe: Recipe, result: RunResult, changes: list[Change], notes: list[str]) -> list[Change]:
+    """Replace the planned content of generated files with what their generator writes on the
+    migrated code (runsmig.regenerate); files it cannot regenerate keep the structural rewrite."""
+    from runsmig.regenerate import regenerate_in, tool_missing
+    from runsmig.shadow import shadow_tree
+
+    entries = [g for g in recipe.generated if (root / g.path).is_file()]
+    runnable = [g for g in entries if not tool_missing(g)]
+    for g in entries:
+        if g not in runnable:
+            notes.append(f"generated: {g.path}: kept the structural rewrite ({tool_missing(g)})")
+    if not runnable:
+        return changes
+    files = [o.rel for o in result.outcomes]
+    links = sorted({rel for g in runnable for rel in g.link})
+    with shadow_tree(root, files, changes, links) as shadow:
+        results = regenerate_in(shadow, runnable)
+    by_target = {c.target: c for c in changes}
+    out = list(changes)
+    for r in results:
+        notes.append(r.describe())
+        planned = by_target.get(r.path)
+        if r.content is None or (planned is not None and planned.action == "delete"):
+            continue
+        if planned is not None:
+            out.remove(planned)
+            if planned.action != "modify" or planned.old != r.content:
+                out.append(Change(planned.action, planned.path, planned.new_path, planned.old, r.content, planned.mode))
+            continue
+        old = (root / r.path).read_bytes()
+        if old != r.content:
+            out.append(Change("modify", r.path, None, old, r.content, file_mode(root / r.path)))
+    return out
 
 
 __all__ = ["Change", "NewFile", "Plan", "build_plan"]

@@ -72,7 +72,7 @@ def suppressed_lines(text: str) -> set[int]:
     return lines
 
 
-def _mode(path: Path) -> int:
+def file_mode(path: Path) -> int:
     st = os.lstat(path)
     return 0o100755 if st.st_mode & stat.S_IXUSR else 0o100644
 
@@ -82,7 +82,7 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
     full = root / rel
     try:
         data = full.read_bytes()
-        mode = _mode(full)
+        mode = file_mode(full)
     except OSError as exc:
         return FileOutcome(rel, new_rel, "failed", f"cannot read: {exc.strerror or exc}", line=None)
     out = FileOutcome(rel, new_rel, "unchanged", old=data, mode=mode)
@@ -264,7 +264,7 @@ def run(root: Path, recipe: Recipe, workers: int | None = None) -> RunResult:
             full = root / rel
             try:
                 data = full.read_bytes()
-                o = FileOutcome(rel, rel, "deleted", paths.deletes[rel], old=data, mode=_mode(full))
+                o = FileOutcome(rel, rel, "deleted", paths.deletes[rel], old=data, mode=file_mode(full))
                 o.raw = len(engine.raw_re.findall(data.decode("latin-1")))
             except OSError as exc:
                 o = FileOutcome(rel, rel, "failed", f"cannot read: {exc.strerror or exc}")

@@ -8,7 +8,7 @@ import typer
 
 from runsmig.apply import apply_plan
 from runsmig.cli.app import app
-from runsmig.cli.common import PathArg, RecipeOpt, checkout_root
+from runsmig.cli.common import PathArg, RecipeOpt, RegenerateOpt, checkout_root
 from runsmig.cli.summary import print_summary
 from runsmig.discover import git_dirty, is_git_checkout
 from runsmig.errors import EXIT_OK, EXIT_PARTIAL, RefusedError
@@ -24,7 +24,7 @@ def apply(
     plan_file: Path | None = typer.Option(None, "--plan", help="Apply exactly this saved plan (refused if a file changed since)."),
     allow_dirty: bool = typer.Option(False, "--allow-dirty", help="Run on a checkout with uncommitted changes."),
     workers: int | None = typer.Option(None, "--workers", help="Processes for parsing (default: CPU count)."),
-    regenerate: bool = typer.Option(False, "--regenerate", help="Then run the recipe's 'generated:' commands whose tool is installed."),
+    regenerate: bool = RegenerateOpt,
     db: str | None = typer.Option(None, "--db", help="SQLAlchemy URL of the database, for moving the checkout's data/jobs folders by run id."),
 ) -> int:
     """Perform the changes: atomic writes, renames, deletions, new files."""
@@ -38,15 +38,8 @@ def apply(
     if plan_file is not None:
         p = Plan.load(plan_file, root)
     else:
-        p = build_plan(root, load_recipe(recipe), workers=workers)
+        p = build_plan(root, load_recipe(recipe), workers=workers, regenerate=regenerate)
     apply_plan(p)
     print_summary(p, verb="changed")
-    if regenerate:
-        from runsmig.console import err
-        from runsmig.regenerate import regenerate_all
-
-        for r in regenerate_all(root, load_recipe(recipe)):
-            err.print(f"generated: {r.path}: {'regenerated' if r.how == 'regenerated' else 'rewritten structurally'}"
-                      f"{' (' + r.detail + ')' if r.detail else ''}", markup=False)
     move_checkout_storage(root, recipe, db)
     return EXIT_PARTIAL if p.failures() else EXIT_OK

@@ -140,11 +140,14 @@ def _allow(n: Node) -> AllowEntry:
 
 
 def _generated(n: Node) -> Generated:
-    m = n.mapping(allowed={"path", "regenerate", "cwd"}, required={"path"})
+    m = n.mapping(allowed={"path", "regenerate", "cwd", "env", "link"}, required={"path"})
+    env = m["env"].string_map() if "env" in m else {}
     return Generated(
         _relpath(m["path"]),
         m["regenerate"].string() if "regenerate" in m else None,
         m["cwd"].string() if "cwd" in m else ".",
+        env,
+        tuple(_relpath(x) for x in m["link"].sequence()) if "link" in m else (),
     )
 
 

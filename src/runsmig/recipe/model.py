@@ -71,8 +71,10 @@ class AllowEntry:
 @dataclass(frozen=True)
 class Generated:
     path: str
-    regenerate: str | None = None  # shell command run by 'apply --regenerate', from the checkout root
+    regenerate: str | None = None  # command the plan runs in its shadow tree (runsmig.regenerate)
     cwd: str = "."
+    env: dict[str, str] = field(default_factory=dict)  # extra environment; '{root}' is the shadow tree
+    link: tuple[str, ...] = ()  # installed folders (node_modules) the generator reads from the checkout
 
 
 @dataclass(frozen=True)
