@@ -90,7 +90,7 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
         out.status, out.reason = ("skipped", "binary file")
         out.raw = len(engine.raw_re.findall(data.decode("latin-1")))
         return out
-    if not engine.may_contain(data) and not transforms_for(recipe.folder, rel):
+    if not engine.may_contain(data) and not transforms_for(recipe.folder, rel) and not _names_moved_module(data, recipe):
         out.new = data
         return out
     try:
@@ -233,6 +233,35 @@ def _reconcile(out: FileOutcome, text: str, engine: TermEngine, index: LineIndex
             we += 1
         ln, col = index.pos(p)
         out.non_term.append((ln, col, text[ws:we]))
+
+
+_MODULE_KEYS: dict[Path, tuple[bytes, ...]] = {}
+_INDEX_STEMS = {"index", "__init__", "mod", "main"}
+
+
+def module_keys(recipe: Recipe) -> tuple[bytes, ...]:
+    """Names a file must carry to import a module the recipe moves or deletes by an explicit entry
+    (whose name may hold no term): the file or folder stem, and the folder for an index module."""
+    if recipe.source not in _MODULE_KEYS:
+        keys: set[bytes] = set()
+        for src in [r.source for r in recipe.renames] + [d.path for d in recipe.deletes]:
+            parts = [p for p in src.split("/") if p]
+            if not parts:
+                continue
+            stem = parts[-1].split(".")[0]
+            keys.add(stem.lower().encode())
+            if stem in _INDEX_STEMS and len(parts) > 1:
+                keys.add(parts[-2].lower().encode())
+        _MODULE_KEYS[recipe.source] = tuple(sorted(k for k in keys if k))
+    return _MODULE_KEYS[recipe.source]
+
+
+def _names_moved_module(data: bytes, recipe: Recipe) -> bool:
+    keys = module_keys(recipe)
+    if not keys:
+        return False
+    low = data.lower()
+    return any(k in low for k in keys)
 
 
 # -- process pool -------------------------------------------------------------
