@@ -3,6 +3,7 @@
 
     python scripts/md_links.py [ROOT] [--list] [--json]
     python scripts/md_links.py [ROOT] --clashes   # rewrite clashes without / with the recipe phrases
+    python scripts/md_links.py [ROOT] --prose [--list]   # sentences that read wrong after the migration
 
 Every link in every Markdown file (inline links and images, reference
 definitions, HTML href/src; not code) that points inside the tree is checked:
@@ -90,6 +91,64 @@ def check_tree(root: Path) -> dict:
     }
 
 
+# Sentences that read wrong once 'job' became 'run' (the prose check of issue 7): a concept
+# doubled ('runs and runs', '`Run` vs `Run`', 'Runs (runs)', 'run run'), a path set beside
+# itself ('`/runs/{run_id}` or `/runs/{run_id}`'), the idiom 'the UI's job is to' turned into
+# 'run', runs described as a legacy name of themselves, the engine's run denied. Markup
+# (emphasis, code ticks, quotes) is ignored; fenced code is skipped.
+_RUN = r"/?(?<![\w\-\u2011])runs?\b"
+UNNATURAL = [
+    ("doubled", re.compile(r"/?(?<![\w\-\u2010\u2011])(runs?)\b\s*(?:[/&+]|\(or|,\s*and|and|or|vs\.?|versus|and/or)?\s*/?\1\b(?!\s+extraction)"
+                           r"|" + _RUN + r"\s*\(" + _RUN + r"\)", re.I)),
+    ("doubled", re.compile(r"(`[^`\n]*\bruns?\b[^`\n]*`)\s*(?:,|/|or|and|vs\.?)\s*\1", re.I)),
+    ("article", re.compile(r"\ban\s+runs?\b", re.I)),
+    ("idiom", re.compile(r"['\u2019]s\s+run\s+is\s+to\b", re.I)),
+    ("doubled", re.compile(r"(?<![\w\-\u2010\u2011])run\s+(?:runtime|runner|a\s+run)\b|\brunning\s+runs\b", re.I)),
+    ("legacy", re.compile(r"(?:still|currently)\s+(?:use[sd]?\s+|under\s+|backed\s+by\s+)?/runs\b|legacy\s+(?:path|naming)[^.\n]*\bruns?\b"
+                          r"|\bruns?\b[^.\n]*legacy\s+(?:path|naming)|conceptually\s+these\s+are\s+runs", re.I)),
+    ("engine", re.compile(r"no\s+first.class\s+run\s+concept|backend\s+runs?\b[^.\n]*\bone\s+or\s+many\s+runs"
+                          r"|\bruns\s+in\s+parallel\s+across\s+backend\s+runs", re.I)),
+]
+_MARKUP = re.compile(r"[*`\u201c\u201d\"]|(?<!\w)_|_(?!\w)")
+_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[ \t]*([^`\s]*)")
+
+
+def unnatural_lines(text: str) -> list[tuple[int, str, str]]:
+    """(line, kind, line text) of every prose line that reads wrong (see UNNATURAL).
+    Fenced code is skipped, except a ```markdown fence (a Markdown file quoted in a bundle)."""
+    out: list[tuple[int, str, str]] = []
+    fence: tuple[str, int, bool] | None = None  # char, length, is code
+    for no, line in enumerate(text.splitlines(), 1):
+        m = _FENCE.match(line)
+        if m:
+            mark, info = m.group(1), m.group(2).lower()
+            if fence is None:
+                fence = (mark[0], len(mark), info not in ("markdown", "md"))
+                continue
+            if mark[0] == fence[0] and len(mark) >= fence[1] and not info:
+                fence = None
+                continue
+        if fence is not None and fence[2]:
+            continue
+        for kind, rx in UNNATURAL:
+            hay = line if kind == "doubled" and "`" in rx.pattern else _MARKUP.sub("", line)
+            if rx.search(hay):
+                out.append((no, kind, line.strip()))
+                break
+    return out
+
+
+def count_unnatural(root: Path) -> dict:
+    items = []
+    for rel in md_files(root):
+        try:
+            text = decode((root / rel).read_bytes()).text
+        except Exception:
+            continue
+        items += [{"file": rel, "line": no, "kind": kind, "text": line} for no, kind, line in unnatural_lines(text)]
+    return {"unnatural": len(items), "items": items}
+
+
 def count_clashes(root: Path) -> dict:
     """Prose clashes ('runs and runs', 'run run') a plan would produce, without and with the phrases."""
     import dataclasses
@@ -112,7 +171,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--list", action="store_true", help="list every broken link")
     ap.add_argument("--json", action="store_true", help="print the result as JSON")
     ap.add_argument("--clashes", action="store_true", help="count rewrite clashes without and with the recipe phrases")
+    ap.add_argument("--prose", action="store_true", help="count prose lines that read wrong after the migration")
     args = ap.parse_args(argv)
+    if args.prose:
+        res = count_unnatural(Path(args.root).resolve())
+        if args.json:
+            print(json.dumps(res, indent=1))
+            return 0
+        print(f"unnatural prose lines: {res['unnatural']}")
+        if args.list:
+            for it in res["items"]:
+                print(f"{it['file']}:{it['line']}: {it['kind']}: {it['text'][:200]}")
+        return 0
     if args.clashes:
         res = count_clashes(Path(args.root).resolve())
         print(f"clashes without phrases: {res['without_phrases']}, with phrases: {res['with_phrases']}")

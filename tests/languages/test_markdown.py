@@ -93,6 +93,36 @@ def test_phrase_written_after_the_rewrite_matches_both_orders():
         assert phrase_matches(text, rules), text
 
 
+@pytest.mark.parametrize("before, after", [
+    ("### Runs (jobs)\n", "### Runs\n"),
+    ("A **run** (or **job**) is one execution.\n", "A **run** is one execution.\n"),
+    ("At job runtime the venv is ready.\n", "At runtime the venv is ready.\n"),
+    ("Step 3: Run job A, then run a job by hand.\n", "Step 3: Execute run A, then start a run by hand.\n"),
+    ("Upload a file and **Run** a job.\n", "Upload a file and **start** a run.\n"),
+    ("An asynchronous job runner.\n", "An asynchronous runner.\n"),
+    ("The UI’s job is to show it; the API's job is to check it.\n",
+     "The UI’s task is to show it; the API's task is to check it.\n"),
+    ("Prune builds with no running jobs.\n", "Prune builds with no active runs.\n"),
+    ("- Running **jobs** and **test runs**.\n", "- Starting **runs** and **test runs**.\n"),
+    ("Reused for every job that runs against it.\n", "Reused for every run that executes against it.\n"),
+])
+def test_ade_doc_phrases(before, after):
+    out, found = rewrite(before)
+    assert out == after
+    assert not [f for f in found if f.rule == "follow-up"]
+
+
+def test_ade_doc_phrases_leave_other_senses():
+    # 'job' after another verb, a job that is not the subject of 'is to', a run that runs
+    out, _ = rewrite("Jobs run; the job is to be retried; a run job-queue.\n")
+    assert out == "Runs execute; the run is to be retried; a run run-queue.\n"
+
+
+def test_ade_doc_phrases_leave_identifiers():
+    out, _ = rewrite("Call `run_job()` or `job_runtime`.\n")
+    assert out == "Call `run_run()` or `run_runtime`.\n"
+
+
 def test_no_phrases_in_code():
     out, _ = rewrite("```\njobs and runs\n```\n\n`jobs/runs`\n")
     assert out == "```\nruns and runs\n```\n\n`runs/runs`\n"
@@ -256,3 +286,44 @@ def test_md_links_script_counts(tmp_path):
     spec.loader.exec_module(mod)
     res = mod.check_tree(tmp_path)
     assert (res["intra_repo_links"], res["broken_files"], res["broken_anchors"]) == (3, 1, 1)
+
+
+def _md_links():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("md_links", Path(__file__).resolve().parents[2] / "scripts" / "md_links.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.mark.parametrize("line, kind", [
+    ("A **run** (or **run**) is an execution.", "doubled"),
+    ("### Runs (runs)", "doubled"),
+    ("* `Run` vs `Run` (pick one).", "doubled"),
+    ("Relationship between “runs” and “runs” in the UI.", "doubled"),
+    ("* Run logs: `/runs/{run_id}/logs`, `/runs/{run_id}/logs`.", "doubled"),
+    ("At run runtime, and run a run by hand.", "doubled"),
+    ("the UI’s run is to make the state obvious", "idiom"),
+    ("Backend routes that currently use `/runs` are treated as ledger endpoints.", "legacy"),
+    ("*Backend naming currently uses `/runs`; conceptually these are runs.*", "legacy"),
+    ("associate one backend run with one or many runs", "engine"),
+    ("start an run", "article"),
+])
+def test_md_links_prose_flags(line, kind):
+    assert [k for _, k, _ in _md_links().unnatural_lines(line + "\n")] == [kind]
+
+
+@pytest.mark.parametrize("line", [
+    "### 6. Runs and run options",
+    "Test runs (run extraction from builder).",
+    "A **Runs** section, a ready‑to‑run runtime, “Run”, “Run extraction” buttons.",
+    "`run` — metadata for this run (run/workspace IDs).",
+])
+def test_md_links_prose_passes_natural_lines(line):
+    assert _md_links().unnatural_lines(line + "\n") == []
+
+
+def test_md_links_prose_skips_code_but_reads_quoted_markdown():
+    text = "```python\nruns and runs\n```\n```markdown\n```ts\nruns and runs\n````\n"
+    assert [n for n, _, _ in _md_links().unnatural_lines(text)] == [6]

@@ -7,6 +7,9 @@ migration). A passage is rewritten only where it occurs exactly once outside fen
 Why: with one execution concept the contrast is gone, and a term rename makes it nonsense
 ("Avoid subtle “run vs run”-style inconsistencies", "`runId` — often the same value as `runId`",
 "the latest run or run event", ``snapshot.run_run(...)``).
+The API docs' notes that workspace runs still live under the legacy ``/jobs`` path go too: after
+the migration that path is ``/runs`` ("routes that currently use `/runs`", "`/runs/{run_id}` or
+`/runs/{run_id}`"), and the artifact doc they name is the engine's ``06-artifact-json.md``.
 Example: ``3. Avoid subtle “job vs run”-style inconsistencies.`` ->
 ``3. Use one name per concept: an execution is a **run** in the UI, the API, code and storage.``
 """
@@ -20,6 +23,10 @@ from runsmig.findings import Analysis, Edit
 DOMAIN_DOC = "apps/ade-web/docs/01-domain-model-and-naming.md"
 LAST_RUN_AT = ("Timestamp for the latest job or run event (completion/start).",
                "Timestamp for the latest run event (completion/start).")
+
+DATA_DOC = "apps/ade-web/docs/04-data-layer-and-backend-contracts.md"
+RUNS_DOC = "apps/ade-web/docs/07-documents-jobs-and-runs.md"  # renamed to 07-documents-and-runs.md
+LEDGER = "`/workspaces/{workspace_id}/runs`"
 
 WORKBENCH = "apps/ade-web/src/screens/Workspace/sections/ConfigBuilder/workbench/"
 SNAPSHOT_RUN = ('    result = snapshot.run_job("membership", input_path="./fixtures/membership.csv")\n',
@@ -51,6 +58,38 @@ PASSAGES: dict[str, list[tuple[str, str]]] = {
          "   * UI shows a **Run** in the run list with `runId` (alias for `jobId`).\n",
          "   * Web asks the API to start a run (`POST /configs/{config_id}/runs`).\n"
          "   * UI shows the **Run** in the run list with its `runId`.\n"),
+        ("* Fields typically follow the artifact schema (see `docs/14-job_artifact_json.md` in the backend docs). \n",
+         "* Fields typically follow the artifact schema (see `apps/ade-engine/docs/06-artifact-json.md`).\n"),
+    ],
+    # '/jobs' was the legacy path of workspace runs; after the migration it is '/runs' itself
+    DATA_DOC: [
+        ("All terminology here uses **run** as the primary execution unit. Backend routes that currently use `/jobs` "
+         "are treated as “workspace run ledger” endpoints.\n",
+         f"All terminology here uses **run** as the primary execution unit. The workspace routes under {LEDGER} "
+         "are the “workspace run ledger” endpoints.\n"),
+        ("* Workspace‑scoped ledger endpoints, currently under `/jobs` in the API.\n",
+         f"* Workspace‑scoped ledger endpoints, under {LEDGER}.\n"),
+        ("**Key routes: workspace run ledger (under `/jobs`)**\n", f"**Key routes: workspace run ledger (under {LEDGER})**\n"),
+    ],
+    RUNS_DOC: [
+        ("> Some backend endpoints still use `/jobs` in their path; treat those as *run APIs* with legacy naming.\n",
+         f"> The backend uses the same word: the workspace run ledger is {LEDGER}, a single run is `/runs/{{run_id}}`.\n"),
+        ("* The **Runs** ledger – workspace‑wide history (`/workspaces/:workspaceId/runs`, API currently `/jobs`).\n",
+         f"* The **Runs** ledger – workspace‑wide history (`/workspaces/:workspaceId/runs`, API {LEDGER}).\n"),
+        ("**Route:** `/workspaces/:workspaceId/runs` (UI; underlying backend routes currently use `/jobs`)\n",
+         f"**Route:** `/workspaces/:workspaceId/runs` (UI; backend routes under {LEDGER})\n"),
+        ("* `useRunQuery(workspaceId, runId)` → `GET /jobs/{job_id}` or `/runs/{run_id}`.\n",
+         "* `useRunQuery(workspaceId, runId)` → `GET /runs/{run_id}`.\n"),
+        ("* `useRunOutputsQuery(workspaceId, runId)` → `/jobs/{job_id}/outputs` or `/runs/{run_id}/outputs`.\n",
+         "* `useRunOutputsQuery(workspaceId, runId)` → `/runs/{run_id}/outputs`.\n"),
+        ("  * Connects to `/jobs/{job_id}/logs` or `/runs/{run_id}/logs`.\n", "  * Connects to `/runs/{run_id}/logs`.\n"),
+        ("   * ADE Web calls `POST /api/v1/workspaces/{workspace_id}/jobs` (legacy path for workspace runs).\n",
+         "   * ADE Web calls `POST /api/v1/workspaces/{workspace_id}/runs`.\n"),
+        ("*Backend naming currently uses `/jobs`; conceptually these are runs.*\n\n", ""),
+    ],
+    "apps/ade-web/docs/08-configurations-and-config-builder.md": [
+        ("   `07-documents-and-runs.md`), which may still be backed by `/jobs` endpoints\n   server‑side.\n",
+         f"   `07-documents-and-runs.md`), backed by the {LEDGER} endpoints\n   server‑side.\n"),
     ],
     # seed content of a config test ('run_job' would read 'run_run')
     WORKBENCH + "defaultConfig.ts": [SNAPSHOT_RUN],
