@@ -8,7 +8,9 @@ workspace jobs routes:
   download base is ``/api/v1/runs/<run id>`` and the log download ``…/logfile``;
 * ``src/shared/jobs.ts`` (moved to ``src/shared/runs/history.ts`` by the recipe): ``fetchRun`` gets
   the run from ``GET /api/v1/runs/{run_id}`` (a ``RunResource``); its copies of the outputs,
-  artifact and telemetry readers (and the imports only they used) go: ``@shared/runs/api`` has them.
+  artifact and telemetry readers (and the imports only they used) go: ``@shared/runs/api`` has them;
+  its ``JobOutputListing`` alias becomes the ``RunResource`` alias, or goes where the module has
+  the ``JobRecord`` alias, which ade_web_runs_history turns into ``RunResource``.
 Why: the backend drops the jobs router; runs are read by id from the runs routes, which exist
 already. A rename alone would point the screen at ``/workspaces/{workspace_id}/runs/{run_id}/…``,
 which no backend serves.
@@ -64,6 +66,7 @@ FETCH_RUN = '''export async function fetchRun(runId: string, signal?: AbortSigna
   return data;
 }'''
 GONE = {"fetchJobOutputs", "fetchJobArtifact", "fetchJobTelemetry"}
+JOB_RECORD_ALIAS = 'export type JobRecord = components["schemas"]["JobRecord"];'
 
 
 def transform(ctx) -> Analysis:
@@ -154,8 +157,11 @@ def _history(text, root, span, imports) -> list[Edit]:
             a, b = span(n)
             edits.append(Edit(a, b, FETCH_RUN))
         elif n.kind() == "export_statement" and n.text().startswith("export type JobOutputListing ="):
-            a, b = span(n)
-            edits.append(Edit(a, b, 'export type RunResource = components["schemas"]["RunResource"];'))
+            if JOB_RECORD_ALIAS in text:  # ade_web_runs_history turns that alias into RunResource
+                edits.append(_drop_lines(text, *span(n)))
+            else:
+                a, b = span(n)
+                edits.append(Edit(a, b, 'export type RunResource = components["schemas"]["RunResource"];'))
     return edits
 
 
