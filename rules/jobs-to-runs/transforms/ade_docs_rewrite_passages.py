@@ -94,6 +94,10 @@ PASSAGES: dict[str, list[tuple[str, str]]] = {
          "* How runs are presented:\n\n"),
     ],
 }
+# The web bundle quotes whole Markdown files in fences, nested in ways CommonMark closes early
+# (a quoted passage may fall inside what reads as code): its passages apply wherever they are.
+ANYWHERE = {BUNDLE}
+
 # Passages inside fenced code: labels of Mermaid diagrams, which are prose ("Step 3: Run run A").
 MERMAID = "    S2 -->|reuse frozen venv| J{n}[\"Step 3: {verb} {x}\"]\n"
 FENCED: dict[str, list[tuple[str, str]]] = {
@@ -142,7 +146,7 @@ def transform(ctx) -> Analysis:
         for old, new in table.get(ctx.rel, ()):
             found = [m.start() for m in re.finditer(re.escape(old), text)
                      if (m.start() == 0 or text[m.start() - 1] == "\n")
-                     and any(a <= m.start() < b for a, b in code) == in_code]
+                     and (ctx.rel in ANYWHERE or any(a <= m.start() < b for a, b in code) == in_code)]
             if len(found) == 1 or (in_code and found):  # quoted code: every copy
                 edits += [Edit(a, a + len(old), new) for a in found]
     for old, new in INLINE.get(ctx.rel, ()):
