@@ -18,12 +18,15 @@ REPO = Path(__file__).resolve().parents[2]
 MINI = REPO / "fixtures" / "alembic-mini"
 SNIPPET = REPO / "rules" / "jobs-to-runs" / "database.snippet.yaml"
 PRE_HEAD = "0004_jobs_config_fk"
+ADE_REGISTRY = "apps/ade-api/src/ade_api/features/roles/registry.py"
+MINI_REGISTRY = "mini_app/permissions.py"
 
 
 def write_recipe(folder: Path, extra: str = "", snippet: bool = True) -> Path:
     text = "version: 1\nname: x\nterms:\n  - {from: job, to: run}\n"
     if snippet:
-        text += SNIPPET.read_text(encoding="utf-8")
+        # the mini project's permission registry stands in for ADE's
+        text += SNIPPET.read_text(encoding="utf-8").replace(ADE_REGISTRY, MINI_REGISTRY)
     text += extra
     path = folder / "recipe.yaml"
     path.write_text(text, encoding="utf-8")
@@ -93,13 +96,22 @@ RUN_DEFAULTS = dict(configuration_id="c1", workspace_id="w1", config_id="cfg1", 
                     input_document_id=None, input_sheet_names=None)
 
 
+DOCUMENTS = [{"id": "d1", "workspace_id": "w1", "name": "a.xlsx"}, {"id": "d2", "workspace_id": "w1", "name": "b.xlsx"}]
+
+# run id -> input_document_id after the upgrade (the only document of the job's input, when the
+# run has none and the document still exists)
+EXPECTED_INPUT_DOCUMENT = {"run_a": "d1", "run_b": None, "run_c": "d2", "run_d": None, "J2": "d2", "J3": None,
+                           "J5": None, "J6": None, "J8": None}
+
+
 def seed_rows() -> tuple[list[dict], list[dict]]:
     """Jobs and runs covering: linked job, job without run, run without job, cancelled jobs,
     a retry chain, a dangling retry link, a dangling trace id, NULLs in optional columns."""
     runs = [
         dict(RUN_DEFAULTS, id="run_a", started_at=ts(1)),  # linked to J1; finished_at NULL -> job fills it
         dict(RUN_DEFAULTS, id="run_b", summary="no job"),  # run without job
-        dict(RUN_DEFAULTS, id="run_c", status="queued", error_message="run's own message"),  # J4
+        dict(RUN_DEFAULTS, id="run_c", status="queued", error_message="run's own message",
+             input_document_id="d2"),  # J4
         dict(RUN_DEFAULTS, id="run_d", status="canceled", finished_at=ts(9)),  # J7 (cancelled)
     ]
     jobs = [
@@ -108,13 +120,16 @@ def seed_rows() -> tuple[list[dict], list[dict]]:
              artifact_uri="run_a/logs/artifact.json", logs_uri="run_a/logs/events.ndjson", output_uri="run_a/output"),
         dict(JOB_DEFAULTS, id="J2", config_id="cfg2", config_version_id="cfg2", status="failed",
              error_message="boom: bad sheet", artifact_uri="jobs/J2/logs/artifact.json", output_uri="J2/output",
-             logs_uri="/abs/elsewhere/events.ndjson"),
+             logs_uri="/abs/elsewhere/events.ndjson", input_documents=[{"document_id": "d2"}]),
         dict(JOB_DEFAULTS, id="J3", status="cancelled", cancelled_at=ts(3), trace_id="run_gone"),
-        dict(JOB_DEFAULTS, id="J4", trace_id="run_c", retry_of_job_id="J3", attempt=2, error_message="job message"),
-        dict(JOB_DEFAULTS, id="J5", retry_of_job_id="J1", attempt=2, status="running"),
+        dict(JOB_DEFAULTS, id="J4", trace_id="run_c", retry_of_job_id="J3", attempt=2, error_message="job message",
+             input_documents=[{"document_id": "d1"}]),  # the run already names d2: kept
+        dict(JOB_DEFAULTS, id="J5", retry_of_job_id="J1", attempt=2, status="running",
+             input_documents=[{"document_id": "d_gone"}]),  # document deleted since: stays NULL
         dict(JOB_DEFAULTS, id="J6", submitted_by_user_id=None, status="queued", input_documents=[]),  # NULLs
         dict(JOB_DEFAULTS, id="J7", trace_id="run_d", status="cancelled", cancelled_at=ts(8)),
-        dict(JOB_DEFAULTS, id="J8", retry_of_job_id="J_GONE", attempt=3, status="failed"),
+        dict(JOB_DEFAULTS, id="J8", retry_of_job_id="J_GONE", attempt=3, status="failed",
+             input_documents=[{"document_id": "d1"}, {"document_id": "d2"}]),  # two documents: stays NULL
     ]
     return jobs, runs
 
@@ -127,6 +142,7 @@ def seed(url: str) -> tuple[list[dict], list[dict]]:
     with eng.begin() as conn:
         conn.execute(md.tables["users"].insert(), [{"id": "u1", "email": "a@example.com"}])
         conn.execute(md.tables["workspaces"].insert(), [{"id": "w1", "name": "W"}])
+        conn.execute(md.tables["documents"].insert(), [dict(DOCUMENTS[0]), dict(DOCUMENTS[1])])
         conn.execute(
             md.tables["configurations"].insert(),
             [

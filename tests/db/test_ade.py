@@ -24,15 +24,39 @@ import sqlalchemy as sa
 
 from runsmig.db import plan_revisions
 
-from .conftest import as_json, rows, seed_rows
+from runsmig.recipe import load_recipe
+
+from .conftest import DOCUMENTS, EXPECTED_INPUT_DOCUMENT, REPO, as_json, rows, seed_rows
+
+RECIPE = REPO / "rules" / "jobs-to-runs" / "recipe.yaml"  # the shipped recipe, ADE's registry path included
 
 ADE = os.environ.get("RUNSMIG_ADE_CHECKOUT")
 ADE_PY = os.environ.get("RUNSMIG_ADE_PYTHON")
 pytestmark = pytest.mark.skipif(not (ADE and ADE_PY), reason="set RUNSMIG_ADE_CHECKOUT and RUNSMIG_ADE_PYTHON")
 
 
+def _psycopg_path(tmp: Path) -> list[str]:
+    """A folder holding this interpreter's psycopg (its pure-Python implementation runs on the
+    ADE Python too, through the system libpq) when the ADE Python has no driver of its own."""
+    probe = subprocess.run([ADE_PY, "-c", "import psycopg"], capture_output=True)
+    if probe.returncode == 0:
+        return []
+    import psycopg
+
+    shim = tmp / "psycopg-shim"
+    if not shim.exists():
+        shim.mkdir()
+        pkg = Path(psycopg.__file__).parent
+        (shim / "psycopg").symlink_to(pkg)
+        for info in pkg.parent.glob("psycopg-*.dist-info"):  # its version comes from the metadata
+            (shim / info.name).symlink_to(info)
+    return [str(shim)]
+
+
 def _alembic(api: Path, url: str, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, ALEMBIC_DATABASE_URL=url)
+    # ADE's env.py imports ade_api: take it from this clone, not from wherever the venv points
+    path = [str(api / "src")] + (_psycopg_path(api.parent.parent) if url.startswith("postgresql") else [])
+    env = dict(os.environ, ALEMBIC_DATABASE_URL=url, PYTHONPATH=os.pathsep.join(path), PSYCOPG_IMPL="python")
     return subprocess.run([ADE_PY, "-m", "alembic", *args], cwd=api, env=env, capture_output=True, text=True, timeout=600)
 
 
@@ -65,7 +89,8 @@ def ade_copy(tmp_path) -> Path:
     return dst
 
 
-def test_ade_revisions_upgrade_and_carry(ade_copy, recipe, db_url):
+def test_ade_revisions_upgrade_and_carry(ade_copy, db_url):
+    recipe = load_recipe(RECIPE)
     api = ade_copy / "apps" / "ade-api"
     if db_url.startswith("postgresql"):
         for f in (api / "migrations" / "versions").glob("000[456]_*.py"):
@@ -82,6 +107,24 @@ def test_ade_revisions_upgrade_and_carry(ade_copy, recipe, db_url):
         _insert(conn, md.tables["configurations"], [
             {"id": "c1", "workspace_id": "w1", "config_id": "cfg1", "display_name": "one", "status": "active"},
             {"id": "c2", "workspace_id": "w1", "config_id": "cfg2", "display_name": "two"},
+        ])
+        _insert(conn, md.tables["documents"], [
+            {"id": d["id"], "workspace_id": d["workspace_id"], "original_filename": d["name"], "byte_size": 1,
+             "sha256": "0" * 64, "stored_uri": d["id"]}
+            for d in DOCUMENTS
+        ])
+        perm = dict(resource="Workspace", scope_type="workspace", description="d")
+        _insert(conn, md.tables["permissions"], [
+            dict(perm, id="p_jobs_r", key="Workspace.Jobs.Read", action="Jobs.Read", label="Read jobs"),
+            dict(perm, id="p_jobs_rw", key="Workspace.Jobs.ReadWrite", action="Jobs.ReadWrite", label="Run jobs"),
+            dict(perm, id="p_runs_r", key="Workspace.Runs.Read", action="Runs.Read", label="Read runs"),
+        ])
+        _insert(conn, md.tables["roles"], [{"id": "r1", "slug": "custom", "name": "Custom", "scope_type": "workspace",
+                                            "scope_id": "w1", "built_in": False, "editable": True}])
+        _insert(conn, md.tables["role_permissions"], [
+            {"id": "rp1", "role_id": "r1", "permission_id": "p_jobs_r"},
+            {"id": "rp2", "role_id": "r1", "permission_id": "p_jobs_rw"},
+            {"id": "rp3", "role_id": "r1", "permission_id": "p_runs_r"},
         ])
         _insert(conn, md.tables["runs"], runs_before)
         _insert(conn, md.tables["jobs"], jobs)
@@ -114,7 +157,13 @@ def test_ade_revisions_upgrade_and_carry(ade_copy, recipe, db_url):
     assert not rows(db_url, "SELECT id FROM runs WHERE status = 'cancelled'")
     for r in runs.values():
         assert r["retry_of_run_id"] is None or r["retry_of_run_id"] in runs
-    assert runs["run_a"]["artifact_uri"] == "runs/run_a/logs/artifact.json"
+    assert runs["run_a"]["artifact_uri"] == "run_a/logs/artifact.json"  # relative to the storage root
+    assert runs["J2"]["artifact_uri"] == "J2/logs/artifact.json"
+    assert {k: runs[k]["input_document_id"] for k in EXPECTED_INPUT_DOCUMENT} == EXPECTED_INPUT_DOCUMENT
+    keys = rows(db_url, "SELECT p.key FROM role_permissions rp JOIN permissions p ON p.id = rp.permission_id "
+                        "WHERE rp.role_id = 'r1' ORDER BY p.key")
+    assert [r["key"] for r in keys] == ["Workspace.Runs.Read", "Workspace.Runs.ReadWrite"]
+    assert not rows(db_url, "SELECT key FROM permissions WHERE key LIKE '%Jobs%'")
     assert len(rows(db_url, "SELECT * FROM run_logs")) == 1
     with eng.connect() as conn:
         if eng.dialect.name == "sqlite":

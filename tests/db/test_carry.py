@@ -11,7 +11,7 @@ from alembic.script import ScriptDirectory
 
 from runsmig.db import plan_revisions
 
-from .conftest import PRE_HEAD, alembic_cfg, as_json, downgrade, rows, seed, upgrade, write_files
+from .conftest import EXPECTED_INPUT_DOCUMENT, PRE_HEAD, alembic_cfg, as_json, downgrade, rows, seed, upgrade, write_files
 
 
 def _utc(v):
@@ -87,6 +87,8 @@ def test_carry_jobs_into_runs(project, recipe, db_url):
     assert runs["J2"]["output_uri"] == "runs/J2/output"
     assert runs["J2"]["logs_uri"] == "/abs/elsewhere/events.ndjson"  # not in a jobs layout: untouched
     assert runs["J6"]["submitted_by_user_id"] is None and runs["J6"]["artifact_uri"] is None
+    # input_document_id: the job's only input document, where the run had none and it still exists
+    assert {k: runs[k]["input_document_id"] for k in EXPECTED_INPUT_DOCUMENT} == EXPECTED_INPUT_DOCUMENT
     # a run without a job keeps its values and gets the defaults of the new columns
     assert runs["run_b"]["summary"] == "no job" and runs["run_b"]["attempt"] == 1
     assert runs["run_b"]["retry_of_run_id"] is None and runs["run_b"]["input_documents"] is None

@@ -118,6 +118,9 @@ def test_recipe_column_missing_from_schema_is_refused(project, tmp_path):
         ("database:\n  new_run_id: fixed\n", "needs at least one placeholder", 6),
         ("database:\n  paths: {columns: [a], from: ['{no such}/'], to: 'runs/{run_id}/'}\n", "placeholder", 6),
         ("database:\n  drop: {a: ''}\n", "must not be empty", 6),
+        ("database:\n  stored_values: [{table: permissions, column: key}]\n", "literals", 6),
+        ("database:\n  stored_values: [{table: p, column: k, literals: [a.py], match: '(['}]\n", "not a regular expression", 6),
+        ("database:\n  json_single: {input_document_id: {list: input_documents, key: 'a.b'}}\n", "JSON object key", 6),
     ],
 )
 def test_database_section_errors_name_file_line_col(tmp_path, section, message, line):
@@ -133,3 +136,18 @@ def test_snippet_parses(recipe):
     assert spec.history == "migrate" and spec.link == "trace_id"
     assert dict(spec.rename)["retry_of_job_id"] == "retry_of_run_id"
     assert spec.value_map("status") == {"cancelled": "canceled"}
+
+
+def test_shipped_recipe_and_snippet_agree_on_stored_values_and_json_single(recipe):
+    """The tests run the snippet; ADE runs rules/jobs-to-runs/recipe.yaml: same entries."""
+    from runsmig.recipe import load_recipe
+
+    from .conftest import REPO
+
+    shipped = load_recipe(REPO / "rules" / "jobs-to-runs" / "recipe.yaml").sections["database"]
+    assert shipped.json_single == recipe.sections["database"].json_single
+    assert [(s.table, s.column, s.match) for s in shipped.stored_values] == [("permissions", "key", r"[A-Z][A-Za-z]*(\.[A-Z][A-Za-z]*)+")]
+    assert shipped.stored_values[0].literals == ("apps/ade-api/src/ade_api/features/roles/registry.py",)
+    assert [(s.table, s.column, s.match) for s in recipe.sections["database"].stored_values] == [
+        (s.table, s.column, s.match) for s in shipped.stored_values
+    ]

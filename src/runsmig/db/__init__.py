@@ -88,7 +88,23 @@ def _prepare(checkout_root: Path, recipe: Any, head: str | None, jobs_history: s
         return None
     script = env.script()
     head_rev = resolve_head(script, head, env.ini_rel)
-    return spec, env, script, head_rev, (lambda: build_plan(replay_schema(script, head_rev, dict(spec.naming_convention)), spec))
+
+    def make_plan(result: Any = None, stored: bool = True):
+        schema = replay_schema(script, head_rev, dict(spec.naming_convention))
+        plan = build_plan(schema, spec)
+        if plan is None or not spec.stored_values or not stored:
+            return plan
+        from dataclasses import replace
+
+        from runsmig.db.stored import build_stored
+
+        if result is None:  # standalone (runsmig db revisions): the literals the plan would rewrite
+            from runsmig.runner import run
+
+            result = run(root, recipe)
+        return replace(plan, stored=build_stored(schema, spec.stored_values, result.outcomes))
+
+    return spec, env, script, head_rev, make_plan
 
 
 def plan_revisions(
@@ -98,11 +114,14 @@ def plan_revisions(
     jobs_history: str | None = "migrate",
     *,
     ini: str | None = None,
+    result: Any = None,
 ) -> list[NewFile]:
     """The two revision files to add to the checkout, or [] when there is nothing to do.
 
     ``jobs_history`` (``migrate`` | ``discard``) overrides the recipe's ``jobs_history``; pass
-    None to take the recipe's value. Output is deterministic (plan == apply).
+    None to take the recipe's value. ``result`` is the plan's ``RunResult`` (the stored values
+    are the literals it rewrites); without it the plan is computed when the recipe has
+    ``stored_values``. Output is deterministic (plan == apply).
     """
     from runsmig.db.render import MARKER, extend_revision, history_revision, render_file
 
@@ -112,7 +131,7 @@ def plan_revisions(
     spec, env, script, head_rev, make_plan = prepared
     if existing_markers(env.versions) & set(STEPS):
         return []
-    plan = make_plan()
+    plan = make_plan(result)
     if plan is None:
         return []
     ext_id, hist_id = _rev_ids(script, head_rev, spec)
@@ -139,7 +158,7 @@ def model_declarations(checkout_root: Path, recipe: Any, head: str | None = None
     prepared = _prepare(checkout_root, recipe, head, None, ini)
     if prepared is None:
         return ""
-    plan = prepared[4]()
+    plan = prepared[4](stored=False)  # the model needs no stored values
     return "" if plan is None else render_model_declarations(plan)
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from runsmig.db.schema import ColumnInfo, ForeignKeyInfo, IndexInfo, Schema, TableInfo
-from runsmig.db.spec import DatabaseSpec, Lookup
+from runsmig.db.spec import DatabaseSpec, JsonSingle, Lookup
 from runsmig.errors import RefusedError
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -83,6 +83,10 @@ class CarryPlan:
     source_indexes: tuple[str, ...]  # to drop with the table
     target_enum_types: tuple[tuple[str, str], ...]  # run column -> native ENUM name (cast on PostgreSQL)
     source_enum_names: tuple[str, ...]  # declared native ENUM types of the job table (dropped on PostgreSQL)
+    # run column <- the only element of a carried JSON list: (spec, run column holding the list,
+    # (table, column) the run column references or None)
+    json_single: tuple[tuple[JsonSingle, str, tuple[str, str] | None], ...] = ()
+    stored: tuple = ()  # runsmig.db.stored.StoredRename, one per stored_values entry
 
     def notes(self) -> list[str]:
         s, t = self.spec.source_table, self.spec.target_table
@@ -92,6 +96,8 @@ class CarryPlan:
             out.append(f"{t} gains: " + (", ".join(a.name for a in self.added) or "nothing"))
             if renamed:
                 out.append("renamed: " + ", ".join(renamed))
+            for js, _, _ in self.json_single:
+                out.append(f"{t}.{js.target} of a run still without one: {js.key} of the only element of {s}.{js.list_column}")
             for c in self.carries:
                 if c.values:
                     out.append(f"values of {c.source}: " + ", ".join(f"{a} -> {b}" for a, b in c.values))
@@ -103,6 +109,7 @@ class CarryPlan:
                        + (", ".join(a.name for a in self.added) or "nothing"))
         for what, reason in self.not_carried:
             out.append(f"not carried: {what}: {reason}")
+        out += [st.note() for st in self.stored]
         return out
 
 
@@ -238,6 +245,15 @@ def build_plan(schema: Schema, spec: DatabaseSpec) -> CarryPlan | None:
             ref_table, ref_col = t_name, t_pk
         name = spec.rename_identifier(fk.name) if fk.name else f"{t_name}_{target}_fkey"
         fks.append(NewForeignKey(name, target, ref_table, ref_col, fk.ondelete, fk.onupdate))
+    singles = []
+    for js in spec.json_single:
+        if js.list_column not in mapped:
+            raise RefusedError(f"database.json_single.{js.target}: '{s_name}.{js.list_column}' is not carried into {t_name}")
+        if tgt.column(js.target) is None and js.target not in added_names:
+            raise RefusedError(f"database.json_single: column '{t_name}.{js.target}' does not exist at revision {schema.revision}")
+        ref = next(((fk.ref_table, fk.ref_columns[0]) for fk in tgt.foreign_keys if fk.columns == (js.target,)), None)
+        ref = ref or next(((fk.ref_table, fk.ref_column) for fk in fks if fk.column == js.target), None)
+        singles.append((js, mapped[js.list_column], ref))
     target_enums = tuple((c.name, n) for c in tgt.columns if (n := _enum_native(c.type)))
     source_enums = tuple(sorted({n for c in src.columns if (n := _enum_native(c.type))}))
     return CarryPlan(
@@ -245,5 +261,5 @@ def build_plan(schema: Schema, spec: DatabaseSpec) -> CarryPlan | None:
         carries=tuple(carries), added=tuple(added), indexes=tuple(indexes), foreign_keys=tuple(fks),
         lookups=spec.lookups, not_carried=tuple(not_carried),
         source_indexes=tuple(i.name for i in src.indexes), target_enum_types=target_enums,
-        source_enum_names=source_enums,
+        source_enum_names=source_enums, json_single=tuple(singles),
     )

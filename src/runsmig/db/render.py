@@ -153,6 +153,34 @@ def _require_none(bind, sql: str, problem: str) -> None:
         raise RuntimeError(f"{count} %(source)s rows {problem}; nothing was changed. %(hint)s")'''
 
 
+def _stored_steps(plan: CarryPlan, up: list[str], consts: list[str]) -> None:
+    """Rename the stored values (``stored_values:``) through a scratch table of pairs."""
+    from runsmig.db.stored import VALUE_MAP, stored_sql
+
+    entries = [s for s in plan.stored if s.pairs]
+    if not entries:
+        return
+    width = max(255, *(len(v) for s in entries for pair in s.pairs for v in pair))
+    up += [
+        "value_map = op.create_table(",
+        f"    {_r(VALUE_MAP)},",
+        f"    sa.Column(\"old_value\", sa.String(length={width}), primary_key=True),",
+        f"    sa.Column(\"new_value\", sa.String(length={width}), nullable=False),",
+        ")",
+    ]
+    for i, st in enumerate(entries):
+        name = f"STORED_{i}"
+        pairs = "".join(f"\n    ({_r(a)}, {_r(b)})," for a, b in st.pairs)
+        consts.append(f"# {st.table}.{st.column}: the literals the code migration renamed\n{name}_VALUES = [{pairs}\n]")
+        if i:
+            up.append(f"op.execute(\"DELETE FROM {VALUE_MAP}\")")
+        up.append(f"op.bulk_insert(value_map, [{{\"old_value\": a, \"new_value\": b}} for a, b in {name}_VALUES])")
+        for k, sql in enumerate(stored_sql(st)):
+            consts.append(f"{name}_{k} = {_py_str(sql)}")
+            up.append(f"op.execute({name}_{k})")
+    up.append(f"op.drop_table({_r(VALUE_MAP)})")
+
+
 def history_revision(plan: CarryPlan, rev_id: str, down: str, marker: str, ext_rev: str) -> Revision:
     s = plan.spec
     S, T = s.source_table, s.target_table
@@ -165,8 +193,12 @@ def history_revision(plan: CarryPlan, rev_id: str, down: str, marker: str, ext_r
         for i, (sql, problem) in enumerate(checks):
             consts.append(f"CHECK_{i} = {_py_str(sql)}")
             up.append(f"_require_none(bind, CHECK_{i}, {_r(problem)})")
+    _stored_steps(plan, up, consts)
+    if migrate:
+        generic, pg = CarrySQL(plan, "sqlite"), CarrySQL(plan, "postgresql")
         stmts = [("FILL_MAP", generic.fill_map(), pg.fill_map()), ("MERGE", generic.merge(), pg.merge()),
                  ("INSERT", generic.insert(), pg.insert())]
+        stmts += [(f"JSON_SINGLE_{i}", g, p) for i, (g, p) in enumerate(zip(generic.json_single(), pg.json_single()))]
         up += [
             "op.create_table(",
             f"    {_r(MAP_TABLE)},",
@@ -220,6 +252,9 @@ def history_revision(plan: CarryPlan, rev_id: str, down: str, marker: str, ext_r
                 f"Stored paths ({', '.join(s.paths.columns)}) starting with {', '.join(s.paths.prefixes)} now start with {s.paths.to}.\n"
                 if s.paths else ""
             )
+            + "".join(f"{T}.{js.target} of a run without one: {js.key} of the only element of {js.list_column}"
+                      + (f" (when that {ref[0]} row exists)" if ref else "") + ".\n"
+                      for js, _, ref in plan.json_single)
             + "All of it is set-based SQL: INSERT ... SELECT, and UPDATE with a correlated subquery\n(PostgreSQL: the same UPDATE as UPDATE ... FROM, a hash join).\n"
             f"Then the {S} indexes, the table and (PostgreSQL) its ENUM types are dropped.\n"
             f"Not carried:{not_carried or ' nothing'}\n"
@@ -228,6 +263,15 @@ def history_revision(plan: CarryPlan, rev_id: str, down: str, marker: str, ext_r
         body = (
             f"Drop {S}: its history is discarded (jobs_history: discard).\n\n"
             f"The {S} indexes, the table and (PostgreSQL) its ENUM types are dropped; no row is carried.\n"
+        )
+    stored = [st for st in plan.stored if st.pairs]
+    if stored:
+        body += "".join(
+            f"Stored values renamed as the code renames them: {st.table}.{st.column} ({len(st.pairs)} values"
+            + (f"; where the new value already exists, {', '.join(r.table for r in st.references) or 'nothing'} "
+               "is repointed to it and the old row deleted" if st.unique else "")
+            + ").\n"
+            for st in stored
         )
     msg = body + (
         f"Downgrade: not supported; it fails with a message (restore from a backup).\n"

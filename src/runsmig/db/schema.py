@@ -65,6 +65,7 @@ class TableInfo:
     primary_key: tuple[str, ...]
     indexes: tuple[IndexInfo, ...]
     foreign_keys: tuple[ForeignKeyInfo, ...]
+    uniques: tuple[tuple[str, ...], ...] = ()  # unique constraints and unique indexes (column sets)
 
     def column(self, name: str) -> ColumnInfo | None:
         for c in self.columns:
@@ -215,5 +216,11 @@ def _reflect(conn: sa.Connection, revision: str, declared: dict[str, dict[str, A
                     tuple(f["referred_columns"]), o.get("ondelete"), o.get("onupdate"),
                 )
             )
-        tables[name] = TableInfo(name, tuple(cols), pk, tuple(sorted(idx, key=lambda i: i.name)), tuple(fks))
+        uniques = {tuple(u["column_names"]) for u in insp.get_unique_constraints(name) if u.get("column_names")}
+        uniques |= {i.columns for i in idx if i.unique and i.where is None and i.columns}
+        if pk:
+            uniques.add(pk)
+        tables[name] = TableInfo(
+            name, tuple(cols), pk, tuple(sorted(idx, key=lambda i: i.name)), tuple(fks), tuple(sorted(uniques)),
+        )
     return Schema(revision, tables)

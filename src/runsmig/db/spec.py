@@ -36,6 +36,33 @@ class PathRewrite:
 
 
 @dataclass(frozen=True)
+class StoredValues:
+    """Values the application persists that the code migration renames (``stored_values:``).
+
+    The old -> new pairs are the string literals the plan rewrites in the files matched by
+    ``literals`` (globs, checkout-relative), kept when the old literal fully matches ``match``.
+    The history revision renames them in ``table.column``; when that column is unique and a row
+    with the new value already exists (the application created it), rows of other tables that
+    point at the old row are repointed to it and the old row is deleted.
+    """
+
+    table: str
+    column: str
+    literals: tuple[str, ...]
+    match: str | None = None
+
+
+@dataclass(frozen=True)
+class JsonSingle:
+    """A run column set from a job JSON list that holds exactly one element (``json_single:``):
+    ``target = list[0][key]`` where the run's ``target`` is NULL."""
+
+    target: str
+    list_column: str  # a source (job) column, carried into the target table
+    key: str
+
+
+@dataclass(frozen=True)
 class DatabaseSpec:
     source_table: str = "jobs"
     target_table: str = "runs"
@@ -53,6 +80,8 @@ class DatabaseSpec:
     # the naming convention of the project's target metadata (Alembic names unnamed constraints with
     # it while the revisions run; ADE's env.py gets it from ade_api.shared.db.metadata)
     naming_convention: tuple[tuple[str, str], ...] = ()
+    stored_values: tuple[StoredValues, ...] = ()
+    json_single: tuple[JsonSingle, ...] = ()
     extra_notes: tuple[str, ...] = field(default=(), compare=False)
 
     # -- convenience -------------------------------------------------------

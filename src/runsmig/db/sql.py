@@ -186,3 +186,31 @@ class CarrySQL:
             f"FROM {self.S} j JOIN {MAP_TABLE} m ON m.source_id = j.{self.spk}\n"
             f"WHERE m.merged = 0"
         )
+
+    def json_single(self) -> list[str]:
+        """Run column <- ``key`` of the only element of a carried JSON list, for runs the jobs
+        made or filled that still have none (and, when the column references a table, only a
+        value that exists there)."""
+        out = []
+        for js, list_col, ref in self.p.json_single:
+            T, L, C = self.T, f"{self.T}.{q(list_col)}", q(js.target)
+            if self.dialect == "postgresql":
+                doc = f"CAST({L} AS jsonb)"
+                value = f"({doc} -> 0 ->> {lit(js.key)})"
+                single = (f"CASE WHEN jsonb_typeof({doc}) = 'array' THEN jsonb_array_length({doc}) END = 1\n"
+                          f"  AND jsonb_typeof({doc} -> 0 -> {lit(js.key)}) = 'string'")
+            else:
+                path = lit(f"$[0].{js.key}")
+                value = f"json_extract({L}, {path})"
+                single = (f"CASE WHEN json_valid({L}) THEN json_array_length({L}) END = 1\n"
+                          f"  AND json_type({L}, {path}) = 'text'")
+            exists = ""
+            if ref is not None:
+                exists = f"\n  AND EXISTS (SELECT 1 FROM {q(ref[0])} x WHERE x.{q(ref[1])} = {value})"
+            out.append(
+                f"UPDATE {T} SET {C} = {value}\n"
+                f"WHERE {T}.{C} IS NULL\n"
+                f"  AND {T}.{self.tpk} IN (SELECT m.target_id FROM {MAP_TABLE} m)\n"
+                f"  AND {single}{exists}"
+            )
+        return out

@@ -13,4 +13,4 @@ def generate(root: Path, recipe, result) -> list[NewFile]:
         return []
     from runsmig.db import plan_revisions
 
-    return [NewFile(f.path, f.content, tuple(f.notes)) for f in plan_revisions(root, recipe, jobs_history=None)]
+    return [NewFile(f.path, f.content, tuple(f.notes)) for f in plan_revisions(root, recipe, jobs_history=None, result=result)]

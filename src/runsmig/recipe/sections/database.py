@@ -17,6 +17,10 @@ Example (the ADE values are in rules/jobs-to-runs/database.snippet.yaml)::
         from: ["jobs/{id}/", "{run_id}/"]
         to: "runs/{run_id}/"
       drop: {input_hash: "why it is not carried"}
+      json_single:                     # run column <- the only element of a job JSON list
+        input_document_id: {list: input_documents, key: document_id}
+      stored_values:                   # values the code renames, renamed in the database too
+        - {table: permissions, column: key, literals: [src/app/registry.py], match: '[A-Za-z.]+'}
 """
 
 from __future__ import annotations
@@ -24,12 +28,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from runsmig.db.spec import HISTORY_CHOICES, DatabaseSpec, Lookup, PathRewrite
+from runsmig.db.spec import HISTORY_CHOICES, DatabaseSpec, JsonSingle, Lookup, PathRewrite, StoredValues
 from runsmig.recipe.yamlnode import Node
 
 KEYS = {
     "tables", "jobs_history", "link", "new_run_id", "rename", "values", "references",
-    "lookups", "paths", "drop", "words", "env", "naming_convention",
+    "lookups", "paths", "drop", "words", "env", "naming_convention", "stored_values", "json_single",
 }
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -121,6 +125,33 @@ def parse(node: Node, folder: Path) -> DatabaseSpec:
     if "naming_convention" in m:
         nc = m["naming_convention"].mapping(allowed={"ix", "uq", "ck", "fk", "pk"})
         kw["naming_convention"] = tuple((k, v.string()) for k, v in nc.items())
+    if "json_single" in m:
+        singles = []
+        for target, v in m["json_single"].mapping().items():
+            if not _IDENT.fullmatch(target):
+                raise v.fail(f"'{target}' is not a column name")
+            jm = v.mapping(allowed={"list", "key"}, required={"list", "key"})
+            key = jm["key"].string()
+            if not re.fullmatch(r"[A-Za-z0-9_]+", key):
+                raise jm["key"].fail("a JSON object key of letters, digits and '_'")
+            singles.append(JsonSingle(target, _ident(jm["list"]), key))
+        kw["json_single"] = tuple(singles)
+    if "stored_values" in m:
+        entries = []
+        for item in m["stored_values"].sequence():
+            sm = item.mapping(allowed={"table", "column", "literals", "match"}, required={"table", "column", "literals"})
+            globs = tuple(g.replace("\\", "/") for g in sm["literals"].strings())
+            if not globs:
+                raise sm["literals"].fail("needs at least one file (glob) whose string literals the plan rewrites")
+            match = None
+            if "match" in sm:
+                match = sm["match"].string()
+                try:
+                    re.compile(match)
+                except re.error as exc:
+                    raise sm["match"].fail(f"not a regular expression: {exc}") from None
+            entries.append(StoredValues(_ident(sm["table"]), _ident(sm["column"]), globs, match))
+        kw["stored_values"] = tuple(entries)
     if "env" in m:
         env = m["env"].string().replace("\\", "/")
         if env.startswith("/") or ".." in env.split("/"):
