@@ -10,7 +10,8 @@ with one or many runs", "No first‑class run concept", "`Run` vs `Run`", "`runs
 name the old doc file names ("07-documents-runs-and-runs"), or link docs that never existed under a
 job name whose right target exists now (``./02-job-orchestration.md`` is the engine's integration
 doc, ``./14-job_artifact_json.md`` the engine's artifact doc, ``jobs/processor.py`` the runs
-service and runner). Labels of the Mermaid diagrams (``FENCED``: inside fenced code) read
+service and runner), or audit the jobs placeholder this migration removes as if runs were one
+("Single `RunPlaceholder(BaseModel)` ... Needs real DTO or removal"). Labels of the Mermaid diagrams (``FENCED``: inside fenced code) read
 "Step 3: Run run A" after the term map.
 Example: ``* **Jobs & runs (`jobsApi`, `runsApi`)**`` -> ``* **Runs (`runsApi`)**``
 """
@@ -35,6 +36,8 @@ PASSAGES: dict[str, list[tuple[str, str]]] = {
          "the ADE API can safely run many runs in parallel across backend jobs without the engine\n",
          "(often in a per‑run logs folder living under the backend's run directory),\n"
          "the ADE API can safely execute many runs in parallel without the engine\n"),
+        ("The engine has **no idea** that a backend “job” exists; it only sees file paths and metadata.\n",
+         "The engine has **no idea** what the backend records about a run; it only sees file paths and metadata.\n"),
     ],
     ENGINE + "docs/06-artifact-json.md": [
         ("  No first‑class job concept. Backend correlation data (job IDs, config IDs, workspace IDs) "
@@ -63,6 +66,22 @@ PASSAGES: dict[str, list[tuple[str, str]]] = {
         ("3. **[Artifact Reference](./14-job_artifact_json.md)** — the per‑job audit trail (schema and examples).\n",
          "3. **[Artifact Reference](../../apps/ade-engine/docs/06-artifact-json.md)** — the per‑run audit trail "
          "(schema and examples).\n"),
+    ],
+    # the orchestration doc it names never existed; the engine's integration doc covers it
+    "docs/developers/design-decisions/dd-0003-multi-pass-jobs.md": [
+        ("- See: `../02-job-orchestration.md`\n",
+         "- See: [Run Orchestration](../../../apps/ade-engine/docs/09-cli-and-integration.md#6-integration-with-ade-backend)\n"),
+    ],
+    # audits of the jobs placeholder (the feature this migration removes) read as if runs were one
+    "docs/developers/workpackages/wp9-contract-audit.md": [
+        ("Single `JobPlaceholder(BaseModel)` with `id: str`. Needs real DTO or removal.\n",
+         "Resolved: the placeholder is gone; runs have real DTOs (`RunResource`, `RunPage`, `RunCreateRequest`).\n"),
+    ],
+    "docs/developers/workpackages/wp9-standardize_models_schemas.md": [
+        ("* **Jobs**: `JobPlaceholder` → remove or formalize `JobOut` minimally. \n",
+         "* **Runs**: resolved — the placeholder is gone; runs have real DTOs (`RunResource`).\n"),
+        ("* Remove placeholder schemas/models or formalize a minimal `JobOut` and `Job` enum.\n",
+         "* Resolved: the placeholder is gone; runs have real schemas (`RunResource`, `RunPage`).\n"),
     ],
     "docs/reference/glossary.md": [
         ("An extraction request that consumes an input document and configuration revision. Job submission and "
@@ -124,6 +143,10 @@ INLINE: dict[str, list[tuple[str, str]]] = {
     ],
     ENGINE + "workpackages/wp-implement-ade-engine.md": [
         ("to consume `RunsService` run stream frames directly", "to consume its run stream frames directly"),
+    ],
+    "docs/developers/workpackages/wp9-standardize_models_schemas.md": [
+        ("system settings, (jobs: remove or formalize).", "system settings, runs."),
+        ("builds, health, jobs placeholder.", "builds, health, runs."),
     ],
     "docs/reference/runs_frontend_integration.md": [
         ('The documents screen already references "runs" in copy and state but still\n'
