@@ -67,6 +67,13 @@ PASSAGES: dict[str, list[tuple[str, str]]] = {
          "3. **[Artifact Reference](../../apps/ade-engine/docs/06-artifact-json.md)** — the per‑run audit trail "
          "(schema and examples).\n"),
     ],
+    # a bundled copy of the docs index: the same two dead names, as code spans
+    "docker-bundle.md": [
+        ("* **Job Orchestration** — `docs/02-job-orchestration.md`\n",
+         "* **Run Orchestration** — `apps/ade-engine/docs/09-cli-and-integration.md`\n"),
+        ("* **Artifact Reference** — `docs/14-job_artifact_json.md`\n",
+         "* **Artifact Reference** — `apps/ade-engine/docs/06-artifact-json.md`\n"),
+    ],
     # the orchestration doc it names never existed; the engine's integration doc covers it
     "docs/developers/design-decisions/dd-0003-multi-pass-jobs.md": [
         ("- See: `../02-job-orchestration.md`\n",
