@@ -151,6 +151,21 @@ def plan_revisions(
     ]
 
 
+def carry_plan(checkout_root: Path, recipe: Any, head: str | None = None, *, ini: str | None = None):
+    """The carry plan (without stored values), or None when there is nothing to migrate."""
+    prepared = _prepare(checkout_root, recipe, head, None, ini)
+    return None if prepared is None else prepared[4](stored=False)
+
+
+def model_edits(checkout_root: Path, recipe: Any, text: str) -> list[tuple[int, int, str]]:
+    """Edits (start, end, text) that make the model source ``text`` declare what the revisions
+    add to the target table; [] when nothing is to do (see :mod:`runsmig.db.model_edit`)."""
+    from runsmig.db.model_edit import model_edits as _edits
+
+    plan = carry_plan(checkout_root, recipe)
+    return [] if plan is None else _edits(text, plan)
+
+
 def model_declarations(checkout_root: Path, recipe: Any, head: str | None = None, *, ini: str | None = None) -> str:
     """The declarations the ``Run`` model must gain (text), '' when there is nothing to do."""
     from runsmig.db.models import render_model_declarations
@@ -162,4 +177,4 @@ def model_declarations(checkout_root: Path, recipe: Any, head: str | None = None
     return "" if plan is None else render_model_declarations(plan)
 
 
-__all__ = ["NewFile", "database_spec", "model_declarations", "plan_revisions"]
+__all__ = ["NewFile", "carry_plan", "database_spec", "model_declarations", "model_edits", "plan_revisions"]

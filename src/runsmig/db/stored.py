@@ -128,6 +128,10 @@ def literal_pairs(entry: StoredValues, outcomes) -> tuple[list[tuple[str, str]],
 def build_stored(schema: Schema, entries, outcomes) -> tuple[StoredRename, ...]:
     out: list[StoredRename] = []
     for entry in entries:
+        pairs, files = literal_pairs(entry, outcomes)
+        if not pairs:  # nothing renamed (e.g. a checkout without the registry): nothing to check either
+            out.append(StoredRename(entry.table, entry.column, None, False, (), (), tuple(files)))
+            continue
         table = schema.tables.get(entry.table)
         if table is None:
             raise RefusedError(f"database.stored_values: table '{entry.table}' does not exist at revision {schema.revision}")
@@ -140,7 +144,6 @@ def build_stored(schema: Schema, entries, outcomes) -> tuple[StoredRename, ...]:
             raise RefusedError(
                 f"database.stored_values: '{entry.table}.{entry.column}' is a native ENUM; its type would need the new values",
             )
-        pairs, files = literal_pairs(entry, outcomes)
         unique = (entry.column,) in table.uniques
         pk = table.primary_key[0] if len(table.primary_key) == 1 else None
         refs: list[Reference] = []
