@@ -103,7 +103,8 @@ UNNATURAL = [
     ("doubled", re.compile(r"(`[^`\n]*\bruns?\b[^`\n]*`)\s*(?:,|/|or|and|vs\.?)\s*\1", re.I)),
     ("article", re.compile(r"\ban\s+runs?\b", re.I)),
     ("idiom", re.compile(r"['\u2019]s\s+run\s+is\s+to\b", re.I)),
-    ("doubled", re.compile(r"(?<![\w\-\u2010\u2011])run\s+(?:runtime|runner|a\s+run)\b|\brunning\s+runs\b", re.I)),
+    ("doubled", re.compile(r"(?<![\w\-\u2010\u2011])run\s+(?:runtime|runner|a\s+run)\b|\brunning\s+runs\b"
+                           r"|\brun_run\b|\bruns?\s+that\s+runs\b|\bruns\s+drive\s+actual\s+runs\b", re.I)),
     ("legacy", re.compile(r"(?:still|currently)\s+(?:use[sd]?\s+|under\s+|backed\s+by\s+)?/runs\b|legacy\s+(?:path|naming)[^.\n]*\bruns?\b"
                           r"|\bruns?\b[^.\n]*legacy\s+(?:path|naming)|conceptually\s+these\s+are\s+runs", re.I)),
     ("engine", re.compile(r"no\s+first.class\s+run\s+concept|backend\s+runs?\b[^.\n]*\bone\s+or\s+many\s+runs"
@@ -115,7 +116,8 @@ _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[ \t]*([^`\s]*)")
 
 def unnatural_lines(text: str) -> list[tuple[int, str, str]]:
     """(line, kind, line text) of every prose line that reads wrong (see UNNATURAL).
-    Fenced code is skipped, except a ```markdown fence (a Markdown file quoted in a bundle)."""
+    Fenced code is skipped, except a ```markdown fence (a Markdown file quoted in a bundle) and a
+    ```mermaid diagram (its labels are prose)."""
     out: list[tuple[int, str, str]] = []
     fence: tuple[str, int, bool] | None = None  # char, length, is code
     for no, line in enumerate(text.splitlines(), 1):
@@ -123,7 +125,7 @@ def unnatural_lines(text: str) -> list[tuple[int, str, str]]:
         if m:
             mark, info = m.group(1), m.group(2).lower()
             if fence is None:
-                fence = (mark[0], len(mark), info not in ("markdown", "md"))
+                fence = (mark[0], len(mark), info not in ("markdown", "md", "mermaid"))
                 continue
             if mark[0] == fence[0] and len(mark) >= fence[1] and not info:
                 fence = None

@@ -309,6 +309,7 @@ def _md_links():
     ("*Backend naming currently uses `/runs`; conceptually these are runs.*", "legacy"),
     ("associate one backend run with one or many runs", "engine"),
     ("start an run", "article"),
+    ("- Provide top-level `run_run(run_id)`; every run that runs here.", "doubled"),
 ])
 def test_md_links_prose_flags(line, kind):
     assert [k for _, k, _ in _md_links().unnatural_lines(line + "\n")] == [kind]
@@ -327,3 +328,5 @@ def test_md_links_prose_passes_natural_lines(line):
 def test_md_links_prose_skips_code_but_reads_quoted_markdown():
     text = "```python\nruns and runs\n```\n```markdown\n```ts\nruns and runs\n````\n"
     assert [n for n, _, _ in _md_links().unnatural_lines(text)] == [6]
+    mermaid = "```mermaid\nflowchart TD\n  S2 --> J1[\"Step 3: Run run A\"]\n```\n"
+    assert [n for n, _, _ in _md_links().unnatural_lines(mermaid)] == [3]
