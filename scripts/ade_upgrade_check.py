@@ -21,8 +21,8 @@ Steps, each printed as PASS/FAIL rows; exit 0 when every row passes, 1 otherwise
    has), realistic rows are inserted with SQL (users, credentials, API keys, workspaces, members,
    two custom workspace roles - one granting Workspace.Jobs.Read/ReadWrite, assigned to a user -,
    configurations, builds, documents, runs with logs, and jobs: with and without a run, succeeded,
-   failed, cancelled, retried, running, queued, a job whose run is gone, with artifact/log/output
-   uris) and the pre-apply API must list the jobs (the seed is valid for the old code); then every
+   failed, cancelled, retried, running, queued, a job whose run is gone, a job on a soft-deleted
+   document, with artifact/log/output uris) and the pre-apply API must list the jobs (the seed is valid for the old code); then every
    row of every table is fingerprinted;
 3. `alembic upgrade head` with the migrated revisions; every row of every table other than jobs and
    runs must be unchanged (permission keys may only be renamed Workspace.Jobs.* -> Workspace.Runs.*),
@@ -32,8 +32,8 @@ Steps, each printed as PASS/FAIL rows; exit 0 when every row passes, 1 otherwise
    folders in the temp folder; login with the seeded API keys, header X-API-Key) and must serve the
    migrated runs: GET /api/v1/workspaces/{id}/runs (all, status and input_document_id filters,
    paging with totals), GET /api/v1/runs/{id} and /runs/{id}/artifact, the documents list's
-   last_run; as a workspace owner and as the user of the custom role (which must now grant
-   Workspace.Runs.*), and a docs-only user must get 403.
+   last_run, GET /runs/{id}/logs; as a workspace owner, as a global administrator, and as the user
+   of the custom role (which must now grant Workspace.Runs.*); a docs-only user must get 403.
 
 PostgreSQL: give a URL with a sync driver the script's Python has, e.g.
 `--db postgresql+psycopg://postgres@127.0.0.1:5432/postgres`. The API gets the same database as
@@ -108,10 +108,10 @@ KEYS = {n: (f"seed{n}key"[:12], f"secret-{n}-{'x' * 24}") for n in ("admin", "al
 CA1, CA2, CB1 = uid("CFGA1"), uid("CFGA2"), uid("CFGB1")          # configurations.config_id
 CID = {CA1: uid("CONFA1"), CA2: uid("CONFA2"), CB1: uid("CONFB1")}  # configurations.id
 DA = [uid(f"DOCA{i}") for i in range(1, 5)]
-DB1 = uid("DOCB1")
-DOC_NAME = {d: f"claims-{i}.xlsx" for i, d in enumerate([*DA, DB1], 1)}
+DB1, DX = uid("DOCB1"), uid("DOCDELETED")  # DX: soft-deleted (deleted_at set), ADE keeps the row
+DOC_NAME = {d: f"claims-{i}.xlsx" for i, d in enumerate([*DA, DB1, DX], 1)}
 R = {n: rid(n) for n in ("r1", "r2", "r3", "r4", "r5", "r6")}
-J = {n: uid("JOB" + n) for n in ("J1", "J2", "J3", "J4", "J5", "J6", "J7", "J8", "J9", "J10", "J11")}
+J = {n: uid("JOB" + n) for n in ("J1", "J2", "J3", "J4", "J5", "J6", "J7", "J8", "J9", "J10", "J11", "J12")}
 GONE = rid("gone")
 CUSTOM_ROLE, DOCS_ROLE = uid("ROLEJOBREV"), uid("ROLEDOCS")
 LABEL = {**{v: k for k, v in J.items()}, **{v: k for k, v in R.items()}}
@@ -166,6 +166,7 @@ def jobs_rows() -> list[dict]:
         job(J["J9"], CB1, "succeeded", 100, [DB1], user=None, started=101, completed=104),
         job(J["J10"], CA2, "running", 50, [DA[3]], R["r5"], started=51),
         job(J["J11"], CA1, "queued", 110, [], uris=False),
+        job(J["J12"], CA1, "succeeded", 2, [DX], user="dora", started=3, completed=4),
     ]
 
 
@@ -275,7 +276,8 @@ def seed(conn, md: sa.MetaData) -> None:
                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", byte_size=4096,
                            sha256=hashlib.sha256(d.encode()).hexdigest(), stored_uri=f"{d[:2]}/{d}", attributes={"source": "email"},
                            uploaded_by_user_id=U["alice"], status="processed", source="manual_upload", expires_at=t(60 * 24 * 30),
-                           last_run_at=t(100), **ts) for d in [*DA, DB1]])
+                           last_run_at=t(100), deleted_at=t(200) if d == DX else None,
+                           deleted_by_user_id=U["alice"] if d == DX else None, **ts) for d in [*DA, DB1, DX]])
     ins("document_tags", [dict(id=uid("TAG1"), document_id=DA[0], tag="invoice"), dict(id=uid("TAG2"), document_id=DA[1], tag="q1")])
     ins("runs", runs_rows())
     ins("run_logs", [dict(run_id=R["r1"], created_at=t(11), stream="stdout", message="engine started"),
@@ -471,7 +473,7 @@ def api_checks(base: str) -> None:
         want = {r for r in in_ws[WA] if exp[r]["status"] == status}
         st, got = ids(f"/api/v1/workspaces/{WA}/runs?page_size=100&status={status}")
         check(st == 200 and got == want, f"  ?status={status}: {len(want)} runs", f"HTTP {st}; want {sorted(want)}; got {sorted(got) if st == 200 else got}")
-    for d in DA:
+    for d in [*DA, DX]:
         want = {r for r in in_ws[WA] if exp[r]["input_document_id"] == d}
         st, got = ids(f"/api/v1/workspaces/{WA}/runs?page_size=100&input_document_id={d}")
         check(st == 200 and got == want, f"  ?input_document_id={DOC_NAME[d]}: {len(want)} runs",
@@ -518,6 +520,8 @@ def api_checks(base: str) -> None:
             ok = last.get("run_id") == want and (want is None or last.get("status") == exp[want]["status"])
             check(ok, f"  {DOC_NAME[d]} last_run = {LABEL.get(want, want)} ({exp[want]['status'] if want else '-'})", f"got {last}")
 
+    st, got = ids(f"/api/v1/workspaces/{WB}/runs?page_size=100", "admin")
+    check(st == 200 and got == in_ws[WB], "global administrator (no workspace role): GET /workspaces/beta/runs", f"HTTP {st} {got}")
     st, got = ids(f"/api/v1/workspaces/{WA}/runs?page_size=100", "rita")
     check(st == 200 and got == in_ws[WA], "custom role 'job-reviewer' (rita): GET /workspaces/acme/runs", f"HTTP {st} {got if st != 200 else ''}")
     st, _ = ids(f"/api/v1/workspaces/{WB}/runs?page_size=100", "rita")
