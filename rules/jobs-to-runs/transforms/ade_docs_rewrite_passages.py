@@ -10,7 +10,8 @@ with one or many runs", "No first‑class run concept", "`Run` vs `Run`", "`runs
 name the old doc file names ("07-documents-runs-and-runs"), or link docs that never existed under a
 job name whose right target exists now (``./02-job-orchestration.md`` is the engine's integration
 doc, ``./14-job_artifact_json.md`` the engine's artifact doc, ``jobs/processor.py`` the runs
-service and runner), or audit the jobs placeholder this migration removes as if runs were one
+service and runner), document the workspace jobs API this migration removes as the runs API (``api-guide.md``), or
+audit the jobs placeholder it removes as if runs were one
 ("Single `RunPlaceholder(BaseModel)` ... Needs real DTO or removal"). Labels of the Mermaid diagrams (``FENCED``: inside fenced code) read
 "Step 3: Run run A" after the term map.
 Example: ``* **Jobs & runs (`jobsApi`, `runsApi`)**`` -> ``* **Runs (`runsApi`)**``
@@ -89,6 +90,21 @@ PASSAGES: dict[str, list[tuple[str, str]]] = {
          "* **Runs**: resolved — the placeholder is gone; runs have real DTOs (`RunResource`).\n"),
         ("* Remove placeholder schemas/models or formalize a minimal `JobOut` and `Job` enum.\n",
          "* Resolved: the placeholder is gone; runs have real schemas (`RunResource`, `RunPage`).\n"),
+    ],
+    # the workspace jobs API it documents is removed: runs start on the config, are read under /runs
+    "docs/reference/api-guide.md": [
+        ("- `POST /workspaces/{workspace_id}/jobs` – start an extraction by referencing an existing `document_id` or by "
+         "including a file upload in the request. Jobs run inline, so the API returns once processing completes or fails.\n"
+         "- `GET /workspaces/{workspace_id}/jobs/{job_id}` – retrieve status (`pending`, `running`, `succeeded`, `failed`) "
+         "and progress metrics.\n"
+         "- `GET /workspaces/{workspace_id}/jobs` – list recent jobs, filterable by status, document, or submitter using "
+         "query parameters.\n",
+         "- `POST /configs/{config_id}/runs` – start a run of a configuration on an uploaded document "
+         "(`options.input_document_id`). The API answers `201` with the queued run and executes it in the background; "
+         "with `\"stream\": true` it streams NDJSON run events until the run completes or fails.\n"
+         "- `GET /runs/{run_id}` – retrieve status (`queued`, `running`, `succeeded`, `failed`, `canceled`) and summary.\n"
+         "- `GET /workspaces/{workspace_id}/runs` – list recent runs, filterable by status or input document using "
+         "query parameters.\n"),
     ],
     "docs/reference/glossary.md": [
         ("An extraction request that consumes an input document and configuration revision. Job submission and "

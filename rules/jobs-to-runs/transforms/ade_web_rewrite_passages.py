@@ -7,8 +7,10 @@ migration). A passage is rewritten only where it occurs exactly once outside fen
 Why: with one execution concept the contrast is gone, and a term rename makes it nonsense
 ("Avoid subtle “run vs run”-style inconsistencies", "`runId` — often the same value as `runId`",
 "the latest run or run event", ``snapshot.run_run(...)``).
-The API docs' notes that workspace runs still live under the legacy ``/jobs`` path go too: after
-the migration that path is ``/runs`` ("routes that currently use `/runs`", "`/runs/{run_id}` or
+The API docs' notes that workspace runs still live under the legacy ``/jobs`` path go too, and so
+do the workspace jobs endpoints they list (submit, detail, artifact, outputs, logs), which the
+migration removes: runs are started on ``/configs/{config_id}/runs`` and read under ``/runs/{run_id}``,
+only the listing is workspace-scoped. After the migration the legacy path would read ``/runs`` ("routes that currently use `/runs`", "`/runs/{run_id}` or
 `/runs/{run_id}`"), and the artifact doc they name is the engine's ``06-artifact-json.md``.
 Example: ``3. Avoid subtle “job vs run”-style inconsistencies.`` ->
 ``3. Use one name per concept: an execution is a **run** in the UI, the API, code and storage.``
@@ -70,6 +72,14 @@ PASSAGES: dict[str, list[tuple[str, str]]] = {
         ("* Workspace‑scoped ledger endpoints, currently under `/jobs` in the API.\n",
          f"* Workspace‑scoped ledger endpoints, under {LEDGER}.\n"),
         ("**Key routes: workspace run ledger (under `/jobs`)**\n", f"**Key routes: workspace run ledger (under {LEDGER})**\n"),
+        ("* `GET  /api/v1/workspaces/{workspace_id}/jobs` – list runs for workspace.\n"
+         + "".join(f"* `{verb} /api/v1/workspaces/{{workspace_id}}/jobs{tail}` – {what}.\n" for verb, tail, what in (
+             ("POST", "", "submit new run"), ("GET ", "/{job_id}", "read run summary"),
+             ("GET ", "/{job_id}/artifact", "download artifact"), ("GET ", "/{job_id}/logs", "download logs file"),
+             ("GET ", "/{job_id}/outputs", "list outputs"), ("GET ", "/{job_id}/outputs/{output_path}", "download output"),
+         )),
+         "* `GET  /api/v1/workspaces/{workspace_id}/runs` – list runs for workspace (paged; `status`, `input_document_id`).\n"
+         "* Submitting a run and reading one go through the config‑scoped and global endpoints below.\n"),
     ],
     RUNS_DOC: [
         ("> Some backend endpoints still use `/jobs` in their path; treat those as *run APIs* with legacy naming.\n",
@@ -83,9 +93,28 @@ PASSAGES: dict[str, list[tuple[str, str]]] = {
         ("* `useRunOutputsQuery(workspaceId, runId)` → `/jobs/{job_id}/outputs` or `/runs/{run_id}/outputs`.\n",
          "* `useRunOutputsQuery(workspaceId, runId)` → `/runs/{run_id}/outputs`.\n"),
         ("  * Connects to `/jobs/{job_id}/logs` or `/runs/{run_id}/logs`.\n", "  * Connects to `/runs/{run_id}/logs`.\n"),
-        ("   * ADE Web calls `POST /api/v1/workspaces/{workspace_id}/jobs` (legacy path for workspace runs).\n",
-         "   * ADE Web calls `POST /api/v1/workspaces/{workspace_id}/runs`.\n"),
-        ("*Backend naming currently uses `/jobs`; conceptually these are runs.*\n\n", ""),
+        # the workspace jobs API goes: Documents start runs on the config, read them under /runs
+        ("   * ADE Web calls `POST /api/v1/workspaces/{workspace_id}/jobs` (legacy path for workspace runs).\n"
+         "   * Payload includes:\n\n"
+         "     * `input_document_ids: [documentId]`\n",
+         "   * ADE Web calls `POST /api/v1/configs/{config_id}/runs` for the selected configuration.\n"
+         "   * The payload's `options` include:\n\n"
+         "     * `input_document_id: documentId`\n"),
+        ("     * Selected configuration/version identifiers.\n", ""),
+        ("*Backend naming currently uses `/jobs`; conceptually these are runs.*\n\n"
+         "* `GET /api/v1/workspaces/{workspace_id}/jobs`\n"
+         "  List runs for the workspace (filters by status, configuration, initiator, date).\n\n"
+         + "".join(f"* `{verb} /api/v1/workspaces/{{workspace_id}}/jobs{tail}`\n  {what}\n\n" for verb, tail, what in (
+             ("POST", "", "Start a new workspace run (used by Documents / Runs)."),
+             ("GET", "/{job_id}", "Run detail."),
+             ("GET", "/{job_id}/artifact", "Download combined outputs."),
+             ("GET", "/{job_id}/outputs", "List individual output files."),
+             ("GET", "/{job_id}/outputs/{output_path}", "Download a single output."),
+         )) + "* `GET /api/v1/workspaces/{workspace_id}/jobs/{job_id}/logs`\n"
+         "  Run logs (ideally NDJSON stream, but can be a file).\n",
+         "* `GET /api/v1/workspaces/{workspace_id}/runs`\n"
+         "  List runs for the workspace (paged; filters by status and input document).\n\n"
+         "Documents and Runs start and read single runs through the config‑scoped and global endpoints (9.3).\n"),
     ],
     "apps/ade-web/docs/08-configurations-and-config-builder.md": [
         ("   `07-documents-and-runs.md`), which may still be backed by `/jobs` endpoints\n   server‑side.\n",
