@@ -27,7 +27,9 @@ Steps, each printed as PASS/FAIL rows; exit 0 when every row passes, 1 otherwise
 3. `alembic upgrade head` with the migrated revisions; every row of every table other than jobs and
    runs must be unchanged (permission keys may only be renamed Workspace.Jobs.* -> Workspace.Runs.*),
    every run keeps its values (empty ones may be filled), and every job is a run with the expected
-   id, status (cancelled -> canceled), retry link, uris (<run id>/...), input document, times;
+   id, status (cancelled -> canceled), retry link, uris (<run id>/...), input document, times; and
+   alembic autogenerate (migrated models vs the upgraded database) finds no difference that ADE's
+   own models vs its 0006 database did not already have;
 4. the migrated API is started on that database (uvicorn on a free port; ADE_DATABASE_DSN, storage
    folders in the temp folder; login with the seeded API keys, header X-API-Key) and must serve the
    migrated runs: GET /api/v1/workspaces/{id}/runs (all, status and input_document_id filters,
@@ -382,6 +384,36 @@ def role_keys(engine, role_id: str) -> set[str]:
 
 # ---------------------------------------------------------------- processes
 
+AUTOGEN = r"""
+import json, sys, sqlalchemy as sa
+from alembic.migration import MigrationContext
+from alembic.autogenerate import compare_metadata
+import ade_api.main  # every feature model
+from ade_api.shared.db import metadata
+def key(d):
+    if isinstance(d, list):
+        return [k for x in d for k in key(x)]
+    op, obj = d[0], d[-1]
+    if op.startswith("modify_"):
+        return [f"{op} {d[2]}.{d[3]}"]
+    if op in ("add_column", "remove_column"):
+        return [f"{op} {d[2]}.{obj.name}"]
+    table = getattr(obj, "table", None) if op.endswith(("_index", "_constraint")) else getattr(obj, "parent", None)
+    table = obj if op.endswith("_table") else table
+    return [f"{op} {getattr(table, 'name', table)}.{getattr(obj, 'name', obj)}"]
+with sa.create_engine(sys.argv[1]).connect() as c:
+    diffs = compare_metadata(MigrationContext.configure(c), metadata)
+print("AUTOGEN:" + json.dumps(sorted(k for d in diffs for k in key(d))))
+"""
+
+
+def model_drift(tree: Path, env: dict, url: str) -> set[str] | str:
+    """Differences alembic autogenerate finds between the tree's models and the database."""
+    p = subprocess.run([sys.executable, "-c", AUTOGEN, url], env=env, capture_output=True, text=True, timeout=300)
+    line = [x for x in p.stdout.splitlines() if x.startswith("AUTOGEN:")]
+    return set(json.loads(line[-1][8:])) if line else (p.stderr.strip()[-800:] or "no output")
+
+
 def tree_env(tree: Path, extra: dict[str, str]) -> dict[str, str]:
     srcs = [str(tree / "apps" / app / "src") for app in ("ade-api", "ade-engine", "ade-cli") if (tree / "apps" / app / "src").is_dir()]
     env = {k: v for k, v in os.environ.items() if not k.startswith("ADE_")}
@@ -614,6 +646,7 @@ def main() -> int:
             got = {j["id"] for j in body} if st == 200 else body
             check(st == 200 and got == want, f"seeded {sum(1 for _ in jobs_rows())} jobs, {len(runs_rows())} runs; pre-apply API lists acme's {len(want)} jobs to the custom-role user",
                   f"HTTP {st} {got}")
+        drift_before = model_drift(before_tree, env_before, render(sync_url))
         before = fingerprint(engine)
         if a.keep and not a.db:
             shutil.copy(tmp / "ade.sqlite", tmp / f"ade-{PRE_HEAD}.sqlite")
@@ -625,6 +658,13 @@ def main() -> int:
         after = fingerprint(engine)
         compare_tables(before, after)
         compare_runs(before, after)
+        drift = model_drift(after_tree, env_after, render(sync_url))
+        if isinstance(drift_before, str) or isinstance(drift, str):
+            check(False, "alembic autogenerate: models vs database", drift if isinstance(drift, str) else drift_before)
+        else:
+            new = drift - drift_before
+            check(not new, f"alembic autogenerate: no model/database difference the migration adds "
+                  f"(ADE's own at {PRE_HEAD}: {len(drift_before)}, after: {len(drift)})", "; ".join(sorted(new)))
         custom_before = {renamed_key(k) for k in role_keys_from(before, CUSTOM_ROLE)}
 
         exp = expected_runs()
