@@ -685,7 +685,8 @@ def main() -> int:
         return 2
     finally:
         failed = [r for r in ROWS if not r[0]]
-        print(f"\n{len(ROWS) - len(failed)} PASS, {len(failed)} FAIL ({'PostgreSQL' if a.db else 'SQLite'})")
+        if ROWS:
+            print(f"\n{len(ROWS) - len(failed)} PASS, {len(failed)} FAIL ({'PostgreSQL' if a.db else 'SQLite'})")
         for _, name, detail in failed:
             print(f"  FAIL {name}: {detail}")
         if a.keep:
