@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from runsmig.db import plan_revisions
+from runsmig.db import model_edits, plan_revisions
 
 from runsmig.recipe import load_recipe
 
@@ -137,6 +137,9 @@ def test_ade_revisions_upgrade_and_carry(ade_copy, db_url):
         "apps/ade-api/migrations/versions/0008_runs_history.py",
     ]
     assert 'down_revision = "0006_jobs_config_fk"' in files[0].content
+    models = api / "src" / "ade_api" / "features" / "runs" / "models.py"
+    edits = model_edits(ade_copy, recipe, models.read_text())  # planned with the revisions
+    assert edits
     for f in files:
         (ade_copy / f.path).write_text(f.content)
     p = _alembic(api, db_url, "upgrade", "head")
@@ -171,4 +174,54 @@ def test_ade_revisions_upgrade_and_carry(ade_copy, db_url):
         else:
             assert not conn.execute(sa.text("SELECT relname FROM pg_class WHERE relname LIKE 'jobs%'")).all()
     eng.dispose()
+    # the Run model as the plan edits it (transform ade_api_run_model_columns) agrees with the
+    # upgraded database: autogenerate finds no difference on runs (before the edit it finds many)
+    assert _runs_model_diff(api, db_url)  # the pristine model lacks the new columns
+    text = models.read_text()
+    for start, end, new in sorted(edits, reverse=True):
+        text = text[:start] + new + text[end:]
+    models.write_text(text)
+    assert _runs_model_diff(api, db_url) == []
     assert plan_revisions(ade_copy, recipe) == []
+    assert model_edits(ade_copy, recipe, text) == []
+
+
+_COMPARE = """
+import importlib, pkgutil, sys, sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+import ade_api.features as features
+for m in pkgutil.iter_modules(features.__path__):
+    try:
+        importlib.import_module(f"ade_api.features.{m.name}.models")
+    except ModuleNotFoundError:
+        pass
+from ade_api.shared.db import metadata
+
+def table(d):
+    op = d[0]
+    if op.endswith("_column") or op.startswith("modify_"):
+        return d[2]
+    if op.endswith("_index") or op.endswith("_constraint"):
+        return d[1].table.name
+    if op.endswith("_fk"):
+        return d[1].parent.name
+    return d[1].name if op.endswith("_table") else "?"
+
+eng = sa.create_engine(sys.argv[1])
+with eng.connect() as conn:
+    diff = compare_metadata(MigrationContext.configure(conn), metadata)
+for d in diff:
+    d = d[0] if isinstance(d, list) else d
+    if table(d) == "runs":
+        print(d[0], getattr(d[-1], "name", ""))
+"""
+
+
+def _runs_model_diff(api: Path, url: str) -> list[str]:
+    """Autogenerate's differences between ADE's Run model and the database's runs table."""
+    path = [str(api / "src")] + (_psycopg_path(api.parent.parent) if url.startswith("postgresql") else [])
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(path), PSYCOPG_IMPL="python")
+    p = subprocess.run([ADE_PY, "-c", _COMPARE, url], env=env, capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr[-3000:]
+    return p.stdout.splitlines()

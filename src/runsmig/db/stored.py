@@ -57,7 +57,7 @@ class StoredRename:
 
     def note(self) -> str:
         what = ", ".join(f"{a} -> {b}" for a, b in self.pairs) or "nothing to rename"
-        return f"stored values {self.table}.{self.column} (literals of {', '.join(self.files) or 'no file'}): {what}"
+        return f"stored values {self.table}.{self.column} (literals of {', '.join(self.files) or 'no file of this checkout'}): {what}"
 
 
 def _constants(text: str) -> list[str]:
