@@ -163,6 +163,13 @@ def test_pairs_come_only_from_the_named_files_and_conflicts_are_refused():
     assert literal_pairs(entry, [other, reg]) == ([("Jobs.A", "Runs.A")], ["app/registry.py"])
     deleted = _Outcome("app/registry.py", 'A = "Jobs.A"\n', "", status="deleted")
     assert literal_pairs(entry, [deleted]) == ([], ["app/registry.py"])
+    # a key the plan removes is reported, not renamed
+    from runsmig.db.stored import vanished_literals
+
+    gone = _Outcome("app/registry.py", 'A = "Jobs.A"\nB = "Jobs.Gone"\nC = "c"\n', 'A = "Runs.A"\nC = "c"\n')
+    pairs, _ = literal_pairs(entry, [gone])
+    assert pairs == [] and vanished_literals(entry, [gone], pairs) == ["Jobs.A", "Jobs.Gone"]
+    assert vanished_literals(entry, [reg], [("Jobs.A", "Runs.A")]) == []
     with pytest.raises(RefusedError, match="several values become 'Runs.A'"):
         literal_pairs(entry, [_Outcome("app/registry.py", 'A = "Jobs.A"\nB = "Job.A"\n', 'A = "Runs.A"\nB = "Runs.A"\n')])
     with pytest.raises(RefusedError, match="both renamed and a new name"):

@@ -54,9 +54,12 @@ class StoredRename:
     pairs: tuple[tuple[str, str], ...]
     references: tuple[Reference, ...]
     files: tuple[str, ...]
+    vanished: tuple[str, ...] = ()  # matching literals the plan removes without a counterpart
 
     def note(self) -> str:
         what = ", ".join(f"{a} -> {b}" for a, b in self.pairs) or "nothing to rename"
+        if self.vanished:
+            what += ("; no longer in the code, left as they are: " + ", ".join(self.vanished))
         return f"stored values {self.table}.{self.column} (literals of {', '.join(self.files) or 'no file of this checkout'}): {what}"
 
 
@@ -125,12 +128,33 @@ def literal_pairs(entry: StoredValues, outcomes) -> tuple[list[tuple[str, str]],
     return sorted(found.items()), files
 
 
+def vanished_literals(entry: StoredValues, outcomes, pairs: list[tuple[str, str]]) -> list[str]:
+    """Literals matching the entry that the plan removes without a one-for-one replacement
+    (a removed permission, or a rewrite too irregular to align): reported, never guessed."""
+    pattern = re.compile(entry.match) if entry.match else None
+    paired = {a for a, _ in pairs}
+    out: set[str] = set()
+    for o in outcomes:
+        if not any(fnmatch.fnmatchcase(o.rel, g) for g in entry.literals) or not o.rel.endswith(".py") or o.old is None:
+            continue
+        if o.status not in ("changed", "deleted"):
+            continue
+        try:
+            before = set(_constants(o.old.decode("utf-8")))
+            after = set(_constants(o.new.decode("utf-8"))) if o.status == "changed" and o.new is not None else set()
+        except (SyntaxError, UnicodeDecodeError, ValueError):
+            continue
+        out |= {v for v in before - after - paired if pattern is None or pattern.fullmatch(v)}
+    return sorted(out)
+
+
 def build_stored(schema: Schema, entries, outcomes) -> tuple[StoredRename, ...]:
     out: list[StoredRename] = []
     for entry in entries:
         pairs, files = literal_pairs(entry, outcomes)
+        vanished = tuple(vanished_literals(entry, outcomes, pairs))
         if not pairs:  # nothing renamed (e.g. a checkout without the registry): nothing to check either
-            out.append(StoredRename(entry.table, entry.column, None, False, (), (), tuple(files)))
+            out.append(StoredRename(entry.table, entry.column, None, False, (), (), tuple(files), vanished))
             continue
         table = schema.tables.get(entry.table)
         if table is None:
@@ -167,7 +191,7 @@ def build_stored(schema: Schema, entries, outcomes) -> tuple[StoredRename, ...]:
             refs.append(Reference(other, rcol, coll))
         if unique and pk is None and refs:
             raise RefusedError(f"database.stored_values: '{entry.table}' needs a single-column primary key")
-        out.append(StoredRename(entry.table, entry.column, pk, unique, tuple(pairs), tuple(refs), tuple(files)))
+        out.append(StoredRename(entry.table, entry.column, pk, unique, tuple(pairs), tuple(refs), tuple(files), vanished))
     return tuple(out)
 
 
