@@ -477,10 +477,12 @@ def http(base: str, path: str, user: str | None = None):
 # ---------------------------------------------------------------- API checks
 
 def warm_up(base: str, label: str) -> None:
-    """First request of each seeded API key. ADE (before and after the migration) writes the key's
-    last_seen_at on its first use in 5 minutes; on SQLite, when that first use is a workspace-scoped
-    route, the write collides with the request's second session ("database is locked", HTTP 500).
-    A plain authenticated GET first keeps that known ADE issue out of the upgrade's results."""
+    """First request of each seeded API key. ADE (at aa9f0407 and after the migration alike) writes
+    the key's last_seen_at on its first use in 5 minutes, once per session; a workspace-scoped route
+    resolves the identity in two sessions (FastAPI caches dependencies per security scopes), so the
+    second UPDATE of the same api_keys row meets the first one's lock: SQLite answers "database is
+    locked" (HTTP 500), PostgreSQL waits forever. A plain authenticated GET first keeps that
+    pre-existing ADE issue out of the upgrade's results."""
     codes = {u: http(base, "/api/v1/auth/me", u)[0] for u in KEYS}
     check(all(c == 200 for c in codes.values()), f"{label}: the seeded API keys authenticate (GET /auth/me)", str(codes))
 
