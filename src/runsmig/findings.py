@@ -81,9 +81,11 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
 def dedupe_edits(edits: list[Edit]) -> list[Edit]:
     """Drop exact duplicates and edits nested inside an earlier, larger edit."""
     result: list[Edit] = []
+    seen: set[tuple[int, int, str]] = set()
     for e in sorted(edits, key=lambda e: (e.start, -(e.end - e.start))):
-        if result and e.start < result[-1].end:
+        if result and e.start < result[-1].end or (e.start, e.end, e.text) in seen:
             continue
+        seen.add((e.start, e.end, e.text))
         result.append(e)
     return result
 

@@ -190,6 +190,7 @@ def _with_transforms(ctx: FileContext, analysis: Analysis) -> Analysis:
         return analysis
     t_edits: list[Edit] = []
     t_findings: list[Finding] = []
+    owner: dict[int, str] = {}  # id(edit) -> transform name, to name both sides of a clash
     for t in ts:
         res = t.run(ctx)
         if res.failed:
@@ -202,14 +203,41 @@ def _with_transforms(ctx: FileContext, analysis: Analysis) -> Analysis:
                                 f"transform {t.name}: rewrites {n} line(s)")
                 e = Edit(e.start, e.end, e.text, Finding(**{**f.__dict__, "text": old}))
             t_edits.append(e)
+            owner[id(e)] = t.name
         t_findings.extend(res.findings)
     if not t_edits and not t_findings:
         return analysis
+    clash = _transform_clash(ctx, t_edits, owner)
+    if clash:
+        return Analysis(failed=clash[0], failed_line=clash[1])
     spans = sorted((e.start, e.end) for e in t_edits)
     keep = [e for e in analysis.edits if not any(a < e.end and e.start < b or (a == b == e.start) for a, b in spans)]
     lang_findings = [f for f in analysis.findings
                      if not (f.line and any(a <= ctx.index.offset(f.line, f.col) < b for a, b in spans))]
     return Analysis(edits=t_edits + keep, findings=t_findings + lang_findings)
+
+
+def _transform_clash(ctx: FileContext, edits: list[Edit], owner: dict[int, str]) -> tuple[str, int] | None:
+    """Two transforms editing the same text would lose one of the edits: the file fails instead
+    (exact duplicates, such as the same import inserted by both, are one edit)."""
+    unique = list({(e.start, e.end, e.text): e for e in edits}.values())
+    for i, a in enumerate(unique):
+        for b in unique[i + 1:]:
+            if owner[id(a)] != owner[id(b)] and _overlap(a, b):
+                line = ctx.index.pos(max(a.start, b.start))[0]
+                return (f"transforms {owner[id(a)]} and {owner[id(b)]} edit the same text (line {line}); "
+                        "one of them must change its anchor", line)
+    return None
+
+
+def _overlap(a: Edit, b: Edit) -> bool:
+    if a.start == a.end and b.start == b.end:
+        return False  # two insertions: both are made
+    if a.start == a.end:
+        return b.start <= a.start < b.end
+    if b.start == b.end:
+        return a.start <= b.start < a.end
+    return a.start < b.end and b.start < a.end
 
 
 def _reconcile(out: FileOutcome, text: str, engine: TermEngine, index: LineIndex,
