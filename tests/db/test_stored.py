@@ -177,3 +177,16 @@ def test_pairs_come_only_from_the_named_files_and_conflicts_are_refused():
                                              'A = "Runs.A"\nK = "K"\nB = "Tasks.A"\n')])
     with pytest.raises(RefusedError, match="becomes both"):
         literal_pairs(entry, [_Outcome("app/registry.py", 'A = "Jobs.A"\nB = "Jobs.A"\n', 'A = "Runs.A"\nB = "Tasks.A"\n')])
+
+
+def test_stored_values_are_renamed_when_job_history_is_discarded_too(project, recipe, tmp_path):
+    url = f"sqlite:///{tmp_path / 'discard.db'}"
+    upgrade(project, url, PRE_HEAD)
+    seed(url)
+    _seed_rbac(url)
+    files = plan_revisions(project, recipe, jobs_history="discard")
+    assert "STORED_0_VALUES" in files[1].content and "runsmig_carry_map" not in files[1].content
+    write_files(project, files)
+    upgrade(project, url)
+    assert _role_keys(url)["r_custom"] == ["Workspace.Read", "Workspace.Runs.Read", "Workspace.Runs.ReadWrite"]
+    assert not rows(url, "SELECT * FROM runs WHERE id LIKE 'J%'")  # no job became a run
