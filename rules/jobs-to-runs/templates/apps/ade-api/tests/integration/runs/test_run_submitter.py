@@ -1,4 +1,4 @@
-"""Runs record who submitted them and which attempt they are (what jobs used to record)."""
+"""Runs record who submitted them and which attempt they are."""
 
 from __future__ import annotations
 
