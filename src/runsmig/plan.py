@@ -120,7 +120,8 @@ def _b64(data: bytes | None) -> str | None:
     return base64.b64encode(data).decode("ascii") if data is not None else None
 
 
-def build_plan(root: Path, recipe: Recipe, workers: int | None = None, regenerate: bool = True) -> Plan:
+def build_plan(root: Path, recipe: Recipe, workers: int | None = None, regenerate: bool = True,
+               generator_options: dict | None = None) -> Plan:
     result = run(root, recipe, workers=workers)
     changes: list[Change] = []
     for o in result.outcomes:
@@ -134,7 +135,7 @@ def build_plan(root: Path, recipe: Recipe, workers: int | None = None, regenerat
             changes.append(Change("rename", o.rel, o.new_rel, o.old, o.old, o.mode))
     notes: list[str] = []
     taken = {c.target for c in changes} | {o.rel for o in result.outcomes}
-    for nf in generate_all(root, recipe, result):
+    for nf in generate_all(root, recipe, result, generator_options):
         notes.extend(nf.notes)
         if nf.path in taken or (root / nf.path).exists():
             continue

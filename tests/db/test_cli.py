@@ -57,3 +57,33 @@ def test_db_model(project, tmp_path):
     p = _run("db", "model", str(project), "--recipe", str(write_recipe(tmp_path)))
     assert p.returncode == 0, p.stderr
     assert "retry_of_run_id: Mapped[str | None] = mapped_column(String(length=40), nullable=True)" in p.stdout
+
+
+def test_plan_and_apply_take_jobs_history_and_head(project, tmp_path):
+    recipe = write_recipe(tmp_path)
+    migrate = _run("plan", str(project), "--recipe", str(recipe))
+    assert migrate.returncode == 0, migrate.stderr
+    assert "INSERT INTO runs" in migrate.stdout and "jobs history: migrate" in migrate.stderr
+    discard = _run("plan", str(project), "--recipe", str(recipe), "--jobs-history", "discard")
+    assert discard.returncode == 0, discard.stderr
+    assert "INSERT INTO runs" not in discard.stdout and "jobs history: discard" in discard.stderr
+    bad = _run("plan", str(project), "--recipe", str(recipe), "--jobs-history", "keep")
+    assert bad.returncode == 2 and "--jobs-history 'keep'" in bad.stderr
+    unknown = _run("plan", str(project), "--recipe", str(recipe), "--head", "no_such_revision")
+    assert unknown.returncode != 0 and "no_such_revision" in unknown.stderr
+    applied = _run("apply", str(project), "--recipe", str(recipe), "--allow-dirty", "--jobs-history", "discard")
+    assert applied.returncode == 0, applied.stderr
+    history = next((project / "migrations" / "versions").glob("*_runs_history.py")).read_text()
+    assert "INSERT INTO runs" not in history
+
+
+def test_plan_with_several_heads_needs_head(project, tmp_path):
+    from .test_discover_render import BRANCH
+
+    (project / "migrations" / "versions" / "0004b_side.py").write_text(BRANCH)
+    recipe = write_recipe(tmp_path)
+    p = _run("plan", str(project), "--recipe", str(recipe))
+    assert p.returncode == 4 and "several heads" in p.stderr and "--head" in p.stderr
+    ok = _run("plan", str(project), "--recipe", str(recipe), "--head", "0004_jobs_config_fk")
+    assert ok.returncode == 0, ok.stderr
+    assert "+down_revision = '0004_jobs_config_fk'" in ok.stdout or '+down_revision = "0004_jobs_config_fk"' in ok.stdout

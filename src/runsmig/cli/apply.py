@@ -8,7 +8,8 @@ import typer
 
 from runsmig.apply import apply_plan
 from runsmig.cli.app import app
-from runsmig.cli.common import PathArg, RecipeOpt, RegenerateOpt, checkout_root
+from runsmig.cli.common import (HeadOpt, JobsHistoryOpt, PathArg, RecipeOpt, RegenerateOpt, checkout_root,
+                                generator_options)
 from runsmig.cli.summary import print_summary
 from runsmig.discover import git_dirty, is_git_checkout
 from runsmig.errors import EXIT_OK, EXIT_PARTIAL, RefusedError
@@ -25,6 +26,8 @@ def apply(
     allow_dirty: bool = typer.Option(False, "--allow-dirty", help="Run on a checkout with uncommitted changes."),
     workers: int | None = typer.Option(None, "--workers", help="Processes for parsing (default: CPU count)."),
     regenerate: bool = RegenerateOpt,
+    head: str | None = HeadOpt,
+    jobs_history: str | None = JobsHistoryOpt,
     db: str | None = typer.Option(None, "--db", help="SQLAlchemy URL of the database, for moving the checkout's data/jobs folders by run id."),
 ) -> int:
     """Perform the changes: atomic writes, renames, deletions, new files."""
@@ -38,7 +41,8 @@ def apply(
     if plan_file is not None:
         p = Plan.load(plan_file, root)
     else:
-        p = build_plan(root, load_recipe(recipe), workers=workers, regenerate=regenerate)
+        p = build_plan(root, load_recipe(recipe), workers=workers, regenerate=regenerate,
+                   generator_options=generator_options(head, jobs_history))
     apply_plan(p)
     print_summary(p, verb="changed")
     move_checkout_storage(root, recipe, db)

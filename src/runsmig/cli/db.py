@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from runsmig.cli.app import app
-from runsmig.cli.common import PathArg, RecipeOpt, checkout_root
+from runsmig.cli.common import HeadOpt, JobsHistoryOpt, PathArg, RecipeOpt, checkout_root, generator_options
 from runsmig.console import info, out_text
 from runsmig.errors import EXIT_OK, RefusedError, UsageError
 
@@ -20,7 +20,6 @@ db_app = typer.Typer(
 )
 app.add_typer(db_app, name="db")
 
-HeadOpt = typer.Option(None, "--head", help="Chain to this revision (needed when the environment has several heads).")
 IniOpt = typer.Option(None, "--ini", help="alembic.ini to use, relative to PATH (when the checkout has several).")
 
 
@@ -68,9 +67,7 @@ def _write(root: Path, rel: str, content: str) -> None:
 def revisions(
     path: Path = PathArg,
     head: str | None = HeadOpt,
-    jobs_history: str | None = typer.Option(
-        None, "--jobs-history", help="migrate (carry job rows into runs) or discard (default: the recipe's, else migrate)."
-    ),
+    jobs_history: str | None = JobsHistoryOpt,
     write: bool = typer.Option(False, "--write", help="Create the revision files (default: print them as a diff)."),
     recipe: Path | None = RecipeOpt,
     ini: str | None = IniOpt,
@@ -80,9 +77,8 @@ def revisions(
 
     root = checkout_root(path)
     rec = _recipe(recipe)
-    if jobs_history is not None and jobs_history not in ("migrate", "discard"):
-        raise UsageError(f"--jobs-history '{jobs_history}': use migrate or discard")
-    files = plan_revisions(root, rec, head=head, jobs_history=jobs_history, ini=ini)
+    opts = generator_options(head, jobs_history)
+    files = plan_revisions(root, rec, head=opts["head"], jobs_history=opts["jobs_history"], ini=ini)
     if not files:
         info("db: nothing to generate (no Alembic environment, no jobs table at the head, or the revisions exist)")
         return EXIT_OK

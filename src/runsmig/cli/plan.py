@@ -7,7 +7,8 @@ from pathlib import Path
 import typer
 
 from runsmig.cli.app import app
-from runsmig.cli.common import PathArg, RecipeOpt, RegenerateOpt, checkout_root
+from runsmig.cli.common import (HeadOpt, JobsHistoryOpt, PathArg, RecipeOpt, RegenerateOpt, checkout_root,
+                                generator_options)
 from runsmig.cli.summary import print_summary
 from runsmig.console import out_bytes
 from runsmig.errors import EXIT_OK, EXIT_PARTIAL
@@ -22,11 +23,14 @@ def plan(
     out: Path | None = typer.Option(None, "--out", help="Save the plan (with content hashes) to this JSON file."),
     workers: int | None = typer.Option(None, "--workers", help="Processes for parsing (default: CPU count)."),
     regenerate: bool = RegenerateOpt,
+    head: str | None = HeadOpt,
+    jobs_history: str | None = JobsHistoryOpt,
 ) -> int:
     """Dry run: print the change set as a git-style unified diff on stdout, a summary on stderr."""
     root = checkout_root(path)
     rec = load_recipe(recipe)
-    p = build_plan(root, rec, workers=workers, regenerate=regenerate)
+    p = build_plan(root, rec, workers=workers, regenerate=regenerate,
+                   generator_options=generator_options(head, jobs_history))
     out_bytes(p.diff())
     if out is not None:
         from runsmig.textio import atomic_write

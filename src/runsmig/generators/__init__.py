@@ -1,5 +1,6 @@
 """New files a recipe generates (e.g. Alembic revisions), registered by existing:
-every module here defines ``generate(root, recipe, result) -> list[NewFile]``."""
+every module here defines ``generate(root, recipe, result, options) -> list[NewFile]``; ``options``
+holds the command line's choices for generators (``head``, ``jobs_history``), each None when not given."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ class NewFile:
     notes: tuple[str, ...] = field(default=())
 
 
-def generate_all(root: Path, recipe, result) -> list[NewFile]:
+def generate_all(root: Path, recipe, result, options: dict | None = None) -> list[NewFile]:
     out: list[NewFile] = []
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if info.name.startswith("_"):
@@ -24,5 +25,5 @@ def generate_all(root: Path, recipe, result) -> list[NewFile]:
         mod = importlib.import_module(f"{__name__}.{info.name}")
         gen = getattr(mod, "generate", None)
         if gen is not None:
-            out.extend(gen(root, recipe, result))
+            out.extend(gen(root, recipe, result, options or {}))
     return out

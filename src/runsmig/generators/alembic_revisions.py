@@ -8,9 +8,10 @@ from pathlib import Path
 from runsmig.generators import NewFile
 
 
-def generate(root: Path, recipe, result) -> list[NewFile]:
+def generate(root: Path, recipe, result, options: dict) -> list[NewFile]:
     if "database" not in recipe.sections:
         return []
     from runsmig.db import plan_revisions
 
-    return [NewFile(f.path, f.content, tuple(f.notes)) for f in plan_revisions(root, recipe, jobs_history=None, result=result)]
+    return [NewFile(f.path, f.content, tuple(f.notes)) for f in plan_revisions(
+        root, recipe, head=options.get("head"), jobs_history=options.get("jobs_history"), result=result)]

@@ -9,7 +9,7 @@ from pathlib import Path
 from runsmig.generators import NewFile
 
 
-def generate(root: Path, recipe, result) -> list[NewFile]:
+def generate(root: Path, recipe, result, options: dict) -> list[NewFile]:
     tdir = recipe.folder / "templates"
     if not tdir.is_dir():
         return []
