@@ -533,8 +533,11 @@ def api_checks(base: str) -> None:
         want = dict(status=e["status"], input_document_id=e["input_document_id"], config_id=e["config_id"],
                     created=epoch(e["created_at"]), started=epoch(e["started_at"]), finished=epoch(e["finished_at"]),
                     error_message=e["error_message"])
+        for k in ("submitted_by_user_id", "attempt", "retry_of_run_id"):  # when the RunResource has them
+            if k in body:
+                want[k] = e[k]
         diffs = [f"{k}: want {v!r}, got {body.get(k)!r}" for k, v in want.items() if body.get(k) != v]
-        check(not diffs, f"GET /runs/{rid_} ({LABEL[rid_]}, {e['status']})", "; ".join(diffs))
+        check(not diffs, f"GET /runs/{rid_} ({LABEL[rid_]}, {e['status']}; {len(want)} fields)", "; ".join(diffs))
         if e.get("artifact_uri"):
             st, art = http(base, f"/api/v1/runs/{rid_}/artifact", "alice")
             check(st == 200 and isinstance(art, dict) and art.get("run") == rid_, f"GET /runs/{rid_}/artifact (stored {e['artifact_uri']})", f"HTTP {st}")
