@@ -56,7 +56,8 @@ def test_recipe_without_database_section(project, tmp_path):
 def test_db_model(project, tmp_path):
     p = _run("db", "model", str(project), "--recipe", str(write_recipe(tmp_path)))
     assert p.returncode == 0, p.stderr
-    assert "retry_of_run_id: Mapped[str | None] = mapped_column(String(length=40), nullable=True)" in p.stdout
+    line = "    retry_of_run_id: Mapped[str | None] = mapped_column(String(40), nullable=True)"
+    assert line + "\n" in p.stdout
 
 
 def test_plan_and_apply_take_jobs_history_and_head(project, tmp_path):

@@ -6,7 +6,7 @@ so that after ``alembic upgrade head`` an autogenerate comparison finds no diffe
 from __future__ import annotations
 
 from runsmig.db.carry import CarryPlan
-from runsmig.db.coltypes import python_annotation, render_type
+from runsmig.db.model_edit import members
 
 
 def _q(v: str) -> str:
@@ -15,21 +15,8 @@ def _q(v: str) -> str:
 
 def render_model_declarations(plan: CarryPlan, class_name: str = "Run", source_class: str = "Job") -> str:
     """Text with three parts: column lines for the class body, ``__table_args__`` entries, notes."""
-    fks = {fk.column: fk for fk in plan.foreign_keys}
-    cols = []
-    for a in plan.added:
-        args = [render_type(a.type, prefix="")]
-        fk = fks.get(a.name)
-        if fk is not None:
-            extra = "".join(f', {k}="{v}"' for k, v in (("ondelete", fk.ondelete), ("onupdate", fk.onupdate)) if v)
-            args.append(f'ForeignKey("{fk.ref_table}.{fk.ref_column}"{extra}, name="{fk.name}")')
-        args.append(f"nullable={a.nullable}")
-        if a.default is not None:
-            args.append(f"server_default=text({_q(a.default)})")
-        ann = python_annotation(a.type)
-        if a.nullable:
-            ann = f"{ann} | None"
-        cols.append(f"    {a.name}: Mapped[{ann}] = mapped_column({', '.join(args)})")
+    # the same members the plan's model edit inserts (runsmig.db.model_edit): printed == written
+    cols = [f"    {m.name}: Mapped[{m.annotation}] = mapped_column({', '.join(m.args)})" for m in members(plan)]
     idx = [
         f'        Index("{ix.name}", {", ".join(_q(c) for c in ix.columns)}{", unique=True" if ix.unique else ""}),'
         for ix in plan.indexes
