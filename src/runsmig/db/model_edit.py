@@ -78,7 +78,36 @@ def _layout(head: str, args: list[str], indent: str, call: str, tail: str = "") 
     joined = f"{inner}{', '.join(args)}"
     if len(joined) <= LINE:
         return f"{indent}{head}{call}(\n{joined}\n{indent}){tail}\n"
-    return f"{indent}{head}{call}(\n" + "".join(f"{inner}{a},\n" for a in args) + f"{indent}){tail}\n"
+    return f"{indent}{head}{call}(\n" + "".join(_arg_line(a, inner) for a in args) + f"{indent}){tail}\n"
+
+
+def _arg_line(arg: str, indent: str) -> str:
+    """One argument a line; a call that is too long itself is laid out the same way, one level in."""
+    line = f"{indent}{arg},"
+    m = re.fullmatch(r"(\w+)\((.*)\)", arg)
+    if len(line) <= LINE or m is None:
+        return line + "\n"
+    return _layout("", _split_args(m.group(2)), indent, m.group(1), ",")
+
+
+def _split_args(src: str) -> list[str]:
+    """Top-level comma-separated arguments of a call's source (quotes and brackets respected)."""
+    out, depth, quote, start = [], 0, "", 0
+    for i, ch in enumerate(src):
+        if quote:
+            if ch == quote and src[i - 1] != "\\":
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            out.append(src[start:i].strip())
+            start = i + 1
+    out.append(src[start:].strip())
+    return [a for a in out if a]
 
 
 _NEEDED = [
