@@ -287,14 +287,16 @@ def kill_until_done(args: list[str], journal: Path, rng: random.Random, *, kills
                 time.sleep(0.001)
         if p.poll() is None:
             p.send_signal(signal.SIGKILL)
-            p.communicate()
+            _, err = p.communicate()
             if p.returncode == -signal.SIGKILL:
                 st.kills += 1
                 state = jr.read(journal) if journal.exists() else None
                 if state is not None and not state.ended:
                     st.mid_operation += 1
                 continue
-        _, err = p.communicate()
+            # it exited on its own between poll() and the signal: its output is read already
+        else:
+            _, err = p.communicate()
         if p.returncode != 0:
             raise AssertionError(f"mover failed after {st.kills} kills ({p.returncode}): {err.decode()[-2000:]}")
         st.finished_rc = 0
