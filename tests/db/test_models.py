@@ -127,3 +127,18 @@ def test_model_edits_add_missing_imports_and_table_args():
     )
     assert model_edits(out, plan) == []
     compile(out, "m.py", "exec")
+
+
+def test_long_arguments_are_laid_out_one_level_in_and_stay_valid_python():
+    import ast
+
+    from runsmig.db.model_edit import LINE, _layout
+
+    fk = 'ForeignKey("configurations.config_id", ondelete="CASCADE", name="runs_config_version_id_fkey, x")'
+    text = _layout("config_version_id: Mapped[str | None] = ", ["String(26)", fk, "nullable=True"], "    ", "mapped_column")
+    assert all(len(line) <= LINE for line in text.splitlines())
+    assert '            "configurations.config_id", ondelete="CASCADE", name="runs_config_version_id_fkey, x"\n' in text
+    call = ast.parse(text.strip()).body[0].value
+    assert [ast.unparse(a) for a in call.args][1] == fk.replace('"', "'")
+    short = _layout("attempt: Mapped[int] = ", ["Integer", "nullable=False"], "    ", "mapped_column")
+    assert short == "    attempt: Mapped[int] = mapped_column(Integer, nullable=False)\n"
