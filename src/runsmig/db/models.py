@@ -6,21 +6,14 @@ so that after ``alembic upgrade head`` an autogenerate comparison finds no diffe
 from __future__ import annotations
 
 from runsmig.db.carry import CarryPlan
-from runsmig.db.model_edit import members
-
-
-def _q(v: str) -> str:
-    return '"' + v + '"' if '"' not in v and "\\" not in v else repr(v)
+from runsmig.db.model_edit import index_entries, members
 
 
 def render_model_declarations(plan: CarryPlan, class_name: str = "Run", source_class: str = "Job") -> str:
     """Text with three parts: column lines for the class body, ``__table_args__`` entries, notes."""
-    # the same members the plan's model edit inserts (runsmig.db.model_edit): printed == written
+    # the same members and indexes the plan's model edit inserts (runsmig.db.model_edit): printed == written
     cols = [f"    {m.name}: Mapped[{m.annotation}] = mapped_column({', '.join(m.args)})" for m in members(plan)]
-    idx = [
-        f'        Index("{ix.name}", {", ".join(_q(c) for c in ix.columns)}{", unique=True" if ix.unique else ""}),'
-        for ix in plan.indexes
-    ]
+    idx = [f"        {src}," for _, src in index_entries(plan)]
     parts = [
         f"# {class_name} ({plan.spec.target_table}): add to the class body",
         *cols,
