@@ -12,6 +12,7 @@ import re
 import stat
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from runsmig.discover import discover
@@ -263,25 +264,27 @@ def _reconcile(out: FileOutcome, text: str, engine: TermEngine, index: LineIndex
         out.non_term.append((ln, col, text[ws:we]))
 
 
-_MODULE_KEYS: dict[Path, tuple[bytes, ...]] = {}
 _INDEX_STEMS = {"index", "__init__", "mod", "main"}
 
 
 def module_keys(recipe: Recipe) -> tuple[bytes, ...]:
     """Names a file must carry to import a module the recipe moves or deletes by an explicit entry
     (whose name may hold no term): the file or folder stem, and the folder for an index module."""
-    if recipe.source not in _MODULE_KEYS:
-        keys: set[bytes] = set()
-        for src in [r.source for r in recipe.renames] + [d.path for d in recipe.deletes]:
-            parts = [p for p in src.split("/") if p]
-            if not parts:
-                continue
-            stem = parts[-1].split(".")[0]
-            keys.add(stem.lower().encode())
-            if stem in _INDEX_STEMS and len(parts) > 1:
-                keys.add(parts[-2].lower().encode())
-        _MODULE_KEYS[recipe.source] = tuple(sorted(k for k in keys if k))
-    return _MODULE_KEYS[recipe.source]
+    return _module_keys(tuple(r.source for r in recipe.renames) + tuple(d.path for d in recipe.deletes))
+
+
+@lru_cache(maxsize=8)
+def _module_keys(sources: tuple[str, ...]) -> tuple[bytes, ...]:
+    keys: set[bytes] = set()
+    for src in sources:
+        parts = [p for p in src.split("/") if p]
+        if not parts:
+            continue
+        stem = parts[-1].split(".")[0]
+        keys.add(stem.lower().encode())
+        if stem in _INDEX_STEMS and len(parts) > 1:
+            keys.add(parts[-2].lower().encode())
+    return tuple(sorted(k for k in keys if k))
 
 
 def _names_moved_module(data: bytes, recipe: Recipe) -> bool:

@@ -63,3 +63,14 @@ def test_without_the_module_keys_the_prefilter_would_skip_them(tmp_path, monkeyp
     monkeypatch.setattr(runsmig.runner, "_names_moved_module", lambda data, recipe: False)
     plan = build_plan(root, recipe, workers=1)
     assert "src/app.ts" not in {c.path for c in plan.changes}
+
+
+def test_module_keys_follow_the_recipes_entries_not_its_file(tmp_path):
+    import dataclasses
+
+    from runsmig.recipe.model import PathRename
+
+    bundled = load_recipe()
+    other = dataclasses.replace(bundled, renames=(PathRename("src/widgets/index.ts", "src/parts/index.ts"),))
+    assert other.source == bundled.source
+    assert module_keys(other) == tuple(sorted({b"index", b"widgets", b"jobs"}))
