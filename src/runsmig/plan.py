@@ -149,20 +149,17 @@ def build_plan(root: Path, recipe: Recipe, workers: int | None = None, regenerat
 def _regenerated(root: Path, recipe: Recipe, result: RunResult, changes: list[Change], notes: list[str]) -> list[Change]:
     """Replace the planned content of generated files with what their generator writes on the
     migrated code (runsmig.regenerate); files it cannot regenerate keep the structural rewrite."""
-    from runsmig.regenerate import regenerate_in, tool_missing
+    from runsmig.regenerate import RegenResult, regenerate_in, tool_missing
     from runsmig.shadow import shadow_tree
 
     entries = [g for g in recipe.generated if (root / g.path).is_file()]
-    runnable = [g for g in entries if not tool_missing(g)]
-    for g in entries:
-        if g not in runnable:
-            notes.append(f"generated: {g.path}: kept the structural rewrite ({tool_missing(g)})")
-    if not runnable:
-        return changes
-    files = [o.rel for o in result.outcomes]
-    links = sorted({rel for g in runnable for rel in g.link})
-    with shadow_tree(root, files, changes, links) as shadow:
-        results = regenerate_in(shadow, runnable)
+    runnable = [g for g in entries if tool_missing(g) is None]
+    if runnable:  # the shadow tree is built only when some generator can run
+        links = sorted({rel for g in runnable for rel in g.link})
+        with shadow_tree(root, [o.rel for o in result.outcomes], changes, links) as shadow:
+            results = regenerate_in(shadow, entries)
+    else:
+        results = [RegenResult(g.path, "structural", tool_missing(g)) for g in entries]
     by_target = {c.target: c for c in changes}
     out = list(changes)
     for r in results:
