@@ -17,9 +17,9 @@ code has another shape (each edit needs its anchor).
 """
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from runsmig.findings import Analysis, Edit
+from runsmig.languages.py_spans import CstSpans
 
 ROOT = "apps/ade-api/src/ade_api/features/runs/"
 ROUTER, SERVICE, SCHEMAS = ROOT + "router.py", ROOT + "service.py", ROOT + "schemas.py"
@@ -45,23 +45,7 @@ RESOURCE_FIELDS = '''    submitted_by_user_id: str | None = Field(
 '''
 
 
-class _Tree:
-    def __init__(self, ctx):
-        self.ctx = ctx
-        self.wrapper = MetadataWrapper(cst.parse_module(ctx.text), unsafe_skip_copy=True)
-        self.pos = self.wrapper.resolve(PositionProvider)
-        self.module = self.wrapper.module
-
-    def line_start(self, node, after: bool = False) -> int:
-        r = self.pos[node]
-        line = r.end.line + 1 if after else r.start.line
-        return self.ctx.index.offset(line, 1) if line <= len(self.ctx.index.starts) else len(self.ctx.text)
-
-    def span(self, node) -> tuple[int, int]:
-        r = self.pos[node]
-        return (self.ctx.index.offset(r.start.line, r.start.column + 1),
-                self.ctx.index.offset(r.end.line, r.end.column + 1))
-
+class _Tree(CstSpans):
     def find(self, kind, where=None, pred=lambda n: True):
         found = []
 
@@ -110,7 +94,7 @@ def _router(t: _Tree) -> list[Edit]:
     dep = next((s for m, s in ours if m == "ade_api.shared.dependency"), None)
     # the User import goes in module order among ADE's own imports (isort's)
     before = [s for m, s in ours if m < "ade_api.features.users.models"]
-    anchor_at = t.line_start(before[-1], after=True) if before else (t.line_start(ours[0][1]) if ours else None)
+    anchor_at = t.next_line(before[-1]) if before else (t.line_start(ours[0][1]) if ours else None)
     if dep is None or anchor_at is None or not any(
             n.name.value == "require_authenticated" for n in getattr(dep.body[0], "names", ()) if hasattr(n, "name")):
         return []
@@ -130,13 +114,13 @@ def _service(t: _Tree) -> list[Edit]:
         status = _kwarg(runs[0], "status") if len(runs) == 1 else None
         if options is not None and status is not None:
             edits.append(Edit(t.line_start(options), t.line_start(options), SUBMITTER_PARAM))
-            edits.append(Edit(t.line_start(status, after=True), t.line_start(status, after=True), RUN_FIELDS))
+            edits.append(Edit(t.next_line(status), t.next_line(status), RUN_FIELDS))
     conv = _func(t, "to_resource")
     if conv is not None:
         res = [c for c in _calls(t, conv, "RunResource") if isinstance(c.func, cst.Name)]
         err = _kwarg(res[0], "error_message") if len(res) == 1 else None
         if err is not None and not _kwarg(res[0], "submitted_by_user_id"):
-            edits.append(Edit(t.line_start(err, after=True), t.line_start(err, after=True), RESOURCE_ARGS))
+            edits.append(Edit(t.next_line(err), t.next_line(err), RESOURCE_ARGS))
     return edits
 
 
@@ -150,7 +134,7 @@ def _schemas(t: _Tree) -> list[Edit]:
             fields[s.body[0].target.value] = s
     if "submitted_by_user_id" in fields or "error_message" not in fields:
         return []
-    at = t.line_start(fields["error_message"], after=True)
+    at = t.next_line(fields["error_message"])
     return [Edit(at, at, RESOURCE_FIELDS)]
 
 

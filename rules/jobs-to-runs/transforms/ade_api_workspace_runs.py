@@ -17,9 +17,9 @@ No-op when the file is not ADE's shape (anchors missing) or already has ``list_r
 """
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from runsmig.findings import Analysis, Edit
+from runsmig.languages.py_spans import CstSpans
 
 BASE = "apps/ade-api/src/ade_api/features/runs/"
 PATHS = [BASE + "router.py", BASE + "service.py", BASE + "repository.py", BASE + "schemas.py"]
@@ -134,25 +134,8 @@ SCHEMA = '''class RunPage(Page[RunResource]):
 '''
 
 
-class _Shape:
+class _Shape(CstSpans):
     """Top-level statements, imports and class members of a module, with positions."""
-
-    def __init__(self, ctx):
-        self.ctx = ctx
-        wrapper = MetadataWrapper(cst.parse_module(ctx.text), unsafe_skip_copy=True)
-        self.module = wrapper.module
-        self.pos = wrapper.resolve(PositionProvider)
-
-    def start(self, node):
-        r = self.pos[node]
-        return self.ctx.index.offset(r.start.line, r.start.column + 1)
-
-    def end(self, node):
-        r = self.pos[node]
-        return self.ctx.index.offset(r.end.line, r.end.column + 1)
-
-    def line_start(self, node):
-        return self.ctx.index.offset(self.pos[node].start.line, 1)
 
     def start_line_of(self, node):
         """Start of the first line of a definition, decorators included."""
