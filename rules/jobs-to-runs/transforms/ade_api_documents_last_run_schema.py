@@ -10,9 +10,9 @@ Example: ``job_id: ULIDStr | None = Field(default=None, description="Latest job 
 """
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from runsmig.findings import Analysis, Edit
+from runsmig.languages.py_spans import CstSpans
 
 PATHS = ["apps/ade-api/src/ade_api/features/documents/schemas.py"]
 
@@ -31,18 +31,15 @@ def _field(stmt):
 
 
 def transform(ctx):
-    wrapper = MetadataWrapper(cst.parse_module(ctx.text), unsafe_skip_copy=True)
-    pos = wrapper.resolve(PositionProvider)
-    cls = next((n for n in wrapper.module.body if isinstance(n, cst.ClassDef) and n.name.value == "DocumentLastRun"), None)
+    t = CstSpans(ctx)
+    cls = next((n for n in t.module.body if isinstance(n, cst.ClassDef) and n.name.value == "DocumentLastRun"), None)
     if cls is None or not isinstance(cls.body, cst.IndentedBlock):
         return Analysis()
     fields = {_field(s): s for s in cls.body.body if _field(s)}
     if "job_id" not in fields or "run_id" not in fields:
         return Analysis()
     edits = []
-    r = pos[fields["job_id"]]
-    end = ctx.index.offset(r.end.line + 1, 1) if r.end.line < len(ctx.index.starts) else len(ctx.text)
-    edits.append(Edit(ctx.index.offset(r.start.line, 1), end, ""))
+    edits.append(Edit(t.line_start(fields["job_id"]), t.next_line(fields["job_id"]), ""))
     for name, text in DESCRIPTIONS.items():
         stmt = fields.get(name)
         value = stmt.body[0].value if stmt is not None else None
@@ -50,7 +47,5 @@ def transform(ctx):
             continue
         for arg in value.args:
             if arg.keyword is not None and arg.keyword.value == "description":
-                rr = pos[arg.value]
-                edits.append(Edit(ctx.index.offset(rr.start.line, rr.start.column + 1),
-                                  ctx.index.offset(rr.end.line, rr.end.column + 1), text))
+                edits.append(Edit(*t.span(arg.value), text))
     return Analysis(edits=edits)

@@ -15,9 +15,9 @@ No-op when the test builds no ``Job``.
 import re
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from runsmig.findings import Analysis, Edit
+from runsmig.languages.py_spans import CstSpans
 
 PATHS = ["apps/ade-api/tests/integration/documents/test_service_filters.py"]
 
@@ -64,11 +64,6 @@ ASSERT_MAP = [
 ]
 
 
-def _span(ctx, pos, node):
-    r = pos[node]
-    return ctx.index.offset(r.start.line, r.start.column + 1), ctx.index.offset(r.end.line, r.end.column + 1)
-
-
 def _calls_job(stmt) -> bool:
     """``<name> = Job(...)``"""
     if not (isinstance(stmt, cst.SimpleStatementLine) and isinstance(stmt.body[0], cst.Assign)):
@@ -78,9 +73,8 @@ def _calls_job(stmt) -> bool:
 
 
 def transform(ctx):
-    wrapper = MetadataWrapper(cst.parse_module(ctx.text), unsafe_skip_copy=True)
-    module = wrapper.module
-    pos = wrapper.resolve(PositionProvider)
+    t = CstSpans(ctx)
+    module = t.module
     funcs = {n.name.value: n for n in module.body if isinstance(n, cst.FunctionDef)}
     helper = funcs.get("_ensure_config_version")
     if helper is None or "uuid4" not in module.code:
@@ -100,20 +94,17 @@ def transform(ctx):
                 small = stmt.body[0]
                 code = cst.Module(body=[]).code_for_node(small)
                 if _calls_job(stmt):
-                    r = pos[small]
-                    indent = " " * r.start.column
-                    edits.append(Edit(*_span(ctx, pos, small), SEED.format(i=indent)))
+                    indent = " " * t.pos[small].start.column
+                    edits.append(Edit(*t.span(small), SEED.format(i=indent)))
                 elif "_ensure_config_version(" in code and isinstance(small, cst.Assign):
-                    edits.append(Edit(*_span(ctx, pos, small), CONFIG))
+                    edits.append(Edit(*t.span(small), CONFIG))
                 elif isinstance(small, cst.Assert) and re.search(r"\bjob\b|Job", code):
                     new = code
                     for pat, rep in ASSERT_MAP:
                         new = re.sub(pat, rep, new)
                     if not re.search(r"job", new, re.I):
-                        edits.append(Edit(*_span(ctx, pos, small), new))
+                        edits.append(Edit(*t.span(small), new))
     if not edits:
         return Analysis()
-    r = pos[helper]
-    end = ctx.index.offset(r.end.line + 1, 1) if r.end.line < len(ctx.index.starts) else len(ctx.text)
-    edits.append(Edit(ctx.index.offset(r.start.line, 1), end, HELPER))
+    edits.append(Edit(t.line_start(helper), t.next_line(helper), HELPER))
     return Analysis(edits=edits)
