@@ -263,7 +263,7 @@ def test_deleted_module_without_counterpart_name_is_a_follow_up(tmp_path):
     assert any(f.text == "Repo" for f in follow)
 
 
-def test_relative_import_and_duplicate_registration_removed(tmp_path):
+def test_relative_import_merged_and_duplicate_registration_is_a_conflict_never_dropped(tmp_path):
     src = """
         from .features.jobs.router import router as jobs_router
         from .features.runs.router import router as runs_router
@@ -272,7 +272,84 @@ def test_relative_import_and_duplicate_registration_removed(tmp_path):
         api.include_router(jobs_router)
         """
     o = one(tmp_path, src, DELETE, rel="src/ade_api/routers.py", others=ADE)
-    assert new_text(o) == "from .features.runs.router import router as runs_router\n\napi.include_router(runs_router)\n"
+    # the deleted module's import merges into its counterpart's (an explicit recipe deletion) ...
+    assert new_text(o) == ("from .features.runs.router import router as runs_router\n\n"
+                           "api.include_router(runs_router)\napi.include_router(runs_router)\n")
+    # ... but the statement that now repeats another one stays, reported as a conflict
+    assert [(f.line, f.rule) for f in rules(o, "conflict")] == [(5, "conflict")]
+    assert "repeats line 4" in rules(o, "conflict")[0].message
+
+
+def test_statements_equal_before_the_rename_are_never_touched(tmp_path):
+    src = """
+        def test_retry(job, worker):
+            job.save()
+            job.save()
+            worker.work(job)
+            worker.work(job)
+            worker.work(job)
+        """
+    o = one(tmp_path, src, "", rel="t.py")
+    assert new_text(o) == ("def test_retry(run, worker):\n    run.save()\n    run.save()\n"
+                           "    worker.work(run)\n    worker.work(run)\n    worker.work(run)\n")
+    assert not rules(o, "conflict")
+
+
+def test_statements_made_equal_by_the_rename_keep_the_local_name_and_conflict(tmp_path):
+    src = """
+        def register(app, make):
+            jobs_router = make()
+            runs_router = make()
+            app.include_router(runs_router)
+            app.include_router(jobs_router)
+        """
+    o = one(tmp_path, src, "", rel="r.py")
+    assert new_text(o).count("include_router") == 2  # nothing removed
+    assert "app.include_router(jobs_router)" in new_text(o)
+    assert rules(o, "conflict")
+
+
+def test_forward_references_follow_the_rename(tmp_path):
+    src = """
+        from __future__ import annotations
+
+
+        def get_current_job(job_class: Job | None = None) -> Job | None:
+            return None
+
+
+        def f(x: "Job") -> list["Job"]:
+            return [x]
+
+
+        class Job:
+            def copy(self) -> Job:
+                return self
+        """
+    o = one(tmp_path, src, "", rel="m.py")
+    out = new_text(o)
+    assert "Job" not in out
+    assert "def get_current_run(run_class: Run | None = None) -> Run | None:" in out
+    assert 'def f(x: "Run") -> list["Run"]:' in out
+    assert not rules(o, "follow-up")
+
+
+def test_member_of_a_variable_holding_one_of_several_classes_is_not_guessed(tmp_path):
+    others = {**ADE, "src/ade_api/features/jobs/models.py": "class JobA:\n    def a(self): pass\n\nclass JobB:\n    def b(self): pass\n",
+              "src/ade_api/features/runs/models.py": "class RunA:\n    def a(self): pass\n\nclass RunB:\n    def b(self): pass\n"}
+    src = """
+        from ade_api.features.jobs.models import JobA, JobB
+
+
+        def go(flag):
+            if flag:
+                reg = JobA()
+            else:
+                reg = JobB()
+            reg.b()
+        """
+    o = one(tmp_path, src, DELETE, rel="src/ade_api/use.py", others=others)
+    assert not rules(o, "follow-up")
 
 
 def test_explicit_module_move_rewrites_imports(tmp_path):

@@ -17,7 +17,7 @@ import builtins
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst.metadata.scope_provider import Assignment, ImportAssignment, Scope
+from libcst.metadata.scope_provider import Assignment, ClassScope, ImportAssignment, Scope
 
 from runsmig.languages.py_imports import AliasRec, ImportRec
 from runsmig.languages.py_scan import Scan, chain_names
@@ -74,9 +74,29 @@ class Decider:
                     sym = table[key] = Symbol(scope, asg.name)
                     self.symbols.append(sym)
                 self._bind(sym, asg)
+        self._forward_references(seen_scopes, table)
         for sym in self.symbols:
             for n in sym.nodes:
                 self.symbol_of.setdefault(id(n), sym)
+
+    def _forward_references(self, scopes: dict[int, Scope], table: dict[tuple[int, str], Symbol]) -> None:
+        """A use before its binding (``def f() -> Job`` above ``class Job`` under ``from __future__
+        import annotations``, a forward reference in a default or decorator) has no referents in
+        LibCST's scope analysis; it still names that binding, so it follows its rename."""
+        for scope in scopes.values():
+            for acc in scope.accesses:
+                node = acc.node
+                if not isinstance(node, cst.Name) or acc.referents:
+                    continue
+                cur, first = scope, True
+                while cur is not None:
+                    if first or not isinstance(cur, ClassScope):
+                        sym = table.get((id(cur), node.value))
+                        if sym is not None:
+                            sym.nodes.append(node)
+                            break
+                    parent = getattr(cur, "parent", None)
+                    cur, first = (None if parent is cur else parent), False
 
     def _bind(self, sym: Symbol, asg) -> None:
         node = asg.node
@@ -214,6 +234,8 @@ class Decider:
         theirs = {rec.target(a) for rec, a in other.aliases}
         if mine != theirs or len(mine) != 1:
             return False
+        if not any(a.redirected for _, a in sym.aliases + other.aliases):
+            return False  # only an explicit deletion merges imports; a plain rename never drops one
         for _, a in sym.aliases:
             a.status = "merged"
             self.merged.add(id(a.alias))
@@ -249,7 +271,7 @@ class Decider:
         for scope in {id(s): s for s in self.scopes.values() if s is not None}.values():
             for acc in scope.accesses:
                 node = acc.node
-                if not isinstance(node, cst.Name) or acc.referents or node.value in BUILTINS:
+                if not isinstance(node, cst.Name) or acc.referents or node.value in BUILTINS or id(node) in self.symbol_of:
                     continue
                 if id(node) in self.keep or not self.engine.find(node.value):
                     continue

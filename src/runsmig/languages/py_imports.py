@@ -6,7 +6,9 @@
   (``python.modules`` in the recipe, else the module name rewritten by the term
   engine) when that module exists, stays, and defines the rewritten name;
   otherwise the name is removed from the import and its uses become follow-ups;
-* two imports that end up binding the same name to the same object are merged.
+* two imports that end up binding the same name to the same object are merged,
+  but only when one of them is redirected from a module the recipe deletes
+  (an explicit entry); otherwise the rename is a ``conflict``.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ class AliasRec:
     status: str = "normal"  # normal, external, follow-up, merged
     new_source: str | None = None  # the imported name after the change
     reason: str = ""
+    redirected: bool = False  # its module is deleted by the recipe; the name now comes from the counterpart
 
     @property
     def binding_names(self) -> list[cst.Name]:
@@ -155,6 +158,7 @@ def _import_from(idx: ModuleIndex, ctx: FileContext, stmt: cst.ImportFrom) -> Im
             new = engine.rewrite(a.source)
             if cp is not None and rec.new_module is not None and _defines(idx, ctx, cp, new):
                 a.new_source = new
+                a.redirected = True
             else:
                 a.status = "follow-up"
                 where = f" and '{cp.dotted}' has no '{new}'" if cp is not None else " and has no counterpart"
@@ -169,6 +173,7 @@ def _import_from(idx: ModuleIndex, ctx: FileContext, stmt: cst.ImportFrom) -> Im
             alt = idx.submodule(res, new)
             if new != a.source and alt is not None and alt not in ctx.deletes:
                 a.new_source = new
+                a.redirected = True
             else:
                 a.status = "follow-up"
                 a.reason = f"module '{a.source}' is removed; rewrite its uses by hand"

@@ -145,29 +145,40 @@ def missing_uses(refs: list[cst.Name], cls_name: str, info: ClassInfo, parent: d
         gp = parent.get(id(p))
         if isinstance(gp, cst.Assign) and gp.value is p and len(gp.targets) == 1:
             target = gp.targets[0].target
-            for use in _instance_uses(target, parent, symbol_of):
+            for use in _instance_uses(target, parent, symbol_of, ref.value):
                 if rewrite(use.value) not in members and id(use) not in skip:
                     out.append(MissingUse(use, cls_name, use.value))
     return out
 
 
-def _instance_uses(target: cst.CSTNode, parent: dict[int, cst.CSTNode], symbol_of) -> list[cst.Name]:
-    """``v.m`` for ``v = Class(...)``; ``self.a.m`` for ``self.a = Class(...)`` in the same class."""
+def _instance_uses(target: cst.CSTNode, parent: dict[int, cst.CSTNode], symbol_of, cls: str) -> list[cst.Name]:
+    """``v.m`` for ``v = Class(...)``; ``self.a.m`` for ``self.a = Class(...)`` in the same class.
+    Only when every binding of ``v`` (or ``self.a``) is such a call: a variable that may hold one of
+    several classes (assigned on sibling branches) is not guessed about."""
     out: list[cst.Name] = []
     if isinstance(target, cst.Name):
         sym = symbol_of.get(id(target))
-        for n in (sym.nodes if sym is not None else []):
+        nodes = sym.nodes if sym is not None else []
+        if not all(_binds_call_of(n, parent, cls) for n in nodes if _is_binding(n, parent)):
+            return out
+        for n in nodes:
             p = parent.get(id(n))
             if isinstance(p, cst.Attribute) and p.value is n:
                 out.append(p.attr)
         return out
     if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == "self":
+        cls_name = cls
         cls = target
         while cls is not None and not isinstance(cls, cst.ClassDef):
             cls = parent.get(id(cls))
         if cls is None:
             return out
         stack: list[cst.CSTNode] = [cls]
+        for n in _walk(cls):
+            if (isinstance(n, cst.Attribute) and isinstance(n.value, cst.Name) and n.value.value == "self"
+                    and n.attr.value == target.attr.value and _is_binding(n, parent)
+                    and not _binds_call_of(n, parent, cls_name)):
+                return out
         while stack:
             n = stack.pop()
             if (isinstance(n, cst.Attribute) and isinstance(n.value, cst.Attribute)
@@ -176,3 +187,33 @@ def _instance_uses(target: cst.CSTNode, parent: dict[int, cst.CSTNode], symbol_o
                 out.append(n.attr)
             stack.extend(n.children)
     return out
+
+
+def _walk(node: cst.CSTNode):
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(n.children)
+
+
+def _is_binding(node: cst.CSTNode, parent: dict[int, cst.CSTNode]) -> bool:
+    """``node`` is assigned to (an assignment target, a loop or ``with`` target, ...)."""
+    p = parent.get(id(node))
+    if isinstance(p, (cst.AssignTarget, cst.For, cst.AsName, cst.CompFor, cst.NamedExpr)):
+        return getattr(p, "target", getattr(p, "name", None)) is node
+    if isinstance(p, (cst.AnnAssign, cst.AugAssign)):
+        return p.target is node
+    if isinstance(p, (cst.Tuple, cst.List, cst.Element, cst.StarredElement)):
+        return True  # unpacking: assigned something we do not follow
+    return isinstance(p, cst.Param) and p.name is node
+
+
+def _binds_call_of(node: cst.CSTNode, parent: dict[int, cst.CSTNode], cls: str) -> bool:
+    """``node = cls(...)`` (the only shape whose class we know)."""
+    p = parent.get(id(node))
+    gp = parent.get(id(p)) if p is not None else None
+    if not (isinstance(p, cst.AssignTarget) and isinstance(gp, cst.Assign) and len(gp.targets) == 1):
+        return False
+    v = gp.value
+    return isinstance(v, cst.Call) and isinstance(v.func, cst.Name) and v.func.value == cls

@@ -61,6 +61,7 @@ class _FileRewrite:
         self.edits: list[Edit] = []
         self.findings: list[Finding] = []
         self.covered: set[int] = set()  # ids of Name nodes handled by an import rewrite
+        self._removed: dict[int, int] = {}  # id(block) -> statements removed from it (imports of deleted modules)
 
     # -- positions --------------------------------------------------------------
     def span(self, node: cst.CSTNode) -> tuple[int, int]:
@@ -79,12 +80,30 @@ class _FileRewrite:
         ctx = self.ctx
         idx = index_for(ctx.all_files) if ctx.all_files else index_for(frozenset({ctx.rel}))
         imports = analyze_imports(idx, ctx, self.scan.imports)
-        python = ctx.recipe.sections.get("python")
-        explicit = dict(ctx.engine.symbols)
-        decider = Decider(self.scan, self.scopes, imports, ctx.engine, explicit)
+        decider = Decider(self.scan, self.scopes, imports, ctx.engine, dict(ctx.engine.symbols))
         decider.run()
         self.keep = decider.keep
         self._name_by_id = {id(n): n for n in self.scan.names}
+        self._emit(idx, imports, decider)
+        repeats = self._repeated_lines()
+        if repeats:
+            # Two statements that differ today would read the same after the rename: a conflict.
+            # The names that make them equal are kept (all their uses, so the file stays
+            # consistent), and the pass runs again; nothing is ever dropped.
+            for line, twin in repeats:
+                self._keep_line_symbols(line, twin, decider)
+            self.edits, self.findings, self.covered, self._removed = [], [], set(), {}
+            self._emit(idx, imports, decider)
+            for line, twin in repeats:
+                s, e = self.span(line.body[0])
+                if not any(s <= ed.start < e for ed in self.edits):
+                    continue  # its own names were kept: the finding is on them
+                self.findings.append(ctx.finding(s, e, "code", None, "conflict",
+                                                 f"after the rename this statement repeats line {twin}; "
+                                                 "review it by hand (one of the two may be obsolete)"))
+        return Analysis(edits=self.edits, findings=self.findings)
+
+    def _emit(self, idx, imports: list[ImportRec], decider: Decider) -> None:
         for rec in imports:
             self._import_edits(rec, decider)
         self._member_follow_ups(idx, decider)
@@ -92,10 +111,7 @@ class _FileRewrite:
         self._string_edits(decider)
         for c in self.scan.comments:
             s, e = self.span(c)
-            self.edits += prose_edits(ctx, s, e, "comment", clashes=False)[0]
-        self._drop_duplicate_lines()
-        del python
-        return Analysis(edits=self.edits, findings=self.findings)
+            self.edits += prose_edits(self.ctx, s, e, "comment", clashes=False)[0]
 
     # -- imports --------------------------------------------------------------------
     def _import_edits(self, rec: ImportRec, decider: Decider) -> None:
@@ -171,8 +187,7 @@ class _FileRewrite:
         block = self.scan.parent.get(id(line)) if line is not None else None
         body = getattr(block, "body", None)
         if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1 and isinstance(body, (list, tuple)):
-            removed = getattr(self, "_removed", {})
-            self._removed = removed
+            removed = self._removed
             count = removed.get(id(block), 0) + 1
             if isinstance(block, cst.Module) or count < len(body):
                 removed[id(block)] = count
@@ -183,13 +198,17 @@ class _FileRewrite:
         self.edits.append(Edit(s, e, "pass", self.ctx.finding(s, e, "identifier", "pass", "term", message)))
 
     def _member_follow_ups(self, idx, decider: Decider) -> None:
-        """Uses of a checkout class naming a member it does not declare (see py_members)."""
+        """Uses of a class that the recipe's deletion redirects to its counterpart, naming a member
+        the counterpart does not declare (see py_members). A class that is only renamed keeps all
+        its members (they are renamed with it), so a member it lacks was lacking before: not ours."""
         ctx = self.ctx
+        seen: set[tuple[int, str]] = set()
         for sym in decider.symbols:
             if sym.assigned or len(sym.aliases) != 1:
                 continue
             rec, a = sym.aliases[0]
-            if a.status != "normal" or rec.source_rel is None or not isinstance(rec.stmt, cst.ImportFrom):
+            if (a.status != "normal" or not a.redirected or rec.source_rel is None
+                    or not isinstance(rec.stmt, cst.ImportFrom)):
                 continue
             info = class_info(idx, ctx.root, rec.source_rel, a.new_source or a.source)
             if info is None:
@@ -201,6 +220,9 @@ class _FileRewrite:
                                     set(self.keep)):
                 s, e = self.span(use.node)
                 member = ctx.engine.rewrite(use.member)
+                if (s, member) in seen:
+                    continue  # one finding per place and cause
+                seen.add((s, member))
                 self.findings.append(ctx.finding(s, e, "identifier", None, "follow-up",
                                                  f"'{shown}' ({rec.source_rel}) has no member '{member}': "
                                                  "rewrite this use by hand"))
@@ -304,42 +326,51 @@ class _FileRewrite:
                                         f, id(key))
         return out
 
-    # -- duplicates made by the rename -------------------------------------------------
-    def _drop_duplicate_lines(self) -> None:
-        """``include_router(jobs_router)`` next to ``include_router(runs_router)``: keep one."""
+    # -- statements made equal by the rename --------------------------------------------
+    def _repeated_lines(self) -> list[tuple[cst.SimpleStatementLine, int]]:
+        """Expression statements of one block that differ now and would be equal after the
+        rename (``include_router(jobs_router)`` beside ``include_router(runs_router)``).
+        Statements that are equal already (``job.save()`` twice on purpose) are not a finding."""
         if not self.edits or len(self.scan.expr_lines) < 2:
-            return
+            return []
         groups: dict[int, list[cst.SimpleStatementLine]] = {}
         for line in self.scan.expr_lines:
             groups.setdefault(id(self.scan.parent.get(id(line))), []).append(line)
         ordered = sorted(self.edits, key=lambda e: e.start)
+        out: list[tuple[cst.SimpleStatementLine, int]] = []
         for lines in groups.values():
             if len(lines) < 2:
                 continue
-            seen: dict[str, tuple[int, bool, cst.SimpleStatementLine]] = {}
+            first: dict[str, tuple[int, str]] = {}  # new text -> (line, old text) of its first statement
             for line in lines:
                 s, e = self.span(line.body[0])
-                inner = [ed for ed in ordered if s <= ed.start and ed.end <= e]
                 code = self.ctx.text[s:e]
                 new = code
-                for ed in reversed(inner):
+                for ed in reversed([ed for ed in ordered if s <= ed.start and ed.end <= e]):
                     new = new[: ed.start - s] + ed.text + new[ed.end - s:]
-                here = (self.ctx.index.pos(s)[0], new != code, line)
-                prev = seen.get(new)
+                prev = first.get(new)
                 if prev is None:
-                    seen[new] = here
-                elif here[1]:
-                    self._drop_line(line, prev[0])
-                elif prev[1]:
-                    self._drop_line(prev[2], here[0])
-                    seen[new] = here
+                    first[new] = (self.ctx.index.pos(s)[0], code)
+                elif prev[1] != code:
+                    out.append((line, prev[0]))
+        return out
 
-    def _drop_line(self, line: cst.SimpleStatementLine, twin: int) -> None:
-        s, e = self.span(line.body[0])
-        ls, le = self.line_span(line)
-        self.edits.append(Edit(ls, le, "", self.ctx.finding(
-            s, e, "identifier", "", "term", f"after the rename this line repeats line {twin}: removed")))
-
+    def _keep_line_symbols(self, line: cst.SimpleStatementLine, twin: int, decider: Decider) -> None:
+        """Keep every renamed name of ``line`` that this file binds (with all its uses)."""
+        msg = None
+        for node in _names_in(line):
+            if id(node) in self.keep or not self.ctx.engine.find(node.value):
+                continue
+            sym = decider.symbol_of.get(id(node))
+            if sym is None or not (sym.assigned or any(a.alias.asname is not None for _, a in sym.aliases)):
+                continue  # not bound here (an attribute, an imported name): renamed like everywhere else
+            if any(a.status == "merged" for _, a in sym.aliases):
+                continue  # its import merges into its counterpart's (the recipe deletes its module)
+            new = self.ctx.engine.rewrite(node.value)
+            msg = msg or (f"renaming '{node.value}' to '{new}' would make this statement repeat line {twin}; "
+                          "kept: review by hand, or map it under 'symbols:' in the recipe")
+            for n in sym.nodes:
+                self.keep.setdefault(id(n), Keep("conflict", msg, new, id(sym)))
 
 def _value(node: cst.CSTNode) -> str | None:
     if isinstance(node, cst.SimpleString):
