@@ -161,7 +161,7 @@ def count_clashes(root: Path) -> dict:
     out = {}
     for label, rec in (("without_phrases", dataclasses.replace(recipe, phrases=())), ("with_phrases", recipe)):
         res = run(root, rec, workers=1)  # workers reload the recipe from its file: stay in-process
-        found = [f for o in res.outcomes for f in o.reported if f.rule == "follow-up" and f.message.startswith("rewrite reads")]
+        found = [f for o in res.outcomes for f in o.reported if f.rule == "follow-up" and "rewrite would read" in f.message]
         out[label] = len(found)
         out[label + "_items"] = [f"{f.path}:{f.line}: {f.message}" for f in found]
     return out

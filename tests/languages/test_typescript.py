@@ -415,7 +415,8 @@ def test_comments_and_jsx_text_get_recipe_phrases_and_clash_follow_ups(tmp_path)
     text = "// the job runner starts jobs and runs\nexport const A = () => <p>Job runner: jobs and runs</p>;\n"
     a, _ = analyze(tmp_path, {"a.tsx": text}, "a.tsx", recipe)
     out = rewritten(a, text)
-    assert out == "// the run engine starts runs and runs\nexport const A = () => <p>Run engine: runs and runs</p>;\n"
+    # the clashing 'jobs and runs' is kept (reported; check finds it again), the rest is rewritten
+    assert out == "// the run engine starts jobs and runs\nexport const A = () => <p>Run engine: jobs and runs</p>;\n"
     assert [(f.rule, f.line) for f in a.findings] == [("follow-up", 1), ("follow-up", 2)]
 
 

@@ -114,6 +114,11 @@ def prose_edits(ctx, start: int, end: int, kind: str = "prose", phrases: bool = 
             pos = e
     edits.extend(ctx.term_edits(start + pos, end, kind))
     found = clash_findings(ctx, start, end, edits, kind) if clashes and edits else []
+    if found:
+        # a rewrite that would read badly is not made: the words stay, the follow-up says why,
+        # and ``check`` finds the same follow-up again after apply (the term is still there)
+        spans = [(ctx.index.offset(f.line, f.col), ctx.index.offset(f.line, f.col) + len(f.text)) for f in found]
+        edits = [e for e in edits if not any(a < e.end and e.start < b for a, b in spans)]
     return edits, found
 
 
@@ -149,6 +154,7 @@ def clash_findings(ctx, start: int, end: int, edits: list[Edit], kind: str = "pr
     out_parts.append(seg)
     new = "".join(out_parts)
     regex = _clash_re(tuple(_targets(ctx.recipe)))
+    sources = {t.singular.lower() for t in ctx.recipe.terms} | {t.plural.lower() for t in ctx.recipe.terms}
     found: list[Finding] = []
     for m in regex.finditer(new):
         hit = [p for p in pieces if p[0] < m.end() and p[1] > m.start()]
@@ -159,8 +165,11 @@ def clash_findings(ctx, start: int, end: int, edits: list[Edit], kind: str = "pr
         last = hit[-1]
         o_end = last[3] if last[4] else last[2] + (m.end() - last[0])
         clash = " ".join(m.group(0).split())
+        words = re.findall(r"\w+", ctx.text[o_start:max(o_end, o_start)].lower())
+        if len(words) >= 2 and words[0] in sources and words[-1] in sources:
+            continue  # "Jobs, JOBS" / "jobs and jobs": the words repeated each other already
         found.append(ctx.finding(o_start, max(o_end, o_start), kind, None, "follow-up",
-                                 f"rewrite reads '{clash}': reword it or add a recipe phrase"))
+                                 f"the rewrite would read '{clash}': kept; reword it or add a recipe phrase"))
     return found
 
 

@@ -111,7 +111,14 @@ class _FileRewrite:
         self._string_edits(decider)
         for c in self.scan.comments:
             s, e = self.span(c)
-            self.edits += prose_edits(self.ctx, s, e, "comment", clashes=False)[0]
+            self._prose(s, e, "comment")
+
+    def _prose(self, s: int, e: int, kind: str) -> None:
+        """Comments, docstrings and messages: recipe phrases, the term map, and the clash check
+        ("run a run", "runs run"): a rewrite that would read badly is kept and reported."""
+        edits, clashes = prose_edits(self.ctx, s, e, kind)
+        self.edits += edits
+        self.findings += clashes
 
     # -- imports --------------------------------------------------------------------
     def _import_edits(self, rec: ImportRec, decider: Decider) -> None:
@@ -295,8 +302,9 @@ class _FileRewrite:
                 continue
             if id(node) not in annotations and id(node) not in self.scan.all_strings:
                 if " " in ctx.text[s:e]:  # prose (messages, docstrings): recipe phrases first
-                    edits = prose_edits(ctx, s, e, kind, clashes=False)[0]
-                self.edits += edits
+                    self._prose(s, e, kind)
+                else:
+                    self.edits += edits
                 continue
             for ed in edits:
                 ws, we = ed.start, ed.end
