@@ -20,6 +20,8 @@ class Finding:
     allowed_by: str | None = None  # the allowlist reason, when allowlisted
     word: str = ""  # the enclosing word or identifier (e.g. ADE_JOBS_DIR for the match JOBS)
     word_replacement: str = ""
+    literal: str = ""  # a string literal that looks like an identifier (no whitespace): 'rq:job:'
+    literal_replacement: str = ""  # ... and what it becomes
 
     def describe(self) -> str:
         if self.message:
@@ -47,6 +49,9 @@ class Finding:
         if self.word and self.word != self.text:
             d["word"] = self.word
             d["word_replacement"] = self.word_replacement
+        if self.literal:
+            d["literal"] = self.literal
+            d["literal_replacement"] = self.literal_replacement
         return d
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,11 +60,54 @@ class Plan:
         return [(o.rel, o.reason, o.line) for o in self.result.by_status("failed")]
 
     def follow_ups(self) -> list[Finding]:
+        """What a person must look at: follow-ups, conflicts, links (not the external notes)."""
         if self.result is None:
             return []
-        out = [f for o in self.result.outcomes for f in o.reported]
+        out = [f for o in self.result.outcomes for f in o.reported if f.rule != "external"]
         out += [f for f in self.result.paths.findings if f.rule == "conflict"]
         return out
+
+    def externals(self) -> list[Finding]:
+        """Names kept because they belong to another package or tool's schema (one per file and name)."""
+        if self.result is None:
+            return []
+        return [f for o in self.result.outcomes for f in o.reported if f.rule == "external"]
+
+    def identifiers(self) -> list[Finding]:
+        """Rewritten string literals that look like identifiers (no whitespace): one per literal."""
+        if self.result is None:
+            return []
+        out, seen = [], set()
+        for o in self.result.outcomes:
+            for f in o.applied:
+                key = (f.path, f.line, f.literal)
+                if f.literal and key not in seen:
+                    seen.add(key)
+                    out.append(f)
+        return out
+
+    def review(self) -> dict:
+        """The reviewer's view as data (``plan --format json``)."""
+        section = self.recipe.sections.get("literals") if self.recipe is not None else None
+        idents = []
+        for f in self.identifiers():
+            rule = section.rule_for(f.path, f.literal) if section is not None else None
+            item = {"path": f.path, "line": f.line, "col": f.col, "old": f.literal, "new": f.literal_replacement}
+            if rule is not None and rule.action == "note":
+                item["note"] = rule.reason
+            idents.append(item)
+        counts = Counter(c.action for c in self.changes)
+        return {
+            "summary": {**{a: counts.get(a, 0) for a in ("modify", "rename", "delete", "create")},
+                        "failed": len(self.failures()), "follow_ups": len(self.follow_ups()),
+                        "externals": len(self.externals()), "identifiers": len(idents)},
+            "changes": [{"action": c.action, "path": c.path, "new_path": c.new_path} for c in self.changes],
+            "failures": [{"path": p, "line": ln, "reason": r} for p, r, ln in self.failures()],
+            "follow_ups": [f.as_dict() for f in self.follow_ups()],
+            "externals": [f.as_dict() for f in self.externals()],
+            "identifiers": idents,
+            "notes": list(self.notes),
+        }
 
     # -- persistence ---------------------------------------------------------
     def to_json(self) -> str:

@@ -148,8 +148,9 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
             continue
         if f is not None:
             allow = recipe.allow_for(rel, index.line_text(f.line), f.kind)
-            if allow is not None and not allow.rewrite:
-                out.allowed.append(Finding(**{**f.__dict__, "allowed_by": allow.reason}))
+            reason = allow.reason if allow is not None and not allow.rewrite else _kept_literal(recipe, rel, f)
+            if reason is not None:
+                out.allowed.append(Finding(**{**f.__dict__, "allowed_by": reason}))
                 spans.append((e.start, e.end, "allowed"))
                 continue
             out.applied.append(f)
@@ -182,6 +183,13 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
     if out.new != data:
         out.status = "changed"
     return out
+
+
+def _kept_literal(recipe: Recipe, rel: str, f: Finding) -> str | None:
+    """The reason of a recipe ``literals:`` entry that keeps this identifier-like literal."""
+    section = recipe.sections.get("literals") if f.literal else None
+    rule = section.rule_for(rel, f.literal) if section is not None else None
+    return f"literal kept: {rule.reason}" if rule is not None and rule.action == "keep" else None
 
 
 def _with_transforms(ctx: FileContext, analysis: Analysis) -> Analysis:

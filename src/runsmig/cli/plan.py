@@ -25,13 +25,26 @@ def plan(
     regenerate: bool = RegenerateOpt,
     head: str | None = HeadOpt,
     jobs_history: str | None = JobsHistoryOpt,
+    fmt: str = typer.Option("diff", "--format", help="diff (default) or json: the review as data (changes, "
+                            "follow-ups, externals, identifiers in strings with old -> new) instead of the diff."),
 ) -> int:
     """Dry run: print the change set as a git-style unified diff on stdout, a summary on stderr."""
+    if fmt not in ("diff", "json"):
+        from runsmig.errors import UsageError
+
+        raise UsageError(f"unknown --format '{fmt}' (choose from diff, json)")
     root = checkout_root(path)
     rec = load_recipe(recipe)
     p = build_plan(root, rec, workers=workers, regenerate=regenerate,
                    generator_options=generator_options(head, jobs_history))
-    out_bytes(p.diff())
+    if fmt == "json":
+        import json
+
+        from runsmig.console import out_text
+
+        out_text(json.dumps(p.review(), indent=1))
+    else:
+        out_bytes(p.diff())
     if out is not None:
         from runsmig.textio import atomic_write
 

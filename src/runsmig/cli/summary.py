@@ -23,11 +23,30 @@ def print_summary(p: Plan, verb: str = "would change") -> None:
         table.add_row("skipped", str(len(r.by_status("skipped")) + len(r.skipped)))
         table.add_row("failed", str(len(r.by_status("failed"))))
         table.add_row("follow-ups", str(len(p.follow_ups())))
+        table.add_row("external (kept)", str(len(p.externals())))
+        table.add_row("identifiers in strings", str(len(p.identifiers())))
     err.print(table)
     for path, reason, line in p.failures():
         err.print(f"failed: {path}:{line or 1}: {reason} (left untouched)", markup=False)
     for f in p.follow_ups():
         loc = f"{f.path}:{f.line}:{f.col}" if f.line else f.path
-        err.print(f"follow-up: {loc}: {f.describe()}", markup=False)
+        err.print(f"{f.rule}: {loc}: {f.describe()}", markup=False)
+    _identifiers(p)
     for note in p.notes:
         err.print(f"note: {note}", markup=False)
+
+
+def _identifiers(p: Plan) -> None:
+    """Identifier-like string literals the plan renames, grouped by old -> new (first place shown):
+    key prefixes, field, env var and option names that data and deployments may depend on."""
+    groups: dict[tuple[str, str], list] = {}
+    for f in p.identifiers():
+        groups.setdefault((f.literal, f.literal_replacement), []).append(f)
+    if not groups:
+        return
+    err.print(f"identifiers in strings ({len(p.identifiers())} literals, {len(groups)} distinct): stored data, "
+              "deployments and clients may depend on these; keep one with a recipe 'literals:' entry",
+              markup=False)
+    for (old, new), fs in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        more = f" (+{len(fs) - 1} more)" if len(fs) > 1 else ""
+        err.print(f"  {fs[0].path}:{fs[0].line}: {old} -> {new}{more}", markup=False)
