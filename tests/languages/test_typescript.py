@@ -426,3 +426,245 @@ def test_jsx_in_js_files(tmp_path):
     assert a.failed is None and "job" not in rewritten(a, text)
     b, _ = analyze(tmp_path, {"a.jsx": text, "b.js": text}, "b.js")
     assert b.failed is None and "job" not in rewritten(b, text)
+
+
+# -- names from third-party packages (issue #11) --------------------------------------
+def externals(a) -> dict[str, str]:
+    """Reported external name -> message (one finding per name and file)."""
+    out: dict[str, str] = {}
+    for f in a.findings:
+        if f.rule == "external" and f.kind != "code":
+            assert f.text not in out, f"'{f.text}' reported twice"
+            assert f.replacement is None
+            out[f.text] = f.message
+    return out
+
+
+def test_namespace_default_and_named_imports_keep_the_package_names(tmp_path):
+    text = (
+        "import * as schedule from 'node-schedule';\n"
+        "import nodeSchedule from 'node-schedule';\n"
+        "import { scheduleJob, Job as ScheduledJob } from 'node-schedule';\n"
+        "const job = schedule.scheduleJob('*', () => {});\n"
+        "job.cancelJob(); job.cancelJob();\n"
+        "const next = job.nextJobDate();\n"
+        "next.jobTick;\n"
+        "nodeSchedule.rescheduleJob(job);\n"
+        "scheduleJob('x', () => 1);\n"
+        "const mine = new ScheduledJob('y');\n"
+        "mine.jobName;\n"
+        "const jobs: ScheduledJob[] = [];\n"
+    )
+    a, _ = analyze(tmp_path, {"a.ts": text}, "a.ts")
+    assert rewritten(a, text) == (
+        "import * as schedule from 'node-schedule';\n"
+        "import nodeSchedule from 'node-schedule';\n"
+        "import { scheduleJob, Job as ScheduledRun } from 'node-schedule';\n"  # the alias is the user's
+        "const run = schedule.scheduleJob('*', () => {});\n"  # the user's variable follows the term
+        "run.cancelJob(); run.cancelJob();\n"  # its members are the package's
+        "const next = run.nextJobDate();\n"
+        "next.jobTick;\n"  # and so on along the chain
+        "nodeSchedule.rescheduleJob(run);\n"
+        "scheduleJob('x', () => 1);\n"
+        "const mine = new ScheduledRun('y');\n"
+        "mine.jobName;\n"
+        "const runs: ScheduledRun[] = [];\n"
+    )
+    ext = externals(a)
+    assert sorted(ext) == ["Job", "cancelJob", "jobName", "jobTick", "nextJobDate", "rescheduleJob", "scheduleJob"]
+    assert ext["cancelJob"] == "'cancelJob' belongs to the third-party package 'node-schedule': kept"
+
+
+def test_commonjs_require_destructuring_and_dynamic_import(tmp_path):
+    text = (
+        "const schedule = require('node-schedule');\n"
+        "const { scheduleJob, gracefulShutdown: stopJobs } = require('node-schedule');\n"
+        "const JobEmitter = require('node:events').EventEmitter;\n"
+        "schedule.cancelJob(scheduleJob('x'));\n"
+        "stopJobs();\n"
+        "JobEmitter.listenerJobCount;\n"
+        "async function f() {\n"
+        "  const lazy = await import('node-schedule');\n"
+        "  const { rescheduleJob } = await import('node-schedule');\n"
+        "  return lazy.scheduledJobs && rescheduleJob();\n"
+        "}\n"
+    )
+    a, _ = analyze(tmp_path, {"a.js": text}, "a.js")
+    out = rewritten(a, text)
+    assert out == (
+        "const schedule = require('node-schedule');\n"
+        "const { scheduleJob, gracefulShutdown: stopRuns } = require('node-schedule');\n"
+        "const RunEmitter = require('node:events').EventEmitter;\n"
+        "schedule.cancelJob(scheduleJob('x'));\n"
+        "stopRuns();\n"
+        "RunEmitter.listenerJobCount;\n"
+        "async function f() {\n"
+        "  const lazy = await import('node-schedule');\n"
+        "  const { rescheduleJob } = await import('node-schedule');\n"
+        "  return lazy.scheduledJobs && rescheduleJob();\n"
+        "}\n"
+    )
+    ext = externals(a)
+    assert ext["listenerJobCount"].endswith("package 'node:events': kept")  # node: builtins are packages
+    assert {"scheduleJob", "cancelJob", "scheduledJobs", "rescheduleJob"} <= set(ext)
+
+
+def test_option_keys_of_a_package_call_are_kept_and_shorthand_keys_expand(tmp_path):
+    text = (
+        "import { Queue } from '@acme/queue';\n"
+        "export function make(jobId: string, removeJobs: boolean) {\n"
+        "  const q = new Queue('jobs', { removeOnJobDone: removeJobs, jobId, nested: { jobTimeout: 1 },\n"
+        "                              onJob() {} });\n"
+        "  const mine = { jobId, jobTimeout: 2 };\n"
+        "  return q.process('job-name', mine);\n"
+        "}\n"
+    )
+    a, _ = analyze(tmp_path, {"a.ts": text}, "a.ts")
+    assert rewritten(a, text) == (
+        "import { Queue } from '@acme/queue';\n"
+        "export function make(runId: string, removeRuns: boolean) {\n"
+        "  const q = new Queue('runs', { removeOnJobDone: removeRuns, jobId: runId, nested: { jobTimeout: 1 },\n"
+        "                              onJob() {} });\n"
+        "  const mine = { runId, runTimeout: 2 };\n"  # the user's own object: renamed
+        "  return q.process('run-name', mine);\n"  # strings are left to the term map
+        "}\n"
+    )
+    assert externals(a)["removeOnJobDone"].endswith("package '@acme/queue': kept")  # scoped package
+
+
+def test_typed_variables_and_options_and_jsx_props(tmp_path):
+    text = (
+        "import * as Bull from 'bull';\n"
+        "import type { JobOptions } from 'bull';\n"
+        "import { CronJobView } from 'react-cron';\n"
+        "export function handle(job: Bull.Job, other: MyJob) {\n"
+        "  const opts: JobOptions = { jobId: '1' };\n"
+        "  const more = { jobKey: 2 } satisfies JobOptions;\n"
+        "  return [job.jobData, other.jobData, opts, more, <CronJobView jobId={job.id} />];\n"
+        "}\n"
+    )
+    a, _ = analyze(tmp_path, {"a.tsx": text}, "a.tsx")
+    assert rewritten(a, text) == (
+        "import * as Bull from 'bull';\n"
+        "import type { JobOptions } from 'bull';\n"
+        "import { CronJobView } from 'react-cron';\n"
+        "export function handle(run: Bull.Job, other: MyRun) {\n"
+        "  const opts: JobOptions = { jobId: '1' };\n"
+        "  const more = { jobKey: 2 } satisfies JobOptions;\n"
+        "  return [run.jobData, other.runData, opts, more, <CronJobView jobId={run.id} />];\n"
+        "}\n"
+    )
+
+
+def test_a_shadowing_local_is_the_users(tmp_path):
+    text = (
+        "import schedule from 'node-schedule';\n"
+        "schedule.scheduleJob();\n"
+        "function mine(schedule: Local) { return schedule.scheduleJob(); }\n"
+        "for (const job of schedule.allJobs()) { job.jobName; }\n"
+        "try { f(); } catch (job) { job.jobName; }\n"
+    )
+    a, _ = analyze(tmp_path, {"a.ts": text}, "a.ts")
+    assert rewritten(a, text) == (
+        "import schedule from 'node-schedule';\n"
+        "schedule.scheduleJob();\n"
+        "function mine(schedule: Local) { return schedule.scheduleRun(); }\n"
+        "for (const run of schedule.allJobs()) { run.jobName; }\n"
+        "try { f(); } catch (run) { run.runName; }\n"
+    )
+
+
+def test_kept_name_in_the_users_key_or_export_keeps_its_value(tmp_path):
+    text = (
+        "import { scheduleJob, Job } from 'node-schedule';\n"
+        "export const api = { scheduleJob, other: 1 };\n"
+        "export { Job };\n"
+        "export { jobHelper } from 'node-schedule';\n"
+    )
+    a, _ = analyze(tmp_path, {"a.ts": text}, "a.ts")
+    assert rewritten(a, text) == (
+        "import { scheduleJob, Job } from 'node-schedule';\n"
+        "export const api = { scheduleRun: scheduleJob, other: 1 };\n"
+        "export { Job as Run };\n"
+        "export { jobHelper as runHelper } from 'node-schedule';\n"
+    )
+
+
+def test_checkout_packages_and_aliases_are_not_third_party(tmp_path):
+    files = {
+        "package.json": '{"name": "app", "dependencies": {"@app/tools": "workspace:*", "job-lib": "1"}}',
+        "packages/shared/package.json": '{"name": "@app/shared"}',
+        "packages/shared/index.ts": "export const jobLabel = 1;\n",
+        "tsconfig.json": '{"compilerOptions": {"baseUrl": ".", "paths": {"@lib/*": ["src/lib/*"]}}}',
+        "src/lib/names.ts": "export const jobName = 'x';\n",
+        "src/a.ts": (
+            "import { jobLabel } from '@app/shared';\n"
+            "import { jobTool } from '@app/tools';\n"
+            "import { jobName } from '@lib/names';\n"
+            "import { makeJob } from 'job-lib';\n"
+            "jobLabel; jobTool; jobName; makeJob;\n"
+        ),
+    }
+    a, ctx = analyze(tmp_path, files, "src/a.ts")
+    out = rewritten(a, files["src/a.ts"])
+    assert out.splitlines()[-1] == "runLabel; runTool; runName; makeJob;"
+    assert sorted(externals(a)) == ["makeJob"]
+
+
+def test_package_of(tmp_path):
+    files = {"package.json": '{"name": "me", "devDependencies": {"lib": "1"}}', "src/lib/x.ts": "", "src/a.ts": ""}
+    make_tree(tmp_path, files)
+    idx = ModuleIndex(tmp_path, frozenset(files), {}, frozenset(), frozenset())
+    assert idx.package_of("src/a.ts", "node:fs/promises") == "node:fs"
+    assert idx.package_of("src/a.ts", "events") == "events"
+    assert idx.package_of("src/a.ts", "@scope/pkg/sub") == "@scope/pkg"
+    assert idx.package_of("src/a.ts", "lib/x") == "lib"  # declared: a package, though src/lib exists
+    assert idx.package_of("src/a.ts", "src/lib/x") is None  # undeclared, names a file here: a bundler alias
+    for spec in ("./x", "../x", "/abs", "#internal", "@/x", "~/x", "me", "me/sub", "virtual:x"):
+        assert idx.package_of("src/a.ts", spec) is None, spec
+
+
+def _md(tmp_path, text: str):
+    from runsmig.languages.markdown import LANGUAGE as MD
+
+    ctx = FileContext(tmp_path, "README.md", "README.md", text, ENGINE, RECIPE, {}, frozenset(), frozenset({"README.md"}))
+    res = MD.analyze(ctx)
+    assert res.failed is None
+    return apply_edits(text, res.edits), res.findings
+
+
+def test_markdown_fence_keeps_package_names_and_earlier_fences_are_its_imports(tmp_path):
+    text = (
+        "# Jobs\n\n"
+        "```js\n"
+        "const schedule = require('node-schedule');\n"
+        "const job = schedule.scheduleJob('*', runJob);\n"
+        "schedule.scheduleJob('again', runJob);\n"
+        "```\n\n"
+        "Later, cancel the job:\n\n"
+        "```js\n"
+        "job.cancelJob();\n"
+        "schedule.rescheduleJob(job);\n"
+        "```\n"
+    )
+    out, findings = _md(tmp_path, text)
+    assert out == (
+        "# Runs\n\n"
+        "```js\n"
+        "const schedule = require('node-schedule');\n"
+        "const run = schedule.scheduleJob('*', runRun);\n"
+        "schedule.scheduleJob('again', runRun);\n"  # reported once, kept every time
+        "```\n\n"
+        "Later, cancel the run:\n\n"
+        "```js\n"
+        "run.cancelJob();\n"  # the import and the variable come from the fence above
+        "schedule.rescheduleJob(run);\n"
+        "```\n"
+    )
+    assert {f.text for f in findings if f.rule == "external"} == {"scheduleJob", "cancelJob", "rescheduleJob"}
+
+
+def test_markdown_fence_without_any_import_is_the_users(tmp_path):
+    text = "```js\nschedule.scheduleJob('x');\n```\n"
+    out, _ = _md(tmp_path, text)
+    assert out == "```js\nschedule.scheduleRun('x');\n```\n"

@@ -10,6 +10,7 @@ indentation or ``> `` are dropped), so offsets map line by line.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 from runsmig.findings import Analysis, Edit, Finding
@@ -111,7 +112,7 @@ def analyze_embedded(ctx, seg: Segment, fake_rel: str, fallback_kind: str = "cod
         return edits, findings
     sub = FileContext(ctx.root, fake_rel, fake_rel, seg.content, ctx.engine, ctx.recipe, ctx.moves, ctx.deletes, ctx.all_files)
     try:
-        res = lang.analyze(sub)
+        res = _analyze_snippet(lang, ctx, sub, fake_rel)
     except Exception:  # never raise: fall back to the term engine
         res = Analysis(failed="error")
     if res.failed:
@@ -131,8 +132,12 @@ def analyze_embedded(ctx, seg: Segment, fake_rel: str, fallback_kind: str = "cod
     kept = [f for f in res.findings if not (doc_snippet and f.rule == "follow-up" and f.line and ctx.engine.find(f.text))]
     done = [(e.start, e.end) for e in res.edits]
     done += [(sub.index.offset(f.line, f.col), sub.index.offset(f.line, f.col) + len(f.text)) for f in kept if f.line]
+    # a third-party name is reported once (at its first use): its other uses stay too
+    external = {f.text for f in kept if f.rule == "external"}
     for m in ctx.engine.find(seg.content):
         if not any(a < m.end and m.start < b for a, b in done):
+            if external and _word(seg.content, m.start, m.end) in external:
+                continue
             fallback(m.start, m.end)
     for f in kept:
         if f.line:
@@ -142,3 +147,45 @@ def analyze_embedded(ctx, seg: Segment, fake_rel: str, fallback_kind: str = "cod
         else:
             findings.append(Finding(ctx.rel, 0, 0, f.text, f.kind, f.replacement, f.rule, f.message))
     return edits, findings
+
+
+def _word(text: str, start: int, end: int) -> str:
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_$"):
+        start -= 1
+    while end < len(text) and (text[end].isalnum() or text[end] in "_$"):
+        end += 1
+    return text[start:end]
+
+
+# -- the code fences of one Markdown file are one program for imports (TypeScript/JavaScript) --
+_FENCE_NO = re.compile(r"~fence(\d+)/")
+_PRELUDES: dict[int, tuple[object, list[tuple[int, dict]]]] = {}  # id(md ctx) -> (ctx, [(fence no, bindings)])
+
+
+def _analyze_snippet(lang, ctx, sub, fake_rel: str) -> Analysis:
+    """Run ``lang`` on a snippet. A TypeScript/JavaScript fence sees the package imports (and the
+    variables assigned from them) of the earlier fences of the same file: READMEs import once."""
+    m = _FENCE_NO.search(fake_rel)
+    if lang.name != "typescript" or m is None:
+        return lang.analyze(sub)
+    from runsmig.languages.ts_externals import SNIPPET, SnippetContext
+
+    no = int(m.group(1))
+    held = _PRELUDES.get(id(ctx))
+    if held is None or held[0] is not ctx:
+        if len(_PRELUDES) > 16:
+            _PRELUDES.clear()
+        held = _PRELUDES[id(ctx)] = (ctx, [])
+    prelude: dict = {}
+    for n, top in held[1]:
+        if n < no:
+            prelude.update(top)
+    snippet = SnippetContext(prelude)
+    token = SNIPPET.set(snippet)
+    try:
+        res = lang.analyze(sub)
+    finally:
+        SNIPPET.reset(token)
+    if snippet.top and not res.failed:
+        held[1][:] = [(n, top) for n, top in held[1] if n != no] + [(no, snippet.top)]
+    return res

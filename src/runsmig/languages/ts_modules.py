@@ -10,7 +10,9 @@ disk except to read ``tsconfig*.json``:
 * what should the specifier say after the moves? (same style: relative stays
   relative, an alias stays an alias when the new path is still under it);
 * does a module move make a module path ambiguous? (``src/shared/jobs.ts`` ->
-  ``src/shared/runs.ts`` next to an existing ``src/shared/runs/`` folder).
+  ``src/shared/runs.ts`` next to an existing ``src/shared/runs/`` folder);
+* which third-party package does a bare specifier name? (:meth:`ModuleIndex.package_of`;
+  not one of the checkout's own workspace packages, read from its ``package.json`` files).
 """
 
 from __future__ import annotations
@@ -28,6 +30,59 @@ INDEX_SUFFIXES = tuple("/index" + e for e in (".ts", ".tsx", ".d.ts", ".js", ".j
 MODULE_SUFFIXES = (".d.ts", ".d.mts", ".d.cts", ".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
 TSCONFIG_NAMES = ("tsconfig.json", "tsconfig.app.json")
 _JS_TO_TS = {".js": (".ts", ".tsx"), ".jsx": (".tsx",), ".mjs": (".mts",), ".cjs": (".cts",)}
+NODE_BUILTINS = frozenset("""
+assert async_hooks buffer child_process cluster console constants crypto dgram diagnostics_channel dns
+domain events fs http http2 https inspector module net os path perf_hooks process punycode querystring
+readline repl stream string_decoder sys timers tls trace_events tty url util v8 vm wasi worker_threads zlib
+""".split())
+_PACKAGE_NAME = re.compile(r"^(@[A-Za-z0-9~][\w.~-]*/)?[A-Za-z0-9~][\w.~-]*$")
+DEPENDENCY_KEYS = ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")
+
+
+def package_name(spec: str) -> str | None:
+    """'@scope/pkg/sub' -> '@scope/pkg', 'pkg/sub' -> 'pkg', 'node:fs/promises' -> 'node:fs';
+    None for what cannot name a package ('./x', '/x', '#x', '@/x', '~/x', 'virtual:x')."""
+    if spec.startswith("node:"):
+        return spec.split("/")[0] if len(spec) > 5 else None
+    parts = spec.split("/")
+    name = "/".join(parts[:2]) if spec.startswith("@") else parts[0]
+    if not _PACKAGE_NAME.match(name) or name.startswith("~"):
+        return None
+    return name
+
+
+@dataclass(frozen=True)
+class Packages:
+    """The checkout's own package names (workspace members) and the dependencies they declare."""
+
+    own: frozenset[str]
+    declared: frozenset[str]
+
+
+def read_packages(root: Path, files: frozenset[str]) -> Packages:
+    own: set[str] = set()
+    declared: set[str] = set()
+    for rel in files:
+        if rel != "package.json" and not rel.endswith("/package.json"):
+            continue
+        try:
+            data = json.loads((root / rel).read_text("utf-8"))
+        except (OSError, ValueError, UnicodeDecodeError):
+            continue
+        if not isinstance(data, dict):
+            continue
+        if isinstance(data.get("name"), str):
+            own.add(data["name"])
+        for key in DEPENDENCY_KEYS:
+            deps = data.get(key)
+            if isinstance(deps, dict):
+                for dep, version in deps.items():
+                    # a workspace dependency ("workspace:*", a relative "file:" / "link:") is the checkout's
+                    if isinstance(version, str) and version.startswith(("workspace:", "file:.", "link:.")):
+                        own.add(dep)
+                    else:
+                        declared.add(dep)
+    return Packages(frozenset(own), frozenset(declared - own))
 
 
 # -- tsconfig (JSONC) -----------------------------------------------------------
@@ -121,6 +176,32 @@ class ModuleIndex:
     _conflicts: dict[str, str] | None = None
     local_check: Callable[[str], str | None] | None = None  # rel -> why that file is left as it is
     _stuck: dict[str, str | None] = field(default_factory=dict)
+    _packages: Packages | None = None
+
+    def packages(self) -> Packages:
+        if self._packages is None:
+            self._packages = read_packages(self.root, self.files)
+        return self._packages
+
+    def package_of(self, importer: str, spec: str) -> str | None:
+        """The third-party package a module specifier names; None for a module of the checkout
+        (relative, a tsconfig alias or baseUrl path, a workspace package, a path that exists here)."""
+        name = package_name(spec) if spec and not spec.startswith((".", "/", "#")) else None
+        if name is None:
+            return None
+        if name.startswith("node:"):
+            return name
+        if self.resolve(importer, spec) is not None:
+            return None
+        pkgs = self.packages()
+        if name in pkgs.own:
+            return None
+        if name in pkgs.declared or name in NODE_BUILTINS:
+            return name
+        # undeclared: a bundler alias to a folder of the checkout ('src/x', 'components/y') is not a package
+        if "/" in spec and not spec.startswith("@") and self._probe(posixpath.normpath(spec)) is not None:
+            return None
+        return name
 
     def stuck(self, rel: str) -> str | None:
         """Why a moving module is left where and as it is (it does not parse, a rename collides…)."""

@@ -24,9 +24,13 @@ left as it is; so is a file whose rewrite would not parse. A moving module that
 is left as it is (any of these) does not move, and its importers keep their
 specifier and the names they import from it.
 
-Names imported from packages are never renamed (``external`` findings). In an
-embedded snippet (a Markdown fence, ``ctx.rel`` not a real file) an import that
-resolves nowhere is rewritten as text.
+Names that come from a third-party package are never renamed: what an import,
+``require()`` or ``import()`` of a package binds, the members reached through it
+(also through a variable assigned from a call on it) and the option keys passed
+to it (:mod:`runsmig.languages.ts_externals`); each is reported once per file as
+``external``. In an embedded snippet (a Markdown fence, ``ctx.rel`` not a real
+file) an import that resolves nowhere is rewritten as text, and the package
+imports of the earlier fences of the same file count as imported.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from runsmig.languages.ts_offsets import NodeSpans
 from runsmig.languages.base import FileContext, Language
 from runsmig.languages.md_prose import prose_edits
 from runsmig.languages.ts_collisions import Renames, declaration_collisions, member_collisions
+from runsmig.languages.ts_externals import SNIPPET, Externals, find_externals
 from runsmig.languages.ts_modules import Resolved, module_index
 from runsmig.textio import DecodeFailure, decode
 
@@ -205,20 +210,36 @@ def _analyze(ctx: FileContext, grammar: str) -> Analysis:
         covered.append((a, b))
         _specifier(ctx, index, new_rel, node, text[a:b], a, b, edits, findings, kept_names)
 
-    # 2. leaves that carry a term; 3. a term anywhere else is reported, not guessed
-    term_edits, term_findings, failed = _local(ctx, grammar, root, offsets, covered, kept_names)
+    # 2. names from third-party packages: kept
+    ext = _externals(ctx, grammar, index, root, offsets)
+
+    # 3. leaves that carry a term; 4. a term anywhere else is reported, not guessed
+    term_edits, term_findings, failed = _local(ctx, grammar, root, offsets, covered, kept_names, ext)
     if failed is not None:
         return failed
     return Analysis(edits=dedupe_edits(edits + term_edits), findings=findings + term_findings)
 
 
+def _externals(ctx: FileContext, grammar: str, index, root, offsets: "_Offsets") -> Externals:
+    """What comes from third-party packages (with the earlier fences' imports in a Markdown snippet)."""
+    snippet = SNIPPET.get() if ctx.rel not in ctx.all_files else None
+    ext = find_externals(root, offsets.span, lambda spec: index.package_of(ctx.rel, spec),
+                         snippet.prelude if snippet is not None else None, lambda ks: kinds_of(grammar, ks))
+    if snippet is not None:
+        snippet.top = ext.top
+    return ext
+
+
 def _local(ctx: FileContext, grammar: str, root, offsets: "_Offsets", covered: list[tuple[int, int]],
-           kept_names: dict[str, tuple[str, str]]) -> tuple[list[Edit], list[Finding], Analysis | None]:
+           kept_names: dict[str, tuple[str, str]], ext: Externals | None = None,
+           ) -> tuple[list[Edit], list[Finding], Analysis | None]:
     """Term edits of one file (no imports), checked for collisions and for parsing."""
     text = ctx.text
     edits: list[Edit] = []
     findings: list[Finding] = []
     covered = list(covered)
+    ext = ext or Externals()
+    reported: set[str] = set()
     leaf_rule = {"regex": _term_regex(ctx), "any": [{"kind": k} for k in kinds_of(grammar, LEAF_KINDS)]}
     for node in root.find_all({"rule": leaf_rule}):
         a, b = offsets.span(node)
@@ -226,6 +247,30 @@ def _local(ctx: FileContext, grammar: str, root, offsets: "_Offsets", covered: l
             continue
         kind = LEAF_KINDS[node.kind()]
         covered.append((a, b))
+        kept = ext.keep.get((a, b))
+        mode = ext.expand.get((a, b))
+        if kept is not None:  # the package's name: kept, reported once per file
+            name, pkg = kept
+            if name not in reported:
+                reported.add(name)
+                findings.append(ctx.finding(a, b, kind, None, "external",
+                                            f"'{name}' belongs to the third-party package '{pkg}': kept"))
+            new = ctx.engine.rewrite(name)
+            if mode in ("value", "export") and new != name:  # the user's key or export follows the term map
+                repl = f"{new}: {name}" if mode == "value" else f"{name} as {new}"
+                edits.append(Edit(a, b, repl, ctx.finding(a, b, "identifier", repl, "term",
+                                                          f"'{name}' is kept ({pkg}); the key or export name "
+                                                          f"follows the term map")))
+            continue
+        if mode == "key":  # an option name of a package call: the key stays, the user's variable is renamed
+            name = node.text()
+            new = ctx.engine.rewrite(name)
+            if new != name:
+                repl = f"{name}: {new}"
+                edits.append(Edit(a, b, repl, ctx.finding(a, b, "identifier", repl, "term",
+                                                          f"option key '{name}' of a package call is kept; "
+                                                          f"its value '{name}' -> '{new}'")))
+            continue
         if kind == "identifier" and node.text() in kept_names:
             why_rule, why = kept_names[node.text()]
             for m in ctx.engine.find(node.text()):
@@ -291,7 +336,11 @@ def _local_check_for(ctx: FileContext):
         problem = syntax_problem(root)
         if problem is not None:
             return f"does not parse (line {problem[1]})"
-        _, _, failed = _local(other, grammar, root, _Offsets(dec.text), [], {})
+        offsets = _Offsets(dec.text)
+        idx = module_index(ctx.root, ctx.all_files, ctx.moves, ctx.deletes, _explicit_moves(ctx))
+        ext = find_externals(root, offsets.span, lambda spec: idx.package_of(rel, spec),
+                             known=lambda ks: kinds_of(grammar, ks))
+        _, _, failed = _local(other, grammar, root, offsets, [], {}, ext)
         return None if failed is None else failed.failed
     return check
 
@@ -300,10 +349,7 @@ def _specifier(ctx: FileContext, index, new_rel: str, node, spec: str, a: int, b
                edits: list[Edit], findings: list[Finding], kept_names: dict[str, tuple[str, str]]) -> None:
     res: Resolved | None = index.resolve(ctx.rel, spec)
     has_term = bool(ctx.engine.find(spec))
-    if res is None:  # a package (or an unknown scheme)
-        if not spec.startswith((".", "/")):
-            for name in _imported_names(node):
-                kept_names[name] = ("external", f"'{name}' is imported from the package '{spec}'")
+    if res is None:  # a package (its names: ts_externals), a workspace package or an unknown scheme
         if has_term:
             findings.append(ctx.finding(a, b, "code", None, "external",
                                         f"import of the package '{spec}' carries the term; not rewritten"))
