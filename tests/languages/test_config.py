@@ -99,7 +99,8 @@ def test_workflow_top_level_jobs_key_stays(tmp_path):
     (tmp_path / rel).write_text(text)
     o = analyze_file(tmp_path, rel, rel, RECIPE, ENGINE, {}, frozenset(), frozenset({rel}))
     assert o.new.decode() == text.replace("the job", "the run").replace("build-job", "build-run").replace("echo job", "echo run")
-    assert [(f.text, f.kind) for f in o.allowed] == [("jobs", "config-key")]
+    assert o.allowed == []  # no allowlist entry needed: the workflow schema keeps it
+    assert [(f.text, f.kind, f.rule) for f in o.reported] == [("jobs", "config-key", "external")]
 
 
 def test_nested_jobs_key_in_workflow_is_ours(tmp_path):
@@ -132,7 +133,7 @@ def test_env_crlf():
 def test_toml():
     text = ('[tool.jobs]  # job table\njob_limit = 3\nname = "job"\nlit = \'jobs\'\n'
             'doc = """\nmulti job\n"""\n[[jobs.queue]]\nflag = true\n')
-    out, _ = run(text, "pyproject.toml")
+    out, _ = run(text, "settings.toml")  # in pyproject.toml, [tool.jobs] is another tool's table
     assert out == ('[tool.runs]  # run table\nrun_limit = 3\nname = "run"\nlit = \'runs\'\n'
                    'doc = """\nmulti run\n"""\n[[runs.queue]]\nflag = true\n')
 

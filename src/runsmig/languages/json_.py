@@ -7,6 +7,9 @@ rewritten key would equal another key of the same object (``JobStatus`` ->
 ``RunStatus`` next to an existing ``RunStatus``), or a rewritten array item
 would repeat another (``["jobs", "runs"]``), it is left and a ``conflict`` is
 reported: merge it by hand or regenerate the file.
+
+Files of another tool's format (``package.json``, npm lockfiles) keep that tool's
+keys and the third-party package names: see :mod:`runsmig.languages.schemas`.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from runsmig.findings import Analysis, Edit, Finding
 from runsmig.languages.base import FileContext, Language
 from runsmig.languages.cfg_tokens import TokenizeError, new_text, span_edits, tokenize
 from runsmig.languages.md_prose import prose_edits
+from runsmig.languages.schemas import TreeError, guard
+from runsmig.languages.schemas.trees import from_json
 
 
 class Json(Language):
@@ -26,6 +31,10 @@ class Json(Language):
         try:
             toks = tokenize(ctx.text)
         except TokenizeError as exc:
+            return Analysis(failed=f"invalid JSON: {exc.reason}", failed_line=ctx.index.pos(exc.offset)[0])
+        try:
+            tool = guard(ctx, "json", lambda: from_json(ctx.text, toks))
+        except TreeError as exc:
             return Analysis(failed=f"invalid JSON: {exc.reason}", failed_line=ctx.index.pos(exc.offset)[0])
         edits: list[Edit] = []
         findings: list[Finding] = []
@@ -57,17 +66,17 @@ class Json(Language):
             is_key = j < len(toks) and toks[j].type == "punct" and ctx.text[toks[j].start] == ":"
             a, b = t.inner
             if is_key and stack and stack[-1] is not None:
-                kedits = span_edits(ctx, a, b, "config-key")
+                kedits = tool(span_edits(ctx, a, b, "config-key"))
                 pending.append((a, b, ctx.text[a:b], kedits))
             elif not is_key and stack and stack[-1] is None:
                 # an array item: a rewrite that repeats another item ("jobs", "runs") is a conflict
-                pending.append((a, b, ctx.text[a:b], span_edits(ctx, a, b, "config-value")))
+                pending.append((a, b, ctx.text[a:b], tool(span_edits(ctx, a, b, "config-value"))))
             else:
-                edits.extend(span_edits(ctx, a, b, "config-key" if is_key else "config-value"))
+                edits.extend(tool(span_edits(ctx, a, b, "config-key" if is_key else "config-value")))
         while stack:
             self._close(ctx, stack.pop(), pending, edits, findings)
             pending = pend_stack.pop() if pend_stack else []
-        return Analysis(edits=edits, findings=findings)
+        return Analysis(edits=edits, findings=findings + tool.findings)
 
     @staticmethod
     def _close(ctx: FileContext, obj, pending, edits: list[Edit], findings: list[Finding]) -> None:

@@ -1,6 +1,10 @@
 """TOML: table headers and keys (``config-key``), string values
 (``config-value``, basic and literal, single and multi-line), comments (prose),
-edited in place through a tokenizer with offsets."""
+edited in place through a tokenizer with offsets.
+
+``pyproject.toml`` keeps the packaging standards' keys, other tools' ``[tool.<name>]``
+tables and third-party requirements; lockfiles (``uv.lock``, ``poetry.lock``, ``pdm.lock``,
+``Cargo.lock``) are TOML and kept whole: see :mod:`runsmig.languages.schemas`."""
 
 from __future__ import annotations
 
@@ -8,11 +12,13 @@ from runsmig.findings import Analysis, Edit, Finding
 from runsmig.languages.base import FileContext, Language
 from runsmig.languages.cfg_tokens import TokenizeError, span_edits, tokenize
 from runsmig.languages.md_prose import prose_edits
+from runsmig.languages.schemas import TreeError, guard
+from runsmig.languages.schemas.trees import from_toml
 
 
 class Toml(Language):
     name = "toml"
-    patterns = ("*.toml",)
+    patterns = ("*.toml", "uv.lock", "poetry.lock", "pdm.lock", "Cargo.lock")
     priority = 10
 
     def analyze(self, ctx: FileContext) -> Analysis:
@@ -20,6 +26,10 @@ class Toml(Language):
         try:
             toks = tokenize(text, hash_comments=True, slash_comments=False, single_quotes=True, triple=True)
         except TokenizeError as exc:
+            return Analysis(failed=f"invalid TOML: {exc.reason}", failed_line=ctx.index.pos(exc.offset)[0])
+        try:
+            tool = guard(ctx, "toml", lambda: from_toml(text, toks))
+        except TreeError as exc:
             return Analysis(failed=f"invalid TOML: {exc.reason}", failed_line=ctx.index.pos(exc.offset)[0])
         edits: list[Edit] = []
         findings: list[Finding] = []
@@ -32,6 +42,8 @@ class Toml(Language):
                 line_start = text.rfind("\n", 0, t.start) + 1
                 if c == "[" and depth == 0 and not text[line_start:t.start].strip():
                     header = True
+                elif c == "[" and header:
+                    pass  # the second bracket of [[an.array.of.tables]]
                 elif c == "]" and header:
                     if not (i + 1 < n and toks[i + 1].type == "punct" and text[toks[i + 1].start] == "]"):
                         header = False
@@ -51,10 +63,10 @@ class Toml(Language):
             kind = "config-key" if is_key else "config-value"
             if t.type == "string":
                 a, b = t.inner
-                edits.extend(span_edits(ctx, a, b, kind, escapes=t.quote.startswith('"')))
+                edits.extend(tool(span_edits(ctx, a, b, kind, escapes=t.quote.startswith('"'))))
             elif is_key:
-                edits.extend(ctx.term_edits(t.start, t.end, kind))
-        return Analysis(edits=edits, findings=findings)
+                edits.extend(tool(ctx.term_edits(t.start, t.end, kind)))
+        return Analysis(edits=edits, findings=findings + tool.findings)
 
 
 LANGUAGE = Toml()

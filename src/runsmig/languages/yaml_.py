@@ -2,10 +2,10 @@
 carry character offsets), edited narrowly in the text so comments, quoting,
 anchors and layout stay. Comments are prose (``comment``).
 
-Tool syntax stays through the recipe: the top-level ``jobs:`` key of a GitHub
-Actions workflow is a ``config-key`` finding on a line ``^jobs:``, which the
-recipe allowlist entry (paths ``.github/workflows/*``, kinds ``config-key``)
-keeps.
+Files of another tool's format (GitHub Actions workflows and actions, GitLab CI,
+docker compose, pnpm's lockfile) keep that tool's keywords and references: see
+:mod:`runsmig.languages.schemas`; the top-level ``jobs:`` of a workflow stays
+and is reported once as ``external``, while the job ids are renamed.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from runsmig.findings import Analysis, Edit, Finding
 from runsmig.languages.base import FileContext, Language
 from runsmig.languages.cfg_tokens import new_text, span_edits
 from runsmig.languages.md_prose import prose_edits
+from runsmig.languages.schemas import TreeError, guard
+from runsmig.languages.schemas.trees import from_yaml
 
 ANCHOR = re.compile(r"(?<![\w\-])[&*]([A-Za-z0-9_\-]+)")
 
@@ -58,10 +60,12 @@ class Yaml(Language):
         text = ctx.text
         spans: list[tuple[int, int, str, str]] = []
         groups: list[list[tuple[int, int]]] = []
+        docs = []
         try:
             yaml = YAML(typ="rt")
             for doc in yaml.compose_all(text):
                 if doc is not None:
+                    docs.append(doc)
                     _walk(doc, spans, set(), groups)
         except (MarkedYAMLError, YAMLError) as exc:
             mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
@@ -69,6 +73,11 @@ class Yaml(Language):
             return Analysis(failed=f"invalid YAML: {problem}", failed_line=mark.line + 1 if mark else None)
         except Exception as exc:  # composer quirks: leave the file, say why
             return Analysis(failed=f"cannot parse YAML: {type(exc).__name__}: {exc}")
+        try:
+            tool = guard(ctx, "yaml", lambda: [from_yaml(d) for d in docs])
+        except TreeError as exc:
+            return Analysis(failed=f"cannot read the YAML structure: {exc.reason}",
+                            failed_line=ctx.index.pos(exc.offset)[0])
         edits: list[Edit] = []
         findings: list[Finding] = []
         spans.sort()
@@ -76,7 +85,7 @@ class Yaml(Language):
         for s, e, kind, style in spans:
             if s >= e:
                 continue
-            by_span[(s, e)] = span_edits(ctx, s, e, kind, escapes=(style == '"'))
+            by_span[(s, e)] = tool(span_edits(ctx, s, e, kind, escapes=(style == '"')))
         held = set()
         for group in groups:
             for s, e in group:
@@ -102,7 +111,7 @@ class Yaml(Language):
                 findings.extend(fd)
             for m in ANCHOR.finditer(re.sub(r"(?:(?<=\s)|^)#[^\n]*", lambda x: " " * len(x.group(0)), chunk, flags=re.M)):
                 edits.extend(ctx.term_edits(s + m.start(1), s + m.end(1), "config-key"))
-        return Analysis(edits=edits, findings=findings)
+        return Analysis(edits=edits, findings=findings + tool.findings)
 
 
 def _outside(text: str, covered: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -1,0 +1,291 @@
+"""Third-party config schemas (runsmig.languages.schemas): the tool's keys and references stay and
+are reported once per file as `external`; the user's names around them are renamed together."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from runsmig.cli.check import build_report
+from runsmig.findings import apply_edits
+from runsmig.languages import language_for
+from runsmig.languages.base import FileContext
+from runsmig.languages.schemas import schema_for
+from runsmig.recipe import load_recipe
+from runsmig.terms import TermEngine
+from tests.golden import FIXTURES
+
+RECIPE_PATH = FIXTURES / "cfg-schema-noop" / "recipe.yaml"  # only job -> run
+RECIPE = load_recipe(RECIPE_PATH)
+ENGINE = TermEngine.from_recipe(RECIPE)
+WF = ".github/workflows/ci.yml"
+
+
+def run(text: str, rel: str):
+    ctx = FileContext(Path("/nonexistent"), rel, rel, text, ENGINE, RECIPE)
+    res = language_for(rel).analyze(ctx)
+    assert not res.failed, res.failed
+    return apply_edits(text, res.edits), res
+
+
+def externals(res) -> list[tuple[str, str]]:
+    assert all(f.rule == "external" and f.replacement is None for f in res.findings), res.findings
+    return [(f.text, f.kind) for f in res.findings]
+
+
+@pytest.mark.parametrize("rel, name", [
+    (".github/workflows/ci.yml", "GitHub Actions workflow"), (".github/workflows/a.yaml", "GitHub Actions workflow"),
+    (".github/actions/setup/action.yml", "GitHub Actions action"), ("action.yaml", "GitHub Actions action"),
+    (".gitlab-ci.yml", "GitLab CI pipeline"), (".gitlab/ci/build.yml", "GitLab CI pipeline"),
+    ("ci/lint.gitlab-ci.yml", "GitLab CI pipeline"), ("compose.yaml", "Docker Compose file"),
+    ("deploy/docker-compose.prod.yml", "Docker Compose file"), ("apps/web/package.json", "package.json"),
+    ("pyproject.toml", "pyproject.toml"), ("apps/web/package-lock.json", "npm lockfile"),
+    ("uv.lock", "TOML lockfile"), ("pnpm-lock.yaml", "pnpm lockfile"),
+])
+def test_schema_for(rel, name):
+    fmt = {"json": "json", "toml": "toml", "lock": "toml"}.get(rel.rsplit(".", 1)[-1], "yaml")
+    s = schema_for(rel, fmt)
+    assert s is not None and s.name == name
+
+
+@pytest.mark.parametrize("rel", ["ci/jobs.yml", "docs/.github/workflows/x.yml", ".gitlab/agents/a/config.yaml",
+                                 "settings.yaml", "tsconfig.json"])
+def test_not_a_schema(rel):
+    assert schema_for(rel, "json" if rel.endswith(".json") else "yaml") is None
+
+
+# -- GitHub Actions ------------------------------------------------------------------------------
+def test_workflow_jobs_key_stays_and_is_one_external_finding():
+    text = ("jobs:\n  build:\n    runs-on: ubuntu-latest\n    outputs:\n      x: ${{ jobs.build.outputs.x }}\n"
+            "    steps:\n      - run: echo jobs\n")
+    out, res = run(text, WF)
+    assert out == text.replace("echo jobs", "echo runs")
+    assert externals(res) == [("jobs", "config-key")]  # the 'jobs' context in the expression: same word, once
+    assert res.findings[0].line == 1 and "GitHub Actions" in res.findings[0].message
+
+
+def test_the_same_key_elsewhere_is_ours():
+    text = "jobs:\n  build-jobs: {}\n"
+    assert run(text, "ci/jobs.yml")[0] == "runs:\n  build-runs: {}\n"
+
+
+def test_job_id_and_its_needs_are_renamed_together():
+    text = ("jobs:\n  build-jobs:\n    runs-on: x\n    outputs:\n      jobs-id: ${{ steps.make-jobs.outputs.id }}\n"
+            "    steps:\n      - id: make-jobs\n        run: make\n"
+            "  test:\n    needs: build-jobs\n    steps: [{run: 'echo ${{ needs.build-jobs.outputs.jobs-id }}'}]\n"
+            "  deploy:\n    needs: [build-jobs, test]\n    if: needs.build-jobs.result == 'success'\n")
+    out, res = run(text, WF)
+    assert out == text.replace("build-jobs", "build-runs").replace("make-jobs", "make-runs").replace("jobs-id", "runs-id")
+    assert externals(res) == [("jobs", "config-key")]
+
+
+def test_third_party_action_and_its_inputs_stay_local_ones_are_ours():
+    text = ("jobs:\n  a:\n    steps:\n      - uses: acme/jobs-cache@v2\n        with: {job-key: k, path: data/jobs}\n"
+            "      - uses: ./.github/actions/jobs\n        with: {job-key: k}\n"
+            "  b:\n    uses: acme/ci/.github/workflows/jobs.yml@v1\n    with: {job-count: 1}\n"
+            "  c:\n    uses: ./.github/workflows/jobs.yml\n    with: {job-count: 1}\n")
+    out, res = run(text, WF)
+    assert out == ("jobs:\n  a:\n    steps:\n      - uses: acme/jobs-cache@v2\n        with: {job-key: k, path: data/runs}\n"
+                   "      - uses: ./.github/actions/runs\n        with: {run-key: k}\n"
+                   "  b:\n    uses: acme/ci/.github/workflows/jobs.yml@v1\n    with: {job-count: 1}\n"
+                   "  c:\n    uses: ./.github/workflows/runs.yml\n    with: {run-count: 1}\n")
+    # once per word and owner: the 'jobs' keyword (GitHub's) and the 'jobs' of a called workflow's path
+    assert [w for w, _ in externals(res)] == ["jobs", "jobs-cache", "job-key", "jobs", "job-count"]
+
+
+def test_expression_contexts_and_default_variables_are_githubs():
+    text = ("jobs:\n  t:\n    strategy:\n      matrix: {job-shard: [1], include: [{job-shard: 2}]}\n"
+            "    steps:\n      - run: echo $GITHUB_JOB ${{ github.job }} ${{ strategy.job-index }} "
+            "${{ matrix.job-shard }} ${{ job.status }} ${{ inputs.job-name }} ${{ contains(github.job, 'job') }}\n")
+    out, res = run(text, WF)
+    assert out == ("jobs:\n  t:\n    strategy:\n      matrix: {run-shard: [1], include: [{run-shard: 2}]}\n"
+                   "    steps:\n      - run: echo $GITHUB_JOB ${{ github.job }} ${{ strategy.job-index }} "
+                   "${{ matrix.run-shard }} ${{ job.status }} ${{ inputs.run-name }} ${{ contains(github.job, 'run') }}\n")
+    assert [w for w, _ in externals(res)] == ["jobs", "GITHUB_JOB", "job", "job-index"]
+
+
+def test_event_names_and_inputs():
+    text = "on:\n  workflow_dispatch:\n    inputs:\n      job-id: {type: string}\njobs: {}\n"
+    out, _ = run(text, WF)
+    assert out == text.replace("job-id", "run-id")
+
+
+def test_composite_action_inputs_are_ours_keywords_githubs():
+    text = ("inputs:\n  job-count: {default: '1'}\noutputs:\n  jobs-dir: {value: '${{ steps.mk.outputs.jobs-dir }}'}\n"
+            "runs:\n  using: composite\n  steps:\n    - id: mk\n      run: echo ${{ inputs.job-count }} $GITHUB_JOB\n"
+            "      shell: bash\n")
+    out, res = run(text, ".github/actions/jobs/action.yml")
+    assert out == text.replace("job-count", "run-count").replace("jobs-dir", "runs-dir")
+    assert externals(res) == [("GITHUB_JOB", "config-value")]
+
+
+# -- GitLab CI -----------------------------------------------------------------------------------
+def test_gitlab_keywords_stay_job_names_are_ours():
+    text = ("stages: [build-jobs]\nworkflow:\n  auto_cancel: {on_job_failure: all}\n"
+            ".jobs-base:\n  image: registry.acme/jobs-runner:1\n"
+            "build-jobs:\n  extends: .jobs-base\n  stage: build-jobs\n  script: [echo $CI_JOB_NAME jobs]\n"
+            "test:\n  needs: [{job: build-jobs, artifacts: true}]\n  dependencies: [build-jobs]\n"
+            "  rules: [{if: '$CI_JOB_MANUAL'}]\n")
+    out, res = run(text, ".gitlab-ci.yml")
+    assert out == (text.replace("build-jobs", "build-runs").replace(".jobs-base", ".runs-base")
+                   .replace("NAME jobs", "NAME runs"))
+    assert [w for w, _ in externals(res)] == ["on_job_failure", "jobs-runner", "CI_JOB_NAME", "job", "CI_JOB_MANUAL"]
+
+
+def test_gitlab_includes_of_other_projects_stay_local_ones_are_ours():
+    text = ("include:\n  - local: .gitlab/ci/jobs.yml\n    inputs: {job-count: 1}\n"
+            "  - project: acme/jobs-ci\n    file: /jobs.yml\n    inputs: {job-count: 1}\n")
+    out, _ = run(text, ".gitlab/ci/main.yml")
+    assert out == ("include:\n  - local: .gitlab/ci/runs.yml\n    inputs: {run-count: 1}\n"
+                   "  - project: acme/jobs-ci\n    file: /jobs.yml\n    inputs: {job-count: 1}\n")
+
+
+# -- docker compose ------------------------------------------------------------------------------
+def test_compose_pulled_image_stays_names_are_ours():
+    text = ("services:\n  jobs-worker:\n    image: acme/jobs-worker:1\n    depends_on: [jobs-db]\n"
+            "    environment: {JOBS_DIR: /data/jobs}\n"
+            "  jobs-api:\n    build: .\n    image: ade-jobs-api:dev\n  jobs-db: {image: postgres}\n")
+    out, res = run(text, "docker-compose.yml")
+    assert out == ("services:\n  runs-worker:\n    image: acme/jobs-worker:1\n    depends_on: [runs-db]\n"
+                   "    environment: {RUNS_DIR: /data/runs}\n"
+                   "  runs-api:\n    build: .\n    image: ade-runs-api:dev\n  runs-db: {image: postgres}\n")
+    assert externals(res) == [("jobs-worker", "config-value")]
+
+
+# -- package.json ---------------------------------------------------------------------------------
+def test_package_json_dependency_names_never_change():
+    text = json.dumps({
+        "name": "ade-jobs", "scripts": {"test": "vitest src/jobs", "jobs:sync": "node jobs.js"},
+        "dependencies": {"node-schedule": "^2", "bull-jobs": "^1.0.0", "@ade/jobs-ui": "workspace:*"},
+        "devDependencies": {"jobs-lint": "npm:other-jobs@1"},
+        "jest": {"jobsRoot": "src/jobs"},
+    }, indent=2)
+    out, res = run(text, "package.json")
+    data = json.loads(out)
+    assert data["name"] == "ade-runs"
+    assert data["scripts"] == {"test": "vitest src/runs", "runs:sync": "node runs.js"}
+    assert data["dependencies"] == {"node-schedule": "^2", "bull-jobs": "^1.0.0", "@ade/runs-ui": "workspace:*"}
+    assert data["devDependencies"] == {"jobs-lint": "npm:other-jobs@1"}
+    assert data["jest"] == {"jobsRoot": "src/runs"}
+    assert [w for w, _ in externals(res)] == ["bull-jobs", "jobs-lint", "other-jobs", "jobsRoot"]
+
+
+def test_npm_lockfile_is_left_whole():
+    text = '{\n  "name": "jobs-web",\n  "packages": {"node_modules/bull-jobs": {"version": "1"}}\n}\n'
+    out, res = run(text, "package-lock.json")
+    assert out == text and [w for w, _ in externals(res)] == ["jobs-web", "bull-jobs"]
+
+
+def test_malformed_package_json_fails_untouched():
+    ctx = FileContext(Path("/nonexistent"), "package.json", "package.json", '{"jobs" 1}', ENGINE, RECIPE)
+    res = language_for("package.json").analyze(ctx)
+    assert res.failed and "invalid JSON" in res.failed and not res.edits
+
+
+# -- pyproject.toml --------------------------------------------------------------------------------
+PYPROJECT = '''[build-system]
+requires = ["hatch-jobs>=1"]
+
+[project]
+name = "ade-jobs"
+dependencies = ["bull-jobs>=1.0", 'ade-jobs[jobs]']
+
+[project.optional-dependencies]
+jobs = ["node-jobs"]
+
+[project.scripts]
+ade-jobs = "ade_jobs.cli:main"
+
+[tool.ade]
+jobs_dir = "data/jobs"
+
+[tool.pytest.ini_options]
+testpaths = ["tests/jobs"]
+jobs_mode = "auto"
+
+[tool.ruff.lint.per-file-ignores]
+"src/jobs/*.py" = ["E501"]
+
+[tool.poetry.dependencies]
+bull-jobs = "^1"
+my-jobs = {path = "../jobs"}
+
+[[tool.mypy.overrides]]
+module = "ade_jobs.*"
+
+[tool.uv]
+dev-dependencies = ["pytest-jobs"]
+'''
+
+
+def test_pyproject_keeps_other_tools_and_packages():
+    out, res = run(PYPROJECT, "pyproject.toml")
+    assert out == '''[build-system]
+requires = ["hatch-jobs>=1"]
+
+[project]
+name = "ade-runs"
+dependencies = ["bull-jobs>=1.0", 'ade-runs[runs]']
+
+[project.optional-dependencies]
+runs = ["node-jobs"]
+
+[project.scripts]
+ade-runs = "ade_runs.cli:main"
+
+[tool.ade]
+runs_dir = "data/runs"
+
+[tool.pytest.ini_options]
+testpaths = ["tests/runs"]
+jobs_mode = "auto"
+
+[tool.ruff.lint.per-file-ignores]
+"src/runs/*.py" = ["E501"]
+
+[tool.poetry.dependencies]
+bull-jobs = "^1"
+my-runs = {path = "../runs"}
+
+[[tool.mypy.overrides]]
+module = "ade_runs.*"
+
+[tool.uv]
+dev-dependencies = ["pytest-jobs"]
+'''
+    assert [w for w, _ in externals(res)] == ["hatch-jobs", "bull-jobs", "node-jobs", "jobs_mode", "pytest-jobs"]
+
+
+def test_pyproject_tool_named_by_a_known_tool_is_never_the_projects_family():
+    text = '[project]\nname = "pytest-jobs"\n\n[tool.pytest.ini_options]\njobs_x = 1\n\n[tool.pytest-jobs]\njobs = 1\n'
+    out, res = run(text, "pyproject.toml")
+    assert out == '[project]\nname = "pytest-runs"\n\n[tool.pytest.ini_options]\njobs_x = 1\n\n[tool.pytest-runs]\nruns = 1\n'
+    assert externals(res) == [("jobs_x", "config-key")]
+
+
+def test_toml_lockfile_is_toml_and_left_whole():
+    text = 'version = 1\n\n[[package]]\nname = "bull-jobs"\nversion = "1.0.0"\nsource = { registry = "x" }\n'
+    assert language_for("uv.lock").name == "toml"
+    out, res = run(text, "uv.lock")
+    assert out == text and externals(res) == [("bull-jobs", "config-value")]
+
+
+def test_toml_tables_after_an_array_of_tables_are_headers():
+    out, _ = run("[[a]]\nx = 1\n[jobs]\njob = 2\n", "settings.toml")
+    assert out == "[[a]]\nx = 1\n[runs]\nrun = 2\n"
+
+
+# -- check: externals are notes, never remnants --------------------------------------------------------
+def test_check_after_apply_does_not_count_schema_keys(tmp_path):
+    (tmp_path / ".github/workflows").mkdir(parents=True)
+    (tmp_path / ".github/workflows/ci.yml").write_text("jobs:\n  build:\n    steps: [{uses: acme/jobs@v1}]\n")
+    (tmp_path / "package.json").write_text('{"dependencies": {"bull-jobs": "1"}}\n')
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\ndependencies = ["rq-jobs"]\n')
+    rep = build_report(tmp_path, RECIPE_PATH, workers=1)
+    assert rep.findings == [] and rep.failures == []
+    assert sorted((f.path, f.text, f.rule) for f in rep.externals) == [
+        (".github/workflows/ci.yml", "jobs", "external"), (".github/workflows/ci.yml", "jobs", "external"),
+        ("package.json", "bull-jobs", "external"), ("pyproject.toml", "rq-jobs", "external")]
+    assert rep.summary()["reconciliation"]["external_names"] == 4
