@@ -668,3 +668,11 @@ def test_markdown_fence_without_any_import_is_the_users(tmp_path):
     text = "```js\nschedule.scheduleJob('x');\n```\n"
     out, _ = _md(tmp_path, text)
     assert out == "```js\nschedule.scheduleRun('x');\n```\n"
+
+
+def test_markdown_fence_keeps_every_use_of_a_name_reported_once(tmp_path):
+    # a language reports a third-party name once; md_embed must not rewrite its other uses as text
+    text = "```python\nfrom rq.job import Job\nJob.fetch('a')\nx = Job()\n```\n"
+    out, findings = _md(tmp_path, text)
+    assert out == text
+    assert sorted(f.text for f in findings if f.rule == "external") == ["Job", "job"]

@@ -260,7 +260,7 @@ class _Finder:
         root = self.root
         for stmt in root.find_all(any=[{"kind": "import_statement"}, {"kind": "export_statement"}]):
             self.statement(stmt)
-        for call in root.find_all(kind="call_expression"):
+        for call in root.find_all({"rule": {"kind": "call_expression", "regex": r"^(require|import)\s*\("}}):
             spec = module_call(call)
             if spec is None:
                 continue
