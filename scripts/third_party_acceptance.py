@@ -7,7 +7,8 @@ SOURCE is a git checkout (or URL); only its committed HEAD is used and it is nev
 WORKDIR is emptied of before/ and after/, then:
 
 1. clones SOURCE fresh into WORKDIR/before (left untouched) and WORKDIR/after;
-2. in after/: ``runsmig plan --recipe RECIPE --out plan.json`` (diff, stderr saved), then
+2. in after/: ``runsmig plan --recipe RECIPE --out plan.json --format json`` (review.json: the
+   reviewer's data; an engine without --format gets plan.diff instead; stderr saved), then
    ``runsmig apply --recipe RECIPE`` (timed, stderr saved), then ``plan`` again (should be empty);
 3. ``scripts/statement_counts.py before after --moves plan.json`` (statements per file);
 4. Python projects: ``ruff check --select F821,F401,F811`` on both trees, counts per rule;
@@ -21,7 +22,8 @@ WORKDIR is emptied of before/ and after/, then:
 
 It installs and builds nothing and runs no test of the project: running its suite on before/ and
 after/ is a manual step. Prints the figures and writes them to WORKDIR/summary.json; the raw outputs
-(plan.json, plan.diff, *.stderr, ruff-*.txt, tsc-*.txt, statements.*) stay in WORKDIR.
+(plan.json, review.json, *.stderr, ruff-*.txt, tsc-*.txt, statements.*) stay in WORKDIR; the diff is
+``git -C WORKDIR/after status`` / ``diff``.
 """
 
 from __future__ import annotations
@@ -210,8 +212,14 @@ def main() -> int:
     S: dict = {"source": a.source, "commit": head, "recipe": recipe, "runsmig": shlex.join(rm), "engine": engine}
 
     # 2. plan, apply (timed), plan again
-    p, S["plan_seconds"] = run([*rm, "plan", ".", "--recipe", recipe, "--out", str(work / "plan.json")],
-                               cwd=after, out=work / "plan.diff", err=work / "plan.stderr")
+    # the reviewer's data (plan --format json: follow-ups, externals, identifiers in strings) where the
+    # engine has it, else the diff
+    p, S["plan_seconds"] = run([*rm, "plan", ".", "--recipe", recipe, "--out", str(work / "plan.json"),
+                                "--format", "json"], cwd=after, out=work / "review.json", err=work / "plan.stderr")
+    if p.returncode == 2 and b"--format" in p.stderr:
+        (work / "review.json").unlink()
+        p, S["plan_seconds"] = run([*rm, "plan", ".", "--recipe", recipe, "--out", str(work / "plan.json")],
+                                   cwd=after, out=work / "plan.diff", err=work / "plan.stderr")
     S["plan_exit"] = p.returncode
     p, S["apply_seconds"] = run([*rm, "apply", ".", "--recipe", recipe], cwd=after,
                                 out=work / "apply.stdout", err=work / "apply.stderr")
@@ -255,7 +263,12 @@ def main() -> int:
     # 6. workflows, 7. follow-ups, 8. remnants
     S["workflows"] = workflows(before, after)
     S["follow_ups"] = follow_ups(apply_err)
-    S["identifiers_outside_code"] = identifiers_outside_code(apply_err, plan)
+    try:
+        review = json.loads((work / "review.json").read_text())
+        idents = review["identifiers"]
+        S["identifiers_outside_code"] = f"{len(idents)} literals ({len({i['old'] for i in idents})} distinct)"
+    except (OSError, ValueError, KeyError, TypeError):
+        S["identifiers_outside_code"] = identifiers_outside_code(apply_err, plan)
     S["remnants"] = {"before": remnants(rm, before, recipe, work, "before"),
                      "after": remnants(rm, after, recipe, work, "after")}
     (work / "summary.json").write_text(json.dumps(S, indent=1, default=str))
