@@ -468,3 +468,45 @@ def test_recipe_python_section_is_validated(tmp_path):
 
     with pytest.raises(RecipeError):
         recipe(tmp_path, "python:\n  modules:\n    'not a module': x\n")
+
+
+def test_stdlib_call_wrapping_a_checkout_class_is_not_third_party(tmp_path):
+    src = """
+        import functools
+        from redis import Redis
+
+
+        class Pool(Redis):
+            def __init__(self, job_serializer=None):
+                self.job_serializer = job_serializer
+
+
+        def create(job_serializer):
+            factory = functools.partial(Pool, host="x")
+            pool = factory(db=1)
+            pool.job_serializer = job_serializer
+            r = Redis(host="x")
+            r.job_thing = 1
+            return pool
+        """
+    o = one(tmp_path, src, "", rel="m.py")
+    out = new_text(o)
+    assert "pool.run_serializer = run_serializer" in out  # follows the class's own renamed attribute
+    assert "r.job_thing = 1" in out  # an attribute of a real third-party object stays
+
+
+def test_literal_compared_with_sorted_stays_sorted(tmp_path):
+    src = """
+        def test_keys(r, x):
+            assert sorted(r.keys('*')) == [b'q:job:testing', b'q:queue']
+            assert [b'q:job:a',  # first
+                    b'q:queue'] != sorted(x)
+            assert sorted(x) == ['a:job', 'b:job']
+            assert [b'q:job:testing', b'q:queue'] == list(x)
+        """
+    o = one(tmp_path, src, "", rel="t.py")
+    out = new_text(o)
+    assert "assert sorted(r.keys('*')) == [b'q:queue', b'q:run:testing']" in out
+    assert "assert [b'q:queue',  # first\n            b'q:run:a'] != sorted(x)" in out
+    assert "assert sorted(x) == ['a:run', 'b:run']" in out  # still sorted: plain rename
+    assert "assert [b'q:run:testing', b'q:queue'] == list(x)" in out  # no sorted(): order is meaning

@@ -180,6 +180,8 @@ class Decider:
             cur = p
         out: list[Symbol] = []
         p = parent.get(id(cur))
+        if moved and self._wraps_checkout_code(node, cur):
+            return out  # functools.partial(OurClass, ...), cast(OurClass, x): the result is ours, not theirs
         if (moved or keep_self) and isinstance(p, cst.Assign) and p.value is cur:
             for t in p.targets:
                 if isinstance(t.target, cst.Name):
@@ -187,6 +189,36 @@ class Decider:
                     if sym is not None:
                         out.append(sym)
         return out
+
+    def _wraps_checkout_code(self, start: cst.CSTNode, end: cst.CSTNode) -> bool:
+        """A call between ``start`` and ``end`` takes a class or function of the checkout as an
+        argument: what it returns may be that class's instance (a partial, a cast, a decorator)."""
+        parent = self.scan.parent
+        cur = start
+        while cur is not end:
+            cur = parent.get(id(cur))
+            if cur is None:
+                return False
+            if isinstance(cur, cst.Call):
+                for arg in cur.args:
+                    root = arg.value
+                    while isinstance(root, (cst.Attribute, cst.Subscript)):
+                        root = root.value
+                    if isinstance(root, cst.Name) and self._checkout_definition(root):
+                        return True
+        return False
+
+    def _checkout_definition(self, name: cst.Name) -> bool:
+        sym = self.symbol_of.get(id(name))
+        if sym is None:
+            return False
+        if any(a.status != "external" for _, a in sym.aliases):
+            return True  # imported from a module of the checkout
+        for n in sym.nodes:
+            p = self.scan.parent.get(id(n))
+            if isinstance(p, (cst.ClassDef, cst.FunctionDef)) and p.name is n:
+                return True
+        return False
 
     def _follow_ups(self) -> None:
         for sym in self.symbols:

@@ -18,6 +18,7 @@ parse is reported with its line and left byte-for-byte untouched.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider, ScopeProvider
@@ -85,6 +86,7 @@ class _FileRewrite:
         self.keep = decider.keep
         self._name_by_id = {id(n): n for n in self.scan.names}
         self._emit(idx, imports, decider)
+        self._sorted_literals()
         repeats = self._repeated_lines()
         if repeats:
             # Two statements that differ today would read the same after the rename: a conflict.
@@ -94,6 +96,7 @@ class _FileRewrite:
                 self._keep_line_symbols(line, twin, decider)
             self.edits, self.findings, self.covered, self._removed = [], [], set(), {}
             self._emit(idx, imports, decider)
+            self._sorted_literals()
             for line, twin in repeats:
                 s, e = self.span(line.body[0])
                 if not any(s <= ed.start < e for ed in self.edits):
@@ -334,6 +337,60 @@ class _FileRewrite:
                                         f, id(key))
         return out
 
+    # -- literals compared with sorted(...) ---------------------------------------------
+    def _sorted_literals(self) -> None:
+        """``assert sorted(keys) == [b'arq:job:x', b'arq:queue']``: the literal states a sorted
+        order, and renaming its items can break it ('run' sorts after 'queue'). The comparison
+        means "same items, in sorted order", so the renamed items are put back in sorted order
+        (each item's text moves whole, comments and commas stay); the meaning is unchanged."""
+        if "sorted(" not in self.ctx.text or not self.edits:
+            return
+        for cmp in _walk(self.module):
+            if not isinstance(cmp, cst.Comparison) or len(cmp.comparisons) != 1:
+                continue
+            op = cmp.comparisons[0].operator
+            if not isinstance(op, (cst.Equal, cst.NotEqual)):
+                continue
+            sides = [cmp.left, cmp.comparisons[0].comparator]
+            for this, other in (sides, sides[::-1]):
+                if (isinstance(other, cst.Call) and isinstance(other.func, cst.Name) and other.func.value == "sorted"
+                        and not any(a.keyword is not None for a in other.args)
+                        and isinstance(this, (cst.List, cst.Tuple))):
+                    self._keep_sorted(this)
+
+    def _keep_sorted(self, seq: cst.List | cst.Tuple) -> None:
+        items = [el.value for el in seq.elements]
+        if len(items) < 2 or not all(isinstance(v, cst.SimpleString) for v in items):
+            return
+        spans = [self.span(v) for v in items]
+        before = [_value(v) if _value(v) is not None else _bytes(v) for v in items]
+        if any(b is None for b in before) or len({type(b) for b in before}) != 1 or before != sorted(before):
+            return
+        inner = [[e for e in self.edits if s <= e.start and e.end <= t] for s, t in spans]
+        if not any(inner):
+            return
+        texts = []
+        for (s, t), eds in zip(spans, inner):
+            code = self.ctx.text[s:t]
+            for e in sorted(eds, key=lambda e: e.start, reverse=True):
+                code = code[: e.start - s] + e.text + code[e.end - s:]
+            texts.append(code)
+        try:
+            after = [_literal_value(c) for c in texts]
+        except (ValueError, SyntaxError):
+            return
+        if after == sorted(after):
+            return
+        order = sorted(range(len(items)), key=lambda i: after[i])
+        dropped = {id(e) for eds in inner for e in eds}
+        self.edits = [e for e in self.edits if id(e) not in dropped]
+        for pos, ((s, t), src) in enumerate(zip(spans, order)):
+            new = texts[src]
+            if new != self.ctx.text[s:t]:
+                f = self.ctx.finding(s, t, "string", new, "term",
+                                     "compared with sorted(...): the renamed items are put back in sorted order")
+                self.edits.append(Edit(s, t, new, replace(f, literal=self.ctx.text[s:t], literal_replacement=new)))
+
     # -- statements made equal by the rename --------------------------------------------
     def _repeated_lines(self) -> list[tuple[cst.SimpleStatementLine, int]]:
         """Expression statements of one block that differ now and would be equal after the
@@ -388,6 +445,28 @@ def _value(node: cst.CSTNode) -> str | None:
             return None
         return v if isinstance(v, str) else None
     return None
+
+
+def _bytes(node: cst.CSTNode):
+    try:
+        v = node.evaluated_value
+    except Exception:
+        return None
+    return v if isinstance(v, bytes) else None
+
+
+def _literal_value(code: str):
+    import ast
+
+    return ast.literal_eval(code)
+
+
+def _walk(node: cst.CSTNode):
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(n.children)
 
 
 def _names_in(node: cst.CSTNode) -> list[cst.Name]:
