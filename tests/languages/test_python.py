@@ -4,6 +4,7 @@ scope/origin decisions, imports of moved and deleted modules, collisions, robust
 from __future__ import annotations
 
 import os
+import re
 import stat
 import textwrap
 from pathlib import Path
@@ -510,3 +511,41 @@ def test_literal_compared_with_sorted_stays_sorted(tmp_path):
     assert "assert [b'q:queue',  # first\n            b'q:run:a'] != sorted(x)" in out
     assert "assert sorted(x) == ['a:run', 'b:run']" in out  # still sorted: plain rename
     assert "assert [b'q:run:testing', b'q:queue'] == list(x)" in out  # no sorted(): order is meaning
+
+
+def test_every_reference_follows_a_renamed_binding(tmp_path):
+    files = {
+        "pkg/__init__.py": 'from .job import Job, job_decorator\n__all__ = ["Job", "job_decorator"]\n',
+        "pkg/job.py": """
+            from __future__ import annotations
+            from typing import TYPE_CHECKING
+            if TYPE_CHECKING:
+                from .queue import JobQueue
+
+            __all__ = ["Job", "job_decorator", "DEFAULT_JOB"]
+
+
+            def job_decorator(fn):
+                return fn
+
+
+            class Job:
+                @job_decorator
+                def enqueue(self, queue: JobQueue, other: "Job" = None) -> "list[Job]":
+                    return [self]
+
+                def clone(self, factory=lambda: DEFAULT_JOB) -> Job:
+                    return factory()
+
+
+            DEFAULT_JOB = Job()
+            """,
+        "pkg/queue.py": "from pkg.job import Job\n\n\nclass JobQueue:\n    jobs: list[Job]\n",
+    }
+    outs = outcomes(tmp_path, files)
+    for o in outs.values():
+        assert not [f for f in o.reported if f.rule in ("follow-up", "conflict")], o.rel
+        text = (o.new or o.old).decode()
+        assert not re.search(r"job", text, re.I), (o.rel, text)
+        # names in __all__ and string annotations are code, not data: not listed as identifiers in strings
+        assert not [f for f in o.applied if f.literal], o.rel

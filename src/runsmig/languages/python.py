@@ -319,8 +319,9 @@ class _FileRewrite:
                 k = kept.get(word)
                 if k is None and id(node) in annotations and word not in bound and not self.scan.star_import:
                     k = Keep("follow-up", f"'{word}' is not defined in this file; rewrite it by hand", group=hash(word))
-                if k is None:
-                    self.edits.append(ed)
+                if k is None:  # a name in code (``__all__``, a string annotation), not data: not listed
+                    f = ed.finding and replace(ed.finding, literal="", literal_replacement="")
+                    self.edits.append(Edit(ed.start, ed.end, ed.text, f))
                 else:
                     self._report(word, ws, we, k, set(), first)
 
