@@ -20,7 +20,7 @@ def _load_commands() -> None:
 def main() -> None:
     _load_commands()
     from runsmig.console import error
-    from runsmig.errors import RunsmigError
+    from runsmig.errors import RunsmigError, UsageError
 
     try:
         rc = app(standalone_mode=False)
@@ -31,14 +31,25 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except SystemExit:
         raise
-    except Exception as exc:  # click usage errors and aborts
-        import click
-
-        if isinstance(exc, click.exceptions.UsageError):
-            exc.show()
+    except Exception as exc:  # the CLI library's usage errors and aborts (no import of click: Typer vendors it)
+        kinds = {c.__name__ for c in type(exc).__mro__}
+        if "UsageError" in kinds:
+            error(UsageError(_usage_message(exc), hint=_usage_hint(exc)))
             sys.exit(2)
-        if isinstance(exc, click.exceptions.Abort):
+        if "Abort" in kinds:
             sys.exit(130)
-        if isinstance(exc, click.exceptions.Exit):
-            sys.exit(exc.exit_code)
+        if "Exit" in kinds:
+            sys.exit(getattr(exc, "exit_code", 0))
         raise
+
+
+def _usage_message(exc: Exception) -> str:
+    fmt = getattr(exc, "format_message", None)
+    msg = fmt() if callable(fmt) else str(exc)
+    return " ".join(str(msg).split()) or "bad usage"
+
+
+def _usage_hint(exc: Exception) -> str:
+    ctx = getattr(exc, "ctx", None)
+    path = getattr(ctx, "command_path", None) or "runsmig"
+    return f"see '{path} --help'"

@@ -11,3 +11,21 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            v = version("runsmig")
+        except PackageNotFoundError:  # run from a source tree
+            from runsmig import __version__ as v
+        print(f"runsmig {v}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", help="Print the version and exit.",
+                                       callback=_version, is_eager=True)) -> None:
+    """Migrate a checkout from 'job' to 'run': plan, apply, check, storage, db."""
