@@ -309,6 +309,9 @@ _W: dict = {}
 
 def _init_worker(recipe_path: str, root: str, moves: dict[str, str], deletes: frozenset[str], files: frozenset[str]) -> None:
     from runsmig.recipe import load_recipe
+    from runsmig.workers import tie_to_parent
+
+    tie_to_parent()
 
     recipe = load_recipe(Path(recipe_path))
     _W.update(recipe=recipe, engine=TermEngine.from_recipe(recipe), root=Path(root), moves=moves, deletes=deletes, files=files)
@@ -341,8 +344,11 @@ def run(root: Path, recipe: Recipe, workers: int | None = None) -> RunResult:
         todo.append((rel, paths.moves.get(rel, rel)))
     n_workers = workers if workers is not None else (os.cpu_count() or 1)
     if n_workers > 1 and len(todo) >= PARALLEL_THRESHOLD:
-        with ProcessPoolExecutor(max_workers=n_workers, initializer=_init_worker,
-                                 initargs=(str(recipe.source), str(root), paths.moves, deletes, all_files)) as pool:
+        from runsmig.workers import stopping
+
+        pool = ProcessPoolExecutor(max_workers=n_workers, initializer=_init_worker,
+                                   initargs=(str(recipe.source), str(root), paths.moves, deletes, all_files))
+        with stopping(pool):
             outcomes.extend(pool.map(_work, todo, chunksize=16))
     else:
         for rel, new_rel in todo:

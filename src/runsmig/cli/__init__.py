@@ -22,6 +22,9 @@ def main() -> None:
     from runsmig.console import error
     from runsmig.errors import RunsmigError, UsageError
 
+    from runsmig.workers import EXIT_SIGINT, install_signal_handlers
+
+    install_signal_handlers()
     try:
         rc = app(standalone_mode=False)
         if isinstance(rc, int):
@@ -29,6 +32,9 @@ def main() -> None:
     except RunsmigError as exc:
         error(exc)
         sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.stderr.write("runsmig: interrupted\n")
+        sys.exit(EXIT_SIGINT)
     except SystemExit:
         raise
     except Exception as exc:  # the CLI library's usage errors and aborts (no import of click: Typer vendors it)
