@@ -128,3 +128,6 @@ class Analysis:
     findings: list[Finding] = field(default_factory=list)  # report-only (follow-ups, conflicts, externals)
     failed: str | None = None  # a reason: the file is left untouched
     failed_line: int | None = None
+    # spans kept on purpose without a finding of their own (the 2nd..nth use of an external name
+    # already reported once in the file): (start, end, label) for check's reconciliation
+    covered: list[tuple[int, int, str]] = field(default_factory=list)

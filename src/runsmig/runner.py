@@ -172,6 +172,7 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
             label = "external" if f.rule == "external" else "term"
         if span:
             spans.append((*span, label))
+    spans += [(a, b, label) for a, b, label in analysis.covered if not index_quiet(index, a, quiet)]
     _reconcile(out, text, engine, index, spans)
     try:
         new_text = apply_edits(text, edits)
@@ -183,6 +184,10 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
     if out.new != data:
         out.status = "changed"
     return out
+
+
+def index_quiet(index: LineIndex, offset: int, quiet: set[int]) -> bool:
+    return index.pos(offset)[0] in quiet
 
 
 def _kept_literal(recipe: Recipe, rel: str, f: Finding) -> str | None:
@@ -223,7 +228,7 @@ def _with_transforms(ctx: FileContext, analysis: Analysis) -> Analysis:
     keep = [e for e in analysis.edits if not any(a < e.end and e.start < b or (a == b == e.start) for a, b in spans)]
     lang_findings = [f for f in analysis.findings
                      if not (f.line and any(a <= ctx.index.offset(f.line, f.col) < b for a, b in spans))]
-    return Analysis(edits=t_edits + keep, findings=t_findings + lang_findings)
+    return Analysis(edits=t_edits + keep, findings=t_findings + lang_findings, covered=analysis.covered)
 
 
 def _transform_clash(ctx: FileContext, edits: list[Edit], owner: dict[int, str]) -> tuple[str, int] | None:

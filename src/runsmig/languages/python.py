@@ -63,6 +63,7 @@ class _FileRewrite:
         self.findings: list[Finding] = []
         self.covered: set[int] = set()  # ids of Name nodes handled by an import rewrite
         self._removed: dict[int, int] = {}  # id(block) -> statements removed from it (imports of deleted modules)
+        self.covered_spans: list[tuple[int, int, str]] = []  # kept without a finding of their own (Analysis.covered)
 
     # -- positions --------------------------------------------------------------
     def span(self, node: cst.CSTNode) -> tuple[int, int]:
@@ -95,6 +96,7 @@ class _FileRewrite:
             for line, twin in repeats:
                 self._keep_line_symbols(line, twin, decider)
             self.edits, self.findings, self.covered, self._removed = [], [], set(), {}
+            self.covered_spans = []
             self._emit(idx, imports, decider)
             self._sorted_literals()
             for line, twin in repeats:
@@ -104,7 +106,7 @@ class _FileRewrite:
                 self.findings.append(ctx.finding(s, e, "code", None, "conflict",
                                                  f"after the rename this statement repeats line {twin}; "
                                                  "review it by hand (one of the two may be obsolete)"))
-        return Analysis(edits=self.edits, findings=self.findings)
+        return Analysis(edits=self.edits, findings=self.findings, covered=self.covered_spans)
 
     def _emit(self, idx, imports: list[ImportRec], decider: Decider) -> None:
         for rec in imports:
@@ -258,6 +260,7 @@ class _FileRewrite:
         ctx = self.ctx
         if k.reason == "external":
             if word in seen_external:
+                self.covered_spans.append((s, e, "external"))  # reported once per file; counted everywhere
                 return
             seen_external.add(word)
             self.findings.append(ctx.finding(s, e, "identifier", None, "external",
