@@ -186,6 +186,24 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
     return out
 
 
+def _skip_recipe_folder(root: Path, recipe: Recipe, found) -> None:
+    """A recipe kept inside the checkout (``runsmig init`` writes ``.runsmig/``) names the old
+    terms on purpose: its folder is never rewritten, nor checked."""
+    try:
+        folder = recipe.folder.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return
+    if folder in ("", "."):
+        mine = {recipe.source.resolve().relative_to(root.resolve()).as_posix()}
+        inside = [f for f in found.files if f in mine]
+    else:
+        inside = [f for f in found.files if f.startswith(folder + "/")]
+    if inside:
+        gone = set(inside)
+        found.files[:] = [f for f in found.files if f not in gone]
+        found.skipped.extend((f, "the recipe itself") for f in inside)
+
+
 def index_quiet(index: LineIndex, offset: int, quiet: set[int]) -> bool:
     return index.pos(offset)[0] in quiet
 
@@ -330,6 +348,7 @@ def _work(item: tuple[str, str]) -> FileOutcome:
 def run(root: Path, recipe: Recipe, workers: int | None = None) -> RunResult:
     engine = TermEngine.from_recipe(recipe)
     found = discover(root, recipe.ignore)
+    _skip_recipe_folder(root, recipe, found)
     paths = plan_paths(found.files, recipe, engine)
     all_files = frozenset(found.files)
     deletes = frozenset(paths.deletes)
