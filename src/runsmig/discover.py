@@ -126,3 +126,43 @@ def git_dirty(root: Path) -> list[str]:
     out = subprocess.run(["git", "-c", "core.quotepath=off", "status", "--porcelain", "--untracked-files=normal", "--", "."],
                          cwd=root, capture_output=True, text=True, check=False)
     return [line for line in out.stdout.splitlines() if line.strip()]
+
+
+# -- files named on the command line, files changed since a ref -------------------------------
+def git_toplevel(path: Path) -> Path | None:
+    """The root of the git work tree holding ``path`` (a folder), or None outside git."""
+    try:
+        out = subprocess.run(["git", "-C", str(path), "rev-parse", "--show-toplevel"],
+                             capture_output=True, text=True, check=False)
+    except FileNotFoundError:  # pragma: no cover - git missing
+        return None
+    top = out.stdout.strip()
+    return Path(top).resolve() if out.returncode == 0 and top else None
+
+
+def changed_since(root: Path, ref: str) -> list[str]:
+    """Root-relative files changed since the merge base of ``ref`` and HEAD (what ``git diff REF...``
+    lists, plus staged and unstaged edits) and untracked files git does not ignore; deleted files are
+    dropped. Raises UsageError for a ref git does not know or that shares no history with HEAD."""
+    from runsmig.errors import UsageError
+
+    def git(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", "-c", "core.quotepath=off", *args], cwd=root, capture_output=True, check=False)
+
+    base = git("merge-base", ref, "HEAD")
+    if base.returncode != 0:
+        if git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").returncode != 0:
+            raise UsageError(f"--since '{ref}': not a git revision of this checkout",
+                             hint="name a branch, tag or commit; in CI, fetch it first "
+                                  "(actions/checkout with fetch-depth: 0)")
+        raise UsageError(f"--since '{ref}': no common history with HEAD",
+                         hint="fetch more history (actions/checkout with fetch-depth: 0)")
+    sha = base.stdout.decode().strip()
+    diff = git("diff", "--name-only", "-z", "--no-ext-diff", "--relative", "--diff-filter=d", sha, "--", ".")
+    new = git("ls-files", "-o", "--exclude-standard", "-z", "--", ".")
+    names: set[str] = set()
+    for proc in (diff, new):
+        if proc.returncode != 0:
+            raise UsageError(f"--since '{ref}': git failed: {proc.stderr.decode(errors='replace').strip()}")
+        names.update(n for n in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if n)
+    return sorted(n for n in names if (root / n).is_file() or (root / n).is_symlink())

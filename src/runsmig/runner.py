@@ -345,7 +345,9 @@ def _work(item: tuple[str, str]) -> FileOutcome:
     return analyze_file(_W["root"], rel, new_rel, _W["recipe"], _W["engine"], _W["moves"], _W["deletes"], _W["files"])
 
 
-def run(root: Path, recipe: Recipe, workers: int | None = None) -> RunResult:
+def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] | None = None) -> RunResult:
+    """Every file of the checkout; with ``only``, just those (root-relative) files are read and
+    analyzed, the whole file list staying their context (module resolution, moves, deletes)."""
     engine = TermEngine.from_recipe(recipe)
     found = discover(root, recipe.ignore)
     _skip_recipe_folder(root, recipe, found)
@@ -355,6 +357,8 @@ def run(root: Path, recipe: Recipe, workers: int | None = None) -> RunResult:
     outcomes: list[FileOutcome] = []
     todo: list[tuple[str, str]] = []
     for rel in found.files:
+        if only is not None and rel not in only:
+            continue
         if rel in paths.deletes:
             full = root / rel
             try:

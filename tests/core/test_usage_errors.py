@@ -24,7 +24,7 @@ def call(*args: str) -> subprocess.CompletedProcess:
     (["check", "--formt", "json"], "No such option: --formt"),
     (["frobnicate"], "No such command 'frobnicate'"),
     (["plan", "--workers", "many"], "Invalid value for '--workers'"),
-    (["check", "a", "b", "c"], "Got unexpected extra argument"),
+    (["plan", "a", "b", "c"], "Got unexpected extra argument"),  # check takes several paths
     (["check", "--format", "xml"], "unknown --format 'xml'"),
 ])
 def test_usage_error_is_one_line_a_hint_and_exit_2(args, says, tmp_path):

@@ -2,27 +2,35 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from pathlib import Path
 
 import typer
 
 from runsmig.cli.app import app
-from runsmig.cli.common import PathArg, RecipeOpt, checkout_root
+from runsmig.cli.common import RecipeOpt, resolve_target
 from runsmig.console import err, out_text
 from runsmig.errors import EXIT_FINDINGS, EXIT_OK, EXIT_PARTIAL, UsageError
 from runsmig.recipe import load_recipe
 from runsmig.report import FORMATS, CheckReport, render
 from runsmig.runner import run
+from runsmig.settings import load_settings
 
 
-def build_report(root: Path, recipe_path: Path | None, workers: int | None = None) -> CheckReport:
+def build_report(root: Path, recipe_path: Path | None, workers: int | None = None,
+                 only: frozenset[str] | None = None, extra_ignore: tuple[str, ...] = ()) -> CheckReport:
+    """The check of a checkout; with ``only``, of just those root-relative files (the rest of the
+    checkout is context): their findings are exactly what the whole check reports for them."""
     rec = load_recipe(recipe_path)
-    result = run(root, rec, workers=workers)
+    if extra_ignore:
+        rec = dataclasses.replace(rec, ignore=rec.ignore + tuple(extra_ignore))
+    result = run(root, rec, workers=workers) if only is None else run(root, rec, workers=workers, only=set(only))
     findings = [f for o in result.outcomes for f in (o.applied + o.reported) if f.rule != "external"]
     externals = [f for o in result.outcomes for f in o.reported if f.rule == "external"]
-    findings += result.paths.findings
-    allowed = [f for o in result.outcomes for f in o.allowed] + result.paths.allowed
+    mine = (lambda path: True) if only is None else belongs_to(only)
+    findings += [f for f in result.paths.findings if mine(f.path)]
+    allowed = [f for o in result.outcomes for f in o.allowed] + [f for f in result.paths.allowed if mine(f.path)]
     failures = [(o.rel, o.reason, o.line) for o in result.by_status("failed")]
     # deleted-by-recipe files are remnants until apply removes them
     for o in result.by_status("deleted"):
@@ -34,7 +42,15 @@ def build_report(root: Path, recipe_path: Path | None, workers: int | None = Non
                        raw_in_binary=sum(o.raw for o in result.by_status("skipped")),
                        coverage=dict(sum((o.coverage for o in result.outcomes), Counter())),
                        raw_in_deleted=sum(o.raw for o in result.by_status("deleted")),
-                       non_term=non_term, skipped=result.skipped, externals=externals)
+                       non_term=non_term, externals=externals,
+                       skipped=[(p, r) for p, r in result.skipped if mine(p)])
+
+
+def belongs_to(only: frozenset[str]):
+    """Whether a path finding (a file, or a folder with a trailing '/') is about the named files:
+    their own names and the names of the folders holding them."""
+    folders = {rel[:i + 1] for rel in only for i, c in enumerate(rel) if c == "/"}
+    return lambda path: path in only or path in folders
 
 
 def _deleted_finding(rel: str, reason: str):
@@ -45,17 +61,28 @@ def _deleted_finding(rel: str, reason: str):
 
 @app.command()
 def check(
-    path: Path = PathArg,
+    paths: list[Path] | None = typer.Argument(
+        None, metavar="[PATH|FILE]...", show_default=False,
+        help="The checkout folder (default: current folder); or files and folders inside one: only those "
+             "are checked, with the whole checkout (its git work tree) as context."),
     no_job_terms: bool = typer.Option(False, "--no-job-terms", help="Gate on the recipe's terms (job/jobs): fail while any remains."),
     recipe: Path | None = RecipeOpt,
-    fmt: str = typer.Option("text", "--format", help="text, json, sarif or github."),
+    fmt: str | None = typer.Option(None, "--format", help="text, json, sarif or github (default: [tool.runsmig] "
+                                   "format, else text)."),
     workers: int | None = typer.Option(None, "--workers", help="Processes for parsing (default: CPU count)."),
+    since: str | None = typer.Option(None, "--since", metavar="REF",
+                                     help="Check only the files changed since REF (since its merge base with "
+                                          "HEAD, plus uncommitted and untracked files)."),
 ) -> int:
     """Report every remaining term (identifiers, strings, comments, prose, paths, config keys)."""
-    if fmt not in FORMATS:
+    if fmt is not None and fmt not in FORMATS:
         raise UsageError(f"unknown --format '{fmt}' (choose from {', '.join(FORMATS)})")
-    root = checkout_root(path)
-    rep = build_report(root, recipe, workers)
+    target = resolve_target(paths or [], since)
+    settings = load_settings(target.root)  # command-line options win over [tool.runsmig]
+    fmt = fmt or settings.format or "text"
+    rep = build_report(target.root, recipe if recipe is not None else settings.recipe,
+                       workers if workers is not None else settings.workers,
+                       only=target.only, extra_ignore=settings.ignore)
     out_text(render(rep, fmt))
     s = rep.summary()
     err.print(f"runsmig check: {s['findings']} finding(s), {s['allowlisted']} allowlisted, "

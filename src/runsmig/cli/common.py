@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import typer
@@ -34,3 +36,71 @@ def checkout_root(path: Path) -> Path:
     if not path.exists() or not path.is_dir():
         raise PathNotFound(str(path))
     return path.resolve()
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a command works on: the checkout root and, when only some files are named, those files
+    (root-relative). ``only is None`` means the whole checkout."""
+
+    root: Path
+    only: frozenset[str] | None = None
+
+
+def resolve_target(paths: list[Path], since: str | None = None) -> Target:
+    """The checkout and the files to look at, from ``[PATH|FILE]... [--since REF]``.
+
+    One folder (default: the current one) is the checkout itself, all of it (with ``--since``: its
+    files changed since REF). Files, or several paths: the checkout is the git work tree holding
+    them (outside git: the current folder), and only the named files, and the files under the named
+    folders, are looked at; everything else in the checkout stays context (module resolution, moves,
+    conflicts)."""
+    from runsmig.discover import changed_since, git_toplevel
+    from runsmig.errors import UsageError
+
+    paths = list(paths) or [Path(".")]
+    for p in paths:
+        if not p.exists() and not p.is_symlink():
+            raise PathNotFound(str(p))
+    if len(paths) == 1 and paths[0].is_dir() and not paths[0].is_symlink():
+        root = checkout_root(paths[0])
+        if since is None:
+            return Target(root)
+        return Target(root, frozenset(changed_since(root, since)))
+    absolute = [_absolute(p) for p in paths]
+    first = absolute[0] if absolute[0].is_dir() else absolute[0].parent
+    root = git_toplevel(first) or Path.cwd().resolve()
+    named: list[str] = []
+    for p, shown in zip(absolute, paths):
+        try:
+            rel = p.relative_to(root).as_posix()
+        except ValueError:
+            raise UsageError("is not inside the checkout " + str(root), path=str(shown),
+                             hint="name files of one checkout (its git work tree; outside git, the current folder)") from None
+        named.append("" if rel == "." else rel)
+    only = _expand(root, named)
+    if since is not None:
+        only &= set(changed_since(root, since))
+    return Target(root, frozenset(only))
+
+
+def _absolute(p: Path) -> Path:
+    """Absolute, with the folders above resolved but a named file itself not followed (a symlink
+    stays a symlink, and is skipped like in a whole-checkout run)."""
+    a = Path(os.path.abspath(p))
+    if a.is_dir() and not a.is_symlink():
+        return a.resolve()
+    return a.parent.resolve() / a.name
+
+
+def _expand(root: Path, named: list[str]) -> set[str]:
+    """Named files, plus every file under a named folder (as the whole-checkout listing has them)."""
+    files = {n for n in named if n and not (root / n).is_dir()}
+    folders = [n for n in named if not n or ((root / n).is_dir() and not (root / n).is_symlink())]
+    if folders:
+        from runsmig.discover import discover
+
+        for rel in discover(root).files:
+            if any(not d or rel.startswith(d + "/") for d in folders):
+                files.add(rel)
+    return files

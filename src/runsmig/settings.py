@@ -1,0 +1,198 @@
+"""``[tool.runsmig]`` in the checkout's ``pyproject.toml``: the options a project sets once.
+
+    [tool.runsmig]
+    recipe = "rules/my-recipe"     # folder or file, relative to this pyproject.toml
+    ignore = ["legacy/**"]         # extra ignore patterns (gitignore syntax, relative to the checkout)
+    format = "github"              # text, json, sarif or github
+    workers = 4                    # processes for parsing
+
+Command-line options win over these. Validated when read: an unknown key or a wrong type is an
+error naming ``pyproject.toml:line:col`` (exit 2), like a recipe error. tomllib keeps no positions,
+so they are found by scanning the text for the key inside the table.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from runsmig.errors import EXIT_USAGE, RunsmigError
+
+PYPROJECT = "pyproject.toml"
+TABLE = ("tool", "runsmig")
+KEYS = ("format", "ignore", "recipe", "workers")
+
+
+class SettingsError(RunsmigError):
+    def __init__(self, message: str, path: str, line: int | None = None, col: int | None = None,
+                 hint: str = "fix [tool.runsmig] in pyproject.toml; its keys are described in the README "
+                             "under 'Settings'") -> None:
+        super().__init__(message, path=path, line=line, col=col, exit_code=EXIT_USAGE, hint=hint)
+
+
+@dataclass(frozen=True)
+class Settings:
+    file: Path | None = None  # the pyproject.toml whose [tool.runsmig] was read
+    recipe: Path | None = None  # absolute (resolved against the pyproject's folder)
+    ignore: tuple[str, ...] = ()
+    format: str | None = None
+    workers: int | None = None
+
+
+def load_settings(root: Path) -> Settings:
+    """The ``[tool.runsmig]`` table of ``root/pyproject.toml`` (empty settings when there is none)."""
+    path = root / PYPROJECT
+    if not path.is_file():
+        return Settings()
+    shown = _shown(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SettingsError(f"cannot read: {exc.strerror or exc}", shown) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if b"runsmig" not in raw:
+            return Settings()  # not ours: the check reports the file like any other undecodable one
+        line = raw[:exc.start].count(b"\n") + 1
+        raise SettingsError("not UTF-8 (TOML files must be)", shown, line, hint="save pyproject.toml as UTF-8") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        if TABLE not in _Locator(text).found:
+            return Settings()  # not ours: the check reports the file like any other unreadable one
+        msg = str(exc)
+        hint = "fix the TOML syntax of pyproject.toml"
+        m = re.search(r"\s*\(at line (\d+), column (\d+)\)$", msg)
+        if m:
+            raise SettingsError(f"invalid TOML: {msg[:m.start()]}", shown, int(m.group(1)), int(m.group(2)),
+                                hint=hint) from None
+        m = re.search(r"\s*\(at end of document\)$", msg)
+        lines = text.count("\n") + 1
+        raise SettingsError(f"invalid TOML: {msg[:m.start()] if m else msg}", shown, lines if m else None,
+                            hint=hint) from None
+    tool = data.get("tool")
+    if not isinstance(tool, dict) or "runsmig" not in tool:
+        return Settings()
+    where = _Locator(text)
+
+    def fail(key: tuple[str, ...], message: str) -> SettingsError:
+        line, col = where.position(TABLE + key)
+        return SettingsError(f"{'.'.join(TABLE + key)}: {message}", shown, line, col)
+
+    table = tool["runsmig"]
+    if not isinstance(table, dict):
+        raise fail((), f"expected a table, got {_kind(table)}")
+    for key in table:
+        if key not in KEYS:
+            raise fail((key,), f"unknown key (allowed: {', '.join(KEYS)})")
+    recipe = ignore = fmt = workers = None
+    if "recipe" in table:
+        value = table["recipe"]
+        if not isinstance(value, str) or not value.strip():
+            raise fail(("recipe",), f"expected a path (a non-empty string), got {_kind(value)}")
+        recipe = (path.parent / value).resolve()
+        if not recipe.exists():
+            raise fail(("recipe",), f"'{value}' does not exist (a recipe folder or file, relative to {PYPROJECT})")
+    if "ignore" in table:
+        value = table["ignore"]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise fail(("ignore",), f"expected a list of patterns (strings), got {_kind(value)}")
+        ignore = tuple(value)
+    if "format" in table:
+        from runsmig.report import FORMATS
+
+        value = table["format"]
+        if value not in FORMATS:
+            shown_value = f"'{value}'" if isinstance(value, str) else _kind(value)
+            raise fail(("format",), f"unknown format {shown_value} (choose from {', '.join(FORMATS)})")
+        fmt = value
+    if "workers" in table:
+        value = table["workers"]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise fail(("workers",), f"expected a whole number of processes >= 1, got {_kind(value)}")
+        workers = value
+    return Settings(path, recipe, ignore or (), fmt, workers)
+
+
+def _shown(path: Path) -> str:
+    """The file as errors name it: relative to the current folder when it is inside it."""
+    try:
+        return os.path.relpath(path) if path.resolve().is_relative_to(Path.cwd().resolve()) else str(path)
+    except (OSError, ValueError):
+        return str(path)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    if isinstance(value, str):
+        return f"a string ('{value}')"
+    if isinstance(value, list):
+        return "a list" if all(isinstance(v, str) for v in value) else "a list with non-string items"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__
+
+
+# -- positions ----------------------------------------------------------------------------------
+_BARE = r"[A-Za-z0-9_-]+"
+_KEY = rf"(?:{_BARE}|\"(?:[^\"\\]|\\.)*\"|'[^']*')"
+_DOTTED = rf"{_KEY}(?:\s*\.\s*{_KEY})*"
+_HEADER_RE = re.compile(rf"^(\s*)\[\[?\s*({_DOTTED})\s*\]\]?\s*(?:#.*)?$")
+_ASSIGN_RE = re.compile(rf"^(\s*)({_DOTTED})\s*=")
+_PART_RE = re.compile(_KEY)
+
+
+def _parts(dotted: str) -> tuple[str, ...]:
+    out = []
+    for m in _PART_RE.finditer(dotted):
+        p = m.group(0)
+        out.append(p[1:-1] if p[0] in "\"'" else p)
+    return tuple(out)
+
+
+class _Locator:
+    """First line and column (1-based) where each dotted key path is written: a table header
+    (``[tool.runsmig]``) or a key (``workers = 4`` inside it, ``runsmig.workers`` inside ``[tool]``).
+    Lines inside multi-line strings are not keys."""
+
+    def __init__(self, text: str) -> None:
+        self.found: dict[tuple[str, ...], tuple[int, int]] = {}
+        table: tuple[str, ...] = ()
+        in_string: str | None = None
+        for n, line in enumerate(text.splitlines(), start=1):
+            if in_string is not None:
+                if line.count(in_string) % 2 == 1:
+                    in_string = None
+                continue
+            header = _HEADER_RE.match(line)
+            if header:
+                table = _parts(header.group(2))
+                self._add(table, n, len(header.group(1)) + 1)
+                continue
+            assign = _ASSIGN_RE.match(line)
+            if assign:
+                self._add(table + _parts(assign.group(2)), n, len(assign.group(1)) + 1)
+                rest = line[assign.end():]
+                for quote in ('"""', "'''"):
+                    if rest.count(quote) % 2 == 1:
+                        in_string = quote
+                        break
+
+    def _add(self, key: tuple[str, ...], line: int, col: int) -> None:
+        for i in range(1, len(key) + 1):  # a dotted key also writes its prefixes
+            self.found.setdefault(key[:i], (line, col))
+
+    def position(self, key: tuple[str, ...]) -> tuple[int | None, int | None]:
+        """Where ``key`` is written, else its closest written parent (an inline table)."""
+        for i in range(len(key), 0, -1):
+            if key[:i] in self.found:
+                return self.found[key[:i]]
+        return None, None
