@@ -59,9 +59,9 @@ def test_not_a_schema(rel):
 # -- GitHub Actions ------------------------------------------------------------------------------
 def test_workflow_jobs_key_stays_and_is_one_external_finding():
     text = ("jobs:\n  build:\n    runs-on: ubuntu-latest\n    outputs:\n      x: ${{ jobs.build.outputs.x }}\n"
-            "    steps:\n      - run: echo jobs\n")
+            "    steps:\n      - run: make jobs\n")
     out, res = run(text, WF)
-    assert out == text.replace("echo jobs", "echo runs")
+    assert out == text.replace("make jobs", "make runs")  # a command's argument: the user's word
     assert externals(res) == [("jobs", "config-key")]  # the 'jobs' context in the expression: same word, once
     assert res.findings[0].line == 1 and "GitHub Actions" in res.findings[0].message
 
@@ -121,11 +121,150 @@ def test_composite_action_inputs_are_ours_keywords_githubs():
     assert externals(res) == [("GITHUB_JOB", "config-value")]
 
 
+# GitHub's words in free text: a comment, a name, a description, a script's comments and echo lines
+PROSE_WF = """name: jobs CI
+run-name: Nightly jobs for ${{ github.ref_name }}
+on:
+  # if the need to run jobs on other branches emerges, then the release job will need a better
+  # condition expression.
+  push: {branches: [master]}
+  workflow_dispatch:
+    inputs:
+      job-count: {description: how many jobs to seed, type: number, default: data/jobs}
+jobs:
+  test-jobs:
+    name: Test jobs (${{ matrix.jobs-shard }})
+    runs-on: ubuntu-latest
+    strategy: {matrix: {jobs-shard: [1]}}
+    steps:
+      - name: Decide whether the needed jobs succeeded or failed
+        id: make-jobs
+        run: |
+          # build the jobs, job by job
+          make jobs && echo "Built jobs of $GITHUB_JOB" > jobs.log
+          echo "artifact=jobs.tgz" >> "$GITHUB_OUTPUT"
+          pytest tests/jobs || echo 'the job failed: ${{ matrix.jobs-shard }}'
+  deploy-jobs:
+    needs: [test-jobs]
+    if: needs.test-jobs.result == 'success'
+    steps: [{run: make deploy}]
+"""
+
+
+def test_workflow_prose_keeps_githubs_words_the_users_names_are_renamed():
+    out, res = run(PROSE_WF, WF)
+    user = {"job-count": "run-count", "data/jobs": "data/runs", "test-jobs": "test-runs",
+            "jobs-shard": "runs-shard", "make-jobs": "make-runs", "make jobs": "make runs",
+            "> jobs.log": "> runs.log", "=jobs.tgz": "=runs.tgz", "tests/jobs": "tests/runs",
+            "deploy-jobs": "deploy-runs"}
+    want = PROSE_WF
+    for a, b in user.items():
+        want = want.replace(a, b)
+    assert out == want
+    # kept: the comment (both words: no half rewrite, no 'run runs' follow-up), names, the
+    # description, the script's comment and echo arguments
+    for kept in ("# if the need to run jobs on other branches emerges, then the release job will need",
+                 "name: jobs CI", "run-name: Nightly jobs for", "description: how many jobs to seed",
+                 "name: Test jobs (${{ matrix.runs-shard }})", "name: Decide whether the needed jobs succeeded",
+                 "# build the jobs, job by job", 'echo "Built jobs of $GITHUB_JOB"', "echo 'the job failed"):
+        assert kept in out, kept
+    assert all(f.rule == "external" for f in res.findings), res.findings  # no follow-up
+    vocab = [(f.text, f.line) for f in res.findings if "vocabulary" in f.message]
+    assert vocab == [("jobs", 1), ("job", 19)]  # once per file and word
+    assert vocab and all(f.message == f"'{f.text}' is GitHub Actions vocabulary here: kept"
+                         for f in res.findings if "vocabulary" in f.message)
+
+
+def test_the_same_prose_in_an_ordinary_yaml_file_is_renamed():
+    out, res = run(PROSE_WF, "ci/pipeline.yml")
+    # everything follows the term map; 'run jobs' stays only because 'run runs' would read badly
+    assert out == PROSE_WF.replace("job", "run").replace("JOB", "RUN").replace("run runs on", "run jobs on")
+    assert [f.rule for f in res.findings] == ["follow-up"]
+
+
+@pytest.mark.parametrize("rel, text", [
+    (WF, "# the release job\njobs: {}\n"),
+    (WF, "jobs:\n  a:\n    steps:\n      - name: Decide whether the needed jobs succeeded\n"),
+    (WF, "jobs:\n  a:\n    steps:\n      - run: |\n          # restart the job\n          echo Job done\n"),
+    (".github/actions/setup/action.yml", "name: x\ndescription: Set up the job\nruns: {using: node20}\n"),
+    (".gitlab-ci.yml", "# the deploy job\nbuild:\n  script:\n    - echo \"job $CI_JOB_NAME starts\"\n"),
+    (".gitlab-ci.yml", "spec:\n  inputs:\n    n: {description: jobs to start}\n---\nbuild: {script: [make]}\n"),
+])
+def test_vocabulary_in_free_text_is_kept_only_in_the_tools_files(rel, text):
+    out, res = run(text, rel)
+    assert out == text
+    assert [f.rule for f in res.findings if "vocabulary" in f.message] == ["external"]
+    ordinary, _ = run(text, "config/settings.yml")
+    assert "job" not in ordinary.lower().replace("ci_run_name", "")
+
+
+def test_a_recipe_phrase_over_the_tools_word_is_not_made_in_its_prose(tmp_path):
+    rp = tmp_path / "recipe.yaml"  # the project's phrases (ADE's recipe has these) are about its own prose
+    rp.write_text("version: 1\nname: x\nterms:\n  - {from: job, plural: jobs, to: run, to_plural: runs}\n"
+                  "phrases:\n  run jobs: execute runs\n  jobs queue: runs queue\n")
+    recipe = load_recipe(rp)
+    text = "# run jobs on main; drain the jobs queue and the jobs-db\njobs:\n  a: {name: run jobs}\n"
+    for rel, want in [(WF, "# run jobs on main; drain the jobs queue and the runs-db\njobs:\n  a: {name: run jobs}\n"),
+                      ("ci/x.yml", ("# execute runs on main; drain the runs queue and the runs-db\nruns:\n"
+                                    "  a: {name: run runs}\n"))]:  # values take no phrases
+        ctx = FileContext(Path("/nonexistent"), rel, rel, text, TermEngine.from_recipe(recipe), recipe)
+        res = language_for(rel).analyze(ctx)
+        assert apply_edits(text, res.edits) == want, rel
+
+
+def test_gitlab_prose_keeps_gitlabs_words():
+    text = ("# one job per stage; the jobs of the jobs-api run in parallel\n"
+            "variables:\n  JOBS_DIR: {value: data/jobs, description: where each job writes}\n"
+            "build-jobs:\n  script:\n    - echo \"job $CI_JOB_NAME of the jobs pipeline\"  # a job\n"
+            "    - make jobs\n  release: {name: jobs release, description: the release job, tag_name: jobs-v1}\n")
+    out, res = run(text, ".gitlab-ci.yml")
+    assert out == ("# one job per stage; the jobs of the runs-api run in parallel\n"
+                   "variables:\n  RUNS_DIR: {value: data/runs, description: where each job writes}\n"
+                   "build-runs:\n  script:\n    - echo \"job $CI_JOB_NAME of the jobs pipeline\"  # a job\n"
+                   "    - make runs\n  release: {name: jobs release, description: the release job, tag_name: runs-v1}\n")
+    assert {f.message for f in res.findings if "vocabulary" in f.message} == {
+        "'job' is GitLab CI vocabulary here: kept", "'jobs' is GitLab CI vocabulary here: kept"}
+
+
+def test_check_after_apply_does_not_count_kept_prose(tmp_path):
+    (tmp_path / ".github/workflows").mkdir(parents=True)
+    (tmp_path / ".github/workflows/ci.yml").write_text(PROSE_WF)
+    (tmp_path / ".gitlab-ci.yml").write_text("# the deploy job\nbuild: {script: [echo jobs done]}\n")
+    rep = build_report(tmp_path, RECIPE_PATH, workers=1)
+    remnants = [f for f in rep.findings if f.path in (".github/workflows/ci.yml", ".gitlab-ci.yml")]
+    assert remnants  # the user's names (test-jobs, make jobs ...) are still there before apply
+    # before apply, the remnants are the user's words only, never a kept prose word
+    lines = PROSE_WF.splitlines()
+    users = ["job-count", "data/jobs", "test-jobs", "jobs-shard", "make-jobs", "make jobs", "jobs.log",
+             "=jobs.tgz", "tests/jobs", "deploy-jobs"]
+    want = set()
+    for n, line in enumerate(lines, 1):
+        for u in users:
+            i = line.find(u)
+            while i >= 0:
+                want.add((n, i + u.lower().index("job") + 1))
+                i = line.find(u, i + 1)
+    assert {(f.line, f.col) for f in remnants} == want
+    from runsmig.apply import apply_plan
+    from runsmig.plan import build_plan
+    recipe = load_recipe(RECIPE_PATH)
+    apply_plan(build_plan(tmp_path, recipe, workers=1))
+    rep = build_report(tmp_path, RECIPE_PATH, workers=1)
+    assert rep.findings == [] and rep.failures == []
+    assert {(f.path, f.text) for f in rep.externals} >= {(".github/workflows/ci.yml", "job"),
+                                                          (".github/workflows/ci.yml", "jobs"),
+                                                          (".gitlab-ci.yml", "job"), (".gitlab-ci.yml", "jobs")}
+    rec = rep.summary()["reconciliation"]
+    assert rec["raw_occurrences_total"] == sum(v for k, v in rec.items() if k != "raw_occurrences_total")
+    # every kept occurrence (not only the one reported per file and word) is external, none "not the term"
+    assert rec["external_names"] == rec["raw_occurrences_total"] == 16 and rep.non_term == []
+
+
 # -- GitLab CI -----------------------------------------------------------------------------------
 def test_gitlab_keywords_stay_job_names_are_ours():
     text = ("stages: [build-jobs]\nworkflow:\n  auto_cancel: {on_job_failure: all}\n"
             ".jobs-base:\n  image: registry.acme/jobs-runner:1\n"
-            "build-jobs:\n  extends: .jobs-base\n  stage: build-jobs\n  script: [echo $CI_JOB_NAME jobs]\n"
+            "build-jobs:\n  extends: .jobs-base\n  stage: build-jobs\n  script: [make $CI_JOB_NAME jobs]\n"
             "test:\n  needs: [{job: build-jobs, artifacts: true}]\n  dependencies: [build-jobs]\n"
             "  rules: [{if: '$CI_JOB_MANUAL'}]\n")
     out, res = run(text, ".gitlab-ci.yml")

@@ -5,7 +5,8 @@ anchors and layout stay. Comments are prose (``comment``).
 Files of another tool's format (GitHub Actions workflows and actions, GitLab CI,
 docker compose, pnpm's lockfile) keep that tool's keywords and references: see
 :mod:`runsmig.languages.schemas`; the top-level ``jobs:`` of a workflow stays
-and is reported once as ``external``, while the job ids are renamed.
+and is reported once as ``external``, while the job ids are renamed; in comments and free text the
+tool's own words ("the release job") stay too.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from runsmig.findings import Analysis, Edit, Finding
 from runsmig.languages.base import FileContext, Language
 from runsmig.languages.cfg_tokens import new_text, span_edits
-from runsmig.languages.md_prose import prose_edits
 from runsmig.languages.schemas import TreeError, guard
 from runsmig.languages.schemas.trees import from_yaml
 
@@ -106,12 +106,13 @@ class Yaml(Language):
         for s, e in _outside(text, covered):
             chunk = text[s:e]
             for m in re.finditer(r"(?:(?<=\s)|^)#[^\n]*", chunk, re.M):
-                ed, fd = prose_edits(ctx, s + m.start(), s + m.end(), "comment")
+                ed, fd = tool.prose(s + m.start(), s + m.end(), "comment")  # the tool's words stay
                 edits.extend(ed)
                 findings.extend(fd)
             for m in ANCHOR.finditer(re.sub(r"(?:(?<=\s)|^)#[^\n]*", lambda x: " " * len(x.group(0)), chunk, flags=re.M)):
                 edits.extend(ctx.term_edits(s + m.start(1), s + m.end(1), "config-key"))
-        return Analysis(edits=edits, findings=findings + tool.findings)
+        # covered: every kept occurrence (not just the one reported) is external in check's reconciliation
+        return Analysis(edits=edits, findings=findings + tool.findings, covered=tool.covered)
 
 
 def _outside(text: str, covered: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -8,6 +8,11 @@ The YAML, JSON and TOML passes ask :func:`guard` for the file: term edits inside
 are dropped and the word is reported once per file as an ``external`` finding (a note, never a
 remnant). Everything else is renamed by the one term matcher, so a job id and the ``needs:`` that
 names it change together.
+
+A schema may also name its tool's ``vocabulary`` (GitHub Actions and GitLab CI: "job"). In the free
+text of its files (comments, names, descriptions, a script's comments and ``echo`` lines: see
+``_prose``) such a word is the tool's, not the project's: kept and reported once per file and word.
+A recipe phrase over it is not made either ("run jobs" there is GitHub's wording, not the project's).
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ import pathspec
 
 from runsmig.findings import Edit, Finding
 from runsmig.languages.base import word_span
+from runsmig.languages.md_prose import clash_findings, prose_edits
+from runsmig.languages.schemas._prose import bare_words, words_re
 from runsmig.languages.schemas.shapes import (
     Keep,
     Node,
@@ -44,17 +51,26 @@ class Schema:
     shape: Shape | Callable[[list[Node]], Shape]  # the root shape, or a function of the documents
     default: ValueRule | None = None  # the value rule where a shape sets none
     priority: int = 0  # the highest matching schema wins
+    vocabulary: tuple[str, ...] = ()  # the tool's own words ("job", "jobs"): its, in the files' free text
 
     @cached_property
     def _spec(self) -> pathspec.PathSpec:
         return pathspec.PathSpec.from_lines("gitignore", self.patterns)
 
+    @cached_property
+    def _words(self):
+        return words_re(self.vocabulary) if self.vocabulary else None
+
     def matches(self, rel: str) -> bool:
         return bool(self._spec.match_file(rel))
 
+    def words(self, text: str, regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The bare words of the vocabulary in the free-text regions (file offsets)."""
+        return bare_words(text, regions, self._words) if self._words is not None else []
+
     def keeps(self, docs: list[Node], text: str) -> list[Keep]:
         shape = self.shape if isinstance(self.shape, Shape) else self.shape(docs)
-        return keeps(docs, shape, text, self.owner, self.default)
+        return keeps(docs, shape, text, self.owner, self.default, self.words if self.vocabulary else None)
 
 
 @lru_cache(maxsize=1)
@@ -79,18 +95,24 @@ def schema_for(rel: str, fmt: str) -> Schema | None:
 
 class Guard:
     """Drops term edits inside the tool's spans; reports each kept word once per file and owner
-    (``jobs:`` of GitHub Actions and ``uses: acme/jobs@v1`` of a third-party action are two notes)."""
+    (``jobs:`` of GitHub Actions and ``uses: acme/jobs@v1`` of a third-party action are two notes).
+    A word of the tool's vocabulary in free text drops every edit over it (a term or a recipe
+    phrase) and is reported once per file and word."""
 
-    def __init__(self, ctx, spans: list[Keep] = ()):
+    def __init__(self, ctx, spans: list[Keep] = (), schema: Schema | None = None):
         self.ctx = ctx
-        self.spans = sorted(spans, key=lambda k: (k.start, -k.end))
+        self.schema = schema
+        self.spans = sorted((k for k in spans if not k.vocabulary), key=lambda k: (k.start, -k.end))
         self._starts = [k.start for k in self.spans]
         self._reach = []  # the furthest end among spans[:i+1]: an edit hits one when it starts before it
         far = -1
         for k in self.spans:
             far = max(far, k.end)
             self._reach.append(far)
+        self._words: list[Keep] = sorted((k for k in spans if k.vocabulary), key=lambda k: k.start)
+        self._wstarts = [k.start for k in self._words]  # words: single words, never overlapping
         self.findings: list[Finding] = []
+        self.covered: list[tuple[int, int, str]] = []  # every kept edit's span, for the reconciliation
         self._seen: set[tuple[str, str]] = set()  # (word, owner): one finding each per file
 
     def _hit(self, start: int, end: int) -> Keep | None:
@@ -102,15 +124,33 @@ class Guard:
             i -= 1
         return None
 
+    def _word(self, start: int, end: int) -> Keep | None:
+        """A vocabulary word the edit touches (the word itself, or a phrase over it)."""
+        i = bisect_right(self._wstarts, max(start, end - 1)) - 1
+        return self._words[i] if i >= 0 and self._words[i].end > start else None
+
+    def _add_word(self, k: Keep) -> None:
+        i = bisect_right(self._wstarts, k.start)
+        if i > 0 and self._words[i - 1].end > k.start:
+            return
+        self._words.insert(i, k)
+        self._wstarts.insert(i, k.start)
+
     def __call__(self, edits: list[Edit]) -> list[Edit]:
-        if not self.spans:
+        if not self.spans and not self._words:
             return edits
         out = []
         for e in edits:
             k = self._hit(e.start, e.end)
             if k is None:
-                out.append(e)
+                w = self._word(e.start, e.end)
+                if w is None:
+                    out.append(e)
+                else:
+                    self.covered.append((e.start, e.end, "external"))
+                    self._report_word(e, w)
                 continue
+            self.covered.append((e.start, e.end, "external"))
             ws, we = word_span(self.ctx.text, e.start, e.end)
             ws, we = max(ws, k.start), min(we, k.end)
             word = self.ctx.text[ws:we]
@@ -122,6 +162,33 @@ class Guard:
                                                   f"'{word}' belongs to {k.owner}: kept"))
         return out
 
+    def _report_word(self, e: Edit, k: Keep) -> None:
+        word = self.ctx.text[k.start:k.end]
+        key = (word.lower(), f"vocabulary of {k.owner}")
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        kind = e.finding.kind if e.finding is not None else "config-value"
+        self.findings.append(self.ctx.finding(k.start, k.end, kind, None, "external",
+                                              f"'{word}' is {k.owner} vocabulary here: kept"))
+
+    def prose(self, start: int, end: int, kind: str = "comment") -> tuple[list[Edit], list[Finding]]:
+        """Edits and follow-ups for free text outside the documents (a comment): as
+        :func:`prose_edits`, but the tool's vocabulary stays, and a clash is judged on what is made."""
+        s = self.schema
+        if s is None or not s.vocabulary:
+            return prose_edits(self.ctx, start, end, kind)
+        for a, b in s.words(self.ctx.text, [(start, end)]):
+            self._add_word(Keep(a, b, s.owner, True))
+        edits, _ = prose_edits(self.ctx, start, end, kind, clashes=False)
+        edits = self(edits)
+        found = clash_findings(self.ctx, start, end, edits, kind) if edits else []
+        if found:  # as prose_edits: a rewrite that would read badly is not made
+            spans = [(self.ctx.index.offset(f.line, f.col), self.ctx.index.offset(f.line, f.col) + len(f.text))
+                     for f in found]
+            edits = [e for e in edits if not any(a < e.end and e.start < b for a, b in spans)]
+        return edits, found
+
 
 def guard(ctx, fmt: str, documents: Callable[[], list[Node]]) -> Guard:
     """The guard of ctx's file: empty unless a schema matches; ``documents`` is called only then.
@@ -129,4 +196,4 @@ def guard(ctx, fmt: str, documents: Callable[[], list[Node]]) -> Guard:
     s = schema_for(ctx.rel, fmt)
     if s is None:
         return Guard(ctx)
-    return Guard(ctx, s.keeps(documents(), ctx.text))
+    return Guard(ctx, s.keeps(documents(), ctx.text), s)

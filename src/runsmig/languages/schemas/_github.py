@@ -7,12 +7,17 @@ property names (``outputs``, ``result``, ``github.job``, ``strategy.job-index``)
 are the user's: ``needs.<job id>.outputs.<name>``, ``steps.<step id>``, ``matrix.<key>``,
 ``inputs.<name>``, ``env.<NAME>``. GitHub's default variable ``GITHUB_JOB`` is GitHub's anywhere
 in a value (``run: echo $GITHUB_JOB``).
+
+GitHub's words (``VOCABULARY``: job, step, workflow, runner) in the free text of a workflow or
+action are GitHub's too: a comment, a ``name:``, ``run-name:`` or ``description:``, the comments and
+``echo`` lines of a ``run:`` script ("the needed jobs succeeded"). Expressions there stay code.
 """
 
 from __future__ import annotations
 
 import re
 
+from runsmig.languages.schemas import _prose
 from runsmig.languages.schemas.shapes import (
     EXT,
     FREE,
@@ -22,8 +27,12 @@ from runsmig.languages.schemas.shapes import (
     Names,
     Scalar,
     Shape,
+    Text,
     Value,
 )
+
+# GitHub Actions' own words: in free text (comments, names, descriptions, echo lines) they are its
+VOCABULARY = ("job", "jobs", "step", "steps", "workflow", "workflows", "runner", "runners")
 
 _EXPR = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
 _STRING = re.compile(r"'(?:[^']|'')*'")
@@ -118,4 +127,7 @@ IF = Value(condition)
 REGISTRY = "the image's registry"
 CONTAINER = Keys({"image": Value(EXT, owner=REGISTRY), "env": ENV, "credentials": TOOL}, value=EXT)
 USES = Value(action_ref, owner="a third-party action or workflow")
-STEP = Keys({"if": IF, "uses": USES, "with": inputs, "env": ENV})
+NAME = Text(_prose.text(exclude=_EXPR))  # name:, run-name:, description: (expressions are code)
+SCRIPT = Text(_prose.script(exclude=_EXPR))  # run: its comments and echo lines
+DESCRIBED = Keys({"description": NAME, "deprecationMessage": NAME})  # an input, output or secret
+STEP = Keys({"if": IF, "uses": USES, "with": inputs, "env": ENV, "name": NAME, "run": SCRIPT})

@@ -3,16 +3,27 @@
 GitHub's: the keywords (``runs``, ``using``, ``steps``, ``inputs``, ``outputs``, ``branding`` ...),
 ``using:`` values and the step keywords of a composite action (as in workflows). The user's: input
 and output names (so a local ``uses: ./.github/actions/x`` step's ``with:`` keys, also the
-user's, keep matching them), step ids, variable names and other values.
+user's, keep matching them), step ids, variable names and other values, but for GitHub's words
+(``VOCABULARY``: "job") in free text: comments, ``name:``, ``description:``, a step's ``name:``, a
+script's comments and ``echo`` lines.
 """
 
 from runsmig.languages.schemas import Schema
-from runsmig.languages.schemas._github import ENV, STEP, value
-from runsmig.languages.schemas.shapes import EXT, TOOL, Ext, Keys, Names, Value
+from runsmig.languages.schemas._github import (
+    DESCRIBED,
+    ENV,
+    NAME,
+    STEP,
+    VOCABULARY,
+    value,
+)
+from runsmig.languages.schemas.shapes import EXT, Ext, Keys, Names, Value
 
 ACTION = Keys({
-    "inputs": Names(TOOL),
-    "outputs": Names(TOOL),
+    "name": NAME,
+    "description": NAME,
+    "inputs": Names(DESCRIBED),
+    "outputs": Names(DESCRIBED),
     "runs": Keys({"using": Value(EXT), "steps": STEP, "env": ENV}),
     "branding": Ext(),
 })
@@ -24,4 +35,5 @@ SCHEMA = Schema(
     patterns=("action.yml", "action.yaml"),
     shape=ACTION,
     default=value,
+    vocabulary=VOCABULARY,
 )

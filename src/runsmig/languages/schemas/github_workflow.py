@@ -6,17 +6,22 @@ GitHub's: every keyword (``on`` and its events, ``jobs``, ``runs-on``, ``steps``
 action or reusable workflow and the input names it defines (``with:``), and GitHub's parts of
 expressions (see ``_github``). The user's: job ids (keys under the top-level ``jobs:``) and the
 ``needs:`` values naming them, step ids, output, input, secret, matrix and variable names, and
-every other value (names, scripts, paths).
+every other value (scripts, paths), but for GitHub's words (``VOCABULARY``: "job") in free text: a
+comment, the workflow's, a job's or a step's ``name:``, ``run-name:``, a ``description:``, a
+script's comments and ``echo`` lines ("the needed jobs succeeded", "# the release job").
 """
 
 from runsmig.languages.schemas import Schema
 from runsmig.languages.schemas._github import (
     CONTAINER,
+    DESCRIBED,
     ENV,
     IF,
+    NAME,
     PERMISSIONS,
     STEP,
     USES,
+    VOCABULARY,
     inputs,
     secrets,
     value,
@@ -24,15 +29,16 @@ from runsmig.languages.schemas._github import (
 from runsmig.languages.schemas.shapes import EXT, TOOL, Keys, Names, Value
 
 EVENT = Keys({
-    "inputs": Names(TOOL),  # workflow_dispatch / workflow_call inputs: the user's names
-    "outputs": Names(TOOL),
-    "secrets": Names(TOOL),
+    "inputs": Names(DESCRIBED),  # workflow_dispatch / workflow_call inputs: the user's names
+    "outputs": Names(DESCRIBED),
+    "secrets": Names(DESCRIBED),
     "types": Value(EXT),  # activity types
     "workflows": TOOL,  # workflow_run: the user's workflow names (values)
 })
 ON = Keys(other=EVENT, value=EXT)  # every event name is GitHub's, in a list or as a key
 
 JOB = Keys({
+    "name": NAME,
     "if": IF,
     "needs": TOOL,  # the key is GitHub's; its values are the user's job ids
     "permissions": PERMISSIONS,
@@ -48,6 +54,8 @@ JOB = Keys({
 })
 
 WORKFLOW = Keys({
+    "name": NAME,
+    "run-name": NAME,
     "on": ON,
     "permissions": PERMISSIONS,
     "env": ENV,
@@ -62,4 +70,5 @@ SCHEMA = Schema(
     shape=WORKFLOW,
     default=value,
     priority=10,
+    vocabulary=VOCABULARY,
 )

@@ -9,12 +9,14 @@ references of included templates, components and other projects, images, and Git
 variables (``$CI_JOB_NAME``, ``$CI_JOB_TOKEN`` ...) anywhere in a value. The user's: job names
 (every other top-level key, hidden ``.jobs`` templates too) and the ``needs``/``dependencies``/
 ``extends`` values naming them, stage names, variable and matrix names, local include paths,
-scripts and other values.
+scripts and other values, but for GitLab's words (``VOCABULARY``: job, pipeline, stage, runner) in
+free text: comments, ``description:``, ``workflow:name``, a release's name and description, the
+comments and ``echo`` lines of scripts ("echo the deploy job starts").
 """
 
 import re
 
-from runsmig.languages.schemas import Schema
+from runsmig.languages.schemas import Schema, _prose
 from runsmig.languages.schemas.shapes import (
     EXT,
     FREE,
@@ -23,8 +25,12 @@ from runsmig.languages.schemas.shapes import (
     Map,
     Names,
     Scalar,
+    Text,
     Value,
 )
+
+# GitLab CI's own words: in free text (comments, descriptions, script comments and echo lines) they are its
+VOCABULARY = ("job", "jobs", "pipeline", "pipelines", "stage", "stages", "runner", "runners")
 
 _PREDEFINED = re.compile(r"(?<![A-Za-z0-9_])CI_JOB_[A-Z0-9_]+")
 
@@ -44,7 +50,11 @@ def _inputs(parent: Map):
     return Keys(owner=f"the included '{ref}'")
 
 
-VARIABLES = Names(TOOL)  # names are the user's; {value, description, options, expand} are GitLab's
+_INPUT = re.compile(r"\$\[\[.*?\]\]", re.DOTALL)  # $[[ inputs.x ]]: code
+TEXT = Text(_prose.text(exclude=_INPUT))
+SCRIPT = Text(_prose.script(exclude=_INPUT))  # script lines: their comments and echo lines are free text
+DESCRIBED = Keys({"description": TEXT})
+VARIABLES = Names(DESCRIBED)  # names are the user's; {value, description, options, expand} are GitLab's
 MATRIX = Keys({"matrix": Names()})
 NEEDS = Keys({"parallel": MATRIX})  # job, artifacts, optional, pipeline, project, ref: GitLab's
 RULES = Keys({"needs": NEEDS, "variables": VARIABLES})
@@ -68,6 +78,10 @@ JOB = Keys({
     "trigger": Keys({"include": INCLUDE, "project": ELSEWHERE}),
     "inherit": Keys({"variables": TOOL}),
     "run": FREE,  # CI steps: inputs of the steps
+    "script": SCRIPT,
+    "before_script": SCRIPT,
+    "after_script": SCRIPT,
+    "release": Keys({"name": TEXT, "description": TEXT}),
 })
 
 PIPELINE = Keys({
@@ -75,13 +89,13 @@ PIPELINE = Keys({
     "include": INCLUDE,
     "stages": TOOL,  # the stage names (values) are the user's
     "variables": VARIABLES,
-    "workflow": Keys({"rules": RULES, "auto_cancel": Keys(value=EXT, other=Value(EXT))}),
-    "spec": Keys({"inputs": Names(TOOL)}),
+    "workflow": Keys({"name": TEXT, "rules": RULES, "auto_cancel": Keys(value=EXT, other=Value(EXT))}),
+    "spec": Keys({"inputs": Names(DESCRIBED)}),
     "image": IMAGE,
     "services": JOB.fields["services"],
     "cache": TOOL,
-    "before_script": TOOL,
-    "after_script": TOOL,
+    "before_script": SCRIPT,
+    "after_script": SCRIPT,
 }, names=JOB)  # every other top-level key is a job (or a hidden .template): its name is the user's
 
 SCHEMA = Schema(
@@ -92,4 +106,5 @@ SCHEMA = Schema(
               ".gitlab/**/*.yml", ".gitlab/**/*.yaml", "!.gitlab/agents/"),
     shape=PIPELINE,
     default=predefined,
+    vocabulary=VOCABULARY,
 )

@@ -9,6 +9,9 @@ A shape describes one mapping position of a tool's format:
   ``names`` is given: then they are the user's names (a job id, a service name) with that shape.
 - ``value``: which parts of a scalar there belong to the tool (a value rule, see below); a sequence
   is transparent, its items take the shape of the sequence itself.
+- ``prose``: which parts of a scalar there are free text (a step's ``name:``, a ``description:``, the
+  comments and ``echo`` lines of a script; see ``_prose``). There a bare word of the schema's
+  ``vocabulary`` (GitHub's "job") is the tool's word: kept like a keyword.
 
 A value rule is ``rule(text, scalar) -> [(start, end), ...]``: the spans (file offsets) of the
 scalar the tool owns. ``EXT`` owns the whole scalar; ``None`` falls back to the schema's default
@@ -77,6 +80,7 @@ def EXT(text: str, node: Scalar) -> list[tuple[int, int]]:
 class Shape:
     owner: str | None = None  # who owns what this shape keeps ("the action 'x/y@v1'"); None: the schema's
     value: ValueRule | None = None
+    prose: ValueRule | None = None  # the free-text regions of a scalar here (not spans the tool owns)
 
     def field(self, key: str, parent: Map) -> tuple[bool, Shape]:
         """(whether the key is the tool's, the shape of its value)."""
@@ -89,8 +93,10 @@ FieldShape = Shape | Callable[[Map], Shape]
 
 class Keys(Shape):
     def __init__(self, fields: dict[str, FieldShape] | None = None, *, names=None, other=None,
-                 value: ValueRule | None = None, owner: str | None = None, user_prefixes: tuple[str, ...] = ()):
+                 value: ValueRule | None = None, owner: str | None = None, user_prefixes: tuple[str, ...] = (),
+                 prose: ValueRule | None = None):
         self.fields = dict(fields or {})
+        self.prose = prose
         self.names = self if names is SELF else names
         self._other = self if other is SELF else other
         self.value = value
@@ -139,6 +145,11 @@ def Value(rule: ValueRule | None, owner: str | None = None) -> Keys:
     return Keys(names=FREE, value=rule, owner=owner)
 
 
+def Text(prose: ValueRule, value: ValueRule | None = None) -> Keys:
+    """A field of free text (``prose``: its regions, see ``_prose``); a mapping there is the tool's."""
+    return Keys(value=value, prose=prose)
+
+
 def Ext(owner: str | None = None) -> Keys:
     """Everything below is the tool's: keys and values (a third-party package's entry, a lockfile)."""
     return Keys(other=SELF, value=EXT, owner=owner)
@@ -173,10 +184,13 @@ class Keep:
     start: int
     end: int
     owner: str
+    vocabulary: bool = False  # a word of the tool's vocabulary in free text (not a keyword or reference)
 
 
-def keeps(docs: list[Node], shape: Shape, text: str, owner: str, default: ValueRule | None) -> list[Keep]:
-    """Every span of the documents that belongs to the tool, by the shape of its root."""
+def keeps(docs: list[Node], shape: Shape, text: str, owner: str, default: ValueRule | None,
+          words: Callable[[str, list[tuple[int, int]]], list[tuple[int, int]]] | None = None) -> list[Keep]:
+    """Every span of the documents that belongs to the tool, by the shape of its root; ``words``
+    finds the vocabulary's words in free-text regions (none when the schema has no vocabulary)."""
     out: list[Keep] = []
     seen: set[int] = set()
 
@@ -186,6 +200,8 @@ def keeps(docs: list[Node], shape: Shape, text: str, owner: str, default: ValueR
             rule = sh.value or default
             if rule is not None:
                 out.extend(Keep(s, e, who) for s, e in rule(text, node) if s < e)
+            if sh.prose is not None and words is not None:
+                out.extend(Keep(s, e, owner, True) for s, e in words(text, list(sh.prose(text, node))))
             return
         if id(node) in seen:  # a YAML alias, or a TOML table named by several headers
             return
