@@ -20,7 +20,7 @@ import libcst as cst
 from libcst.metadata.scope_provider import Assignment, ClassScope, ImportAssignment, Scope
 
 from runsmig.languages.py_imports import AliasRec, ImportRec
-from runsmig.languages.py_scan import Scan, chain_names
+from runsmig.languages.py_scan import Scan, chain_names, walk
 
 BUILTINS = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec__", "__path__", "__package__",
                                        "__builtins__", "__loader__", "__annotations__", "__dict__", "__module__",
@@ -287,7 +287,7 @@ class Decider:
     def _self_attributes(self) -> None:
         for cls in self.scan.classes:
             attrs: dict[str, list[cst.Name]] = {}
-            for node in _walk(cls.body):
+            for node in walk(cls.body):
                 if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value in ("self", "cls"):
                     attrs.setdefault(node.attr.value, []).append(node.attr)
             for name, nodes in attrs.items():
@@ -310,13 +310,6 @@ class Decider:
                 self._mark(node, Keep("follow-up", f"'{node.value}' is not defined in this file (an import of it was removed?); "
                                                    "rewrite it by hand", group=hash(node.value)))
 
-
-def _walk(node: cst.CSTNode):
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        stack.extend(n.children)
 
 
 __all__ = ["Decider", "Keep", "Symbol", "Assignment"]

@@ -22,6 +22,7 @@ from pathlib import Path
 import libcst as cst
 
 from runsmig.languages.py_modules import ModuleIndex
+from runsmig.languages.py_scan import walk
 
 ENUM_BASES = {"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "str", "int", "object"}
 
@@ -174,7 +175,7 @@ def _instance_uses(target: cst.CSTNode, parent: dict[int, cst.CSTNode], symbol_o
         if cls is None:
             return out
         stack: list[cst.CSTNode] = [cls]
-        for n in _walk(cls):
+        for n in walk(cls):
             if (isinstance(n, cst.Attribute) and isinstance(n.value, cst.Name) and n.value.value == "self"
                     and n.attr.value == target.attr.value and _is_binding(n, parent)
                     and not _binds_call_of(n, parent, cls_name)):
@@ -188,13 +189,6 @@ def _instance_uses(target: cst.CSTNode, parent: dict[int, cst.CSTNode], symbol_o
             stack.extend(n.children)
     return out
 
-
-def _walk(node: cst.CSTNode):
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        stack.extend(n.children)
 
 
 def _is_binding(node: cst.CSTNode, parent: dict[int, cst.CSTNode]) -> bool:

@@ -145,3 +145,12 @@ def chain_names(node: cst.CSTNode | None) -> list[cst.Name]:
     if isinstance(node, cst.Attribute):
         return chain_names(node.value) + [node.attr]
     return []
+
+
+def walk(node: cst.CSTNode):
+    """Every node below ``node`` (itself included), depth first, without a visitor's set-up."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(n.children)

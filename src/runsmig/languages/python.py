@@ -30,7 +30,7 @@ from runsmig.languages.py_decide import Decider, Keep
 from runsmig.languages.py_imports import ImportRec, analyze_imports
 from runsmig.languages.py_members import class_info, missing_uses
 from runsmig.languages.py_modules import index_for
-from runsmig.languages.py_scan import Scan, chain_names, scan
+from runsmig.languages.py_scan import Scan, chain_names, scan, walk
 
 _NL = re.compile(r"\r\n|\r|\n")
 
@@ -349,7 +349,7 @@ class _FileRewrite:
         (each item's text moves whole, comments and commas stay); the meaning is unchanged."""
         if "sorted(" not in self.ctx.text or not self.edits:
             return
-        for cmp in _walk(self.module):
+        for cmp in walk(self.module):
             if not isinstance(cmp, cst.Comparison) or len(cmp.comparisons) != 1:
                 continue
             op = cmp.comparisons[0].operator
@@ -464,13 +464,6 @@ def _literal_value(code: str):
 
     return ast.literal_eval(code)
 
-
-def _walk(node: cst.CSTNode):
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        stack.extend(n.children)
 
 
 def _names_in(node: cst.CSTNode) -> list[cst.Name]:
