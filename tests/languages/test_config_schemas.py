@@ -428,3 +428,21 @@ def test_check_after_apply_does_not_count_schema_keys(tmp_path):
         (".github/workflows/ci.yml", "jobs", "external"), (".github/workflows/ci.yml", "jobs", "external"),
         ("package.json", "bull-jobs", "external"), ("pyproject.toml", "rq-jobs", "external")]
     assert rep.summary()["reconciliation"]["external_names"] == 4
+
+
+def test_reconciliation_covers_every_kept_package_name_in_json_and_toml(tmp_path):
+    """Each third-party name is reported once per file, but every occurrence counts as external."""
+    from runsmig.cli.check import build_report
+
+    root = tmp_path / "co"
+    root.mkdir()
+    (root / "package.json").write_text('{\n  "name": "x",\n  "dependencies": {"bull-jobs": "1"},\n'
+                                       '  "devDependencies": {"bull-jobs": "1"}\n}\n', encoding="utf-8")
+    (root / "pyproject.toml").write_text('[project]\nname = "x"\ndependencies = ["celery-jobs>=1"]\n\n'
+                                         '[project.optional-dependencies]\ntest = ["celery-jobs[x]>=1"]\n', encoding="utf-8")
+    rec = tmp_path / "recipe.yaml"
+    rec.write_text("version: 1\nname: t\nterms:\n  - {from: job, plural: jobs, to: run, to_plural: runs}\n", encoding="utf-8")
+    rep = build_report(root, rec, workers=1)
+    r = rep.summary()["reconciliation"]
+    assert not rep.findings
+    assert r["raw_occurrences_total"] == 4 and r["external_names"] == 4 and r["not_the_term"] == 0, r

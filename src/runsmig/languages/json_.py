@@ -76,7 +76,7 @@ class Json(Language):
         while stack:
             self._close(ctx, stack.pop(), pending, edits, findings)
             pending = pend_stack.pop() if pend_stack else []
-        return Analysis(edits=edits, findings=findings + tool.findings)
+        return Analysis(edits=edits, findings=findings + tool.findings, covered=tool.covered)
 
     @staticmethod
     def _close(ctx: FileContext, obj, pending, edits: list[Edit], findings: list[Finding]) -> None:

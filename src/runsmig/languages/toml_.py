@@ -66,7 +66,7 @@ class Toml(Language):
                 edits.extend(tool(span_edits(ctx, a, b, kind, escapes=t.quote.startswith('"'))))
             elif is_key:
                 edits.extend(tool(ctx.term_edits(t.start, t.end, kind)))
-        return Analysis(edits=edits, findings=findings + tool.findings)
+        return Analysis(edits=edits, findings=findings + tool.findings, covered=tool.covered)
 
 
 LANGUAGE = Toml()
