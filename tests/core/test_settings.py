@@ -108,3 +108,23 @@ def test_mistakes_are_one_line_naming_pyproject_line_and_col(project, body, wher
     lines = proc.stderr.decode().strip().splitlines()
     assert lines[0] == f"runsmig: error: pyproject.toml:{where}: {message}", proc.stderr.decode()
     assert lines[1].startswith("  hint: ") and len(lines) == 2 and proc.stdout == b""
+
+
+def test_plan_and_apply_read_the_settings_too(project):
+    pyproject(project, """\
+        [tool.runsmig]
+        recipe = "recipes/first"
+        ignore = ["legacy/", "recipes/"]
+        workers = 1
+    """)
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "init")
+    plan = runsmig("plan", str(project), "--no-regenerate", check_rc=0).stdout.decode()
+    assert "+run_id = 1" in plan and "legacy/old.py" not in plan and "step" not in plan
+    # the command line wins
+    plan2 = runsmig("plan", str(project), "--no-regenerate", "--recipe", str(project / "recipes" / "second"),
+                    check_rc=0).stdout.decode()
+    assert "+step_id = 2" in plan2 and "run_id" not in plan2
+    runsmig("apply", str(project), "--no-regenerate", check_rc=0)
+    assert (project / "app.py").read_text() == "run_id = 1\ntask_id = 2\n"
+    assert (project / "legacy" / "old.py").read_text() == "jobs = []\n"

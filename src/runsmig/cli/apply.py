@@ -9,12 +9,11 @@ import typer
 from runsmig.apply import apply_plan
 from runsmig.cli.app import app
 from runsmig.cli.common import (HeadOpt, JobsHistoryOpt, PathArg, RecipeOpt, RegenerateOpt, checkout_root,
-                                generator_options)
+                                effective, generator_options)
 from runsmig.cli.summary import print_summary
 from runsmig.discover import git_dirty, is_git_checkout
 from runsmig.errors import EXIT_OK, EXIT_PARTIAL, RefusedError
 from runsmig.plan import Plan, build_plan
-from runsmig.recipe import load_recipe
 from runsmig.storage.checkout import move_checkout_storage
 
 
@@ -41,9 +40,16 @@ def apply(
     if plan_file is not None:
         p = Plan.load(plan_file, root)
     else:
-        p = build_plan(root, load_recipe(recipe), workers=workers, regenerate=regenerate,
+        rec, workers = effective(root, recipe, workers)
+        p = build_plan(root, rec, workers=workers, regenerate=regenerate,
                    generator_options=generator_options(head, jobs_history))
     apply_plan(p)
     print_summary(p, verb="changed")
-    move_checkout_storage(root, recipe, db)
+    move_checkout_storage(root, recipe if recipe is not None else _settings_recipe(root), db)
     return EXIT_PARTIAL if p.failures() else EXIT_OK
+
+
+def _settings_recipe(root: Path) -> Path | None:
+    from runsmig.settings import load_settings
+
+    return load_settings(root).recipe

@@ -104,3 +104,18 @@ def _expand(root: Path, named: list[str]) -> set[str]:
             if any(not d or rel.startswith(d + "/") for d in folders):
                 files.add(rel)
     return files
+
+
+def effective(root: Path, recipe: Path | None, workers: int | None):
+    """The recipe (with ``[tool.runsmig] ignore`` added) and worker count for a command on ``root``:
+    command-line options win over the checkout's ``[tool.runsmig]``, which wins over the defaults."""
+    import dataclasses
+
+    from runsmig.recipe import load_recipe
+    from runsmig.settings import load_settings
+
+    settings = load_settings(root)
+    rec = load_recipe(recipe if recipe is not None else settings.recipe)
+    if settings.ignore:
+        rec = dataclasses.replace(rec, ignore=rec.ignore + tuple(settings.ignore))
+    return rec, workers if workers is not None else settings.workers

@@ -8,12 +8,11 @@ import typer
 
 from runsmig.cli.app import app
 from runsmig.cli.common import (HeadOpt, JobsHistoryOpt, PathArg, RecipeOpt, RegenerateOpt, checkout_root,
-                                generator_options)
+                                effective, generator_options)
 from runsmig.cli.summary import print_summary
 from runsmig.console import out_bytes
 from runsmig.errors import EXIT_OK, EXIT_PARTIAL
 from runsmig.plan import build_plan
-from runsmig.recipe import load_recipe
 
 
 @app.command()
@@ -34,7 +33,7 @@ def plan(
 
         raise UsageError(f"unknown --format '{fmt}' (choose from diff, json)")
     root = checkout_root(path)
-    rec = load_recipe(recipe)
+    rec, workers = effective(root, recipe, workers)
     p = build_plan(root, rec, workers=workers, regenerate=regenerate,
                    generator_options=generator_options(head, jobs_history))
     if fmt == "json":
