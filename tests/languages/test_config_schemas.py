@@ -446,3 +446,17 @@ def test_reconciliation_covers_every_kept_package_name_in_json_and_toml(tmp_path
     r = rep.summary()["reconciliation"]
     assert not rep.findings
     assert r["raw_occurrences_total"] == 4 and r["external_names"] == 4 and r["not_the_term"] == 0, r
+
+
+def test_runsmig_own_settings_table_is_kept_whole(tmp_path):
+    """[tool.runsmig] configures the migration itself: its recipe path names the old term on purpose."""
+    from runsmig.cli.check import build_report
+
+    root = tmp_path / "co"
+    (root / "rules" / "jobs-to-runs").mkdir(parents=True)
+    rec = root / "rules" / "jobs-to-runs" / "recipe.yaml"
+    rec.write_text("version: 1\nname: t\nterms:\n  - {from: job, plural: jobs, to: run, to_plural: runs}\n", encoding="utf-8")
+    (root / "pyproject.toml").write_text('[project]\nname = "demo"\n\n[tool.runsmig]\nrecipe = "rules/jobs-to-runs"\n'
+                                         'ignore = ["legacy/jobs/**"]\n\n[tool.demo]\njobs_dir = "x"\n', encoding="utf-8")
+    rep = build_report(root, rec, workers=1)
+    assert [(f.path, f.line, f.text) for f in rep.findings] == [("pyproject.toml", 9, "jobs")]

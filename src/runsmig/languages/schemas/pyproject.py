@@ -122,6 +122,8 @@ def shape(docs: list[Node]) -> Shape:
     }
 
     def tool(name: str, parent: Map) -> tuple[bool, Shape]:
+        if normalize(name) == "runsmig":  # the migration's own settings (its recipe path names the old term)
+            return True, Ext("runsmig's own settings ([tool.runsmig])")
         if normalize(name) in own_tools:
             return False, FREE  # [tool.<own name>]: the project's own settings
         sh = user_keys.get(name, table)
