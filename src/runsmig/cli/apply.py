@@ -11,6 +11,7 @@ from runsmig.cli.app import app
 from runsmig.cli.common import (HeadOpt, JobsHistoryOpt, PathArg, RecipeOpt, RegenerateOpt, checkout_root,
                                 effective, generator_options)
 from runsmig.cli.summary import print_summary
+from runsmig.settings import load_settings
 from runsmig.discover import git_dirty, is_git_checkout
 from runsmig.errors import EXIT_OK, EXIT_PARTIAL, RefusedError
 from runsmig.plan import Plan, build_plan
@@ -39,17 +40,13 @@ def apply(
                 hint="commit or stash them first, or pass --allow-dirty")
     if plan_file is not None:
         p = Plan.load(plan_file, root)
+        recipe_path = recipe if recipe is not None else load_settings(root).recipe
     else:
-        rec, workers = effective(root, recipe, workers)
-        p = build_plan(root, rec, workers=workers, regenerate=regenerate,
-                   generator_options=generator_options(head, jobs_history))
+        eff = effective(root, recipe, workers)
+        recipe_path = eff.recipe_path
+        p = build_plan(root, eff.recipe, workers=eff.workers, regenerate=regenerate,
+                       generator_options=generator_options(head, jobs_history))
     apply_plan(p)
     print_summary(p, verb="changed")
-    move_checkout_storage(root, recipe if recipe is not None else _settings_recipe(root), db)
+    move_checkout_storage(root, recipe_path, db)
     return EXIT_PARTIAL if p.failures() else EXIT_OK
-
-
-def _settings_recipe(root: Path) -> Path | None:
-    from runsmig.settings import load_settings
-
-    return load_settings(root).recipe

@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 from pathlib import Path
 
 import typer
 
 from runsmig.cli.app import app
-from runsmig.cli.common import RecipeOpt, resolve_target
+from runsmig.cli.common import RecipeOpt, effective, resolve_target
 from runsmig.console import err, out_text
 from runsmig.errors import EXIT_FINDINGS, EXIT_OK, EXIT_PARTIAL, UsageError
 from runsmig.recipe import load_recipe
+from runsmig.recipe.model import Recipe
 from runsmig.report import FORMATS, CheckReport, render
 from runsmig.runner import run
-from runsmig.settings import load_settings
 
 
-def build_report(root: Path, recipe_path: Path | None, workers: int | None = None,
-                 only: frozenset[str] | None = None, extra_ignore: tuple[str, ...] = ()) -> CheckReport:
+def build_report(root: Path, recipe: Recipe | Path | None, workers: int | None = None,
+                 only: frozenset[str] | None = None) -> CheckReport:
     """The check of a checkout; with ``only``, of just those root-relative files (the rest of the
-    checkout is context): their findings are exactly what the whole check reports for them."""
-    rec = load_recipe(recipe_path)
-    if extra_ignore:
-        rec = dataclasses.replace(rec, ignore=rec.ignore + tuple(extra_ignore))
+    checkout is context): their findings are exactly what the whole check reports for them.
+    ``recipe``: a loaded recipe, or its path (None: the default)."""
+    rec = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
     result = run(root, rec, workers=workers) if only is None else run(root, rec, workers=workers, only=set(only))
     findings = [f for o in result.outcomes for f in (o.applied + o.reported) if f.rule != "external"]
     externals = [f for o in result.outcomes for f in o.reported if f.rule == "external"]
@@ -78,11 +76,9 @@ def check(
     if fmt is not None and fmt not in FORMATS:
         raise UsageError(f"unknown --format '{fmt}' (choose from {', '.join(FORMATS)})")
     target = resolve_target(paths or [], since)
-    settings = load_settings(target.root)  # command-line options win over [tool.runsmig]
-    fmt = fmt or settings.format or "text"
-    rep = build_report(target.root, recipe if recipe is not None else settings.recipe,
-                       workers if workers is not None else settings.workers,
-                       only=target.only, extra_ignore=settings.ignore)
+    eff = effective(target.root, recipe, workers)  # command-line options win over [tool.runsmig]
+    fmt = fmt or eff.settings.format or "text"
+    rep = build_report(target.root, eff.recipe, eff.workers, only=target.only)
     out_text(render(rep, fmt))
     s = rep.summary()
     err.print(f"runsmig check: {s['findings']} finding(s), {s['allowlisted']} allowlisted, "

@@ -106,16 +106,26 @@ def _expand(root: Path, named: list[str]) -> set[str]:
     return files
 
 
-def effective(root: Path, recipe: Path | None, workers: int | None):
-    """The recipe (with ``[tool.runsmig] ignore`` added) and worker count for a command on ``root``:
-    command-line options win over the checkout's ``[tool.runsmig]``, which wins over the defaults."""
+@dataclass(frozen=True)
+class Effective:
+    """A command's recipe and workers after ``[tool.runsmig]``: the command line wins over the
+    checkout's settings, which win over the defaults."""
+
+    recipe: object  # runsmig.recipe.model.Recipe, with [tool.runsmig] ignore added
+    recipe_path: Path | None  # what was loaded (None: the default recipe)
+    workers: int | None
+    settings: object  # runsmig.settings.Settings, read once
+
+
+def effective(root: Path, recipe: Path | None, workers: int | None) -> Effective:
     import dataclasses
 
     from runsmig.recipe import load_recipe
     from runsmig.settings import load_settings
 
     settings = load_settings(root)
-    rec = load_recipe(recipe if recipe is not None else settings.recipe)
+    path = recipe if recipe is not None else settings.recipe
+    rec = load_recipe(path)
     if settings.ignore:
         rec = dataclasses.replace(rec, ignore=rec.ignore + tuple(settings.ignore))
-    return rec, workers if workers is not None else settings.workers
+    return Effective(rec, path, workers if workers is not None else settings.workers, settings)

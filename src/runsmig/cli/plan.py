@@ -33,8 +33,8 @@ def plan(
 
         raise UsageError(f"unknown --format '{fmt}' (choose from diff, json)")
     root = checkout_root(path)
-    rec, workers = effective(root, recipe, workers)
-    p = build_plan(root, rec, workers=workers, regenerate=regenerate,
+    eff = effective(root, recipe, workers)
+    p = build_plan(root, eff.recipe, workers=eff.workers, regenerate=regenerate,
                    generator_options=generator_options(head, jobs_history))
     if fmt == "json":
         import json
