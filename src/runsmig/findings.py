@@ -83,6 +83,14 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
     return out
 
 
+def splice(text: str, start: int, end: int, edits: list[Edit]) -> str:
+    """text[start:end] with those of ``edits`` that lie inside it applied (offsets are ``text``'s)."""
+    out = text[start:end]
+    for e in sorted((e for e in edits if start <= e.start and e.end <= end), key=lambda e: e.start, reverse=True):
+        out = out[: e.start - start] + e.text + out[e.end - start:]
+    return out
+
+
 def dedupe_edits(edits: list[Edit]) -> list[Edit]:
     """Drop exact duplicates and edits nested inside an earlier, larger edit."""
     result: list[Edit] = []

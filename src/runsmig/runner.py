@@ -172,7 +172,7 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
             label = "external" if f.rule == "external" else "term"
         if span:
             spans.append((*span, label))
-    spans += [(a, b, label) for a, b, label in analysis.covered if not index_quiet(index, a, quiet)]
+    spans += [(a, b, label) for a, b, label in analysis.covered if index.pos(a)[0] not in quiet]
     _reconcile(out, text, engine, index, spans)
     try:
         new_text = apply_edits(text, edits)
@@ -202,10 +202,6 @@ def _skip_recipe_folder(root: Path, recipe: Recipe, found) -> None:
         gone = set(inside)
         found.files[:] = [f for f in found.files if f not in gone]
         found.skipped.extend((f, "the recipe itself") for f in inside)
-
-
-def index_quiet(index: LineIndex, offset: int, quiet: set[int]) -> bool:
-    return index.pos(offset)[0] in quiet
 
 
 def _kept_literal(recipe: Recipe, rel: str, f: Finding) -> str | None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pathspec
 
-from runsmig.findings import Analysis, Edit, Finding, LineIndex
+from runsmig.findings import Analysis, Edit, Finding, LineIndex, splice
 from runsmig.recipe.model import Recipe
 from runsmig.terms import TermEngine
 
@@ -58,22 +58,16 @@ class FileContext:
             rule = "symbol" if m.term is None else "term"
             edits.append(Edit(a, b, m.replacement, self.finding(a, b, kind, m.replacement, rule)))
         if edits and kind in LITERAL_KINDS and not any(c.isspace() for c in self.text[start:end]):
-            edits = literal_edits(self.text[start:end], start, edits)
+            # a string that looks like an identifier (a key prefix, a field or env var name, a CLI
+            # option, a route segment): data, deployments and clients may depend on it, so
+            # ``plan`` lists it for review
+            old, new = self.text[start:end], splice(self.text, start, end, edits)
+            edits = [Edit(e.start, e.end, e.text, replace(e.finding, literal=old, literal_replacement=new))
+                     for e in edits]
         return edits
 
 
 LITERAL_KINDS = frozenset({"string", "config-value"})
-
-
-def literal_edits(old: str, start: int, edits: list[Edit]) -> list[Edit]:
-    """Mark the findings of a string that looks like an identifier (no whitespace: a key prefix,
-    a field or env var name, a CLI option, a route segment): data, deployments and clients may
-    depend on it, so ``plan`` lists it for review."""
-    new = old
-    for e in sorted(edits, key=lambda e: e.start, reverse=True):
-        new = new[: e.start - start] + e.text + new[e.end - start:]
-    return [Edit(e.start, e.end, e.text, replace(e.finding, literal=old, literal_replacement=new) if e.finding else None)
-            for e in edits]
 
 
 def word_span(text: str, start: int, end: int) -> tuple[int, int]:

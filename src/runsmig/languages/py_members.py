@@ -152,7 +152,7 @@ def missing_uses(refs: list[cst.Name], cls_name: str, info: ClassInfo, parent: d
     return out
 
 
-def _instance_uses(target: cst.CSTNode, parent: dict[int, cst.CSTNode], symbol_of, cls: str) -> list[cst.Name]:
+def _instance_uses(target: cst.CSTNode, parent: dict[int, cst.CSTNode], symbol_of, cls_name: str) -> list[cst.Name]:
     """``v.m`` for ``v = Class(...)``; ``self.a.m`` for ``self.a = Class(...)`` in the same class.
     Only when every binding of ``v`` (or ``self.a``) is such a call: a variable that may hold one of
     several classes (assigned on sibling branches) is not guessed about."""
@@ -160,35 +160,30 @@ def _instance_uses(target: cst.CSTNode, parent: dict[int, cst.CSTNode], symbol_o
     if isinstance(target, cst.Name):
         sym = symbol_of.get(id(target))
         nodes = sym.nodes if sym is not None else []
-        if not all(_binds_call_of(n, parent, cls) for n in nodes if _is_binding(n, parent)):
-            return out
+        if not all(_binds_call_of(n, parent, cls_name) for n in nodes if _is_binding(n, parent)):
+            return []
         for n in nodes:
             p = parent.get(id(n))
             if isinstance(p, cst.Attribute) and p.value is n:
                 out.append(p.attr)
         return out
     if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == "self":
-        cls_name = cls
-        cls = target
-        while cls is not None and not isinstance(cls, cst.ClassDef):
-            cls = parent.get(id(cls))
-        if cls is None:
+        owner = target
+        while owner is not None and not isinstance(owner, cst.ClassDef):
+            owner = parent.get(id(owner))
+        if owner is None:
             return out
-        stack: list[cst.CSTNode] = [cls]
-        for n in walk(cls):
-            if (isinstance(n, cst.Attribute) and isinstance(n.value, cst.Name) and n.value.value == "self"
-                    and n.attr.value == target.attr.value and _is_binding(n, parent)
-                    and not _binds_call_of(n, parent, cls_name)):
-                return out
-        while stack:
-            n = stack.pop()
-            if (isinstance(n, cst.Attribute) and isinstance(n.value, cst.Attribute)
-                    and isinstance(n.value.value, cst.Name) and n.value.value.value == "self"
-                    and n.value.attr.value == target.attr.value):
+        attr = target.attr.value
+        for n in walk(owner):
+            if not isinstance(n, cst.Attribute):
+                continue
+            if (isinstance(n.value, cst.Name) and n.value.value == "self" and n.attr.value == attr
+                    and _is_binding(n, parent) and not _binds_call_of(n, parent, cls_name)):
+                return []  # self.<attr> may hold something else too
+            if (isinstance(n.value, cst.Attribute) and isinstance(n.value.value, cst.Name)
+                    and n.value.value.value == "self" and n.value.attr.value == attr):
                 out.append(n.attr)
-            stack.extend(n.children)
     return out
-
 
 
 def _is_binding(node: cst.CSTNode, parent: dict[int, cst.CSTNode]) -> bool:

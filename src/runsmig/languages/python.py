@@ -17,13 +17,14 @@ parse is reported with its line and left byte-for-byte untouched.
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import replace
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider, ScopeProvider
 
-from runsmig.findings import Analysis, Edit, Finding
+from runsmig.findings import Analysis, Edit, Finding, splice
 from runsmig.languages.base import FileContext, Language
 from runsmig.languages.md_prose import prose_edits
 from runsmig.languages.py_decide import Decider, Keep
@@ -59,6 +60,10 @@ class _FileRewrite:
         self.scopes = wrapper.resolve(ScopeProvider)
         self.scan: Scan = scan(module)
         self.starts = [0] + [m.end() for m in _NL.finditer(ctx.text)]
+        self._reset()
+
+    def _reset(self) -> None:
+        """What one pass over the file produces (a second pass starts from nothing)."""
         self.edits: list[Edit] = []
         self.findings: list[Finding] = []
         self.covered: set[int] = set()  # ids of Name nodes handled by an import rewrite
@@ -87,7 +92,6 @@ class _FileRewrite:
         self.keep = decider.keep
         self._name_by_id = {id(n): n for n in self.scan.names}
         self._emit(idx, imports, decider)
-        self._sorted_literals()
         repeats = self._repeated_lines()
         if repeats:
             # Two statements that differ today would read the same after the rename: a conflict.
@@ -95,10 +99,8 @@ class _FileRewrite:
             # consistent), and the pass runs again; nothing is ever dropped.
             for line, twin in repeats:
                 self._keep_line_symbols(line, twin, decider)
-            self.edits, self.findings, self.covered, self._removed = [], [], set(), {}
-            self.covered_spans = []
+            self._reset()
             self._emit(idx, imports, decider)
-            self._sorted_literals()
             for line, twin in repeats:
                 s, e = self.span(line.body[0])
                 if not any(s <= ed.start < e for ed in self.edits):
@@ -117,6 +119,7 @@ class _FileRewrite:
         for c in self.scan.comments:
             s, e = self.span(c)
             self._prose(s, e, "comment")
+        self._sorted_literals()
 
     def _prose(self, s: int, e: int, kind: str) -> None:
         """Comments, docstrings and messages: recipe phrases, the term map, and the clash check
@@ -367,20 +370,15 @@ class _FileRewrite:
         if len(items) < 2 or not all(isinstance(v, cst.SimpleString) for v in items):
             return
         spans = [self.span(v) for v in items]
-        before = [_value(v) if _value(v) is not None else _bytes(v) for v in items]
+        before = [_evaluated(v) for v in items]
         if any(b is None for b in before) or len({type(b) for b in before}) != 1 or before != sorted(before):
             return
         inner = [[e for e in self.edits if s <= e.start and e.end <= t] for s, t in spans]
         if not any(inner):
             return
-        texts = []
-        for (s, t), eds in zip(spans, inner):
-            code = self.ctx.text[s:t]
-            for e in sorted(eds, key=lambda e: e.start, reverse=True):
-                code = code[: e.start - s] + e.text + code[e.end - s:]
-            texts.append(code)
+        texts = [splice(self.ctx.text, s, t, eds) for (s, t), eds in zip(spans, inner)]
         try:
-            after = [_literal_value(c) for c in texts]
+            after = [ast.literal_eval(c) for c in texts]
         except (ValueError, SyntaxError):
             return
         if after == sorted(after):
@@ -405,7 +403,6 @@ class _FileRewrite:
         groups: dict[int, list[cst.SimpleStatementLine]] = {}
         for line in self.scan.expr_lines:
             groups.setdefault(id(self.scan.parent.get(id(line))), []).append(line)
-        ordered = sorted(self.edits, key=lambda e: e.start)
         out: list[tuple[cst.SimpleStatementLine, int]] = []
         for lines in groups.values():
             if len(lines) < 2:
@@ -414,9 +411,7 @@ class _FileRewrite:
             for line in lines:
                 s, e = self.span(line.body[0])
                 code = self.ctx.text[s:e]
-                new = code
-                for ed in reversed([ed for ed in ordered if s <= ed.start and ed.end <= e]):
-                    new = new[: ed.start - s] + ed.text + new[ed.end - s:]
+                new = splice(self.ctx.text, s, e, self.edits)
                 prev = first.get(new)
                 if prev is None:
                     first[new] = (self.ctx.index.pos(s)[0], code)
@@ -441,40 +436,24 @@ class _FileRewrite:
             for n in sym.nodes:
                 self.keep.setdefault(id(n), Keep("conflict", msg, new, id(sym)))
 
-def _value(node: cst.CSTNode) -> str | None:
+
+def _evaluated(node: cst.CSTNode) -> str | bytes | None:
+    """The value of a plain string or bytes literal."""
     if isinstance(node, cst.SimpleString):
         try:
-            v = node.evaluated_value
+            return node.evaluated_value
         except Exception:
             return None
-        return v if isinstance(v, str) else None
     return None
 
 
-def _bytes(node: cst.CSTNode):
-    try:
-        v = node.evaluated_value
-    except Exception:
-        return None
-    return v if isinstance(v, bytes) else None
-
-
-def _literal_value(code: str):
-    import ast
-
-    return ast.literal_eval(code)
-
+def _value(node: cst.CSTNode) -> str | None:
+    v = _evaluated(node)
+    return v if isinstance(v, str) else None
 
 
 def _names_in(node: cst.CSTNode) -> list[cst.Name]:
-    out: list[cst.Name] = []
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, cst.Name):
-            out.append(n)
-        stack.extend(n.children)
-    return out
+    return [n for n in walk(node) if isinstance(n, cst.Name)]
 
 
 LANGUAGE = Python()
