@@ -43,7 +43,7 @@ def render_recipe(name: str, terms: list[tuple[str, str, str, str]], scan: dict 
         if scan.get("symbols"):
             lines.append("# Identifiers whose rewrite doubles a word (override them under symbols:):")
             lines.append("# symbols:")
-            for old, new, n, where in scan["symbols"]:
+            for (old, new), n, where in scan["symbols"]:
                 lines.append(f"#   {old}: {new}   # {n} place(s), e.g. {where}")
         if scan["phrases"]:
             lines.append("# Prose the plain term map would make read badly (kept until you add a phrase):")
@@ -59,7 +59,7 @@ def render_recipe(name: str, terms: list[tuple[str, str, str, str]], scan: dict 
         if scan["literals"]:
             lines.append("# Identifier-like strings the plan renames: stored data and clients may depend on them.")
             lines.append("# literals:")
-            for old, new, n, where in scan["literals"]:
+            for (old, new), n, where in scan["literals"]:
                 pat = re.escape(old.strip("'\"`"))
                 lines.append(f"#   - {{pattern: '^{pat}$', action: keep, reason: ...}}   # -> {new}, {n} place(s), e.g. {where}")
     return "\n".join(lines) + "\n"
@@ -67,6 +67,16 @@ def render_recipe(name: str, terms: list[tuple[str, str, str, str]], scan: dict 
 
 def _terms_of(plan) -> list[tuple[str, str, str, str]]:
     return [(t.singular, t.plural, t.to_singular, t.to_plural) for t in plan.recipe.terms] if plan.recipe else []
+
+
+def _tally(keyed, most: int = 20) -> list[tuple]:
+    """(key, count, first place) of the most frequent keys of ``(key, finding)`` pairs."""
+    counts: Counter = Counter()
+    first: dict = {}
+    for key, f in keyed:
+        counts[key] += 1
+        first.setdefault(key, f"{f.path}:{f.line}")
+    return [(key, n, first[key]) for key, n in counts.most_common(most)]
 
 
 def scan_checkout(root: Path, recipe_text: str, workers: int | None) -> dict:
@@ -78,14 +88,7 @@ def scan_checkout(root: Path, recipe_text: str, workers: int | None) -> dict:
         path = Path(tmp) / "recipe.yaml"
         path.write_text(recipe_text, encoding="utf-8")
         plan = build_plan(root, load_recipe(path), workers=workers, regenerate=False)
-    phrases: Counter = Counter()
-    first: dict[str, str] = {}
-    for f in plan.follow_ups():
-        m = re.search(r"would read '([^']+)'", f.message)
-        if m:
-            key = " ".join(f.text.split()).lower() or m.group(1).lower()  # the words as they are now
-            phrases[key] += 1
-            first.setdefault(key, f"{f.path}:{f.line}")
+    clashes = ((" ".join(f.text.split()).lower(), f) for f in plan.follow_ups() if "would read '" in f.message)
     ext: dict[str, set[str]] = {}
     why: dict[str, str] = {}
     for f in plan.externals():
@@ -94,25 +97,14 @@ def scan_checkout(root: Path, recipe_text: str, workers: int | None) -> dict:
         why.setdefault(word, f.message.split(": kept")[0].split("' ", 1)[-1] if f.message else "external")
     targets = "|".join(sorted({re.escape(t) for a, b, c, d in _terms_of(plan) for t in (c, d)}, key=len, reverse=True))
     doubled = re.compile(rf"(?i)(?:{targets})[_\-]?(?:{targets})(?![a-z])") if targets else None
-    symbols: Counter = Counter()
-    sym_first: dict[tuple[str, str], str] = {}
-    for o in plan.result.outcomes if plan.result is not None else []:
-        for f in o.applied:
-            if f.kind == "identifier" and f.word and doubled is not None and doubled.search(f.word_replacement or ""):
-                key = (f.word, f.word_replacement)
-                symbols[key] += 1
-                sym_first.setdefault(key, f"{f.path}:{f.line}")
-    lits: Counter = Counter()
-    lit_first: dict[tuple[str, str], str] = {}
-    for f in plan.identifiers():
-        key = (f.literal, f.literal_replacement)
-        lits[key] += 1
-        lit_first.setdefault(key, f"{f.path}:{f.line}")
+    findings = [f for o in plan.result.outcomes for f in o.applied] if plan.result is not None else []
+    doubles = (((f.word, f.word_replacement), f) for f in findings
+               if f.kind == "identifier" and f.word and doubled is not None and doubled.search(f.word_replacement or ""))
     return {
-        "phrases": [(k, n, first[k]) for k, n in phrases.most_common(20)],
+        "phrases": _tally(clashes),
         "externals": [(w, len(p), why[w]) for w, p in sorted(ext.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:40]],
-        "literals": [(o, n_, c, lit_first[(o, n_)]) for (o, n_), c in lits.most_common(20)],
-        "symbols": [(o, n_, c, sym_first[(o, n_)]) for (o, n_), c in symbols.most_common(20)],
+        "literals": _tally(((f.literal, f.literal_replacement), f) for f in plan.identifiers()),
+        "symbols": _tally(doubles),
         "changes": len(plan.changes),
     }
 

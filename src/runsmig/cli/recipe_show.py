@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import typer
@@ -13,6 +14,12 @@ from runsmig.errors import EXIT_OK, UsageError
 
 recipe_app = typer.Typer(help="Inspect a recipe: its terms, entries and transforms.", no_args_is_help=True)
 app.add_typer(recipe_app, name="recipe")
+
+
+def _doc(t) -> str:
+    """A transform module's docstring (its What / Why / Example)."""
+    mod = sys.modules.get(t.run.__module__)
+    return (mod.__doc__ if mod is not None else None) or ""
 
 
 def _doc_sections(doc: str) -> dict[str, str]:
@@ -37,10 +44,7 @@ def describe(recipe_path: Path | None, entry: str | None) -> str:
     transforms = {t.name: t for t in load_transforms(rec.folder)}
     if entry:
         if entry in transforms:
-            import sys
-
-            mod = sys.modules.get(transforms[entry].run.__module__)
-            doc = (mod.__doc__ if mod is not None else None) or "(no docstring)"
+            doc = _doc(transforms[entry]) or "(no docstring)"
             return f"{entry} (transform of recipe {rec.name})\n\n{doc.strip()}\n"
         for key, text in _entries(rec):
             if key == entry:
@@ -56,10 +60,7 @@ def describe(recipe_path: Path | None, entry: str | None) -> str:
     if transforms:
         lines.append(f"transforms ({len(transforms)}):")
         for name, t in transforms.items():
-            import sys
-
-            mod = sys.modules.get(t.run.__module__)
-            what = _doc_sections(mod.__doc__ or "").get("What it does", "") if mod is not None else ""
+            what = _doc_sections(_doc(t)).get("What it does", "")
             lines.append(f"  {name}: {what[:160]}")
     return "\n".join(lines) + "\n"
 
