@@ -64,6 +64,16 @@ class _Cursor:
             raise TreeError(t.start, f"expected '{chars}' in {self.what}")
         return t
 
+    def array(self, value) -> Seq:
+        """The items up to the closing ``]`` (the ``[`` is taken), comma-separated: JSON and TOML alike."""
+        s = Seq()
+        while not self.is_punct(self.peek(), "]"):
+            s.items.append(value())
+            if not self.is_punct(self.peek(), "]"):
+                self.expect(",")
+        self.take()
+        return s
+
     def scalar(self, t: Tok) -> Scalar:
         if t.type == "string":
             a, b = t.inner
@@ -89,13 +99,7 @@ def from_json(text: str, toks: list[Tok]) -> list[Node]:
             c.take()
             return m
         if c.is_punct(t, "["):
-            s = Seq()
-            while not c.is_punct(c.peek(), "]"):
-                s.items.append(value())
-                if not c.is_punct(c.peek(), "]"):
-                    c.expect(",")
-            c.take()
-            return s
+            return c.array(value)
         if t.type in ("string", "word"):
             return c.scalar(t)
         raise TreeError(t.start, f"unexpected '{text[t.start]}' in JSON")
@@ -162,13 +166,7 @@ def from_toml(text: str, toks: list[Tok]) -> list[Node]:
     def value() -> Node:
         t = c.take()
         if c.is_punct(t, "["):
-            s = Seq()
-            while not c.is_punct(c.peek(), "]"):
-                s.items.append(value())
-                if not c.is_punct(c.peek(), "]"):
-                    c.expect(",")
-            c.take()
-            return s
+            return c.array(value)
         if c.is_punct(t, "{"):
             m = Map()
             while not c.is_punct(c.peek(), "}"):
