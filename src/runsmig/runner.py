@@ -341,9 +341,11 @@ def _work(item: tuple[str, str]) -> FileOutcome:
     return analyze_file(_W["root"], rel, new_rel, _W["recipe"], _W["engine"], _W["moves"], _W["deletes"], _W["files"])
 
 
-def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] | None = None) -> RunResult:
+def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] | None = None,
+        progress=None) -> RunResult:
     """Every file of the checkout; with ``only``, just those (root-relative) files are read and
-    analyzed, the whole file list staying their context (module resolution, moves, deletes)."""
+    analyzed, the whole file list staying their context (module resolution, moves, deletes).
+    ``progress(done, total)`` is called in this process as files finish."""
     engine = TermEngine.from_recipe(recipe)
     found = discover(root, recipe.ignore)
     _skip_recipe_folder(root, recipe, found)
@@ -373,8 +375,13 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
         pool = ProcessPoolExecutor(max_workers=n_workers, initializer=_init_worker,
                                    initargs=(str(recipe.source), str(root), paths.moves, deletes, all_files))
         with stopping(pool):
-            outcomes.extend(pool.map(_work, todo, chunksize=16))
+            for i, o in enumerate(pool.map(_work, todo, chunksize=16), start=1):
+                outcomes.append(o)
+                if progress is not None:
+                    progress(i, len(todo))
     else:
-        for rel, new_rel in todo:
+        for i, (rel, new_rel) in enumerate(todo, start=1):
             outcomes.append(analyze_file(root, rel, new_rel, recipe, engine, paths.moves, deletes, all_files))
+            if progress is not None:
+                progress(i, len(todo))
     return RunResult(root, recipe, outcomes, paths, found.skipped, found.git)
