@@ -22,9 +22,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from runsmig.languages import md_anchors as A
 from runsmig.languages.base import FileContext
 from runsmig.languages.markdown import MarkdownAnalyzer
+from runsmig.languages.markdown import anchors as A
 from runsmig.recipe import load_recipe
 from runsmig.terms import TermEngine
 from runsmig.textio import decode

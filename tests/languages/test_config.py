@@ -9,7 +9,7 @@ import pytest
 from runsmig.findings import apply_edits
 from runsmig.languages import language_for
 from runsmig.languages.base import FileContext
-from runsmig.languages.cfg_tokens import mask_escapes
+from runsmig.languages.config.tokens import mask_escapes
 from runsmig.recipe import load_recipe
 from runsmig.runner import analyze_file
 from runsmig.terms import TermEngine

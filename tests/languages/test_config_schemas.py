@@ -1,4 +1,4 @@
-"""Third-party config schemas (runsmig.languages.schemas): the tool's keys and references stay and
+"""Third-party config schemas (runsmig.languages.config.schemas): the tool's keys and references stay and
 are reported once per file as `external`; the user's names around them are renamed together."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from runsmig.cli.check import build_report
 from runsmig.findings import apply_edits
 from runsmig.languages import language_for
 from runsmig.languages.base import FileContext
-from runsmig.languages.schemas import schema_for
+from runsmig.languages.config.schemas import schema_for
 from runsmig.recipe import load_recipe
 from runsmig.terms import TermEngine
 from tests.golden import FIXTURES

@@ -9,11 +9,11 @@ import pytest
 
 from runsmig.findings import apply_edits
 from runsmig.languages import language_for
-from runsmig.languages import md_anchors as A
+from runsmig.languages.markdown import anchors as A
 from runsmig.languages.base import FileContext
 from runsmig.languages.markdown import LANGUAGE as MD
 from runsmig.languages.markdown import scan_inline
-from runsmig.languages.md_prose import phrase_matches, rules_for
+from runsmig.languages.markdown.prose import phrase_matches, rules_for
 from runsmig.recipe import load_recipe
 from runsmig.terms import TermEngine
 

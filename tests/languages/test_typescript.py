@@ -10,7 +10,7 @@ import pytest
 from runsmig.findings import apply_edits
 from runsmig.languages import language_for
 from runsmig.languages.base import FileContext
-from runsmig.languages.ts_modules import ModuleIndex, module_ids, parse_jsonc, strip_jsonc
+from runsmig.languages.typescript.modules import ModuleIndex, module_ids, parse_jsonc, strip_jsonc
 from runsmig.languages.typescript import LANGUAGE as TS
 from runsmig.paths import plan_paths
 from runsmig.recipe import load_recipe
@@ -671,7 +671,7 @@ def test_markdown_fence_without_any_import_is_the_users(tmp_path):
 
 
 def test_markdown_fence_keeps_every_use_of_a_name_reported_once(tmp_path):
-    # a language reports a third-party name once; md_embed must not rewrite its other uses as text
+    # a language reports a third-party name once; markdown.embed must not rewrite its other uses as text
     text = "```python\nfrom rq.job import Job\nJob.fetch('a')\nx = Job()\n```\n"
     out, findings = _md(tmp_path, text)
     assert out == text

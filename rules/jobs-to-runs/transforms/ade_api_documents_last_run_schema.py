@@ -12,7 +12,7 @@ Example: ``job_id: ULIDStr | None = Field(default=None, description="Latest job 
 import libcst as cst
 
 from runsmig.findings import Analysis, Edit
-from runsmig.languages.py_spans import CstSpans
+from runsmig.languages.python.spans import CstSpans
 
 PATHS = ["apps/ade-api/src/ade_api/features/documents/schemas.py"]
 

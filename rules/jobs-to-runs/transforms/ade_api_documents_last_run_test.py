@@ -17,7 +17,7 @@ import re
 import libcst as cst
 
 from runsmig.findings import Analysis, Edit
-from runsmig.languages.py_spans import CstSpans
+from runsmig.languages.python.spans import CstSpans
 
 PATHS = ["apps/ade-api/tests/integration/documents/test_service_filters.py"]
 

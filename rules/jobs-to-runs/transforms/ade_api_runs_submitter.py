@@ -19,7 +19,7 @@ code has another shape (each edit needs its anchor).
 import libcst as cst
 
 from runsmig.findings import Analysis, Edit
-from runsmig.languages.py_spans import CstSpans
+from runsmig.languages.python.spans import CstSpans
 
 ROOT = "apps/ade-api/src/ade_api/features/runs/"
 ROUTER, SERVICE, SCHEMAS = ROOT + "router.py", ROOT + "service.py", ROOT + "schemas.py"

@@ -19,7 +19,7 @@ No-op when the file is not ADE's shape (anchors missing) or already has ``list_r
 import libcst as cst
 
 from runsmig.findings import Analysis, Edit
-from runsmig.languages.py_spans import CstSpans
+from runsmig.languages.python.spans import CstSpans
 
 BASE = "apps/ade-api/src/ade_api/features/runs/"
 PATHS = [BASE + "router.py", BASE + "service.py", BASE + "repository.py", BASE + "schemas.py"]

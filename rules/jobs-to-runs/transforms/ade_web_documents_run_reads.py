@@ -20,7 +20,7 @@ No-op once the screen no longer imports ``@shared/jobs``.
 
 from __future__ import annotations
 
-from runsmig.languages.ts_offsets import NodeSpans as _Spans
+from runsmig.languages.typescript.offsets import NodeSpans as _Spans
 from runsmig.findings import Analysis, Edit
 
 DOCS = "apps/ade-web/src/screens/Workspace/sections/Documents/index.tsx"

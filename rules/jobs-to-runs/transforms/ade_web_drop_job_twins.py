@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from runsmig.languages.ts_offsets import NodeSpans as _Spans
+from runsmig.languages.typescript.offsets import NodeSpans as _Spans
 from runsmig.findings import Analysis, Edit
 
 WEB = "apps/ade-web/"

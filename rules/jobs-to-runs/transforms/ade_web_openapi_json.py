@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 
 from runsmig.findings import Analysis, Edit
-from runsmig.languages.cfg_tokens import tokenize
+from runsmig.languages.config.tokens import tokenize
 
 TWINS: dict[str, tuple[str, ...]] = {
     "apps/ade-api/src/ade_api/openapi.json": ("job_id", "JobOutputFile", "JobOutputListing"),

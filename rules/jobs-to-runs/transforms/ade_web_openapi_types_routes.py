@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from runsmig.languages.ts_offsets import NodeSpans as _Spans
+from runsmig.languages.typescript.offsets import NodeSpans as _Spans
 from runsmig.findings import Analysis, Edit
 
 DTS = "apps/ade-web/src/generated-types/openapi.d.ts"

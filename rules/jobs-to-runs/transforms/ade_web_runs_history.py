@@ -20,7 +20,7 @@ both aliases are; no-op without the ``JobRecord`` alias.
 from __future__ import annotations
 
 from runsmig.findings import Analysis, Edit
-from runsmig.languages.ts_offsets import NodeSpans as _Spans
+from runsmig.languages.typescript.offsets import NodeSpans as _Spans
 
 HISTORY = "apps/ade-web/src/shared/jobs.ts"
 PATHS = ["/" + HISTORY]

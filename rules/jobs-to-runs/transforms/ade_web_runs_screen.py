@@ -20,7 +20,7 @@ No-op on a screen without the job-era ``useInfiniteQuery<JobRecord[]>`` listing.
 from __future__ import annotations
 
 from runsmig.findings import Analysis, Edit
-from runsmig.languages.ts_offsets import NodeSpans as _Spans
+from runsmig.languages.typescript.offsets import NodeSpans as _Spans
 
 SCREEN = "apps/ade-web/src/screens/Workspace/sections/Jobs/index.tsx"
 PATHS = ["/" + SCREEN]

@@ -1,6 +1,7 @@
-"""Language transformers, registered by existing: every module in this package
-that defines ``LANGUAGE`` (an instance of :class:`runsmig.languages.base.Language`)
-takes part. The highest ``priority`` whose patterns match a path wins."""
+"""Language transformers, registered by existing: every module in this package or in one of
+its packages (``python``, ``typescript``, ``markdown``, ``config``) that defines ``LANGUAGE``
+(an instance of :class:`runsmig.languages.base.Language`) takes part. The highest ``priority``
+whose patterns match a path wins."""
 
 from __future__ import annotations
 
@@ -16,10 +17,11 @@ __all__ = ["FileContext", "Language", "language_for", "languages"]
 @lru_cache(maxsize=1)
 def languages() -> tuple[Language, ...]:
     found: list[Language] = []
-    for info in pkgutil.iter_modules(__path__):
-        if info.name.startswith("_") or info.name == "base":
+    for info in pkgutil.walk_packages(__path__, prefix=f"{__name__}."):
+        name = info.name.rpartition(".")[2]
+        if name.startswith("_") or name == "base":
             continue
-        mod = importlib.import_module(f"{__name__}.{info.name}")
+        mod = importlib.import_module(info.name)
         lang = getattr(mod, "LANGUAGE", None)
         if isinstance(lang, Language):
             found.append(lang)

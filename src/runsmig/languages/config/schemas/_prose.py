@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from runsmig.languages.schemas.shapes import Scalar
+from runsmig.languages.config.schemas.shapes import Scalar
 
 ProseRule = Callable[[str, Scalar], list[tuple[int, int]]]
 

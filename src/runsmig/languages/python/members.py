@@ -21,8 +21,8 @@ from pathlib import Path
 
 import libcst as cst
 
-from runsmig.languages.py_modules import ModuleIndex
-from runsmig.languages.py_scan import walk
+from runsmig.languages.python.modules import ModuleIndex
+from runsmig.languages.python.scan import walk
 
 ENUM_BASES = {"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "str", "int", "object"}
 

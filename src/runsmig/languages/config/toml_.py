@@ -4,16 +4,16 @@ edited in place through a tokenizer with offsets.
 
 ``pyproject.toml`` keeps the packaging standards' keys, other tools' ``[tool.<name>]``
 tables and third-party requirements; lockfiles (``uv.lock``, ``poetry.lock``, ``pdm.lock``,
-``Cargo.lock``) are TOML and kept whole: see :mod:`runsmig.languages.schemas`."""
+``Cargo.lock``) are TOML and kept whole: see :mod:`runsmig.languages.config.schemas`."""
 
 from __future__ import annotations
 
 from runsmig.findings import Analysis, Edit, Finding
 from runsmig.languages.base import FileContext, Language
-from runsmig.languages.cfg_tokens import TokenizeError, span_edits, tokenize
-from runsmig.languages.md_prose import prose_edits
-from runsmig.languages.schemas import TreeError, guard
-from runsmig.languages.schemas.trees import from_toml
+from runsmig.languages.config.schemas import TreeError, guard
+from runsmig.languages.config.schemas.trees import from_toml
+from runsmig.languages.config.tokens import TokenizeError, span_edits, tokenize
+from runsmig.languages.markdown.prose import prose_edits
 
 
 class Toml(Language):

@@ -1,5 +1,5 @@
 """Document trees (:mod:`.shapes` ``Scalar``/``Map``/``Seq``) from what the config passes parse:
-ruamel.yaml's composed nodes, and the offset tokens of :mod:`runsmig.languages.cfg_tokens` for
+ruamel.yaml's composed nodes, and the offset tokens of :mod:`runsmig.languages.config.tokens` for
 JSON and TOML. Spans are file offsets; a JSON or TOML string's span is its content (no quotes),
 as the passes edit it."""
 
@@ -9,8 +9,8 @@ import bisect
 
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from runsmig.languages.cfg_tokens import Tok
-from runsmig.languages.schemas.shapes import Map, Node, Scalar, Seq, TreeError
+from runsmig.languages.config.schemas.shapes import Map, Node, Scalar, Seq, TreeError
+from runsmig.languages.config.tokens import Tok
 
 
 def from_yaml(doc) -> Node:

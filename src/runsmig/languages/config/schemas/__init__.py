@@ -28,9 +28,8 @@ import pathspec
 
 from runsmig.findings import Edit, Finding
 from runsmig.languages.base import word_span
-from runsmig.languages.md_prose import clash_findings, prose_edits
-from runsmig.languages.schemas._prose import bare_words, words_re
-from runsmig.languages.schemas.shapes import (
+from runsmig.languages.config.schemas._prose import bare_words, words_re
+from runsmig.languages.config.schemas.shapes import (
     Keep,
     Node,
     Shape,
@@ -38,6 +37,7 @@ from runsmig.languages.schemas.shapes import (
     ValueRule,
     keeps,
 )
+from runsmig.languages.markdown.prose import clash_findings, prose_edits
 
 __all__ = ["Guard", "Schema", "TreeError", "guard", "schema_for", "schemas"]
 

@@ -4,7 +4,7 @@ anchors and layout stay. Comments are prose (``comment``).
 
 Files of another tool's format (GitHub Actions workflows and actions, GitLab CI,
 docker compose, pnpm's lockfile) keep that tool's keywords and references: see
-:mod:`runsmig.languages.schemas`; the top-level ``jobs:`` of a workflow stays
+:mod:`runsmig.languages.config.schemas`; the top-level ``jobs:`` of a workflow stays
 and is reported once as ``external``, while the job ids are renamed; in comments and free text the
 tool's own words ("the release job") stay too.
 """
@@ -19,9 +19,9 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from runsmig.findings import Analysis, Edit, Finding
 from runsmig.languages.base import FileContext, Language
-from runsmig.languages.cfg_tokens import new_text, span_edits
-from runsmig.languages.schemas import TreeError, guard
-from runsmig.languages.schemas.trees import from_yaml
+from runsmig.languages.config.schemas import TreeError, guard
+from runsmig.languages.config.schemas.trees import from_yaml
+from runsmig.languages.config.tokens import new_text, span_edits
 
 ANCHOR = re.compile(r"(?<![\w\-])[&*]([A-Za-z0-9_\-]+)")
 

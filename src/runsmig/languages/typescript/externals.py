@@ -1,7 +1,7 @@
 """Names that come from another package, in TypeScript and JavaScript: never renamed.
 
 A *third-party* module is a bare specifier that names no file of the checkout
-(see :func:`runsmig.languages.ts_modules.ModuleIndex.package_of`): ``node:``
+(see :func:`runsmig.languages.typescript.modules.ModuleIndex.package_of`): ``node:``
 builtins, scoped packages, a package that ships no types. What it binds, and
 what is reached through it, belongs to the package:
 
@@ -16,7 +16,7 @@ what is reached through it, belongs to the package:
 * a variable assigned from a call, ``new`` or member of such a binding
   (``const job = schedule.scheduleJob(...)``) is the user's name, but its members
   are the package's (``job.cancel()``, ``job.nextInvocation``), and so on along
-  the chain (the Python pass's ``_chain`` in :mod:`runsmig.languages.py_decide`);
+  the chain (the Python pass's ``_chain`` in :mod:`runsmig.languages.python.decide`);
   so are the members of a variable or parameter annotated with such a type
   (``(job: Bull.Job) => job.data``), but not those of an untyped callback
   parameter (``describe('x', (t) => t.context.queue)`` hands back the user's objects);
@@ -47,7 +47,7 @@ import contextvars
 from dataclasses import dataclass, field
 from typing import Callable
 
-from runsmig.languages.ts_collisions import FUNCTIONS, _bindings, _declared
+from runsmig.languages.typescript.collisions import FUNCTIONS, _bindings, _declared
 
 REF_KINDS = ("identifier", "shorthand_property_identifier", "type_identifier")
 BLOCKS = ("program", "statement_block", "switch_body")

@@ -168,7 +168,7 @@ def _analyze_snippet(lang, ctx, sub, fake_rel: str) -> Analysis:
     m = _FENCE_NO.search(fake_rel)
     if lang.name != "typescript" or m is None:
         return lang.analyze(sub)
-    from runsmig.languages.ts_externals import SNIPPET, SnippetContext
+    from runsmig.languages.typescript.externals import SNIPPET, SnippetContext
 
     no = int(m.group(1))
     held = _PRELUDES.get(id(ctx))

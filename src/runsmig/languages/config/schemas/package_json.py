@@ -12,8 +12,8 @@ and a dependency on a package of the checkout itself (``workspace:``, ``file:``,
 relative path), which is renamed with it.
 """
 
-from runsmig.languages.schemas import Schema
-from runsmig.languages.schemas.shapes import (
+from runsmig.languages.config.schemas import Schema
+from runsmig.languages.config.schemas.shapes import (
     EXT,
     FREE,
     SELF,

@@ -9,14 +9,14 @@ keeps its shape):
 * comments -> ``comment``; JSX text -> ``prose``
 * import specifiers (``import``/``export … from``, ``import()``, ``require()``,
   ``vi.mock()`` …) -> kind ``code``: not by the term map but by module
-  resolution (:mod:`runsmig.languages.ts_modules`): a specifier that denotes a
+  resolution (:mod:`runsmig.languages.typescript.modules`): a specifier that denotes a
   moving module gets the module's new path; one that denotes a deleted module
   becomes a ``follow-up``; a move that makes a module path ambiguous is a ``conflict``.
 
-Comments and JSX text go through :func:`runsmig.languages.md_prose.prose_edits`
+Comments and JSX text go through :func:`runsmig.languages.markdown.prose.prose_edits`
 (recipe phrases first; "runs and runs" clashes become follow-ups).
 
-Safety (see :mod:`runsmig.languages.ts_collisions`): a rename that would make two
+Safety (see :mod:`runsmig.languages.typescript.collisions`): a rename that would make two
 members of one interface/object/class/enum one keeps that key and reports a
 ``conflict``; one that would redeclare a name in a scope leaves the file as it is
 (failed). A file that does not parse (ERROR or MISSING nodes) is reported and
@@ -27,7 +27,7 @@ specifier and the names they import from it.
 Names that come from a third-party package are never renamed: what an import,
 ``require()`` or ``import()`` of a package binds, the members reached through it
 (also through a variable assigned from a call on it) and the option keys passed
-to it (:mod:`runsmig.languages.ts_externals`); each is reported once per file as
+to it (:mod:`runsmig.languages.typescript.externals`); each is reported once per file as
 ``external``. In an embedded snippet (a Markdown fence, ``ctx.rel`` not a real
 file) an import that resolves nowhere is rewritten as text, and the package
 imports of the earlier fences of the same file count as imported.
@@ -39,12 +39,12 @@ import bisect
 import re
 
 from runsmig.findings import Analysis, Edit, Finding, apply_edits, dedupe_edits
-from runsmig.languages.ts_offsets import NodeSpans
 from runsmig.languages.base import FileContext, Language
-from runsmig.languages.md_prose import prose_edits
-from runsmig.languages.ts_collisions import Renames, declaration_collisions, member_collisions
-from runsmig.languages.ts_externals import SNIPPET, Externals, find_externals
-from runsmig.languages.ts_modules import Resolved, module_index
+from runsmig.languages.markdown.prose import prose_edits
+from runsmig.languages.typescript.collisions import Renames, declaration_collisions, member_collisions
+from runsmig.languages.typescript.externals import SNIPPET, Externals, find_externals
+from runsmig.languages.typescript.modules import Resolved, module_index
+from runsmig.languages.typescript.offsets import NodeSpans
 from runsmig.textio import DecodeFailure, decode
 
 GRAMMARS = {
@@ -349,7 +349,7 @@ def _specifier(ctx: FileContext, index, new_rel: str, node, spec: str, a: int, b
                edits: list[Edit], findings: list[Finding], kept_names: dict[str, tuple[str, str]]) -> None:
     res: Resolved | None = index.resolve(ctx.rel, spec)
     has_term = bool(ctx.engine.find(spec))
-    if res is None:  # a package (its names: ts_externals), a workspace package or an unknown scheme
+    if res is None:  # a package (its names: .externals), a workspace package or an unknown scheme
         if has_term:
             findings.append(ctx.finding(a, b, "code", None, "external",
                                         f"import of the package '{spec}' carries the term; not rewritten"))

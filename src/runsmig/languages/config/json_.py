@@ -9,17 +9,17 @@ would repeat another (``["jobs", "runs"]``), it is left and a ``conflict`` is
 reported: merge it by hand or regenerate the file.
 
 Files of another tool's format (``package.json``, npm lockfiles) keep that tool's
-keys and the third-party package names: see :mod:`runsmig.languages.schemas`.
+keys and the third-party package names: see :mod:`runsmig.languages.config.schemas`.
 """
 
 from __future__ import annotations
 
 from runsmig.findings import Analysis, Edit, Finding
 from runsmig.languages.base import FileContext, Language
-from runsmig.languages.cfg_tokens import TokenizeError, new_text, span_edits, tokenize
-from runsmig.languages.md_prose import prose_edits
-from runsmig.languages.schemas import TreeError, guard
-from runsmig.languages.schemas.trees import from_json
+from runsmig.languages.config.schemas import TreeError, guard
+from runsmig.languages.config.schemas.trees import from_json
+from runsmig.languages.config.tokens import TokenizeError, new_text, span_edits, tokenize
+from runsmig.languages.markdown.prose import prose_edits
 
 
 class Json(Language):

@@ -1,7 +1,7 @@
 """Markdown: prose, headings and their anchors, links, inline code, code fences.
 
 markdown-it-py gives the block structure with line ranges; each inline
-content is aligned back to source columns (:mod:`md_embed`) and scanned for
+content is aligned back to source columns (:mod:`.embed`) and scanned for
 code spans, links, HTML and bare URLs; everything else is prose (recipe
 phrases, then the term map, then a clash check). Code fences go to the
 language registered for their info string. Links to renamed files are
@@ -16,10 +16,10 @@ import re
 from dataclasses import dataclass, field
 
 from runsmig.findings import Analysis, Edit, Finding, apply_edits, dedupe_edits
-from runsmig.languages import md_anchors as A
 from runsmig.languages.base import FileContext, Language
-from runsmig.languages.md_embed import FENCE_EXT, Segment, align, analyze_embedded
-from runsmig.languages.md_prose import prose_edits
+from runsmig.languages.markdown import anchors as A
+from runsmig.languages.markdown.embed import FENCE_EXT, Segment, align, analyze_embedded
+from runsmig.languages.markdown.prose import prose_edits
 
 CODE_SPAN = re.compile(r"(?<![`\\])(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
 AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.\-]{1,31}:[^\s<>]*)>")

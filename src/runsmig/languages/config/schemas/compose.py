@@ -8,8 +8,8 @@ extension fields, the ``image:`` a service builds itself (``build:`` beside it n
 every other value (commands, paths, volume mounts).
 """
 
-from runsmig.languages.schemas import Schema
-from runsmig.languages.schemas.shapes import EXT, TOOL, Keys, Map, Names, Value
+from runsmig.languages.config.schemas import Schema
+from runsmig.languages.config.schemas.shapes import EXT, TOOL, Keys, Map, Names, Value
 
 _X = ("x-",)
 

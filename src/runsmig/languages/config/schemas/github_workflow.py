@@ -11,8 +11,8 @@ comment, the workflow's, a job's or a step's ``name:``, ``run-name:``, a ``descr
 script's comments and ``echo`` lines ("the needed jobs succeeded", "# the release job").
 """
 
-from runsmig.languages.schemas import Schema
-from runsmig.languages.schemas._github import (
+from runsmig.languages.config.schemas import Schema
+from runsmig.languages.config.schemas._github import (
     CONTAINER,
     DESCRIBED,
     ENV,
@@ -26,7 +26,7 @@ from runsmig.languages.schemas._github import (
     secrets,
     value,
 )
-from runsmig.languages.schemas.shapes import EXT, TOOL, Keys, Names, Value
+from runsmig.languages.config.schemas.shapes import EXT, TOOL, Keys, Names, Value
 
 EVENT = Keys({
     "inputs": Names(DESCRIBED),  # workflow_dispatch / workflow_call inputs: the user's names

@@ -9,8 +9,8 @@ variables, attributes, keyword arguments, import names), ``string`` (literals
 and f-string text: routes, table and env-var names, messages, ``__all__``),
 ``docstring`` and ``comment``.
 
-What is not renamed, see :mod:`runsmig.languages.py_decide` (third-party names,
-collisions, uses of removed names) and :mod:`runsmig.languages.py_imports`
+What is not renamed, see :mod:`runsmig.languages.python.decide` (third-party names,
+collisions, uses of removed names) and :mod:`runsmig.languages.python.imports`
 (imports of moved and deleted modules, merged duplicates). A file that does not
 parse is reported with its line and left byte-for-byte untouched.
 """
@@ -26,12 +26,12 @@ from libcst.metadata import MetadataWrapper, PositionProvider, ScopeProvider
 
 from runsmig.findings import Analysis, Edit, Finding, splice
 from runsmig.languages.base import FileContext, Language
-from runsmig.languages.md_prose import prose_edits
-from runsmig.languages.py_decide import Decider, Keep
-from runsmig.languages.py_imports import ImportRec, analyze_imports
-from runsmig.languages.py_members import class_info, missing_uses
-from runsmig.languages.py_modules import index_for
-from runsmig.languages.py_scan import Scan, chain_names, scan, walk
+from runsmig.languages.markdown.prose import prose_edits
+from runsmig.languages.python.decide import Decider, Keep
+from runsmig.languages.python.imports import ImportRec, analyze_imports
+from runsmig.languages.python.members import class_info, missing_uses
+from runsmig.languages.python.modules import index_for
+from runsmig.languages.python.scan import Scan, chain_names, scan, walk
 
 _NL = re.compile(r"\r\n|\r|\n")
 
@@ -214,7 +214,7 @@ class _FileRewrite:
 
     def _member_follow_ups(self, idx, decider: Decider) -> None:
         """Uses of a class that the recipe's deletion redirects to its counterpart, naming a member
-        the counterpart does not declare (see py_members). A class that is only renamed keeps all
+        the counterpart does not declare (see .members). A class that is only renamed keeps all
         its members (they are renamed with it), so a member it lacks was lacking before: not ours."""
         ctx = self.ctx
         seen: set[tuple[int, str]] = set()

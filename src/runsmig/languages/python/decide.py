@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata.scope_provider import Assignment, ClassScope, ImportAssignment, Scope
 
-from runsmig.languages.py_imports import AliasRec, ImportRec
-from runsmig.languages.py_scan import Scan, chain_names, walk
+from runsmig.languages.python.imports import AliasRec, ImportRec
+from runsmig.languages.python.scan import Scan, chain_names, walk
 
 BUILTINS = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec__", "__path__", "__package__",
                                        "__builtins__", "__loader__", "__annotations__", "__dict__", "__module__",

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import re
 
-from runsmig.languages.schemas import Schema
-from runsmig.languages.schemas.shapes import (
+from runsmig.languages.config.schemas import Schema
+from runsmig.languages.config.schemas.shapes import (
     EXT,
     FREE,
     SELF,

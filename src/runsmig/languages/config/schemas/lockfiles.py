@@ -2,8 +2,8 @@
 third-party packages. Nothing in them is renamed (package names, versions, URLs and hashes must
 match the registry); regenerate the file after the migration instead."""
 
-from runsmig.languages.schemas import Schema
-from runsmig.languages.schemas.shapes import Ext
+from runsmig.languages.config.schemas import Schema
+from runsmig.languages.config.schemas.shapes import Ext
 
 _OWNER = "a lockfile (regenerate it with its package manager)"
 

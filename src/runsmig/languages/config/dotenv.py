@@ -12,8 +12,8 @@ import re
 
 from runsmig.findings import Analysis, Edit, Finding
 from runsmig.languages.base import FileContext, Language
-from runsmig.languages.cfg_tokens import span_edits
-from runsmig.languages.md_prose import prose_edits
+from runsmig.languages.config.tokens import span_edits
+from runsmig.languages.markdown.prose import prose_edits
 
 ASSIGN = re.compile(r"^(?P<lead>[ \t]*(?:#[ \t]*)?)(?:export[ \t]+)?(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)[ \t]*=[ \t]*(?P<value>.*?)[ \t]*$")
 

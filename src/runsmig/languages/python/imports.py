@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from runsmig.languages.base import FileContext
-from runsmig.languages.py_modules import ModuleIndex, Resolved, dotted_for, module_names
-from runsmig.languages.py_scan import chain_names, dotted
+from runsmig.languages.python.modules import ModuleIndex, Resolved, dotted_for, module_names
+from runsmig.languages.python.scan import chain_names, dotted
 
 
 @dataclass

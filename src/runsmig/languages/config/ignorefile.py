@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from runsmig.findings import Analysis, Edit, Finding
 from runsmig.languages.base import FileContext, Language
-from runsmig.languages.md_prose import prose_edits
+from runsmig.languages.markdown.prose import prose_edits
 
 
 class IgnoreFile(Language):

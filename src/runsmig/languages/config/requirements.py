@@ -10,7 +10,7 @@ import re
 
 from runsmig.findings import Analysis, Edit, Finding
 from runsmig.languages.base import FileContext, Language
-from runsmig.languages.md_prose import prose_edits
+from runsmig.languages.markdown.prose import prose_edits
 
 _NAME = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 _COMMENT = re.compile(r"(^|\s)#")

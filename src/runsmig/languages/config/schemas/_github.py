@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import re
 
-from runsmig.languages.schemas import _prose
-from runsmig.languages.schemas.shapes import (
+from runsmig.languages.config.schemas import _prose
+from runsmig.languages.config.schemas.shapes import (
     EXT,
     FREE,
     TOOL,

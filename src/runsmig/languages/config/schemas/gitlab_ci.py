@@ -16,8 +16,8 @@ comments and ``echo`` lines of scripts ("echo the deploy job starts").
 
 import re
 
-from runsmig.languages.schemas import Schema, _prose
-from runsmig.languages.schemas.shapes import (
+from runsmig.languages.config.schemas import Schema, _prose
+from runsmig.languages.config.schemas.shapes import (
     EXT,
     FREE,
     TOOL,

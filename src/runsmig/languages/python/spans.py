@@ -1,5 +1,5 @@
 """A Python module parsed with LibCST, with its nodes' positions as character offsets into the
-text that was parsed: what recipe transforms need to edit narrowly (the twin of ts_offsets for
+text that was parsed: what recipe transforms need to edit narrowly (the twin of typescript.offsets for
 ast-grep nodes)."""
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ user's, keep matching them), step ids, variable names and other values, but for 
 script's comments and ``echo`` lines.
 """
 
-from runsmig.languages.schemas import Schema
-from runsmig.languages.schemas._github import (
+from runsmig.languages.config.schemas import Schema
+from runsmig.languages.config.schemas._github import (
     DESCRIBED,
     ENV,
     NAME,
@@ -17,7 +17,7 @@ from runsmig.languages.schemas._github import (
     VOCABULARY,
     value,
 )
-from runsmig.languages.schemas.shapes import EXT, Ext, Keys, Names, Value
+from runsmig.languages.config.schemas.shapes import EXT, Ext, Keys, Names, Value
 
 ACTION = Keys({
     "name": NAME,
