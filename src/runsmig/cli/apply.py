@@ -6,16 +6,10 @@ from pathlib import Path
 
 import typer
 
-from runsmig.apply import apply_plan
 from runsmig.cli.app import app
 from runsmig.cli.common import (HeadOpt, JobsHistoryOpt, PathArg, RecipeOpt, RegenerateOpt, checkout_root,
                                 effective, generator_options)
-from runsmig.cli.summary import print_summary
-from runsmig.settings import load_settings
-from runsmig.discover import git_dirty, is_git_checkout
 from runsmig.errors import EXIT_OK, EXIT_PARTIAL, RefusedError
-from runsmig.plan import Plan, build_plan
-from runsmig.storage.checkout import move_checkout_storage
 
 
 @app.command()
@@ -31,6 +25,13 @@ def apply(
     db: str | None = typer.Option(None, "--db", help="SQLAlchemy URL of the database, for moving the checkout's data/jobs folders by run id."),
 ) -> int:
     """Perform the changes: atomic writes, renames, deletions, new files."""
+    from runsmig.apply import apply_plan
+    from runsmig.cli.summary import print_summary
+    from runsmig.discover import git_dirty, is_git_checkout
+    from runsmig.plan import Plan, build_plan
+    from runsmig.settings import load_settings
+    from runsmig.storage.checkout import move_checkout_storage
+
     root = checkout_root(path)
     if not allow_dirty and is_git_checkout(root):
         dirty = git_dirty(root)

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from runsmig.cli.app import app
 from runsmig.cli.common import RecipeOpt, effective, resolve_target
-from runsmig.console import err, out_text
 from runsmig.errors import EXIT_FINDINGS, EXIT_OK, EXIT_PARTIAL, UsageError
-from runsmig.recipe import load_recipe
-from runsmig.recipe.model import Recipe
-from runsmig.report import FORMATS, CheckReport, render
-from runsmig.runner import run
+
+if TYPE_CHECKING:
+    from runsmig.recipe.model import Recipe
+    from runsmig.report import CheckReport
 
 
 def build_report(root: Path, recipe: Recipe | Path | None, workers: int | None = None,
@@ -22,6 +22,11 @@ def build_report(root: Path, recipe: Recipe | Path | None, workers: int | None =
     """The check of a checkout; with ``only``, of just those root-relative files (the rest of the
     checkout is context): their findings are exactly what the whole check reports for them.
     ``recipe``: a loaded recipe, or its path (None: the default)."""
+    from runsmig.recipe import load_recipe
+    from runsmig.recipe.model import Recipe
+    from runsmig.report import CheckReport
+    from runsmig.runner import run
+
     rec = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
     result = run(root, rec, workers=workers) if only is None else run(root, rec, workers=workers, only=set(only))
     findings = [f for o in result.outcomes for f in (o.applied + o.reported) if f.rule != "external"]
@@ -73,6 +78,9 @@ def check(
                                           "HEAD, plus uncommitted and untracked files)."),
 ) -> int:
     """Report every remaining term (identifiers, strings, comments, prose, paths, config keys)."""
+    from runsmig.console import err, out_text
+    from runsmig.report import FORMATS, render
+
     if fmt is not None and fmt not in FORMATS:
         raise UsageError(f"unknown --format '{fmt}' (choose from {', '.join(FORMATS)})")
     target = resolve_target(paths or [], since)

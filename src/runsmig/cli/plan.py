@@ -9,10 +9,7 @@ import typer
 from runsmig.cli.app import app
 from runsmig.cli.common import (HeadOpt, JobsHistoryOpt, PathArg, RecipeOpt, RegenerateOpt, checkout_root,
                                 effective, generator_options)
-from runsmig.cli.summary import print_summary
-from runsmig.console import out_bytes
 from runsmig.errors import EXIT_OK, EXIT_PARTIAL
-from runsmig.plan import build_plan
 
 
 @app.command()
@@ -32,6 +29,10 @@ def plan(
         from runsmig.errors import UsageError
 
         raise UsageError(f"unknown --format '{fmt}' (choose from diff, json)")
+    from runsmig.cli.summary import print_summary
+    from runsmig.console import out_bytes
+    from runsmig.plan import build_plan
+
     root = checkout_root(path)
     eff = effective(root, recipe, workers)
     p = build_plan(root, eff.recipe, workers=eff.workers, regenerate=regenerate,

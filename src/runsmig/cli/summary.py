@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections import Counter
-
-from rich.table import Table
+from typing import TYPE_CHECKING
 
 from runsmig.console import err
-from runsmig.plan import Plan
+
+if TYPE_CHECKING:
+    from runsmig.plan import Plan
 
 
 def print_summary(p: Plan, verb: str = "would change") -> None:
+    from rich.table import Table
+
     counts = Counter(c.action for c in p.changes)
     table = Table(title=f"runsmig: {verb}", show_header=True, header_style="bold")
     table.add_column("what")

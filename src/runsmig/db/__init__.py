@@ -72,9 +72,7 @@ def _rev_ids(script: Any, head: str, spec: DatabaseSpec) -> tuple[str, str]:
 
 
 def _prepare(checkout_root: Path, recipe: Any, head: str | None, jobs_history: str | None, ini: str | None):
-    from runsmig.db.carry import build_plan
     from runsmig.db.discover import resolve_head, select_environment
-    from runsmig.db.schema import replay_schema
 
     spec = database_spec(recipe)
     if spec is None:
@@ -84,8 +82,11 @@ def _prepare(checkout_root: Path, recipe: Any, head: str | None, jobs_history: s
     spec = spec.with_history(jobs_history)
     root = Path(checkout_root).resolve()
     env = select_environment(root, ini or spec.env)
-    if env is None:
+    if env is None:  # no Alembic environment: Alembic and SQLAlchemy are never imported
         return None
+    from runsmig.db.carry import build_plan
+    from runsmig.db.schema import replay_schema
+
     script = env.script()
     head_rev = resolve_head(script, head, env.ini_rel)
 
@@ -123,11 +124,11 @@ def plan_revisions(
     are the literals it rewrites); without it the plan is computed when the recipe has
     ``stored_values``. Output is deterministic (plan == apply).
     """
-    from runsmig.db.render import MARKER, extend_revision, history_revision, render_file
-
     prepared = _prepare(checkout_root, recipe, head, jobs_history, ini)
     if prepared is None:
         return []
+    from runsmig.db.render import MARKER, extend_revision, history_revision, render_file
+
     spec, env, script, head_rev, make_plan = prepared
     if existing_markers(env.versions) & set(STEPS):
         return []

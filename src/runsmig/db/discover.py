@@ -1,4 +1,7 @@
-"""Find a checkout's Alembic environment and its head, with Alembic's own API (no env.py run)."""
+"""Find a checkout's Alembic environment and its head, with Alembic's own API (no env.py run).
+
+Finding the environment reads alembic.ini with configparser; Alembic is imported only once one
+is found (a checkout without one never loads Alembic or SQLAlchemy)."""
 
 from __future__ import annotations
 
@@ -6,12 +9,13 @@ import configparser
 import os
 from dataclasses import dataclass
 from pathlib import Path
-
-from alembic.config import Config
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
+from typing import TYPE_CHECKING
 
 from runsmig.errors import RefusedError, UsageError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
 SKIP_DIRS = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache", "dist", "build"}
 
@@ -32,11 +36,16 @@ class AlembicEnv:
         return path.resolve().relative_to(self.root).as_posix()
 
     def config(self) -> Config:
+        from alembic.config import Config
+
         cfg = Config(str(self.ini))
         cfg.set_main_option("script_location", str(self.script_location))
         return cfg
 
     def script(self) -> ScriptDirectory:
+        from alembic.script import ScriptDirectory
+        from alembic.util import CommandError
+
         try:
             return ScriptDirectory.from_config(self.config())
         except CommandError as exc:
@@ -107,6 +116,8 @@ def select_environment(root: Path, ini: str | None = None) -> AlembicEnv | None:
 
 
 def resolve_head(script: ScriptDirectory, head: str | None, where: str) -> str:
+    from alembic.util import CommandError
+
     heads = list(script.get_heads())
     if head is not None:
         try:

@@ -121,15 +121,17 @@ def run(opts: Options, journal_path: Path | None = None, dry_run: bool = False,
             raise UsageError("--from is not a folder", path=str(opts.src))
         if not opts.src_abs.exists():
             summary.notes.append(f"{opts.src} does not exist: nothing to move (already migrated?)")
-        from sqlalchemy.exc import SQLAlchemyError
-
         engine = _engine(opts)
-        try:
-            plan = build_plan(opts, engine)
-        except SQLAlchemyError as exc:
-            raise OperationError(f"database: {str(exc).splitlines()[0]}", hint="check --db") from None
-        finally:
-            if engine is not None:
+        if engine is None:  # no --db: SQLAlchemy is never imported
+            plan = build_plan(opts, None)
+        else:
+            from sqlalchemy.exc import SQLAlchemyError
+
+            try:
+                plan = build_plan(opts, engine)
+            except SQLAlchemyError as exc:
+                raise OperationError(f"database: {str(exc).splitlines()[0]}", hint="check --db") from None
+            finally:
                 engine.dispose()
         ops = plan.ops
     summary.notes.extend(plan.notes)

@@ -14,9 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from runsmig.storage.config import StorageConfig
-from runsmig.storage.dbpaths import Dest, PathRewriter, plan_updates
 from runsmig.storage.envfile import plan_env
-from runsmig.storage.mapping import load_mapping
 from runsmig.storage.names import name_problem
 
 ORPHAN_MODES = ("keep", "move", "quarantine")
@@ -107,12 +105,14 @@ def build_plan(opts: Options, engine=None) -> Plan:
     claimed: dict[str, str] = {}
     src_s, dst_s, q_s = str(src), str(dst), str(quarantine)
     mapping = None
-    if engine is not None:
+    if engine is not None:  # SQLAlchemy is imported only with --db
+        from runsmig.storage.mapping import load_mapping
+
         assert opts.cfg is not None
         with engine.connect() as conn:
             mapping = load_mapping(conn, opts.cfg)
         plan.notes.extend(mapping.notes)
-    moves: dict[str, Dest] = {}
+    moves: dict[str, tuple[str, str, bool]] = {}  # folder -> (root, target, in the new root)
     stays = 0
     entries = sorted(os.scandir(src), key=lambda e: e.name) if src.is_dir() else []
     q_mkdir = False
@@ -166,12 +166,14 @@ def build_plan(opts: Options, engine=None) -> Plan:
             q_mkdir = True
         action = "quarantine" if not in_new_root else ("rename" if target != name else "move")
         ops.append({"op": action, "src": f"{src_s}/{name}", "dst": dest})
-        moves[name] = Dest(root, target, in_new_root)
+        moves[name] = (root, target, in_new_root)
     if engine is not None and opts.cfg is not None and opts.cfg.paths:
         old_roots = [(str(src), str(dst)), (os.path.abspath(opts.src), os.path.abspath(opts.dst))]
         if not opts.src.is_absolute():
             old_roots.append((os.path.normpath(opts.src), os.path.normpath(opts.dst)))
-        rw = PathRewriter(old_roots, moves)
+        from runsmig.storage.dbpaths import Dest, PathRewriter, plan_updates
+
+        rw = PathRewriter(old_roots, {name: Dest(*dest) for name, dest in moves.items()})
         with engine.connect() as conn:
             ops.extend(plan_updates(conn, opts.cfg.paths, rw, plan.notes))
     if opts.env_file is not None:
