@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import pty
+import select
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -39,3 +42,39 @@ def git_copy(src: Path, dst: Path) -> Path:
 def files(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes()
             for p in sorted(root.rglob("*")) if p.is_file() and ".git" not in p.relative_to(root).parts}
+
+
+def runsmig_on_pty(args: list[str], cwd: Path, **env: str) -> tuple[int, bytes, bytes]:
+    """Run runsmig with stderr on a pseudo-terminal and stdout on a file: (rc, stdout, stderr).
+    Outside CI, and with no delay before a progress bar appears."""
+    master, slave = pty.openpty()
+    full = {k: v for k, v in os.environ.items() if k != "CI"}
+    full.update(RUNSMIG_PROGRESS_DELAY="0", COLUMNS="100", **env)
+    with tempfile.TemporaryFile() as out:
+        proc = subprocess.Popen([sys.executable, "-m", "runsmig", *args], cwd=cwd, stdout=out, stderr=slave,
+                                stdin=subprocess.DEVNULL, env=full)
+        os.close(slave)
+        err = b""
+        while True:
+            ready, _, _ = select.select([master], [], [], 0.1)
+            if ready:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:  # the child closed the terminal
+                    break
+                if not chunk:
+                    break
+                err += chunk
+            elif proc.poll() is not None:
+                break
+        os.close(master)
+        rc = proc.wait(timeout=120)
+        out.seek(0)
+        return rc, out.read(), err
+
+
+def runsmig_piped(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    """The same, with stdout and stderr on pipes."""
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    return subprocess.run([sys.executable, "-m", "runsmig", *args], cwd=cwd, capture_output=True,
+                          env={**env, "RUNSMIG_PROGRESS_DELAY": "0", "COLUMNS": "100"})

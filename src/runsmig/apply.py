@@ -57,14 +57,17 @@ def validate(plan: Plan) -> None:
         targets.add(c.target)
 
 
-def apply_plan(plan: Plan) -> ApplyReport:
+def apply_plan(plan: Plan, progress=None) -> ApplyReport:
+    """``progress(done, total)`` as the new contents are staged (written and fsynced)."""
     validate(plan)
     root = plan.root
     report = ApplyReport()
     staged: list[tuple[Change, Path | None]] = []
     made_dirs: list[Path] = []
     try:
-        for c in plan.changes:
+        for i, c in enumerate(plan.changes, start=1):
+            if progress is not None:
+                progress(i - 1, len(plan.changes))
             if c.action == "delete" or c.new is None:
                 staged.append((c, None))
                 continue

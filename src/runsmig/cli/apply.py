@@ -7,8 +7,8 @@ from pathlib import Path
 import typer
 
 from runsmig.cli.app import app
-from runsmig.cli.common import (HeadOpt, JobsHistoryOpt, PathArg, RecipeOpt, RegenerateOpt, checkout_root,
-                                effective, generator_options)
+from runsmig.cli.common import (HeadOpt, JobsHistoryOpt, PathArg, QuietOpt, RecipeOpt, RegenerateOpt,
+                                checkout_root, effective, generator_options)
 from runsmig.errors import EXIT_OK, EXIT_PARTIAL, RefusedError
 
 
@@ -23,10 +23,12 @@ def apply(
     head: str | None = HeadOpt,
     jobs_history: str | None = JobsHistoryOpt,
     db: str | None = typer.Option(None, "--db", help="SQLAlchemy URL of the database, for moving the checkout's data/jobs folders by run id."),
+    quiet: bool = QuietOpt,
 ) -> int:
     """Perform the changes: atomic writes, renames, deletions, new files."""
     from runsmig.apply import apply_plan
     from runsmig.cli.summary import print_summary
+    from runsmig.console import progress
     from runsmig.discover import git_dirty, is_git_checkout
     from runsmig.plan import Plan, build_plan
     from runsmig.settings import load_settings
@@ -45,9 +47,12 @@ def apply(
     else:
         eff = effective(root, recipe, workers)
         recipe_path = eff.recipe_path
-        p = build_plan(root, eff.recipe, workers=eff.workers, regenerate=regenerate,
-                       generator_options=generator_options(head, jobs_history))
-    apply_plan(p)
+        with progress("planning", quiet) as update:
+            p = build_plan(root, eff.recipe, workers=eff.workers, regenerate=regenerate,
+                           generator_options=generator_options(head, jobs_history), progress=update)
+    with progress("writing", quiet) as update:
+        apply_plan(p, progress=update)
     print_summary(p, verb="changed")
-    move_checkout_storage(root, recipe_path, db)
+    with progress("moving data/jobs", quiet) as update:
+        move_checkout_storage(root, recipe_path, db, progress=update)
     return EXIT_PARTIAL if p.failures() else EXIT_OK

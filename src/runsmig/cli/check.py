@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from runsmig.cli.app import app
-from runsmig.cli.common import RecipeOpt, effective, resolve_target
+from runsmig.cli.common import QuietOpt, RecipeOpt, effective, resolve_target
 from runsmig.errors import EXIT_FINDINGS, EXIT_OK, EXIT_PARTIAL, UsageError
 
 if TYPE_CHECKING:
@@ -18,17 +18,18 @@ if TYPE_CHECKING:
 
 
 def build_report(root: Path, recipe: Recipe | Path | None, workers: int | None = None,
-                 only: frozenset[str] | None = None) -> CheckReport:
+                 only: frozenset[str] | None = None, progress=None) -> CheckReport:
     """The check of a checkout; with ``only``, of just those root-relative files (the rest of the
     checkout is context): their findings are exactly what the whole check reports for them.
-    ``recipe``: a loaded recipe, or its path (None: the default)."""
+    ``recipe``: a loaded recipe, or its path (None: the default); ``progress(done, total)`` as
+    files finish."""
     from runsmig.recipe import load_recipe
     from runsmig.recipe.model import Recipe
     from runsmig.report import CheckReport
     from runsmig.runner import run
 
     rec = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
-    result = run(root, rec, workers=workers) if only is None else run(root, rec, workers=workers, only=set(only))
+    result = run(root, rec, workers=workers, only=None if only is None else set(only), progress=progress)
     findings = [f for o in result.outcomes for f in (o.applied + o.reported) if f.rule != "external"]
     externals = [f for o in result.outcomes for f in o.reported if f.rule == "external"]
     mine = (lambda path: True) if only is None else belongs_to(only)
@@ -76,9 +77,10 @@ def check(
     since: str | None = typer.Option(None, "--since", metavar="REF",
                                      help="Check only the files changed since REF (since its merge base with "
                                           "HEAD, plus uncommitted and untracked files)."),
+    quiet: bool = QuietOpt,
 ) -> int:
     """Report every remaining term (identifiers, strings, comments, prose, paths, config keys)."""
-    from runsmig.console import err, out_text
+    from runsmig.console import err, out_text, progress
     from runsmig.report import FORMATS, render
 
     if fmt is not None and fmt not in FORMATS:
@@ -86,7 +88,8 @@ def check(
     target = resolve_target(paths or [], since)
     eff = effective(target.root, recipe, workers)  # command-line options win over [tool.runsmig]
     fmt = fmt or eff.settings.format or "text"
-    rep = build_report(target.root, eff.recipe, eff.workers, only=target.only)
+    with progress("checking", quiet) as update:
+        rep = build_report(target.root, eff.recipe, eff.workers, only=target.only, progress=update)
     out_text(render(rep, fmt))
     s = rep.summary()
     err.print(f"runsmig check: {s['findings']} finding(s), {s['allowlisted']} allowlisted, "

@@ -8,8 +8,8 @@ from pathlib import Path
 import typer
 
 from runsmig.cli.app import app
-from runsmig.cli.common import HeadOpt, JobsHistoryOpt, PathArg, RecipeOpt, checkout_root, generator_options
-from runsmig.console import info, out_text
+from runsmig.cli.common import HeadOpt, JobsHistoryOpt, PathArg, QuietOpt, RecipeOpt, checkout_root, generator_options
+from runsmig.console import info, out_text, progress
 from runsmig.errors import EXIT_OK, RefusedError, UsageError
 
 db_app = typer.Typer(
@@ -71,6 +71,7 @@ def revisions(
     write: bool = typer.Option(False, "--write", help="Create the revision files (default: print them as a diff)."),
     recipe: Path | None = RecipeOpt,
     ini: str | None = IniOpt,
+    quiet: bool = QuietOpt,
 ) -> int:
     """Print (or --write) the two Alembic revisions: extend runs; carry job history and drop jobs."""
     from runsmig.db import plan_revisions
@@ -78,7 +79,9 @@ def revisions(
     root = checkout_root(path)
     rec = _recipe(recipe)
     opts = generator_options(head, jobs_history)
-    files = plan_revisions(root, rec, head=opts["head"], jobs_history=opts["jobs_history"], ini=ini)
+    with progress("db revisions", quiet) as update:
+        files = plan_revisions(root, rec, head=opts["head"], jobs_history=opts["jobs_history"], ini=ini,
+                               progress=update)
     if not files:
         info("db: nothing to generate (no Alembic environment, no jobs table at the head, or the revisions exist)")
         return EXIT_OK
@@ -102,12 +105,15 @@ def model(
     head: str | None = HeadOpt,
     recipe: Path | None = RecipeOpt,
     ini: str | None = IniOpt,
+    quiet: bool = QuietOpt,
 ) -> int:
     """Print the declarations the Run model must gain once the revisions are applied."""
     from runsmig.db import model_declarations
 
     root = checkout_root(path)
-    text = model_declarations(root, _recipe(recipe), head=head, ini=ini)
+    rec = _recipe(recipe)
+    with progress("db model", quiet) as update:
+        text = model_declarations(root, rec, head=head, ini=ini, progress=update)
     if text:
         out_text(text)
     else:

@@ -7,8 +7,8 @@ from pathlib import Path
 import typer
 
 from runsmig.cli.app import app
-from runsmig.cli.common import (HeadOpt, JobsHistoryOpt, PathArg, RecipeOpt, RegenerateOpt, checkout_root,
-                                effective, generator_options)
+from runsmig.cli.common import (HeadOpt, JobsHistoryOpt, PathArg, QuietOpt, RecipeOpt, RegenerateOpt,
+                                checkout_root, effective, generator_options)
 from runsmig.errors import EXIT_OK, EXIT_PARTIAL
 
 
@@ -23,6 +23,7 @@ def plan(
     jobs_history: str | None = JobsHistoryOpt,
     fmt: str = typer.Option("diff", "--format", help="diff (default) or json: the review as data (changes, "
                             "follow-ups, externals, identifiers in strings with old -> new) instead of the diff."),
+    quiet: bool = QuietOpt,
 ) -> int:
     """Dry run: print the change set as a git-style unified diff on stdout, a summary on stderr."""
     if fmt not in ("diff", "json"):
@@ -30,13 +31,14 @@ def plan(
 
         raise UsageError(f"unknown --format '{fmt}' (choose from diff, json)")
     from runsmig.cli.summary import print_summary
-    from runsmig.console import out_bytes
+    from runsmig.console import out_bytes, progress
     from runsmig.plan import build_plan
 
     root = checkout_root(path)
     eff = effective(root, recipe, workers)
-    p = build_plan(root, eff.recipe, workers=eff.workers, regenerate=regenerate,
-                   generator_options=generator_options(head, jobs_history))
+    with progress("planning", quiet) as update:
+        p = build_plan(root, eff.recipe, workers=eff.workers, regenerate=regenerate,
+                       generator_options=generator_options(head, jobs_history), progress=update)
     if fmt == "json":
         import json
 

@@ -10,12 +10,11 @@ import typer
 
 from runsmig import console
 from runsmig.cli.app import app
+from runsmig.cli.common import QuietOpt
 from runsmig.errors import RunsmigError, UsageError
 
 storage_app = typer.Typer(help="Move stored run folders (data/jobs/<id> -> data/runs/<run_id>).", no_args_is_help=True)
 app.add_typer(storage_app, name="storage")
-
-PROGRESS_MIN = 1000  # no progress bar for smaller trees
 
 
 @storage_app.command("move")
@@ -31,6 +30,7 @@ def move(
     env_file: Path = typer.Option(None, "--env-file", help="Also rewrite this .env: ADE_JOBS_DIR -> ADE_RUNS_DIR, data/jobs -> data/runs."),
     recipe: Path = typer.Option(None, "--recipe", help="Recipe with a 'storage:' section (default: the bundled jobs-to-runs recipe)."),
     fmt: str = typer.Option("text", "--format", help="text, or json (one JSON document on stdout)."),
+    quiet: bool = QuietOpt,
 ) -> None:
     """Move every folder of --from to --to under its run id, rewrite stored paths, resumably.
 
@@ -57,14 +57,11 @@ def move(
             console.out_text("".join(render(op) + "\n" for op in ops))
 
     try:
-        summary = run(opts, journal_path=journal, dry_run=dry_run, progress_factory=_progress, emit_plan=emit)
+        with console.progress("moving", quiet) as update:
+            summary = run(opts, journal_path=journal, dry_run=dry_run, progress=update, emit_plan=emit)
     except RunsmigError as exc:
         _print_findings(getattr(exc, "findings", []))
         raise
-    finally:
-        for stop in _bars:
-            stop()
-        _bars.clear()
     if fmt == "text":
         _print_findings(summary.findings)
     for note in summary.notes:
@@ -91,9 +88,6 @@ def _print_findings(findings: list[dict[str, str]]) -> None:
             console.info(f"{kind}: ... and {n - FINDINGS_SHOWN} more (--format json lists all)")
 
 
-_bars: list = []
-
-
 def _storage_config(recipe: Path | None):
     from runsmig.recipe.load import load_recipe
 
@@ -103,22 +97,6 @@ def _storage_config(recipe: Path | None):
         raise UsageError("the recipe has no 'storage:' section", path=str(r.source),
                          hint="see rules/jobs-to-runs/storage.snippet.yaml")
     return cfg
-
-
-def _progress(total: int):
-    if total < PROGRESS_MIN or not console.err.is_terminal:
-        return None
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-    bar = Progress("moving", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=console.err, transient=True)
-    task = bar.add_task("move", total=total)
-    bar.start()
-    _bars.append(bar.stop)
-
-    def tick(done: int, _total: int) -> None:
-        bar.update(task, completed=done)
-
-    return tick
 
 
 def _print_summary(s) -> None:

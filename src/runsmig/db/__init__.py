@@ -71,7 +71,9 @@ def _rev_ids(script: Any, head: str, spec: DatabaseSpec) -> tuple[str, str]:
     return ids
 
 
-def _prepare(checkout_root: Path, recipe: Any, head: str | None, jobs_history: str | None, ini: str | None):
+def _prepare(checkout_root: Path, recipe: Any, head: str | None, jobs_history: str | None, ini: str | None,
+             progress=None):
+    """``progress(done, total)``: revisions replayed, then (for stored values) files analyzed."""
     from runsmig.db.discover import resolve_head, select_environment
 
     spec = database_spec(recipe)
@@ -91,7 +93,7 @@ def _prepare(checkout_root: Path, recipe: Any, head: str | None, jobs_history: s
     head_rev = resolve_head(script, head, env.ini_rel)
 
     def make_plan(result: Any = None, stored: bool = True):
-        schema = replay_schema(script, head_rev, dict(spec.naming_convention))
+        schema = replay_schema(script, head_rev, dict(spec.naming_convention), progress=progress)
         plan = build_plan(schema, spec)
         if plan is None or not spec.stored_values or not stored:
             return plan
@@ -102,7 +104,7 @@ def _prepare(checkout_root: Path, recipe: Any, head: str | None, jobs_history: s
         if result is None:  # standalone (runsmig db revisions): the literals the plan would rewrite
             from runsmig.runner import run
 
-            result = run(root, recipe)
+            result = run(root, recipe, progress=progress)
         return replace(plan, stored=build_stored(schema, spec.stored_values, result.outcomes))
 
     return spec, env, script, head_rev, make_plan
@@ -116,6 +118,7 @@ def plan_revisions(
     *,
     ini: str | None = None,
     result: Any = None,
+    progress=None,
 ) -> list[NewFile]:
     """The two revision files to add to the checkout, or [] when there is nothing to do.
 
@@ -124,7 +127,7 @@ def plan_revisions(
     are the literals it rewrites); without it the plan is computed when the recipe has
     ``stored_values``. Output is deterministic (plan == apply).
     """
-    prepared = _prepare(checkout_root, recipe, head, jobs_history, ini)
+    prepared = _prepare(checkout_root, recipe, head, jobs_history, ini, progress)
     if prepared is None:
         return []
     from runsmig.db.render import MARKER, extend_revision, history_revision, render_file
@@ -167,11 +170,12 @@ def model_edits(checkout_root: Path, recipe: Any, text: str) -> list[tuple[int, 
     return [] if plan is None else _edits(text, plan)
 
 
-def model_declarations(checkout_root: Path, recipe: Any, head: str | None = None, *, ini: str | None = None) -> str:
+def model_declarations(checkout_root: Path, recipe: Any, head: str | None = None, *, ini: str | None = None,
+                       progress=None) -> str:
     """The declarations the ``Run`` model must gain (text), '' when there is nothing to do."""
     from runsmig.db.models import render_model_declarations
 
-    prepared = _prepare(checkout_root, recipe, head, None, ini)
+    prepared = _prepare(checkout_root, recipe, head, None, ini, progress)
     if prepared is None:
         return ""
     plan = prepared[4](stored=False)  # the model needs no stored values

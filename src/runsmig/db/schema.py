@@ -146,12 +146,13 @@ class _TypeRecorder:
         # table re-created with other types records them anyway (their DDL differs)
 
 
-def replay_schema(script: ScriptDirectory, head: str, naming_convention: dict[str, str] | None = None) -> Schema:
+def replay_schema(script: ScriptDirectory, head: str, naming_convention: dict[str, str] | None = None,
+                  progress=None) -> Schema:
     """Upgrade an in-memory SQLite database to ``head`` with the revision scripts, then reflect it.
 
     ``naming_convention`` is the one of the project's target metadata: Alembic names constraints
     the revisions leave unnamed with it (ADE's 0006 drops ``jobs_config_id_fkey``, a name 0001
-    never wrote), so the replay must use it too.
+    never wrote), so the replay must use it too. ``progress(done, total)`` as revisions are replayed.
     """
     revisions = list(script.walk_revisions("base", head))
     revisions.reverse()
@@ -165,7 +166,7 @@ def replay_schema(script: ScriptDirectory, head: str, naming_convention: dict[st
             ctx = MigrationContext.configure(conn, opts=opts)
             recorder.install(ctx.impl)
             with conn.begin(), Operations.context(ctx):
-                for rev in revisions:
+                for i, rev in enumerate(revisions, start=1):
                     try:
                         rev.module.upgrade()
                     except Exception as exc:
@@ -176,6 +177,8 @@ def replay_schema(script: ScriptDirectory, head: str, naming_convention: dict[st
                             hint="runsmig learns the schema by running each revision's upgrade() in order "
                             "(without env.py); fix that revision or pass --head",
                         ) from exc
+                    if progress is not None:
+                        progress(i, len(revisions))
             return _reflect(conn, head, recorder.declared)
     finally:
         engine.dispose()

@@ -17,7 +17,8 @@ def _ignored_env(root: Path) -> Path | None:
     return env if tracked.returncode != 0 else None  # a tracked .env is rewritten by the plan itself
 
 
-def move_checkout_storage(root: Path, recipe_path: Path | None, db: str | None) -> None:
+def move_checkout_storage(root: Path, recipe_path: Path | None, db: str | None, progress=None) -> None:
+    """``progress(done, total)`` as folders are moved."""
     src = root / "data" / "jobs"
     env = _ignored_env(root)
     if (not src.is_dir() or src.is_symlink()) and env is None:
@@ -38,7 +39,7 @@ def move_checkout_storage(root: Path, recipe_path: Path | None, db: str | None) 
     if not has_src:
         src = root / "data" / ".runsmig-no-jobs"  # nothing to move; only the .env is rewritten
     opts = Options(src=src, dst=root / "data" / "runs", db=db, orphans="keep", env_file=env, cfg=cfg)
-    summary = run(opts, journal_path=None, dry_run=False, progress_factory=None, emit_plan=None)
+    summary = run(opts, journal_path=None, dry_run=False, progress=progress, emit_plan=None)
     for note in summary.notes:
         console.warn(note)
     console.info(f"storage: moved {summary.moved + summary.renamed} folder(s) from data/jobs to data/runs"

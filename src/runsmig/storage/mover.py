@@ -90,7 +90,7 @@ Progress = Callable[[int, int], None]
 
 
 def run(opts: Options, journal_path: Path | None = None, dry_run: bool = False,
-        progress_factory: Callable[[int], Progress] | None = None,
+        progress: Progress | None = None,
         emit_plan: Callable[[list[dict[str, Any]]], None] | None = None) -> Summary:
     check_roots(opts)
     jpath = Path(os.path.abspath(journal_path)) if journal_path else default_journal(opts)
@@ -164,7 +164,7 @@ def run(opts: Options, journal_path: Path | None = None, dry_run: bool = False,
     else:
         journal = jr.Journal(jpath)
     try:
-        _execute(opts, ops, state, journal, summary, progress_factory)
+        _execute(opts, ops, state, journal, summary, progress)
     finally:
         journal.close()
     return summary
@@ -185,14 +185,14 @@ def _count_planned(summary: Summary, ops: list[dict[str, Any]]) -> None:
 
 
 def _execute(opts: Options, ops: list[dict[str, Any]], state: jr.JournalState, journal: jr.Journal,
-             summary: Summary, progress_factory: Callable[[int], Progress] | None) -> None:
+             summary: Summary, progress: Progress | None) -> None:
+    """``progress(done, total)`` after each batch of folder moves."""
     batch_size = int(os.environ.get("RUNSMIG_STORAGE_BATCH") or BATCH)
     for op in ops:
         if op["op"] == "mkdir":
             os.makedirs(op["path"], exist_ok=True)
             fsync_dir(os.path.dirname(op["path"]))
     moves = [op for op in ops if op["op"] in MOVE_OPS]
-    tick = progress_factory(len(moves)) if progress_factory else None
     todo = [op for op in moves if op["seq"] > state.done_upto]
     summary.already_done += len(moves) - len(todo)
     done_count = len(moves) - len(todo)
@@ -200,8 +200,8 @@ def _execute(opts: Options, ops: list[dict[str, Any]], state: jr.JournalState, j
         chunk = todo[start : start + batch_size]
         _move_batch(chunk, state, journal, summary)
         done_count += len(chunk)
-        if tick:
-            tick(done_count, len(moves))
+        if progress is not None:
+            progress(done_count, len(moves))
     # the moves are durable: now the database follows them
     db_ops = [op for op in ops if op["op"] == "db-update"]
     if db_ops and not state.db_done:
