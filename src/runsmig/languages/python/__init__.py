@@ -28,6 +28,7 @@ from runsmig.findings import Analysis, Edit, Finding, splice
 from runsmig.languages.base import FileContext, Language
 from runsmig.languages.markdown.prose import prose_edits
 from runsmig.languages.python.decide import Decider, Keep
+from runsmig.languages.python.fastvisit import fast_visits
 from runsmig.languages.python.imports import ImportRec, analyze_imports
 from runsmig.languages.python.members import class_info, missing_uses
 from runsmig.languages.python.modules import index_for
@@ -48,7 +49,8 @@ class Python(Language):
             return Analysis(failed=f"Python syntax error: {exc.message}", failed_line=exc.raw_line)
         except Exception as exc:  # libcst raises a few other errors on odd input
             return Analysis(failed=f"Python parse error: {type(exc).__name__}: {exc}")
-        return _FileRewrite(ctx, module).run()
+        with fast_visits():
+            return _FileRewrite(ctx, module).run()
 
 
 class _FileRewrite:
@@ -56,8 +58,10 @@ class _FileRewrite:
         self.ctx = ctx
         self.module = module
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-        self.pos = wrapper.resolve(PositionProvider)
-        self.scopes = wrapper.resolve(ScopeProvider)
+        # one resolution: resolving positions alone first costs a walk of the tree that visits nothing
+        meta = wrapper.resolve_many([PositionProvider, ScopeProvider])
+        self.pos = meta[PositionProvider]
+        self.scopes = meta[ScopeProvider]
         self.scan: Scan = scan(module)
         self.starts = [0] + [m.end() for m in _NL.finditer(ctx.text)]
         self._reset()
