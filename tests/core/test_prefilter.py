@@ -57,10 +57,10 @@ def test_module_keys_are_stems_and_index_folders(tmp_path):
 
 
 def test_without_the_module_keys_the_prefilter_would_skip_them(tmp_path, monkeypatch):
-    import runsmig.runner
+    import runsmig.runner.analyze
 
     root, recipe = _tree(tmp_path)
-    monkeypatch.setattr(runsmig.runner, "_names_moved_module", lambda data, recipe: False)
+    monkeypatch.setattr(runsmig.runner.analyze, "_names_moved_module", lambda data, recipe: False)
     plan = build_plan(root, recipe, workers=1)
     assert "src/app.ts" not in {c.path for c in plan.changes}
 

@@ -413,14 +413,14 @@ def test_process_pool_gives_the_same_result(tmp_path):
     files = {f"p/m{i}.py": f"def job_{i}(job_id):\n    return job_id\n" for i in range(30)}
     root = tree(tmp_path / "co", files)
     rec = recipe(tmp_path)
-    from runsmig import runner
+    from runsmig.runner import pool
 
-    old = runner.PARALLEL_THRESHOLD
-    runner.PARALLEL_THRESHOLD = 1
+    old = pool.PARALLEL_THRESHOLD
+    pool.PARALLEL_THRESHOLD = 1
     try:
         par = {o.rel: o.new for o in run(root, rec, workers=2).outcomes}
     finally:
-        runner.PARALLEL_THRESHOLD = old
+        pool.PARALLEL_THRESHOLD = old
     seq = {o.rel: o.new for o in run(root, rec, workers=1).outcomes}
     assert par == seq
 

@@ -1,66 +1,23 @@
-"""Runs every file through its language transformer; each ends as a result value.
-
-discover -> paths (deletes, renames) -> prefilter -> transformer -> suppressions
-and allowlist -> new content. Nothing raises past this module for bad input.
-"""
+"""One file: read, prefilter, language transformer and recipe transforms, suppressions and
+allowlist, reconciliation of every raw occurrence, new content. Nothing raises past it."""
 
 from __future__ import annotations
 
 import os
-from collections import Counter
 import re
 import stat
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from runsmig.discover import discover
 from runsmig.findings import Analysis, Edit, Finding, LineIndex, OverlapError, apply_edits, dedupe_edits
 from runsmig.languages import FileContext, language_for
-from runsmig.paths import PathPlan, plan_paths
 from runsmig.recipe.model import Recipe
+from runsmig.runner.outcome import FileOutcome
 from runsmig.terms import TermEngine
 from runsmig.textio import DecodeFailure, decode, is_binary
 from runsmig.transforms import transforms_for
 
 SUPPRESS_RE = re.compile(r"runsmig:\s*ignore(-next-line)?\b")
-PARALLEL_THRESHOLD = 400  # candidate files before a process pool pays off
-
-
-@dataclass
-class FileOutcome:
-    rel: str
-    new_rel: str
-    status: str  # changed, unchanged, skipped, failed, deleted
-    reason: str = ""
-    line: int | None = None
-    old: bytes | None = None
-    new: bytes | None = None
-    mode: int = 0o100644
-    applied: list[Finding] = field(default_factory=list)  # fixed by apply
-    reported: list[Finding] = field(default_factory=list)  # remain after apply (follow-ups, conflicts)
-    allowed: list[Finding] = field(default_factory=list)
-    raw: int = 0  # case-insensitive occurrences of the stems (what 'git grep -i -o' counts)
-    non_term: list[tuple[int, int, str]] = field(default_factory=list)  # (line, col, word) not the term
-    coverage: Counter = field(default_factory=Counter)  # raw occurrences by what covers them
-
-    @property
-    def moved(self) -> bool:
-        return self.new_rel != self.rel
-
-
-@dataclass
-class RunResult:
-    root: Path
-    recipe: Recipe
-    outcomes: list[FileOutcome]
-    paths: PathPlan
-    skipped: list[tuple[str, str]]
-    git: bool
-
-    def by_status(self, status: str) -> list[FileOutcome]:
-        return [o for o in self.outcomes if o.status == status]
 
 
 def suppressed_lines(text: str) -> set[int]:
@@ -186,24 +143,6 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
     return out
 
 
-def _skip_recipe_folder(root: Path, recipe: Recipe, found) -> None:
-    """A recipe kept inside the checkout (``runsmig init`` writes ``.runsmig/``) names the old
-    terms on purpose: its folder is never rewritten, nor checked."""
-    try:
-        folder = recipe.folder.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return
-    if folder in ("", "."):
-        mine = {recipe.source.resolve().relative_to(root.resolve()).as_posix()}
-        inside = [f for f in found.files if f in mine]
-    else:
-        inside = [f for f in found.files if f.startswith(folder + "/")]
-    if inside:
-        gone = set(inside)
-        found.files[:] = [f for f in found.files if f not in gone]
-        found.skipped.extend((f, "the recipe itself") for f in inside)
-
-
 def _kept_literal(recipe: Recipe, rel: str, f: Finding) -> str | None:
     """The reason of a recipe ``literals:`` entry that keeps this identifier-like literal."""
     section = recipe.sections.get("literals") if f.literal else None
@@ -323,65 +262,3 @@ def _names_moved_module(data: bytes, recipe: Recipe) -> bool:
 
 
 # -- process pool -------------------------------------------------------------
-_W: dict = {}
-
-
-def _init_worker(recipe_path: str, root: str, moves: dict[str, str], deletes: frozenset[str], files: frozenset[str]) -> None:
-    from runsmig.recipe import load_recipe
-    from runsmig.workers import tie_to_parent
-
-    tie_to_parent()
-
-    recipe = load_recipe(Path(recipe_path))
-    _W.update(recipe=recipe, engine=TermEngine.from_recipe(recipe), root=Path(root), moves=moves, deletes=deletes, files=files)
-
-
-def _work(item: tuple[str, str]) -> FileOutcome:
-    rel, new_rel = item
-    return analyze_file(_W["root"], rel, new_rel, _W["recipe"], _W["engine"], _W["moves"], _W["deletes"], _W["files"])
-
-
-def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] | None = None,
-        progress=None) -> RunResult:
-    """Every file of the checkout; with ``only``, just those (root-relative) files are read and
-    analyzed, the whole file list staying their context (module resolution, moves, deletes).
-    ``progress(done, total)`` is called in this process as files finish."""
-    engine = TermEngine.from_recipe(recipe)
-    found = discover(root, recipe.ignore)
-    _skip_recipe_folder(root, recipe, found)
-    paths = plan_paths(found.files, recipe, engine)
-    all_files = frozenset(found.files)
-    deletes = frozenset(paths.deletes)
-    outcomes: list[FileOutcome] = []
-    todo: list[tuple[str, str]] = []
-    for rel in found.files:
-        if only is not None and rel not in only:
-            continue
-        if rel in paths.deletes:
-            full = root / rel
-            try:
-                data = full.read_bytes()
-                o = FileOutcome(rel, rel, "deleted", paths.deletes[rel], old=data, mode=file_mode(full))
-                o.raw = len(engine.raw_re.findall(data.decode("latin-1")))
-            except OSError as exc:
-                o = FileOutcome(rel, rel, "failed", f"cannot read: {exc.strerror or exc}")
-            outcomes.append(o)
-            continue
-        todo.append((rel, paths.moves.get(rel, rel)))
-    n_workers = workers if workers is not None else (os.cpu_count() or 1)
-    if n_workers > 1 and len(todo) >= PARALLEL_THRESHOLD:
-        from runsmig.workers import stopping
-
-        pool = ProcessPoolExecutor(max_workers=n_workers, initializer=_init_worker,
-                                   initargs=(str(recipe.source), str(root), paths.moves, deletes, all_files))
-        with stopping(pool):
-            for i, o in enumerate(pool.map(_work, todo, chunksize=16), start=1):
-                outcomes.append(o)
-                if progress is not None:
-                    progress(i, len(todo))
-    else:
-        for i, (rel, new_rel) in enumerate(todo, start=1):
-            outcomes.append(analyze_file(root, rel, new_rel, recipe, engine, paths.moves, deletes, all_files))
-            if progress is not None:
-                progress(i, len(todo))
-    return RunResult(root, recipe, outcomes, paths, found.skipped, found.git)
