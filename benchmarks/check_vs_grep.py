@@ -1,39 +1,251 @@
-"""Wall time of `runsmig check --format json` against `git grep -i -c <term>` on one checkout.
+"""Wall time of `runsmig check` against `git grep -i -c <term>` on the same checkout, in one script.
 
-Usage: python benchmarks/check_vs_grep.py PATH [--repeat N]
-Prints the best-of-N time of each and the ratio (runsmig / git grep), run in this same script.
+    python benchmarks/check_vs_grep.py PATH [--repeat N]                 # an existing git checkout
+    python benchmarks/check_vs_grep.py --generate 50000 [--share 0.02]   # trees built here
+
+With ``--generate N`` it builds two git checkouts of N files each (Python, TypeScript, TSX,
+Markdown, JSON, YAML in folders of 100): one with no term anywhere, one where ``--share`` of the
+files carry the term (identifiers, strings, comments, prose, config keys). On each it times, best
+of ``--repeat``:
+
+* ``git grep -i -c job`` (the baseline: what a grep-based gate costs);
+* ``runsmig check --no-job-terms --format json`` with an empty cache (first run);
+* the same again, with the cache the first run left (the term tree only).
+
+It prints every time, the ratio to git grep, and the peak memory of all runsmig processes
+together (the CLI and its workers): the largest sum of their resident set sizes, sampled every
+10 ms with psutil (shared pages are counted once per process, so this overstates).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import random
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RECIPE = ROOT / "rules" / "jobs-to-runs"
+
+# -- the tree ---------------------------------------------------------------------------------
+PY = '''"""{what} helpers for the {area} area."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+logger = logging.getLogger(__name__)
 
 
-def best(cmd: list[str], cwd: str, repeat: int) -> float:
-    times = []
+@dataclass
+class {Cls}:
+    """A {word} of the {area} area."""
+
+    {ident}_id: str
+    attempts: int = 0
+
+    def describe(self) -> str:
+        # shown in the {area} screen
+        return f"{word} {{self.{ident}_id}} after {{self.attempts}} attempts"
+
+
+def load_{ident}(store: dict, key: str) -> {Cls}:
+    logger.info("loading {word} %s", key)
+    return {Cls}(store["{ident}s"][key])
+'''
+
+TS = '''import {{ useEffect, useState }} from "react";
+
+export interface {Cls} {{
+  {camel}Id: string;
+  attempts: number;
+}}
+
+// Loads one {word} of the {area} area.
+export async function fetch{Cls}(id: string): Promise<{Cls}> {{
+  const response = await fetch(`/api/{area}/{word}s/${{id}}`);
+  return (await response.json()) as {Cls};
+}}
+
+export function use{Cls}(id: string) {{
+  const [{camel}, set{Cls}] = useState<{Cls} | null>(null);
+  useEffect(() => {{
+    fetch{Cls}(id).then(set{Cls});
+  }}, [id]);
+  return {camel};
+}}
+'''
+
+TSX = '''import {{ use{Cls} }} from "./hooks";
+
+type Props = {{ {camel}Id: string }};
+
+/** Shows one {word} of the {area} area. */
+export function {Cls}Card({{ {camel}Id }}: Props) {{
+  const {camel} = use{Cls}({camel}Id);
+  if (!{camel}) {{
+    return <p className="muted">Loading {word}…</p>;
+  }}
+  return (
+    <section aria-label="{word}">
+      <h2>{Cls} {{{camel}.{camel}Id}}</h2>
+      <p>{{{camel}.attempts}} attempts</p>
+    </section>
+  );
+}}
+'''
+
+MD = '''# The {area} area
+
+Every {word} of the {area} area is stored once and shown in its own screen. A {word} that
+fails is retried three times, then reported to the workspace owners.
+
+## Settings
+
+- `{ident}_timeout`: seconds before a {word} is stopped (default 300)
+- `{ident}_retries`: how often a failed {word} is retried
+
+See [the reference](../reference/{area}.md) for the full list.
+'''
+
+JSON = '''{{
+  "area": "{area}",
+  "{camel}Timeout": 300,
+  "{camel}Retries": 3,
+  "labels": ["{word}", "queued", "done"],
+  "owners": ["platform"]
+}}
+'''
+
+YAML = '''area: {area}
+{ident}_timeout: 300
+{ident}_retries: 3
+labels:
+  - {word}
+  - queued
+  - done
+# owners of the {area} {word}s
+owners: [platform]
+'''
+
+KINDS = [("py", PY), ("ts", TS), ("tsx", TSX), ("md", MD), ("json", JSON), ("yaml", YAML)]
+WEIGHTS = [30, 25, 15, 15, 10, 5]
+CLEAN = [("task", "Task", "task"), ("entry", "Entry", "entry"), ("report", "Report", "report"),
+         ("batch", "Batch", "batch"), ("upload", "Upload", "upload")]
+TERM = [("job", "Job", "job")]
+
+
+def generate(root: Path, n: int, share: float, seed: int = 12) -> int:
+    """N files in folders of 100; ``share`` of them carry the term. Returns how many do."""
+    rng = random.Random(seed)
+    root.mkdir(parents=True)
+    with_term = set(rng.sample(range(n), int(n * share)))
+    for i in range(n):
+        ext, template = rng.choices(KINDS, WEIGHTS)[0]
+        ident, cls, word = (TERM if i in with_term else CLEAN)[i % (1 if i in with_term else len(CLEAN))]
+        area = f"area{i % 37}"
+        text = template.format(what=f"Module {i}", area=area, Cls=f"{cls}{i}", ident=ident,
+                               camel=ident, word=word)
+        folder = root / f"pkg{i // 100:04d}"
+        folder.mkdir(exist_ok=True)
+        name = f"hooks{i}.{ext}" if ext != "tsx" else f"Card{i}.tsx"
+        (folder / name).write_text(text, "utf-8")
+    git = ["git", "-c", "user.email=bench@example.invalid", "-c", "user.name=bench"]
+    subprocess.run(["git", "init", "-q", "."], cwd=root, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=root, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "tree"], cwd=root, check=True)
+    return len(with_term)
+
+
+# -- timing -----------------------------------------------------------------------------------
+def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float]:
+    """(wall seconds, peak summed RSS in MB of the process and its children)."""
+    import psutil
+
+    t = time.perf_counter()
+    proc = psutil.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    peak = 0
+    while proc.poll() is None:
+        total = 0
+        try:
+            for p in [proc, *proc.children(recursive=True)]:
+                try:
+                    total += p.memory_info().rss
+                except psutil.Error:
+                    pass
+        except psutil.Error:
+            pass
+        peak = max(peak, total)
+        time.sleep(0.01)
+    return time.perf_counter() - t, peak / 2**20
+
+
+def best(cmd: list[str], cwd: Path, repeat: int, before=None, env: dict | None = None) -> tuple[float, float]:
+    runs = []
     for _ in range(repeat):
-        t = time.perf_counter()
-        subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        times.append(time.perf_counter() - t)
-    return min(times)
+        if before is not None:
+            before()
+        runs.append(timed(cmd, cwd, env))
+    return min(r[0] for r in runs), max(r[1] for r in runs)
+
+
+def measure(tree: Path, repeat: int, term: str, recipe: Path, cached: bool) -> list[tuple[str, float, float]]:
+    cache = tree.parent / f"{tree.name}-cache"
+    env = {**os.environ, "RUNSMIG_CACHE_DIR": str(cache)}
+    check = [sys.executable, "-m", "runsmig", "check", ".", "--no-job-terms", "--format", "json",
+             "--recipe", str(recipe)]
+    rows = [("git grep -i -c " + term, *best(["git", "grep", "-i", "-c", term], tree, repeat))]
+    rows.append(("runsmig check, empty cache",
+                 *best(check, tree, repeat, before=lambda: shutil.rmtree(cache, ignore_errors=True), env=env)))
+    if cached:
+        timed(check, tree, env)  # fill the cache
+        rows.append(("runsmig check, cached", *best(check, tree, repeat, env=env)))
+    return rows
+
+
+def report(title: str, rows: list[tuple[str, float, float]]) -> None:
+    base = rows[0][1]
+    print(f"\n{title}")
+    for name, wall, mem in rows:
+        extra = "" if name.startswith("git") else f"  ratio {wall / base:5.2f}x  peak {mem:6.0f} MB"
+        print(f"  {name:32s} {wall:7.3f} s{extra}")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("path")
+    ap.add_argument("path", nargs="?")
+    ap.add_argument("--generate", type=int, metavar="N")
+    ap.add_argument("--share", type=float, default=0.02)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--term", default="job")
+    ap.add_argument("--recipe", type=Path, default=RECIPE)
+    ap.add_argument("--keep", type=Path, help="build the trees here and keep them")
     a = ap.parse_args()
-    grep = best(["git", "grep", "-i", "-c", a.term], a.path, a.repeat)
-    check = best([sys.executable, "-m", "runsmig", "check", ".", "--format", "json"], a.path, a.repeat)
-    files = subprocess.run(["git", "ls-files"], cwd=a.path, capture_output=True, text=True).stdout.count("\n")
-    print(f"files: {files}")
-    print(f"git grep -i -c {a.term}: {grep:.3f} s")
-    print(f"runsmig check --format json: {check:.3f} s")
-    print(f"ratio runsmig/grep: {check / grep:.1f}x")
+    if a.generate:
+        work = a.keep or Path(tempfile.mkdtemp(prefix="runsmig-check-bench-"))
+        try:
+            trees = {"clean": (work / "clean", 0.0), "term": (work / "term", a.share)}
+            for name, (tree, share) in trees.items():
+                if not tree.exists():
+                    t = time.perf_counter()
+                    k = generate(tree, a.generate, share)
+                    print(f"generated {name}: {a.generate} files, {k} with the term ({time.perf_counter() - t:.1f} s)")
+            report(f"clean tree ({a.generate} files, no term)", measure(trees["clean"][0], a.repeat, a.term, a.recipe, False))
+            report(f"term tree ({a.generate} files, {a.share:.0%} with the term)",
+                   measure(trees["term"][0], a.repeat, a.term, a.recipe, True))
+        finally:
+            if a.keep is None:
+                shutil.rmtree(work, ignore_errors=True)
+        return
+    if not a.path:
+        ap.error("give a PATH or --generate N")
+    report(f"{a.path}", measure(Path(a.path), a.repeat, a.term, a.recipe, True))
 
 
 if __name__ == "__main__":
