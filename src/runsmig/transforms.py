@@ -13,6 +13,7 @@ existing in the folder; a broken one fails the file it touches, never the run.
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import sys
 from dataclasses import dataclass
@@ -21,19 +22,25 @@ from pathlib import Path
 from types import ModuleType
 from typing import Callable
 
-import pathspec
-
 from runsmig.errors import RecipeError
+from runsmig.pathmatch import compile_patterns
 
 
 @dataclass(frozen=True)
 class Transform:
     name: str
-    spec: pathspec.PathSpec
-    run: Callable
+    path: Path
+    patterns: tuple[str, ...]  # its PATHS
+    applies: Callable[[str], bool]  # ... compiled once (runsmig.pathmatch)
 
-    def applies(self, rel: str) -> bool:
-        return bool(self.spec.match_file(rel))
+    @property
+    def run(self) -> Callable:
+        """``transform(ctx)``; the module is imported on first use (deciding which files a
+        transform names never imports it: a check of a large tree stays free of its imports)."""
+        fn = getattr(_import(self.path), "transform", None)
+        if not callable(fn):
+            raise RecipeError("a transform needs PATHS (a list of patterns) and transform(ctx)", str(self.path))
+        return fn
 
 
 @lru_cache(maxsize=8)
@@ -45,13 +52,105 @@ def load_transforms(folder: Path) -> tuple[Transform, ...]:
     for f in sorted(tdir.glob("*.py")):
         if f.name.startswith("_"):
             continue
-        mod = _import(f)
-        paths = getattr(mod, "PATHS", None)
-        fn = getattr(mod, "transform", None)
-        if not isinstance(paths, (list, tuple)) or not paths or not callable(fn):
-            raise RecipeError("a transform needs PATHS (a list of patterns) and transform(ctx)", str(f))
-        out.append(Transform(f.stem, pathspec.PathSpec.from_lines("gitignore", list(paths)), fn))
+        paths = _static_paths(f)
+        if paths is None:  # not a literal list, or no transform() written in the file: import it to see
+            mod = _import(f)
+            paths = getattr(mod, "PATHS", None)
+            if not isinstance(paths, (list, tuple)) or not paths or not callable(getattr(mod, "transform", None)):
+                raise RecipeError("a transform needs PATHS (a list of patterns) and transform(ctx)", str(f))
+        out.append(Transform(f.stem, f, tuple(paths), compile_patterns(paths)))
     return tuple(out)
+
+
+def _static_paths(path: Path) -> list[str] | None:
+    """``PATHS`` when the module defines ``transform`` at its top level and builds ``PATHS`` from
+    constants: string literals, module constants made of them (``+``, tuples, lists, sets, the keys
+    of dicts), ``sorted``/``set``/``list`` of them and list comprehensions over them. None
+    otherwise, and then the module is imported to read it. Nothing of the module is run."""
+    try:
+        tree = ast.parse(path.read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return None
+    env: dict[str, object] = {}
+    has_fn = False
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == "transform":
+            has_fn = True
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            value = _constant(node.value, env)
+            for t in targets:
+                _bind(t, value, env)
+    paths = env.get("PATHS")
+    if not has_fn or not isinstance(paths, list) or not paths or not all(isinstance(v, str) for v in paths):
+        return None
+    return paths
+
+
+class _Keys(list):
+    """A dict constant: only its keys are known (its values may be anything)."""
+
+
+def _bind(target: ast.AST, value: object, env: dict[str, object]) -> None:
+    if isinstance(target, ast.Name):
+        if value is None:
+            env.pop(target.id, None)
+        else:
+            env[target.id] = value
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        items = value if isinstance(value, list) and len(value) == len(target.elts) else [None] * len(target.elts)
+        for t, v in zip(target.elts, items):
+            _bind(t, v, env)
+    elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+        known = env.get(target.value.id)
+        key = _constant(target.slice, env)
+        if isinstance(known, _Keys) and isinstance(key, str):
+            known.append(key)  # NAME["key"] = ...: one more key
+        else:
+            env.pop(target.value.id, None)
+
+
+def _constant(node: ast.AST, env: dict[str, object]) -> object | None:
+    """A string, or a list of strings, that ``node`` evaluates to without running code; else None."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Name):
+        return env.get(node.id)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.BitOr)):
+        a, b = _constant(node.left, env), _constant(node.right, env)
+        if isinstance(node.op, ast.Add) and type(a) is type(b) and isinstance(a, (str, list)):
+            return a + b
+        if isinstance(node.op, ast.BitOr) and isinstance(a, list) and isinstance(b, list):
+            return a + [x for x in b if x not in a]
+        return None
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        items = [_constant(e, env) for e in node.elts]
+        return items if all(i is not None for i in items) else None
+    if isinstance(node, ast.Dict):
+        keys = [_constant(k, env) if k is not None else None for k in node.keys]
+        return _Keys(keys) if all(isinstance(k, str) for k in keys) else None
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and len(node.args) == 1 and not node.keywords:
+        arg = _constant(node.args[0], env)
+        if not isinstance(arg, list):
+            return None
+        if node.func.id == "sorted" and all(isinstance(x, str) for x in arg):
+            return sorted(arg)
+        if node.func.id in ("set", "list", "tuple"):
+            return list(dict.fromkeys(arg)) if node.func.id == "set" else list(arg)
+        return None
+    if isinstance(node, ast.ListComp) and len(node.generators) == 1:
+        gen = node.generators[0]
+        items = _constant(gen.iter, env)
+        if gen.ifs or gen.is_async or not isinstance(gen.target, ast.Name) or not isinstance(items, list):
+            return None
+        out = []
+        for item in items:
+            v = _constant(node.elt, {**env, gen.target.id: item})
+            if v is None:
+                return None
+            out.append(v)
+        return out
+    return None
 
 
 def _import(path: Path) -> ModuleType:
@@ -68,6 +167,15 @@ def _import(path: Path) -> ModuleType:
         del sys.modules[name]
         raise RecipeError(f"cannot load transform: {type(exc).__name__}: {exc}", str(path)) from None
     return mod
+
+
+@lru_cache(maxsize=8)
+def any_transform(folder: Path) -> Callable[[str], bool]:
+    """``rel -> bool``: does some transform of the folder name this file (one regex for all)?"""
+    ts = load_transforms(folder)
+    if any(p.lstrip().startswith("!") for t in ts for p in t.patterns):
+        return lambda rel: any(t.applies(rel) for t in ts)  # a negation is about its own transform only
+    return compile_patterns([p for t in ts for p in t.patterns])
 
 
 def transforms_for(folder: Path, rel: str) -> list[Transform]:
