@@ -1,9 +1,10 @@
 """Which files belong to the checkout, and which we may touch.
 
-Inside a git checkout: tracked plus untracked-not-ignored files (``git ls-files``).
-Elsewhere: a walk that honours ``.gitignore`` files (pathspec). Always skipped:
-``node_modules``, vendored folders, symlinks (we never write through one),
-``.runsmigignore`` and recipe ``ignore`` patterns.
+Inside a git checkout: tracked plus untracked-not-ignored files (``git ls-files``); symlinks are
+known from the index (mode 120000), and only the files git reports as untracked, deleted or
+modified in the work tree are looked at on disk. Elsewhere: a walk that honours ``.gitignore``
+files (pathspec). Always skipped: ``node_modules``, vendored folders, symlinks (we never write
+through one), ``.runsmigignore`` and recipe ``ignore`` patterns.
 """
 
 from __future__ import annotations
@@ -36,11 +37,28 @@ def is_git_checkout(root: Path) -> bool:
     return out.returncode == 0 and out.stdout.strip() == "true"
 
 
-def _git_files(root: Path) -> list[str]:
-    out = subprocess.run(["git", "-c", "core.quotepath=off", "ls-files", "-co", "--exclude-standard", "-z"],
-                         cwd=root, capture_output=True, check=True)
-    names = [n for n in out.stdout.decode("utf-8", "surrogateescape").split("\0") if n]
-    return sorted(set(names))
+def _git_files(root: Path) -> tuple[list[str], set[str], set[str]]:
+    """(names, symlinks, to look at): tracked and untracked-not-ignored files; the tracked
+    symlinks (index mode 120000); the files whose work-tree state the index does not tell
+    (untracked, deleted or modified: a file may have become a symlink, or vanished)."""
+    def ls(*args: str) -> list[str]:
+        out = subprocess.run(["git", "-c", "core.quotepath=off", "ls-files", "-z", *args],
+                             cwd=root, capture_output=True, check=True)
+        return [n for n in out.stdout.decode("utf-8", "surrogateescape").split("\0") if n]
+
+    names: set[str] = set()
+    links: set[str] = set()
+    for entry in ls("-s"):
+        meta, _, rel = entry.partition("\t")
+        names.add(rel)
+        if meta.startswith("120000 "):
+            links.add(rel)
+    look: set[str] = set()
+    for entry in ls("-t", "-o", "-d", "-m", "--exclude-standard"):
+        rel = entry[2:]
+        look.add(rel)
+        names.add(rel)
+    return sorted(names), links, look
 
 
 def _walk_files(root: Path) -> list[str]:
@@ -79,35 +97,50 @@ def _walk_files(root: Path) -> list[str]:
     return sorted(files)
 
 
-def ignore_spec(root: Path, extra: tuple[str, ...] = ()) -> pathspec.PathSpec:
+def ignore_lines(root: Path, extra: tuple[str, ...] = ()) -> list[str]:
     lines = list(extra)
     f = root / IGNORE_FILE
     if f.is_file() and not f.is_symlink():
         lines += f.read_text("utf-8", "replace").splitlines()
-    return pathspec.PathSpec.from_lines("gitignore", lines)
+    return lines
+
+
+def ignore_spec(root: Path, extra: tuple[str, ...] = ()) -> pathspec.PathSpec:
+    return pathspec.PathSpec.from_lines("gitignore", ignore_lines(root, extra))
+
+
+_SYMLINK = "symlink (never followed or written through)"
 
 
 def discover(root: Path, extra_ignore: tuple[str, ...] = ()) -> Discovered:
+    from runsmig.pathmatch import compile_patterns
+
     git = is_git_checkout(root)
-    names = _git_files(root) if git else _walk_files(root)
-    spec = ignore_spec(root, extra_ignore)
+    if git:
+        names, links, look = _git_files(root)
+    else:
+        names, links, look = _walk_files(root), set(), None  # None: look at every file
+    ignored = compile_patterns(ignore_lines(root, extra_ignore))
     files: list[str] = []
     skipped: list[tuple[str, str]] = []
     for rel in names:
         parts = rel.split("/")
-        if any(p in ALWAYS_SKIP_DIRS for p in parts[:-1]):
+        if len(parts) > 1 and any(p in ALWAYS_SKIP_DIRS for p in parts[:-1]):
             skipped.append((rel, "vendored or generated folder"))
             continue
-        if spec.match_file(rel):
+        if ignored(rel):
             skipped.append((rel, f"ignored by {IGNORE_FILE} or recipe"))
             continue
-        full = root / rel
-        # never follow a symlink: the file itself or any folder above it inside the root
-        if _has_symlink(root, parts):
-            skipped.append((rel, "symlink (never followed or written through)"))
+        if rel in links:
+            skipped.append((rel, _SYMLINK))
             continue
-        if not full.exists():
-            continue  # deleted in the work tree but still tracked
+        if look is None or rel in look:
+            # never follow a symlink: the file itself or any folder above it inside the root
+            if _has_symlink(root, parts):
+                skipped.append((rel, _SYMLINK))
+                continue
+            if not (root / rel).exists():
+                continue  # deleted in the work tree but still tracked
         files.append(rel)
     return Discovered(files, skipped, git)
 

@@ -21,32 +21,46 @@ def _under(rel: str, prefix: str) -> bool:
     return rel.startswith(prefix) if prefix.endswith("/") else rel == prefix
 
 
+def _matcher(entries: list[str]):
+    """``rel -> bool`` for recipe path entries: a trailing '/' is a folder prefix, else one file."""
+    exact = frozenset(e for e in entries if not e.endswith("/"))
+    prefixes = tuple(e for e in entries if e.endswith("/"))
+    return lambda rel: rel in exact or (bool(prefixes) and rel.startswith(prefixes))
+
+
 def plan_paths(files: list[str], recipe: Recipe, engine: TermEngine) -> PathPlan:
+    """Deletes, explicit renames, term renames and their conflicts. Only the paths a recipe entry
+    names or whose names may hold a term are looked at (one regex search per path)."""
     plan = PathPlan()
-    existing = set(files)
-    folders = {"/".join(f.split("/")[:i]) for f in files for i in range(1, f.count("/") + 1)}
+    deleted = _matcher([d.path for d in recipe.deletes])
+    renamed = _matcher([r.source for r in recipe.renames])
     for rel in files:
-        for d in recipe.deletes:
-            if _under(rel, d.path):
-                plan.deletes[rel] = d.reason
-                break
+        if deleted(rel):
+            for d in recipe.deletes:
+                if _under(rel, d.path):
+                    plan.deletes[rel] = d.reason
+                    break
     proposed: dict[str, str] = {}
     for rel in files:
         if rel in plan.deletes:
             continue
-        if recipe.allow_for_file(rel) is not None:
-            continue
         target = None
-        for r in recipe.renames:
-            if _under(rel, r.source):
-                target = r.target + rel[len(r.source):] if r.source.endswith("/") else r.target
-                break
+        if renamed(rel):
+            for r in recipe.renames:
+                if _under(rel, r.source):
+                    target = r.target + rel[len(r.source):] if r.source.endswith("/") else r.target
+                    break
         if target is None:
+            if not engine.path_may_hold(rel):
+                continue
             target = "/".join(engine.rewrite(seg) for seg in rel.split("/"))
-        if target != rel:
+        if target != rel and recipe.allow_for_file(rel) is None:
             proposed[rel] = target
     # conflicts: onto an existing file that stays, onto an existing folder, or two sources onto one target
-    staying = existing - set(plan.deletes) - set(proposed)
+    if proposed:
+        existing = set(files)
+        folders = {"/".join(f.split("/")[:i]) for f in files for i in range(1, f.count("/") + 1)}
+        staying = existing - set(plan.deletes) - set(proposed)
     seen: dict[str, str] = {}
     for rel, target in sorted(proposed.items()):
         reason = None
@@ -71,6 +85,8 @@ def _path_findings(files: list[str], recipe: Recipe, engine: TermEngine, plan: P
     out: list[Finding] = []
     seen: set[str] = set()
     for rel in files:
+        if not engine.path_may_hold(rel):
+            continue  # no segment of it can hold a term
         parts = rel.split("/")
         for i, seg in enumerate(parts):
             prefix = "/".join(parts[: i + 1])

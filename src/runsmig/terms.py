@@ -65,7 +65,8 @@ class TermEngine:
         for t in terms:
             self._forms[t.singular] = (t, False)
             self._forms[t.plural] = (t, True)
-        self._prefilter = [s.encode() for s in {t.singular for t in terms}]
+        # singular and plural: an irregular plural ("people") need not hold its singular
+        self._prefilter = [s.lower().encode() for s in sorted({t.singular for t in terms} | {t.plural for t in terms})]
         if self.symbols:
             self._symbol_re = re.compile(
                 r"(?<![\w$])(" + "|".join(re.escape(s) for s in sorted(self.symbols, key=len, reverse=True)) + r")(?![\w$])"
@@ -92,6 +93,10 @@ class TermEngine:
         return any(p in low for p in self._prefilter) or bool(
             self._symbol_re and self._symbol_re.search(data.decode("utf-8", "replace"))
         )
+
+    def path_may_hold(self, rel: str) -> bool:
+        """Could a term or symbol occur in this path's names (cheap: one regex search)?"""
+        return bool(self._stem_re.search(rel) or (self._symbol_re and self._symbol_re.search(rel)))
 
     # -- matching -----------------------------------------------------------
     def find(self, text: str) -> list[TermMatch]:
