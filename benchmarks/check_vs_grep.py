@@ -13,8 +13,10 @@ of ``--repeat``:
 * the same again, with the cache the first run left (the term tree only).
 
 It prints every time, the ratio to git grep, and the peak memory of all runsmig processes
-together (the CLI and its workers): the largest sum of their resident set sizes, sampled every
-10 ms with psutil (shared pages are counted once per process, so this overstates).
+together (the CLI and its workers), sampled every 10 ms with psutil: the largest sum of their
+proportional set sizes (PSS: a page shared by k processes counts 1/k in each, so the sum is the
+memory the group really holds; workers forked from the CLI share its pages), and beside it the
+largest sum of their resident set sizes (RSS, which counts shared pages once per process).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RECIPE = ROOT / "rules" / "jobs-to-runs"
 
 # -- the tree ---------------------------------------------------------------------------------
-PY = '''"""{what} helpers for the {area} area."""
+PY_HEAD = '''"""{what} helpers for the {area} area."""
 
 from __future__ import annotations
 
@@ -41,7 +43,9 @@ import logging
 from dataclasses import dataclass
 
 logger = logging.getLogger(__name__)
+'''
 
+PY = '''
 
 @dataclass
 class {Cls}:
@@ -60,8 +64,10 @@ def load_{ident}(store: dict, key: str) -> {Cls}:
     return {Cls}(store["{ident}s"][key])
 '''
 
-TS = '''import {{ useEffect, useState }} from "react";
+TS_HEAD = '''import {{ useEffect, useState }} from "react";
+'''
 
+TS = '''
 export interface {Cls} {{
   {camel}Id: string;
   attempts: number;
@@ -82,13 +88,15 @@ export function use{Cls}(id: string) {{
 }}
 '''
 
-TSX = '''import {{ use{Cls} }} from "./hooks";
+TSX_HEAD = '''import * as hooks from "./hooks";
+'''
 
-type Props = {{ {camel}Id: string }};
+TSX = '''
+type Props{Cls} = {{ {camel}Id: string }};
 
 /** Shows one {word} of the {area} area. */
-export function {Cls}Card({{ {camel}Id }}: Props) {{
-  const {camel} = use{Cls}({camel}Id);
+export function {Cls}Card({{ {camel}Id }}: Props{Cls}) {{
+  const {camel} = hooks.use{Cls}({camel}Id);
   if (!{camel}) {{
     return <p className="muted">Loading {word}…</p>;
   }}
@@ -101,18 +109,24 @@ export function {Cls}Card({{ {camel}Id }}: Props) {{
 }}
 '''
 
-MD = '''# The {area} area
+MD_HEAD = '''# {what}
+'''
+
+MD = '''
+## The {area} area
 
 Every {word} of the {area} area is stored once and shown in its own screen. A {word} that
 fails is retried three times, then reported to the workspace owners.
 
-## Settings
+### Settings
 
 - `{ident}_timeout`: seconds before a {word} is stopped (default 300)
 - `{ident}_retries`: how often a failed {word} is retried
 
 See [the reference](../reference/{area}.md) for the full list.
 '''
+
+JSON_HEAD = ""
 
 JSON = '''{{
   "area": "{area}",
@@ -123,18 +137,22 @@ JSON = '''{{
 }}
 '''
 
-YAML = '''area: {area}
-{ident}_timeout: 300
-{ident}_retries: 3
-labels:
-  - {word}
-  - queued
-  - done
-# owners of the {area} {word}s
-owners: [platform]
+YAML_HEAD = ""
+
+YAML = '''- area: {area}
+  {ident}_timeout: 300
+  {ident}_retries: 3
+  labels:
+    - {word}
+    - queued
+    - done
+  # owners of the {area} {word}s
+  owners: [platform]
 '''
 
-KINDS = [("py", PY), ("ts", TS), ("tsx", TSX), ("md", MD), ("json", JSON), ("yaml", YAML)]
+KINDS = [("py", PY_HEAD, PY), ("ts", TS_HEAD, TS), ("tsx", TSX_HEAD, TSX), ("md", MD_HEAD, MD),
+         ("json", JSON_HEAD, JSON), ("yaml", YAML_HEAD, YAML)]
+SECTIONS = (4, 20)  # sections per file: 4.5 KB on average (ADE: 8.5 KB, its JSON included)
 WEIGHTS = [30, 25, 15, 15, 10, 5]
 CLEAN = [("task", "Task", "task"), ("entry", "Entry", "entry"), ("report", "Report", "report"),
          ("batch", "Batch", "batch"), ("upload", "Upload", "upload")]
@@ -147,11 +165,19 @@ def generate(root: Path, n: int, share: float, seed: int = 12) -> int:
     root.mkdir(parents=True)
     with_term = set(rng.sample(range(n), int(n * share)))
     for i in range(n):
-        ext, template = rng.choices(KINDS, WEIGHTS)[0]
-        ident, cls, word = (TERM if i in with_term else CLEAN)[i % (1 if i in with_term else len(CLEAN))]
-        area = f"area{i % 37}"
-        text = template.format(what=f"Module {i}", area=area, Cls=f"{cls}{i}", ident=ident,
-                               camel=ident, word=word)
+        ext, head, body = rng.choices(KINDS, WEIGHTS)[0]
+        k = rng.randint(*SECTIONS)
+        term_at = rng.randrange(k) if i in with_term else -1  # the term in one section of the file
+        parts = []
+        for j in range(k):
+            ident, cls, word = TERM[0] if j == term_at else CLEAN[(i + j) % len(CLEAN)]
+            parts.append(body.format(what=f"Module {i}", area=f"area{(i + j) % 37}", Cls=f"{cls}{i}x{j}",
+                                     ident=f"{ident}{j}" if ident != "job" else ident, camel=ident, word=word))
+        text = head.format(what=f"Module {i}", area=f"area{i % 37}")
+        if ext == "json":
+            text = "[\n" + ",\n".join(parts) + "]\n"
+        else:
+            text += "".join(parts)
         folder = root / f"pkg{i // 100:04d}"
         folder.mkdir(exist_ok=True)
         name = f"hooks{i}.{ext}" if ext != "tsx" else f"Card{i}.tsx"
@@ -164,38 +190,40 @@ def generate(root: Path, n: int, share: float, seed: int = 12) -> int:
 
 
 # -- timing -----------------------------------------------------------------------------------
-def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float]:
-    """(wall seconds, peak summed RSS in MB of the process and its children)."""
+def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, tuple[float, float]]:
+    """(wall seconds, (peak summed PSS, peak summed RSS) in MB of the process and its children)."""
     import psutil
 
     t = time.perf_counter()
     proc = psutil.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    peak = 0
+    peak_pss = peak_rss = 0
     while proc.poll() is None:
-        total = 0
+        pss = rss = 0
         try:
             for p in [proc, *proc.children(recursive=True)]:
                 try:
-                    total += p.memory_info().rss
+                    info = p.memory_full_info()
+                    pss += info.pss
+                    rss += info.rss
                 except psutil.Error:
                     pass
         except psutil.Error:
             pass
-        peak = max(peak, total)
+        peak_pss, peak_rss = max(peak_pss, pss), max(peak_rss, rss)
         time.sleep(0.01)
-    return time.perf_counter() - t, peak / 2**20
+    return time.perf_counter() - t, (peak_pss / 2**20, peak_rss / 2**20)
 
 
-def best(cmd: list[str], cwd: Path, repeat: int, before=None, env: dict | None = None) -> tuple[float, float]:
+def best(cmd: list[str], cwd: Path, repeat: int, before=None, env: dict | None = None) -> tuple[float, tuple]:
     runs = []
     for _ in range(repeat):
         if before is not None:
             before()
         runs.append(timed(cmd, cwd, env))
-    return min(r[0] for r in runs), max(r[1] for r in runs)
+    return min(r[0] for r in runs), (max(r[1][0] for r in runs), max(r[1][1] for r in runs))
 
 
-def measure(tree: Path, repeat: int, term: str, recipe: Path, cached: bool) -> list[tuple[str, float, float]]:
+def measure(tree: Path, repeat: int, term: str, recipe: Path, cached: bool) -> list[tuple[str, float, tuple]]:
     cache = tree.parent / f"{tree.name}-cache"
     env = {**os.environ, "RUNSMIG_CACHE_DIR": str(cache)}
     check = [sys.executable, "-m", "runsmig", "check", ".", "--no-job-terms", "--format", "json",
@@ -209,11 +237,11 @@ def measure(tree: Path, repeat: int, term: str, recipe: Path, cached: bool) -> l
     return rows
 
 
-def report(title: str, rows: list[tuple[str, float, float]]) -> None:
+def report(title: str, rows: list[tuple[str, float, tuple]]) -> None:
     base = rows[0][1]
     print(f"\n{title}")
-    for name, wall, mem in rows:
-        extra = "" if name.startswith("git") else f"  ratio {wall / base:5.2f}x  peak {mem:6.0f} MB"
+    for name, wall, (pss, rss) in rows:
+        extra = "" if name.startswith("git") else f"  ratio {wall / base:5.2f}x  peak PSS {pss:4.0f} MB (RSS {rss:4.0f} MB)"
         print(f"  {name:32s} {wall:7.3f} s{extra}")
 
 

@@ -29,7 +29,8 @@ def build_report(root: Path, recipe: Recipe | Path | None, workers: int | None =
     from runsmig.runner import run
 
     rec = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
-    result = run(root, rec, workers=workers, only=None if only is None else set(only), progress=progress)
+    result = run(root, rec, workers=workers, only=None if only is None else set(only), progress=progress,
+                 keep_bytes=False)
     findings = [f for o in result.outcomes for f in (o.applied + o.reported) if f.rule != "external"]
     externals = [f for o in result.outcomes for f in o.reported if f.rule == "external"]
     mine = (lambda path: True) if only is None else belongs_to(only)
@@ -44,7 +45,7 @@ def build_report(root: Path, recipe: Recipe | Path | None, workers: int | None =
     return CheckReport(findings, allowed, failures, len(result.outcomes),
                        raw=sum(o.raw for o in result.outcomes),
                        raw_in_binary=sum(o.raw for o in result.by_status("skipped")),
-                       coverage=dict(sum((o.coverage for o in result.outcomes), Counter())),
+                       coverage=dict(sum((Counter(o.coverage) for o in result.outcomes if o.coverage), Counter())),
                        raw_in_deleted=sum(o.raw for o in result.by_status("deleted")),
                        non_term=non_term, externals=externals,
                        skipped=[(p, r) for p, r in result.skipped if mine(p)])

@@ -15,6 +15,7 @@ from runsmig.recipe.model import Recipe
 from runsmig.runner.analyze import analyze_file, file_mode, module_keys, suppressed_lines
 from runsmig.runner.outcome import FileOutcome
 from runsmig.runner.pool import PARALLEL_THRESHOLD, analyze_many
+from runsmig.runner.scan import Candidates
 from runsmig.terms import TermEngine
 
 __all__ = ["FileOutcome", "PARALLEL_THRESHOLD", "RunResult", "analyze_file", "file_mode", "module_keys", "run",
@@ -35,21 +36,24 @@ class RunResult:
 
 
 def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] | None = None,
-        progress=None) -> RunResult:
+        progress=None, keep_bytes: bool = True) -> RunResult:
     """Every file of the checkout; with ``only``, just those (root-relative) files are read and
     analyzed, the whole file list staying their context (module resolution, moves, deletes).
-    ``progress(done, total)`` is called in this process as files finish."""
+    Only the candidates of one scan (:mod:`.scan`) and the files that move are opened; every other
+    file is ``unchanged`` unread. ``progress(done, total)`` is called in this process as files
+    finish. ``keep_bytes=False`` (the gate) drops the old and new contents from the outcomes."""
     engine = TermEngine.from_recipe(recipe)
+    scan = Candidates(root, recipe, engine)  # git grep runs while the file list is made
     found = discover(root, recipe.ignore)
     _skip_recipe_folder(root, recipe, found)
     paths = plan_paths(found.files, recipe, engine)
     all_files = frozenset(found.files)
     deletes = frozenset(paths.deletes)
+    wanted = found.files if only is None else [rel for rel in found.files if rel in only]
+    look = scan.of(wanted, found.git)
     outcomes: list[FileOutcome] = []
     todo: list[tuple[str, str]] = []
-    for rel in found.files:
-        if only is not None and rel not in only:
-            continue
+    for rel in wanted:
         if rel in paths.deletes:
             full = root / rel
             try:
@@ -60,9 +64,23 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
                 o = FileOutcome(rel, rel, "failed", f"cannot read: {exc.strerror or exc}")
             outcomes.append(o)
             continue
-        todo.append((rel, paths.moves.get(rel, rel)))
-    outcomes.extend(analyze_many(root, recipe, engine, todo, paths.moves, deletes, all_files, workers, progress))
+        new_rel = paths.moves.get(rel, rel)
+        if rel in look or new_rel != rel:  # a moved file's bytes travel with its rename
+            todo.append((rel, new_rel))
+        else:
+            outcomes.append(FileOutcome(rel, rel, "unchanged"))
+    _load_named_transforms(recipe, [rel for rel, _ in todo])  # a broken one stops the run here, as a recipe error
+    outcomes.extend(analyze_many(root, recipe, engine, todo, paths.moves, deletes, all_files, workers, progress,
+                                 keep_bytes))
     return RunResult(root, recipe, outcomes, paths, found.skipped, found.git)
+
+
+def _load_named_transforms(recipe: Recipe, rels: list[str]) -> None:
+    from runsmig.transforms import load_transforms
+
+    for t in load_transforms(recipe.folder):
+        if any(t.applies(rel) for rel in rels):
+            t.run  # noqa: B018 - imports it (RecipeError when it cannot be)
 
 
 def _skip_recipe_folder(root: Path, recipe: Recipe, found) -> None:

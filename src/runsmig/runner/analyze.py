@@ -218,7 +218,8 @@ def _reconcile(out: FileOutcome, text: str, engine: TermEngine, index: LineIndex
         p = m.start()
         labels = [lab for a, b, lab in spans if a <= p < b]
         if labels:
-            out.coverage[min(labels, key=rank.__getitem__)] += 1
+            label = min(labels, key=rank.__getitem__)
+            out.coverage[label] = out.coverage.get(label, 0) + 1
             continue
         ws = p
         while ws > 0 and (text[ws - 1].isalnum() or text[ws - 1] == "_"):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 from runsmig.findings import Finding
@@ -23,7 +22,7 @@ class FileOutcome:
     allowed: list[Finding] = field(default_factory=list)
     raw: int = 0  # case-insensitive occurrences of the stems (what 'git grep -i -o' counts)
     non_term: list[tuple[int, int, str]] = field(default_factory=list)  # (line, col, word) not the term
-    coverage: Counter = field(default_factory=Counter)  # raw occurrences by what covers them
+    coverage: dict[str, int] = field(default_factory=dict)  # raw occurrences by what covers them
 
     @property
     def moved(self) -> bool:

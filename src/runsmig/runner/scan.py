@@ -1,0 +1,94 @@
+"""Which files can matter: one native scan before any per-file Python work.
+
+A file reaches the analyzer only when its content holds a term stem, a recipe symbol or the
+name of a module the recipe moves (case-insensitive, a superset of what the analyzer looks
+for), or when a recipe transform names it. In a git checkout ``git grep -l -i -F`` answers
+that for every file at once, multi-threaded; elsewhere each file is read and searched here.
+Every other file is unchanged without being opened: its outcome says so and costs nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from runsmig.recipe.model import Recipe
+from runsmig.runner.analyze import module_keys
+from runsmig.terms import TermEngine
+from runsmig.transforms import any_transform
+
+
+def needles(recipe: Recipe, engine: TermEngine) -> list[str]:
+    """The literal strings a file must hold (any case) to need a look."""
+    found = {t.singular.lower() for t in engine.terms} | {t.plural.lower() for t in engine.terms}
+    found |= {s.lower() for s in engine.symbols}
+    found |= {k.decode() for k in module_keys(recipe)}
+    return sorted(n for n in found if n)
+
+
+class Candidates:
+    """``git grep`` started at once (it runs while the file list is made), read by :meth:`of`."""
+
+    def __init__(self, root: Path, recipe: Recipe, engine: TermEngine) -> None:
+        self.root, self.recipe = root, recipe
+        self.words = needles(recipe, engine)
+        self._proc: subprocess.Popen | None = None
+        if self.words:
+            args = ["git", "-c", "core.quotepath=off", "grep", "-l", "-z", "-i", "-F", "--untracked",
+                    "--no-color", "--no-textconv"]
+            for w in self.words:
+                args += ["-e", w]
+            try:
+                self._proc = subprocess.Popen([*args, "--", "."], cwd=root, stdout=subprocess.PIPE,
+                                              stderr=subprocess.DEVNULL)
+            except OSError:
+                self._proc = None
+
+    def of(self, files: list[str], git: bool) -> set[str]:
+        """The files of ``files`` that need per-file work."""
+        hits = self._git_hits() if git else self._stop()
+        if hits is None:
+            hits = _read_and_search(self.root, files, self.words)
+        out = hits & set(files)
+        named = any_transform(self.recipe.folder)
+        out.update(rel for rel in files if named(rel))
+        return out
+
+    def _git_hits(self) -> set[str] | None:
+        """Tracked and untracked-not-ignored files holding a word (binary files included: they are
+        reported as skipped); None when git could not answer."""
+        if not self.words:
+            return set()
+        if self._proc is None:
+            return None
+        out, _ = self._proc.communicate()
+        if self._proc.returncode == 1:
+            return set()
+        if self._proc.returncode != 0:
+            return None
+        return {n for n in out.decode("utf-8", "surrogateescape").split("\0") if n}
+
+    def _stop(self) -> None:
+        if self._proc is not None:
+            self._proc.kill()
+            self._proc.communicate()
+        return None
+
+
+def _read_and_search(root: Path, files: list[str], words: list[str]) -> set[str]:
+    if not words:
+        return set()
+    needles_b = [w.encode() for w in words]
+
+    def holds(rel: str) -> bool:
+        try:
+            with open(os.path.join(root, rel), "rb") as fh:
+                low = fh.read().lower()
+        except OSError:
+            return True  # let the analyzer report what it cannot read
+        return any(n in low for n in needles_b)
+
+    with ThreadPoolExecutor(max_workers=min(8, (os.cpu_count() or 1) * 2)) as ex:
+        return {rel for rel, hit in zip(files, ex.map(holds, files, chunksize=256)) if hit}
