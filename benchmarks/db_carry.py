@@ -13,14 +13,19 @@ Timed, each from the same seeded state:
   carry   : revision 2 (0005 -> head: checks, map, merge UPDATE, INSERT ... SELECT, drop jobs)
   hand-A  : one hand-written INSERT ... SELECT of every job into runs (plain copy, status CASE),
             then DROP TABLE jobs - the floor for moving the same rows
-  hand-B  : hand-written equivalent of the carry: UPDATE ... FROM for linked jobs, INSERT ... SELECT
-            for the others (status map, retry link via join), then DROP TABLE jobs
-The ratio printed is carry / hand-X.
+  hand-B  : hand-written equivalent of the carry, the same result row for row: UPDATE ... FROM for
+            linked jobs (the greatest job id per run), INSERT ... SELECT for the others; status map,
+            retry link to the retried job's run (NULL when that job is gone), stored paths moved to
+            runs/<run id>/, run columns filled only where NULL, input_document_id from a single
+            input document that exists; then DROP TABLE jobs (SQLite >= 3.33 for UPDATE ... FROM)
+After the run the runs tables left by carry and by hand-B are compared row by row (digest) and
+must be equal. The ratio printed is carry / hand-X.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import shutil
 import sys
 import tempfile
@@ -95,23 +100,53 @@ SELECT j.id, c.id, j.workspace_id, j.config_id, j.config_version_id, j.submitted
  j.completed_at, j.cancelled_at, j.error_message, j.created_at
 FROM jobs j JOIN configurations c ON c.config_id = j.config_id"""
 
-HAND_B_UPDATE = """UPDATE runs SET config_version_id = j.config_version_id, submitted_by_user_id = j.submitted_by_user_id,
- attempt = j.attempt, retry_of_run_id = COALESCE(p.trace_id, j.retry_of_job_id), input_documents = j.input_documents,
- trace_id = j.trace_id, artifact_uri = j.artifact_uri, output_uri = j.output_uri, logs_uri = j.logs_uri,
- finished_at = COALESCE(runs.finished_at, j.completed_at), canceled_at = j.cancelled_at,
- error_message = COALESCE(runs.error_message, j.error_message)
-FROM jobs j LEFT JOIN jobs p ON p.id = j.retry_of_job_id
-WHERE j.trace_id = runs.id"""
+def _moved(col: str, run_id: str, job_is_run: bool) -> str:
+    """A stored path under jobs/<job id>/, jobs/<run id>/, <job id>/ or <run id>/ moved to runs/<run id>/
+    (for a new run, run id = job id: two prefixes)."""
+    prefixes = ["'jobs/' || j.id || '/'", "j.id || '/'"]
+    if not job_is_run:
+        prefixes[1:1] = [f"'jobs/' || {run_id} || '/'"]
+        prefixes.append(f"{run_id} || '/'")
+    whens = " ".join(f"WHEN substr({col}, 1, length({p})) = {p} THEN 'runs/' || {run_id} || '/' || substr({col}, length({p}) + 1)"
+                     for p in prefixes)
+    return f"CASE {whens} ELSE {col} END"
 
-HAND_B_INSERT = """INSERT INTO runs (id, configuration_id, workspace_id, config_id, config_version_id, submitted_by_user_id,
+
+def _single_document(dialect: str) -> str:
+    """The document_id of the job's only input document, when that document exists."""
+    if dialect == "sqlite":
+        return ("(SELECT d.id FROM documents d WHERE CASE WHEN json_valid(j.input_documents) THEN json_array_length(j.input_documents) END = 1"
+                " AND json_type(j.input_documents, '$[0].document_id') = 'text' AND d.id = json_extract(j.input_documents, '$[0].document_id'))")
+    doc = "CAST(j.input_documents AS jsonb)"
+    return (f"(SELECT d.id FROM documents d WHERE CASE WHEN jsonb_typeof({doc}) = 'array' THEN jsonb_array_length({doc}) END = 1"
+            f" AND jsonb_typeof({doc} -> 0 -> 'document_id') = 'string' AND d.id = ({doc} -> 0 ->> 'document_id'))")
+
+
+HAND_B_RETRY = "CASE WHEN p.id IS NOT NULL THEN COALESCE(pr.id, p.id) END"  # the retried job's run: its trace run, or the run made from it
+
+
+def hand_b(dialect: str) -> list[str]:
+    cols = ("artifact_uri", "output_uri", "logs_uri")
+    update = f"""UPDATE runs SET config_version_id = j.config_version_id, submitted_by_user_id = j.submitted_by_user_id,
+ attempt = j.attempt, retry_of_run_id = {HAND_B_RETRY}, input_documents = j.input_documents, trace_id = j.trace_id,
+ {", ".join(f"{c} = {_moved('j.' + c, 'runs.id', False)}" for c in cols)},
+ started_at = COALESCE(runs.started_at, j.started_at), finished_at = COALESCE(runs.finished_at, j.completed_at),
+ canceled_at = j.cancelled_at, error_message = COALESCE(runs.error_message, j.error_message),
+ input_document_id = COALESCE(runs.input_document_id, {_single_document(dialect)})
+FROM (SELECT MAX(id) AS id FROM jobs WHERE trace_id IS NOT NULL GROUP BY trace_id) pick JOIN jobs j ON j.id = pick.id
+ LEFT JOIN jobs p ON p.id = j.retry_of_job_id LEFT JOIN runs pr ON pr.id = p.trace_id
+WHERE runs.id = j.trace_id"""
+    insert = f"""INSERT INTO runs (id, configuration_id, workspace_id, config_id, config_version_id, submitted_by_user_id,
  status, attempt, retry_of_run_id, input_documents, trace_id, artifact_uri, output_uri, logs_uri, started_at,
- finished_at, canceled_at, error_message, created_at)
+ finished_at, canceled_at, error_message, created_at, input_document_id)
 SELECT j.id, c.id, j.workspace_id, j.config_id, j.config_version_id, j.submitted_by_user_id,
  CASE CAST(j.status AS VARCHAR) WHEN 'cancelled' THEN 'canceled' ELSE CAST(j.status AS VARCHAR) END, j.attempt,
- COALESCE(p.trace_id, j.retry_of_job_id), j.input_documents, j.trace_id, j.artifact_uri, j.output_uri, j.logs_uri,
- j.started_at, j.completed_at, j.cancelled_at, j.error_message, j.created_at
-FROM jobs j JOIN configurations c ON c.config_id = j.config_id LEFT JOIN jobs p ON p.id = j.retry_of_job_id
-WHERE j.trace_id IS NULL OR NOT EXISTS (SELECT 1 FROM runs r WHERE r.id = j.trace_id)"""
+ {HAND_B_RETRY}, j.input_documents, j.trace_id, {", ".join(_moved('j.' + c, 'j.id', True) for c in cols)},
+ j.started_at, j.completed_at, j.cancelled_at, j.error_message, j.created_at, {_single_document(dialect)}
+FROM jobs j JOIN configurations c ON c.config_id = j.config_id
+ LEFT JOIN jobs p ON p.id = j.retry_of_job_id LEFT JOIN runs pr ON pr.id = p.trace_id
+WHERE NOT EXISTS (SELECT 1 FROM runs r WHERE r.id = j.trace_id)"""
+    return [update, insert, "DROP TABLE jobs"]
 
 
 def cfg_for(project: Path, url: str) -> Config:
@@ -141,6 +176,17 @@ def count(url: str, sql: str) -> int:
         v = conn.exec_driver_sql(sql).scalar()
     eng.dispose()
     return int(v)
+
+
+def digest(url: str) -> str:
+    """Every row of runs, in id order (to compare the carry's result with hand-B's)."""
+    h = hashlib.sha256()
+    eng = sa.create_engine(url)
+    with eng.connect() as conn:
+        for row in conn.exec_driver_sql("SELECT * FROM runs ORDER BY id").yield_per(10_000):
+            h.update(repr(tuple(row)).encode())
+    eng.dispose()
+    return h.hexdigest()
 
 
 def bench(dialect: str, project: Path, n: int, linked_every: int, pg_url: str, work: Path) -> dict:
@@ -175,10 +221,10 @@ def bench(dialect: str, project: Path, n: int, linked_every: int, pg_url: str, w
         t_carry = timed(lambda: command.upgrade(cfg_for(project, url_a), "head"))
         runs1 = count(url_a, "SELECT count(*) FROM runs")
         t_hand_a = timed(lambda: run_sql(copies["hand_a"], [HAND_A, "DROP TABLE jobs"]))
-        upd = HAND_B_UPDATE
-        t_hand_b = timed(lambda: run_sql(copies["hand_b"], [upd, HAND_B_INSERT, "DROP TABLE jobs"]))
+        t_hand_b = timed(lambda: run_sql(copies["hand_b"], hand_b(dialect)))
         runs_b = count(copies["hand_b"], "SELECT count(*) FROM runs")
         assert runs_b == runs1, (runs_b, runs1)
+        assert digest(copies["hand_b"]) == digest(url_a), "hand-B and the carry left different runs rows"
         leftover = count(url_a, "SELECT count(*) FROM runs WHERE status = 'cancelled'")
         assert leftover == 0
         return dict(dialect=dialect, jobs=jobs, runs_before=runs0, runs_after=runs1, seed=t_seed, extend=t_ext,
