@@ -6,7 +6,6 @@ pseudo-terminal and stdout on a file."""
 from __future__ import annotations
 
 import io
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -85,21 +84,26 @@ def test_a_second_phase_restarts_the_bar(term):
 
 # -- end to end: stderr on a pseudo-terminal --------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def checkout(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("progress") / "co"
+def _checkout(where: Path) -> Path:
+    root = where / "co"
     (root / "src").mkdir(parents=True)
     for i in range(30):
         (root / "src" / f"m{i}.py").write_text(f'def job_{i}(job):\n    """Run the job."""\n    return job.id\n')
-    (root.parent / "recipe.yaml").write_text(RECIPE, encoding="utf-8")
+    (where / "recipe.yaml").write_text(RECIPE, encoding="utf-8")
     git(root, "init", "-q")
     git(root, "add", "-A")
     git(root, "commit", "-qm", "init")
     return root
 
 
+@pytest.fixture
+def checkout(tmp_path) -> Path:
+    """A fresh checkout for each test (nothing analyzed or cached yet: every file is work)."""
+    return _checkout(tmp_path)
+
+
 def test_check_shows_a_bar_on_a_terminal_and_its_stdout_is_the_piped_one(checkout):
-    args = ["check", ".", "--no-job-terms", "--recipe", "../recipe.yaml", "--workers", "1"]
+    args = ["check", ".", "--no-job-terms", "--recipe", "../recipe.yaml", "--workers", "1", "--no-cache"]
     rc, out, err = runsmig_on_pty(args, checkout)
     assert rc == 1
     assert b"checking" in err and b"/30" in err
@@ -116,12 +120,12 @@ def test_quiet_and_ci_show_no_bar_on_a_terminal(checkout):
         assert b"runsmig check: " in err  # the summary line is still there: quiet silences only the bar
 
 
-def test_plan_and_apply_show_their_bars(tmp_path, checkout):
-    rc, out, err = runsmig_on_pty(["plan", ".", "--recipe", "../recipe.yaml", "--workers", "1"], checkout)
-    assert rc == 0 and b"planning" in err and out.startswith(b"diff --git ")
-    co = tmp_path / "co"
-    subprocess.run(["cp", "-a", str(checkout), str(co)], check=True)
-    rc, out, err = runsmig_on_pty(["apply", ".", "--recipe", str(checkout.parent / "recipe.yaml"), "--workers", "1"], co)
+def test_plan_and_apply_show_their_bars(tmp_path):
+    co = _checkout(tmp_path / "plan")
+    rc, out, err = runsmig_on_pty(["plan", ".", "--recipe", "../recipe.yaml", "--workers", "1"], co)
+    assert rc == 0 and b"planning" in err and out.startswith(b"diff --git "), err[-1000:]
+    co = _checkout(tmp_path / "apply")
+    rc, out, err = runsmig_on_pty(["apply", ".", "--recipe", "../recipe.yaml", "--workers", "1"], co)
     assert rc == 0, err[-1000:]
     assert b"planning" in err and b"writing" in err
     assert "def run_0(run):" in (co / "src" / "m0.py").read_text()
