@@ -13,7 +13,7 @@ from typing import Callable, Iterable
 
 import pathspec
 
-_NAMED_GROUP = re.compile(r"\(\?P<[^>]+>")
+_PS_GROUP = "(?P<ps_d>"  # the one named group pathspec's gitwildmatch regexes use
 
 
 def compile_patterns(lines: Iterable[str]) -> Callable[[str], bool]:
@@ -24,10 +24,18 @@ def compile_patterns(lines: Iterable[str]) -> Callable[[str], bool]:
         return lambda rel: False
     if any(not p.include for p in patterns) or any(getattr(p, "regex", None) is None for p in patterns):
         return lambda rel: bool(spec.match_file(rel))
-    alternation = "|".join(f"(?:{_NAMED_GROUP.sub('(?:', p.regex.pattern)})" for p in patterns)
+    alternation = "|".join(f"(?:{_searched(p.regex.pattern)})" for p in patterns)
     try:
         regex = re.compile(alternation)
     except re.error:
         return lambda rel: bool(spec.match_file(rel))
     match = regex.match
     return lambda rel: match(rel) is not None
+
+
+def _searched(rx: str) -> str:
+    """One pattern's regex for a ``match`` of the alternation: pathspec ``search``es it, so a regex
+    not anchored at the start (``*/`` gives ``/``) may match anywhere; the group it names is made
+    anonymous (the alternation would name it twice)."""
+    rx = rx.replace(_PS_GROUP, "(?:")
+    return rx if rx.startswith("^") else f"(?s:.*?)(?:{rx})"

@@ -73,6 +73,7 @@ def _static_paths(path: Path) -> list[str] | None:
         return None
     env: dict[str, object] = {}
     has_fn = False
+    unstable = _unstable_names(tree)
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.name == "transform":
             has_fn = True
@@ -81,10 +82,49 @@ def _static_paths(path: Path) -> list[str] | None:
             value = _constant(node.value, env)
             for t in targets:
                 _bind(t, value, env)
+            for name in unstable & env.keys():  # changed later, or only in some branches: not a constant
+                del env[name]
     paths = env.get("PATHS")
     if not has_fn or not isinstance(paths, list) or not paths or not all(isinstance(v, str) for v in paths):
         return None
     return paths
+
+
+_MUTATORS = {"append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse", "update", "add",
+             "discard", "setdefault", "popitem", "__setitem__", "__delitem__", "__iadd__"}
+
+
+def _unstable_names(tree: ast.Module) -> set[str]:
+    """Module-level names whose value the top-level assignments do not settle: bound inside an
+    ``if``/``for``/``try``/``with``/``while`` at module level, augmented (``+=``), deleted, made
+    ``global`` in a function, or changed through a mutating method (``X.append(...)``)."""
+    out: set[str] = set()
+
+    def bound(target: ast.AST) -> None:
+        for n in ast.walk(target):
+            if isinstance(n, ast.Name):
+                out.add(n.id)
+
+    for top in tree.body:
+        if isinstance(top, (ast.If, ast.For, ast.AsyncFor, ast.While, ast.Try, ast.With, ast.AsyncWith)) \
+                or type(top).__name__ == "TryStar":
+            for n in ast.walk(top):
+                if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                    for t in (n.targets if isinstance(n, ast.Assign) else [n.target]):
+                        bound(t)
+                elif isinstance(n, (ast.For, ast.AsyncFor)):
+                    bound(n.target)
+    for n in ast.walk(tree):
+        if isinstance(n, ast.AugAssign):
+            bound(n.target)
+        elif isinstance(n, ast.Delete):
+            for t in n.targets:
+                bound(t)
+        elif isinstance(n, ast.Global):
+            out.update(n.names)
+        elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _MUTATORS:
+            bound(n.func.value)
+    return out
 
 
 class _Keys(list):
@@ -105,7 +145,8 @@ def _bind(target: ast.AST, value: object, env: dict[str, object]) -> None:
         known = env.get(target.value.id)
         key = _constant(target.slice, env)
         if isinstance(known, _Keys) and isinstance(key, str):
-            known.append(key)  # NAME["key"] = ...: one more key
+            if key not in known:
+                known.append(key)  # NAME["key"] = ...: one more key (a key set again keeps its place)
         else:
             env.pop(target.value.id, None)
 
@@ -163,7 +204,7 @@ def _import(path: Path) -> ModuleType:
     sys.modules[name] = mod
     try:
         spec.loader.exec_module(mod)
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:  # SystemExit too: a transform must not end the run (nor pass the gate)
         del sys.modules[name]
         raise RecipeError(f"cannot load transform: {type(exc).__name__}: {exc}", str(path)) from None
     return mod

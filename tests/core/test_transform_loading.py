@@ -124,10 +124,6 @@ STALE = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason="_static_paths only follows top-level Assign/AnnAssign: a constant PATHS "
-                   "later changed by +=, .append/.extend or an assignment inside if/try/for is read as its "
-                   "first value (not None), so the module is not imported and the transform silently misses "
-                   "the files only the change names")
 @pytest.mark.parametrize("source", STALE.values(), ids=STALE.keys())
 def test_paths_changed_after_a_constant_assignment_are_not_taken_from_the_syntax(source, tmp_path):
     folder = tmp_path / "recipe"
@@ -277,9 +273,6 @@ def test_static_and_computed_transforms_side_by_side(tmp_path):
     assert imported.exists()
 
 
-@pytest.mark.xfail(strict=True, reason="_static_paths appends the key of NAME[k] = ... even when the dict already "
-                   "holds it: the pattern appears twice, the second time after a negation that Python's dict "
-                   "keeps after it, so the last-match-wins answer differs from the imported PATHS")
 def test_reassigning_an_existing_dict_key_keeps_its_place(tmp_path):
     folder = tmp_path / "recipe"
     (folder / "transforms").mkdir(parents=True)
@@ -291,10 +284,6 @@ def test_reassigning_an_existing_dict_key_keeps_its_place(tmp_path):
     assert not t.applies("keep.md")
 
 
-@pytest.mark.xfail(strict=True, reason="_import catches Exception only: a transform that raises SystemExit when "
-                   "imported (here on first use, because a file matches its static PATHS) ends the whole check "
-                   "with its code, 0 for a bare 'raise SystemExit', silently: the gate goes green while terms "
-                   "remain; any other exception is a recipe error (rc 2, 'cannot load transform')")
 def test_a_transform_that_exits_at_import_is_a_recipe_error(tmp_path):
     imported, ran = _markers(tmp_path)
     folder = _recipe(tmp_path, lazy=SIDE_EFFECT.format(imported=str(imported), ran=str(ran),
