@@ -103,7 +103,7 @@ def checkout(tmp_path) -> Path:
 
 
 def test_check_shows_a_bar_on_a_terminal_and_its_stdout_is_the_piped_one(checkout):
-    args = ["check", ".", "--no-job-terms", "--recipe", "../recipe.yaml", "--workers", "1", "--no-cache"]
+    args = ["check", ".", "--no-job-terms", "--recipe", "../recipe.yaml", "--workers", "1"]
     rc, out, err = runsmig_on_pty(args, checkout)
     assert rc == 1
     assert b"checking" in err and b"/30" in err
