@@ -14,6 +14,18 @@ PG_URL = os.environ.get("RUNSMIG_TEST_PG_URL", "postgresql+psycopg://postgres@12
 REQUIRE_PG = os.environ.get("RUNSMIG_REQUIRE_PG") == "1"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_result_cache(tmp_path_factory) -> Iterator[None]:
+    """The suite's result cache is its own (not the user's ~/.cache/runsmig); CLI runs inherit it."""
+    old = os.environ.get("RUNSMIG_CACHE_DIR")
+    os.environ["RUNSMIG_CACHE_DIR"] = str(tmp_path_factory.mktemp("runsmig-cache"))
+    yield
+    if old is None:
+        os.environ.pop("RUNSMIG_CACHE_DIR", None)
+    else:
+        os.environ["RUNSMIG_CACHE_DIR"] = old
+
+
 def _admin_engine():
     from sqlalchemy import create_engine
 

@@ -165,8 +165,8 @@ def _b64(data: bytes | None) -> str | None:
 
 
 def build_plan(root: Path, recipe: Recipe, workers: int | None = None, regenerate: bool = True,
-               generator_options: dict | None = None, progress=None) -> Plan:
-    result = run(root, recipe, workers=workers, progress=progress)
+               generator_options: dict | None = None, progress=None, cache: bool = False) -> Plan:
+    result = run(root, recipe, workers=workers, progress=progress, cache=cache)
     changes: list[Change] = []
     for o in result.outcomes:
         if o.status == "deleted":

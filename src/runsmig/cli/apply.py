@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from runsmig.cli.app import app
-from runsmig.cli.common import (HeadOpt, JobsHistoryOpt, PathArg, QuietOpt, RecipeOpt, RegenerateOpt,
+from runsmig.cli.common import (HeadOpt, JobsHistoryOpt, NoCacheOpt, PathArg, QuietOpt, RecipeOpt, RegenerateOpt,
                                 checkout_root, effective, generator_options)
 from runsmig.errors import EXIT_OK, EXIT_PARTIAL, RefusedError
 
@@ -24,6 +24,7 @@ def apply(
     jobs_history: str | None = JobsHistoryOpt,
     db: str | None = typer.Option(None, "--db", help="SQLAlchemy URL of the database, for moving the checkout's data/jobs folders by run id."),
     quiet: bool = QuietOpt,
+    no_cache: bool = NoCacheOpt,
 ) -> int:
     """Perform the changes: atomic writes, renames, deletions, new files."""
     from runsmig.apply import apply_plan
@@ -49,7 +50,8 @@ def apply(
         recipe_path = eff.recipe_path
         with progress("planning", quiet) as update:
             p = build_plan(root, eff.recipe, workers=eff.workers, regenerate=regenerate,
-                           generator_options=generator_options(head, jobs_history), progress=update)
+                           generator_options=generator_options(head, jobs_history), progress=update,
+                           cache=not no_cache)
     with progress("writing", quiet) as update:
         apply_plan(p, progress=update)
     print_summary(p, verb="changed")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from runsmig.cli.app import app
-from runsmig.cli.common import QuietOpt, RecipeOpt, effective, resolve_target
+from runsmig.cli.common import NoCacheOpt, QuietOpt, RecipeOpt, effective, resolve_target
 from runsmig.errors import EXIT_FINDINGS, EXIT_OK, EXIT_PARTIAL, UsageError
 
 if TYPE_CHECKING:
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 def build_report(root: Path, recipe: Recipe | Path | None, workers: int | None = None,
-                 only: frozenset[str] | None = None, progress=None) -> CheckReport:
+                 only: frozenset[str] | None = None, progress=None, cache: bool = False) -> CheckReport:
     """The check of a checkout; with ``only``, of just those root-relative files (the rest of the
     checkout is context): their findings are exactly what the whole check reports for them.
     ``recipe``: a loaded recipe, or its path (None: the default); ``progress(done, total)`` as
@@ -30,7 +30,7 @@ def build_report(root: Path, recipe: Recipe | Path | None, workers: int | None =
 
     rec = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
     result = run(root, rec, workers=workers, only=None if only is None else set(only), progress=progress,
-                 keep_bytes=False)
+                 keep_bytes=False, cache=cache)
     findings = [f for o in result.outcomes for f in (o.applied + o.reported) if f.rule != "external"]
     externals = [f for o in result.outcomes for f in o.reported if f.rule == "external"]
     mine = (lambda path: True) if only is None else belongs_to(only)
@@ -79,6 +79,7 @@ def check(
                                      help="Check only the files changed since REF (since its merge base with "
                                           "HEAD, plus uncommitted and untracked files)."),
     quiet: bool = QuietOpt,
+    no_cache: bool = NoCacheOpt,
 ) -> int:
     """Report every remaining term (identifiers, strings, comments, prose, paths, config keys)."""
     from runsmig.console import err, out_text, progress
@@ -90,7 +91,8 @@ def check(
     eff = effective(target.root, recipe, workers)  # command-line options win over [tool.runsmig]
     fmt = fmt or eff.settings.format or "text"
     with progress("checking", quiet) as update:
-        rep = build_report(target.root, eff.recipe, eff.workers, only=target.only, progress=update)
+        rep = build_report(target.root, eff.recipe, eff.workers, only=target.only, progress=update,
+                           cache=not no_cache)
     out_text(render(rep, fmt))
     s = rep.summary()
     err.print(f"runsmig check: {s['findings']} finding(s), {s['allowlisted']} allowlisted, "

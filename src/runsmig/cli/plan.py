@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from runsmig.cli.app import app
-from runsmig.cli.common import (HeadOpt, JobsHistoryOpt, PathArg, QuietOpt, RecipeOpt, RegenerateOpt,
+from runsmig.cli.common import (HeadOpt, JobsHistoryOpt, NoCacheOpt, PathArg, QuietOpt, RecipeOpt, RegenerateOpt,
                                 checkout_root, effective, generator_options)
 from runsmig.errors import EXIT_OK, EXIT_PARTIAL
 
@@ -24,6 +24,7 @@ def plan(
     fmt: str = typer.Option("diff", "--format", help="diff (default) or json: the review as data (changes, "
                             "follow-ups, externals, identifiers in strings with old -> new) instead of the diff."),
     quiet: bool = QuietOpt,
+    no_cache: bool = NoCacheOpt,
 ) -> int:
     """Dry run: print the change set as a git-style unified diff on stdout, a summary on stderr."""
     if fmt not in ("diff", "json"):
@@ -38,7 +39,8 @@ def plan(
     eff = effective(root, recipe, workers)
     with progress("planning", quiet) as update:
         p = build_plan(root, eff.recipe, workers=eff.workers, regenerate=regenerate,
-                       generator_options=generator_options(head, jobs_history), progress=update)
+                       generator_options=generator_options(head, jobs_history), progress=update,
+                           cache=not no_cache)
     if fmt == "json":
         import json
 

@@ -6,13 +6,20 @@ Nothing raises past this package for bad input.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from runsmig.discover import discover
 from runsmig.paths import PathPlan, plan_paths
 from runsmig.recipe.model import Recipe
-from runsmig.runner.analyze import analyze_file, file_mode, module_keys, suppressed_lines
+from runsmig.runner.analyze import (
+    analyze_file,
+    file_mode,
+    module_keys,
+    suppressed_lines,
+)
+from runsmig.runner.cache import ResultCache
 from runsmig.runner.outcome import FileOutcome
 from runsmig.runner.pool import PARALLEL_THRESHOLD, analyze_many
 from runsmig.runner.scan import Candidates
@@ -36,12 +43,13 @@ class RunResult:
 
 
 def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] | None = None,
-        progress=None, keep_bytes: bool = True) -> RunResult:
+        progress=None, keep_bytes: bool = True, cache: bool = False) -> RunResult:
     """Every file of the checkout; with ``only``, just those (root-relative) files are read and
     analyzed, the whole file list staying their context (module resolution, moves, deletes).
     Only the candidates of one scan (:mod:`.scan`) and the files that move are opened; every other
     file is ``unchanged`` unread. ``progress(done, total)`` is called in this process as files
-    finish. ``keep_bytes=False`` (the gate) drops the old and new contents from the outcomes."""
+    finish. ``keep_bytes=False`` (the gate) drops the old and new contents from the outcomes.
+    ``cache``: take unchanged files' results from the persistent cache (:mod:`.cache`)."""
     engine = TermEngine.from_recipe(recipe)
     scan = Candidates(root, recipe, engine)  # git grep runs while the file list is made
     found = discover(root, recipe.ignore)
@@ -53,6 +61,7 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
     look = scan.of(wanted, found.git)
     outcomes: list[FileOutcome] = []
     todo: list[tuple[str, str]] = []
+    order: list[str] = []  # the files analysed (or taken from the cache), in checkout order
     for rel in wanted:
         if rel in paths.deletes:
             full = root / rel
@@ -67,12 +76,50 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
         new_rel = paths.moves.get(rel, rel)
         if rel in look or new_rel != rel:  # a moved file's bytes travel with its rename
             todo.append((rel, new_rel))
+            order.append(rel)
         else:
             outcomes.append(FileOutcome(rel, rel, "unchanged"))
     _load_named_transforms(recipe, [rel for rel, _ in todo])  # a broken one stops the run here, as a recipe error
-    outcomes.extend(analyze_many(root, recipe, engine, todo, paths.moves, deletes, all_files, workers, progress,
-                                 keep_bytes))
+    store = ResultCache(root, recipe, found.files, paths.moves, deletes) if cache and todo else None
+    done: dict[str, FileOutcome] = {}
+    keys: dict[str, tuple[str, str]] = {}  # rel -> (cache key, digest of the bytes it was computed from)
+    if store is not None:
+        todo, done, keys = _from_cache(store, root, todo, keep_bytes)
+    # with a cache, the bytes come back from the workers: an entry a check writes serves a plan too
+    for o, read, digest in analyze_many(root, recipe, engine, todo, paths.moves, deletes, all_files, workers,
+                                        progress, keep_bytes or store is not None):
+        if store is not None and o.rel in keys and keys[o.rel][1] == digest:
+            store.put(keys[o.rel][0], o, read)
+        if not keep_bytes:
+            o.old = o.new = None
+        done[o.rel] = o
+    if store is not None:
+        store.finish()
+    outcomes.extend(done[rel] for rel in order)
     return RunResult(root, recipe, outcomes, paths, found.skipped, found.git)
+
+
+def _from_cache(store: ResultCache, root: Path, todo: list[tuple[str, str]], keep_bytes: bool):
+    """(still to analyse, outcomes found, keys to store the rest under)."""
+    rest: list[tuple[str, str]] = []
+    found: dict[str, FileOutcome] = {}
+    keys: dict[str, tuple[str, str]] = {}
+    for rel, new_rel in todo:
+        try:
+            data = (root / rel).read_bytes()
+        except OSError:
+            rest.append((rel, new_rel))  # the analyzer reports what it cannot read
+            continue
+        key = store.key(rel, new_rel, data)
+        hit = store.get(key, data)
+        if hit is not None and hit.rel == rel and hit.new_rel == new_rel:
+            if not keep_bytes:
+                hit.old = hit.new = None
+            found[rel] = hit
+        else:
+            keys[rel] = (key, hashlib.blake2b(data, digest_size=16).hexdigest())
+            rest.append((rel, new_rel))
+    return rest, found, keys
 
 
 def _load_named_transforms(recipe: Recipe, rels: list[str]) -> None:

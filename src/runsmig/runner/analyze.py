@@ -9,7 +9,15 @@ import stat
 from functools import lru_cache
 from pathlib import Path
 
-from runsmig.findings import Analysis, Edit, Finding, LineIndex, OverlapError, apply_edits, dedupe_edits
+from runsmig.findings import (
+    Analysis,
+    Edit,
+    Finding,
+    LineIndex,
+    OverlapError,
+    apply_edits,
+    dedupe_edits,
+)
 from runsmig.languages import FileContext, language_for
 from runsmig.recipe.model import Recipe
 from runsmig.runner.outcome import FileOutcome

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, NamedTuple
 
+from runsmig import deps
 from runsmig.recipe.model import Recipe
 from runsmig.runner import analyze
 from runsmig.runner.outcome import FileOutcome
 from runsmig.terms import TermEngine
 
 PARALLEL_THRESHOLD = 400  # files to analyze before a process pool pays off
+
+
+class Analysed(NamedTuple):
+    outcome: FileOutcome
+    read: set[str]  # other files of the checkout the analysis read (runsmig.deps)
+    digest: str | None  # blake2b-128 of the bytes analysed
 
 # -- process pool -------------------------------------------------------------
 _W: dict = {}
@@ -30,10 +38,17 @@ def _init_worker(recipe_path: str, root: str, moves: dict[str, str], deletes: fr
               keep_bytes=keep_bytes)
 
 
-def _work(item: tuple[str, str]) -> FileOutcome:
+def _work(item: tuple[str, str]) -> Analysed:
     rel, new_rel = item
-    o = analyze.analyze_file(_W["root"], rel, new_rel, _W["recipe"], _W["engine"], _W["moves"], _W["deletes"], _W["files"])
-    return o if _W["keep_bytes"] else _without_bytes(o)
+    return _one(_W["root"], rel, new_rel, _W["recipe"], _W["engine"], _W["moves"], _W["deletes"], _W["files"],
+                _W["keep_bytes"])
+
+
+def _one(root, rel, new_rel, recipe, engine, moves, deletes, all_files, keep_bytes) -> Analysed:
+    with deps.recording() as read:
+        o = analyze.analyze_file(root, rel, new_rel, recipe, engine, moves, deletes, all_files)
+    digest = hashlib.blake2b(o.old, digest_size=16).hexdigest() if o.old is not None else None
+    return Analysed(o if keep_bytes else _without_bytes(o), read, digest)
 
 
 def _without_bytes(o: FileOutcome) -> FileOutcome:
@@ -44,9 +59,10 @@ def _without_bytes(o: FileOutcome) -> FileOutcome:
 def analyze_many(root: Path, recipe: Recipe, engine: TermEngine, todo: list[tuple[str, str]],
                  moves: dict[str, str], deletes: frozenset[str], all_files: frozenset[str],
                  workers: int | None, progress: Callable[[int, int], None] | None = None,
-                 keep_bytes: bool = True) -> Iterator[FileOutcome]:
-    """Each ``(rel, new_rel)`` of ``todo`` analysed, in order; ``progress(done, total)`` is called
-    in this process as files finish."""
+                 keep_bytes: bool = True) -> Iterator[Analysed]:
+    """Each ``(rel, new_rel)`` of ``todo`` analysed, in order, with the other files its analysis read
+    and a digest of the bytes it analysed; ``progress(done, total)`` is called in this process as
+    files finish."""
     n_workers = workers if workers is not None else (os.cpu_count() or 1)
     if n_workers > 1 and len(todo) >= PARALLEL_THRESHOLD:
         from runsmig.workers import stopping
@@ -60,7 +76,6 @@ def analyze_many(root: Path, recipe: Recipe, engine: TermEngine, todo: list[tupl
                     progress(i, len(todo))
     else:
         for i, (rel, new_rel) in enumerate(todo, start=1):
-            o = analyze.analyze_file(root, rel, new_rel, recipe, engine, moves, deletes, all_files)
-            yield o if keep_bytes else _without_bytes(o)
+            yield _one(root, rel, new_rel, recipe, engine, moves, deletes, all_files, keep_bytes)
             if progress is not None:
                 progress(i, len(todo))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from runsmig import deps
 from runsmig.findings import Analysis, Edit, Finding, apply_edits, dedupe_edits
 from runsmig.languages.base import FileContext, Language
 from runsmig.languages.markdown import anchors as A
@@ -192,6 +193,7 @@ def md_info(ctx: FileContext, rel: str) -> MdInfo | None:
     """Anchors of a Markdown file before and after the change (cached per run)."""
     if rel == ctx.rel:
         return None
+    deps.note(rel)
     try:
         st = (ctx.root / rel).stat()
     except OSError:

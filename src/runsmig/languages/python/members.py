@@ -21,6 +21,7 @@ from pathlib import Path
 
 import libcst as cst
 
+from runsmig import deps
 from runsmig.languages.python.modules import ModuleIndex
 from runsmig.languages.python.scan import walk
 
@@ -35,8 +36,13 @@ class ClassInfo:
     third_party_base: bool = False
 
 
-@lru_cache(maxsize=2048)
 def _tree(root: Path, rel: str) -> ast.Module | None:
+    deps.note(rel)
+    return _parsed(root, rel)
+
+
+@lru_cache(maxsize=2048)
+def _parsed(root: Path, rel: str) -> ast.Module | None:
     try:
         return ast.parse((root / rel).read_bytes())
     except (OSError, SyntaxError, ValueError):

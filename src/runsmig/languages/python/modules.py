@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from runsmig import deps
+
 
 def _parent(rel: str) -> str:
     return rel.rsplit("/", 1)[0] if "/" in rel else ""
@@ -116,9 +118,14 @@ def index_for(files: frozenset[str]) -> ModuleIndex:
     return idx
 
 
-@lru_cache(maxsize=4096)
 def module_names(root: Path, rel: str) -> frozenset[str]:
     """Names bound at the top level of a checkout module (defs, classes, assignments, imports)."""
+    deps.note(rel)
+    return _module_names(root, rel)
+
+
+@lru_cache(maxsize=4096)
+def _module_names(root: Path, rel: str) -> frozenset[str]:
     try:
         tree = ast.parse((root / rel).read_bytes())
     except (OSError, SyntaxError, ValueError):

@@ -38,6 +38,7 @@ from __future__ import annotations
 import bisect
 import re
 
+from runsmig import deps
 from runsmig.findings import Analysis, Edit, Finding, apply_edits, dedupe_edits
 from runsmig.languages.base import FileContext, Language
 from runsmig.languages.markdown.prose import prose_edits
@@ -326,6 +327,7 @@ def _local_check_for(ctx: FileContext):
         lang = language_for(rel)
         if not isinstance(lang, TypeScript):
             return None
+        deps.note(rel)
         try:
             dec = decode((ctx.root / rel).read_bytes())
         except (OSError, DecodeFailure) as exc:

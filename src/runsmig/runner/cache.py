@@ -1,0 +1,198 @@
+"""A persistent cache of per-file results, as ruff keeps one: an unchanged file is not analysed again.
+
+Where: ``$RUNSMIG_CACHE_DIR``, else ``$XDG_CACHE_HOME/runsmig`` (``~/.cache/runsmig``), one folder
+per checkout path: ``plan`` and ``check`` still write nothing into the checkout. ``--no-cache``
+turns it off.
+
+What a result is keyed by:
+
+* the **context** of the run: runsmig's own source, the Python version, the versions of the
+  parsers, the recipe, the checkout's file list, the planned moves and deletes, and the contents of the configuration every file of a
+  language may read (``package.json``, ``tsconfig*.json``, ``jsconfig*.json``); the recipe is its
+  file, the YAML beside it and its ``transforms/``;
+* the file: its path, where it moves, and its bytes;
+* and, checked on every use, the bytes of each other file its analysis read (``runsmig.deps``).
+
+Safety: an entry is one JSON file written to a temporary name and renamed into place, so two runs
+at once never see half an entry; an entry that does not parse, names another key, or holds
+anything unexpected is ignored (and replaced), never trusted. JSON, not pickle: a foreign file in
+the cache folder cannot run code. Only the newest few contexts are kept.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from functools import lru_cache
+from pathlib import Path
+
+from runsmig.findings import Finding
+from runsmig.runner.outcome import FileOutcome
+
+FORMAT = "runsmig-cache-1"
+KEEP_CONTEXTS = 4
+SHARED_CONFIG = ("package.json", "tsconfig", "jsconfig")  # names read by every TS/JS file's pass
+_FINDING_FIELDS = tuple(Finding.__dataclass_fields__)
+
+
+def _h(*parts: bytes) -> str:
+    d = hashlib.blake2b(digest_size=20)
+    for p in parts:
+        d.update(len(p).to_bytes(8, "little"))
+        d.update(p)
+    return d.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def engine_fingerprint() -> str:
+    """runsmig's own source files, the interpreter and the parsers' versions."""
+    from importlib import metadata
+
+    pkg = Path(__file__).resolve().parents[1]
+    parts = [FORMAT.encode(), sys.version.encode()]
+    for name in ("libcst", "ast-grep-py", "markdown-it-py", "ruamel.yaml", "pathspec"):
+        try:
+            parts.append(f"{name}=={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            parts.append(name.encode())
+    for f in sorted(pkg.rglob("*.py")):
+        parts += [f.relative_to(pkg).as_posix().encode(), f.read_bytes()]
+    return _h(*parts)
+
+
+def _recipe_fingerprint(recipe) -> str:
+    """What one file's analysis reads of the recipe: the recipe file, the YAML beside it, its
+    transforms (not the rest of its folder: a recipe kept at the checkout's root is common)."""
+    folder = recipe.folder
+    files = {recipe.source, *folder.glob("*.yaml"), *folder.glob("*.yml")}
+    files |= {p for p in (folder / "transforms").rglob("*.py") if "__pycache__" not in p.parts}
+    parts = []
+    for f in sorted(f for f in files if f.is_file()):
+        parts += [f.name.encode(), f.read_bytes()]
+    return _h(*parts)
+
+
+def cache_dir(root: Path) -> Path:
+    env = os.environ.get("RUNSMIG_CACHE_DIR")
+    base = Path(env) if env else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "runsmig"
+    return base / _h(str(root.resolve()).encode())[:16]
+
+
+class ResultCache:
+    def __init__(self, root: Path, recipe, files: list[str], moves: dict[str, str], deletes) -> None:
+        self.root = root
+        shared = [f for f in files if f.rsplit("/", 1)[-1].startswith(SHARED_CONFIG)]
+        parts = [engine_fingerprint().encode(), _recipe_fingerprint(recipe).encode(), "\0".join(files).encode(),
+                 json.dumps(sorted(moves.items())).encode(), "\0".join(sorted(deletes)).encode()]
+        for rel in shared:
+            parts += [rel.encode(), self._bytes(rel) or b""]
+        self.context = _h(*parts)
+        self.dir = cache_dir(root) / self.context[:24]
+        self._digests: dict[str, str] = {}
+        self.hits = self.misses = 0
+
+    # -- keys ------------------------------------------------------------------------------
+    def key(self, rel: str, new_rel: str, data: bytes) -> str:
+        return _h(self.context.encode(), rel.encode(), new_rel.encode(), data)
+
+    def _bytes(self, rel: str) -> bytes | None:
+        try:
+            return (self.root / rel).read_bytes()
+        except OSError:
+            return None
+
+    def digest(self, rel: str) -> str:
+        """The current content of a file, as a dependency is recorded ('' when it is missing)."""
+        if rel not in self._digests:
+            data = self._bytes(rel)
+            self._digests[rel] = "" if data is None else _h(data)
+        return self._digests[rel]
+
+    # -- read ------------------------------------------------------------------------------
+    def get(self, key: str, data: bytes) -> FileOutcome | None:
+        path = self.dir / key[:2] / f"{key}.json"
+        try:
+            entry = json.loads(path.read_bytes())
+            if entry.get("format") != FORMAT or entry.get("key") != key:
+                return None
+            if any(self.digest(rel) != digest for rel, digest in entry["deps"].items()):
+                return None
+            out = _outcome(entry["outcome"], data)
+        except Exception:  # a corrupt or foreign entry: ignored, rebuilt
+            self.misses += 1
+            return None
+        self.hits += 1
+        return out
+
+    # -- write -----------------------------------------------------------------------------
+    def put(self, key: str, outcome: FileOutcome, read: set[str]) -> None:
+        entry = {"format": FORMAT, "key": key,
+                 "deps": {rel: self.digest(rel) for rel in sorted(read) if rel != outcome.rel},
+                 "outcome": _record(outcome)}
+        folder = self.dir / key[:2]
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(entry, fh, separators=(",", ":"))
+            os.replace(tmp, folder / f"{key}.json")
+        except OSError:
+            return  # a cache that cannot be written only costs time
+
+    def finish(self) -> None:
+        """Mark this context as used; keep the newest few contexts, drop the rest."""
+        top = self.dir.parent
+        try:
+            if self.dir.is_dir():
+                os.utime(self.dir)
+            contexts = sorted((p for p in top.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
+        except OSError:
+            return
+        for old in contexts[KEEP_CONTEXTS:]:
+            if time.time() - old.stat().st_mtime > 60:  # a context written a minute ago may be in use
+                shutil.rmtree(old, ignore_errors=True)
+
+
+def _record(o: FileOutcome) -> dict:
+    if o.new is None:
+        new = None
+    elif o.new == o.old:
+        new = "="  # the bytes it was read with
+    else:
+        new = base64.b64encode(o.new).decode()
+    return {
+        "rel": o.rel, "new_rel": o.new_rel, "status": o.status, "reason": o.reason, "line": o.line,
+        "new": new, "mode": o.mode,
+        "applied": [_finding(f) for f in o.applied], "reported": [_finding(f) for f in o.reported],
+        "allowed": [_finding(f) for f in o.allowed], "raw": o.raw,
+        "non_term": [list(t) for t in o.non_term], "coverage": dict(o.coverage),
+    }
+
+
+def _finding(f: Finding) -> list:
+    return [getattr(f, name) for name in _FINDING_FIELDS]
+
+
+def _outcome(r: dict, data: bytes) -> FileOutcome:
+    def findings(items: list) -> list[Finding]:
+        out = []
+        for item in items:
+            if not isinstance(item, list) or len(item) != len(_FINDING_FIELDS):
+                raise ValueError("finding shape")
+            out.append(Finding(**dict(zip(_FINDING_FIELDS, item))))
+        return out
+
+    new = None if r["new"] is None else data if r["new"] == "=" else base64.b64decode(r["new"], validate=True)
+    out = FileOutcome(str(r["rel"]), str(r["new_rel"]), str(r["status"]), str(r["reason"]), r["line"],
+                      old=data, new=new, mode=int(r["mode"]))
+    out.applied, out.reported, out.allowed = findings(r["applied"]), findings(r["reported"]), findings(r["allowed"])
+    out.raw = int(r["raw"])
+    out.non_term = [(int(a), int(b), str(c)) for a, b, c in r["non_term"]]
+    out.coverage = {str(k): int(v) for k, v in r["coverage"].items()}
+    return out

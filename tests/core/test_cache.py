@@ -1,0 +1,188 @@
+"""The persistent result cache: an unchanged file is not analysed again, and a cached result is
+only ever used for exactly the bytes, context and dependencies it was computed from."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from runsmig.recipe import load_recipe
+from runsmig.runner import analyze, run
+from runsmig.runner.cache import cache_dir
+from tests.helpers import git
+
+RECIPE = "version: 1\nname: cache-case\nterms:\n  - {from: job, plural: jobs, to: run, to_plural: runs}\n"
+
+
+def _tree(tmp_path: Path) -> tuple[Path, object]:
+    root = tmp_path / "co"
+    for rel, text in {
+        "pkg/__init__.py": "",
+        "pkg/models.py": "class Job:\n    job_id: str = ''\n",
+        "pkg/use.py": "from pkg.models import Job\n\n\ndef start(job: Job) -> str:\n    return job.job_id\n",
+        "web/api.ts": "export function fetchJobs(jobId: string) { return jobId; }\n",
+        "docs/jobs.md": "# Jobs\n\nEvery job runs once.\n",
+        "docs/guide.md": "# Guide\n\nSee [the queue](queue.md#job-queue) for every job.\n",
+        "docs/queue.md": "# Queue\n\n## Job queue\n\nThe job queue.\n",
+        "plain.py": "x = 1\n",
+    }.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, "utf-8")
+    (tmp_path / "recipe.yaml").write_text(RECIPE, "utf-8")
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "init")
+    return root, load_recipe(tmp_path / "recipe.yaml")
+
+
+@pytest.fixture
+def cache_env(tmp_path, monkeypatch):
+    monkeypatch.setenv("RUNSMIG_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+@pytest.fixture
+def spy(monkeypatch):
+    seen: list[str] = []
+    real = analyze.analyze_file
+
+    def counting(root, rel, *args):
+        seen.append(rel)
+        return real(root, rel, *args)
+
+    monkeypatch.setattr(analyze, "analyze_file", counting)
+    return seen
+
+
+def _view_one(o) -> tuple:
+    return (o.status, o.new, [f.__dict__ for f in o.applied + o.reported + o.allowed])
+
+
+def _view(result) -> dict:
+    return {o.rel: (o.status, o.new_rel, o.new, [f.__dict__ for f in o.applied + o.reported + o.allowed], o.raw,
+                    sorted(o.coverage.items()), o.non_term) for o in result.outcomes}
+
+
+def test_second_run_analyses_nothing_and_gives_the_same_result(tmp_path, cache_env, spy):
+    root, recipe = _tree(tmp_path)
+    first = run(root, recipe, workers=1, cache=True)
+    assert spy and "plain.py" not in spy  # candidates only
+    n = len(spy)
+    second = run(root, recipe, workers=1, cache=True)
+    assert len(spy) == n  # nothing analysed again
+    assert _view(second) == _view(first)
+    uncached = run(root, recipe, workers=1, cache=False)
+    assert _view(uncached) == _view(first)
+
+
+def test_an_edited_file_is_analysed_again_alone(tmp_path, cache_env, spy):
+    root, recipe = _tree(tmp_path)
+    run(root, recipe, workers=1, cache=True)
+    (root / "web/api.ts").write_text("export function fetchJobs(jobId: number) { return jobId + 1; }\n", "utf-8")
+    spy.clear()
+    again = run(root, recipe, workers=1, cache=True)
+    assert spy == ["web/api.ts"]
+    out = {o.rel: o for o in again.outcomes}["web/api.ts"]
+    assert out.new == b"export function fetchRuns(runId: number) { return runId + 1; }\n"
+
+
+def test_a_change_in_a_file_it_read_invalidates_it(tmp_path, cache_env, spy):
+    root, recipe = _tree(tmp_path)
+    first = {o.rel: o for o in run(root, recipe, workers=1, cache=True).outcomes}
+    assert b"queue.md#run-queue" in first["docs/guide.md"].new
+    # guide.md's link anchor follows queue.md's heading, so its analysis read queue.md: editing
+    # queue.md alone analyses guide.md again, with the result an uncached run gives
+    (root / "docs/queue.md").write_text("# Queue\n\n## Job queue (old)\n\nThe job queue.\n", "utf-8")
+    spy.clear()
+    again = {o.rel: o for o in run(root, recipe, workers=1, cache=True).outcomes}
+    assert sorted(spy) == ["docs/guide.md", "docs/queue.md"]
+    fresh = {o.rel: o for o in run(root, recipe, workers=1, cache=False).outcomes}
+    assert _view_one(again["docs/guide.md"]) == _view_one(fresh["docs/guide.md"])
+
+
+def test_recipe_change_and_new_file_invalidate_everything(tmp_path, cache_env, spy):
+    root, recipe = _tree(tmp_path)
+    run(root, recipe, workers=1, cache=True)
+    n = len(spy)
+    (tmp_path / "recipe.yaml").write_text(RECIPE + "ignore: ['*.lock']\n", "utf-8")
+    run(root, load_recipe(tmp_path / "recipe.yaml"), workers=1, cache=True)
+    assert len(spy) == 2 * n
+    (root / "new.txt").write_text("hello\n", "utf-8")  # the file list is part of the context
+    run(root, load_recipe(tmp_path / "recipe.yaml"), workers=1, cache=True)
+    assert len(spy) == 3 * n
+
+
+@pytest.mark.parametrize("damage", ["garbage", "foreign-key", "bad-finding", "truncated"])
+def test_a_corrupt_or_foreign_entry_is_ignored_and_rebuilt(tmp_path, cache_env, spy, damage):
+    root, recipe = _tree(tmp_path)
+    first = _view(run(root, recipe, workers=1, cache=True))
+    entries = [p for p in cache_dir(root).rglob("*.json")]
+    assert entries
+    for p in entries:
+        entry = json.loads(p.read_bytes())
+        if damage == "garbage":
+            p.write_bytes(b"\x00\xffnot json")
+        elif damage == "foreign-key":
+            entry["key"] = "0" * 40
+            p.write_text(json.dumps(entry))
+        elif damage == "bad-finding":
+            entry["outcome"]["applied"] = [["x"]]
+            p.write_text(json.dumps(entry))
+        else:
+            p.write_bytes(p.read_bytes()[: len(p.read_bytes()) // 2])
+    n = len(spy)
+    again = _view(run(root, recipe, workers=1, cache=True))
+    assert again == first
+    assert len(spy) == 2 * n  # every damaged entry was ignored: analysed again
+    spy.clear()
+    run(root, recipe, workers=1, cache=True)
+    assert spy == []  # ... and rebuilt
+
+
+def test_no_cache_neither_reads_nor_writes(tmp_path, cache_env):
+    root, _ = _tree(tmp_path)
+    env = {**os.environ, "RUNSMIG_CACHE_DIR": str(cache_env)}
+    cmd = [sys.executable, "-m", "runsmig", "check", ".", "--recipe", str(tmp_path / "recipe.yaml"), "--no-cache"]
+    proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True)
+    assert proc.returncode == 1
+    assert not cache_env.exists()
+    proc = subprocess.run(cmd[:-1], cwd=root, env=env, capture_output=True)
+    assert proc.returncode == 1 and any(cache_env.rglob("*.json"))
+    assert not any(p.name.startswith(".tmp-") for p in cache_env.rglob("*"))
+    assert git(root, "status", "--porcelain") == ""  # nothing written into the checkout
+
+
+def test_two_runs_at_once_agree(tmp_path, cache_env):
+    root, _ = _tree(tmp_path)
+    env = {**os.environ, "RUNSMIG_CACHE_DIR": str(cache_env)}
+    cmd = [sys.executable, "-m", "runsmig", "check", ".", "--recipe", str(tmp_path / "recipe.yaml"),
+           "--format", "json"]
+    procs = [subprocess.Popen(cmd, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+             for _ in range(3)]
+    outs = [p.communicate()[0] for p in procs]
+    assert all(p.returncode == 1 for p in procs)
+    findings = [json.loads(o)["findings"] for o in outs]
+    assert findings[0] and findings[0] == findings[1] == findings[2]
+    cached = json.loads(subprocess.run(cmd, cwd=root, env=env, capture_output=True).stdout)["findings"]
+    assert cached == findings[0]
+    assert not any(p.name.startswith(".tmp-") for p in cache_env.rglob("*"))
+
+
+def test_an_entry_written_by_check_serves_plan(tmp_path, cache_env, spy):
+    """check keeps no file bytes, but what it caches must still carry the new content."""
+    from runsmig.plan import build_plan
+
+    root, recipe = _tree(tmp_path)
+    run(root, recipe, workers=1, cache=True, keep_bytes=False)
+    spy.clear()
+    cached = build_plan(root, recipe, workers=1, cache=True)
+    assert spy == []
+    fresh = build_plan(root, recipe, workers=1, cache=False)
+    assert [(c.action, c.path, c.target, c.old, c.new) for c in cached.changes] == \
+        [(c.action, c.path, c.target, c.old, c.new) for c in fresh.changes]
