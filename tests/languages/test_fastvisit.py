@@ -164,3 +164,9 @@ def test_small_cases(src):
     with fast_visits():
         m.visit(fast)
     assert fast.events == slow.events
+
+
+def test_children_are_libcsts_children():
+    for m in _parse_all()[:20]:
+        for node in _nodes(m):
+            assert fastvisit.children(node) == list(node.children)

@@ -179,9 +179,20 @@ def _hook_pair(name: str) -> str | None:
 _HOOKS: dict[type, frozenset[str] | None] = {}
 
 
+_LAST: list = [None, None]  # the last visitor asked about, and its answer (visitors re-enter per subtree)
+
+
 def _field_hooks(visitor) -> frozenset[str] | None:
     """The fields for which ``on_visit_attribute``/``on_leave_attribute`` can do anything: where
     the visitor keeps LibCST's lookups and has no method for a field, calling them is skipped."""
+    if _LAST[0] is visitor:
+        return _LAST[1]
+    hooks = _field_hooks_of(visitor)
+    _LAST[0], _LAST[1] = visitor, hooks
+    return hooks
+
+
+def _field_hooks_of(visitor) -> frozenset[str] | None:
     if type(visitor) is _BatchedCSTVisitor:
         return frozenset(p for p in map(_hook_pair, visitor.visitor_methods) if p)
     cls = type(visitor)
@@ -224,6 +235,24 @@ def fast_visits() -> Iterator[None]:
     finally:
         CSTNode.visit = _ORIGINAL_VISIT
         BatchableCSTVisitor.get_visitors = _ORIGINAL_GET_VISITORS
+
+
+def children(node: CSTNode) -> list[CSTNode]:
+    """``node.children`` (the same nodes, in the same order), without LibCST's rebuilding visit."""
+    plan = _PLANS.get(type(node))
+    if plan is None:
+        plan = field_plan(type(node))
+        if plan is None:
+            return list(node.children)
+        _PLANS[type(node)] = plan
+    out: list[CSTNode] = []
+    for name, how in plan:
+        value = getattr(node, name)
+        if _is_node(value):
+            out.append(value)
+        elif how != "one" and value is not None:
+            out.extend(value)
+    return out
 
 
 def coverage() -> tuple[list[str], list[str]]:

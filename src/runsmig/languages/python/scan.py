@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import libcst as cst
 
+from runsmig.languages.python.fastvisit import children
+
 
 def docstring_nodes(body) -> list[cst.CSTNode]:
     """The string node(s) of a docstring: the first statement of a module/class/function body."""
@@ -153,4 +155,4 @@ def walk(node: cst.CSTNode):
     while stack:
         n = stack.pop()
         yield n
-        stack.extend(n.children)
+        stack.extend(children(n))
