@@ -26,6 +26,7 @@ class Discovered:
     files: list[str]  # checkout-relative, '/'-separated, sorted
     skipped: list[tuple[str, str]]  # (path, reason)
     git: bool
+    untracked: frozenset[str] = frozenset()  # in a git checkout: files git does not track (not ignored)
 
 
 def is_git_checkout(root: Path) -> bool:
@@ -37,10 +38,10 @@ def is_git_checkout(root: Path) -> bool:
     return out.returncode == 0 and out.stdout.strip() == "true"
 
 
-def _git_files(root: Path) -> tuple[list[str], set[str], set[str]]:
-    """(names, symlinks, to look at): tracked and untracked-not-ignored files; the tracked
-    symlinks (index mode 120000); the files whose work-tree state the index does not tell
-    (untracked, deleted or modified: a file may have become a symlink, or vanished)."""
+def _git_files(root: Path) -> tuple[list[str], set[str], set[str], set[str]]:
+    """(names, symlinks, to look at, untracked): tracked and untracked-not-ignored files; the
+    tracked symlinks (index mode 120000); the files whose work-tree state the index does not tell
+    (untracked, deleted or modified: a file may have become a symlink, or vanished); the untracked."""
     def ls(*args: str) -> list[str]:
         out = subprocess.run(["git", "-c", "core.quotepath=off", "ls-files", "-z", *args],
                              cwd=root, capture_output=True, check=True)
@@ -54,11 +55,14 @@ def _git_files(root: Path) -> tuple[list[str], set[str], set[str]]:
         if meta.startswith("120000 "):
             links.add(rel)
     look: set[str] = set()
+    untracked: set[str] = set()
     for entry in ls("-t", "-o", "-d", "-m", "--exclude-standard"):
         rel = entry[2:]
         look.add(rel)
         names.add(rel)
-    return sorted(names), links, look
+        if entry.startswith("? "):
+            untracked.add(rel)
+    return sorted(names), links, look, untracked
 
 
 def _walk_files(root: Path) -> list[str]:
@@ -117,9 +121,9 @@ def discover(root: Path, extra_ignore: tuple[str, ...] = ()) -> Discovered:
 
     git = is_git_checkout(root)
     if git:
-        names, links, look = _git_files(root)
+        names, links, look, untracked = _git_files(root)
     else:
-        names, links, look = _walk_files(root), set(), None  # None: look at every file
+        names, links, look, untracked = _walk_files(root), set(), None, set()  # None: look at every file
     ignored = compile_patterns(ignore_lines(root, extra_ignore))
     files: list[str] = []
     skipped: list[tuple[str, str]] = []
@@ -142,7 +146,7 @@ def discover(root: Path, extra_ignore: tuple[str, ...] = ()) -> Discovered:
             if not (root / rel).exists():
                 continue  # deleted in the work tree but still tracked
         files.append(rel)
-    return Discovered(files, skipped, git)
+    return Discovered(files, skipped, git, frozenset(untracked) & frozenset(files))
 
 
 def _has_symlink(root: Path, parts: list[str]) -> bool:

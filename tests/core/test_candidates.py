@@ -143,7 +143,7 @@ def test_candidates_in_git_see_work_tree_edits_not_the_index(tmp_path):
     (root / "new.py").write_text("jobs = []\n")  # untracked, not ignored
     files = ["gained.py", "kept.py", "lost.py", "new.py"]
     scan = Candidates(root, recipe, TermEngine.from_recipe(recipe))
-    assert scan.of(files, git=True) == {"gained.py", "new.py"}
+    assert scan.of(files, git=True, untracked=frozenset({"new.py"})) == {"gained.py", "new.py"}
 
 
 # -- (b) a git checkout and the same tree as a plain folder report the same -------------------------
@@ -253,3 +253,28 @@ def test_apply_never_writes_through_a_symlink(tmp_path):
                         ("loose.py", outside / "loose.py"), ("link.py", Path("a.py"))):
         assert (root / rel).is_symlink() and Path(os.readlink(root / rel)) == target, rel
     assert not (root / "pkg/mod.py").is_symlink() and (root / "pkg/mod.py").read_text() == "job = 8\n"
+
+
+def test_a_tracked_file_under_an_ignore_rule_is_still_searched(tmp_path):
+    """git tracks .env.example although .gitignore says '.env*' (it was added before, or with -f):
+    git grep --untracked would skip it; the gate must not."""
+    from runsmig.runner import run as run_checkout
+    from tests.helpers import git as git_
+
+    root = tmp_path / "co"
+    root.mkdir()
+    (root / ".gitignore").write_text(".env*\n", "utf-8")
+    (root / ".env.example").write_text("# where the job files go\nJOB_DIR=./data/jobs\n", "utf-8")
+    (tmp_path / "recipe.yaml").write_text(
+        "version: 1\nname: t\nterms:\n  - {from: job, plural: jobs, to: run, to_plural: runs}\n", "utf-8")
+    git_(root, "init", "-q")
+    git_(root, "add", "-f", ".gitignore", ".env.example")
+    git_(root, "commit", "-qm", "init")
+    (root / "notes.md").write_text("an untracked job note\n", "utf-8")  # untracked, not ignored
+    from runsmig.recipe import load_recipe
+
+    result = run_checkout(root, load_recipe(tmp_path / "recipe.yaml"), workers=1)
+    by = {o.rel: o for o in result.outcomes}
+    assert by[".env.example"].status == "changed"
+    assert by[".env.example"].new == b"# where the run files go\nRUN_DIR=./data/runs\n"
+    assert by["notes.md"].status == "changed"

@@ -36,7 +36,10 @@ class Candidates:
         self.words = needles(recipe, engine)
         self._proc: subprocess.Popen | None = None
         if self.words:
-            args = ["git", "-c", "core.quotepath=off", "grep", "-l", "-z", "-i", "-F", "--untracked",
+            # tracked files only: with --untracked, git grep applies the ignore rules to tracked
+            # files too (a tracked .env.example under a '.env*' rule is skipped); the few
+            # untracked files are searched here
+            args = ["git", "-c", "core.quotepath=off", "grep", "-l", "-z", "-i", "-F",
                     "--no-color", "--no-textconv"]
             for w in self.words:
                 args += ["-e", w]
@@ -46,19 +49,21 @@ class Candidates:
             except OSError:
                 self._proc = None
 
-    def of(self, files: list[str], git: bool) -> set[str]:
-        """The files of ``files`` that need per-file work."""
+    def of(self, files: list[str], git: bool, untracked: frozenset[str] = frozenset()) -> set[str]:
+        """The files of ``files`` that need per-file work (``untracked``: those git does not track)."""
         hits = self._git_hits() if git else self._stop()
         if hits is None:
             hits = _read_and_search(self.root, files, self.words)
+        elif untracked:
+            hits |= _read_and_search(self.root, sorted(untracked & set(files)), self.words)
         out = hits & set(files)
         named = any_transform(self.recipe.folder)
         out.update(rel for rel in files if named(rel))
         return out
 
     def _git_hits(self) -> set[str] | None:
-        """Tracked and untracked-not-ignored files holding a word (binary files included: they are
-        reported as skipped); None when git could not answer."""
+        """Tracked files holding a word, as they are in the work tree (binary files included: they
+        are reported as skipped); None when git could not answer."""
         if not self.words:
             return set()
         if self._proc is None:
