@@ -16,9 +16,10 @@ No-op once ``_attach_last_runs`` no longer uses the jobs repository or ``_latest
 """
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import PositionProvider
 
 from runsmig.findings import Analysis, Edit
+from runsmig.languages.python.spans import resolve, shared_wrapper
 
 PATHS = ["apps/ade-api/src/ade_api/features/documents/service.py"]
 
@@ -111,9 +112,9 @@ def _line_span(ctx, r, blank_before=False):
 
 
 def transform(ctx):
-    wrapper = MetadataWrapper(cst.parse_module(ctx.text), unsafe_skip_copy=True)
+    wrapper = shared_wrapper(ctx)  # the file's one parse, shared with the Python pass
     module = wrapper.module
-    pos = wrapper.resolve(PositionProvider)
+    pos = resolve(ctx, PositionProvider)[PositionProvider]
     cls = next((n for n in module.body if isinstance(n, cst.ClassDef) and n.name.value == "DocumentsService"), None)
     if cls is None or not isinstance(cls.body, cst.IndentedBlock):
         return Analysis()

@@ -12,16 +12,17 @@ pass and its collision report).
 """
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import PositionProvider
 
 from runsmig.findings import Analysis, Edit
+from runsmig.languages.python.spans import resolve, shared_wrapper
 
 PATHS = ["apps/ade-api/src/ade_api/shared/dependency.py"]
 
 
 def transform(ctx):
-    wrapper = MetadataWrapper(cst.parse_module(ctx.text), unsafe_skip_copy=True)
-    pos = wrapper.resolve(PositionProvider)
+    wrapper = shared_wrapper(ctx)  # the file's one parse, shared with the Python pass
+    pos = resolve(ctx, PositionProvider)[PositionProvider]
     funcs = {n.name.value: n for n in wrapper.module.body if isinstance(n, cst.FunctionDef)}
     fn = funcs.get("get_jobs_service")
     if fn is None or "get_runs_service" not in funcs:

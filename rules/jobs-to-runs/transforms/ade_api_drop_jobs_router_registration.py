@@ -12,9 +12,10 @@ Example: ``api_router.include_router(runs_router)`` / ``api_router.include_route
 """
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import PositionProvider
 
 from runsmig.findings import Analysis, Edit
+from runsmig.languages.python.spans import resolve, shared_wrapper
 
 PATHS = ["apps/ade-api/src/ade_api/routers.py"]
 
@@ -46,8 +47,8 @@ def _imports_jobs_router(module: cst.Module) -> bool:
 
 
 def transform(ctx):
-    wrapper = MetadataWrapper(cst.parse_module(ctx.text), unsafe_skip_copy=True)
-    pos = wrapper.resolve(PositionProvider)
+    wrapper = shared_wrapper(ctx)  # the file's one parse, shared with the Python pass
+    pos = resolve(ctx, PositionProvider)[PositionProvider]
     module = wrapper.module
     if not _imports_jobs_router(module):
         return Analysis()

@@ -17,9 +17,10 @@ No-op when ``RunExecutionContext`` has no ``job_id``/``jobs_dir`` field.
 import re
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import PositionProvider
 
 from runsmig.findings import Analysis, Edit
+from runsmig.languages.python.spans import resolve, shared_wrapper
 
 PATHS = ["apps/ade-api/src/ade_api/features/runs/service.py"]
 
@@ -156,8 +157,8 @@ def _walk(node):
 
 
 def transform(ctx):
-    wrapper = MetadataWrapper(cst.parse_module(ctx.text), unsafe_skip_copy=True)
-    pos = wrapper.resolve(PositionProvider)
+    wrapper = shared_wrapper(ctx)  # the file's one parse, shared with the Python pass
+    pos = resolve(ctx, PositionProvider)[PositionProvider]
     finder = _Finder()
     wrapper.module.visit(finder)
     if not finder.fields or not finder.has_run_id_field:

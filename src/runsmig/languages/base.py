@@ -11,6 +11,7 @@ runner around it, so a transformer only decides *what* a term occurrence is
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -34,6 +35,7 @@ class FileContext:
     all_files: frozenset[str] = frozenset()  # every discovered file (rel, before the change)
 
     _index: LineIndex | None = None
+    _cst: object = None  # the LibCST parse shared by the Python pass and transforms (python.spans)
 
     @property
     def index(self) -> LineIndex:
@@ -99,6 +101,11 @@ class Language:
 
     def kind(self, ctx: FileContext) -> str:
         return "text"
+
+    def session(self):
+        """A context manager around one file's analysis, its recipe transforms included (Python:
+        LibCST's read-only walks without rebuilding the tree)."""
+        return nullcontext()
 
     def analyze(self, ctx: FileContext) -> Analysis:
         return Analysis(edits=ctx.term_edits(0, len(ctx.text), self.kind(ctx)))

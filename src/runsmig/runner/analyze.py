@@ -56,7 +56,10 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
         out.status, out.reason = ("skipped", "binary file")
         out.raw = len(engine.raw_re.findall(data.decode("latin-1")))
         return out
-    if not engine.may_contain(data) and not transforms_for(recipe.folder, rel) and not _names_moved_module(data, recipe):
+    # a language pass can only act on a term, a symbol or the name of a moved module: a file with
+    # none of them is unchanged, or (named by a recipe transform) seen by its transforms alone
+    language = engine.may_contain(data) or _names_moved_module(data, recipe)
+    if not language and not transforms_for(recipe.folder, rel):
         out.new = data
         return out
     try:
@@ -90,8 +93,9 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
     ctx._index = index
     lang = language_for(rel)
     try:
-        analysis = lang.analyze(ctx)
-        analysis = _with_transforms(ctx, analysis)
+        with lang.session():
+            analysis = lang.analyze(ctx) if language else Analysis()
+            analysis = _with_transforms(ctx, analysis)
     except Exception as exc:  # a transformer bug must not lose the run: report, leave the file
         analysis = Analysis(failed=f"{lang.name} transformer error: {type(exc).__name__}: {exc}")
     if analysis.failed:

@@ -14,7 +14,24 @@ from runsmig.runner import analyze
 from runsmig.runner.outcome import FileOutcome
 from runsmig.terms import TermEngine
 
-PARALLEL_THRESHOLD = 400  # files to analyze before a process pool pays off
+PARALLEL_THRESHOLD = 400  # files to analyze before a process pool pays off ...
+PARALLEL_BYTES = 512 * 1024  # ... or bytes (a few large files: ADE's gate after apply is 42 files, 1.9 MB)
+
+
+def _worth_a_pool(root: Path, todo: list[tuple[str, str]]) -> bool:
+    if len(todo) >= PARALLEL_THRESHOLD:
+        return True
+    if len(todo) < 4:
+        return False
+    total = 0
+    for rel, _ in todo:
+        try:
+            total += os.stat(os.path.join(root, rel)).st_size
+        except OSError:
+            continue
+        if total >= PARALLEL_BYTES:
+            return True
+    return False
 
 
 class Analysed(NamedTuple):
@@ -64,13 +81,14 @@ def analyze_many(root: Path, recipe: Recipe, engine: TermEngine, todo: list[tupl
     and a digest of the bytes it analysed; ``progress(done, total)`` is called in this process as
     files finish."""
     n_workers = workers if workers is not None else (os.cpu_count() or 1)
-    if n_workers > 1 and len(todo) >= PARALLEL_THRESHOLD:
+    if n_workers > 1 and _worth_a_pool(root, todo):
         from runsmig.workers import stopping
 
         pool = ProcessPoolExecutor(max_workers=n_workers, initializer=_init_worker,
                                    initargs=(str(recipe.source), str(root), moves, deletes, all_files, keep_bytes))
         with stopping(pool):
-            for i, o in enumerate(pool.map(_work, todo, chunksize=16), start=1):
+            chunk = max(1, min(16, len(todo) // (n_workers * 4)))
+            for i, o in enumerate(pool.map(_work, todo, chunksize=chunk), start=1):
                 yield o
                 if progress is not None:
                     progress(i, len(todo))

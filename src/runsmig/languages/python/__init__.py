@@ -22,7 +22,7 @@ import re
 from dataclasses import replace
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider, ScopeProvider
+from libcst.metadata import PositionProvider, ScopeProvider
 
 from runsmig.findings import Analysis, Edit, Finding, splice
 from runsmig.languages.base import FileContext, Language
@@ -32,6 +32,7 @@ from runsmig.languages.python.fastvisit import fast_visits
 from runsmig.languages.python.imports import ImportRec, analyze_imports
 from runsmig.languages.python.members import class_info, missing_uses
 from runsmig.languages.python.modules import index_for
+from runsmig.languages.python.spans import resolve, shared_wrapper
 from runsmig.languages.python.scan import Scan, chain_names, scan, walk
 
 _NL = re.compile(r"\r\n|\r|\n")
@@ -42,9 +43,12 @@ class Python(Language):
     patterns = ("*.py", "*.pyi")
     priority = 10
 
+    def session(self):
+        return fast_visits()
+
     def analyze(self, ctx: FileContext) -> Analysis:
         try:
-            module = cst.parse_module(ctx.text)
+            module = shared_wrapper(ctx).module
         except cst.ParserSyntaxError as exc:
             return Analysis(failed=f"Python syntax error: {exc.message}", failed_line=exc.raw_line)
         except Exception as exc:  # libcst raises a few other errors on odd input
@@ -57,9 +61,8 @@ class _FileRewrite:
     def __init__(self, ctx: FileContext, module: cst.Module):
         self.ctx = ctx
         self.module = module
-        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         # one resolution: resolving positions alone first costs a walk of the tree that visits nothing
-        meta = wrapper.resolve_many([PositionProvider, ScopeProvider])
+        meta = resolve(ctx, PositionProvider, ScopeProvider)
         self.pos = meta[PositionProvider]
         self.scopes = meta[ScopeProvider]
         self.scan: Scan = scan(module)

@@ -7,13 +7,30 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from runsmig.languages.python.fastvisit import fast_visits
+
+
+def shared_wrapper(ctx) -> MetadataWrapper:
+    """The file's one LibCST parse, shared by the language pass and every recipe transform of the
+    file (the tree is immutable; metadata resolved once is kept for the next asker). Raises what
+    ``cst.parse_module`` raises."""
+    wrapper = ctx._cst
+    if wrapper is None:
+        wrapper = ctx._cst = MetadataWrapper(cst.parse_module(ctx.text), unsafe_skip_copy=True)
+    return wrapper
+
+
+def resolve(ctx, *providers) -> dict:
+    """Metadata of the shared parse (read-only walks without rebuilding the tree)."""
+    with fast_visits():
+        return shared_wrapper(ctx).resolve_many(providers)
+
 
 class CstSpans:
     def __init__(self, ctx):
         self.ctx = ctx
-        wrapper = MetadataWrapper(cst.parse_module(ctx.text), unsafe_skip_copy=True)
-        self.module = wrapper.module
-        self.pos = wrapper.resolve(PositionProvider)
+        self.module = shared_wrapper(ctx).module
+        self.pos = resolve(ctx, PositionProvider)[PositionProvider]
 
     def start(self, node) -> int:
         r = self.pos[node]
