@@ -170,3 +170,16 @@ def test_children_are_libcsts_children():
     for m in _parse_all()[:20]:
         for node in _nodes(m):
             assert fastvisit.children(node) == list(node.children)
+
+
+def test_scan_walk_collects_what_the_visitor_collects():
+    from runsmig.languages.python.scan import Scan, scan
+
+    for m in _parse_all()[:25]:
+        slow = Scan()
+        m.visit(slow)
+        fast = scan(m)
+        for name in ("names", "strings", "comments", "imports", "calls", "assigns", "classes", "expr_lines", "dicts"):
+            assert [id(n) for n in getattr(fast, name)] == [id(n) for n in getattr(slow, name)], name
+        assert fast.parent == slow.parent
+        assert (fast.docstrings, fast.all_strings, fast.star_import) == (slow.docstrings, slow.all_strings, slow.star_import)

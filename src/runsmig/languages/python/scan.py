@@ -124,8 +124,25 @@ class Scan(cst.CSTVisitor):
 
 
 def scan(module: cst.Module) -> Scan:
+    """What ``module.visit(Scan())`` collects, gathered by one plain walk: the same ``visit_<Node>``
+    methods, called in the same (pre-)order, with the same parent links, without a visitor's
+    per-node dispatch."""
     s = Scan()
-    module.visit(s)
+    handlers: dict[type, object] = {}
+    parent = s.parent
+    stack: list[cst.CSTNode] = [module]
+    while stack:
+        node = stack.pop()
+        t = type(node)
+        handler = handlers.get(t, False)
+        if handler is False:
+            handler = handlers[t] = getattr(s, f"visit_{t.__name__}", None)
+        if handler is not None:
+            handler(node)
+        kids = children(node)
+        for kid in kids:
+            parent[id(kid)] = node
+        stack.extend(reversed(kids))
     return s
 
 
