@@ -78,3 +78,19 @@ def runsmig_piped(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "CI"}
     return subprocess.run([sys.executable, "-m", "runsmig", *args], cwd=cwd, capture_output=True,
                           env={**env, "RUNSMIG_PROGRESS_DELAY": "0", "COLUMNS": "100"})
+
+
+def spy_on_analysis(monkeypatch) -> list[str]:
+    """The checkout-relative paths ``runsmig.runner.analyze.analyze_file`` is called with, in order
+    (the runner calls it through the module, so the spy sees every file it analyses in-process)."""
+    from runsmig.runner import analyze
+
+    seen: list[str] = []
+    real = analyze.analyze_file
+
+    def spy(root, rel, *args):
+        seen.append(rel)
+        return real(root, rel, *args)
+
+    monkeypatch.setattr(analyze, "analyze_file", spy)
+    return seen

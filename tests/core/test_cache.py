@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from runsmig.recipe import load_recipe
-from runsmig.runner import analyze, run
+from runsmig.runner import run
 from runsmig.runner.cache import cache_dir
-from tests.helpers import git
+from tests.helpers import git, spy_on_analysis
 
 RECIPE = "version: 1\nname: cache-case\nterms:\n  - {from: job, plural: jobs, to: run, to_plural: runs}\n"
 
@@ -49,15 +49,7 @@ def cache_env(tmp_path, monkeypatch):
 
 @pytest.fixture
 def spy(monkeypatch):
-    seen: list[str] = []
-    real = analyze.analyze_file
-
-    def counting(root, rel, *args):
-        seen.append(rel)
-        return real(root, rel, *args)
-
-    monkeypatch.setattr(analyze, "analyze_file", counting)
-    return seen
+    return spy_on_analysis(monkeypatch)
 
 
 def _view_one(o) -> tuple:

@@ -17,7 +17,7 @@ from runsmig import runner
 from runsmig.recipe import load_recipe
 from runsmig.runner.scan import Candidates, needles
 from runsmig.terms import TermEngine
-from tests.helpers import git, runsmig
+from tests.helpers import git, runsmig, spy_on_analysis
 
 JOB_RECIPE = "version: 1\nname: candidates\nterms:\n  - {from: job, plural: jobs, to: run, to_plural: runs}\n"
 
@@ -108,14 +108,7 @@ def test_a_file_without_any_needle_is_never_opened_by_the_analyzer(as_git, tmp_p
     root = _write(tmp_path / "co", SCAN_TREE)
     if as_git:
         _commit(root)
-    seen: list[str] = []
-    real = runner.analyze.analyze_file
-
-    def spy(root, rel, *args):
-        seen.append(rel)
-        return real(root, rel, *args)
-
-    monkeypatch.setattr(runner.analyze, "analyze_file", spy)
+    seen = spy_on_analysis(monkeypatch)
     result = runner.run(root, recipe, workers=1)
     assert result.git is as_git
     assert sorted(seen) == sorted(LOOKED_AT)

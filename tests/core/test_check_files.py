@@ -14,7 +14,7 @@ from runsmig.cli.check import belongs_to, build_report
 from runsmig.discover import discover
 from runsmig.recipe import load_recipe
 from tests.golden import FIXTURES, cases
-from tests.helpers import MINI, git, git_copy, runsmig
+from tests.helpers import MINI, git, git_copy, runsmig, spy_on_analysis
 
 
 def _view(rep, keep=lambda path: True) -> dict:
@@ -53,14 +53,7 @@ def test_each_file_alone_reports_what_the_whole_check_reports_for_it(name, tree,
 
 def test_only_the_named_files_are_read_and_analyzed(tmp_path, monkeypatch):
     root = git_copy(MINI, tmp_path / "mini")
-    seen: list[str] = []
-    real = runner.analyze.analyze_file
-
-    def spy(root, rel, *args):
-        seen.append(rel)
-        return real(root, rel, *args)
-
-    monkeypatch.setattr(runner.analyze, "analyze_file", spy)
+    seen = spy_on_analysis(monkeypatch)
     named = {"README.md", "apps/ade-api/src/ade_api/settings.py"}
     result = runner.run(root, load_recipe(None), workers=1, only=named)
     assert sorted(seen) == sorted(named)
