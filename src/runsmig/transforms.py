@@ -52,7 +52,7 @@ def load_transforms(folder: Path) -> tuple[Transform, ...]:
     for f in sorted(tdir.glob("*.py")):
         if f.name.startswith("_"):
             continue
-        paths = _static_paths(f)
+        paths = _memo_static_paths(f)
         if paths is None:  # not a literal list, or no transform() written in the file: import it to see
             mod = _import(f)
             paths = getattr(mod, "PATHS", None)
@@ -60,6 +60,38 @@ def load_transforms(folder: Path) -> tuple[Transform, ...]:
                 raise RecipeError("a transform needs PATHS (a list of patterns) and transform(ctx)", str(f))
         out.append(Transform(f.stem, f, tuple(paths), compile_patterns(paths)))
     return tuple(out)
+
+
+def _memo_static_paths(path: Path) -> list[str] | None:
+    """:func:`_static_paths`, remembered by the file's bytes in the cache folder (parsing every
+    transform was most of a small checkout's check). A memo that cannot be read is rebuilt."""
+    import hashlib
+    import json
+    import os
+
+    from runsmig.runner.cache import cache_home
+
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    key = hashlib.blake2b(data, digest_size=20).hexdigest()
+    memo = cache_home() / "transform-paths" / f"{key}.json"
+    try:
+        value = json.loads(memo.read_bytes())
+        if value is None or (isinstance(value, list) and value and all(isinstance(v, str) for v in value)):
+            return value
+    except (OSError, ValueError):
+        pass
+    value = _static_paths(path)
+    try:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        tmp = memo.with_name(f".tmp-{os.getpid()}-{memo.name}")
+        tmp.write_text(json.dumps(value))
+        os.replace(tmp, memo)
+    except OSError:
+        pass
+    return value
 
 
 def _static_paths(path: Path) -> list[str] | None:

@@ -293,3 +293,27 @@ def test_a_transform_that_exits_at_import_is_a_recipe_error(tmp_path):
     assert imported.exists()  # it was imported (a file matches)
     assert proc.returncode == 2
     assert b"cannot load transform" in proc.stderr
+
+
+def test_static_paths_are_remembered_by_content_and_a_bad_memo_is_rebuilt(tmp_path, monkeypatch):
+    import runsmig.transforms as T
+
+    monkeypatch.setenv("RUNSMIG_CACHE_DIR", str(tmp_path / "cache"))
+    calls: list[str] = []
+    real = T._static_paths
+    monkeypatch.setattr(T, "_static_paths", lambda p: calls.append(p.name) or real(p))
+    src = 'PATHS = ["a/*.py"]\n' + TRANSFORM_FN
+    for i in range(2):  # two folders (load_transforms is cached per folder), one content
+        folder = tmp_path / f"recipe{i}" / "transforms"
+        folder.mkdir(parents=True)
+        (folder / "t.py").write_text(src, "utf-8")
+        (t,) = load_transforms(folder.parent)
+        assert t.patterns == ("a/*.py",)
+    assert calls == ["t.py"]  # parsed once
+    for memo in (tmp_path / "cache" / "transform-paths").iterdir():
+        memo.write_text('["not", 1]')  # a memo of the wrong shape
+    folder = tmp_path / "recipe2" / "transforms"
+    folder.mkdir(parents=True)
+    (folder / "t.py").write_text(src, "utf-8")
+    (t,) = load_transforms(folder.parent)
+    assert t.patterns == ("a/*.py",) and calls == ["t.py", "t.py"]

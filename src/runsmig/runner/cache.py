@@ -78,10 +78,13 @@ def _recipe_fingerprint(recipe) -> str:
     return _h(*parts)
 
 
-def cache_dir(root: Path) -> Path:
+def cache_home() -> Path:
     env = os.environ.get("RUNSMIG_CACHE_DIR")
-    base = Path(env) if env else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "runsmig"
-    return base / _h(str(root.resolve()).encode())[:16]
+    return Path(env) if env else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "runsmig"
+
+
+def cache_dir(root: Path) -> Path:
+    return cache_home() / _h(str(root.resolve()).encode())[:16]
 
 
 class ResultCache:
