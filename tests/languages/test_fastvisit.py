@@ -183,3 +183,18 @@ def test_scan_walk_collects_what_the_visitor_collects():
             assert [id(n) for n in getattr(fast, name)] == [id(n) for n in getattr(slow, name)], name
         assert fast.parent == slow.parent
         assert (fast.docstrings, fast.all_strings, fast.star_import) == (slow.docstrings, slow.all_strings, slow.star_import)
+
+
+def test_fast_positions_are_libcsts_positions():
+    from libcst.metadata import PositionProvider
+
+    from runsmig.languages.python.positions import FastPositionProvider
+
+    for m in _parse_all()[:30]:
+        slow = MetadataWrapper(m, unsafe_skip_copy=True).resolve(PositionProvider)
+        fast = MetadataWrapper(m, unsafe_skip_copy=True).resolve(FastPositionProvider)
+        assert {id(k): v for k, v in fast.items()} == {id(k): v for k, v in slow.items()}
+    crlf = cst.parse_module("x = (\r\n  1)\r\ny = '''a\rb'''\n")  # line breaks inside tokens
+    slow = MetadataWrapper(crlf, unsafe_skip_copy=True).resolve(PositionProvider)
+    fast = MetadataWrapper(crlf, unsafe_skip_copy=True).resolve(FastPositionProvider)
+    assert {id(k): v for k, v in fast.items()} == {id(k): v for k, v in slow.items()}

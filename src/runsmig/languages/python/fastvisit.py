@@ -131,34 +131,58 @@ def _fast_visit(self: CSTNode, visitor):
 
 def _walk(node: CSTNode, visitor, hooks: frozenset[str] | None) -> None:
     """``hooks``: the ``<Node>_<field>`` pairs that have per-field callbacks (None: call them all)."""
-    cls = type(node)
-    plan = _PLANS.get(cls)
+    plan = _PLANS.get(type(node))
     if plan is None:
-        plan = field_plan(cls)
+        plan = _compiled(type(node))
         if plan is None:
             _ORIGINAL_VISIT(node, visitor)
             return
-        _PLANS[cls] = plan
     if visitor.on_visit(node):
-        prefix = cls.__name__ + "_"
-        for name, how in plan:
-            value = getattr(node, name)
-            if value is None and how == "many?":
-                continue
-            call = hooks is None or (prefix + name) in hooks
-            if call:
-                visitor.on_visit_attribute(node, name)
-            if _is_node(value):
-                _child(value, visitor, hooks)
-            elif how != "one" and value is not None:
-                for child in value:
-                    _child(child, visitor, hooks)
-            if call:
-                visitor.on_leave_attribute(node, name)
+        if hooks is not None and not hooks:  # no field has callbacks: the common case, kept lean
+            for name, how, _ in plan:
+                value = getattr(node, name)
+                if value is None:
+                    continue
+                if _NODE_TYPES.get(type(value)) or _is_node(value):
+                    if type(value).visit is _fast_visit:
+                        _walk(value, visitor, hooks)
+                    else:
+                        value.visit(visitor)
+                elif how != "one":
+                    for child in value:
+                        if type(child).visit is _fast_visit:
+                            _walk(child, visitor, hooks)
+                        else:
+                            child.visit(visitor)
+        else:
+            for name, how, pair in plan:
+                value = getattr(node, name)
+                if value is None and how == "many?":
+                    continue
+                call = hooks is None or pair in hooks
+                if call:
+                    visitor.on_visit_attribute(node, name)
+                if _is_node(value):
+                    _child(value, visitor, hooks)
+                elif how != "one" and value is not None:
+                    for child in value:
+                        _child(child, visitor, hooks)
+                if call:
+                    visitor.on_leave_attribute(node, name)
     visitor.on_leave(node)
 
 
 _PLANS: dict[type, tuple] = {}
+
+
+def _compiled(cls: type) -> tuple | None:
+    """The field plan with each field's ``<Node>_<field>`` hook name (kept in _PLANS)."""
+    plan = field_plan(cls)
+    if plan is None:
+        return None
+    compiled = tuple((name, how, f"{cls.__name__}_{name}") for name, how in plan)
+    _PLANS[cls] = compiled
+    return compiled
 
 
 def _child(node: CSTNode, visitor, hooks: frozenset[str] | None) -> None:
@@ -241,12 +265,11 @@ def children(node: CSTNode) -> list[CSTNode]:
     """``node.children`` (the same nodes, in the same order), without LibCST's rebuilding visit."""
     plan = _PLANS.get(type(node))
     if plan is None:
-        plan = field_plan(type(node))
+        plan = _compiled(type(node))
         if plan is None:
             return list(node.children)
-        _PLANS[type(node)] = plan
     out: list[CSTNode] = []
-    for name, how in plan:
+    for name, how, _ in plan:
         value = getattr(node, name)
         if _is_node(value):
             out.append(value)

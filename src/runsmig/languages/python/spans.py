@@ -8,6 +8,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from runsmig.languages.python.fastvisit import fast_visits
+from runsmig.languages.python.positions import FastPositionProvider
 
 
 def shared_wrapper(ctx) -> MetadataWrapper:
@@ -21,9 +22,12 @@ def shared_wrapper(ctx) -> MetadataWrapper:
 
 
 def resolve(ctx, *providers) -> dict:
-    """Metadata of the shared parse (read-only walks without rebuilding the tree)."""
+    """Metadata of the shared parse (read-only walks without rebuilding the tree); positions come
+    from :class:`~runsmig.languages.python.positions.FastPositionProvider`, keyed as asked."""
+    asked = [FastPositionProvider if p is PositionProvider else p for p in providers]
     with fast_visits():
-        return shared_wrapper(ctx).resolve_many(providers)
+        got = shared_wrapper(ctx).resolve_many(asked)
+    return {p: got[a] for p, a in zip(providers, asked)}
 
 
 class CstSpans:
