@@ -94,3 +94,20 @@ def spy_on_analysis(monkeypatch) -> list[str]:
 
     monkeypatch.setattr(analyze, "analyze_file", spy)
     return seen
+
+
+def committed_checkout(tmp_path: Path, files: dict[str, str], recipe_text: str):
+    """``tmp_path/co``: the files, committed in a new git repository; ``tmp_path/recipe.yaml``:
+    the recipe. Returns (checkout root, loaded recipe)."""
+    from runsmig.recipe import load_recipe
+
+    root = tmp_path / "co"
+    for rel, text in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, "utf-8")
+    (tmp_path / "recipe.yaml").write_text(recipe_text, "utf-8")
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "init")
+    return root, load_recipe(tmp_path / "recipe.yaml")

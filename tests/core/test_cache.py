@@ -14,14 +14,13 @@ import pytest
 from runsmig.recipe import load_recipe
 from runsmig.runner import run
 from runsmig.runner.cache import cache_dir
-from tests.helpers import git, spy_on_analysis
+from tests.helpers import committed_checkout, git, spy_on_analysis
 
 RECIPE = "version: 1\nname: cache-case\nterms:\n  - {from: job, plural: jobs, to: run, to_plural: runs}\n"
 
 
 def _tree(tmp_path: Path) -> tuple[Path, object]:
-    root = tmp_path / "co"
-    for rel, text in {
+    files = {
         "pkg/__init__.py": "",
         "pkg/models.py": "class Job:\n    job_id: str = ''\n",
         "pkg/use.py": "from pkg.models import Job\n\n\ndef start(job: Job) -> str:\n    return job.job_id\n",
@@ -30,15 +29,8 @@ def _tree(tmp_path: Path) -> tuple[Path, object]:
         "docs/guide.md": "# Guide\n\nSee [the queue](queue.md#job-queue) for every job.\n",
         "docs/queue.md": "# Queue\n\n## Job queue\n\nThe job queue.\n",
         "plain.py": "x = 1\n",
-    }.items():
-        p = root / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(text, "utf-8")
-    (tmp_path / "recipe.yaml").write_text(RECIPE, "utf-8")
-    git(root, "init", "-q")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "init")
-    return root, load_recipe(tmp_path / "recipe.yaml")
+    }
+    return committed_checkout(tmp_path, files, RECIPE)
 
 
 @pytest.fixture

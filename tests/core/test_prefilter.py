@@ -6,7 +6,7 @@ from __future__ import annotations
 from runsmig.plan import build_plan
 from runsmig.recipe import load_recipe
 from runsmig.runner import module_keys
-from tests.helpers import git
+from tests.helpers import committed_checkout
 
 RECIPE = """version: 1
 name: prefilter-case
@@ -20,23 +20,15 @@ paths:
 
 
 def _tree(tmp_path):
-    root = tmp_path / "co"
-    for rel, text in {
+    files = {
         "src/util/helpers.ts": "export const add = (a: number, b: number) => a + b;\n",
         "src/app.ts": 'import { add } from "./util/helpers";\nexport const three = add(1, 2);\n',
         "pkg/__init__.py": "",
         "pkg/helpers.py": "def add(a, b):\n    return a + b\n",
         "pkg/app.py": "from pkg.helpers import add\n\nTHREE = add(1, 2)\n",
         "notes.txt": "nothing to see here\n",
-    }.items():
-        p = root / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(text, "utf-8")
-    (tmp_path / "recipe.yaml").write_text(RECIPE, "utf-8")
-    git(root, "init", "-q")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "init")
-    return root, load_recipe(tmp_path / "recipe.yaml")
+    }
+    return committed_checkout(tmp_path, files, RECIPE)
 
 
 def test_termless_importers_of_a_moved_module_follow_it(tmp_path):
