@@ -32,6 +32,7 @@ def plan_paths(files: list[str], recipe: Recipe, engine: TermEngine) -> PathPlan
     """Deletes, explicit renames, term renames and their conflicts. Only the paths a recipe entry
     names or whose names may hold a term are looked at (one regex search per path)."""
     plan = PathPlan()
+    named = engine.paths_that_may_hold(files)
     deleted = _matcher([d.path for d in recipe.deletes])
     renamed = _matcher([r.source for r in recipe.renames])
     for rel in files:
@@ -51,7 +52,7 @@ def plan_paths(files: list[str], recipe: Recipe, engine: TermEngine) -> PathPlan
                     target = r.target + rel[len(r.source):] if r.source.endswith("/") else r.target
                     break
         if target is None:
-            if not engine.path_may_hold(rel):
+            if rel not in named:
                 continue
             target = "/".join(engine.rewrite(seg) for seg in rel.split("/"))
         if target != rel and recipe.allow_for_file(rel) is None:
@@ -76,7 +77,7 @@ def plan_paths(files: list[str], recipe: Recipe, engine: TermEngine) -> PathPlan
             continue
         seen[target] = rel
         plan.moves[rel] = target
-    plan.findings.extend(_path_findings(files, recipe, engine, plan))
+    plan.findings.extend(_path_findings([f for f in files if f in named], recipe, engine, plan))
     return plan
 
 
@@ -84,9 +85,7 @@ def _path_findings(files: list[str], recipe: Recipe, engine: TermEngine, plan: P
     """One finding per path segment (folder or file name) that still carries a term."""
     out: list[Finding] = []
     seen: set[str] = set()
-    for rel in files:
-        if not engine.path_may_hold(rel):
-            continue  # no segment of it can hold a term
+    for rel in files:  # only paths that may hold a term (plan_paths passes those)
         parts = rel.split("/")
         for i, seg in enumerate(parts):
             prefix = "/".join(parts[: i + 1])

@@ -98,6 +98,20 @@ class TermEngine:
         """Could a term or symbol occur in this path's names (cheap: one regex search)?"""
         return bool(self._stem_re.search(rel) or (self._symbol_re and self._symbol_re.search(rel)))
 
+    def paths_that_may_hold(self, rels: list[str]) -> set[str]:
+        """:meth:`path_may_hold` for many paths at once: one search over them all (paths hold no
+        line break: git and the walk list them one per entry)."""
+        text = "\n".join(rels)
+        hits: set[str] = set()
+        for regex in (self._stem_re, self._symbol_re):
+            if regex is None:
+                continue
+            for m in regex.finditer(text):
+                start = text.rfind("\n", 0, m.start()) + 1
+                end = text.find("\n", m.end())
+                hits.add(text[start:end if end != -1 else len(text)])
+        return hits
+
     # -- matching -----------------------------------------------------------
     def find(self, text: str) -> list[TermMatch]:
         """Every term occurrence in ``text``, left to right, non-overlapping."""
