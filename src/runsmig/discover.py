@@ -109,10 +109,6 @@ def ignore_lines(root: Path, extra: tuple[str, ...] = ()) -> list[str]:
     return lines
 
 
-def ignore_spec(root: Path, extra: tuple[str, ...] = ()) -> pathspec.PathSpec:
-    return pathspec.PathSpec.from_lines("gitignore", ignore_lines(root, extra))
-
-
 _SYMLINK = "symlink (never followed or written through)"
 
 

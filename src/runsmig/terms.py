@@ -94,13 +94,9 @@ class TermEngine:
             self._symbol_re and self._symbol_re.search(data.decode("utf-8", "replace"))
         )
 
-    def path_may_hold(self, rel: str) -> bool:
-        """Could a term or symbol occur in this path's names (cheap: one regex search)?"""
-        return bool(self._stem_re.search(rel) or (self._symbol_re and self._symbol_re.search(rel)))
-
     def paths_that_may_hold(self, rels: list[str]) -> set[str]:
-        """:meth:`path_may_hold` for many paths at once: one search over them all (paths hold no
-        line break: git and the walk list them one per entry)."""
+        """The paths whose names could hold a term (any case) or a symbol: one search over them all
+        (paths hold no line break: git and the walk list them one per entry)."""
         text = "\n".join(rels)
         hits: set[str] = set()
         for regex in (self._stem_re, self._symbol_re):

@@ -65,17 +65,16 @@ def load_transforms(folder: Path) -> tuple[Transform, ...]:
 def _memo_static_paths(path: Path) -> list[str] | None:
     """:func:`_static_paths`, remembered by the file's bytes in the cache folder (parsing every
     transform was most of a small checkout's check). A memo that cannot be read is rebuilt."""
-    import hashlib
     import json
     import os
 
-    from runsmig.runner.cache import cache_home
+    from runsmig.runner.cache import cache_home, content_hash
 
     try:
         data = path.read_bytes()
     except OSError:
         return None
-    key = hashlib.blake2b(data, digest_size=20).hexdigest()
+    key = content_hash(data)
     memo = cache_home() / "transform-paths" / f"{key}.json"
     try:
         value = json.loads(memo.read_bytes())

@@ -6,7 +6,6 @@ Nothing raises past this package for bad input.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from runsmig.runner.analyze import (
     module_keys,
     suppressed_lines,
 )
-from runsmig.runner.cache import ResultCache
+from runsmig.runner.cache import ResultCache, content_hash
 from runsmig.runner.outcome import FileOutcome
 from runsmig.runner.pool import PARALLEL_THRESHOLD, analyze_many
 from runsmig.runner.scan import Candidates
@@ -90,9 +89,7 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
                                         progress, keep_bytes or store is not None):
         if store is not None and o.rel in keys and keys[o.rel][1] == digest:
             store.put(keys[o.rel][0], o, read)
-        if not keep_bytes:
-            o.old = o.new = None
-        done[o.rel] = o
+        done[o.rel] = o if keep_bytes else o.without_bytes()
     if store is not None:
         store.finish()
     outcomes.extend(done[rel] for rel in order)
@@ -113,11 +110,9 @@ def _from_cache(store: ResultCache, root: Path, todo: list[tuple[str, str]], kee
         key = store.key(rel, new_rel, data)
         hit = store.get(key, data)
         if hit is not None and hit.rel == rel and hit.new_rel == new_rel:
-            if not keep_bytes:
-                hit.old = hit.new = None
-            found[rel] = hit
+            found[rel] = hit if keep_bytes else hit.without_bytes()
         else:
-            keys[rel] = (key, hashlib.blake2b(data, digest_size=16).hexdigest())
+            keys[rel] = (key, content_hash(data))
             rest.append((rel, new_rel))
     return rest, found, keys
 

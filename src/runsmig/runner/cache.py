@@ -49,6 +49,12 @@ def _h(*parts: bytes) -> str:
     return d.hexdigest()
 
 
+def content_hash(data: bytes) -> str:
+    """The digest of a file's bytes: cache keys' file part, dependencies, and the check that a worker
+    analysed the bytes the key was made from."""
+    return _h(data)
+
+
 @lru_cache(maxsize=1)
 def engine_fingerprint() -> str:
     """runsmig's own source files, the interpreter and the parsers' versions."""
@@ -114,7 +120,7 @@ class ResultCache:
         """The current content of a file, as a dependency is recorded ('' when it is missing)."""
         if rel not in self._digests:
             data = self._bytes(rel)
-            self._digests[rel] = "" if data is None else _h(data)
+            self._digests[rel] = "" if data is None else content_hash(data)
         return self._digests[rel]
 
     # -- read ------------------------------------------------------------------------------

@@ -24,6 +24,11 @@ class FileOutcome:
     non_term: list[tuple[int, int, str]] = field(default_factory=list)  # (line, col, word) not the term
     coverage: dict[str, int] = field(default_factory=dict)  # raw occurrences by what covers them
 
+    def without_bytes(self) -> "FileOutcome":
+        """The same outcome without its old and new contents (the gate keeps no file bytes)."""
+        self.old = self.new = None
+        return self
+
     @property
     def moved(self) -> bool:
         return self.new_rel != self.rel

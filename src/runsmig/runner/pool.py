@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Callable, Iterator, NamedTuple
 from runsmig import deps
 from runsmig.recipe.model import Recipe
 from runsmig.runner import analyze
+from runsmig.runner.cache import content_hash
 from runsmig.runner.outcome import FileOutcome
 from runsmig.terms import TermEngine
 
@@ -37,7 +37,7 @@ def _worth_a_pool(root: Path, todo: list[tuple[str, str]]) -> bool:
 class Analysed(NamedTuple):
     outcome: FileOutcome
     read: set[str]  # other files of the checkout the analysis read (runsmig.deps)
-    digest: str | None  # blake2b-128 of the bytes analysed
+    digest: str | None  # content_hash of the bytes analysed
 
 # -- process pool -------------------------------------------------------------
 _W: dict = {}
@@ -64,13 +64,8 @@ def _work(item: tuple[str, str]) -> Analysed:
 def _one(root, rel, new_rel, recipe, engine, moves, deletes, all_files, keep_bytes) -> Analysed:
     with deps.recording() as read:
         o = analyze.analyze_file(root, rel, new_rel, recipe, engine, moves, deletes, all_files)
-    digest = hashlib.blake2b(o.old, digest_size=16).hexdigest() if o.old is not None else None
-    return Analysed(o if keep_bytes else _without_bytes(o), read, digest)
-
-
-def _without_bytes(o: FileOutcome) -> FileOutcome:
-    o.old = o.new = None
-    return o
+    digest = content_hash(o.old) if o.old is not None else None
+    return Analysed(o if keep_bytes else o.without_bytes(), read, digest)
 
 
 def analyze_many(root: Path, recipe: Recipe, engine: TermEngine, todo: list[tuple[str, str]],

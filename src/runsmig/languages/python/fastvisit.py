@@ -143,7 +143,7 @@ def _walk(node: CSTNode, visitor, hooks: frozenset[str] | None) -> None:
                 value = getattr(node, name)
                 if value is None:
                     continue
-                if _NODE_TYPES.get(type(value)) or _is_node(value):
+                if _is_node(value):
                     if type(value).visit is _fast_visit:
                         _walk(value, visitor, hooks)
                     else:
@@ -258,6 +258,7 @@ def fast_visits() -> Iterator[None]:
         yield
     finally:
         CSTNode.visit = _ORIGINAL_VISIT
+        _LAST[0] = _LAST[1] = None  # the last visitor would keep its file's metadata alive
         BatchableCSTVisitor.get_visitors = _ORIGINAL_GET_VISITORS
 
 
