@@ -10,6 +10,7 @@ through one), ``.runsmigignore`` and recipe ``ignore`` patterns.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,28 +42,39 @@ def is_git_checkout(root: Path) -> bool:
 def _git_files(root: Path) -> tuple[list[str], set[str], set[str], set[str]]:
     """(names, symlinks, to look at, untracked): tracked and untracked-not-ignored files; the
     tracked symlinks (index mode 120000); the files whose work-tree state the index does not tell
-    (untracked, deleted or modified: a file may have become a symlink, or vanished); the untracked."""
-    def ls(*args: str) -> list[str]:
-        out = subprocess.run(["git", "-c", "core.quotepath=off", "ls-files", "-z", *args],
-                             cwd=root, capture_output=True, check=True)
-        return [n for n in out.stdout.decode("utf-8", "surrogateescape").split("\0") if n]
+    (untracked, deleted or modified: a file may have become a symlink, or vanished); the untracked.
+    Both listings run at once; the index listing is read with regular expressions, not per entry."""
+    def ls(*args: str) -> subprocess.Popen:
+        return subprocess.Popen(["git", "-c", "core.quotepath=off", "ls-files", "-z", *args], cwd=root,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
-    names: set[str] = set()
-    links: set[str] = set()
-    for entry in ls("-s"):
-        meta, _, rel = entry.partition("\t")
-        names.add(rel)
-        if meta.startswith("120000 "):
-            links.add(rel)
+    def text(proc: subprocess.Popen) -> str:
+        out, err = proc.communicate()
+        if proc.returncode != 0:
+            raise subprocess.CalledProcessError(proc.returncode, proc.args, out, err)
+        return out.decode("utf-8", "surrogateescape")
+
+    index, state = ls("-s"), ls("-t", "-o", "-d", "-m", "--exclude-standard")
+    staged = text(index)  # "<mode> <blob> <stage>\t<path>\0" per entry
+    names = list(dict.fromkeys(_INDEX_PATH.findall(staged)))  # a conflicted path has several stages
+    links = set(_INDEX_LINK.findall(staged))
     look: set[str] = set()
     untracked: set[str] = set()
-    for entry in ls("-t", "-o", "-d", "-m", "--exclude-standard"):
+    for entry in text(state).split("\0"):
+        if not entry:
+            continue
         rel = entry[2:]
         look.add(rel)
-        names.add(rel)
         if entry.startswith("? "):
             untracked.add(rel)
-    return sorted(names), links, look, untracked
+    if untracked:
+        names.extend(untracked.difference(names))
+    names.sort()  # git lists in byte order: sorting an almost sorted list is one pass
+    return names, links, look, untracked
+
+
+_INDEX_PATH = re.compile(r"\t([^\0]*)\0")
+_INDEX_LINK = re.compile(r"(?:^|\0)120000 [^\t\0]*\t([^\0]*)")
 
 
 def _walk_files(root: Path) -> list[str]:
@@ -113,6 +125,9 @@ _SYMLINK = "symlink (never followed or written through)"
 
 
 def discover(root: Path, extra_ignore: tuple[str, ...] = ()) -> Discovered:
+    """The files of the checkout. Per-path work is done only where it can matter: the folders
+    always skipped are looked for in the whole list at once, ignore patterns are tried only when
+    there are some, and only the files the index cannot vouch for are looked at on disk."""
     from runsmig.pathmatch import compile_patterns
 
     git = is_git_checkout(root)
@@ -120,29 +135,36 @@ def discover(root: Path, extra_ignore: tuple[str, ...] = ()) -> Discovered:
         names, links, look, untracked = _git_files(root)
     else:
         names, links, look, untracked = _walk_files(root), set(), None, set()  # None: look at every file
-    ignored = compile_patterns(ignore_lines(root, extra_ignore))
-    files: list[str] = []
-    skipped: list[tuple[str, str]] = []
-    for rel in names:
-        parts = rel.split("/")
-        if len(parts) > 1 and any(p in ALWAYS_SKIP_DIRS for p in parts[:-1]):
-            skipped.append((rel, "vendored or generated folder"))
+    lines = ignore_lines(root, extra_ignore)
+    ignored = compile_patterns(lines) if any(ln.strip() and not ln.lstrip().startswith("#") for ln in lines) else None
+    why: dict[str, str | None] = {}  # rel -> reason it is skipped (None: gone from the work tree)
+    if ignored is not None or _names_a_skipped_folder(names):
+        for rel in names:
+            if "/" in rel and not ALWAYS_SKIP_DIRS.isdisjoint(rel.split("/")[:-1]):
+                why[rel] = "vendored or generated folder"
+            elif ignored is not None and ignored(rel):
+                why[rel] = f"ignored by {IGNORE_FILE} or recipe"
+    for rel in links:
+        why.setdefault(rel, _SYMLINK)
+    for rel in (names if look is None else look):
+        if rel in why:
             continue
-        if ignored(rel):
-            skipped.append((rel, f"ignored by {IGNORE_FILE} or recipe"))
-            continue
-        if rel in links:
-            skipped.append((rel, _SYMLINK))
-            continue
-        if look is None or rel in look:
-            # never follow a symlink: the file itself or any folder above it inside the root
-            if _has_symlink(root, parts):
-                skipped.append((rel, _SYMLINK))
-                continue
-            if not (root / rel).exists():
-                continue  # deleted in the work tree but still tracked
-        files.append(rel)
+        # never follow a symlink: the file itself or any folder above it inside the root
+        if _has_symlink(root, rel.split("/")):
+            why[rel] = _SYMLINK
+        elif not (root / rel).exists():
+            why[rel] = None  # deleted in the work tree but still tracked
+    if not why:
+        return Discovered(names, [], git, frozenset(untracked))
+    files = [rel for rel in names if rel not in why]
+    skipped = [(rel, why[rel]) for rel in names if why.get(rel)]
     return Discovered(files, skipped, git, frozenset(untracked) & frozenset(files))
+
+
+def _names_a_skipped_folder(names: list[str]) -> bool:
+    """Does any path pass through a folder that is always skipped? One search of the joined list."""
+    text = "\0" + "\0".join(names)
+    return any(f"\0{d}/" in text or f"/{d}/" in text for d in ALWAYS_SKIP_DIRS)
 
 
 def _has_symlink(root: Path, parts: list[str]) -> bool:

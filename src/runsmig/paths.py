@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from runsmig.findings import Finding
@@ -21,32 +22,44 @@ def _under(rel: str, prefix: str) -> bool:
     return rel.startswith(prefix) if prefix.endswith("/") else rel == prefix
 
 
-def _matcher(entries: list[str]):
-    """``rel -> bool`` for recipe path entries: a trailing '/' is a folder prefix, else one file."""
-    exact = frozenset(e for e in entries if not e.endswith("/"))
-    prefixes = tuple(e for e in entries if e.endswith("/"))
-    return lambda rel: rel in exact or (bool(prefixes) and rel.startswith(prefixes))
+def _named_by(entries: list[str], ordered: list[str]) -> set[str]:
+    """The paths of ``ordered`` (sorted) that recipe path entries name: a trailing '/' is a folder
+    prefix, else one file. Found by bisection, not by trying every path."""
+    out: set[str] = set()
+    for e in entries:
+        i = bisect_left(ordered, e)
+        if not e.endswith("/"):
+            if i < len(ordered) and ordered[i] == e:
+                out.add(e)
+            continue
+        while i < len(ordered) and ordered[i].startswith(e):
+            out.add(ordered[i])
+            i += 1
+    return out
 
 
 def plan_paths(files: list[str], recipe: Recipe, engine: TermEngine) -> PathPlan:
     """Deletes, explicit renames, term renames and their conflicts. Only the paths a recipe entry
-    names or whose names may hold a term are looked at (one regex search per path)."""
+    names or whose names may hold a term are looked at (one regex search over them all)."""
     plan = PathPlan()
     named = engine.paths_that_may_hold(files)
-    deleted = _matcher([d.path for d in recipe.deletes])
-    renamed = _matcher([r.source for r in recipe.renames])
-    for rel in files:
-        if deleted(rel):
+    ordered = sorted(files)
+    deleted = _named_by([d.path for d in recipe.deletes], ordered)
+    renamed = _named_by([r.source for r in recipe.renames], ordered)
+    look = named | deleted | renamed
+    files_looked = [rel for rel in files if rel in look] if look else []
+    for rel in files_looked:
+        if rel in deleted:
             for d in recipe.deletes:
                 if _under(rel, d.path):
                     plan.deletes[rel] = d.reason
                     break
     proposed: dict[str, str] = {}
-    for rel in files:
+    for rel in files_looked:
         if rel in plan.deletes:
             continue
         target = None
-        if renamed(rel):
+        if rel in renamed:
             for r in recipe.renames:
                 if _under(rel, r.source):
                     target = r.target + rel[len(r.source):] if r.source.endswith("/") else r.target
@@ -77,7 +90,7 @@ def plan_paths(files: list[str], recipe: Recipe, engine: TermEngine) -> PathPlan
             continue
         seen[target] = rel
         plan.moves[rel] = target
-    plan.findings.extend(_path_findings([f for f in files if f in named], recipe, engine, plan))
+    plan.findings.extend(_path_findings([f for f in files_looked if f in named], recipe, engine, plan))
     return plan
 
 
