@@ -63,7 +63,7 @@ class Plan:
         """What a person must look at: follow-ups, conflicts, links (not the external notes)."""
         if self.result is None:
             return []
-        out = [f for o in self.result.outcomes for f in o.reported if f.rule != "external"]
+        out = [f for o in self.result.looked for f in o.reported if f.rule != "external"]
         out += [f for f in self.result.paths.findings if f.rule == "conflict"]
         return out
 
@@ -71,14 +71,14 @@ class Plan:
         """Names kept because they belong to another package or tool's schema (one per file and name)."""
         if self.result is None:
             return []
-        return [f for o in self.result.outcomes for f in o.reported if f.rule == "external"]
+        return [f for o in self.result.looked for f in o.reported if f.rule == "external"]
 
     def identifiers(self) -> list[Finding]:
         """Rewritten string literals that look like identifiers (no whitespace): one per literal."""
         if self.result is None:
             return []
         out, seen = [], set()
-        for o in self.result.outcomes:
+        for o in self.result.looked:
             for f in o.applied:
                 key = (f.path, f.line, f.literal)
                 if f.literal and key not in seen:
@@ -168,7 +168,7 @@ def build_plan(root: Path, recipe: Recipe, workers: int | None = None, regenerat
                generator_options: dict | None = None, progress=None, cache: bool = False) -> Plan:
     result = run(root, recipe, workers=workers, progress=progress, cache=cache)
     changes: list[Change] = []
-    for o in result.outcomes:
+    for o in result.looked:  # an unread file neither moves nor changes
         if o.status == "deleted":
             changes.append(Change("delete", o.rel, None, o.old, None, o.mode))
         elif o.status in ("changed", "unchanged") and o.moved:
@@ -178,7 +178,7 @@ def build_plan(root: Path, recipe: Recipe, workers: int | None = None, regenerat
         elif o.status in ("skipped",) and o.moved and o.old is not None:
             changes.append(Change("rename", o.rel, o.new_rel, o.old, o.old, o.mode))
     notes: list[str] = []
-    taken = {c.target for c in changes} | {o.rel for o in result.outcomes}
+    taken = {c.target for c in changes} | {o.rel for o in result.looked} | set(result.unread)
     for nf in generate_all(root, recipe, result, generator_options):
         notes.extend(nf.notes)
         if nf.path in taken or (root / nf.path).exists():
@@ -200,7 +200,7 @@ def _regenerated(root: Path, recipe: Recipe, result: RunResult, changes: list[Ch
     runnable = [g for g in entries if tool_missing(g) is None]
     if runnable:  # the shadow tree is built only when some generator can run
         links = sorted({rel for g in runnable for rel in g.link})
-        with shadow_tree(root, [o.rel for o in result.outcomes], changes, links) as shadow:
+        with shadow_tree(root, [o.rel for o in result.looked] + result.unread, changes, links) as shadow:
             results = regenerate_in(shadow, entries)
     else:
         results = [RegenResult(g.path, "structural", tool_missing(g)) for g in entries]

@@ -31,21 +31,22 @@ def build_report(root: Path, recipe: Recipe | Path | None, workers: int | None =
     rec = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
     result = run(root, rec, workers=workers, only=None if only is None else set(only), progress=progress,
                  keep_bytes=False, cache=cache)
-    findings = [f for o in result.outcomes for f in (o.applied + o.reported) if f.rule != "external"]
-    externals = [f for o in result.outcomes for f in o.reported if f.rule == "external"]
+    looked = result.looked  # an unread file has nothing to report
+    findings = [f for o in looked for f in (o.applied + o.reported) if f.rule != "external"]
+    externals = [f for o in looked for f in o.reported if f.rule == "external"]
     mine = (lambda path: True) if only is None else belongs_to(only)
     findings += [f for f in result.paths.findings if mine(f.path)]
-    allowed = [f for o in result.outcomes for f in o.allowed] + [f for f in result.paths.allowed if mine(f.path)]
+    allowed = [f for o in looked for f in o.allowed] + [f for f in result.paths.allowed if mine(f.path)]
     failures = [(o.rel, o.reason, o.line) for o in result.by_status("failed")]
     # deleted-by-recipe files are remnants until apply removes them
     for o in result.by_status("deleted"):
         findings.append(_deleted_finding(o.rel, o.reason))
-    non_term = [(o.rel, ln, col, w) for o in result.outcomes for ln, col, w in o.non_term]
+    non_term = [(o.rel, ln, col, w) for o in looked for ln, col, w in o.non_term]
     findings.sort(key=lambda f: (f.path, f.line, f.col))
-    return CheckReport(findings, allowed, failures, len(result.outcomes),
-                       raw=sum(o.raw for o in result.outcomes),
+    return CheckReport(findings, allowed, failures, result.files,
+                       raw=sum(o.raw for o in looked),
                        raw_in_binary=sum(o.raw for o in result.by_status("skipped")),
-                       coverage=dict(sum((Counter(o.coverage) for o in result.outcomes if o.coverage), Counter())),
+                       coverage=dict(sum((Counter(o.coverage) for o in looked if o.coverage), Counter())),
                        raw_in_deleted=sum(o.raw for o in result.by_status("deleted")),
                        non_term=non_term, externals=externals,
                        skipped=[(p, r) for p, r in result.skipped if mine(p)])

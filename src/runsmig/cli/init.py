@@ -97,7 +97,7 @@ def scan_checkout(root: Path, recipe_text: str, workers: int | None) -> dict:
         why.setdefault(word, f.message.split(": kept")[0].split("' ", 1)[-1] if f.message else "external")
     targets = "|".join(sorted({re.escape(t) for a, b, c, d in _terms_of(plan) for t in (c, d)}, key=len, reverse=True))
     doubled = re.compile(rf"(?i)(?:{targets})[_\-]?(?:{targets})(?![a-z])") if targets else None
-    findings = [f for o in plan.result.outcomes for f in o.applied] if plan.result is not None else []
+    findings = [f for o in plan.result.looked for f in o.applied] if plan.result is not None else []
     doubles = (((f.word, f.word_replacement), f) for f in findings
                if f.kind == "identifier" and f.word and doubled is not None and doubled.search(f.word_replacement or ""))
     return {

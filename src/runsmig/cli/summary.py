@@ -22,7 +22,7 @@ def print_summary(p: Plan, verb: str = "would change") -> None:
         table.add_row(action, str(counts.get(action, 0)))
     if p.result is not None:
         r = p.result
-        table.add_row("unchanged", str(len([o for o in r.outcomes if o.status == "unchanged" and not o.moved])))
+        table.add_row("unchanged", str(len(r.unread) + len([o for o in r.looked if o.status == "unchanged" and not o.moved])))
         table.add_row("skipped", str(len(r.by_status("skipped")) + len(r.skipped)))
         table.add_row("failed", str(len(r.by_status("failed"))))
         table.add_row("follow-ups", str(len(p.follow_ups())))

@@ -32,13 +32,26 @@ __all__ = ["FileOutcome", "PARALLEL_THRESHOLD", "RunResult", "analyze_file", "fi
 class RunResult:
     root: Path
     recipe: Recipe
-    outcomes: list[FileOutcome]
+    looked: list[FileOutcome]  # the files that were read: deleted and analysed ones, in checkout order
+    unread: list[str]  # the files that are unchanged without being opened, in checkout order
     paths: PathPlan
     skipped: list[tuple[str, str]]
     git: bool
 
+    @property
+    def files(self) -> int:
+        """How many files the run covers."""
+        return len(self.looked) + len(self.unread)
+
+    @property
+    def outcomes(self) -> list[FileOutcome]:
+        """Every file's outcome: an unread file is ``unchanged``. Built on demand: work over the
+        whole tree reads :attr:`looked` and :attr:`unread` instead of 50,000 alike values."""
+        return [*(FileOutcome(rel, rel, "unchanged") for rel in self.unread), *self.looked]
+
     def by_status(self, status: str) -> list[FileOutcome]:
-        return [o for o in self.outcomes if o.status == status]
+        found = [o for o in self.looked if o.status == status]
+        return [FileOutcome(rel, rel, "unchanged") for rel in self.unread] + found if status == "unchanged" else found
 
 
 def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] | None = None,
@@ -58,10 +71,12 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
     deletes = frozenset(paths.deletes)
     wanted = found.files if only is None else [rel for rel in found.files if rel in only]
     look = scan.of(wanted, found.git, found.untracked)
-    outcomes: list[FileOutcome] = []
+    outcomes: list[FileOutcome] = []  # deleted files
     todo: list[tuple[str, str]] = []
     order: list[str] = []  # the files analysed (or taken from the cache), in checkout order
-    for rel in wanted:
+    special = look | paths.deletes.keys() | paths.moves.keys()
+    unread: list[str] = [rel for rel in wanted if rel not in special]
+    for rel in [rel for rel in wanted if rel in special] if special else []:
         if rel in paths.deletes:
             full = root / rel
             try:
@@ -73,11 +88,9 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
             outcomes.append(o)
             continue
         new_rel = paths.moves.get(rel, rel)
-        if rel in look or new_rel != rel:  # a moved file's bytes travel with its rename
-            todo.append((rel, new_rel))
-            order.append(rel)
-        else:
-            outcomes.append(FileOutcome(rel, rel, "unchanged"))
+        # a candidate, or a moved file: its bytes travel with its rename
+        todo.append((rel, new_rel))
+        order.append(rel)
     _load_named_transforms(recipe, [rel for rel, _ in todo])  # a broken one stops the run here, as a recipe error
     store = ResultCache(root, recipe, found.files, paths.moves, deletes) if cache and todo else None
     done: dict[str, FileOutcome] = {}
@@ -93,7 +106,7 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
     if store is not None:
         store.finish()
     outcomes.extend(done[rel] for rel in order)
-    return RunResult(root, recipe, outcomes, paths, found.skipped, found.git)
+    return RunResult(root, recipe, outcomes, unread, paths, found.skipped, found.git)
 
 
 def _from_cache(store: ResultCache, root: Path, todo: list[tuple[str, str]], keep_bytes: bool):
