@@ -21,11 +21,13 @@ from runsmig.transforms import any_transform
 
 
 def needles(recipe: Recipe, engine: TermEngine) -> list[str]:
-    """The literal strings a file must hold (any case) to need a look."""
+    """The literal strings a file must hold (any case) to need a look: the fewest that find the same files."""
     found = {t.singular.lower() for t in engine.terms} | {t.plural.lower() for t in engine.terms}
     found |= {s.lower() for s in engine.symbols}
     found |= {k.decode() for k in module_keys(recipe)}
-    return sorted(n for n in found if n)
+    found.discard("")
+    # a needle holding another one finds nothing more ('jobs' holds 'job')
+    return sorted(n for n in found if not any(m != n and m in n for m in found))
 
 
 class Candidates:
