@@ -8,12 +8,34 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-
-from rich.console import Console
+from typing import TYPE_CHECKING
 
 from runsmig.errors import RunsmigError
 
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+class _Stderr:
+    """rich's stderr Console, made on first use: importing rich costs a run about 20 ms, and the
+    gate's one summary line (:func:`plain`) needs none of it."""
+
+    _console: Console | None = None
+
+    def __getattr__(self, name: str):
+        return getattr(self.made(), name)
+
+    @staticmethod
+    def made() -> Console:
+        """The Console itself (what rich's own objects, such as a progress bar, must be given)."""
+        if _Stderr._console is None:
+            from rich.console import Console
+
+            _Stderr._console = Console(stderr=True, highlight=False, soft_wrap=True)
+        return _Stderr._console
+
+
+err = _Stderr()
 
 PROGRESS_DELAY = 0.5  # seconds of work before a bar appears: short runs never flash one (RUNSMIG_PROGRESS_DELAY)
 Progress = Callable[[int, int], None]  # update(done, total)
@@ -38,15 +60,24 @@ def info(message: str) -> None:
     err.print(message)
 
 
+def plain(line: str) -> None:
+    """One line of plain text on stderr, as ``err.print(line, markup=False)`` prints it."""
+    if isinstance(err, _Stderr) and _Stderr._console is None:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    else:
+        err.print(line, markup=False)
+
+
 def warn(message: str) -> None:
     err.print(f"[yellow]warning[/yellow]: {message}", markup=True)
 
 
 def error(exc: RunsmigError) -> None:
     """One line naming file and line, then the hint on its own line."""
-    err.print(f"runsmig: error: {exc.one_line()}", markup=False)
+    plain(f"runsmig: error: {exc.one_line()}")
     if exc.hint:
-        err.print(f"  hint: {exc.hint}", markup=False)
+        plain(f"  hint: {exc.hint}")
 
 
 @contextmanager
@@ -60,7 +91,7 @@ def progress(label: str, quiet: bool = False) -> Iterator[Progress]:
     if quiet or os.environ.get("CI") or not _on_terminal(err):
         yield _ignore
         return
-    bar = _Bar(label, err, _delay())
+    bar = _Bar(label, err.made() if isinstance(err, _Stderr) else err, _delay())
     try:
         yield bar.update
     finally:
@@ -78,9 +109,13 @@ def _delay() -> float:
         return PROGRESS_DELAY
 
 
-def _on_terminal(console: Console) -> bool:
+def _on_terminal(console: Console | _Stderr) -> bool:
     """The stream itself is a terminal: rich's ``is_terminal`` alone also says yes to FORCE_COLOR in a
-    pipe."""
+    pipe. The stderr console is made only when stderr is a terminal at all."""
+    if isinstance(console, _Stderr):
+        isatty = getattr(sys.stderr, "isatty", None)
+        if isatty is None or not isatty():
+            return False
     isatty = getattr(console.file, "isatty", None)
     try:
         return console.is_terminal and not console.is_dumb_terminal and isatty is not None and bool(isatty())

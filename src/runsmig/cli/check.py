@@ -83,7 +83,7 @@ def check(
     no_cache: bool = NoCacheOpt,
 ) -> int:
     """Report every remaining term (identifiers, strings, comments, prose, paths, config keys)."""
-    from runsmig.console import err, out_text, progress
+    from runsmig.console import out_text, plain, progress
     from runsmig.report import FORMATS, render
 
     if fmt is not None and fmt not in FORMATS:
@@ -96,8 +96,8 @@ def check(
                            cache=not no_cache)
     out_text(render(rep, fmt))
     s = rep.summary()
-    err.print(f"runsmig check: {s['findings']} finding(s), {s['allowlisted']} allowlisted, "
-              f"{s['failed_files']} unreadable, {s['files_scanned']} files", markup=False)
+    plain(f"runsmig check: {s['findings']} finding(s), {s['allowlisted']} allowlisted, "
+          f"{s['failed_files']} unreadable, {s['files_scanned']} files")
     if rep.findings:
         return EXIT_FINDINGS
     if rep.failures:

@@ -8,24 +8,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from runsmig.discover import discover
 from runsmig.paths import PathPlan, plan_paths
 from runsmig.recipe.model import Recipe
-from runsmig.runner.analyze import (
-    analyze_file,
-    file_mode,
-    module_keys,
-    suppressed_lines,
-)
-from runsmig.runner.cache import ResultCache, content_hash
+from runsmig.runner.modkeys import module_keys
 from runsmig.runner.outcome import FileOutcome
-from runsmig.runner.pool import PARALLEL_THRESHOLD, analyze_many
 from runsmig.runner.scan import Candidates
 from runsmig.terms import TermEngine
 
+if TYPE_CHECKING:
+    from runsmig.runner.cache import ResultCache
+
 __all__ = ["FileOutcome", "PARALLEL_THRESHOLD", "RunResult", "analyze_file", "file_mode", "module_keys", "run",
            "suppressed_lines"]
+
+_LAZY = {"analyze_file": "analyze", "file_mode": "analyze", "suppressed_lines": "analyze",
+         "PARALLEL_THRESHOLD": "pool"}  # imported on first use: a clean gate analyses no file
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass
@@ -78,6 +86,8 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
     unread: list[str] = [rel for rel in wanted if rel not in special]
     for rel in [rel for rel in wanted if rel in special] if special else []:
         if rel in paths.deletes:
+            from runsmig.runner.analyze import file_mode
+
             full = root / rel
             try:
                 data = full.read_bytes()
@@ -92,7 +102,12 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
         todo.append((rel, new_rel))
         order.append(rel)
     _load_named_transforms(recipe, [rel for rel, _ in todo])  # a broken one stops the run here, as a recipe error
-    store = ResultCache(root, recipe, found.files, paths.moves, deletes) if cache and todo else None
+    if not todo:  # nothing to read: no cache, no pool
+        return RunResult(root, recipe, outcomes, unread, paths, found.skipped, found.git)
+    from runsmig.runner.cache import ResultCache
+    from runsmig.runner.pool import analyze_many
+
+    store = ResultCache(root, recipe, found.files, paths.moves, deletes) if cache else None
     done: dict[str, FileOutcome] = {}
     keys: dict[str, tuple[str, str]] = {}  # rel -> (cache key, digest of the bytes it was computed from)
     if store is not None:
@@ -111,6 +126,8 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
 
 def _from_cache(store: ResultCache, root: Path, todo: list[tuple[str, str]], keep_bytes: bool):
     """(still to analyse, outcomes found, keys to store the rest under)."""
+    from runsmig.runner.cache import content_hash
+
     rest: list[tuple[str, str]] = []
     found: dict[str, FileOutcome] = {}
     keys: dict[str, tuple[str, str]] = {}

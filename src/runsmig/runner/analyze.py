@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-from functools import lru_cache
 from pathlib import Path
 
 from runsmig.findings import (
@@ -20,6 +19,7 @@ from runsmig.findings import (
 )
 from runsmig.languages import FileContext, language_for
 from runsmig.recipe.model import Recipe
+from runsmig.runner.modkeys import module_keys
 from runsmig.runner.outcome import FileOutcome
 from runsmig.terms import TermEngine
 from runsmig.textio import DecodeFailure, decode, is_binary
@@ -241,29 +241,6 @@ def _reconcile(out: FileOutcome, text: str, engine: TermEngine, index: LineIndex
             we += 1
         ln, col = index.pos(p)
         out.non_term.append((ln, col, text[ws:we]))
-
-
-_INDEX_STEMS = {"index", "__init__", "mod", "main"}
-
-
-def module_keys(recipe: Recipe) -> tuple[bytes, ...]:
-    """Names a file must carry to import a module the recipe moves or deletes by an explicit entry
-    (whose name may hold no term): the file or folder stem, and the folder for an index module."""
-    return _module_keys(tuple(r.source for r in recipe.renames) + tuple(d.path for d in recipe.deletes))
-
-
-@lru_cache(maxsize=8)
-def _module_keys(sources: tuple[str, ...]) -> tuple[bytes, ...]:
-    keys: set[bytes] = set()
-    for src in sources:
-        parts = [p for p in src.split("/") if p]
-        if not parts:
-            continue
-        stem = parts[-1].split(".")[0]
-        keys.add(stem.lower().encode())
-        if stem in _INDEX_STEMS and len(parts) > 1:
-            keys.add(parts[-2].lower().encode())
-    return tuple(sorted(k for k in keys if k))
 
 
 def _names_moved_module(data: bytes, recipe: Recipe) -> bool:

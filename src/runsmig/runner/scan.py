@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from runsmig.recipe.model import Recipe
-from runsmig.runner.analyze import module_keys
+from runsmig.runner.modkeys import module_keys
 from runsmig.terms import TermEngine
 from runsmig.transforms import any_transform
 
