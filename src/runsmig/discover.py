@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,9 @@ class Discovered:
     skipped: list[tuple[str, str]]  # (path, reason)
     git: bool
     untracked: frozenset[str] = frozenset()  # in a git checkout: files git does not track (not ignored)
+    # in a git checkout: path -> object id of each tracked file whose work-tree state the index vouches
+    # for (not modified, deleted, conflicted or untracked): its bytes are that blob's
+    blobs: dict[str, str] | None = None
 
 
 def is_git_checkout(root: Path) -> bool:
@@ -38,11 +42,11 @@ def is_git_checkout(root: Path) -> bool:
     return out.returncode == 0 and out.stdout.strip() == "true"
 
 
-def _git_files(root: Path) -> tuple[list[str], set[str], set[str], set[str]]:
+def _git_files(root: Path) -> tuple[list[str], set[str], set[str], set[str], dict[str, str]]:
     """(names, symlinks, to look at, untracked): tracked and untracked-not-ignored files; the
     tracked symlinks (index mode 120000); the files whose work-tree state the index does not tell
-    (untracked, deleted or modified: a file may have become a symlink, or vanished); the untracked.
-    Both listings run at once; the index listing is read with regular expressions, not per entry."""
+    (untracked, deleted or modified: a file may have become a symlink, or vanished); the untracked;
+    the object ids of the rest. Both listings run at once."""
     def ls(*args: str) -> subprocess.Popen:
         return subprocess.Popen(["git", "-c", "core.quotepath=off", "ls-files", "-z", *args], cwd=root,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -54,7 +58,7 @@ def _git_files(root: Path) -> tuple[list[str], set[str], set[str], set[str]]:
         return out.decode("utf-8", "surrogateescape")
 
     index, state = ls("-s"), ls("-t", "-o", "-d", "-m", "--exclude-standard")
-    names, links = _index_entries(text(index))
+    names, links, blobs = _index_entries(text(index))
     look: set[str] = set()
     untracked: set[str] = set()
     for entry in text(state).split("\0"):
@@ -67,25 +71,39 @@ def _git_files(root: Path) -> tuple[list[str], set[str], set[str], set[str]]:
     if untracked:
         names.extend(untracked.difference(names))
     names.sort()  # git lists in byte order: sorting an almost sorted list is one pass
-    return names, links, look, untracked
+    for rel in look:
+        blobs.pop(rel, None)
+    return names, links, look, untracked, blobs
 
 
-def _index_entries(staged: str) -> tuple[list[str], set[str]]:
-    """(paths, symlinks) of ``git ls-files -s -z``: "<mode> <object> <stage>\\t<path>" per entry. The
-    mode is six octal digits and the object id has one length per repository, so every path starts
-    at the same offset: one slice per entry (checked; any other shape is split at its tab)."""
+def _index_entries(staged: str) -> tuple[list[str], set[str], dict[str, str]]:
+    """(paths, symlinks, path -> object id of a regular file at stage 0) of ``git ls-files -s -z``:
+    "<mode> <object> <stage>\\t<path>" per entry. The mode is six octal digits and the object id has
+    one length per repository, so every path starts at the same offset: one slice per entry
+    (checked; any other shape is split at its fields)."""
     entries = staged.split("\0")
     if entries and not entries[-1]:
         entries.pop()
     if not entries:
-        return [], set()
+        return [], set(), {}
     at = entries[0].find("\t") + 1
-    if at and all(e[at - 1:at] == "\t" for e in entries):
+    if at > 10 and all(e[at - 3:at] == " 0\t" for e in entries):  # one shape, no conflict
         names = [e[at:] for e in entries]
-    else:  # pragma: no cover - a shape git does not print
+        blobs = dict(zip(names, [e[7:at - 3] for e in entries]))
+    else:  # a conflicted path (several stages), or a shape git does not print
         names = [e.partition("\t")[2] for e in entries]
-    links = {names[i] for i, e in enumerate(entries) if e.startswith("120000 ")} if "120000 " in staged else set()
-    return list(dict.fromkeys(names)), links  # a conflicted path has several stages
+        twice = {n for n, k in Counter(names).items() if k > 1}
+        blobs = {n: e.partition("\t")[0].split(" ")[1] for n, e in zip(names, entries)
+                 if n not in twice and e.partition("\t")[0].count(" ") == 2}
+    links: set[str] = set()
+    marked = "\0" + staged
+    if "\x00120000 " in marked or "\x00160000 " in marked:  # symlinks, submodules: no file bytes of their own
+        for n, e in zip(names, entries):
+            if not e.startswith("100"):
+                blobs.pop(n, None)
+                if e.startswith("120000 "):
+                    links.add(n)
+    return list(dict.fromkeys(names)), links, blobs  # a conflicted path has several stages
 
 
 def _walk_files(root: Path) -> list[str]:
@@ -142,8 +160,9 @@ def discover(root: Path, extra_ignore: tuple[str, ...] = ()) -> Discovered:
     from runsmig.pathmatch import compile_patterns
 
     git = is_git_checkout(root)
+    blobs: dict[str, str] | None = None
     if git:
-        names, links, look, untracked = _git_files(root)
+        names, links, look, untracked, blobs = _git_files(root)
     else:
         names, links, look, untracked = _walk_files(root), set(), None, set()  # None: look at every file
     lines = ignore_lines(root, extra_ignore)
@@ -166,10 +185,13 @@ def discover(root: Path, extra_ignore: tuple[str, ...] = ()) -> Discovered:
         elif not (root / rel).exists():
             why[rel] = None  # deleted in the work tree but still tracked
     if not why:
-        return Discovered(names, [], git, frozenset(untracked))
+        return Discovered(names, [], git, frozenset(untracked), blobs)
     files = [rel for rel in names if rel not in why]
     skipped = [(rel, why[rel]) for rel in names if why.get(rel)]
-    return Discovered(files, skipped, git, frozenset(untracked) & frozenset(files))
+    if blobs is not None:
+        for rel in why:
+            blobs.pop(rel, None)
+    return Discovered(files, skipped, git, frozenset(untracked) & frozenset(files), blobs)
 
 
 def _names_a_skipped_folder(names: list[str]) -> bool:

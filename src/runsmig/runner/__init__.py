@@ -71,14 +71,14 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
     finish. ``keep_bytes=False`` (the gate) drops the old and new contents from the outcomes.
     ``cache``: take unchanged files' results from the persistent cache (:mod:`.cache`)."""
     engine = TermEngine.from_recipe(recipe)
-    scan = Candidates(root, recipe, engine)  # git grep runs while the file list is made
+    scan = Candidates(root, recipe, engine, remember=cache)  # git grep runs while the file list is made
     found = discover(root, recipe.ignore)
     _skip_recipe_folder(root, recipe, found)
     paths = plan_paths(found.files, recipe, engine)
     all_files = frozenset(found.files)
     deletes = frozenset(paths.deletes)
     wanted = found.files if only is None else [rel for rel in found.files if rel in only]
-    look = scan.of(wanted, found.git, found.untracked)
+    look = scan.of(wanted, found.git, found.untracked, found.blobs)
     outcomes: list[FileOutcome] = []  # deleted files
     todo: list[tuple[str, str]] = []
     order: list[str] = []  # the files analysed (or taken from the cache), in checkout order

@@ -31,12 +31,29 @@ def needles(recipe: Recipe, engine: TermEngine) -> list[str]:
 
 
 class Candidates:
-    """``git grep`` started at once (it runs while the file list is made), read by :meth:`of`."""
+    """``git grep`` started at once (it runs while the file list is made), read by :meth:`of`.
+    With ``remember`` (the result cache is on), which blobs hold a needle is kept between runs
+    (:mod:`.blobmemo`): when an earlier run saw them, no grep is started, and only the files whose
+    blob it did not see are searched."""
 
-    def __init__(self, root: Path, recipe: Recipe, engine: TermEngine) -> None:
+    NARROW = 2000  # unseen files searched here at most; more, and git grep reads the whole tree again
+
+    def __init__(self, root: Path, recipe: Recipe, engine: TermEngine, remember: bool = False) -> None:
         self.root, self.recipe = root, recipe
         self.words = needles(recipe, engine)
         self._proc: subprocess.Popen | None = None
+        self.memo = None
+        if remember and self.words:
+            from runsmig.runner.blobmemo import BlobMemo
+
+            self.memo = BlobMemo.load(root, self.words)
+            self._remember = True
+        else:
+            self._remember = False
+        if self.words and self.memo is None:
+            self._grep()
+
+    def _grep(self) -> None:
         if self.words:
             # tracked files only: with --untracked, git grep applies the ignore rules to tracked
             # files too (a tracked .env.example under a '.env*' rule is skipped); the few
@@ -46,22 +63,47 @@ class Candidates:
             for w in self.words:
                 args += ["-e", w]
             try:
-                self._proc = subprocess.Popen([*args, "--", "."], cwd=root, stdout=subprocess.PIPE,
+                self._proc = subprocess.Popen([*args, "--", "."], cwd=self.root, stdout=subprocess.PIPE,
                                               stderr=subprocess.DEVNULL)
             except OSError:
                 self._proc = None
 
-    def of(self, files: list[str], git: bool, untracked: frozenset[str] = frozenset()) -> set[str]:
-        """The files of ``files`` that need per-file work (``untracked``: those git does not track)."""
-        hits = self._git_hits() if git else self._stop()
+    def of(self, files: list[str], git: bool, untracked: frozenset[str] = frozenset(),
+           blobs: dict[str, str] | None = None) -> set[str]:
+        """The files of ``files`` that need per-file work (``untracked``: those git does not track;
+        ``blobs``: path -> object id of the tracked files the index vouches for)."""
+        hits = self._remembered(files, blobs) if git and self.memo is not None and blobs is not None else None
         if hits is None:
-            hits = _read_and_search(self.root, files, self.words)
-        elif untracked:
-            hits |= _read_and_search(self.root, sorted(untracked & set(files)), self.words)
+            hits = self._git_hits() if git else self._stop()
+            if hits is None:
+                hits = _read_and_search(self.root, files, self.words)
+            else:
+                if untracked:
+                    hits |= _read_and_search(self.root, sorted(untracked & set(files)), self.words)
+                if self._remember and blobs is not None:
+                    from runsmig.runner.blobmemo import BlobMemo
+
+                    (self.memo or BlobMemo(self.root, self.words)).save(blobs, hits)
         out = hits & set(files)
         named = any_transform(self.recipe.folder)
         out.update(rel for rel in files if named(rel))
         return out
+
+    def _remembered(self, files: list[str], blobs: dict[str, str]) -> set[str] | None:
+        """The hits, from the memo for the files it vouches for and searched here for the rest;
+        None when too many files are new to it (then git grep reads the tree)."""
+        memo = self.memo
+        holds, clean = memo.holds, memo.clean
+        hits = {rel for rel, b in blobs.items() if b in holds}
+        unseen = [rel for rel in files if blobs.get(rel) not in clean and rel not in hits]
+        if len(unseen) > self.NARROW:
+            self._grep()
+            return None
+        hits |= _read_and_search(self.root, unseen, self.words)
+        fresh = {rel: blobs[rel] for rel in unseen if rel in blobs}
+        if fresh:  # blobs it had not seen: remember them with the rest of the tree
+            memo.save(blobs, hits)
+        return hits
 
     def _git_hits(self) -> set[str] | None:
         """Tracked files holding a word, as they are in the work tree (binary files included: they

@@ -1,0 +1,83 @@
+"""Which git blobs hold a needle, remembered between runs: a cached gate does not grep the tree again.
+
+Whether a tracked file can matter (:mod:`.scan`) depends only on its bytes and the needles. For a
+file the index vouches for (tracked, not modified in the work tree: ``git ls-files -m`` compares
+its stat data, as ``git status`` does), those bytes are a git blob, named by its object id. So the
+answer is remembered per object id: the next run greps only the files whose blob it has not seen
+(a pull request's changed files), and a run over an unchanged tree greps none.
+
+One text file per needle set in the checkout's cache folder: ``FORMAT``, the needles, then one line
+per blob, ``+<id>`` (holds a needle) or ``-<id>``. Written whole to a temporary name and renamed
+into place; a file that does not read back as that shape is ignored, and the full scan runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+FORMAT = "runsmig-blobs-1"
+KEEP = 200_000  # blobs remembered at most (the current tree's are always kept)
+
+
+def _memo_path(root: Path, words: list[str]) -> Path:
+    from runsmig.runner.cache import cache_dir
+
+    tag = hashlib.blake2b("\0".join([FORMAT, *words]).encode(), digest_size=12).hexdigest()
+    return cache_dir(root) / "blobs" / f"{tag}.txt"
+
+
+class BlobMemo:
+    def __init__(self, root: Path, words: list[str]) -> None:
+        self.path = _memo_path(root, words)
+        self.words = words
+        self.holds: set[str] = set()
+        self.clean: set[str] = set()
+
+    @classmethod
+    def load(cls, root: Path, words: list[str]) -> BlobMemo | None:
+        """The memo of an earlier run with the same needles, or None (none, unreadable, foreign)."""
+        memo = cls(root, words)
+        try:
+            head, _, body = memo.path.read_text("utf-8").partition("\n\n")
+        except (OSError, UnicodeDecodeError):
+            return None
+        if head.split("\n") != [FORMAT, *words]:
+            return None
+        lines = body.split("\n")
+        if lines and not lines[-1]:
+            lines.pop()
+        if any(len(line) < 9 or line[0] not in "+-" for line in lines):
+            return None
+        memo.holds = {line[1:] for line in lines if line[0] == "+"}
+        memo.clean = {line[1:] for line in lines if line[0] == "-"}
+        return memo
+
+    def known(self, blob: str) -> bool | None:
+        """Does this blob hold a needle (None: not seen)?"""
+        if blob in self.holds:
+            return True
+        if blob in self.clean:
+            return False
+        return None
+
+    def save(self, blobs: dict[str, str], hits: set[str]) -> None:
+        """Remember the current tree (``blobs``: path -> object id; ``hits``: the paths that hold a
+        needle) with as much of the earlier memo as ``KEEP`` allows."""
+        holds = {b for rel, b in blobs.items() if rel in hits}
+        clean = {b for rel, b in blobs.items() if rel not in hits}
+        room = KEEP - len(holds) - len(clean)
+        if room > 0:
+            holds |= set(list(self.holds - clean)[:room])
+            clean |= set(list(self.clean - holds)[:max(0, room - len(self.holds))])
+        text = "\n".join([FORMAT, *self.words, "", *("+" + b for b in sorted(holds)), *("-" + b for b in sorted(clean))])
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.path.parent)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text + "\n")
+            os.replace(tmp, self.path)
+        except OSError:
+            return  # a memo that cannot be written only costs time
