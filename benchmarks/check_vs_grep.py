@@ -12,8 +12,11 @@ of ``--repeat``:
 * ``runsmig check --no-job-terms --format json`` with an empty cache (first run);
 * the same again, with the cache the first run left (the term tree only).
 
-It prints every time, the ratio to git grep, and the peak memory of all runsmig processes
-together (the CLI and its workers), sampled every 10 ms with psutil: the largest sum of their
+Before timing, one untimed run of each warms the page cache and writes runsmig's bytecode (the
+children run with bytecode caching on, as an installed package does). It prints every time, the
+ratio to git grep, and the peak memory of all runsmig processes together (the CLI and its
+workers), sampled every 10 ms with psutil in one more run (sampling costs CPU, so timed runs are
+not sampled): the largest sum of their
 proportional set sizes (PSS: a page shared by k processes counts 1/k in each, so the sum is the
 memory the group really holds; workers forked from the CLI share its pages), and beside it the
 largest sum of their resident set sizes (RSS, which counts shared pages once per process).
@@ -190,11 +193,18 @@ def generate(root: Path, n: int, share: float, seed: int = 12) -> int:
 
 
 # -- timing -----------------------------------------------------------------------------------
-def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, tuple[float, float]]:
-    """(wall seconds, (peak summed PSS, peak summed RSS) in MB of the process and its children)."""
+def wall(cmd: list[str], cwd: Path, env: dict | None = None) -> float:
+    """Wall seconds of one run, nothing else running in this script meanwhile."""
+    t = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
+    return time.perf_counter() - t
+
+
+def peak_memory(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float]:
+    """(peak summed PSS, peak summed RSS) in MB of the process and its children, sampled every
+    10 ms in a run of its own (reading /proc/PID/smaps costs CPU: timed runs are not sampled)."""
     import psutil
 
-    t = time.perf_counter()
     proc = psutil.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     peak_pss = peak_rss = 0
     while proc.poll() is None:
@@ -211,28 +221,46 @@ def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, tu
             pass
         peak_pss, peak_rss = max(peak_pss, pss), max(peak_rss, rss)
         time.sleep(0.01)
-    return time.perf_counter() - t, (peak_pss / 2**20, peak_rss / 2**20)
+    return peak_pss / 2**20, peak_rss / 2**20
 
 
-def best(cmd: list[str], cwd: Path, repeat: int, before=None, env: dict | None = None) -> tuple[float, tuple]:
+def best(cmd: list[str], cwd: Path, repeat: int, before=None, env: dict | None = None,
+         memory: bool = True) -> tuple[float, tuple]:
+    """(best wall time of ``repeat`` runs, peak memory of one more run); ``before`` runs before each."""
     runs = []
     for _ in range(repeat):
         if before is not None:
             before()
-        runs.append(timed(cmd, cwd, env))
-    return min(r[0] for r in runs), (max(r[1][0] for r in runs), max(r[1][1] for r in runs))
+        runs.append(wall(cmd, cwd, env))
+    if not memory:
+        return min(runs), (0.0, 0.0)
+    if before is not None:
+        before()
+    return min(runs), peak_memory(cmd, cwd, env)
+
+
+def child_env(cache: Path, pycache: Path) -> dict:
+    """runsmig's environment: its result cache here, and bytecode caching on (in a folder of its
+    own), as an installed package runs, even when PYTHONDONTWRITEBYTECODE is set in this shell."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["RUNSMIG_CACHE_DIR"] = str(cache)
+    env["PYTHONPYCACHEPREFIX"] = str(pycache)
+    return env
 
 
 def measure(tree: Path, repeat: int, term: str, recipe: Path, cached: bool) -> list[tuple[str, float, tuple]]:
     cache = tree.parent / f"{tree.name}-cache"
-    env = {**os.environ, "RUNSMIG_CACHE_DIR": str(cache)}
+    env = child_env(cache, tree.parent / f"{tree.name}-pycache")
     check = [sys.executable, "-m", "runsmig", "check", ".", "--no-job-terms", "--format", "json",
              "--recipe", str(recipe)]
-    rows = [("git grep -i -c " + term, *best(["git", "grep", "-i", "-c", term], tree, repeat))]
+    grep = ["git", "grep", "-i", "-c", term]
+    wall(grep, tree)  # warm-up, untimed: the page cache holds the tree, and runsmig's bytecode is written
+    wall([sys.executable, "-m", "runsmig", "--version"], tree, env)
+    rows = [("git grep -i -c " + term, *best(grep, tree, repeat, memory=False))]
     rows.append(("runsmig check, empty cache",
                  *best(check, tree, repeat, before=lambda: shutil.rmtree(cache, ignore_errors=True), env=env)))
     if cached:
-        timed(check, tree, env)  # fill the cache
+        wall(check, tree, env)  # fill the cache
         rows.append(("runsmig check, cached", *best(check, tree, repeat, env=env)))
     return rows
 
@@ -240,9 +268,9 @@ def measure(tree: Path, repeat: int, term: str, recipe: Path, cached: bool) -> l
 def report(title: str, rows: list[tuple[str, float, tuple]]) -> None:
     base = rows[0][1]
     print(f"\n{title}")
-    for name, wall, (pss, rss) in rows:
-        extra = "" if name.startswith("git") else f"  ratio {wall / base:5.2f}x  peak PSS {pss:4.0f} MB (RSS {rss:4.0f} MB)"
-        print(f"  {name:32s} {wall:7.3f} s{extra}")
+    for name, secs, (pss, rss) in rows:
+        extra = "" if name.startswith("git") else f"  ratio {secs / base:5.2f}x  peak PSS {pss:4.0f} MB (RSS {rss:4.0f} MB)"
+        print(f"  {name:32s} {secs:7.3f} s{extra}")
 
 
 def main() -> None:
