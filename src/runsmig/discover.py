@@ -42,22 +42,57 @@ def is_git_checkout(root: Path) -> bool:
     return out.returncode == 0 and out.stdout.strip() == "true"
 
 
-def _git_files(root: Path) -> tuple[list[str], set[str], set[str], set[str], dict[str, str]]:
-    """(names, symlinks, to look at, untracked): tracked and untracked-not-ignored files; the
+_STARTED: dict[Path, tuple[subprocess.Popen, ...]] = {}  # root -> git's answers, still running
+_LISTINGS = (["ls-files", "-z", "-s"], ["ls-files", "-z", "-t", "-o", "-d", "-m", "--exclude-standard"])
+
+
+def _git(root: Path, args: list[str]) -> subprocess.Popen:
+    return subprocess.Popen(["git", "-c", "core.quotepath=off", *args], cwd=root, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+
+
+def prefetch(root: Path) -> None:
+    """Start asking git about ``root`` now: whether it is a work tree, and its two file listings
+    (the stat sweep of every tracked file is most of it). They run while the caller loads its
+    recipe; :func:`discover` reads them. Nothing is started twice; outside git nothing is used."""
+    key = root.resolve()
+    if key in _STARTED:
+        return
+    try:
+        _STARTED[key] = tuple(_git(root, args) for args in (["rev-parse", "--is-inside-work-tree"], *_LISTINGS))
+    except OSError:  # pragma: no cover - git missing
+        pass
+
+
+def _answers(root: Path) -> tuple[bool, tuple[subprocess.Popen, ...]]:
+    """(a git work tree?, its running listings), from :func:`prefetch` when it ran for ``root``."""
+    started = _STARTED.pop(root.resolve(), None)
+    if started is None:
+        git = is_git_checkout(root)
+        return git, tuple(_git(root, args) for args in _LISTINGS) if git else ()
+    probe, *listings = started
+    out, _ = probe.communicate()
+    git = probe.returncode == 0 and out.strip() == b"true"
+    if not git:
+        for proc in listings:
+            proc.kill()
+            proc.communicate()
+    return git, tuple(listings)
+
+
+def _git_files(listings: tuple[subprocess.Popen, ...]) -> tuple[list[str], set[str], set[str], set[str], dict[str, str]]:
+    """From git's two running listings, (names, symlinks, to look at, untracked, blobs): tracked and
+    untracked-not-ignored files; the
     tracked symlinks (index mode 120000); the files whose work-tree state the index does not tell
     (untracked, deleted or modified: a file may have become a symlink, or vanished); the untracked;
-    the object ids of the rest. Both listings run at once."""
-    def ls(*args: str) -> subprocess.Popen:
-        return subprocess.Popen(["git", "-c", "core.quotepath=off", "ls-files", "-z", *args], cwd=root,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-
+    the object ids of the rest."""
     def text(proc: subprocess.Popen) -> str:
         out, err = proc.communicate()
         if proc.returncode != 0:
             raise subprocess.CalledProcessError(proc.returncode, proc.args, out, err)
         return out.decode("utf-8", "surrogateescape")
 
-    index, state = ls("-s"), ls("-t", "-o", "-d", "-m", "--exclude-standard")
+    index, state = listings
     names, links, blobs = _index_entries(text(index))
     look: set[str] = set()
     untracked: set[str] = set()
@@ -159,10 +194,10 @@ def discover(root: Path, extra_ignore: tuple[str, ...] = ()) -> Discovered:
     there are some, and only the files the index cannot vouch for are looked at on disk."""
     from runsmig.pathmatch import compile_patterns
 
-    git = is_git_checkout(root)
+    git, listings = _answers(root)
     blobs: dict[str, str] | None = None
     if git:
-        names, links, look, untracked, blobs = _git_files(root)
+        names, links, look, untracked, blobs = _git_files(listings)
     else:
         names, links, look, untracked = _walk_files(root), set(), None, set()  # None: look at every file
     lines = ignore_lines(root, extra_ignore)

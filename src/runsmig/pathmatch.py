@@ -33,6 +33,20 @@ def compile_patterns(lines: Iterable[str]) -> Callable[[str], bool]:
     return lambda rel: match(rel) is not None
 
 
+def paths_matching(rels: list[str], regex: re.Pattern) -> set[str]:
+    """The paths in which ``regex`` finds a match: one search over them all, joined one per line
+    (when a path holds a line break itself, each path is searched alone)."""
+    text = "\n".join(rels)
+    if text.count("\n") != max(0, len(rels) - 1):
+        return {rel for rel in rels if regex.search(rel)}
+    hits: set[str] = set()
+    for m in regex.finditer(text):
+        start = text.rfind("\n", 0, m.start()) + 1
+        end = text.find("\n", m.end())
+        hits.add(text[start:end if end != -1 else len(text)])
+    return hits
+
+
 def _searched(rx: str) -> str:
     """One pattern's regex for a ``match`` of the alternation: pathspec ``search``es it, so a regex
     not anchored at the start (``*/`` gives ``/``) may match anywhere; the group it names is made

@@ -95,17 +95,13 @@ class TermEngine:
         )
 
     def paths_that_may_hold(self, rels: list[str]) -> set[str]:
-        """The paths whose names could hold a term (any case) or a symbol: one search over them all
-        (paths hold no line break: git and the walk list them one per entry)."""
-        text = "\n".join(rels)
+        """The paths whose names could hold a term (any case) or a symbol: one search over them all."""
+        from runsmig.pathmatch import paths_matching
+
         hits: set[str] = set()
         for regex in (self._stem_re, self._symbol_re):
-            if regex is None:
-                continue
-            for m in regex.finditer(text):
-                start = text.rfind("\n", 0, m.start()) + 1
-                end = text.find("\n", m.end())
-                hits.add(text[start:end if end != -1 else len(text)])
+            if regex is not None:
+                hits |= paths_matching(rels, regex)
         return hits
 
     # -- matching -----------------------------------------------------------

@@ -138,3 +138,20 @@ def test_any_folder_pattern_names_every_file_inside_a_folder(line):
     match = compile_patterns([line])
     assert not match("b.py")
     assert match("a/b.py")
+
+
+def test_paths_matching_searches_the_joined_list_and_returns_whole_paths():
+    import re
+
+    from runsmig.pathmatch import paths_matching
+
+    rels = ["a/jobs/x.py", "b/y.py", "c/JOB.md", "d/z.py"]
+    job = re.compile("job", re.I)
+    assert paths_matching(rels, job) == {"a/jobs/x.py", "c/JOB.md"}
+    assert paths_matching(["only/job.py"], job) == {"only/job.py"}  # the last (and only) line
+    assert paths_matching([], job) == set()
+    odd = ["x\njob.py", "job\n", "plain.py"]  # a path holding a line break: each path alone
+    assert paths_matching(odd, job) == {"x\njob.py", "job\n"}
+    last = re.compile(r"(?:^|/)package\.json$", re.M)
+    assert paths_matching(["web/package.json", "package.json.bak", "package.json"], last) == {
+        "web/package.json", "package.json"}

@@ -84,11 +84,13 @@ def check(
 ) -> int:
     """Report every remaining term (identifiers, strings, comments, prose, paths, config keys)."""
     from runsmig.console import out_text, plain, progress
+    from runsmig.discover import prefetch
     from runsmig.report import FORMATS, render
 
     if fmt is not None and fmt not in FORMATS:
         raise UsageError(f"unknown --format '{fmt}' (choose from {', '.join(FORMATS)})")
     target = resolve_target(paths or [], since)
+    prefetch(target.root)  # git lists the files while the recipe loads
     eff = effective(target.root, recipe, workers)  # command-line options win over [tool.runsmig]
     fmt = fmt or eff.settings.format or "text"
     with progress("checking", quiet) as update:

@@ -138,9 +138,9 @@ def _from_cache(store: ResultCache, root: Path, todo: list[tuple[str, str]], kee
             rest.append((rel, new_rel))  # the analyzer reports what it cannot read
             continue
         key = store.key(rel, new_rel, data)
-        hit = store.get(key, data)
+        hit = store.get(key, data, keep_bytes)
         if hit is not None and hit.rel == rel and hit.new_rel == new_rel:
-            found[rel] = hit if keep_bytes else hit.without_bytes()
+            found[rel] = hit
         else:
             keys[rel] = (key, content_hash(data))
             rest.append((rel, new_rel))

@@ -6,19 +6,22 @@ its stat data, as ``git status`` does), those bytes are a git blob, named by its
 answer is remembered per object id: the next run greps only the files whose blob it has not seen
 (a pull request's changed files), and a run over an unchanged tree greps none.
 
-One text file per needle set in the checkout's cache folder: ``FORMAT``, the needles, then one line
-per blob, ``+<id>`` (holds a needle) or ``-<id>``. Written whole to a temporary name and renamed
-into place; a file that does not read back as that shape is ignored, and the full scan runs.
+One text file per needle set in the checkout's cache folder: ``FORMAT`` and the needles, a blank
+line, the ids of the blobs that hold a needle one per line, a line ``-``, then the ids of those that
+do not. Written whole to a temporary name and renamed into place; a file that does not read back as
+that shape is ignored, and the full scan runs.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 from pathlib import Path
 
-FORMAT = "runsmig-blobs-1"
+FORMAT = "runsmig-blobs-2"
+_IDS = re.compile(r"(?:[0-9a-f]{40,64}\n)*")
 KEEP = 200_000  # blobs remembered at most (the current tree's are always kept)
 
 
@@ -46,13 +49,10 @@ class BlobMemo:
             return None
         if head.split("\n") != [FORMAT, *words]:
             return None
-        lines = body.split("\n")
-        if lines and not lines[-1]:
-            lines.pop()
-        if any(len(line) < 9 or line[0] not in "+-" for line in lines):
+        holds, sep, clean = body.partition("-\n")
+        if not sep or not _IDS.fullmatch(holds) or not _IDS.fullmatch(clean):
             return None
-        memo.holds = {line[1:] for line in lines if line[0] == "+"}
-        memo.clean = {line[1:] for line in lines if line[0] == "-"}
+        memo.holds, memo.clean = set(holds.split()), set(clean.split())
         return memo
 
     def known(self, blob: str) -> bool | None:
@@ -72,7 +72,7 @@ class BlobMemo:
         if room > 0:
             holds |= set(list(self.holds - clean)[:room])
             clean |= set(list(self.clean - holds)[:max(0, room - len(self.holds))])
-        text = "\n".join([FORMAT, *self.words, "", *("+" + b for b in sorted(holds)), *("-" + b for b in sorted(clean))])
+        text = "\n".join([FORMAT, *self.words, "", *sorted(holds), "-", *sorted(clean)])
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.path.parent)

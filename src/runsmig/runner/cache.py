@@ -25,6 +25,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -33,11 +34,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from runsmig.findings import Finding
+from runsmig.pathmatch import paths_matching
 from runsmig.runner.outcome import FileOutcome
 
 FORMAT = "runsmig-cache-1"
 KEEP_CONTEXTS = 4
 SHARED_CONFIG = ("package.json", "tsconfig", "jsconfig")  # names read by every TS/JS file's pass
+_SHARED_RE = re.compile("(?:^|/)(?:" + "|".join(map(re.escape, SHARED_CONFIG)) + ")[^/\n]*$", re.M)
 _FINDING_FIELDS = tuple(Finding.__dataclass_fields__)
 
 
@@ -96,7 +99,7 @@ def cache_dir(root: Path) -> Path:
 class ResultCache:
     def __init__(self, root: Path, recipe, files: list[str], moves: dict[str, str], deletes) -> None:
         self.root = root
-        shared = [f for f in files if f.rsplit("/", 1)[-1].startswith(SHARED_CONFIG)]
+        shared = sorted(paths_matching(files, _SHARED_RE))
         parts = [engine_fingerprint().encode(), _recipe_fingerprint(recipe).encode(), "\0".join(files).encode(),
                  json.dumps(sorted(moves.items())).encode(), "\0".join(sorted(deletes)).encode()]
         for rel in shared:
@@ -124,7 +127,9 @@ class ResultCache:
         return self._digests[rel]
 
     # -- read ------------------------------------------------------------------------------
-    def get(self, key: str, data: bytes) -> FileOutcome | None:
+    def get(self, key: str, data: bytes, keep_bytes: bool = True) -> FileOutcome | None:
+        """The outcome stored under ``key`` (None: none, stale or unreadable); ``keep_bytes=False``:
+        without the file's old and new contents (the gate keeps none)."""
         path = self.dir / key[:2] / f"{key}.json"
         try:
             entry = json.loads(path.read_bytes())
@@ -132,7 +137,7 @@ class ResultCache:
                 return None
             if any(self.digest(rel) != digest for rel, digest in entry["deps"].items()):
                 return None
-            out = _outcome(entry["outcome"], data)
+            out = _outcome(entry["outcome"], data, keep_bytes)
         except Exception:  # a corrupt or foreign entry: ignored, rebuilt
             self.misses += 1
             return None
@@ -188,18 +193,20 @@ def _finding(f: Finding) -> list:
     return [getattr(f, name) for name in _FINDING_FIELDS]
 
 
-def _outcome(r: dict, data: bytes) -> FileOutcome:
+def _outcome(r: dict, data: bytes, keep_bytes: bool = True) -> FileOutcome:
     def findings(items: list) -> list[Finding]:
-        out = []
-        for item in items:
-            if not isinstance(item, list) or len(item) != len(_FINDING_FIELDS):
-                raise ValueError("finding shape")
-            out.append(Finding(**dict(zip(_FINDING_FIELDS, item))))
-        return out
+        if not all(isinstance(item, list) and len(item) == width for item in items):
+            raise ValueError("finding shape")
+        return [Finding(*item) for item in items]
 
-    new = None if r["new"] is None else data if r["new"] == "=" else base64.b64decode(r["new"], validate=True)
+    width = len(_FINDING_FIELDS)
+    if not keep_bytes:
+        new = old = None
+    else:
+        old = data
+        new = None if r["new"] is None else data if r["new"] == "=" else base64.b64decode(r["new"], validate=True)
     out = FileOutcome(str(r["rel"]), str(r["new_rel"]), str(r["status"]), str(r["reason"]), r["line"],
-                      old=data, new=new, mode=int(r["mode"]))
+                      old=old, new=new, mode=int(r["mode"]))
     out.applied, out.reported, out.allowed = findings(r["applied"]), findings(r["reported"]), findings(r["allowed"])
     out.raw = int(r["raw"])
     out.non_term = [(int(a), int(b), str(c)) for a, b, c in r["non_term"]]

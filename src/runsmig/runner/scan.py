@@ -93,15 +93,17 @@ class Candidates:
         """The hits, from the memo for the files it vouches for and searched here for the rest;
         None when too many files are new to it (then git grep reads the tree)."""
         memo = self.memo
-        holds, clean = memo.holds, memo.clean
-        hits = {rel for rel, b in blobs.items() if b in holds}
-        unseen = [rel for rel in files if blobs.get(rel) not in clean and rel not in hits]
+        holds = memo.holds
+        hits = {rel for rel, b in blobs.items() if b in holds} if holds else set()
+        new_blobs = set(blobs.values()).difference(holds, memo.clean)  # set operations: in C
+        unseen = [rel for rel in set(files).difference(blobs)]  # untracked, or not as the index says
+        if new_blobs:
+            unseen += [rel for rel, b in blobs.items() if b in new_blobs]
         if len(unseen) > self.NARROW:
             self._grep()
             return None
-        hits |= _read_and_search(self.root, unseen, self.words)
-        fresh = {rel: blobs[rel] for rel in unseen if rel in blobs}
-        if fresh:  # blobs it had not seen: remember them with the rest of the tree
+        hits |= _read_and_search(self.root, sorted(unseen), self.words)
+        if new_blobs:  # blobs it had not seen: remember them with the rest of the tree
             memo.save(blobs, hits)
         return hits
 
