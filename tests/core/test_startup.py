@@ -68,3 +68,17 @@ def test_storage_move_without_db_imports_no_sqlalchemy(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert (tmp_path / "data" / "runs" / "a1").is_dir()
     assert _hits(mods, ("sqlalchemy", "alembic")) == []
+
+
+def test_a_command_loads_its_own_module_only():
+    def loaded(argv: list[str]) -> set[str]:
+        code = (f"import sys, runsmig.cli as c; c._load_commands({argv!r}); "
+                "print('\\n'.join(sorted(sys.modules)))")
+        return set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split())
+
+    others = {"runsmig.cli.storage", "runsmig.cli.db", "runsmig.cli.init", "runsmig.cli.plan", "runsmig.cli.recipe_show"}
+    mods = loaded(["check", "."])
+    assert "runsmig.cli.check" in mods and not others & mods
+    for argv in (["recipe", "show"], ["--help"], ["chek"], []):  # a group named unlike its module, help, a typo
+        mods = loaded(argv)
+        assert others | {"runsmig.cli.check"} <= mods, argv

@@ -5,20 +5,36 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 import sys
 
 from runsmig.cli.app import app
 
 
-def _load_commands() -> None:
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if info.name.startswith("_") or info.name in {"app", "common"}:
-            continue
-        importlib.import_module(f"{__name__}.{info.name}")
+def _load_commands(argv: list[str] | None = None) -> None:
+    """Import the command modules. When ``argv`` starts with a command that the module of the same
+    name registers (``check`` in ``check.py``), only that module is imported: the others only
+    cost start-up. Anything else (``--help``, a group such as ``recipe``, a typo) loads them all."""
+    names = sorted(m.name for m in pkgutil.iter_modules(__path__)
+                   if not m.name.startswith("_") and m.name not in {"app", "common"})
+    first = argv[0] if argv else ""
+    if first in names:
+        importlib.import_module(f"{__name__}.{first}")
+        if first in _registered():
+            return
+    for name in names:
+        importlib.import_module(f"{__name__}.{name}")
+
+
+def _registered() -> set[str]:
+    from runsmig.cli.app import app
+
+    commands = {c.name or c.callback.__name__.replace("_", "-") for c in app.registered_commands if c.callback}
+    return commands | {g.name for g in app.registered_groups if g.name}
 
 
 def main() -> None:
-    _load_commands()
+    _load_commands(sys.argv[1:])
     from runsmig.console import error
     from runsmig.errors import RunsmigError, UsageError
 
@@ -52,7 +68,11 @@ def main() -> None:
 def _usage_message(exc: Exception) -> str:
     fmt = getattr(exc, "format_message", None)
     msg = fmt() if callable(fmt) else str(exc)
-    return " ".join(str(msg).split()) or "bad usage"
+    text = " ".join(str(msg).split())
+    for hint in set(re.findall(r"Did you mean [^?]*\?", text)):  # some Typer/click pairs both suggest
+        first = text.find(hint) + len(hint)
+        text = text[:first] + text[first:].replace(" " + hint, "")
+    return text or "bad usage"
 
 
 def _usage_hint(exc: Exception) -> str:
