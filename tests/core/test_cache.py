@@ -170,3 +170,17 @@ def test_an_entry_written_by_check_serves_plan(tmp_path, cache_env, spy):
     fresh = build_plan(root, recipe, workers=1, cache=False)
     assert [(c.action, c.path, c.target, c.old, c.new) for c in cached.changes] == \
         [(c.action, c.path, c.target, c.old, c.new) for c in fresh.changes]
+
+
+def test_pruning_old_contexts_keeps_the_blob_and_report_memos(tmp_path, cache_env):
+    root, recipe = _tree(tmp_path)
+    top = cache_dir(root)
+    old = [top / f"{i:024x}" for i in range(6)] + [top / "blobs", top / "reports"]
+    for folder in old:
+        folder.mkdir(parents=True)
+        (folder / "entry").write_text("x")
+        os.utime(folder, (1, 1))  # long unused
+    run(root, recipe, workers=1, cache=True)
+    left = {p.name for p in top.iterdir()}
+    assert {"blobs", "reports"} <= left
+    assert len([n for n in left if len(n) == 24]) == 4  # the newest few contexts, this run's among them

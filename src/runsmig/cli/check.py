@@ -18,11 +18,12 @@ if TYPE_CHECKING:
 
 
 def build_report(root: Path, recipe: Recipe | Path | None, workers: int | None = None,
-                 only: frozenset[str] | None = None, progress=None, cache: bool = False) -> CheckReport:
+                 only: frozenset[str] | None = None, progress=None, cache: bool = False,
+                 prepared=None) -> CheckReport:
     """The check of a checkout; with ``only``, of just those root-relative files (the rest of the
     checkout is context): their findings are exactly what the whole check reports for them.
     ``recipe``: a loaded recipe, or its path (None: the default); ``progress(done, total)`` as
-    files finish."""
+    files finish. ``prepared``: the run's first half, done already (runsmig.runner.prepare)."""
     from runsmig.recipe import load_recipe
     from runsmig.recipe.model import Recipe
     from runsmig.report import CheckReport
@@ -30,7 +31,7 @@ def build_report(root: Path, recipe: Recipe | Path | None, workers: int | None =
 
     rec = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
     result = run(root, rec, workers=workers, only=None if only is None else set(only), progress=progress,
-                 keep_bytes=False, cache=cache)
+                 keep_bytes=False, cache=cache, prepared=prepared)
     looked = result.looked  # an unread file has nothing to report
     findings = [f for o in looked for f in (o.applied + o.reported) if f.rule != "external"]
     externals = [f for o in looked for f in o.reported if f.rule == "external"]
@@ -85,7 +86,7 @@ def check(
     """Report every remaining term (identifiers, strings, comments, prose, paths, config keys)."""
     from runsmig.console import out_text, plain, progress
     from runsmig.discover import prefetch
-    from runsmig.report import FORMATS, render
+    from runsmig.report import FORMATS
 
     if fmt is not None and fmt not in FORMATS:
         raise UsageError(f"unknown --format '{fmt}' (choose from {', '.join(FORMATS)})")
@@ -94,14 +95,35 @@ def check(
     eff = effective(target.root, recipe, workers)  # command-line options win over [tool.runsmig]
     fmt = fmt or eff.settings.format or "text"
     with progress("checking", quiet) as update:
-        rep = build_report(target.root, eff.recipe, eff.workers, only=target.only, progress=update,
-                           cache=not no_cache)
-    out_text(render(rep, fmt))
+        answer = _answer(target.root, eff, fmt, target.only, update, cache=not no_cache)
+    out_text(answer.stdout)
+    plain(answer.summary)
+    return answer.exit_code
+
+
+def _answer(root: Path, eff, fmt: str, only: frozenset[str] | None, progress, cache: bool):
+    """The report, its summary line and exit code: remembered for a tree already checked
+    (runsmig.runner.reportmemo), else made."""
+    import json
+
+    from runsmig.report import render
+    from runsmig.runner import prepare, reportmemo
+
+    prepared = prepare(root, eff.recipe, cache)
+    key = None
+    if cache:
+        options = json.dumps([fmt, None if only is None else sorted(only)])
+        key = reportmemo.tree_key(root, eff.recipe, prepared, options)
+        hit = reportmemo.recall(root, key) if key else None
+        if hit is not None:
+            prepared.abandon()
+            return hit
+    rep = build_report(root, eff.recipe, eff.workers, only=only, progress=progress, cache=cache, prepared=prepared)
     s = rep.summary()
-    plain(f"runsmig check: {s['findings']} finding(s), {s['allowlisted']} allowlisted, "
-          f"{s['failed_files']} unreadable, {s['files_scanned']} files")
-    if rep.findings:
-        return EXIT_FINDINGS
-    if rep.failures:
-        return EXIT_PARTIAL
-    return EXIT_OK
+    summary = (f"runsmig check: {s['findings']} finding(s), {s['allowlisted']} allowlisted, "
+               f"{s['failed_files']} unreadable, {s['files_scanned']} files")
+    code = EXIT_FINDINGS if rep.findings else EXIT_PARTIAL if rep.failures else EXIT_OK
+    answer = reportmemo.Answer(render(rep, fmt), summary, code)
+    if key:
+        reportmemo.remember(root, key, answer)
+    return answer

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from runsmig.discover import discover
+from runsmig.discover import Discovered, discover
 from runsmig.paths import PathPlan, plan_paths
 from runsmig.recipe.model import Recipe
 from runsmig.runner.modkeys import module_keys
@@ -62,19 +62,40 @@ class RunResult:
         return [FileOutcome(rel, rel, "unchanged") for rel in self.unread] + found if status == "unchanged" else found
 
 
+@dataclass
+class Prepared:
+    """What a run knows before it reads any file: the file list, the path plan, and the candidate
+    scan (already running)."""
+
+    engine: TermEngine
+    scan: Candidates
+    found: Discovered
+    paths: PathPlan
+
+    def abandon(self) -> None:
+        """The run will not happen (its answer was known): stop the scan."""
+        self.scan.stop()
+
+
+def prepare(root: Path, recipe: Recipe, cache: bool = False) -> Prepared:
+    engine = TermEngine.from_recipe(recipe)
+    scan = Candidates(root, recipe, engine, remember=cache)  # git grep runs while the file list is made
+    found = discover(root, recipe.ignore)
+    _skip_recipe_folder(root, recipe, found)
+    return Prepared(engine, scan, found, plan_paths(found.files, recipe, engine))
+
+
 def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] | None = None,
-        progress=None, keep_bytes: bool = True, cache: bool = False) -> RunResult:
+        progress=None, keep_bytes: bool = True, cache: bool = False, prepared: Prepared | None = None) -> RunResult:
     """Every file of the checkout; with ``only``, just those (root-relative) files are read and
     analyzed, the whole file list staying their context (module resolution, moves, deletes).
     Only the candidates of one scan (:mod:`.scan`) and the files that move are opened; every other
     file is ``unchanged`` unread. ``progress(done, total)`` is called in this process as files
     finish. ``keep_bytes=False`` (the gate) drops the old and new contents from the outcomes.
-    ``cache``: take unchanged files' results from the persistent cache (:mod:`.cache`)."""
-    engine = TermEngine.from_recipe(recipe)
-    scan = Candidates(root, recipe, engine, remember=cache)  # git grep runs while the file list is made
-    found = discover(root, recipe.ignore)
-    _skip_recipe_folder(root, recipe, found)
-    paths = plan_paths(found.files, recipe, engine)
+    ``cache``: take unchanged files' results from the persistent cache (:mod:`.cache`).
+    ``prepared``: the first half, done already (:func:`prepare`, with the same recipe and cache)."""
+    p = prepared if prepared is not None else prepare(root, recipe, cache)
+    engine, scan, found, paths = p.engine, p.scan, p.found, p.paths
     all_files = frozenset(found.files)
     deletes = frozenset(paths.deletes)
     wanted = found.files if only is None else [rel for rel in found.files if rel in only]

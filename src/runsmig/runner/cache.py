@@ -42,6 +42,7 @@ KEEP_CONTEXTS = 4
 SHARED_CONFIG = ("package.json", "tsconfig", "jsconfig")  # names read by every TS/JS file's pass
 _SHARED_RE = re.compile("(?:^|/)(?:" + "|".join(map(re.escape, SHARED_CONFIG)) + ")[^/\n]*$", re.M)
 _FINDING_FIELDS = tuple(Finding.__dataclass_fields__)
+_CONTEXT_NAME = re.compile("[0-9a-f]{24}")
 
 
 def _h(*parts: bytes) -> str:
@@ -165,7 +166,8 @@ class ResultCache:
         try:
             if self.dir.is_dir():
                 os.utime(self.dir)
-            contexts = sorted((p for p in top.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
+            contexts = sorted((p for p in top.iterdir() if p.is_dir() and _CONTEXT_NAME.fullmatch(p.name)),
+                              key=lambda p: p.stat().st_mtime, reverse=True)  # not blobs/ nor reports/
         except OSError:
             return
         for old in contexts[KEEP_CONTEXTS:]:

@@ -74,7 +74,7 @@ class Candidates:
         ``blobs``: path -> object id of the tracked files the index vouches for)."""
         hits = self._remembered(files, blobs) if git and self.memo is not None and blobs is not None else None
         if hits is None:
-            hits = self._git_hits() if git else self._stop()
+            hits = self._git_hits() if git else self.stop()
             if hits is None:
                 hits = _read_and_search(self.root, files, self.words)
             else:
@@ -121,7 +121,8 @@ class Candidates:
             return None
         return {n for n in out.decode("utf-8", "surrogateescape").split("\0") if n}
 
-    def _stop(self) -> None:
+    def stop(self) -> None:
+        """Stop the grep, if one runs (its answer is not needed)."""
         if self._proc is not None:
             self._proc.kill()
             self._proc.communicate()

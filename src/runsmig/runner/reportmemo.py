@@ -1,0 +1,95 @@
+"""The gate's whole answer, remembered for a tree it has seen: a check of an unchanged checkout
+prints the report it printed before without analysing, or even loading, a single file result.
+
+A report is a function of runsmig, the recipe, the command's options and the checkout's files.
+The key is made of all of them: the result cache's context (runsmig's source and parser versions,
+the recipe with its YAML and transforms, the file list, the planned moves and deletes, the shared
+configuration), the options that shape the output (format, files named), the files skipped and why,
+and the content of every file: for a tracked file the index vouches for, its git object id (no
+read); for any other (untracked, modified in the work tree), the digest of its bytes. Outside git
+there is no key: every file would have to be read, and the per-file cache does that already.
+
+One JSON file per key in the checkout's cache folder, written to a temporary name and renamed
+into place; one that does not parse or names another key is ignored. The newest few are kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+FORMAT = "runsmig-report-1"
+KEEP = 8
+
+
+@dataclass(frozen=True)
+class Answer:
+    stdout: str
+    summary: str  # the one line on stderr
+    exit_code: int
+
+
+def tree_key(root: Path, recipe, prepared, options: str) -> str | None:
+    """The key of this check's answer (None: outside git, or a file cannot be read)."""
+    from runsmig.runner.cache import ResultCache, content_hash
+
+    found, paths = prepared.found, prepared.paths
+    if not found.git or found.blobs is None:
+        return None
+    context = ResultCache(root, recipe, found.files, paths.moves, frozenset(paths.deletes)).context
+    blobs = found.blobs
+    ids = []
+    for rel in found.files:
+        blob = blobs.get(rel)
+        if blob is None:  # not as the index says: its bytes are read
+            try:
+                blob = "=" + content_hash((root / rel).read_bytes())
+            except OSError:
+                return None
+        ids.append(blob)
+    d = hashlib.blake2b(digest_size=20)
+    for part in (FORMAT, context, options, json.dumps(found.skipped), "\0".join(found.files), "\0".join(ids)):
+        data = part.encode("utf-8", "surrogateescape")
+        d.update(len(data).to_bytes(8, "little"))
+        d.update(data)
+    return d.hexdigest()
+
+
+def _folder(root: Path) -> Path:
+    from runsmig.runner.cache import cache_dir
+
+    return cache_dir(root) / "reports"
+
+
+def recall(root: Path, key: str) -> Answer | None:
+    try:
+        entry = json.loads((_folder(root) / f"{key}.json").read_bytes())
+        if entry.get("format") != FORMAT or entry.get("key") != key:
+            return None
+        answer = Answer(entry["stdout"], entry["summary"], entry["exit_code"])
+        if not (isinstance(answer.stdout, str) and isinstance(answer.summary, str) and type(answer.exit_code) is int):
+            return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return answer
+
+
+def remember(root: Path, key: str, answer: Answer) -> None:
+    folder = _folder(root)
+    entry = {"format": FORMAT, "key": key, "stdout": answer.stdout, "summary": answer.summary,
+             "exit_code": answer.exit_code}
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(entry, fh)
+        os.replace(tmp, folder / f"{key}.json")
+        older = sorted((p for p in folder.glob("*.json")), key=lambda p: p.stat().st_mtime, reverse=True)[KEEP:]
+        for p in older:
+            p.unlink(missing_ok=True)
+    except OSError:
+        return  # a memo that cannot be written only costs time
