@@ -66,13 +66,13 @@ class BlobMemo:
     def save(self, blobs: dict[str, str], hits: set[str]) -> None:
         """Remember the current tree (``blobs``: path -> object id; ``hits``: the paths that hold a
         needle) with as much of the earlier memo as ``KEEP`` allows."""
-        holds = {b for rel, b in blobs.items() if rel in hits}
-        clean = {b for rel, b in blobs.items() if rel not in hits}
+        holds = {blobs[rel] for rel in hits if rel in blobs}
+        clean = set(blobs.values()) - holds
         room = KEEP - len(holds) - len(clean)
-        if room > 0:
+        if room > 0 and (self.holds or self.clean):
             holds |= set(list(self.holds - clean)[:room])
             clean |= set(list(self.clean - holds)[:max(0, room - len(self.holds))])
-        text = "\n".join([FORMAT, *self.words, "", *sorted(holds), "-", *sorted(clean)])
+        text = "\n".join([FORMAT, *self.words, "", *holds, "-", *clean])
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.path.parent)

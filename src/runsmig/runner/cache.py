@@ -61,19 +61,62 @@ def content_hash(data: bytes) -> str:
 
 @lru_cache(maxsize=1)
 def engine_fingerprint() -> str:
-    """runsmig's own source files, the interpreter and the parsers' versions."""
+    """runsmig's own source files, the interpreter and the parsers' versions. Remembered in the
+    cache folder under the sources' names, sizes and modification times (and the parsers'
+    installed metadata files'), so a run stats them instead of reading and hashing them all."""
+    pkg = Path(__file__).resolve().parents[1]
+    sources = sorted(pkg.rglob("*.py"))
+    dists = _dist_files()
+    stamp = _h(FORMAT.encode(), sys.version.encode(), *(
+        f"{f}\0{st.st_size}\0{st.st_mtime_ns}".encode() for f, st in ((f, f.stat()) for f in sources + dists)))
+    memo = cache_home() / "engine" / f"{stamp}.txt"
+    try:
+        known = memo.read_text("ascii")
+        if len(known) == 40 and all(c in "0123456789abcdef" for c in known):
+            return known
+    except (OSError, UnicodeDecodeError):
+        pass
     from importlib import metadata
 
-    pkg = Path(__file__).resolve().parents[1]
     parts = [FORMAT.encode(), sys.version.encode()]
-    for name in ("libcst", "ast-grep-py", "markdown-it-py", "ruamel.yaml", "pathspec"):
+    for name in _PARSERS:
         try:
             parts.append(f"{name}=={metadata.version(name)}".encode())
         except metadata.PackageNotFoundError:
             parts.append(name.encode())
-    for f in sorted(pkg.rglob("*.py")):
+    for f in sources:
         parts += [f.relative_to(pkg).as_posix().encode(), f.read_bytes()]
-    return _h(*parts)
+    value = _h(*parts)
+    try:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        tmp = memo.with_name(f".tmp-{os.getpid()}-{memo.name}")
+        tmp.write_text(value, "ascii")
+        os.replace(tmp, memo)
+    except OSError:
+        pass
+    return value
+
+
+_PARSERS = ("libcst", "ast-grep-py", "markdown-it-py", "ruamel.yaml", "pathspec")
+
+
+def _dist_files() -> list[Path]:
+    """The installed parsers' METADATA files (a reinstall or upgrade touches them)."""
+    out = []
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for n in names:
+            if n.endswith(".dist-info") and re.sub(r"[-_.]+", "-", n.split("-")[0]).lower() in _PARSERS_DIST:
+                meta = Path(entry) / n / "METADATA"
+                if meta.is_file():
+                    out.append(meta)
+    return sorted(out)
+
+
+_PARSERS_DIST = {re.sub(r"[-_.]+", "-", name).lower() for name in _PARSERS}
 
 
 def _recipe_fingerprint(recipe) -> str:
@@ -100,8 +143,9 @@ def cache_dir(root: Path) -> Path:
 class ResultCache:
     def __init__(self, root: Path, recipe, files: list[str], moves: dict[str, str], deletes) -> None:
         self.root = root
-        shared = sorted(paths_matching(files, _SHARED_RE))
-        parts = [engine_fingerprint().encode(), _recipe_fingerprint(recipe).encode(), "\0".join(files).encode(),
+        listed = "\0".join(files)
+        shared = sorted(paths_matching(files, _SHARED_RE)) if any(n in listed for n in SHARED_CONFIG) else []
+        parts = [engine_fingerprint().encode(), _recipe_fingerprint(recipe).encode(), listed.encode(),
                  json.dumps(sorted(moves.items())).encode(), "\0".join(sorted(deletes)).encode()]
         for rel in shared:
             parts += [rel.encode(), self._bytes(rel) or b""]
