@@ -15,7 +15,6 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-import pathspec
 
 ALWAYS_SKIP_DIRS = {".git", "node_modules", "vendor", "vendored", "third_party", "__pycache__", ".venv", "venv",
                     ".mypy_cache", ".pytest_cache", ".ruff_cache", ".hypothesis", ".tox", "dist", "build"}
@@ -142,6 +141,8 @@ def _index_entries(staged: str) -> tuple[list[str], set[str], dict[str, str]]:
 
 
 def _walk_files(root: Path) -> list[str]:
+    import pathspec
+
     files: list[str] = []
     specs: list[tuple[str, pathspec.PathSpec]] = []
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):

@@ -9,6 +9,7 @@ with a negation (last match wins) the pathspec answer is kept.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import Callable, Iterable
 
 import pathspec
@@ -16,21 +17,73 @@ import pathspec
 _PS_GROUP = "(?P<ps_d>"  # the one named group pathspec's gitwildmatch regexes use
 
 
-def compile_patterns(lines: Iterable[str]) -> Callable[[str], bool]:
-    """A function ``rel -> bool``: does any pattern match this checkout-relative path?"""
-    spec = pathspec.PathSpec.from_lines("gitignore", list(lines))
+class Matcher:
+    """``matcher(rel) -> bool``: does any pattern match this checkout-relative path?
+    ``matcher.select(rels)``: the matching paths of a sorted list, found by bisection on the
+    patterns' literal beginnings when every pattern is anchored (``/x``, ``a/b``), so a large
+    tree is not tried path by path."""
+
+    def __init__(self, match: Callable[[str], bool], prefixes: list[str] | None) -> None:
+        self._match = match
+        self._prefixes = prefixes
+
+    def __call__(self, rel: str) -> bool:
+        return self._match(rel)
+
+    def select(self, rels: list[str]) -> set[str]:
+        match = self._match
+        if self._prefixes is None:
+            return {rel for rel in rels if match(rel)}
+        out: set[str] = set()
+        for prefix in self._prefixes:
+            i = bisect_left(rels, prefix)
+            while i < len(rels) and rels[i].startswith(prefix):
+                if match(rels[i]):
+                    out.add(rels[i])
+                i += 1
+        return out
+
+
+def compile_patterns(lines: Iterable[str]) -> Matcher:
+    """The matcher of these gitignore-style lines (see :class:`Matcher`)."""
+    lines = list(lines)
+    spec = pathspec.PathSpec.from_lines("gitignore", lines)
+    prefixes = _anchored_prefixes(lines)
     patterns = [p for p in spec.patterns if p.include is not None]
     if not patterns:
-        return lambda rel: False
+        return Matcher(lambda rel: False, [])
     if any(not p.include for p in patterns) or any(getattr(p, "regex", None) is None for p in patterns):
-        return lambda rel: bool(spec.match_file(rel))
+        return Matcher(lambda rel: bool(spec.match_file(rel)), prefixes)
     alternation = "|".join(f"(?:{_searched(p.regex.pattern)})" for p in patterns)
     try:
         regex = re.compile(alternation)
     except re.error:
-        return lambda rel: bool(spec.match_file(rel))
+        return Matcher(lambda rel: bool(spec.match_file(rel)), prefixes)
     match = regex.match
-    return lambda rel: match(rel) is not None
+    return Matcher(lambda rel: match(rel) is not None, prefixes)
+
+
+_WILD = re.compile(r"[*?\[\\]")
+
+
+def _anchored_prefixes(lines: list[str]) -> list[str] | None:
+    """The literal text every path a line matches starts with, per including line; None when a
+    line may match anywhere in the tree (no slash before its end, or a leading wildcard).
+    Negations only take paths away: they add no prefix."""
+    out: set[str] = set()
+    for raw in lines:
+        line = raw.rstrip("\n")
+        if not line.strip() or line.startswith("#") or line.startswith("!"):
+            continue
+        body = line.rstrip(" ") if not line.endswith("\\ ") else line
+        body = body[:-1] if body.endswith("/") else body
+        anchored = body.startswith("/") or "/" in body
+        if not anchored:
+            return None
+        body = body[1:] if body.startswith("/") else body
+        wild = _WILD.search(body)
+        out.add(body[:wild.start()] if wild else body)
+    return sorted(out)
 
 
 def paths_matching(rels: list[str], regex: re.Pattern) -> set[str]:

@@ -23,7 +23,7 @@ from types import ModuleType
 from typing import Callable
 
 from runsmig.errors import RecipeError
-from runsmig.pathmatch import compile_patterns
+from runsmig.pathmatch import Matcher, compile_patterns
 
 
 @dataclass(frozen=True)
@@ -242,11 +242,16 @@ def _import(path: Path) -> ModuleType:
 
 
 @lru_cache(maxsize=8)
-def any_transform(folder: Path) -> Callable[[str], bool]:
-    """``rel -> bool``: does some transform of the folder name this file (one regex for all)?"""
+def any_transform(folder: Path) -> Matcher:
+    """Does some transform of the folder name this file (one regex for all)? A matcher, with
+    ``select`` for a whole sorted file list (runsmig.pathmatch)."""
     ts = load_transforms(folder)
     if any(p.lstrip().startswith("!") for t in ts for p in t.patterns):
-        return lambda rel: any(t.applies(rel) for t in ts)  # a negation is about its own transform only
+        # a negation is about its own transform only; every path another transform may name is a prefix
+        each = [compile_patterns(t.patterns) for t in ts]
+        prefixes = [m._prefixes for m in each]
+        return Matcher(lambda rel: any(t.applies(rel) for t in ts),
+                       None if any(p is None for p in prefixes) else sorted({x for p in prefixes for x in p}))
     return compile_patterns([p for t in ts for p in t.patterns])
 
 

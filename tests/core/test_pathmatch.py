@@ -65,6 +65,7 @@ _paths = st.builds(lambda parts, slash: "/".join(parts) + ("/" if slash else "")
 @example(lines=["a/", "b/", "**/a.b/"], rels=["a/b", "x/b/a", "a.b/a", "a.b"])
 @example(lines=["*.a", "!b.a"], rels=["b.a", "a/b.a", "c.a"])
 @example(lines=["a/**/b", "/a?"], rels=["a/b", "a/x/y/b", "ab", "x/ab"])
+@example(lines=["/a/b", "a.a/*", "b.b ", "**/b/a"], rels=["a/b", "a/b/c", "a/bb", "a.a/x", "b.b", "x/b/a", "b/a"])
 def test_generated_patterns_answer_what_pathspec_answers(lines, rels):
     try:
         pathspec.PathSpec.from_lines("gitignore", lines)
@@ -75,6 +76,8 @@ def test_generated_patterns_answer_what_pathspec_answers(lines, rels):
     match = compile_patterns(lines)
     for rel in rels:
         assert match(rel) == _spec_answer(lines, rel), (lines, rel)
+    # the whole-list answer, found by bisection on the anchored patterns' literal beginnings
+    assert match.select(sorted(set(rels))) == {rel for rel in rels if _spec_answer(lines, rel)}, lines
 
 
 # -- named cases ------------------------------------------------------------------------------------

@@ -85,8 +85,7 @@ class Candidates:
 
                     (self.memo or BlobMemo(self.root, self.words)).save(blobs, hits)
         out = hits & set(files)
-        named = any_transform(self.recipe.folder)
-        out.update(rel for rel in files if named(rel))
+        out.update(any_transform(self.recipe.folder).select(sorted(files)))
         return out
 
     def _remembered(self, files: list[str], blobs: dict[str, str]) -> set[str] | None:
