@@ -184,3 +184,21 @@ def test_pruning_old_contexts_keeps_the_blob_and_report_memos(tmp_path, cache_en
     left = {p.name for p in top.iterdir()}
     assert {"blobs", "reports"} <= left
     assert len([n for n in left if len(n) == 24]) == 4  # the newest few contexts, this run's among them
+
+
+def test_the_engine_fingerprint_follows_runsmig_s_own_files(monkeypatch, tmp_path):
+    """An edit to runsmig's source (a new size or modification time) makes a new context."""
+    from runsmig.runner import cache
+
+    cache.engine_fingerprint.cache_clear()
+    before = cache.engine_fingerprint()
+    source = Path(cache.__file__).resolve().parents[1] / "terms.py"
+    st = source.stat()
+    try:
+        os.utime(source, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+        cache.engine_fingerprint.cache_clear()
+        assert cache.engine_fingerprint() != before
+    finally:
+        os.utime(source, ns=(st.st_atime_ns, st.st_mtime_ns))
+        cache.engine_fingerprint.cache_clear()
+    assert cache.engine_fingerprint() == before

@@ -6,10 +6,11 @@ turns it off.
 
 What a result is keyed by:
 
-* the **context** of the run: runsmig's own source, the Python version, the versions of the
-  parsers, the recipe, the checkout's file list, the planned moves and deletes, and the contents of the configuration every file of a
-  language may read (``package.json``, ``tsconfig*.json``, ``jsconfig*.json``); the recipe is its
-  file, the YAML beside it and its ``transforms/``;
+* the **context** of the run: runsmig's own source files and the installed parsers (by name, size
+  and modification time), the Python version, the recipe, the checkout's file list, the planned
+  moves and deletes, and the contents of the configuration every file of a language may read
+  (``package.json``, ``tsconfig*.json``, ``jsconfig*.json``); the recipe is its file, the YAML
+  beside it and its ``transforms/``;
 * the file: its path, where it moves, and its bytes;
 * and, checked on every use, the bytes of each other file its analysis read (``runsmig.deps``).
 
@@ -61,47 +62,20 @@ def content_hash(data: bytes) -> str:
 
 @lru_cache(maxsize=1)
 def engine_fingerprint() -> str:
-    """runsmig's own source files, the interpreter and the parsers' versions. Remembered in the
-    cache folder under the sources' names, sizes and modification times (and the parsers'
-    installed metadata files'), so a run stats them instead of reading and hashing them all."""
+    """runsmig's own source files and the installed parsers, by name, size and modification time
+    (as make and ruff judge staleness: a run stats about a hundred files instead of reading them;
+    an edit, a checkout or a reinstall changes what it stats), and the interpreter's version."""
     pkg = Path(__file__).resolve().parents[1]
-    sources = sorted(pkg.rglob("*.py"))
-    dists = _dist_files()
-    stamp = _h(FORMAT.encode(), sys.version.encode(), *(
-        f"{f}\0{st.st_size}\0{st.st_mtime_ns}".encode() for f, st in ((f, f.stat()) for f in sources + dists)))
-    memo = cache_home() / "engine" / f"{stamp}.txt"
-    try:
-        known = memo.read_text("ascii")
-        if len(known) == 40 and all(c in "0123456789abcdef" for c in known):
-            return known
-    except (OSError, UnicodeDecodeError):
-        pass
-    from importlib import metadata
-
-    parts = [FORMAT.encode(), sys.version.encode()]
-    for name in _PARSERS:
-        try:
-            parts.append(f"{name}=={metadata.version(name)}".encode())
-        except metadata.PackageNotFoundError:
-            parts.append(name.encode())
-    for f in sources:
-        parts += [f.relative_to(pkg).as_posix().encode(), f.read_bytes()]
-    value = _h(*parts)
-    try:
-        memo.parent.mkdir(parents=True, exist_ok=True)
-        tmp = memo.with_name(f".tmp-{os.getpid()}-{memo.name}")
-        tmp.write_text(value, "ascii")
-        os.replace(tmp, memo)
-    except OSError:
-        pass
-    return value
+    files = sorted(pkg.rglob("*.py")) + _dist_files()
+    return _h(FORMAT.encode(), sys.version.encode(), *(
+        f"{f}\0{st.st_size}\0{st.st_mtime_ns}".encode() for f, st in ((f, f.stat()) for f in files)))
 
 
 _PARSERS = ("libcst", "ast-grep-py", "markdown-it-py", "ruamel.yaml", "pathspec")
 
 
 def _dist_files() -> list[Path]:
-    """The installed parsers' METADATA files (a reinstall or upgrade touches them)."""
+    """The installed parsers' METADATA files (a reinstall or upgrade writes them anew)."""
     out = []
     for entry in sys.path:
         try:
