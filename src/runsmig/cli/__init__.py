@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import importlib
-import pkgutil
+import os
 import re
 import sys
 
@@ -15,8 +15,8 @@ def _load_commands(argv: list[str] | None = None) -> None:
     """Import the command modules. When ``argv`` starts with a command that the module of the same
     name registers (``check`` in ``check.py``), only that module is imported: the others only
     cost start-up. Anything else (``--help``, a group such as ``recipe``, a typo) loads them all."""
-    names = sorted(m.name for m in pkgutil.iter_modules(__path__)
-                   if not m.name.startswith("_") and m.name not in {"app", "common"})
+    names = sorted(n[:-3] for folder in __path__ for n in os.listdir(folder)  # pkgutil costs 8 ms to import
+                   if n.endswith(".py") and not n.startswith("_") and n[:-3] not in {"app", "common"})
     first = argv[0] if argv else ""
     if first in names:
         importlib.import_module(f"{__name__}.{first}")
