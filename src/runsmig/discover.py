@@ -81,10 +81,9 @@ def _answers(root: Path) -> tuple[bool, tuple[subprocess.Popen, ...]]:
 
 def _git_files(listings: tuple[subprocess.Popen, ...]) -> tuple[list[str], set[str], set[str], set[str], dict[str, str]]:
     """From git's two running listings, (names, symlinks, to look at, untracked, blobs): tracked and
-    untracked-not-ignored files; the
-    tracked symlinks (index mode 120000); the files whose work-tree state the index does not tell
-    (untracked, deleted or modified: a file may have become a symlink, or vanished); the untracked;
-    the object ids of the rest."""
+    untracked-not-ignored files; the tracked symlinks (index mode 120000); the files whose
+    work-tree state the index does not tell (untracked, deleted or modified: a file may have become
+    a symlink, or vanished); the untracked; the object ids of the rest."""
     def text(proc: subprocess.Popen) -> str:
         out, err = proc.communicate()
         if proc.returncode != 0:

@@ -25,17 +25,17 @@ class Matcher:
 
     def __init__(self, match: Callable[[str], bool], prefixes: list[str] | None) -> None:
         self._match = match
-        self._prefixes = prefixes
+        self.prefixes = prefixes  # None: some pattern may match anywhere
 
     def __call__(self, rel: str) -> bool:
         return self._match(rel)
 
     def select(self, rels: list[str]) -> set[str]:
         match = self._match
-        if self._prefixes is None:
+        if self.prefixes is None:
             return {rel for rel in rels if match(rel)}
         out: set[str] = set()
-        for prefix in self._prefixes:
+        for prefix in self.prefixes:
             i = bisect_left(rels, prefix)
             while i < len(rels) and rels[i].startswith(prefix):
                 if match(rels[i]):

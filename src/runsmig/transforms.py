@@ -66,9 +66,8 @@ def _memo_static_paths(path: Path) -> list[str] | None:
     """:func:`_static_paths`, remembered by the file's bytes in the cache folder (parsing every
     transform was most of a small checkout's check). A memo that cannot be read is rebuilt."""
     import json
-    import os
 
-    from runsmig.runner.cache import cache_home, content_hash
+    from runsmig.runner.cache import cache_home, content_hash, store_text
 
     try:
         data = path.read_bytes()
@@ -83,13 +82,7 @@ def _memo_static_paths(path: Path) -> list[str] | None:
     except (OSError, ValueError):
         pass
     value = _static_paths(path)
-    try:
-        memo.parent.mkdir(parents=True, exist_ok=True)
-        tmp = memo.with_name(f".tmp-{os.getpid()}-{memo.name}")
-        tmp.write_text(json.dumps(value))
-        os.replace(tmp, memo)
-    except OSError:
-        pass
+    store_text(memo, json.dumps(value))
     return value
 
 
@@ -249,7 +242,7 @@ def any_transform(folder: Path) -> Matcher:
     if any(p.lstrip().startswith("!") for t in ts for p in t.patterns):
         # a negation is about its own transform only; every path another transform may name is a prefix
         each = [compile_patterns(t.patterns) for t in ts]
-        prefixes = [m._prefixes for m in each]
+        prefixes = [m.prefixes for m in each]
         return Matcher(lambda rel: any(t.applies(rel) for t in ts),
                        None if any(p is None for p in prefixes) else sorted({x for p in prefixes for x in p}))
     return compile_patterns([p for t in ts for p in t.patterns])

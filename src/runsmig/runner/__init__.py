@@ -6,7 +6,7 @@ Nothing raises past this package for bad input.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -71,6 +71,16 @@ class Prepared:
     scan: Candidates
     found: Discovered
     paths: PathPlan
+    _store: ResultCache | None = field(default=None, init=False, repr=False)
+
+    def result_cache(self, root: Path, recipe: Recipe) -> ResultCache:
+        """The result cache of this file list, moves and deletes (its context is made once: the
+        report memo's key and the run both use it)."""
+        if self._store is None:
+            from runsmig.runner.cache import ResultCache
+
+            self._store = ResultCache(root, recipe, self.found.files, self.paths.moves, frozenset(self.paths.deletes))
+        return self._store
 
     def abandon(self) -> None:
         """The run will not happen (its answer was known): stop the scan."""
@@ -125,10 +135,9 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
     _load_named_transforms(recipe, [rel for rel, _ in todo])  # a broken one stops the run here, as a recipe error
     if not todo:  # nothing to read: no cache, no pool
         return RunResult(root, recipe, outcomes, unread, paths, found.skipped, found.git)
-    from runsmig.runner.cache import ResultCache
     from runsmig.runner.pool import analyze_many
 
-    store = ResultCache(root, recipe, found.files, paths.moves, deletes) if cache else None
+    store = p.result_cache(root, recipe) if cache else None
     done: dict[str, FileOutcome] = {}
     keys: dict[str, tuple[str, str]] = {}  # rel -> (cache key, digest of the bytes it was computed from)
     if store is not None:

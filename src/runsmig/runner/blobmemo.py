@@ -15,9 +15,7 @@ that shape is ignored, and the full scan runs.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from pathlib import Path
 
 FORMAT = "runsmig-blobs-2"
@@ -55,14 +53,6 @@ class BlobMemo:
         memo.holds, memo.clean = set(holds.split()), set(clean.split())
         return memo
 
-    def known(self, blob: str) -> bool | None:
-        """Does this blob hold a needle (None: not seen)?"""
-        if blob in self.holds:
-            return True
-        if blob in self.clean:
-            return False
-        return None
-
     def save(self, blobs: dict[str, str], hits: set[str]) -> None:
         """Remember the current tree (``blobs``: path -> object id; ``hits``: the paths that hold a
         needle) with as much of the earlier memo as ``KEEP`` allows."""
@@ -72,12 +62,6 @@ class BlobMemo:
         if room > 0 and (self.holds or self.clean):
             holds |= set(list(self.holds - clean)[:room])
             clean |= set(list(self.clean - holds)[:max(0, room - len(self.holds))])
-        text = "\n".join([FORMAT, *self.words, "", *holds, "-", *clean])
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text + "\n")
-            os.replace(tmp, self.path)
-        except OSError:
-            return  # a memo that cannot be written only costs time
+        from runsmig.runner.cache import store_text
+
+        store_text(self.path, "\n".join([FORMAT, *self.words, "", *holds, "-", *clean]) + "\n")

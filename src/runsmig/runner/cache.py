@@ -105,6 +105,25 @@ def _recipe_fingerprint(recipe) -> str:
     return _h(*parts)
 
 
+def store_text(path: Path, text: str) -> None:
+    """Write a cache file whole: to a temporary name in its folder, then renamed into place, so a
+    run reading it at the same time sees the old file or the new one. A cache that cannot be
+    written only costs time: errors are swallowed, and no temporary file is left behind."""
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except OSError:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
 def cache_home() -> Path:
     env = os.environ.get("RUNSMIG_CACHE_DIR")
     return Path(env) if env else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "runsmig"
@@ -168,15 +187,7 @@ class ResultCache:
         entry = {"format": FORMAT, "key": key,
                  "deps": {rel: self.digest(rel) for rel in sorted(read) if rel != outcome.rel},
                  "outcome": _record(outcome)}
-        folder = self.dir / key[:2]
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(entry, fh, separators=(",", ":"))
-            os.replace(tmp, folder / f"{key}.json")
-        except OSError:
-            return  # a cache that cannot be written only costs time
+        store_text(self.dir / key[:2] / f"{key}.json", json.dumps(entry, separators=(",", ":")))
 
     def finish(self) -> None:
         """Mark this context as used; keep the newest few contexts, drop the rest."""

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,12 +33,12 @@ class Answer:
 
 def tree_key(root: Path, recipe, prepared, options: str) -> str | None:
     """The key of this check's answer (None: outside git, or a file cannot be read)."""
-    from runsmig.runner.cache import ResultCache, content_hash
+    from runsmig.runner.cache import content_hash
 
-    found, paths = prepared.found, prepared.paths
+    found = prepared.found
     if not found.git or found.blobs is None:
         return None
-    context = ResultCache(root, recipe, found.files, paths.moves, frozenset(paths.deletes)).context
+    context = prepared.result_cache(root, recipe).context
     blobs = found.blobs
     ids = []
     for rel in found.files:
@@ -79,17 +77,15 @@ def recall(root: Path, key: str) -> Answer | None:
 
 
 def remember(root: Path, key: str, answer: Answer) -> None:
+    from runsmig.runner.cache import store_text
+
     folder = _folder(root)
     entry = {"format": FORMAT, "key": key, "stdout": answer.stdout, "summary": answer.summary,
              "exit_code": answer.exit_code}
+    store_text(folder / f"{key}.json", json.dumps(entry))
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(entry, fh)
-        os.replace(tmp, folder / f"{key}.json")
-        older = sorted((p for p in folder.glob("*.json")), key=lambda p: p.stat().st_mtime, reverse=True)[KEEP:]
+        older = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)[KEEP:]
         for p in older:
             p.unlink(missing_ok=True)
     except OSError:
-        return  # a memo that cannot be written only costs time
+        return  # another run pruned it first

@@ -95,7 +95,7 @@ class Candidates:
         holds = memo.holds
         hits = {rel for rel, b in blobs.items() if b in holds} if holds else set()
         new_blobs = set(blobs.values()).difference(holds, memo.clean)  # set operations: in C
-        unseen = [rel for rel in set(files).difference(blobs)]  # untracked, or not as the index says
+        unseen = list(set(files).difference(blobs))  # untracked, or not as the index says
         if new_blobs:
             unseen += [rel for rel, b in blobs.items() if b in new_blobs]
         if len(unseen) > self.NARROW:
