@@ -6,6 +6,8 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from runsmig.findings import apply_edits
 from runsmig.languages import language_for
@@ -306,6 +308,57 @@ def test_move_onto_sibling_module_with_other_extension_is_a_conflict(tmp_path):
     files = {"src/jobs.ts": "export const a = 1;\n", "src/runs.tsx": "export const b = 2;\n"}
     idx = _index(tmp_path, files, moves={"src/jobs.ts": "src/runs.ts"})
     assert "src/jobs.ts" in idx.conflicts()
+
+
+def _conflicts_by_definition(files, moves, deletes, explicit) -> dict[str, str]:
+    """Module-level conflicts as first written: every file's module ids and folders after the change
+    (the production code looks up only the moved files' ids; both must agree). Two files moved onto
+    one path are both in conflict, whatever order the file set iterates in."""
+    out: dict[str, str] = {}
+    folders_after: dict[str, set[str]] = {}
+    ids_after: dict[str, set[str]] = {}
+    for old in files - deletes:
+        new = moves.get(old, old)
+        parts = new.split("/")
+        for i in range(1, len(parts)):
+            folders_after.setdefault("/".join(parts[:i]), set()).add(old)
+        for mid in module_ids(new):
+            ids_after.setdefault(mid, set()).add(old)
+    for old, new in sorted(moves.items()):
+        if old in deletes or old in explicit or not new.endswith((".ts", ".tsx", ".js")):
+            continue
+        for mid in module_ids(new):
+            others = ids_after.get(mid, set()) - {old}
+            if others:
+                other = sorted(others)[0]
+                out[old] = f"moving '{old}' to '{new}' makes module '{mid}' ambiguous with '{moves.get(other, other)}'"
+                break
+            if mid == module_ids(new)[0] and not new.rsplit("/", 1)[-1].startswith("index."):
+                inside = folders_after.get(mid, set()) - {old}
+                if inside:
+                    out[old] = (f"moving '{old}' to '{new}' makes module '{mid}' ambiguous with the existing "
+                                f"folder '{mid}/'")
+                    break
+    return out
+
+
+_NAMES = ["jobs", "runs", "index", "a"]
+_SUFFIXES = [".ts", ".tsx", ".d.ts", ".js"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_module_conflicts_match_their_definition(data):
+    path = st.builds(lambda folders, name, suf: "/".join([*folders, name + suf]),
+                     st.lists(st.sampled_from(["src", "runs", "jobs"]), max_size=2),
+                     st.sampled_from(_NAMES), st.sampled_from(_SUFFIXES))
+    files = data.draw(st.sets(path, min_size=1, max_size=8))
+    moved = data.draw(st.lists(st.sampled_from(sorted(files)), unique=True, max_size=3))
+    moves = {old: data.draw(path) for old in moved}
+    deletes = frozenset(data.draw(st.sets(st.sampled_from(sorted(files)), max_size=1)))
+    explicit = frozenset(data.draw(st.sets(st.sampled_from(sorted(files)), max_size=1)))
+    idx = ModuleIndex(Path("."), frozenset(files), moves, deletes, explicit)
+    assert idx.conflicts() == _conflicts_by_definition(files, moves, deletes, explicit)
 
 
 def test_module_ids():

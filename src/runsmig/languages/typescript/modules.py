@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -321,41 +322,62 @@ class ModuleIndex:
 
     # -- module-level conflicts ---------------------------------------------------
     def conflicts(self) -> dict[str, str]:
-        """Moving module file -> reason, for moves that make a module path ambiguous."""
+        """Moving module file -> reason, for moves that make a module path ambiguous. Only the module
+        paths of the moved files are looked up: a run that moves no module reads no file list."""
         if self._conflicts is not None:
             return self._conflicts
         out: dict[str, str] = {}
-        after: dict[str, str] = {}  # file after the change -> file before
-        for f in self.files:
-            if f in self.deletes:
-                continue
-            after[self.moves.get(f, f)] = f
-        folders_after: dict[str, set[str]] = {}
-        ids_after: dict[str, set[str]] = {}
-        for new, old in after.items():
-            parts = new.split("/")
-            for i in range(1, len(parts)):
-                folders_after.setdefault("/".join(parts[:i]), set()).add(old)
-            for mid in module_ids(new):
-                ids_after.setdefault(mid, set()).add(old)
-        for old, new in sorted(self.moves.items()):
-            if old in self.deletes or old in self.explicit or not is_module(new):
-                continue
-            for mid in module_ids(new):
-                others = ids_after.get(mid, set()) - {old}
-                if others:
-                    other = sorted(others)[0]
-                    out[old] = (f"moving '{old}' to '{new}' makes module '{mid}' ambiguous with "
-                                f"'{self.moves.get(other, other)}'")
-                    break
-                if mid == module_ids(new)[0] and not new.rsplit("/", 1)[-1].startswith("index."):
-                    inside = folders_after.get(mid, set()) - {old}
-                    if inside:
-                        out[old] = (f"moving '{old}' to '{new}' makes module '{mid}' ambiguous with the "
-                                    f"existing folder '{mid}/'")
+        todo = [(old, new) for old, new in sorted(self.moves.items())
+                if old not in self.deletes and old not in self.explicit and is_module(new)]
+        if todo:
+            after: dict[str, set[str]] = {}  # path after the change -> the files that land there
+            for f in self.files:
+                if f not in self.deletes:
+                    after.setdefault(self.moves.get(f, f), set()).add(f)
+            ordered = sorted(after)
+            for old, new in todo:
+                ids = module_ids(new)
+                for mid in ids:
+                    others = _importable_as(mid, after) - {old}
+                    if others:
+                        other = min(others)
+                        out[old] = (f"moving '{old}' to '{new}' makes module '{mid}' ambiguous with "
+                                    f"'{self.moves.get(other, other)}'")
                         break
+                    if mid == ids[0] and not new.rsplit("/", 1)[-1].startswith("index."):
+                        inside = _under_folder(mid, ordered, after) - {old}
+                        if inside:
+                            out[old] = (f"moving '{old}' to '{new}' makes module '{mid}' ambiguous with the "
+                                        f"existing folder '{mid}/'")
+                            break
         self._conflicts = out
         return out
+
+
+def _importable_as(mid: str, after: dict[str, set[str]]) -> set[str]:
+    """The files (before the change) whose path after it can be imported as ``mid``: ``mid`` plus a
+    module suffix, or the index file of folder ``mid``, as :func:`module_ids` reads them."""
+    index = f"{mid}/index" if mid else "index"
+    found = set()
+    for suf in MODULE_SUFFIXES:
+        for path in (mid + suf, index + suf):
+            if path in after and mid in module_ids(path):
+                found |= after[path]
+    return found
+
+
+def _under_folder(folder: str, ordered: list[str], after: dict[str, set[str]]) -> set[str]:
+    """The files (before the change) whose path after it lies under ``folder/`` (``ordered``: the
+    sorted paths after the change)."""
+    if not folder:
+        return set()
+    prefix = folder + "/"
+    found = set()
+    i = bisect_left(ordered, prefix)
+    while i < len(ordered) and ordered[i].startswith(prefix):
+        found |= after[ordered[i]]
+        i += 1
+    return found
 
 
 @dataclass(frozen=True)
