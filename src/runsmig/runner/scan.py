@@ -72,6 +72,8 @@ class Candidates:
            blobs: dict[str, str] | None = None) -> set[str]:
         """The files of ``files`` that need per-file work (``untracked``: those git does not track;
         ``blobs``: path -> object id of the tracked files the index vouches for)."""
+        # the files a transform names are found while git grep still runs
+        named = any_transform(self.recipe.folder).select(sorted(files))
         hits = self._remembered(files, blobs) if git and self.memo is not None and blobs is not None else None
         if hits is None:
             hits = self._git_hits() if git else self.stop()
@@ -85,7 +87,7 @@ class Candidates:
 
                     (self.memo or BlobMemo(self.root, self.words)).save(blobs, hits)
         out = hits & set(files)
-        out.update(any_transform(self.recipe.folder).select(sorted(files)))
+        out.update(named)
         return out
 
     def _remembered(self, files: list[str], blobs: dict[str, str]) -> set[str] | None:
