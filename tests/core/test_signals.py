@@ -35,9 +35,12 @@ def tree(tmp_path_factory) -> Path:
     return root
 
 
-def start(args: list[str]) -> subprocess.Popen:
+def start(args: list[str], cache: Path) -> subprocess.Popen:
+    """The command with a cache of its own: results an earlier (stopped) run cached would leave this
+    one too few files to start a pool, or answer it from the report memo."""
     cmd = [sys.executable, "-m", "runsmig", *args, "--workers", "2"]
-    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    env = {**os.environ, "RUNSMIG_CACHE_DIR": str(cache)}
+    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
 
 
 def wait_for_workers(p: subprocess.Popen, timeout: float = 60) -> list:
@@ -65,7 +68,7 @@ def test_signal_stops_the_command_and_its_workers(tree, tmp_path, command, sig):
     old = {p.name: p.read_bytes() for p in (root / "src").iterdir()}
     args = {"check": ["check", str(root), "--no-job-terms"], "plan": ["plan", str(root), "--no-regenerate"],
             "apply": ["apply", str(root), "--no-regenerate"]}[command] + ["--recipe", str(tree.parent / "recipe.yaml")]
-    p = start(args)
+    p = start(args, tmp_path / "cache")
     kids = wait_for_workers(p)
     t0 = time.time()
     p.send_signal(getattr(signal, sig))
