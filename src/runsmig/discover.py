@@ -79,11 +79,13 @@ def _answers(root: Path) -> tuple[bool, tuple[subprocess.Popen, ...]]:
     return git, tuple(listings)
 
 
-def _git_files(listings: tuple[subprocess.Popen, ...]) -> tuple[list[str], set[str], set[str], set[str], dict[str, str]]:
-    """From git's two running listings, (names, symlinks, to look at, untracked, blobs): tracked and
+def _git_files(listings: tuple[subprocess.Popen, ...]) -> tuple[list[str], set[str], set[str], set[str], dict[str, str],
+                                                                bool]:
+    """From git's two running listings, (names, symlinks, to look at, untracked, blobs, near): tracked and
     untracked-not-ignored files; the tracked symlinks (index mode 120000); the files whose
     work-tree state the index does not tell (untracked, deleted or modified: a file may have become
-    a symlink, or vanished); the untracked; the object ids of the rest."""
+    a symlink, or vanished); the untracked; the object ids of the rest; whether some path may pass
+    through an always-skipped folder (a false yes only costs a look at each path)."""
     def text(proc: subprocess.Popen) -> str:
         out, err = proc.communicate()
         if proc.returncode != 0:
@@ -91,10 +93,11 @@ def _git_files(listings: tuple[subprocess.Popen, ...]) -> tuple[list[str], set[s
         return out.decode("utf-8", "surrogateescape")
 
     index, state = listings
-    names, links, blobs = _index_entries(text(index))
+    staged, changed = text(index), text(state)
+    names, links, blobs = _index_entries(staged)
     look: set[str] = set()
     untracked: set[str] = set()
-    for entry in text(state).split("\0"):
+    for entry in changed.split("\0"):
         if not entry:
             continue
         rel = entry[2:]
@@ -106,7 +109,10 @@ def _git_files(listings: tuple[subprocess.Popen, ...]) -> tuple[list[str], set[s
     names.sort()  # git lists in byte order: sorting an almost sorted list is one pass
     for rel in look:
         blobs.pop(rel, None)
-    return names, links, look, untracked, blobs
+    # a path through an always-skipped folder has "/<folder>/" in it, or starts with "<folder>/"
+    # (after the tab of its index entry, or the space after its status tag)
+    near = any(f"/{d}/" in t or f"{sep}{d}/" in t for d in ALWAYS_SKIP_DIRS for t, sep in ((staged, "\t"), (changed, " ")))
+    return names, links, look, untracked, blobs, near
 
 
 def _index_entries(staged: str) -> tuple[list[str], set[str], dict[str, str]]:
@@ -129,14 +135,16 @@ def _index_entries(staged: str) -> tuple[list[str], set[str], dict[str, str]]:
         blobs = {n: e.partition("\t")[0].split(" ")[1] for n, e in zip(names, entries)
                  if n not in twice and e.partition("\t")[0].count(" ") == 2}
     links: set[str] = set()
-    marked = "\0" + staged
-    if "\x00120000 " in marked or "\x00160000 " in marked:  # symlinks, submodules: no file bytes of their own
+    if staged.startswith(("120000 ", "160000 ")) or "\x00120000 " in staged or "\x00160000 " in staged:
+        # symlinks, submodules: no file bytes of their own
         for n, e in zip(names, entries):
             if not e.startswith("100"):
                 blobs.pop(n, None)
                 if e.startswith("120000 "):
                     links.add(n)
-    return list(dict.fromkeys(names)), links, blobs  # a conflicted path has several stages
+    if len(blobs) < len(names):
+        names = list(dict.fromkeys(names))  # a conflicted path has several stages
+    return names, links, blobs
 
 
 def _walk_files(root: Path) -> list[str]:
@@ -197,13 +205,14 @@ def discover(root: Path, extra_ignore: tuple[str, ...] = ()) -> Discovered:
     git, listings = _answers(root)
     blobs: dict[str, str] | None = None
     if git:
-        names, links, look, untracked, blobs = _git_files(listings)
+        names, links, look, untracked, blobs, near = _git_files(listings)
     else:
         names, links, look, untracked = _walk_files(root), set(), None, set()  # None: look at every file
+        near = _names_a_skipped_folder(names)
     lines = ignore_lines(root, extra_ignore)
     ignored = compile_patterns(lines) if any(ln.strip() and not ln.lstrip().startswith("#") for ln in lines) else None
     why: dict[str, str | None] = {}  # rel -> reason it is skipped (None: gone from the work tree)
-    if ignored is not None or _names_a_skipped_folder(names):
+    if ignored is not None or near:
         for rel in names:
             if "/" in rel and not ALWAYS_SKIP_DIRS.isdisjoint(rel.split("/")[:-1]):
                 why[rel] = "vendored or generated folder"

@@ -62,6 +62,22 @@ def test_files_skips_and_odd_names(tmp_path, as_git):
         assert why["outside"].startswith("symlink")
 
 
+def test_skipped_folders_found_without_ignore_patterns(tmp_path):
+    """With no ignore pattern at all, the always-skipped folders are still found, tracked or untracked,
+    at the top or nested (git's raw listings are searched for them)."""
+    root = _tree(tmp_path / "co", {"a.py": "1\n", "node_modules/top.js": "t\n", "web/node_modules/dep.js": "d\n",
+                                   "node_modulesish/keep.js": "k\n"})
+    _git(root, "init", "-q", ".")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "t")
+    _tree(root, {"node_modules/new.js": "n\n", "app/node_modules/x/y.js": "y\n", "app/main.py": "m\n"})
+    found = discover(root)
+    assert found.files == ["a.py", "app/main.py", "node_modulesish/keep.js"]
+    assert dict(found.skipped) == {p: "vendored or generated folder" for p in
+                                   ["app/node_modules/x/y.js", "node_modules/new.js", "node_modules/top.js",
+                                    "web/node_modules/dep.js"]}
+
+
 def test_work_tree_state_the_index_cannot_tell(tmp_path):
     root = _tree(tmp_path / "co", {"kept.py": "1\n", "gone.py": "2\n", "becomes_link.py": "3\n",
                                    "dir/inner.py": "4\n"})
