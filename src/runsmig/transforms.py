@@ -17,7 +17,7 @@ import ast
 import importlib.util
 import sys
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from types import ModuleType
 from typing import Callable
@@ -31,7 +31,12 @@ class Transform:
     name: str
     path: Path
     patterns: tuple[str, ...]  # its PATHS
-    applies: Callable[[str], bool]  # ... compiled once (runsmig.pathmatch)
+
+    @cached_property
+    def applies(self) -> Matcher:
+        """``applies(rel)``: does its PATHS name this file? Compiled on first use (runsmig.pathmatch):
+        a check that finds no file to analyse only needs :func:`any_transform`."""
+        return compile_patterns(self.patterns)
 
     @property
     def run(self) -> Callable:
@@ -58,7 +63,7 @@ def load_transforms(folder: Path) -> tuple[Transform, ...]:
             paths = getattr(mod, "PATHS", None)
             if not isinstance(paths, (list, tuple)) or not paths or not callable(getattr(mod, "transform", None)):
                 raise RecipeError("a transform needs PATHS (a list of patterns) and transform(ctx)", str(f))
-        out.append(Transform(f.stem, f, tuple(paths), compile_patterns(paths)))
+        out.append(Transform(f.stem, f, tuple(paths)))
     return tuple(out)
 
 
@@ -92,12 +97,13 @@ def _static_paths(path: Path) -> list[str] | None:
     of dicts), ``sorted``/``set``/``list`` of them and list comprehensions over them. None
     otherwise, and then the module is imported to read it. Nothing of the module is run."""
     try:
-        tree = ast.parse(path.read_bytes())
+        source = path.read_bytes()
+        tree = ast.parse(source)
     except (OSError, SyntaxError, ValueError):
         return None
     env: dict[str, object] = {}
     has_fn = False
-    unstable = _unstable_names(tree)
+    unstable = set() if _literal_once(tree, source) else _unstable_names(tree)
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.name == "transform":
             has_fn = True
@@ -112,6 +118,17 @@ def _static_paths(path: Path) -> list[str] | None:
     if not has_fn or not isinstance(paths, list) or not paths or not all(isinstance(v, str) for v in paths):
         return None
     return paths
+
+
+def _literal_once(tree: ast.Module, source: bytes) -> bool:
+    """Is ``PATHS`` named once in the whole file, by a top-level assignment of a value that names
+    nothing? Then no other statement can change it: no need to look for unstable names."""
+    if source.count(b"PATHS") != 1:
+        return False
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "PATHS" for t in node.targets):
+            return not any(isinstance(n, ast.Name) for n in ast.walk(node.value))
+    return False
 
 
 _MUTATORS = {"append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse", "update", "add",
@@ -241,7 +258,7 @@ def any_transform(folder: Path) -> Matcher:
     ts = load_transforms(folder)
     if any(p.lstrip().startswith("!") for t in ts for p in t.patterns):
         # a negation is about its own transform only; every path another transform may name is a prefix
-        each = [compile_patterns(t.patterns) for t in ts]
+        each = [t.applies for t in ts]
         prefixes = [m.prefixes for m in each]
         return Matcher(lambda rel: any(t.applies(rel) for t in ts),
                        None if any(p is None for p in prefixes) else sorted({x for p in prefixes for x in p}))
