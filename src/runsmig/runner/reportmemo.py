@@ -40,17 +40,17 @@ def tree_key(root: Path, recipe, prepared, options: str) -> str | None:
         return None
     context = prepared.result_cache(root, recipe).context
     blobs = found.blobs
-    ids = []
-    for rel in found.files:
-        blob = blobs.get(rel)
-        if blob is None:  # not as the index says: its bytes are read
-            try:
-                blob = "=" + content_hash((root / rel).read_bytes())
-            except OSError:
-                return None
-        ids.append(blob)
+    ids = list(map(blobs.get, found.files))
+    if None in ids:
+        for i, blob in enumerate(ids):
+            if blob is None:  # not as the index says: its bytes are read
+                try:
+                    ids[i] = "=" + content_hash((root / found.files[i]).read_bytes())
+                except OSError:
+                    return None
     d = hashlib.blake2b(digest_size=20)
-    for part in (FORMAT, context, options, json.dumps(found.skipped), "\0".join(found.files), "\0".join(ids)):
+    # the context holds the file list already (runner.cache.ResultCache)
+    for part in (FORMAT, context, options, json.dumps(found.skipped), "\0".join(ids)):
         data = part.encode("utf-8", "surrogateescape")
         d.update(len(data).to_bytes(8, "little"))
         d.update(data)
