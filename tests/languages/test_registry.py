@@ -1,0 +1,82 @@
+"""The language registry: languages are read from their modules' source and imported only when a
+file of theirs is analysed; what is read must be what importing them gives."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import subprocess
+import sys
+
+import pytest
+
+import runsmig.languages as registry
+from runsmig.languages import Declared, Language, _declaration, declared, language_for, languages
+from tests.helpers import git
+
+
+def _by_import() -> list[tuple[str, tuple[str, ...], int]]:
+    """Every LANGUAGE found by importing every module of the package, as registration by existing
+    first did it, highest priority first."""
+    found: dict[int, Language] = {}
+    for info in pkgutil.walk_packages(registry.__path__, prefix="runsmig.languages."):
+        name = info.name.rpartition(".")[2]
+        if name.startswith("_") or name == "base":
+            continue
+        lang = getattr(importlib.import_module(info.name), "LANGUAGE", None)
+        if isinstance(lang, Language):
+            found[id(lang)] = lang
+    ordered = sorted(found.values(), key=lambda lang: (-lang.priority, lang.name))
+    return [(lang.name, tuple(lang.patterns), lang.priority) for lang in ordered]
+
+
+def test_read_languages_are_the_imported_ones():
+    assert [(d.name, tuple(d.patterns), d.priority) for d in declared()] == _by_import()
+    assert all(isinstance(d, Declared) for d in declared())  # every bundled language reads statically
+    for d in declared():
+        lang = d.load()
+        assert (lang.name, tuple(lang.patterns), lang.priority) == (d.name, d.patterns, d.priority)
+    assert [lang.name for lang in languages()] == [d.name for d in declared()]
+
+
+@pytest.mark.parametrize("rel", ["a.py", "web/x.tsx", "docs/r.md", ".env.local", "requirements-dev.txt", "c.yaml",
+                                 "uv.lock", "data.bin", "Makefile", "pkg/.gitignore"])
+def test_language_for_matches_every_language_in_order(rel):
+    expected = next((lang for lang in languages() if lang.matches(rel)), None)
+    assert language_for(rel).name == (expected.name if expected else "text")
+
+
+@pytest.mark.parametrize("source", [
+    "class X(Language):\n    name = 'x'\n    patterns = tuple(['*.x'])\n    priority = 1\nLANGUAGE = X()\n",
+    "class X(Base):\n    name = 'x'\n    patterns = ('*.x',)\n    priority = 1\nLANGUAGE = X()\n",
+    "class X(Language):\n    name = 'x'\n    patterns = ('*.x',)\n    priority = 1\n"
+    "    def matches(self, rel):\n        return True\nLANGUAGE = X()\n",
+    "class X(Language):\n    name = 'x'\n    patterns = ('*.x',)\nLANGUAGE = X()\n",
+    "class X(Language):\n    name = 'x'\n    patterns = ('*.x',)\n    priority = 1\nLANGUAGE = X()\nLANGUAGE = None\n",
+    "class X(Language):\n    name = 'x'\n    patterns = ('*.x',)\n    priority = 1\nLANGUAGE = make(X)\n",
+], ids=["computed-patterns", "other-base", "own-matches", "no-priority", "bound-twice", "factory"])
+def test_a_module_that_does_not_read_plainly_is_imported_instead(source):
+    assert _declaration("m", source.encode()) is None
+
+
+def test_a_plain_module_reads():
+    src = b"class X(Language):\n    name = 'x'\n    patterns = ('*.x', '*.y')\n    priority = 3\n\n\nLANGUAGE = X()\n"
+    assert _declaration("m", src) == Declared("m", "x", ("*.x", "*.y"), 3)
+
+
+def test_checking_a_typescript_change_imports_no_python_parser(tmp_path):
+    root = tmp_path / "co"
+    (root / "web").mkdir(parents=True)
+    (root / "web" / "a.ts").write_text("export const jobId = 1;\n", encoding="utf-8")
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "init")
+    code = ("import sys, runsmig.cli as c\n"
+            f"sys.argv = ['runsmig', 'check', {str(root)!r}, '--no-job-terms', '--no-cache']\n"
+            "try:\n    c.main()\nexcept SystemExit as e:\n    print('rc', e.code)\n"
+            "print('\\n'.join(sorted(sys.modules)))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    mods = set(proc.stdout.split())
+    assert "rc" in mods and "ast_grep_py" in mods  # it ran, and analysed the TypeScript file
+    assert "1 finding" in proc.stderr or "finding(s)" in proc.stderr
+    assert not any(m == "libcst" or m.startswith("libcst.") for m in mods)
