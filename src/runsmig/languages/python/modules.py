@@ -40,13 +40,14 @@ class Resolved:
 class ModuleIndex:
     def __init__(self, files: frozenset[str]):
         self.files = files
-        inits = {_parent(f) for f in files if f == "__init__.py" or f.endswith("/__init__.py")}
+        py = [f for f in files if f.endswith(".py")]  # only module files make roots
+        inits = {_parent(f) for f in py if f == "__init__.py" or f.endswith("/__init__.py")}
         self.roots: dict[str, list[str]] = {}
         for d in inits:
             if d and _parent(d) not in inits:
                 self.roots.setdefault(d.rsplit("/", 1)[-1], []).append(_parent(d))
-        for f in files:
-            if f.endswith(".py") and _parent(f) not in inits:
+        for f in py:
+            if _parent(f) not in inits:
                 name = f.rsplit("/", 1)[-1][:-3]
                 if name.isidentifier() and name != "__init__" and name not in sys.stdlib_module_names:
                     self.roots.setdefault(name, []).append(_parent(f))
@@ -70,7 +71,9 @@ class ModuleIndex:
         roots = self.roots.get(parts[0])
         if not roots:
             return Resolved(dotted, True)
-        root = max(roots, key=lambda r: (_common(r, importer), -len(r)))
+        # the root sharing most of the importer's path, then the shortest, then the first by name
+        # (the file set's order must not decide: it changes with the hash seed)
+        root = min(roots, key=lambda r: (-_common(r, importer), len(r), r))
         return Resolved(dotted, False, self.module_file(_join(root, "/".join(parts))), root, 0)
 
     def submodule(self, res: Resolved, name: str) -> str | None:
