@@ -79,13 +79,11 @@ def _answers(root: Path) -> tuple[bool, tuple[subprocess.Popen, ...]]:
     return git, tuple(listings)
 
 
-def _git_files(listings: tuple[subprocess.Popen, ...]) -> tuple[list[str], set[str], set[str], set[str], dict[str, str],
-                                                                bool]:
-    """From git's two running listings, (names, symlinks, to look at, untracked, blobs, near): tracked and
+def _git_files(listings: tuple[subprocess.Popen, ...]) -> tuple[list[str], set[str], set[str], set[str], dict[str, str]]:
+    """From git's two running listings, (names, symlinks, to look at, untracked, blobs): tracked and
     untracked-not-ignored files; the tracked symlinks (index mode 120000); the files whose
     work-tree state the index does not tell (untracked, deleted or modified: a file may have become
-    a symlink, or vanished); the untracked; the object ids of the rest; whether some path may pass
-    through an always-skipped folder (a false yes only costs a look at each path)."""
+    a symlink, or vanished); the untracked; the object ids of the rest."""
     def text(proc: subprocess.Popen) -> str:
         out, err = proc.communicate()
         if proc.returncode != 0:
@@ -93,11 +91,10 @@ def _git_files(listings: tuple[subprocess.Popen, ...]) -> tuple[list[str], set[s
         return out.decode("utf-8", "surrogateescape")
 
     index, state = listings
-    staged, changed = text(index), text(state)
-    names, links, blobs = _index_entries(staged)
+    names, links, blobs = _index_entries(text(index))
     look: set[str] = set()
     untracked: set[str] = set()
-    for entry in changed.split("\0"):
+    for entry in text(state).split("\0"):
         if not entry:
             continue
         rel = entry[2:]
@@ -109,10 +106,7 @@ def _git_files(listings: tuple[subprocess.Popen, ...]) -> tuple[list[str], set[s
     names.sort()  # git lists in byte order: sorting an almost sorted list is one pass
     for rel in look:
         blobs.pop(rel, None)
-    # a path through an always-skipped folder has "/<folder>/" in it, or starts with "<folder>/"
-    # (after the tab of its index entry, or the space after its status tag)
-    near = any(f"/{d}/" in t or f"{sep}{d}/" in t for d in ALWAYS_SKIP_DIRS for t, sep in ((staged, "\t"), (changed, " ")))
-    return names, links, look, untracked, blobs, near
+    return names, links, look, untracked, blobs
 
 
 def _index_entries(staged: str) -> tuple[list[str], set[str], dict[str, str]]:
@@ -205,14 +199,13 @@ def discover(root: Path, extra_ignore: tuple[str, ...] = ()) -> Discovered:
     git, listings = _answers(root)
     blobs: dict[str, str] | None = None
     if git:
-        names, links, look, untracked, blobs, near = _git_files(listings)
+        names, links, look, untracked, blobs = _git_files(listings)
     else:
         names, links, look, untracked = _walk_files(root), set(), None, set()  # None: look at every file
-        near = _names_a_skipped_folder(names)
     lines = ignore_lines(root, extra_ignore)
     ignored = compile_patterns(lines) if any(ln.strip() and not ln.lstrip().startswith("#") for ln in lines) else None
     why: dict[str, str | None] = {}  # rel -> reason it is skipped (None: gone from the work tree)
-    if ignored is not None or near:
+    if ignored is not None or _names_a_skipped_folder(names):
         for rel in names:
             if "/" in rel and not ALWAYS_SKIP_DIRS.isdisjoint(rel.split("/")[:-1]):
                 why[rel] = "vendored or generated folder"
@@ -241,7 +234,7 @@ def discover(root: Path, extra_ignore: tuple[str, ...] = ()) -> Discovered:
 def _names_a_skipped_folder(names: list[str]) -> bool:
     """Does any path pass through a folder that is always skipped? One search of the joined list."""
     text = "/" + "/".join(names)  # joined with '/': a false hit only costs the exact look per path
-    return any(f"/{d}/" in text for d in ALWAYS_SKIP_DIRS)
+    return any(f"/{d}" in text for d in ALWAYS_SKIP_DIRS)  # not "/d/": a needle ending in '/' is slow to seek
 
 
 def _has_symlink(root: Path, parts: list[str]) -> bool:
