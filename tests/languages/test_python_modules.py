@@ -12,14 +12,16 @@ from runsmig.languages.python.modules import ModuleIndex
 
 # 'jobs' is a top-level module in three folders
 FILES = ["svc/a/jobs.py", "svc/b/jobs.py", "tool/jobs.py", "app/main.py", "app/util.py",
-         "lib/pkg/__init__.py", "lib/pkg/jobs.py", "other/pkg/__init__.py", "other/pkg/x.py"]
+         "lib/pkg/__init__.py", "lib/pkg/jobs.py", "other/pkg/__init__.py", "other/pkg/x.py", "setup.py",
+         "apps/api/src/api/__init__.py", "apps/api/src/api/jobs.py"]
 CASES = [("jobs", "app/main.py"), ("jobs", "svc/a/x.py"), ("jobs", "svc/c/x.py"), ("pkg.jobs", "app/main.py"), ("util", "app/main.py"),
          ("pkg", "z/main.py")]
 
 
 def _resolved() -> list:
     idx = ModuleIndex(frozenset(FILES))
-    return [[r.rel, r.root, r.external] for r in (idx.resolve(d, imp) for d, imp in CASES)]
+    return ([[r.rel, r.root, r.external] for r in (idx.resolve(d, imp) for d, imp in CASES)]
+            + [idx.root_of(rel) for rel in ("apps/api/src/api/jobs.py", "lib/pkg/jobs.py", "setup.py")])
 
 
 def test_resolution_picks_the_nearest_root_then_the_shortest_then_by_name():
@@ -27,7 +29,9 @@ def test_resolution_picks_the_nearest_root_then_the_shortest_then_by_name():
                            ["svc/a/jobs.py", "svc/a", False],  # the importer's own folder
                            ["svc/a/jobs.py", "svc/a", False],  # svc/a and svc/b share as much: by name
                            ["lib/pkg/jobs.py", "lib", False], ["app/util.py", "app", False],
-                           ["lib/pkg/__init__.py", "lib", False]]
+                           ["lib/pkg/__init__.py", "lib", False],
+                           # the root a module is imported from: the longest holding it ('' holds all)
+                           "apps/api/src", "lib", ""]
 
 
 def test_resolution_does_not_depend_on_the_hash_seed():

@@ -86,7 +86,7 @@ def _counterpart(idx: ModuleIndex, ctx: FileContext, res: Resolved) -> Resolved 
     if res.level == 0:
         absolute = res.dotted
     elif res.rel is not None:
-        absolute = dotted_for(res.rel, _root_of(idx, res.rel))
+        absolute = dotted_for(res.rel, idx.root_of(res.rel))
     if absolute and absolute in explicit:
         cp = idx.resolve(explicit[absolute], ctx.rel, 0)
     else:
@@ -99,12 +99,6 @@ def _counterpart(idx: ModuleIndex, ctx: FileContext, res: Resolved) -> Resolved 
     return cp
 
 
-def _root_of(idx: ModuleIndex, rel: str) -> str:
-    for roots in idx.roots.values():
-        for r in roots:
-            if not r or rel.startswith(r + "/"):
-                return r
-    return ""
 
 
 def _defines(idx: ModuleIndex, ctx: FileContext, res: Resolved, name: str) -> bool:

@@ -76,6 +76,12 @@ class ModuleIndex:
         root = min(roots, key=lambda r: (-_common(r, importer), len(r), r))
         return Resolved(dotted, False, self.module_file(_join(root, "/".join(parts))), root, 0)
 
+    def root_of(self, rel: str) -> str:
+        """The source root a module file of the checkout is imported from: the longest root
+        holding it ('' when none does)."""
+        return max((r for roots in self.roots.values() for r in roots if not r or rel.startswith(r + "/")),
+                   key=len, default="")
+
     def submodule(self, res: Resolved, name: str) -> str | None:
         """``from pkg import name`` where ``name`` is a module file of the package."""
         if res.rel is None or not res.rel.endswith("__init__.py"):
