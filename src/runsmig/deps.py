@@ -1,10 +1,17 @@
-"""Which other files one file's analysis read: what its cached result depends on.
+"""What one file's analysis depended on besides its own bytes: what its cached result depends on.
 
-A language pass that reads another file of the checkout (a module it imports, a page it embeds,
-a file it checks) calls :func:`note`; :func:`recording` collects those paths around one file's
-analysis. The result cache (``runner/cache.py``) keeps a result only while every noted file is
-byte-identical; configuration every file of a language may read (``package.json``,
-``tsconfig.json``) is part of the cache's context instead.
+* Other files' bytes: a language pass that reads another file of the checkout (a module it
+  imports, a page it embeds, a file it checks) calls :func:`note`. The result cache
+  (``runner/cache.py``) keeps a result only while every noted file is byte-identical;
+  configuration every file of a language may read (``package.json``, ``tsconfig.json``) is part
+  of the cache's context instead.
+* The checkout's file list: a pass that asks it only questions named here (:func:`asked`: a kind,
+  a question, the answer, all strings, answered again by :mod:`runsmig.listing`) keeps its result
+  while every answer stays the same, so a file added elsewhere does not cost it a new analysis.
+  Anything else may have read the whole list (:func:`whole_listing`): the result is kept only while
+  the list is the same.
+
+:func:`recording` collects all three around one file's analysis.
 """
 
 from __future__ import annotations
@@ -12,18 +19,49 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Iterator
 
-_STACK: list[set[str]] = []
+
+class Record:
+    """What one analysis read: other files (``read``), questions to the file list (``asked``:
+    (kind, question) -> answer), and whether it may have read the whole list (``whole``)."""
+
+    __slots__ = ("read", "asked", "whole")
+
+    def __init__(self) -> None:
+        self.read: set[str] = set()
+        self.asked: dict[tuple[str, str], str] = {}
+        self.whole = False
+
+    def __getstate__(self):
+        return self.read, self.asked, self.whole
+
+    def __setstate__(self, state) -> None:
+        self.read, self.asked, self.whole = state
+
+
+_STACK: list[Record] = []
 
 
 def note(rel: str) -> None:
     """The file being analysed depends on ``rel`` (checkout-relative)."""
     if _STACK:
-        _STACK[-1].add(rel)
+        _STACK[-1].read.add(rel)
+
+
+def asked(kind: str, question: str, answer: str) -> None:
+    """The file being analysed asked the file list ``question`` (of ``kind``) and got ``answer``."""
+    if _STACK:
+        _STACK[-1].asked[(kind, question)] = answer
+
+
+def whole_listing() -> None:
+    """The file being analysed may depend on anything in the file list."""
+    if _STACK:
+        _STACK[-1].whole = True
 
 
 @contextmanager
-def recording() -> Iterator[set[str]]:
-    found: set[str] = set()
+def recording() -> Iterator[Record]:
+    found = Record()
     _STACK.append(found)
     try:
         yield found

@@ -90,16 +90,51 @@ def test_a_change_in_a_file_it_read_invalidates_it(tmp_path, cache_env, spy):
     assert _view_one(again["docs/guide.md"]) == _view_one(fresh["docs/guide.md"])
 
 
-def test_recipe_change_and_new_file_invalidate_everything(tmp_path, cache_env, spy):
+def test_recipe_change_invalidates_everything(tmp_path, cache_env, spy):
     root, recipe = _tree(tmp_path)
     run(root, recipe, workers=1, cache=True)
     n = len(spy)
     (tmp_path / "recipe.yaml").write_text(RECIPE + "ignore: ['*.lock']\n", "utf-8")
     run(root, load_recipe(tmp_path / "recipe.yaml"), workers=1, cache=True)
     assert len(spy) == 2 * n
-    (root / "new.txt").write_text("hello\n", "utf-8")  # the file list is part of the context
-    run(root, load_recipe(tmp_path / "recipe.yaml"), workers=1, cache=True)
-    assert len(spy) == 3 * n
+
+
+def test_a_new_file_costs_only_the_results_that_read_the_whole_file_list(tmp_path, cache_env, spy):
+    """Python results recorded what they asked of the file list (runsmig.deps.asked) and outlive a
+    file added elsewhere; the other languages may read the whole list and are analysed again."""
+    root, recipe = _tree(tmp_path)
+    run(root, recipe, workers=1, cache=True)
+    first = set(spy)
+    spy.clear()
+    (root / "notes.txt").write_text("hello\n", "utf-8")
+    again = _view(run(root, recipe, workers=1, cache=True))
+    assert {"pkg/models.py", "pkg/use.py"} <= first
+    assert set(spy) == {rel for rel in first if not rel.endswith(".py")}
+    assert again == _view(run(root, recipe, workers=1, cache=False))
+
+
+def test_a_new_file_that_changes_an_import_analyses_its_importer_again(tmp_path, cache_env, spy):
+    """``from helpers import job_step``: third-party (kept, reported) while no such module is in the
+    checkout; adding ``helpers.py`` makes it the checkout's own (renamed). The importer asked about
+    'helpers': its cached result no longer holds. (A new file whose name holds the term moves, and
+    the moves are part of every result's context.)"""
+    files = {"app/main.py": "from helpers import job_step\n\n\ndef go():\n    return job_step()\n",
+             "app/other.py": "def job_count():\n    return 1\n"}
+    root, recipe = committed_checkout(tmp_path, files, RECIPE)
+    before = run(root, recipe, workers=1, cache=True)
+    kept = {f.rule for o in before.looked if o.rel == "app/main.py" for f in o.reported}
+    assert "external" in kept
+    spy.clear()
+    (root / "app" / "helpers.py").write_text("def job_step():\n    return 2\n", "utf-8")
+    after = run(root, recipe, workers=1, cache=True)
+    assert set(spy) == {"app/main.py", "app/helpers.py"}
+    assert _view(after) == _view(run(root, recipe, workers=1, cache=False))
+    main = next(o for o in after.looked if o.rel == "app/main.py")
+    assert b"from helpers import run_step" in main.new
+    spy.clear()
+    (root / "app" / "helpers.py").unlink()  # and back: third-party again
+    assert _view(run(root, recipe, workers=1, cache=True)) == _view(before)
+    assert spy == ["app/main.py"]
 
 
 @pytest.mark.parametrize("damage", ["garbage", "foreign-key", "bad-finding", "truncated"])

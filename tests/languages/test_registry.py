@@ -7,6 +7,7 @@ import importlib
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -80,3 +81,58 @@ def test_checking_a_typescript_change_imports_no_python_parser(tmp_path):
     assert "rc" in mods and "ast_grep_py" in mods  # it ran, and analysed the TypeScript file
     assert "1 finding" in proc.stderr or "finding(s)" in proc.stderr
     assert not any(m == "libcst" or m.startswith("libcst.") for m in mods)
+
+
+# -- which passes may keep their cached results when the file list changes ------------------------
+class _Untouchable:
+    """A file list no pass may read except through recorded questions."""
+
+    def __init__(self, real: frozenset[str]) -> None:
+        self.real = real
+
+    def _refuse(self, *args):
+        raise AssertionError("the pass read the file list directly")
+
+    __contains__ = __iter__ = __len__ = __and__ = __or__ = __sub__ = _refuse
+
+    def __bool__(self) -> bool:
+        return True
+
+
+SAMPLES = {
+    "python": ("app/jobs.py", "from app.util import job_helper\nimport os\n\n\ndef run_job(job_id):\n"
+                              "    '''Start one job.'''\n    return job_helper(job_id)  # the job\n"),
+    "json": ("conf/jobs.json", '{"jobTimeout": 3, "labels": ["job"]}\n'),
+    "yaml": ("conf/jobs.yaml", "job_timeout: 3\n# the job\nlabels: [job]\n"),
+    "toml": ("conf/jobs.toml", "[job]\njob_timeout = 3\n"),
+    "dotenv": (".env", "JOB_TIMEOUT=3\n"),
+    "requirements": ("requirements.txt", "jobrunner==1.0  # the job runner\n"),
+    "ignorefile": (".gitignore", "jobs/\n*.job\n"),
+    "text": ("NOTES", "every job runs once\n"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_a_pass_that_keeps_results_across_file_lists_reads_the_list_only_by_recorded_questions(name, monkeypatch):
+    """``listing_queries``: the pass's result is cached without the file list (runsmig.deps): it must
+    not read the list but through its recorded questions (Python: its module index)."""
+    from runsmig.languages import FileContext
+    from runsmig.languages.python import modules
+    from runsmig.recipe import load_recipe
+    from runsmig.terms import TermEngine
+
+    recipe = load_recipe()
+    rel, text = SAMPLES[name]
+    lang = language_for(rel)
+    assert lang.name == name and lang.listing_queries
+    files = _Untouchable(frozenset({rel, "app/util.py", "app/__init__.py"}))
+    real_index = modules.index_for
+    monkeypatch.setattr("runsmig.languages.python.index_for", lambda f: real_index(f.real))
+    ctx = FileContext(Path("/nonexistent"), rel, rel, text, TermEngine.from_recipe(recipe), recipe, {}, frozenset(), files)
+    with lang.session():
+        analysis = lang.analyze(ctx)
+    assert analysis.failed is None and analysis.edits  # it ran, and found the term
+
+
+def test_passes_that_read_the_whole_file_list_say_so():
+    assert not language_for("a.ts").listing_queries and not language_for("a.md").listing_queries

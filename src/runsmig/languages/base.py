@@ -92,6 +92,9 @@ class Language:
     name = "text"
     patterns: tuple[str, ...] = ("*",)
     priority = 0
+    # True when the pass reads the checkout's file list only through questions it records
+    # (runsmig.deps.asked): its cached results then outlive files added or removed elsewhere
+    listing_queries = False
 
     def __init__(self) -> None:
         self._spec = pathspec.PathSpec.from_lines("gitignore", self.patterns)

@@ -11,6 +11,7 @@ class Text(Language):
     name = "text"
     patterns = ("*",)
     priority = 0
+    listing_queries = True  # reads nothing of the file list
 
     def kind(self, ctx: FileContext) -> str:
         return "prose" if ctx.rel.lower().endswith(PROSE_SUFFIXES) else "text"

@@ -143,10 +143,10 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
     if store is not None:
         todo, done, keys = _from_cache(store, root, todo, keep_bytes)
     # with a cache, the bytes come back from the workers: an entry a check writes serves a plan too
-    for o, read, digest in analyze_many(root, recipe, engine, todo, paths.moves, deletes, all_files, workers,
-                                        progress, keep_bytes or store is not None):
+    for o, record, digest in analyze_many(root, recipe, engine, todo, paths.moves, deletes, all_files, workers,
+                                          progress, keep_bytes or store is not None):
         if store is not None and o.rel in keys and keys[o.rel][1] == digest:
-            store.put(keys[o.rel][0], o, read)
+            store.put(keys[o.rel][0], o, record)
         done[o.rel] = o if keep_bytes else o.without_bytes()
     if store is not None:
         store.finish()

@@ -8,6 +8,7 @@ import re
 import stat
 from pathlib import Path
 
+from runsmig import deps
 from runsmig.findings import (
     Analysis,
     Edit,
@@ -92,6 +93,8 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
     ctx = FileContext(root, rel, new_rel, text, engine, recipe, moves, deletes, all_files)
     ctx._index = index
     lang = language_for(rel)
+    if not (language and lang.listing_queries) or transforms_for(recipe.folder, rel):
+        deps.whole_listing()  # it may read the file list other than by recorded questions
     try:
         with lang.session():
             analysis = lang.analyze(ctx) if language else Analysis()

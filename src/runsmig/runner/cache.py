@@ -38,7 +38,7 @@ from runsmig.findings import Finding
 from runsmig.pathmatch import paths_matching
 from runsmig.runner.outcome import FileOutcome
 
-FORMAT = "runsmig-cache-1"
+FORMAT = "runsmig-cache-2"
 KEEP_CONTEXTS = 4
 SHARED_CONFIG = ("package.json", "tsconfig", "jsconfig")  # names read by every TS/JS file's pass
 _SHARED_RE = re.compile("(?:^|/)(?:" + "|".join(map(re.escape, SHARED_CONFIG)) + ")[^/\n]*$", re.M)
@@ -136,20 +136,26 @@ def cache_dir(root: Path) -> Path:
 class ResultCache:
     def __init__(self, root: Path, recipe, files: list[str], moves: dict[str, str], deletes) -> None:
         self.root = root
+        self.files = files
         listed = "\0".join(files)
         shared = sorted(paths_matching(files, _SHARED_RE)) if any(n in listed for n in SHARED_CONFIG) else []
-        parts = [engine_fingerprint().encode(), _recipe_fingerprint(recipe).encode(), listed.encode(),
+        parts = [engine_fingerprint().encode(), _recipe_fingerprint(recipe).encode(),
                  json.dumps(sorted(moves.items())).encode(), "\0".join(sorted(deletes)).encode()]
         for rel in shared:
             parts += [rel.encode(), self._bytes(rel) or b""]
-        self.context = _h(*parts)
-        self.dir = cache_dir(root) / self.context[:24]
+        self.base = _h(*parts)  # everything a result depends on but the file list and the file
+        self.listing = _h(listed.encode())
+        self.context = _h(self.base.encode(), self.listing.encode())  # ... and with the file list
+        self.dir = cache_dir(root) / self.base[:24]
         self._digests: dict[str, str] = {}
+        self._answers: dict[tuple[str, str], str | None] = {}
+        self._fileset: frozenset[str] | None = None
         self.hits = self.misses = 0
 
     # -- keys ------------------------------------------------------------------------------
     def key(self, rel: str, new_rel: str, data: bytes) -> str:
-        return _h(self.context.encode(), rel.encode(), new_rel.encode(), data)
+        """Not the file list: an entry says itself how it depends on it (:meth:`get`)."""
+        return _h(self.base.encode(), rel.encode(), new_rel.encode(), data)
 
     def _bytes(self, rel: str) -> bytes | None:
         try:
@@ -164,16 +170,39 @@ class ResultCache:
             self._digests[rel] = "" if data is None else content_hash(data)
         return self._digests[rel]
 
+    def answer(self, kind: str, question: str) -> str | None:
+        """What the current file list answers to a question an analysis recorded (runsmig.listing)."""
+        got = self._answers.get((kind, question), False)
+        if got is False:
+            from runsmig.listing import answer
+
+            if self._fileset is None:
+                self._fileset = frozenset(self.files)
+            got = self._answers[(kind, question)] = answer(kind, question, self._fileset)
+        return got
+
+    def _listing_holds(self, listing) -> bool:
+        """Does the entry's file-list dependency hold: the same list, or the same answers?"""
+        if isinstance(listing, str):
+            return listing == self.listing
+        return isinstance(listing, list) and all(
+            isinstance(q, list) and len(q) == 3 and all(isinstance(x, str) for x in q)
+            and self.answer(q[0], q[1]) == q[2] for q in listing)
+
     # -- read ------------------------------------------------------------------------------
     def get(self, key: str, data: bytes, keep_bytes: bool = True) -> FileOutcome | None:
         """The outcome stored under ``key`` (None: none, stale or unreadable); ``keep_bytes=False``:
-        without the file's old and new contents (the gate keeps none)."""
+        without the file's old and new contents (the gate keeps none). Stale: a file it read has
+        other bytes, or the file list answers one of its questions otherwise (or, when it may
+        have read the whole list, the list is not the same)."""
         path = self.dir / key[:2] / f"{key}.json"
         try:
             entry = json.loads(path.read_bytes())
             if entry.get("format") != FORMAT or entry.get("key") != key:
                 return None
             if any(self.digest(rel) != digest for rel, digest in entry["deps"].items()):
+                return None
+            if not self._listing_holds(entry["listing"]):
                 return None
             out = _outcome(entry["outcome"], data, keep_bytes)
         except Exception:  # a corrupt or foreign entry: ignored, rebuilt
@@ -183,10 +212,12 @@ class ResultCache:
         return out
 
     # -- write -----------------------------------------------------------------------------
-    def put(self, key: str, outcome: FileOutcome, read: set[str]) -> None:
+    def put(self, key: str, outcome: FileOutcome, record) -> None:
+        """Store an outcome with what its analysis depended on (a runsmig.deps.Record)."""
+        listing = self.listing if record.whole else [[k, q, a] for (k, q), a in sorted(record.asked.items())]
         entry = {"format": FORMAT, "key": key,
-                 "deps": {rel: self.digest(rel) for rel in sorted(read) if rel != outcome.rel},
-                 "outcome": _record(outcome)}
+                 "deps": {rel: self.digest(rel) for rel in sorted(record.read) if rel != outcome.rel},
+                 "listing": listing, "outcome": _record(outcome)}
         store_text(self.dir / key[:2] / f"{key}.json", json.dumps(entry, separators=(",", ":")))
 
     def finish(self) -> None:

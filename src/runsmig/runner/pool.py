@@ -36,7 +36,7 @@ def _worth_a_pool(root: Path, todo: list[tuple[str, str]]) -> bool:
 
 class Analysed(NamedTuple):
     outcome: FileOutcome
-    read: set[str]  # other files of the checkout the analysis read (runsmig.deps)
+    record: deps.Record  # the other files and the questions to the file list it depended on
     digest: str | None  # content_hash of the bytes analysed
 
 # -- process pool -------------------------------------------------------------
@@ -62,10 +62,10 @@ def _work(item: tuple[str, str]) -> Analysed:
 
 
 def _one(root, rel, new_rel, recipe, engine, moves, deletes, all_files, keep_bytes) -> Analysed:
-    with deps.recording() as read:
+    with deps.recording() as record:
         o = analyze.analyze_file(root, rel, new_rel, recipe, engine, moves, deletes, all_files)
     digest = content_hash(o.old) if o.old is not None else None
-    return Analysed(o if keep_bytes else o.without_bytes(), read, digest)
+    return Analysed(o if keep_bytes else o.without_bytes(), record, digest)
 
 
 def analyze_many(root: Path, recipe: Recipe, engine: TermEngine, todo: list[tuple[str, str]],

@@ -22,6 +22,7 @@ class DotEnv(Language):
     name = "dotenv"
     patterns = (".env", ".env.*", "*.env")
     priority = 10
+    listing_queries = True  # reads nothing of the file list
 
     def analyze(self, ctx: FileContext) -> Analysis:
         edits: list[Edit] = []

@@ -12,6 +12,7 @@ class IgnoreFile(Language):
     name = "ignorefile"
     patterns = (".gitignore", ".dockerignore", ".prettierignore", ".eslintignore", ".npmignore", ".gcloudignore")
     priority = 10
+    listing_queries = True  # reads nothing of the file list
 
     def analyze(self, ctx: FileContext) -> Analysis:
         edits: list[Edit] = []

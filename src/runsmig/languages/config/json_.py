@@ -26,6 +26,7 @@ class Json(Language):
     name = "json"
     patterns = ("*.json", "*.jsonc", "*.json5", "*.code-workspace", ".babelrc")
     priority = 10
+    listing_queries = True  # reads nothing of the file list
 
     def analyze(self, ctx: FileContext) -> Analysis:
         try:

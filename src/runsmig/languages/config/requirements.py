@@ -21,6 +21,7 @@ class Requirements(Language):
     patterns = ("requirements*.txt", "constraints*.txt", "requirements/*.txt", "requirements/*.in",
                 "requirements*.in", "dev-requirements*.txt", "test-requirements*.txt")
     priority = 10
+    listing_queries = True  # reads nothing of the file list
 
     def analyze(self, ctx: FileContext) -> Analysis:
         edits: list[Edit] = []

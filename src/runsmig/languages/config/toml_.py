@@ -20,6 +20,7 @@ class Toml(Language):
     name = "toml"
     patterns = ("*.toml", "uv.lock", "poetry.lock", "pdm.lock", "Cargo.lock")
     priority = 10
+    listing_queries = True  # reads nothing of the file list
 
     def analyze(self, ctx: FileContext) -> Analysis:
         text = ctx.text

@@ -55,6 +55,7 @@ class Yaml(Language):
     name = "yaml"
     patterns = ("*.yml", "*.yaml")
     priority = 10
+    listing_queries = True  # reads nothing of the file list
 
     def analyze(self, ctx: FileContext) -> Analysis:
         text = ctx.text

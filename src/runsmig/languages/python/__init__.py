@@ -42,6 +42,7 @@ class Python(Language):
     name = "python"
     patterns = ("*.py", "*.pyi")
     priority = 10
+    listing_queries = True  # only through its module index (runsmig.languages.python.modules)
 
     def session(self):
         return fast_visits()

@@ -10,6 +10,7 @@ imported is third-party. Built once per process per file set.
 from __future__ import annotations
 
 import ast
+import json
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
@@ -53,10 +54,21 @@ class ModuleIndex:
                     self.roots.setdefault(name, []).append(_parent(f))
 
     def module_file(self, base: str) -> str | None:
+        found = self._module_file(base)
+        deps.asked(FILE, base, found or "")
+        return found
+
+    def _module_file(self, base: str) -> str | None:
         for cand in (base + ".py", _join(base, "__init__.py"), base + ".pyi"):
             if cand in self.files:
                 return cand
         return None
+
+    def roots_of(self, name: str) -> list[str]:
+        """The folders holding a top-level module or package ``name``, by name."""
+        found = sorted(self.roots.get(name, ()))
+        deps.asked(ROOTS, name, json.dumps(found))  # not joined: [] and [""] (the top folder) differ
+        return found
 
     def resolve(self, dotted: str, importer: str, level: int = 0) -> Resolved:
         parts = [p for p in dotted.split(".") if p]
@@ -68,7 +80,7 @@ class ModuleIndex:
             return Resolved(dotted, False, self.module_file(path), base, level)
         if not parts:
             return Resolved(dotted, True)
-        roots = self.roots.get(parts[0])
+        roots = self.roots_of(parts[0])
         if not roots:
             return Resolved(dotted, True)
         # the root sharing most of the importer's path, then the shortest, then the first by name
@@ -79,6 +91,11 @@ class ModuleIndex:
     def root_of(self, rel: str) -> str:
         """The source root a module file of the checkout is imported from: the longest root
         holding it ('' when none does)."""
+        found = self._root_of(rel)
+        deps.asked(ROOT_OF, rel, found)
+        return found
+
+    def _root_of(self, rel: str) -> str:
         return max((r for roots in self.roots.values() for r in roots if not r or rel.startswith(r + "/")),
                    key=len, default="")
 
@@ -111,6 +128,22 @@ def dotted_for(rel: str, root: str) -> str | None:
     if not all(p.isidentifier() for p in parts):
         return None
     return ".".join(parts)
+
+
+# the questions the index is asked of the file list (runsmig.listing answers them again)
+FILE, ROOTS, ROOT_OF = "python.modules:file", "python.modules:roots", "python.modules:root_of"
+
+
+def answer(kind: str, question: str, files: frozenset[str]) -> str | None:
+    """The answer ``files`` gives to a question the index recorded (None: not a question of ours)."""
+    idx = index_for(files)
+    if kind == FILE:
+        return idx._module_file(question) or ""
+    if kind == ROOTS:
+        return json.dumps(sorted(idx.roots.get(question, ())))
+    if kind == ROOT_OF:
+        return idx._root_of(question)
+    return None
 
 
 _INDEX: dict[int, tuple[frozenset[str], ModuleIndex]] = {}

@@ -1,0 +1,65 @@
+"""A cached result outlives a change of the file list only while that change cannot alter it: after
+files are added or removed, a run with the cache gives exactly what a run without it gives."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from runsmig.recipe import load_recipe
+from runsmig.runner import run
+from tests.helpers import committed_checkout
+
+RECIPE = "version: 1\nname: listing-case\nterms:\n  - {from: job, plural: jobs, to: run, to_plural: runs}\n"
+MODULES = ["helpers", "tasks", "store", "util"]  # module names without the term: adding one moves nothing
+FOLDERS = ["", "app", "app/sub", "lib"]
+
+
+def _module(name: str, imports: list[tuple[str, str, int]]) -> str:
+    lines = []
+    for kind, mod, level in imports:
+        if kind == "from":
+            lines.append(f"from {'.' * level}{mod} import job_{mod}")
+        else:
+            lines.append(f"import {mod}")
+    lines += ["", "", f"def job_{name}():", f"    return '{name} job'", ""]
+    return "\n".join(lines)
+
+
+_imports = st.lists(st.tuples(st.sampled_from(["from", "import"]), st.sampled_from(MODULES), st.integers(0, 1)),
+                    max_size=3)
+_file = st.tuples(st.sampled_from(FOLDERS), st.sampled_from(MODULES), _imports)
+
+
+def _view(result) -> dict:
+    return {o.rel: (o.status, o.new_rel, o.new, [f.__dict__ for f in o.applied + o.reported + o.allowed], o.raw,
+                    sorted(o.coverage.items()), o.non_term) for o in result.outcomes}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(before=st.lists(_file, min_size=1, max_size=5), added=st.lists(_file, max_size=2),
+       removed=st.integers(0, 3), inits=st.sets(st.sampled_from(FOLDERS[1:]), max_size=2))
+def test_cached_runs_match_fresh_runs_after_the_file_list_changes(tmp_path_factory, monkeypatch, before, added,
+                                                                    removed, inits):
+    tmp = tmp_path_factory.mktemp("listing")
+    monkeypatch.setenv("RUNSMIG_CACHE_DIR", str(tmp / "cache"))
+
+    def path(folder: str, name: str) -> str:
+        return f"{folder}/{name}.py" if folder else f"{name}.py"
+
+    files = {path(f, n): _module(n, imps) for f, n, imps in before}
+    files.update({f"{d}/__init__.py": "" for d in inits})
+    root, recipe = committed_checkout(tmp, files, RECIPE)
+    run(root, recipe, workers=1, cache=True)  # the cache holds this tree
+    for f, n, imps in added:
+        p = root / path(f, n)
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(_module(n, imps), "utf-8")
+    for rel in sorted(files)[:removed]:
+        os.remove(root / rel)
+    recipe = load_recipe(tmp / "recipe.yaml")
+    assert _view(run(root, recipe, workers=1, cache=True)) == _view(run(root, recipe, workers=1, cache=False))
+    shutil.rmtree(tmp, ignore_errors=True)
