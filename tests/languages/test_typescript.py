@@ -729,3 +729,18 @@ def test_markdown_fence_keeps_every_use_of_a_name_reported_once(tmp_path):
     out, findings = _md(tmp_path, text)
     assert out == text
     assert sorted(f.text for f in findings if f.rule == "external") == ["Job", "job"]
+
+
+def test_a_remembered_answer_about_a_moving_module_is_a_dependency_of_every_file_that_asks(tmp_path):
+    """Whether a moving module stays where it is is worked out once per run (it reads that module);
+    each file that asks depends on that module's bytes, not only the first (its cached result
+    must go stale when the module changes)."""
+    from runsmig import deps
+
+    idx = _index(tmp_path, {"src/jobs.ts": "export const a = 1;\n", "src/a.ts": "", "src/b.ts": ""},
+                 moves={"src/jobs.ts": "src/runs.ts"})
+    idx.local_check = lambda rel: None
+    for _ in range(2):
+        with deps.recording() as record:
+            assert idx.stuck("src/jobs.ts") is None
+        assert "src/jobs.ts" in record.read

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from runsmig import deps
+
 # what an extensionless specifier may denote, in TypeScript's order
 EXTENSIONS = (".ts", ".tsx", ".d.ts", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
 INDEX_SUFFIXES = tuple("/index" + e for e in (".ts", ".tsx", ".d.ts", ".js", ".jsx"))
@@ -75,9 +77,9 @@ def read_packages(root: Path, files: frozenset[str]) -> Packages:
         if isinstance(data.get("name"), str):
             own.add(data["name"])
         for key in DEPENDENCY_KEYS:
-            deps = data.get(key)
-            if isinstance(deps, dict):
-                for dep, version in deps.items():
+            listed = data.get(key)
+            if isinstance(listed, dict):
+                for dep, version in listed.items():
                     # a workspace dependency ("workspace:*", a relative "file:" / "link:") is the checkout's
                     if isinstance(version, str) and version.startswith(("workspace:", "file:.", "link:.")):
                         own.add(dep)
@@ -210,6 +212,7 @@ class ModuleIndex:
             return None
         if rel not in self._stuck:
             self._stuck[rel] = self.local_check(rel)
+        deps.note(rel)  # the answer is remembered: every file that asks depends on rel's bytes
         return self._stuck[rel]
 
     def config_for(self, rel: str) -> TsConfig | None:
