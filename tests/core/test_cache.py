@@ -100,16 +100,16 @@ def test_recipe_change_invalidates_everything(tmp_path, cache_env, spy):
 
 
 def test_a_new_file_costs_only_the_results_that_read_the_whole_file_list(tmp_path, cache_env, spy):
-    """Python results recorded what they asked of the file list (runsmig.deps.asked) and outlive a
-    file added elsewhere; the other languages may read the whole list and are analysed again."""
+    """Python and TypeScript results recorded what they asked of the file list (runsmig.deps.asked)
+    and outlive a file added elsewhere; Markdown may read the whole list and is analysed again."""
     root, recipe = _tree(tmp_path)
     run(root, recipe, workers=1, cache=True)
     first = set(spy)
     spy.clear()
     (root / "notes.txt").write_text("hello\n", "utf-8")
     again = _view(run(root, recipe, workers=1, cache=True))
-    assert {"pkg/models.py", "pkg/use.py"} <= first
-    assert set(spy) == {rel for rel in first if not rel.endswith(".py")}
+    assert {"pkg/models.py", "pkg/use.py", "web/api.ts"} <= first
+    assert set(spy) == {rel for rel in first if rel.endswith(".md")}
     assert again == _view(run(root, recipe, workers=1, cache=False))
 
 

@@ -109,6 +109,8 @@ SAMPLES = {
     "requirements": ("requirements.txt", "jobrunner==1.0  # the job runner\n"),
     "ignorefile": (".gitignore", "jobs/\n*.job\n"),
     "text": ("NOTES", "every job runs once\n"),
+    "typescript": ("web/jobs.ts", 'import { jobCount } from "./util";\nimport { x } from "lib";\n'
+                                  "export const jobId = jobCount; // the job\n"),
 }
 
 
@@ -125,9 +127,14 @@ def test_a_pass_that_keeps_results_across_file_lists_reads_the_list_only_by_reco
     rel, text = SAMPLES[name]
     lang = language_for(rel)
     assert lang.name == name and lang.listing_queries
-    files = _Untouchable(frozenset({rel, "app/util.py", "app/__init__.py"}))
+    files = _Untouchable(frozenset({rel, "app/util.py", "app/__init__.py", "web/util.ts"}))
     real_index = modules.index_for
     monkeypatch.setattr("runsmig.languages.python.index_for", lambda f: real_index(f.real))
+    from runsmig.languages.typescript import modules as ts_modules
+
+    real_ts, real_listed = ts_modules.module_index, ts_modules.listed
+    monkeypatch.setattr("runsmig.languages.typescript.module_index", lambda root, f, *a: real_ts(root, f.real, *a))
+    monkeypatch.setattr("runsmig.languages.typescript.listed", lambda f, rel: real_listed(f.real, rel))
     ctx = FileContext(Path("/nonexistent"), rel, rel, text, TermEngine.from_recipe(recipe), recipe, {}, frozenset(), files)
     with lang.session():
         analysis = lang.analyze(ctx)
@@ -135,4 +142,4 @@ def test_a_pass_that_keeps_results_across_file_lists_reads_the_list_only_by_reco
 
 
 def test_passes_that_read_the_whole_file_list_say_so():
-    assert not language_for("a.ts").listing_queries and not language_for("a.md").listing_queries
+    assert not language_for("a.md").listing_queries

@@ -15,7 +15,17 @@ from tests.helpers import committed_checkout
 
 RECIPE = "version: 1\nname: listing-case\nterms:\n  - {from: job, plural: jobs, to: run, to_plural: runs}\n"
 MODULES = ["helpers", "tasks", "store", "util"]  # module names without the term: adding one moves nothing
+# (TypeScript files import modules by bare names, resolved through tsconfig's baseUrl, and by './name')
 FOLDERS = ["", "app", "app/sub", "lib"]
+
+
+def _ts_module(name: str, imports: list[tuple[str, str, int]]) -> str:
+    # a bare specifier resolves through tsconfig's baseUrl (the top folder) when such a module is
+    # there, else names a package: its names are then kept
+    lines = [f'import {{ job_{mod} }} from "{"" if level == 0 else "./"}{mod}";' for _, mod, level in imports]
+    lines.append(f'import {{ jobQueue }} from "{name}-lib";')  # a package while no such module is here
+    lines.append(f"export function job_{name}() {{ return '{name} job'; }}")
+    return "\n".join(lines) + "\n"
 
 
 def _module(name: str, imports: list[tuple[str, str, int]]) -> str:
@@ -31,7 +41,7 @@ def _module(name: str, imports: list[tuple[str, str, int]]) -> str:
 
 _imports = st.lists(st.tuples(st.sampled_from(["from", "import"]), st.sampled_from(MODULES), st.integers(0, 1)),
                     max_size=3)
-_file = st.tuples(st.sampled_from(FOLDERS), st.sampled_from(MODULES), _imports)
+_file = st.tuples(st.sampled_from(FOLDERS), st.sampled_from(MODULES), _imports, st.sampled_from(["py", "ts"]))
 
 
 def _view(result) -> dict:
@@ -47,17 +57,22 @@ def test_cached_runs_match_fresh_runs_after_the_file_list_changes(tmp_path_facto
     tmp = tmp_path_factory.mktemp("listing")
     monkeypatch.setenv("RUNSMIG_CACHE_DIR", str(tmp / "cache"))
 
-    def path(folder: str, name: str) -> str:
-        return f"{folder}/{name}.py" if folder else f"{name}.py"
+    def path(folder: str, name: str, ext: str) -> str:
+        return f"{folder}/{name}.{ext}" if folder else f"{name}.{ext}"
 
-    files = {path(f, n): _module(n, imps) for f, n, imps in before}
+    def text(name: str, imps, ext: str) -> str:
+        return _module(name, imps) if ext == "py" else _ts_module(name, imps)
+
+    files = {path(f, n, ext): text(n, imps, ext) for f, n, imps, ext in before}
     files.update({f"{d}/__init__.py": "" for d in inits})
+    files["tsconfig.json"] = '{"compilerOptions": {"baseUrl": "."}}\n'
+
     root, recipe = committed_checkout(tmp, files, RECIPE)
     run(root, recipe, workers=1, cache=True)  # the cache holds this tree
-    for f, n, imps in added:
-        p = root / path(f, n)
+    for f, n, imps, ext in added:
+        p = root / path(f, n, ext)
         p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(_module(n, imps), "utf-8")
+        p.write_text(text(n, imps, ext), "utf-8")
     for rel in sorted(files)[:removed]:
         os.remove(root / rel)
     recipe = load_recipe(tmp / "recipe.yaml")

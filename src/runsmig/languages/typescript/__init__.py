@@ -44,7 +44,7 @@ from runsmig.languages.base import FileContext, Language
 from runsmig.languages.markdown.prose import prose_edits
 from runsmig.languages.typescript.collisions import Renames, declaration_collisions, member_collisions
 from runsmig.languages.typescript.externals import SNIPPET, Externals, find_externals
-from runsmig.languages.typescript.modules import Resolved, module_index
+from runsmig.languages.typescript.modules import Resolved, listed, module_index
 from runsmig.languages.typescript.offsets import NodeSpans
 from runsmig.textio import DecodeFailure, decode
 
@@ -82,6 +82,9 @@ class TypeScript(Language):
     name = "typescript"
     patterns = ("*.ts", "*.tsx", "*.mts", "*.cts", "*.js", "*.jsx", "*.mjs", "*.cjs")
     priority = 10
+    # the file list only through recorded questions (modules.PROBE, LISTED), package.json and
+    # tsconfig files (in every result's context), and module moves (then all of it)
+    listing_queries = True
 
     def grammar(self, rel: str) -> str:
         low = rel.lower()
@@ -223,7 +226,7 @@ def _analyze(ctx: FileContext, grammar: str) -> Analysis:
 
 def _externals(ctx: FileContext, grammar: str, index, root, offsets: "_Offsets") -> Externals:
     """What comes from third-party packages (with the earlier fences' imports in a Markdown snippet)."""
-    snippet = SNIPPET.get() if ctx.rel not in ctx.all_files else None
+    snippet = SNIPPET.get() if not listed(ctx.all_files, ctx.rel) else None
     ext = find_externals(root, offsets.span, lambda spec: index.package_of(ctx.rel, spec),
                          snippet.prelude if snippet is not None else None, lambda ks: kinds_of(grammar, ks))
     if snippet is not None:
@@ -356,7 +359,7 @@ def _specifier(ctx: FileContext, index, new_rel: str, node, spec: str, a: int, b
             findings.append(ctx.finding(a, b, "code", None, "external",
                                         f"import of the package '{spec}' carries the term; not rewritten"))
         return
-    if res.target is None and ctx.rel not in ctx.all_files:
+    if res.target is None and not listed(ctx.all_files, ctx.rel):
         # an embedded snippet (a Markdown code fence): its imports are illustrations, rewrite them as text
         edits.extend(ctx.term_edits(a, b, "code"))
         return

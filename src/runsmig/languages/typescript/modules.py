@@ -177,6 +177,7 @@ class ModuleIndex:
     explicit: frozenset[str]  # files moved or deleted by an explicit recipe entry
     _configs: dict[str, TsConfig | None] = field(default_factory=dict)
     _conflicts: dict[str, str] | None = None
+    _conflicts_read_all: bool = False
     local_check: Callable[[str], str | None] | None = None  # rel -> why that file is left as it is
     _stuck: dict[str, str | None] = field(default_factory=dict)
     _packages: Packages | None = None
@@ -240,23 +241,10 @@ class ModuleIndex:
 
     # -- resolution -------------------------------------------------------------
     def _probe(self, base: str) -> tuple[str, str] | None:
-        """(file, suffix added to base) for the first candidate that exists."""
-        if base.startswith("../") or base == "..":
-            return None
-        if base in self.files:
-            return base, ""
-        for ext in EXTENSIONS:
-            if base + ext in self.files:
-                return base + ext, ext
-        stem, ext = posixpath.splitext(base)
-        for alt in _JS_TO_TS.get(ext, ()):
-            if stem + alt in self.files:  # ESM style './x.js' naming x.ts
-                return stem + alt, ""
-        for suf in INDEX_SUFFIXES:
-            cand = (base + suf) if base else suf[1:]
-            if cand in self.files:
-                return cand, suf
-        return None
+        """(file, suffix added to base) for the first candidate that exists (a recorded question)."""
+        found = _probe_in(self.files, base)
+        deps.asked(PROBE, base, json.dumps(found))
+        return found
 
     def resolve(self, importer: str, spec: str) -> "Resolved | None":
         if not spec:
@@ -326,13 +314,18 @@ class ModuleIndex:
     # -- module-level conflicts ---------------------------------------------------
     def conflicts(self) -> dict[str, str]:
         """Moving module file -> reason, for moves that make a module path ambiguous. Only the module
-        paths of the moved files are looked up: a run that moves no module reads no file list."""
+        paths of the moved files are looked up: a run that moves no module reads no file list (one
+        that does may have read all of it)."""
         if self._conflicts is not None:
+            if self._conflicts_read_all:
+                deps.whole_listing()
             return self._conflicts
         out: dict[str, str] = {}
         todo = [(old, new) for old, new in sorted(self.moves.items())
                 if old not in self.deletes and old not in self.explicit and is_module(new)]
+        self._conflicts_read_all = bool(todo)
         if todo:
+            deps.whole_listing()
             after: dict[str, set[str]] = {}  # path after the change -> the files that land there
             for f in self.files:
                 if f not in self.deletes:
@@ -355,6 +348,45 @@ class ModuleIndex:
                             break
         self._conflicts = out
         return out
+
+
+# the questions the index is asked of the file list (runsmig.listing answers them again)
+PROBE, LISTED = "typescript.modules:probe", "typescript.modules:listed"
+
+
+def _probe_in(files: frozenset[str], base: str) -> tuple[str, str] | None:
+    if base.startswith("../") or base == "..":
+        return None
+    if base in files:
+        return base, ""
+    for ext in EXTENSIONS:
+        if base + ext in files:
+            return base + ext, ext
+    stem, ext = posixpath.splitext(base)
+    for alt in _JS_TO_TS.get(ext, ()):
+        if stem + alt in files:  # ESM style './x.js' naming x.ts
+            return stem + alt, ""
+    for suf in INDEX_SUFFIXES:
+        cand = (base + suf) if base else suf[1:]
+        if cand in files:
+            return cand, suf
+    return None
+
+
+def listed(files: frozenset[str], rel: str) -> bool:
+    """Is ``rel`` a file of the checkout (a recorded question)?"""
+    found = rel in files
+    deps.asked(LISTED, rel, "1" if found else "0")
+    return found
+
+
+def answer(kind: str, question: str, files: frozenset[str]) -> str | None:
+    """The answer ``files`` gives to a question recorded here (None: not a question of ours)."""
+    if kind == PROBE:
+        return json.dumps(_probe_in(files, question))
+    if kind == LISTED:
+        return "1" if question in files else "0"
+    return None
 
 
 def _importable_as(mid: str, after: dict[str, set[str]]) -> set[str]:
