@@ -3,7 +3,7 @@
 A cached result that recorded its questions (:func:`runsmig.deps.asked`) is reused while each
 gets the same answer from the current file list. A question's kind names the module of
 :mod:`runsmig.languages` that asks and answers it (``python.modules:file``: the module defines
-``answer(kind, question, files)``); a kind that names no such module gets None, and the file is
+``answer(kind, question, view)``); a kind that names no such module gets None, and the file is
 analysed again.
 """
 
@@ -11,11 +11,21 @@ from __future__ import annotations
 
 import importlib
 import re
+from pathlib import Path
 
 _KIND = re.compile(r"([a-z_]+(?:\.[a-z_]+)*):[a-z_]+")
 
 
-def answer(kind: str, question: str, files: frozenset[str]) -> str | None:
+class View:
+    """What a question is answered from: the checkout, its file list, the planned moves and
+    deletes; ``memo`` keeps what an answerer builds once per run (an index, a tree)."""
+
+    def __init__(self, root: Path, files: frozenset[str], moves: dict[str, str], deletes: frozenset[str]) -> None:
+        self.root, self.files, self.moves, self.deletes = root, files, moves, deletes
+        self.memo: dict = {}
+
+
+def answer(kind: str, question: str, view: View) -> str | None:
     m = _KIND.fullmatch(kind)
     if m is None:
         return None
@@ -24,4 +34,4 @@ def answer(kind: str, question: str, files: frozenset[str]) -> str | None:
     except ImportError:
         return None
     fn = getattr(module, "answer", None)
-    return fn(kind, question, files) if callable(fn) else None
+    return fn(kind, question, view) if callable(fn) else None

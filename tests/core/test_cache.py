@@ -99,18 +99,45 @@ def test_recipe_change_invalidates_everything(tmp_path, cache_env, spy):
     assert len(spy) == 2 * n
 
 
-def test_a_new_file_costs_only_the_results_that_read_the_whole_file_list(tmp_path, cache_env, spy):
-    """Python and TypeScript results recorded what they asked of the file list (runsmig.deps.asked)
-    and outlive a file added elsewhere; Markdown may read the whole list and is analysed again."""
+def test_a_new_file_elsewhere_costs_no_cached_result(tmp_path, cache_env, spy):
+    """Every pass records what it asks of the file list (runsmig.deps.asked): Python imports,
+    TypeScript specifiers, Markdown links. A file that answers none of their questions otherwise
+    leaves every result cached; a link to it that did not resolve before is analysed again."""
     root, recipe = _tree(tmp_path)
     run(root, recipe, workers=1, cache=True)
     first = set(spy)
+    assert {"pkg/models.py", "pkg/use.py", "web/api.ts", "docs/guide.md"} <= first
     spy.clear()
     (root / "notes.txt").write_text("hello\n", "utf-8")
     again = _view(run(root, recipe, workers=1, cache=True))
-    assert {"pkg/models.py", "pkg/use.py", "web/api.ts"} <= first
-    assert set(spy) == {rel for rel in first if rel.endswith(".md")}
+    assert spy == []
     assert again == _view(run(root, recipe, workers=1, cache=False))
+    (root / "docs" / "guide.md").write_text("# Guide\n\nSee [the jobs](../jobs/) for every job.\n", "utf-8")
+    run(root, recipe, workers=1, cache=True)
+    spy.clear()
+    (root / "jobs").mkdir()
+    (root / "jobs" / "a.txt").write_text("a\n", "utf-8")  # the link resolves now, and its folder moves
+    after = _view(run(root, recipe, workers=1, cache=True))
+    assert "docs/guide.md" in spy
+    assert after == _view(run(root, recipe, workers=1, cache=False))
+
+
+def test_a_file_a_transform_touches_depends_on_the_whole_file_list(tmp_path, cache_env, spy):
+    """A recipe transform may read ctx.all_files as it likes: its file is analysed again whenever
+    the list changes."""
+    recipe_dir = tmp_path / "recipe"
+    (recipe_dir / "transforms").mkdir(parents=True)
+    (recipe_dir / "recipe.yaml").write_text(RECIPE, "utf-8")
+    (recipe_dir / "transforms" / "count.py").write_text(
+        '"""count"""\nfrom runsmig.findings import Analysis\n\nPATHS = ["pkg/use.py"]\n\n\n'
+        "def transform(ctx):\n    return Analysis()\n", "utf-8")
+    root, _ = _tree(tmp_path)
+    recipe = load_recipe(recipe_dir / "recipe.yaml")
+    run(root, recipe, workers=1, cache=True)
+    spy.clear()
+    (root / "notes.txt").write_text("hello\n", "utf-8")
+    run(root, recipe, workers=1, cache=True)
+    assert spy == ["pkg/use.py"]
 
 
 def test_a_new_file_that_changes_an_import_analyses_its_importer_again(tmp_path, cache_env, spy):

@@ -109,6 +109,8 @@ SAMPLES = {
     "requirements": ("requirements.txt", "jobrunner==1.0  # the job runner\n"),
     "ignorefile": (".gitignore", "jobs/\n*.job\n"),
     "text": ("NOTES", "every job runs once\n"),
+    "markdown": ("docs/jobs.md", "# Jobs\n\nSee [the guide](guide.md#jobs) and [the folder](../web/).\n\n"
+                                 "```ts\nimport { jobId } from './jobs';\n```\n"),
     "typescript": ("web/jobs.ts", 'import { jobCount } from "./util";\nimport { x } from "lib";\n'
                                   "export const jobId = jobCount; // the job\n"),
 }
@@ -135,11 +137,17 @@ def test_a_pass_that_keeps_results_across_file_lists_reads_the_list_only_by_reco
     real_ts, real_listed = ts_modules.module_index, ts_modules.listed
     monkeypatch.setattr("runsmig.languages.typescript.module_index", lambda root, f, *a: real_ts(root, f.real, *a))
     monkeypatch.setattr("runsmig.languages.typescript.listed", lambda f, rel: real_listed(f.real, rel))
+    from runsmig.languages import markdown
+
+    real_trees, real_location = markdown._trees, markdown.new_location
+    monkeypatch.setattr(markdown, "_trees", lambda f, *a: real_trees(f.real, *a))
+    monkeypatch.setattr(markdown, "new_location", lambda f, *a: real_location(f.real, *a))
     ctx = FileContext(Path("/nonexistent"), rel, rel, text, TermEngine.from_recipe(recipe), recipe, {}, frozenset(), files)
     with lang.session():
         analysis = lang.analyze(ctx)
     assert analysis.failed is None and analysis.edits  # it ran, and found the term
 
 
-def test_passes_that_read_the_whole_file_list_say_so():
-    assert not language_for("a.md").listing_queries
+def test_every_bundled_pass_records_its_questions_to_the_file_list():
+    assert all(lang.listing_queries for lang in languages())
+    assert not Language.listing_queries  # a pass that does not say so depends on the whole list

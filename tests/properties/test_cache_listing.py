@@ -13,7 +13,8 @@ from runsmig.recipe import load_recipe
 from runsmig.runner import run
 from tests.helpers import committed_checkout
 
-RECIPE = "version: 1\nname: listing-case\nterms:\n  - {from: job, plural: jobs, to: run, to_plural: runs}\n"
+RECIPE = ("version: 1\nname: listing-case\nterms:\n  - {from: job, plural: jobs, to: run, to_plural: runs}\n"
+          "allowlist:\n  - paths: ['kept_jobs/*']\n    reason: files that keep their names\n")
 MODULES = ["helpers", "tasks", "store", "util"]  # module names without the term: adding one moves nothing
 # (TypeScript files import modules by bare names, resolved through tsconfig's baseUrl, and by './name')
 FOLDERS = ["", "app", "app/sub", "lib"]
@@ -41,7 +42,8 @@ def _module(name: str, imports: list[tuple[str, str, int]]) -> str:
 
 _imports = st.lists(st.tuples(st.sampled_from(["from", "import"]), st.sampled_from(MODULES), st.integers(0, 1)),
                     max_size=3)
-_file = st.tuples(st.sampled_from(FOLDERS), st.sampled_from(MODULES), _imports, st.sampled_from(["py", "ts"]))
+_file = st.tuples(st.sampled_from(FOLDERS + ["kept_jobs"]), st.sampled_from(MODULES), _imports,
+                  st.sampled_from(["py", "ts"]))
 
 
 def _view(result) -> dict:
@@ -66,6 +68,13 @@ def test_cached_runs_match_fresh_runs_after_the_file_list_changes(tmp_path_facto
     files = {path(f, n, ext): text(n, imps, ext) for f, n, imps, ext in before}
     files.update({f"{d}/__init__.py": "" for d in inits})
     files["tsconfig.json"] = '{"compilerOptions": {"baseUrl": "."}}\n'
+    # a page whose links resolve, or not, as modules come and go (a link that did not resolve before
+    # the change is left as it is; one that did follows its target)
+    # (under kept_jobs/ a file keeps its name: a link to it carries the term, and is rewritten only
+    # while it does not resolve)
+    links = [f"[{n} in {d or 'top'}](../{path(d, n, ext)})" for d in FOLDERS + ["kept_jobs"] for n in MODULES[:2]
+             for ext in ("py", "ts")]
+    files["docs/jobs.md"] = "# Jobs\n\nEvery job: " + ", ".join(links) + ", [lib](../lib/).\n"
 
     root, recipe = committed_checkout(tmp, files, RECIPE)
     run(root, recipe, workers=1, cache=True)  # the cache holds this tree

@@ -149,7 +149,8 @@ class ResultCache:
         self.dir = cache_dir(root) / self.base[:24]
         self._digests: dict[str, str] = {}
         self._answers: dict[tuple[str, str], str | None] = {}
-        self._fileset: frozenset[str] | None = None
+        self._moves, self._deletes = moves, frozenset(deletes)
+        self._view = None
         self.hits = self.misses = 0
 
     # -- keys ------------------------------------------------------------------------------
@@ -174,11 +175,11 @@ class ResultCache:
         """What the current file list answers to a question an analysis recorded (runsmig.listing)."""
         got = self._answers.get((kind, question), False)
         if got is False:
-            from runsmig.listing import answer
+            from runsmig.listing import View, answer
 
-            if self._fileset is None:
-                self._fileset = frozenset(self.files)
-            got = self._answers[(kind, question)] = answer(kind, question, self._fileset)
+            if self._view is None:
+                self._view = View(self.root, frozenset(self.files), self._moves, self._deletes)
+            got = self._answers[(kind, question)] = answer(kind, question, self._view)
         return got
 
     def _listing_holds(self, listing) -> bool:

@@ -12,6 +12,7 @@ reported (``rule="link"``).
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -136,16 +137,77 @@ _TREES: dict = {}
 _INFO: dict = {}
 
 
-def trees(ctx: FileContext) -> tuple[A.Tree, A.Tree]:
-    key = (id(ctx.all_files), id(ctx.moves), id(ctx.deletes))
+# the questions links ask of the file list (runsmig.listing answers them again)
+BEFORE, AFTER, LOCATION, DISK = "markdown:before", "markdown:after", "markdown:location", "markdown:disk"
+
+
+def _trees(files: frozenset[str], moves: dict[str, str], deletes: frozenset[str]) -> tuple[A.Tree, A.Tree]:
+    key = (id(files), id(moves), id(deletes))
     hit = _TREES.get(key)
-    if hit is not None and hit[0] is ctx.all_files and hit[1] is ctx.moves:
+    if hit is not None and hit[0] is files and hit[1] is moves:
         return hit[2], hit[3]
-    before = A.Tree(ctx.all_files)
-    after = A.Tree(ctx.moves.get(f, f) for f in ctx.all_files if f not in ctx.deletes)
+    before = A.Tree(files)
+    after = A.Tree(moves.get(f, f) for f in files if f not in deletes)
     _TREES.clear()
-    _TREES[key] = (ctx.all_files, ctx.moves, before, after)
+    _TREES[key] = (files, moves, before, after)
     return before, after
+
+
+class _Asked:
+    """A tree whose answers are recorded questions."""
+
+    def __init__(self, tree: A.Tree, kind: str) -> None:
+        self.tree, self.kind = tree, kind
+
+    def exists(self, rel: str) -> bool:
+        found = self.tree.exists(rel)
+        deps.asked(self.kind, rel, "1" if found else "0")
+        return found
+
+
+def trees(ctx: FileContext) -> tuple[_Asked, _Asked]:
+    """The files and folders before and after the change, for link resolution."""
+    before, after = _trees(ctx.all_files, ctx.moves, ctx.deletes)
+    return _Asked(before, BEFORE), _Asked(after, AFTER)
+
+
+def on_disk(root, rel: str) -> bool:
+    """Is there anything at ``rel`` in the work tree (listed or not)?"""
+    found = (root / rel).exists()
+    deps.asked(DISK, rel, "1" if found else "0")
+    return found
+
+
+def new_location(files, moves: dict[str, str], deletes, target: str) -> tuple[str, bool]:
+    """Where a link target (a file or a folder) is after the change, and whether it is gone."""
+    t = target.rstrip("/")
+    if t in files:
+        if t in deletes:
+            return t, True
+        return moves.get(t, t), False
+    prefix = t + "/" if t else ""
+    under = [f for f in files if f.startswith(prefix)]
+    if under and all(f in deletes for f in under):
+        return t, True
+    for f in under:
+        if f in moves:
+            suffix = f[len(prefix):]
+            nf = moves[f]
+            if nf.endswith("/" + suffix):
+                return nf[: -len(suffix) - 1] + ("/" if target.endswith("/") else ""), False
+    return target, False
+
+
+def answer(kind: str, question: str, view) -> str | None:
+    """What ``view`` (runsmig.listing.View) answers to a question a link recorded (None: not ours)."""
+    if kind in (BEFORE, AFTER):
+        before, after = _trees(view.files, view.moves, view.deletes)
+        return "1" if (before if kind == BEFORE else after).exists(question) else "0"
+    if kind == LOCATION:
+        return json.dumps(list(new_location(view.files, view.moves, view.deletes, question)))
+    if kind == DISK:
+        return "1" if (view.root / question).exists() else "0"
+    return None
 
 
 def _filtered(ctx: FileContext, edits: list[Edit]) -> list[Edit]:
@@ -468,8 +530,8 @@ class MarkdownAnalyzer:
                 return None, None
         else:
             target = ctx.rel
-        on_disk = (ctx.root / target).exists() if target and target != ctx.rel else True
-        existed = before.exists(target) or on_disk
+        # (its own name: it is there; anything else is asked of the file list before the disk)
+        existed = not target or target == ctx.rel or before.exists(target) or on_disk(ctx.root, target)
         if not existed:
             # broken before the change: not ours to check; keep the words consistent
             return (ctx.engine.rewrite(dest) if ctx.engine.find(dest) else None), None
@@ -517,28 +579,16 @@ class MarkdownAnalyzer:
 
     def _new_location(self, target: str) -> tuple[str, bool]:
         ctx = self.ctx
-        t = target.rstrip("/")
-        if t in ctx.all_files:
-            if t in ctx.deletes:
-                return t, True
-            return ctx.moves.get(t, t), False
-        prefix = t + "/" if t else ""
-        under = [f for f in ctx.all_files if f.startswith(prefix)]
-        if under and all(f in ctx.deletes for f in under):
-            return t, True
-        for f in under:
-            if f in ctx.moves:
-                suffix = f[len(prefix):]
-                nf = ctx.moves[f]
-                if nf.endswith("/" + suffix):
-                    return nf[: -len(suffix) - 1] + ("/" if target.endswith("/") else ""), False
-        return target, False
+        found = new_location(ctx.all_files, ctx.moves, ctx.deletes, target)
+        deps.asked(LOCATION, target, json.dumps(list(found)))
+        return found
 
 
 class Markdown(Language):
     name = "markdown"
     patterns = ("*.md", "*.markdown")
     priority = 10
+    listing_queries = True  # links ask recorded questions (BEFORE, AFTER, LOCATION, DISK)
 
     def analyze(self, ctx: FileContext) -> Analysis:
         an = MarkdownAnalyzer(ctx)

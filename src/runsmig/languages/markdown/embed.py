@@ -111,6 +111,10 @@ def analyze_embedded(ctx, seg: Segment, fake_rel: str, fallback_kind: str = "cod
         fallback(0, len(seg.content))
         return edits, findings
     sub = FileContext(ctx.root, fake_rel, fake_rel, seg.content, ctx.engine, ctx.recipe, ctx.moves, ctx.deletes, ctx.all_files)
+    if not lang.listing_queries:
+        from runsmig import deps
+
+        deps.whole_listing()  # the snippet's language may read the whole file list
     try:
         res = _analyze_snippet(lang, ctx, sub, fake_rel)
     except Exception:  # never raise: fall back to the term engine

@@ -134,9 +134,10 @@ def dotted_for(rel: str, root: str) -> str | None:
 FILE, ROOTS, ROOT_OF = "python.modules:file", "python.modules:roots", "python.modules:root_of"
 
 
-def answer(kind: str, question: str, files: frozenset[str]) -> str | None:
-    """The answer ``files`` gives to a question the index recorded (None: not a question of ours)."""
-    idx = index_for(files)
+def answer(kind: str, question: str, view) -> str | None:
+    """The answer the file list of ``view`` (runsmig.listing.View) gives to a question the index
+    recorded (None: not a question of ours)."""
+    idx = index_for(view.files)
     if kind == FILE:
         return idx._module_file(question) or ""
     if kind == ROOTS:

@@ -380,12 +380,13 @@ def listed(files: frozenset[str], rel: str) -> bool:
     return found
 
 
-def answer(kind: str, question: str, files: frozenset[str]) -> str | None:
-    """The answer ``files`` gives to a question recorded here (None: not a question of ours)."""
+def answer(kind: str, question: str, view) -> str | None:
+    """The answer the file list of ``view`` (runsmig.listing.View) gives to a question recorded here
+    (None: not a question of ours)."""
     if kind == PROBE:
-        return json.dumps(_probe_in(files, question))
+        return json.dumps(_probe_in(view.files, question))
     if kind == LISTED:
-        return "1" if question in files else "0"
+        return "1" if question in view.files else "0"
     return None
 
 
