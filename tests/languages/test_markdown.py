@@ -6,6 +6,8 @@ import dataclasses
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from runsmig.findings import apply_edits
 from runsmig.languages import language_for
@@ -331,3 +333,16 @@ def test_md_links_prose_skips_code_but_reads_quoted_markdown():
     assert [n for n, _, _ in _md_links().unnatural_lines(text)] == [6]
     mermaid = "```mermaid\nflowchart TD\n  S2 --> J1[\"Step 3: Run run A\"]\n```\n"
     assert [n for n, _, _ in _md_links().unnatural_lines(mermaid)] == [3]
+
+
+@settings(max_examples=200, deadline=None)
+@given(files=st.sets(st.lists(st.sampled_from(["a", "b", "a.md", "ab", "a-b"]), min_size=1, max_size=4).map("/".join),
+                     max_size=8),
+       asked=st.lists(st.lists(st.sampled_from(["a", "b", "a.md", "ab", "a-b"]), max_size=4).map("/".join), max_size=8))
+def test_a_tree_knows_its_files_and_every_folder_above_them(files, asked):
+    from runsmig.languages.markdown.anchors import Tree
+
+    folders = {"/".join(f.split("/")[:i]) for f in files for i in range(1, f.count("/") + 1)} | {""}
+    tree = Tree(files)
+    for rel in asked + [r + "/" for r in asked]:
+        assert tree.exists(rel) == (rel.rstrip("/") in files or rel.rstrip("/") in folders)

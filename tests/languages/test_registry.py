@@ -131,7 +131,7 @@ def test_a_pass_that_keeps_results_across_file_lists_reads_the_list_only_by_reco
     assert lang.name == name and lang.listing_queries
     files = _Untouchable(frozenset({rel, "app/util.py", "app/__init__.py", "web/util.ts"}))
     real_index = modules.index_for
-    monkeypatch.setattr("runsmig.languages.python.index_for", lambda f: real_index(f.real))
+    monkeypatch.setattr("runsmig.languages.python.rewrite.index_for", lambda f: real_index(f.real))
     from runsmig.languages.typescript import modules as ts_modules
 
     real_ts, real_listed = ts_modules.module_index, ts_modules.listed

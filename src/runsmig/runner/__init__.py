@@ -141,6 +141,7 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
     done: dict[str, FileOutcome] = {}
     keys: dict[str, tuple[str, str]] = {}  # rel -> (cache key, digest of the bytes it was computed from)
     if store is not None:
+        store.share(all_files, deletes)
         todo, done, keys = _from_cache(store, root, todo, keep_bytes)
     # with a cache, the bytes come back from the workers: an entry a check writes serves a plan too
     for o, record, digest in analyze_many(root, recipe, engine, todo, paths.moves, deletes, all_files, workers,

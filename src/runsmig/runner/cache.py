@@ -151,6 +151,7 @@ class ResultCache:
         self._answers: dict[tuple[str, str], str | None] = {}
         self._moves, self._deletes = moves, frozenset(deletes)
         self._view = None
+        self._fileset: frozenset[str] | None = None
         self.hits = self.misses = 0
 
     # -- keys ------------------------------------------------------------------------------
@@ -171,6 +172,11 @@ class ResultCache:
             self._digests[rel] = "" if data is None else content_hash(data)
         return self._digests[rel]
 
+    def share(self, files: frozenset[str], deletes: frozenset[str]) -> None:
+        """The run's own sets of its files and deletes: the indexes and trees that answer questions
+        are built once per set, and an analysis in this process asks of the same ones."""
+        self._fileset, self._deletes = files, deletes
+
     def answer(self, kind: str, question: str) -> str | None:
         """What the current file list answers to a question an analysis recorded (runsmig.listing)."""
         got = self._answers.get((kind, question), False)
@@ -178,7 +184,7 @@ class ResultCache:
             from runsmig.listing import View, answer
 
             if self._view is None:
-                self._view = View(self.root, frozenset(self.files), self._moves, self._deletes)
+                self._view = View(self.root, self._fileset or frozenset(self.files), self._moves, self._deletes)
             got = self._answers[(kind, question)] = answer(kind, question, self._view)
         return got
 

@@ -144,12 +144,12 @@ BEFORE, AFTER, LOCATION, DISK = "markdown:before", "markdown:after", "markdown:l
 def _trees(files: frozenset[str], moves: dict[str, str], deletes: frozenset[str]) -> tuple[A.Tree, A.Tree]:
     key = (id(files), id(moves), id(deletes))
     hit = _TREES.get(key)
-    if hit is not None and hit[0] is files and hit[1] is moves:
-        return hit[2], hit[3]
+    if hit is not None and hit[0] is files and hit[1] is moves and hit[2] is deletes:
+        return hit[3], hit[4]
     before = A.Tree(files)
     after = A.Tree(moves.get(f, f) for f in files if f not in deletes)
     _TREES.clear()
-    _TREES[key] = (files, moves, before, after)
+    _TREES[key] = (files, moves, deletes, before, after)
     return before, after
 
 

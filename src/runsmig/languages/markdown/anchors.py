@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -153,13 +154,20 @@ def fragment_matches(frag: str, names: list[str] | set[str]) -> bool:
 
 
 class Tree:
-    """A file set for link resolution: files and the folders that contain them."""
+    """A file set for link resolution: files and the folders that contain them (a folder is the
+    top one, or a path some file lies under; found by bisection in the sorted files, sorted on the
+    first question about a folder)."""
 
     def __init__(self, files):
-        self.files = set(files)
-        self.folders = {"/".join(f.split("/")[:i]) for f in self.files for i in range(1, f.count("/") + 1)}
-        self.folders.add("")
+        self.files = files if isinstance(files, (set, frozenset)) else set(files)
+        self._sorted: list[str] | None = None
 
     def exists(self, rel: str) -> bool:
         rel = rel.rstrip("/")
-        return rel in self.files or rel in self.folders
+        if not rel or rel in self.files:
+            return True
+        if self._sorted is None:
+            self._sorted = sorted(self.files)
+        prefix = rel + "/"
+        i = bisect_left(self._sorted, prefix)
+        return i < len(self._sorted) and self._sorted[i].startswith(prefix)
