@@ -13,7 +13,9 @@ of ``--repeat``:
 * the same again, with the cache the first run left (the term tree only);
 * the same after one Python, TypeScript or Markdown file gained a line with the term since the
   cached run (the everyday gate of a pull request: the cache answers for every other file; each
-  repetition writes a new line, so the file is analysed, not recalled).
+  repetition writes a new line, so the file is analysed, not recalled);
+* the same after one new Python file was added (the file list changed: each cached result is kept
+  only while what it asked of the file list gets the same answers).
 
 Before timing, one untimed run of each warms the page cache and writes runsmig's bytecode (the
 children run with bytecode caching on, as an installed package does). It prints every time, the
@@ -282,6 +284,22 @@ def measure(tree: Path, repeat: int, term: str, recipe: Path, cached: bool) -> l
                 rows.append((f"runsmig check, 1 .{ext} file edited", *best(check, tree, repeat, before=edit, env=env)))
             finally:
                 edited.write_bytes(original)
+        # a pull request that adds a file (untracked here): the file list changes, so no result may
+        # be taken on trust; each one is kept only while its questions to the list get the same answers
+        added: list[Path] = []
+
+        def add() -> None:
+            for p in added:
+                p.unlink(missing_ok=True)
+            wall(check, tree, env)  # the cache holds this tree ...
+            p = tree / "pkg0000" / f"added_{time.time_ns()}.py"
+            p.write_text("def helper():\n    return 'one more job'\n", "utf-8")  # ... then a file is added
+            added.append(p)
+        try:
+            rows.append(("runsmig check, 1 .py file added", *best(check, tree, repeat, before=add, env=env)))
+        finally:
+            for p in added:
+                p.unlink(missing_ok=True)
     return rows
 
 
