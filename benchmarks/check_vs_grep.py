@@ -10,6 +10,9 @@ of ``--repeat``:
 
 * ``git grep -i -c job`` (the baseline: what a grep-based gate costs);
 * ``runsmig check --no-job-terms --format json`` with an empty cache (first run);
+* the parse floor (the term tree only): git grep for the files holding the term, then each parsed
+  once on every core, nothing decided (what no first run can beat), Python by CPython's ast and by
+  LibCST;
 * the same again, with the cache the first run left (the term tree only);
 * the same after one Python, TypeScript or Markdown file gained a line with the term since the
   cached run (the everyday gate of a pull request: the cache answers for every other file; each
@@ -265,6 +268,7 @@ def measure(tree: Path, repeat: int, term: str, recipe: Path, cached: bool) -> l
     rows.append(("runsmig check, empty cache",
                  *best(check, tree, repeat, before=lambda: shutil.rmtree(cache, ignore_errors=True), env=env)))
     if cached:
+        rows += [floor(tree, term, "ast"), floor(tree, term, "libcst")]
         wall(check, tree, env)  # fill the cache
         rows.append(("runsmig check, cached", *best(check, tree, repeat, env=env)))
         # the everyday gate of a pull request: the cache holds the last run, one file changed since
@@ -303,6 +307,53 @@ def measure(tree: Path, repeat: int, term: str, recipe: Path, cached: bool) -> l
     return rows
 
 
+FLOOR = r"""
+import ast, json, os, subprocess, sys
+from concurrent.futures import ProcessPoolExecutor
+
+def parse(rel):
+    with open(rel, encoding="utf-8") as fh:
+        text = fh.read()
+    ext = rel.rsplit(".", 1)[-1]
+    if ext in ("py", "pyi"):
+        if sys.argv[2] == "libcst":
+            import libcst
+            libcst.parse_module(text)
+        else:
+            ast.parse(text)
+    elif ext in ("ts", "tsx", "js", "jsx"):
+        from ast_grep_py import SgRoot
+        SgRoot(text, "tsx" if ext in ("tsx", "jsx") else "typescript").root()
+    elif ext == "md":
+        from markdown_it import MarkdownIt
+        MarkdownIt("commonmark").parse(text)
+    elif ext == "json":
+        json.loads(text)
+    elif ext in ("yaml", "yml"):
+        from ruamel.yaml import YAML
+        YAML(typ="safe", pure=True).load(text)
+
+if __name__ == "__main__":
+    out = subprocess.run(["git", "grep", "-l", "-z", "-i", "-F", "-e", sys.argv[1], "--", "."],
+                         capture_output=True).stdout.decode()
+    files = [f for f in out.split("\0") if f]
+    with ProcessPoolExecutor(os.cpu_count()) as ex:
+        list(ex.map(parse, files, chunksize=16))
+"""
+
+
+def floor(tree: Path, term: str, python: str) -> tuple[str, float, tuple]:
+    """The least a first run can cost: the files holding the term found by git grep, then each
+    parsed once, on every core, with nothing decided and nothing else read; Python files by
+    CPython's ``ast`` (the fastest parser at hand) or by LibCST (the lossless tree runsmig edits).
+    A first-run goal below this ratio cannot be met by any analysis that parses what it analyses."""
+    script = tree.parent / "parse-floor.py"
+    script.write_text(FLOOR, "utf-8")
+    cmd = [sys.executable, str(script), term, python]
+    wall(cmd, tree)
+    return (f"parse floor, Python by {python}", min(wall(cmd, tree) for _ in range(3)), (0.0, 0.0))
+
+
 def _one_file_to_edit(tree: Path, ext: str) -> Path:
     out = subprocess.run(["git", "ls-files", f"*.{ext}"], cwd=tree, capture_output=True, text=True, check=True).stdout
     return tree / out.split()[len(out.split()) // 2]
@@ -312,7 +363,8 @@ def report(title: str, rows: list[tuple[str, float, tuple]]) -> None:
     base = rows[0][1]
     print(f"\n{title}")
     for name, secs, (pss, rss) in rows:
-        extra = "" if name.startswith("git") else f"  ratio {secs / base:5.2f}x  peak PSS {pss:4.0f} MB (RSS {rss:4.0f} MB)"
+        extra = "" if name.startswith("git") else f"  ratio {secs / base:5.2f}x" + (
+            f"  peak PSS {pss:4.0f} MB (RSS {rss:4.0f} MB)" if pss else "")
         print(f"  {name:32s} {secs:7.3f} s{extra}")
 
 
