@@ -6,13 +6,16 @@ turns it off.
 
 What a result is keyed by:
 
-* the **context** of the run: runsmig's own source files and the installed parsers (by name, size
-  and modification time), the Python version, the recipe, the checkout's file list, the planned
-  moves and deletes, and the contents of the configuration every file of a language may read
-  (``package.json``, ``tsconfig*.json``, ``jsconfig*.json``); the recipe is its file, the YAML
-  beside it and its ``transforms/``;
+* the **base** of the run: runsmig's own source files and the installed parsers (by name, size
+  and modification time), the Python version, the recipe, the planned moves and deletes, and the
+  contents of the configuration every file of a language may read (``package.json``,
+  ``tsconfig*.json``, ``jsconfig*.json``); the recipe is its file, the YAML beside it and its
+  ``transforms/``;
 * the file: its path, where it moves, and its bytes;
-* and, checked on every use, the bytes of each other file its analysis read (``runsmig.deps``).
+* and, checked on every use (``runsmig.deps``): the bytes of each other file its analysis read, and
+  the checkout's file list as far as the analysis depended on it: the answers the current list
+  gives to the questions it asked (``runsmig.listing``), or, for an analysis that may have read all
+  of it, the whole list. A file added or removed elsewhere thus costs only the results it changes.
 
 Safety: an entry is one JSON file written to a temporary name and renamed into place, so two runs
 at once never see half an entry; an entry that does not parse, names another key, or holds
