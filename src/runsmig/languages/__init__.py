@@ -104,7 +104,7 @@ def _modules() -> list[tuple[str, str]]:
                 stem = f[:-3]
                 if f.endswith(".py") and stem.isidentifier() and not stem.startswith("_") and stem != "base":
                     out.append((f"{prefix}.{stem}", os.path.join(folder, f)))
-                elif f == "__init__.py" and parts and not parts[-1] == "base":
+                elif f == "__init__.py" and parts and parts[-1] != "base":
                     out.append((prefix, os.path.join(folder, f)))
     return out
 
