@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cache
+from typing import Callable
 
 from runsmig import deps
 from runsmig.findings import Analysis, Edit, Finding, apply_edits, dedupe_edits
@@ -500,7 +502,9 @@ class MarkdownAnalyzer:
             self.edits.extend(self.ctx.term_edits(s, s + len(line), "prose"))
 
     # -- links ---------------------------------------------------------------
-    def link_edits(self, own: MdInfo) -> None:
+    def link_edits(self, own: Callable[[], MdInfo]) -> None:
+        """``own()``: this file's anchors before and after the change (worked out only for a link
+        into the file itself: it parses the file twice more)."""
         ctx = self.ctx
         before, after = trees(ctx)
         for sa, sb, dest in self.links:
@@ -517,7 +521,7 @@ class MarkdownAnalyzer:
                        else f"link '{dest}' left as it is: its target keeps its name, or it did not resolve before")
                 self.findings.append(ctx.finding(sa, sb, "path", None, "external", why))
 
-    def _relink(self, dest: str, own: MdInfo, before: A.Tree, after: A.Tree) -> tuple[str | None, str | None]:
+    def _relink(self, dest: str, own: Callable[[], MdInfo], before, after) -> tuple[str | None, str | None]:
         ctx = self.ctx
         if not dest or A.is_external(dest):
             if dest and ctx.engine.find(dest):
@@ -556,7 +560,7 @@ class MarkdownAnalyzer:
         new_frag = frag
         is_md = target.lower().endswith(A.MD_SUFFIXES) or target == ctx.rel
         anchors_ok_before = True
-        info = own if target == ctx.rel else (md_info(ctx, target) if is_md else None)
+        info = own() if target == ctx.rel else (md_info(ctx, target) if is_md else None)
         if frag is not None and info is not None:
             if A.fragment_matches(frag, info.old):
                 mapped = info.amap.get(A.unquote(frag).lower())
@@ -593,8 +597,7 @@ class Markdown(Language):
     def analyze(self, ctx: FileContext) -> Analysis:
         an = MarkdownAnalyzer(ctx)
         edits, _ = an.content()
-        own = _info_from(ctx, list(edits))
-        an.link_edits(own)
+        an.link_edits(cache(lambda: _info_from(ctx, list(edits))))
         return Analysis(edits=an.edits, findings=an.findings)
 
 
