@@ -59,6 +59,16 @@ def whole_listing() -> None:
         _STACK[-1].whole = True
 
 
+def replay(record: Record) -> None:
+    """The file being analysed depends on all ``record`` holds (a remembered answer's dependencies:
+    every file that uses the answer depends on them, not only the first that worked it out)."""
+    if _STACK:
+        top = _STACK[-1]
+        top.read |= record.read
+        top.asked.update(record.asked)
+        top.whole = top.whole or record.whole
+
+
 @contextmanager
 def recording() -> Iterator[Record]:
     found = Record()

@@ -264,3 +264,23 @@ def test_the_engine_fingerprint_follows_runsmig_s_own_files(monkeypatch, tmp_pat
         os.utime(source, ns=(st.st_atime_ns, st.st_mtime_ns))
         cache.engine_fingerprint.cache_clear()
     assert cache.engine_fingerprint() == before
+
+
+def test_a_config_only_on_disk_and_the_configs_it_extends_are_dependencies(tmp_path, cache_env, spy):
+    """tsconfig.json is read even when git ignores it, and so is what it extends: a cached result
+    that resolved a specifier without it must not outlive its arrival, nor a change to its base."""
+    files = {".gitignore": "web/tsconfig.json\n",
+             "web/api.ts": 'import { jobCount } from "util";\nexport const jobs = jobCount;\n',
+             "web/util.ts": "export const jobCount = 1;\n",
+             "configs/base.json": '{"compilerOptions": {"baseUrl": "../nowhere"}}\n'}
+    root, recipe = committed_checkout(tmp_path, files, RECIPE)
+    run(root, recipe, workers=1, cache=True)
+    (root / "web" / "tsconfig.json").write_text('{"extends": "../configs/base.json"}\n', "utf-8")
+    assert _view(run(root, recipe, workers=1, cache=True)) == _view(run(root, recipe, workers=1, cache=False))
+    spy.clear()
+    (root / "configs" / "base.json").write_text('{"compilerOptions": {"baseUrl": "../web"}}\n', "utf-8")
+    after = run(root, recipe, workers=1, cache=True)
+    assert "web/api.ts" in spy
+    assert _view(after) == _view(run(root, recipe, workers=1, cache=False))
+    api = next(o for o in after.looked if o.rel == "web/api.ts")
+    assert b'import { runCount } from "util"' in api.new  # "util" is web/util.ts now: renamed with it

@@ -128,6 +128,7 @@ class TsConfig:
 
 
 def _read_config(root: Path, rel: str, depth: int = 0) -> dict | None:
+    deps.note(rel)  # its bytes, and those of every config it extends
     try:
         data = parse_jsonc((root / rel).read_text("utf-8"))
     except (OSError, ValueError, UnicodeDecodeError):
@@ -175,7 +176,7 @@ class ModuleIndex:
     moves: dict[str, str]
     deletes: frozenset[str]
     explicit: frozenset[str]  # files moved or deleted by an explicit recipe entry
-    _configs: dict[str, TsConfig | None] = field(default_factory=dict)
+    _configs: dict[str, tuple[TsConfig | None, deps.Record]] = field(default_factory=dict)
     _conflicts: dict[str, str] | None = None
     _conflicts_read_all: bool = False
     local_check: Callable[[str], str | None] | None = None  # rel -> why that file is left as it is
@@ -218,26 +219,28 @@ class ModuleIndex:
 
     def config_for(self, rel: str) -> TsConfig | None:
         """The nearest tsconfig.json / tsconfig.app.json (with baseUrl or paths) above ``rel``."""
-        folder = posixpath.dirname(rel)
-        chain = []
-        while True:
-            if folder in self._configs:
-                found = self._configs[folder]
-                break
-            chain.append(folder)
+        found, record = self._folder_config(posixpath.dirname(rel))
+        deps.replay(record)  # remembered per folder: each file that asks depends on what it read
+        return found
+
+    def _folder_config(self, folder: str) -> tuple[TsConfig | None, deps.Record]:
+        hit = self._configs.get(folder)
+        if hit is not None:
+            return hit
+        with deps.recording() as record:
             found = None
             for name in TSCONFIG_NAMES:
                 cand = posixpath.join(folder, name) if folder else name
-                if cand in self.files or (self.root / cand).is_file():
+                # a listed config is in every result's context; one on disk only is asked about
+                if cand in self.files or _on_disk(self.root, cand):
                     found = _config_from(self.root, cand)
                     if found is not None:
                         break
-            if found is not None or not folder:
-                break
-            folder = posixpath.dirname(folder)
-        for f in chain:
-            self._configs[f] = found
-        return found
+            if found is None and folder:
+                found, above = self._folder_config(posixpath.dirname(folder))
+                deps.replay(above)
+        self._configs[folder] = (found, record)
+        return found, record
 
     # -- resolution -------------------------------------------------------------
     def _probe(self, base: str) -> tuple[str, str] | None:
@@ -351,7 +354,14 @@ class ModuleIndex:
 
 
 # the questions the index is asked of the file list (runsmig.listing answers them again)
-PROBE, LISTED = "typescript.modules:probe", "typescript.modules:listed"
+PROBE, LISTED, DISK = "typescript.modules:probe", "typescript.modules:listed", "typescript.modules:disk"
+
+
+def _on_disk(root: Path, rel: str) -> bool:
+    """Is there a file at ``rel`` in the work tree, listed or not (a recorded question)?"""
+    found = (root / rel).is_file()
+    deps.asked(DISK, rel, "1" if found else "0")
+    return found
 
 
 def _probe_in(files: frozenset[str], base: str) -> tuple[str, str] | None:
@@ -387,6 +397,8 @@ def answer(kind: str, question: str, view) -> str | None:
         return json.dumps(_probe_in(view.files, question))
     if kind == LISTED:
         return "1" if question in view.files else "0"
+    if kind == DISK:
+        return "1" if (view.root / question).is_file() else "0"
     return None
 
 
