@@ -18,10 +18,11 @@ _KIND = re.compile(r"([a-z_]+(?:\.[a-z_]+)*):[a-z_]+")
 
 class View:
     """What a question is answered from: the checkout, its file list, the planned moves and
-    deletes; ``memo`` keeps what an answerer builds once per run (an index, a tree)."""
+    deletes, the recipe; ``memo`` keeps what an answerer builds once per run (an index, a tree)."""
 
-    def __init__(self, root: Path, files: frozenset[str], moves: dict[str, str], deletes: frozenset[str]) -> None:
-        self.root, self.files, self.moves, self.deletes = root, files, moves, deletes
+    def __init__(self, root: Path, files: frozenset[str], moves: dict[str, str], deletes: frozenset[str],
+                 recipe) -> None:
+        self.root, self.files, self.moves, self.deletes, self.recipe = root, files, moves, deletes, recipe
         self.memo: dict = {}
 
 

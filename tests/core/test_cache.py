@@ -284,3 +284,20 @@ def test_a_config_only_on_disk_and_the_configs_it_extends_are_dependencies(tmp_p
     assert _view(after) == _view(run(root, recipe, workers=1, cache=False))
     api = next(o for o in after.looked if o.rel == "web/api.ts")
     assert b'import { runCount } from "util"' in api.new  # "util" is web/util.ts now: renamed with it
+
+
+def test_a_new_file_that_makes_a_module_move_ambiguous_analyses_its_importers_again(tmp_path, cache_env, spy):
+    """``jobs.ts`` moves to ``runs.ts``; a ``runs.tsx`` added beside it makes module 'runs' ambiguous,
+    so the move does not happen (the file fails, named) and its importer keeps its import. Both
+    asked whether the move conflicts: their cached results no longer hold."""
+    files = {"jobs.ts": "export function job_jobs() { return 1; }\n",
+             "app.ts": 'import { job_jobs } from "./jobs";\nexport const a = job_jobs;\n',
+             "util.ts": "export const helper = 1;\n// the job helper\n"}
+    root, recipe = committed_checkout(tmp_path, files, RECIPE)
+    run(root, recipe, workers=1, cache=True)
+    spy.clear()
+    (root / "runs.tsx").write_text("export const x = 1;\n", "utf-8")
+    after = run(root, recipe, workers=1, cache=True)
+    assert {"jobs.ts", "app.ts"} <= set(spy) and "util.ts" not in spy
+    assert _view(after) == _view(run(root, recipe, workers=1, cache=False))
+    assert "module move conflict" in next(o for o in after.looked if o.rel == "jobs.ts").reason

@@ -15,7 +15,8 @@ from tests.helpers import committed_checkout
 
 RECIPE = ("version: 1\nname: listing-case\nterms:\n  - {from: job, plural: jobs, to: run, to_plural: runs}\n"
           "allowlist:\n  - paths: ['kept_jobs/*']\n    reason: files that keep their names\n")
-MODULES = ["helpers", "tasks", "store", "util"]  # module names without the term: adding one moves nothing
+MODULES = ["helpers", "tasks", "store", "util", "runs"]  # names without the term: adding one moves nothing
+# ... but a "runs" module added beside a "jobs" one (which moves to "runs") makes that move a conflict
 # (TypeScript files import modules by bare names, resolved through tsconfig's baseUrl, and by './name')
 FOLDERS = ["", "app", "app/sub", "lib"]
 
@@ -43,7 +44,9 @@ def _module(name: str, imports: list[tuple[str, str, int]]) -> str:
 _imports = st.lists(st.tuples(st.sampled_from(["from", "import"]), st.sampled_from(MODULES), st.integers(0, 1)),
                     max_size=3)
 _file = st.tuples(st.sampled_from(FOLDERS + ["kept_jobs"]), st.sampled_from(MODULES), _imports,
-                  st.sampled_from(["py", "ts"]))
+                  st.sampled_from(["py", "ts", "tsx"]))  # runs.tsx beside a moving jobs.ts: same module id
+_first = st.tuples(st.sampled_from(FOLDERS + ["kept_jobs"]), st.sampled_from(MODULES + ["jobs"]), _imports,
+                   st.sampled_from(["py", "ts"]))  # present from the start: "jobs" moves
 
 
 def _view(result) -> dict:
@@ -52,7 +55,7 @@ def _view(result) -> dict:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(before=st.lists(_file, min_size=1, max_size=5), added=st.lists(_file, max_size=2),
+@given(before=st.lists(_first, min_size=1, max_size=5), added=st.lists(_file, max_size=2),
        removed=st.integers(0, 3), inits=st.sets(st.sampled_from(FOLDERS[1:]), max_size=2))
 def test_cached_runs_match_fresh_runs_after_the_file_list_changes(tmp_path_factory, monkeypatch, before, added,
                                                                     removed, inits):
@@ -63,7 +66,7 @@ def test_cached_runs_match_fresh_runs_after_the_file_list_changes(tmp_path_facto
         return f"{folder}/{name}.{ext}" if folder else f"{name}.{ext}"
 
     def text(name: str, imps, ext: str) -> str:
-        return _module(name, imps) if ext == "py" else _ts_module(name, imps)
+        return _module(name, imps) if ext == "py" else _ts_module(name, imps)  # .ts and .tsx alike
 
     files = {path(f, n, ext): text(n, imps, ext) for f, n, imps, ext in before}
     files.update({f"{d}/__init__.py": "" for d in inits})

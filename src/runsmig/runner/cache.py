@@ -152,7 +152,7 @@ class ResultCache:
         self.dir = cache_dir(root) / self.base[:24]
         self._digests: dict[str, str] = {}
         self._answers: dict[tuple[str, str], str | None] = {}
-        self._moves, self._deletes = moves, frozenset(deletes)
+        self._moves, self._deletes, self._recipe = moves, frozenset(deletes), recipe
         self._view = None
         self._fileset: frozenset[str] | None = None
         self.hits = self.misses = 0
@@ -187,7 +187,8 @@ class ResultCache:
             from runsmig.listing import View, answer
 
             if self._view is None:
-                self._view = View(self.root, self._fileset or frozenset(self.files), self._moves, self._deletes)
+                self._view = View(self.root, self._fileset or frozenset(self.files), self._moves, self._deletes,
+                                  self._recipe)
             got = self._answers[(kind, question)] = answer(kind, question, self._view)
         return got
 

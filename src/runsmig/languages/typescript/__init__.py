@@ -44,7 +44,7 @@ from runsmig.languages.base import FileContext, Language
 from runsmig.languages.markdown.prose import prose_edits
 from runsmig.languages.typescript.collisions import Renames, declaration_collisions, member_collisions
 from runsmig.languages.typescript.externals import SNIPPET, Externals, find_externals
-from runsmig.languages.typescript.modules import Resolved, listed, module_index
+from runsmig.languages.typescript.modules import Resolved, explicit_moves, listed, module_index
 from runsmig.languages.typescript.offsets import NodeSpans
 from runsmig.textio import DecodeFailure, decode
 
@@ -174,12 +174,7 @@ def _specifier_string(node) -> bool:
 
 
 def _explicit_moves(ctx: FileContext) -> frozenset[str]:
-    out = set()
-    for r in ctx.recipe.renames:
-        for rel in ctx.moves:
-            if rel.startswith(r.source) if r.source.endswith("/") else rel == r.source:
-                out.add(rel)
-    return frozenset(out)
+    return explicit_moves(ctx.recipe, ctx.moves)
 
 
 def _analyze(ctx: FileContext, grammar: str) -> Analysis:
@@ -191,7 +186,7 @@ def _analyze(ctx: FileContext, grammar: str) -> Analysis:
     offsets = _Offsets(text)
     index = module_index(ctx.root, ctx.all_files, ctx.moves, ctx.deletes, _explicit_moves(ctx))
     index.local_check = _local_check_for(ctx)
-    conflict = index.conflicts().get(ctx.rel)
+    conflict = index.conflict_of(ctx.rel)
     if conflict is not None:
         # never move onto an ambiguous module path: the file stays where and as it is
         return Analysis(failed=f"module move conflict: {conflict}; resolve it with an explicit "
@@ -374,7 +369,7 @@ def _specifier(ctx: FileContext, index, new_rel: str, node, spec: str, a: int, b
                                     f"imports '{spec}' ({res.target}), which the recipe deletes: "
                                     f"switch this import to its replacement by hand"))
         return
-    conflict = index.conflicts().get(res.target)
+    conflict = index.conflict_of(res.target)
     stuck = index.stuck(res.target) if conflict is None else None
     if conflict is not None:
         findings.append(ctx.finding(a, b, "code", None, "conflict",

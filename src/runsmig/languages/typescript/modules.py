@@ -178,7 +178,6 @@ class ModuleIndex:
     explicit: frozenset[str]  # files moved or deleted by an explicit recipe entry
     _configs: dict[str, tuple[TsConfig | None, deps.Record]] = field(default_factory=dict)
     _conflicts: dict[str, str] | None = None
-    _conflicts_read_all: bool = False
     local_check: Callable[[str], str | None] | None = None  # rel -> why that file is left as it is
     _stuck: dict[str, str | None] = field(default_factory=dict)
     _packages: Packages | None = None
@@ -290,7 +289,7 @@ class ModuleIndex:
     # -- after the change ---------------------------------------------------------
     def new_path(self, rel: str) -> str:
         """Where ``rel`` is after the change (conflicting module moves do not happen)."""
-        if rel in self.moves and rel not in self.conflicts() and self.stuck(rel) is None:
+        if rel in self.moves and self.conflict_of(rel) is None and self.stuck(rel) is None:
             return self.moves[rel]
         return rel
 
@@ -315,20 +314,23 @@ class ModuleIndex:
         return None if spec == res.spec else spec
 
     # -- module-level conflicts ---------------------------------------------------
+    def conflict_of(self, rel: str) -> str | None:
+        """Why moving ``rel`` would make a module path ambiguous (None: it would not); a recorded
+        question."""
+        found = self.conflicts().get(rel)
+        deps.asked(CONFLICT, rel, found or "")
+        return found
+
     def conflicts(self) -> dict[str, str]:
         """Moving module file -> reason, for moves that make a module path ambiguous. Only the module
-        paths of the moved files are looked up: a run that moves no module reads no file list (one
-        that does may have read all of it)."""
+        paths of the moved files are looked up: a run that moves no module reads no file list. (Not
+        recorded: a pass asks :meth:`conflict_of`.)"""
         if self._conflicts is not None:
-            if self._conflicts_read_all:
-                deps.whole_listing()
             return self._conflicts
         out: dict[str, str] = {}
         todo = [(old, new) for old, new in sorted(self.moves.items())
                 if old not in self.deletes and old not in self.explicit and is_module(new)]
-        self._conflicts_read_all = bool(todo)
         if todo:
-            deps.whole_listing()
             after: dict[str, set[str]] = {}  # path after the change -> the files that land there
             for f in self.files:
                 if f not in self.deletes:
@@ -355,6 +357,7 @@ class ModuleIndex:
 
 # the questions the index is asked of the file list (runsmig.listing answers them again)
 PROBE, LISTED, DISK = "typescript.modules:probe", "typescript.modules:listed", "typescript.modules:disk"
+CONFLICT = "typescript.modules:conflict"
 
 
 def _on_disk(root: Path, rel: str) -> bool:
@@ -399,7 +402,23 @@ def answer(kind: str, question: str, view) -> str | None:
         return "1" if question in view.files else "0"
     if kind == DISK:
         return "1" if (view.root / question).is_file() else "0"
+    if kind == CONFLICT:
+        idx = view.memo.get(CONFLICT)
+        if idx is None:
+            idx = view.memo[CONFLICT] = ModuleIndex(view.root, view.files, view.moves, view.deletes,
+                                                    explicit_moves(view.recipe, view.moves))
+        return idx.conflicts().get(question) or ""
     return None
+
+
+def explicit_moves(recipe, moves: dict[str, str]) -> frozenset[str]:
+    """The moving files an explicit recipe rename names (they never count as conflicts)."""
+    out = set()
+    for r in recipe.renames:
+        for rel in moves:
+            if rel.startswith(r.source) if r.source.endswith("/") else rel == r.source:
+                out.add(rel)
+    return frozenset(out)
 
 
 def _importable_as(mid: str, after: dict[str, set[str]]) -> set[str]:
