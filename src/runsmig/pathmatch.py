@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import pathspec
 
@@ -34,14 +34,15 @@ class Matcher:
         match = self._match
         if self.prefixes is None:
             return {rel for rel in rels if match(rel)}
-        out: set[str] = set()
-        for prefix in self.prefixes:
-            i = bisect_left(rels, prefix)
-            while i < len(rels) and rels[i].startswith(prefix):
-                if match(rels[i]):
-                    out.add(rels[i])
-                i += 1
-        return out
+        return {rel for prefix in self.prefixes for rel in starting_with(rels, prefix) if match(rel)}
+
+
+def starting_with(ordered: list[str], prefix: str) -> Iterator[str]:
+    """The strings of a sorted list that start with ``prefix``, found by bisection, in order."""
+    i = bisect_left(ordered, prefix)
+    while i < len(ordered) and ordered[i].startswith(prefix):
+        yield ordered[i]
+        i += 1
 
 
 def compile_patterns(lines: Iterable[str]) -> Matcher:

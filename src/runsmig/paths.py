@@ -6,6 +6,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from runsmig.findings import Finding
+from runsmig.pathmatch import starting_with
 from runsmig.recipe.model import Recipe
 from runsmig.terms import TermEngine
 
@@ -27,14 +28,12 @@ def _named_by(entries: list[str], ordered: list[str]) -> set[str]:
     prefix, else one file. Found by bisection, not by trying every path."""
     out: set[str] = set()
     for e in entries:
-        i = bisect_left(ordered, e)
-        if not e.endswith("/"):
+        if e.endswith("/"):
+            out.update(starting_with(ordered, e))
+        else:
+            i = bisect_left(ordered, e)
             if i < len(ordered) and ordered[i] == e:
                 out.add(e)
-            continue
-        while i < len(ordered) and ordered[i].startswith(e):
-            out.add(ordered[i])
-            i += 1
     return out
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import posixpath
 import re
-from bisect import bisect_left
 from dataclasses import dataclass
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
+
+from runsmig.pathmatch import starting_with
 
 _md: MarkdownIt | None = None
 
@@ -168,6 +169,4 @@ class Tree:
             return True
         if self._sorted is None:
             self._sorted = sorted(self.files)
-        prefix = rel + "/"
-        i = bisect_left(self._sorted, prefix)
-        return i < len(self._sorted) and self._sorted[i].startswith(prefix)
+        return next(starting_with(self._sorted, rel + "/"), None) is not None

@@ -20,12 +20,12 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from runsmig import deps
+from runsmig.pathmatch import starting_with
 
 # what an extensionless specifier may denote, in TypeScript's order
 EXTENSIONS = (".ts", ".tsx", ".d.ts", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
@@ -438,12 +438,9 @@ def _under_folder(folder: str, ordered: list[str], after: dict[str, set[str]]) -
     sorted paths after the change)."""
     if not folder:
         return set()
-    prefix = folder + "/"
-    found = set()
-    i = bisect_left(ordered, prefix)
-    while i < len(ordered) and ordered[i].startswith(prefix):
-        found |= after[ordered[i]]
-        i += 1
+    found: set[str] = set()
+    for path in starting_with(ordered, folder + "/"):
+        found |= after[path]
     return found
 
 
