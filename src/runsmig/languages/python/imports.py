@@ -99,8 +99,6 @@ def _counterpart(idx: ModuleIndex, ctx: FileContext, res: Resolved) -> Resolved 
     return cp
 
 
-
-
 def _defines(idx: ModuleIndex, ctx: FileContext, res: Resolved, name: str) -> bool:
     if res.rel is None:
         return False
