@@ -135,9 +135,8 @@ def test_a_pass_that_keeps_results_across_file_lists_reads_the_list_only_by_reco
     monkeypatch.setattr("runsmig.languages.typescript.listed", lambda f, rel: real_listed(f.real, rel))
     from runsmig.languages import markdown
 
-    real_trees, real_location = markdown._trees, markdown.new_location
+    real_trees = markdown._trees
     monkeypatch.setattr(markdown, "_trees", lambda f, *a: real_trees(f.real, *a))
-    monkeypatch.setattr(markdown, "new_location", lambda f, *a: real_location(f.real, *a))
     ctx = FileContext(Path("/nonexistent"), rel, rel, text, TermEngine.from_recipe(recipe), recipe, {}, frozenset(), files)
     with lang.session():
         analysis = lang.analyze(ctx)

@@ -180,15 +180,16 @@ def on_disk(root, rel: str) -> bool:
     return found
 
 
-def new_location(files, moves: dict[str, str], deletes, target: str) -> tuple[str, bool]:
-    """Where a link target (a file or a folder) is after the change, and whether it is gone."""
+def new_location(before: A.Tree, moves: dict[str, str], deletes, target: str) -> tuple[str, bool]:
+    """Where a link target (a file or a folder of the ``before`` tree) is after the change, and
+    whether it is gone. A folder goes where the first of its files that moves (by path) goes."""
     t = target.rstrip("/")
-    if t in files:
+    if t in before.files:
         if t in deletes:
             return t, True
         return moves.get(t, t), False
     prefix = t + "/" if t else ""
-    under = [f for f in files if f.startswith(prefix)]
+    under = list(before.under(prefix))
     if under and all(f in deletes for f in under):
         return t, True
     for f in under:
@@ -206,7 +207,8 @@ def answer(kind: str, question: str, view) -> str | None:
         before, after = _trees(view.files, view.moves, view.deletes)
         return "1" if (before if kind == BEFORE else after).exists(question) else "0"
     if kind == LOCATION:
-        return json.dumps(list(new_location(view.files, view.moves, view.deletes, question)))
+        before, _ = _trees(view.files, view.moves, view.deletes)
+        return json.dumps(list(new_location(before, view.moves, view.deletes, question)))
     if kind == DISK:
         return "1" if (view.root / question).exists() else "0"
     return None
@@ -583,7 +585,7 @@ class MarkdownAnalyzer:
 
     def _new_location(self, target: str) -> tuple[str, bool]:
         ctx = self.ctx
-        found = new_location(ctx.all_files, ctx.moves, ctx.deletes, target)
+        found = new_location(_trees(ctx.all_files, ctx.moves, ctx.deletes)[0], ctx.moves, ctx.deletes, target)
         deps.asked(LOCATION, target, json.dumps(list(found)))
         return found
 

@@ -165,8 +165,10 @@ class Tree:
 
     def exists(self, rel: str) -> bool:
         rel = rel.rstrip("/")
-        if not rel or rel in self.files:
-            return True
+        return not rel or rel in self.files or next(self.under(rel + "/"), None) is not None
+
+    def under(self, prefix: str):
+        """The files whose paths start with ``prefix``, in order."""
         if self._sorted is None:
             self._sorted = sorted(self.files)
-        return next(starting_with(self._sorted, rel + "/"), None) is not None
+        return starting_with(self._sorted, prefix)
