@@ -42,14 +42,12 @@ class Candidates:
         self.root, self.recipe = root, recipe
         self.words = needles(recipe, engine)
         self._proc: subprocess.Popen | None = None
+        self._remember = remember and bool(self.words)
         self.memo = None
-        if remember and self.words:
+        if self._remember:
             from runsmig.runner.blobmemo import BlobMemo
 
             self.memo = BlobMemo.load(root, self.words)
-            self._remember = True
-        else:
-            self._remember = False
         if self.words and self.memo is None:
             self._grep()
 
@@ -75,18 +73,19 @@ class Candidates:
         # the files a transform names are found while git grep still runs
         named = any_transform(self.recipe.folder).select(sorted(files))
         hits = self._remembered(files, blobs) if git and self.memo is not None and blobs is not None else None
+        listed = set(files)
         if hits is None:
             hits = self._git_hits() if git else self.stop()
             if hits is None:
                 hits = _read_and_search(self.root, files, self.words)
             else:
                 if untracked:
-                    hits |= _read_and_search(self.root, sorted(untracked & set(files)), self.words)
+                    hits |= _read_and_search(self.root, sorted(untracked & listed), self.words)
                 if self._remember and blobs is not None:
                     from runsmig.runner.blobmemo import BlobMemo
 
                     (self.memo or BlobMemo(self.root, self.words)).save(blobs, hits)
-        out = hits & set(files)
+        out = hits & listed
         out.update(named)
         return out
 
