@@ -31,12 +31,6 @@ class Record:
         self.asked: dict[tuple[str, str], str] = {}
         self.whole = False
 
-    def __getstate__(self):
-        return self.read, self.asked, self.whole
-
-    def __setstate__(self, state) -> None:
-        self.read, self.asked, self.whole = state
-
 
 _STACK: list[Record] = []
 
