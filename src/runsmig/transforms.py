@@ -44,7 +44,7 @@ class Transform:
         transform names never imports it: a check of a large tree stays free of its imports)."""
         fn = getattr(_import(self.path), "transform", None)
         if not callable(fn):
-            raise RecipeError("a transform needs PATHS (a list of patterns) and transform(ctx)", str(self.path))
+            raise _shape_error(self.path)
         return fn
 
 
@@ -62,7 +62,7 @@ def load_transforms(folder: Path) -> tuple[Transform, ...]:
             mod = _import(f)
             paths = getattr(mod, "PATHS", None)
             if not isinstance(paths, (list, tuple)) or not paths or not callable(getattr(mod, "transform", None)):
-                raise RecipeError("a transform needs PATHS (a list of patterns) and transform(ctx)", str(f))
+                raise _shape_error(f)
         out.append(Transform(f.stem, f, tuple(paths)))
     return tuple(out)
 
@@ -247,8 +247,36 @@ def _import(path: Path) -> ModuleType:
         spec.loader.exec_module(mod)
     except (Exception, SystemExit) as exc:  # SystemExit too: a transform must not end the run (nor pass the gate)
         del sys.modules[name]
-        raise RecipeError(f"cannot load transform: {type(exc).__name__}: {exc}", str(path)) from None
+        line, col = _where(exc, path)
+        message = exc.msg if isinstance(exc, SyntaxError) else str(exc)
+        raise RecipeError(f"cannot load transform: {type(exc).__name__}: {message}", str(path), line, col) from None
     return mod
+
+
+def _where(exc: BaseException, path: Path) -> tuple[int | None, int | None]:
+    """The line and column in the transform file where loading it failed: a syntax error's own
+    position, else the innermost frame of the traceback that is in the file."""
+    if isinstance(exc, SyntaxError) and exc.lineno:
+        return exc.lineno, exc.offset or 1
+    import traceback
+
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if Path(frame.filename) == path:
+            col = getattr(frame, "colno", None)
+            return frame.lineno, (col + 1) if col is not None else 1
+    return None, None
+
+
+def _shape_error(path: Path) -> RecipeError:
+    """A transform without PATHS or transform(): named at its PATHS assignment, else at line 1."""
+    line = 1
+    try:
+        for node in ast.parse(path.read_bytes()).body:
+            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "PATHS" for t in node.targets):
+                line = node.lineno
+    except (OSError, SyntaxError, ValueError):
+        pass
+    return RecipeError("a transform needs PATHS (a non-empty list of patterns) and transform(ctx)", str(path), line, 1)
 
 
 @lru_cache(maxsize=8)

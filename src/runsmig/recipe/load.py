@@ -12,6 +12,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 
 from runsmig.errors import RecipeError
+from runsmig.recipe.settle import settles
 from runsmig.recipe.model import AllowEntry, Generated, PathDelete, PathRename, Recipe, Term
 from runsmig.recipe.yamlnode import Node
 
@@ -62,7 +63,8 @@ def _parse(root: Node, path: Path) -> Recipe:
     extra = {k: v for k, v in fields.items() if k not in CORE_KEYS}
     if fields["version"].integer() != 1:
         raise fields["version"].fail("only version 1 is supported")
-    terms = tuple(_term(n) for n in fields["terms"].sequence())
+    term_nodes = list(fields["terms"].sequence())
+    terms = tuple(_term(n) for n in term_nodes)
     if not terms:
         raise fields["terms"].fail("at least one term is required")
     symbols = fields["symbols"].string_map() if "symbols" in fields else {}
@@ -71,6 +73,7 @@ def _parse(root: Node, path: Path) -> Recipe:
             raise node.fail("symbol keys must be identifiers")
     phrases = tuple((k, v) for k, v in fields["phrases"].string_map().items()) if "phrases" in fields else ()
     keep = tuple(fields["keep"].strings()) if "keep" in fields else ()
+    settles(terms, term_nodes, symbols, phrases, keep, fields)
     renames: list[PathRename] = []
     deletes: list[PathDelete] = []
     if "paths" in fields:
