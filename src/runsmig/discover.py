@@ -246,10 +246,12 @@ def _has_symlink(root: Path, parts: list[str]) -> bool:
     return False
 
 
-def git_dirty(root: Path) -> list[str]:
-    """Uncommitted changes under root (tracked modifications and untracked files)."""
-    out = subprocess.run(["git", "-c", "core.quotepath=off", "status", "--porcelain", "--untracked-files=normal", "--", "."],
-                         cwd=root, capture_output=True, text=True, check=False)
+def git_dirty(root: Path, exclude: tuple[str, ...] = ()) -> list[str]:
+    """Uncommitted changes under root (tracked modifications and untracked files), but for the
+    root-relative folders or files in ``exclude`` (the recipe a command was given, say)."""
+    spec = ["."] + [f":(exclude,literal){rel}" for rel in exclude]
+    out = subprocess.run(["git", "-c", "core.quotepath=off", "status", "--porcelain", "--untracked-files=normal",
+                          "--", *spec], cwd=root, capture_output=True, text=True, check=False)
     return [line for line in out.stdout.splitlines() if line.strip()]
 
 

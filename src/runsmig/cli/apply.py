@@ -37,7 +37,7 @@ def apply(
 
     root = checkout_root(path)
     if not allow_dirty and is_git_checkout(root):
-        dirty = git_dirty(root)
+        dirty = git_dirty(root, _recipe_inside(root, recipe))
         if dirty:
             raise RefusedError(
                 f"checkout has {len(dirty)} uncommitted change(s), e.g. '{dirty[0].strip()}'", str(root),
@@ -58,3 +58,21 @@ def apply(
     with progress("moving data/jobs", quiet) as update:
         move_checkout_storage(root, recipe_path, db, progress=update)
     return EXIT_PARTIAL if p.failures() else EXIT_OK
+
+
+def _recipe_inside(root: Path, recipe: Path | None) -> tuple[str, ...]:
+    """The recipe this run was given (``--recipe``, else ``[tool.runsmig] recipe``), as a
+    root-relative path when it lies in the checkout: a recipe ``init`` has just written there is not
+    an uncommitted change that apply should refuse for (it is never rewritten: see runsmig.paths)."""
+    from runsmig.settings import load_settings
+
+    path = recipe if recipe is not None else load_settings(root).recipe
+    if path is None:
+        return ()
+    try:
+        rel = Path(path).resolve().relative_to(root)
+    except ValueError:
+        return ()
+    if Path(path).resolve().name == "recipe.yaml" and rel.parent != Path("."):
+        rel = rel.parent
+    return () if rel == Path(".") else (rel.as_posix(),)

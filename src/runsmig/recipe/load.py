@@ -11,7 +11,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 
-from runsmig.errors import RecipeError
+from runsmig.errors import EXIT_USAGE, RecipeError, RunsmigError
 from runsmig.recipe.settle import settles
 from runsmig.recipe.model import AllowEntry, Generated, PathDelete, PathRename, Recipe, Term
 from runsmig.recipe.yamlnode import Node
@@ -32,7 +32,16 @@ def default_recipe_path() -> Path:
     for candidate in (here.parents[3] / "rules" / "jobs-to-runs", here.parents[1] / "_rules" / "jobs-to-runs"):
         if (candidate / RECIPE_FILE).is_file():
             return candidate
-    raise RecipeError("the bundled recipe 'jobs-to-runs' was not found", str(here.parents[3] / "rules"))
+    raise BundledRecipeMissing(str(here.parents[1] / "_rules" / "jobs-to-runs"))
+
+
+class BundledRecipeMissing(RunsmigError):
+    """No recipe was named and the installed package does not carry its bundled one."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__("the bundled recipe 'jobs-to-runs' is not in this installation of runsmig", path=path,
+                         hint="name your recipe (--recipe, or recipe under [tool.runsmig] in pyproject.toml), or "
+                              "reinstall runsmig from a wheel or source tree, which carry it", exit_code=EXIT_USAGE)
 
 
 def load_recipe(path: Path | None = None) -> Recipe:
