@@ -195,6 +195,7 @@ def discover(root: Path, extra_ignore: tuple[str, ...] = ()) -> Discovered:
     always skipped are looked for in the whole list at once, ignore patterns are tried only when
     there are some, and only the files the index cannot vouch for are looked at on disk."""
     from runsmig.pathmatch import compile_patterns
+    from runsmig.vendored import by_attributes, by_name
 
     git, listings = _answers(root)
     blobs: dict[str, str] | None = None
@@ -211,6 +212,8 @@ def discover(root: Path, extra_ignore: tuple[str, ...] = ()) -> Discovered:
                 why[rel] = "vendored or generated folder"
             elif ignored is not None and ignored(rel):
                 why[rel] = f"ignored by {IGNORE_FILE} or recipe"
+    for rel, reason in {**by_attributes(root, names, git), **by_name(names)}.items():
+        why.setdefault(rel, reason)
     for rel in links:
         why.setdefault(rel, _SYMLINK)
     for rel in (names if look is None else look):

@@ -1,0 +1,93 @@
+"""Files that are someone else's, or made by a tool, by their names and by ``.gitattributes``:
+never edited, never checked; each is skipped with its reason.
+
+- lockfiles, written by package managers (``package-lock.json``, ``yarn.lock``, ``poetry.lock``, …);
+- package managers' committed releases and their loaders (``.yarn/releases/``, ``.pnp.cjs``, …);
+- minified bundles by name (``*.min.js``, ``*.min.css``) and source maps;
+- whatever ``.gitattributes`` marks ``linguist-vendored`` or ``linguist-generated`` (git itself is
+  asked, ``git check-attr``, so its pattern rules hold; only when some ``.gitattributes`` names them).
+
+Rewriting any of these breaks what reads them (a lockfile's integrity hashes, a release's
+compressed blobs) and a term in them is not the project's to change.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+LOCKFILES = frozenset({
+    "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock", "bun.lockb",
+    "poetry.lock", "Pipfile.lock", "pdm.lock", "uv.lock", "Cargo.lock", "composer.lock", "Gemfile.lock",
+    "go.sum", "mix.lock", "pubspec.lock", "flake.lock", "deno.lock", "packages.lock.json", "conda-lock.yml",
+})
+_TOOL_FOLDERS = (".yarn/releases/", ".yarn/plugins/", ".yarn/cache/", ".yarn/sdks/", ".yarn/unplugged/")
+_LOADERS = re.compile(r"(?:^|/)\.pnp\.(?:c?js|loader\.mjs|data\.json)$")
+_MINIFIED = re.compile(r"[.-]min\.(?:js|mjs|cjs|css)$|\.(?:js|mjs|cjs|css)\.map$")
+_ATTRS = ("linguist-vendored", "linguist-generated")
+_GITATTRIBUTES = re.compile(r"(?m)(?:^|/)\.gitattributes$")
+
+
+def reason(rel: str) -> str | None:
+    """Why a file is skipped by its name alone, or None."""
+    base = rel.rsplit("/", 1)[-1]
+    if base in LOCKFILES:
+        return "lockfile (written by a package manager)"
+    if any(rel.startswith(f) or f"/{f}" in rel for f in _TOOL_FOLDERS):
+        return "a package manager's committed release or cache (.yarn/)"
+    if _LOADERS.search(rel):
+        return "a package manager's generated loader (.pnp.*)"
+    if _MINIFIED.search(base):
+        return "minified bundle or source map"
+    return None
+
+
+_ANY = re.compile(
+    r"(?m)(?:^|/)(?:" + "|".join(re.escape(n) for n in sorted(LOCKFILES)) + r")$"
+    r"|(?:^|/)\.yarn/(?:releases|plugins|cache|sdks|unplugged)/"
+    r"|(?:^|/)\.pnp\.(?:c?js|loader\.mjs|data\.json)$"
+    r"|[.-]min\.(?:m?js|cjs|css)$|\.(?:m?js|cjs|css)\.map$")
+
+
+def by_name(names: list[str]) -> dict[str, str]:
+    """rel -> reason, for the files :func:`reason` skips: one search over the whole list."""
+    from runsmig.pathmatch import paths_matching
+
+    out = {}
+    for rel in paths_matching(names, _ANY):
+        why = reason(rel)
+        if why:
+            out[rel] = why
+    return out
+
+
+def by_attributes(root: Path, names: list[str], git: bool) -> dict[str, str]:
+    """rel -> reason, for the files ``.gitattributes`` marks vendored or generated. Git answers (its
+    own pattern rules, every ``.gitattributes`` of the tree); asked only when one of them names the
+    attributes at all."""
+    if not git:
+        return {}
+    from runsmig.pathmatch import paths_matching
+
+    marked = False
+    for rel in paths_matching(names, _GITATTRIBUTES):
+        if rel == ".gitattributes" or rel.endswith("/.gitattributes"):
+            try:
+                text = (root / rel).read_bytes()
+            except OSError:
+                continue
+            marked = marked or any(a.encode() in text for a in _ATTRS)
+    if not marked:
+        return {}
+    proc = subprocess.run(["git", "check-attr", "-z", "--stdin", *_ATTRS], cwd=root,
+                          input="\0".join(names).encode("utf-8", "surrogateescape"), capture_output=True, check=False)
+    if proc.returncode != 0:
+        return {}
+    out: dict[str, str] = {}
+    fields = proc.stdout.decode("utf-8", "surrogateescape").split("\0")
+    for i in range(0, len(fields) - 2, 3):
+        rel, attr, value = fields[i], fields[i + 1], fields[i + 2]
+        if value not in ("unspecified", "unset", "false"):
+            out.setdefault(rel, f"{attr} in .gitattributes")
+    return out
