@@ -138,6 +138,37 @@ def test_clashes_are_kept_as_follow_ups_without_phrases():
     assert any("'run runs'" in m for m in msgs) and any("'Runs and runs'" in m for m in msgs)
 
 
+@pytest.mark.parametrize("before, reads", [
+    ("Run the job again.\n", "Run the run"),
+    ("A running job stops.\n", "running run"),
+    ("Mark a running job as failed.\n", "running run"),
+    ("Queued jobs to run later.\n", "runs to run"),
+    ("Each job\nruns once.\n", "run runs"),
+    ("Start the job and run it.\n", "run and run"),
+    ("The jobs are running now.\n", "runs are running"),
+])
+def test_clashes_within_a_clause_are_kept_and_reported(before, reads):
+    """Prose clashes by a window, not adjacency: the new word within a few words of the same word
+    (any of its forms) in one clause is kept and reported."""
+    out, found = rewrite(before, recipe=NO_PHRASES)
+    assert out == before  # kept: check finds the follow-up again until a phrase or a person rewords it
+    msgs = [f.message for f in found if f.rule == "follow-up"]
+    assert len(msgs) == 1 and f"would read '{reads}'" in msgs[0], msgs
+
+
+@pytest.mark.parametrize("before, after", [
+    ("Retry failed jobs and test runs.\n", "Retry failed runs and test runs.\n"),  # a list of two things
+    ("The job ends. Runs start.\n", "The run ends. Runs start.\n"),  # two sentences
+    ("A job, then\n\nrun it.\n", "A run, then\n\nrun it.\n"),  # two paragraphs
+    ("The job is queued for the nightly batch, which runs later.\n",
+     "The run is queued for the nightly batch, which runs later.\n"),  # far apart (more than 3 words)
+])
+def test_no_clash_across_clauses_lists_or_distance(before, after):
+    out, found = rewrite(before, recipe=NO_PHRASES)
+    assert out == after
+    assert not [f for f in found if f.rule == "follow-up"]
+
+
 def test_pre_existing_doubles_are_not_clashes():
     _, found = rewrite("Runs and runs were always here; a job too.\n", recipe=NO_PHRASES)
     assert not [f for f in found if f.rule == "follow-up"]

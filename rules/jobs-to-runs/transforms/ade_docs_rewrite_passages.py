@@ -101,7 +101,7 @@ PASSAGES: dict[str, list[tuple[str, str]]] = {
          "query parameters.\n",
          "- `POST /configs/{config_id}/runs` – start a run of a configuration on an uploaded document "
          "(`options.input_document_id`). The API answers `201` with the queued run and executes it in the background; "
-         "with `\"stream\": true` it streams NDJSON run events until the run completes or fails.\n"
+         "with `\"stream\": true` it streams the NDJSON events of the run until it completes or fails.\n"
          "- `GET /runs/{run_id}` – retrieve status (`queued`, `running`, `succeeded`, `failed`, `canceled`) and summary.\n"
          "- `GET /workspaces/{workspace_id}/runs` – list recent runs, filterable by status or input document using "
          "query parameters.\n"),

@@ -123,13 +123,51 @@ def prose_edits(ctx, start: int, end: int, kind: str = "prose", phrases: bool = 
 
 
 def _targets(recipe: Recipe) -> list[str]:
-    return sorted({t.to_singular for t in recipe.terms} | {t.to_plural for t in recipe.terms}, key=len, reverse=True)
+    """The words a rewrite writes and the words of their family (run, runs, running, ran by the
+    rules of English spelling: runs, running, runned are made; an irregular past is not)."""
+    words = {t.to_singular for t in recipe.terms} | {t.to_plural for t in recipe.terms}
+    words |= {f for t in recipe.terms for f in inflections(t.to_singular)}
+    return sorted(words, key=len, reverse=True)
+
+
+def inflections(word: str) -> set[str]:
+    """The regular inflections of a verb-or-noun: -s/-es, -ing and -ed, with a final 'e' dropped
+    and a final consonant doubled after one short vowel (run: running, runned)."""
+    w = word.lower()
+    out = {w + ("es" if re.search(r"(?:s|x|z|ch|sh)$", w) else "s")}
+    if w.endswith("e") and not w.endswith("ee"):
+        out |= {w[:-1] + "ing", w + "d"}
+    else:
+        double = re.search(r"(?:^|[^aeiou])[aeiou][b-df-hj-np-tvz]$", w) is not None
+        stem = w + w[-1] if double else w
+        out |= {stem + "ing", stem + "ed"}
+    return out
+
+
+# Between two words of the family, at most WINDOW words in one clause: the gap holds spaces, one
+# line break (not a blank line), commas, slashes, '&', '+', Markdown emphasis and quotes, never a
+# clause's end (. ; : ! ? and brackets). "run the run", "runs to run", "a running run", "runs and runs".
+WINDOW = 3
+_GAP = r"(?:[ \t,/&+*_`\"“”‘’-]*(?:\r?\n[ \t>*_`\"-]*)?[ \t,/&+*_`\"“”‘’-]*)"
 
 
 @lru_cache(maxsize=8)
 def _clash_re(targets: tuple[str, ...]) -> re.Pattern[str]:
     w = "(?:" + "|".join(re.escape(t) for t in targets) + ")"
-    return re.compile(rf"(?<![\w\-]){w}(?![\w\-]){SEP}{w}(?![\w\-])", re.IGNORECASE)
+    gap = rf"{_GAP}(?<![\w’'])"  # never empty: it ends on a separator
+    return re.compile(rf"(?<![\w\-]){w}(?![\w\-])(?:{gap}[\w’']+){{0,{WINDOW}}}?{gap}{w}(?![\w\-])", re.IGNORECASE)
+
+
+_JOINS = {"and", "or", "nor", "but", "vs", "versus", "plus"}
+
+
+def reads_as_clash(matched: str) -> bool:
+    """A window match is a clash unless it is a list of different things: the words between hold a
+    conjunction (or a comma, slash, '&', '+') and something more than it ("runs and test runs",
+    "runs, and later runs"). Nothing but a conjunction between ("runs and runs") is a clash."""
+    words = re.findall(r"[\w’']+", matched)[1:-1]
+    joined = any(w.lower() in _JOINS for w in words) or any(c in matched for c in ",/&+")
+    return not (joined and any(w.lower() not in _JOINS for w in words))
 
 
 def clash_findings(ctx, start: int, end: int, edits: list[Edit], kind: str = "prose") -> list[Finding]:
@@ -157,6 +195,8 @@ def clash_findings(ctx, start: int, end: int, edits: list[Edit], kind: str = "pr
     sources = {t.singular.lower() for t in ctx.recipe.terms} | {t.plural.lower() for t in ctx.recipe.terms}
     found: list[Finding] = []
     for m in regex.finditer(new):
+        if not reads_as_clash(m.group(0)):
+            continue
         hit = [p for p in pieces if p[0] < m.end() and p[1] > m.start()]
         if not any(p[4] for p in hit):
             continue  # already in the text before the rewrite: not ours
@@ -174,4 +214,4 @@ def clash_findings(ctx, start: int, end: int, edits: list[Edit], kind: str = "pr
 
 
 def count_clashes(text: str, recipe: Recipe) -> int:
-    return len(_clash_re(tuple(_targets(recipe))).findall(text))
+    return sum(1 for m in _clash_re(tuple(_targets(recipe))).finditer(text) if reads_as_clash(m.group(0)))

@@ -1,0 +1,48 @@
+"""scripts/prose_clashes.py: the counter the acceptance uses, a plain scan of a plan's diff."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+from tests.helpers import committed_checkout, runsmig
+
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "prose_clashes.py"
+RECIPE = "version: 1\nname: t\nterms: [{from: job, to: run}]\n"
+
+
+def _counter():
+    spec = importlib.util.spec_from_file_location("prose_clashes", SCRIPT)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_counts_clashes_the_added_lines_bring_and_not_those_already_there(tmp_path):
+    from runsmig.recipe import load_recipe
+
+    (tmp_path / "r.yaml").write_text(RECIPE)
+    diff = ("diff --git a/docs/a.md b/docs/a.md\n--- a/docs/a.md\n+++ b/docs/a.md\n@@ -1,4 +1,4 @@\n"
+            "-Run the job again.\n+Run the run again.\n"  # introduced
+            "-Runs and runs were here; a job too.\n+Runs and runs were here; a run too.\n"  # already there
+            " context\n"
+            "-Each job\n-is fine.\n+Each run\n+runs fine.\n"  # across two lines
+            "diff --git a/app.py b/app.py\n--- a/app.py\n+++ b/app.py\n@@ -1,2 +1,2 @@\n"
+            "-for job in jobs:  # run the job\n+for run in runs:  # run the run\n")  # code is not prose; its comment is
+    found = _counter().introduced(diff, load_recipe(tmp_path / "r.yaml"))
+    assert found == [("docs/a.md", 1, "run the run"), ("docs/a.md", 4, "run runs"), ("app.py", 1, "run the run")]
+
+
+def test_a_plan_leaves_no_clash_unreported(tmp_path):
+    root, _ = committed_checkout(tmp_path, {
+        "docs/a.md": "Run the job again. A running job stops. Retry failed jobs and test runs.\n",
+        "app.py": "def go(job):\n    # Start the job and run it.\n    return job\n",
+    }, RECIPE)
+    proc = runsmig("plan", str(root), "--recipe", str(tmp_path / "recipe.yaml"))
+    assert proc.returncode == 0, proc.stderr
+    diff = proc.stdout.decode()
+    assert "+def go(run):" in diff and "failed runs and test runs" in diff  # the rest was rewritten
+    from runsmig.recipe import load_recipe
+
+    assert _counter().introduced(diff, load_recipe(tmp_path / "recipe.yaml")) == []
+    assert proc.stderr.decode().count("would read") == 3  # each kept clash is reported
