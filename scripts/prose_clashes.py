@@ -63,9 +63,9 @@ def hunks(diff: str):
 
 
 def clashes(text: str, regex) -> list[str]:
-    from runsmig.languages.markdown.prose import reads_as_clash
+    from runsmig.languages.markdown.prose import clash_spans
 
-    return [" ".join(m.group(0).lower().split()) for m in regex.finditer(text) if reads_as_clash(m.group(0))]
+    return [" ".join(words.lower().split()) for _, _, words in clash_spans(text, regex)]
 
 
 def introduced(diff: str, recipe) -> list[tuple[str, int, str]]:

@@ -744,3 +744,31 @@ def test_a_remembered_answer_about_a_moving_module_is_a_dependency_of_every_file
         with deps.recording() as record:
             assert idx.stuck("src/jobs.ts") is None
         assert "src/jobs.ts" in record.read
+
+
+# -- bundler aliases ('@site/…', '@/…', '~/…': not declared packages) -----------------------------
+def test_bundler_alias_resolves_to_the_checkout_file_it_names(tmp_path):
+    files = {"website/package.json": '{"name": "website", "dependencies": {"react": "18"}}',
+             "website/static/img/cron-jobs.svg": "<svg/>", "website/src/lib/jobs.ts": "",
+             "website/src/pages/index.js": ""}
+    idx = _index(tmp_path, files)
+    assert idx.resolve("website/src/pages/index.js", "@site/static/img/cron-jobs.svg").target == \
+        "website/static/img/cron-jobs.svg"
+    assert idx.resolve("website/src/pages/index.js", "@/lib/jobs").target == "website/src/lib/jobs.ts"
+    assert idx.resolve("website/src/pages/index.js", "react/jsx-runtime") is None  # declared: a package
+    assert idx.resolve("website/src/pages/index.js", "@other/pkg/static/img/none.svg") is None  # names nothing here
+
+
+@pytest.mark.parametrize("renames, spec", [
+    ((), "@site/static/img/cron-runs.svg"),  # the term map's move
+    ((PathRename("website/static/img/cron-jobs.svg", "website/static/img/schedule.svg"),),
+     "@site/static/img/schedule.svg"),  # the recipe's own name for it
+])
+def test_asset_imports_through_a_bundler_alias_follow_a_moved_file(tmp_path, renames, spec):
+    recipe = dataclasses.replace(RECIPE, renames=renames)
+    files = {"website/package.json": '{"name": "website"}', "website/static/img/cron-jobs.svg": "<svg/>",
+             "website/src/pages/index.js": 'import Logo from "@site/static/img/cron-jobs.svg";\nexport default Logo;\n'}
+    a, _ = analyze(tmp_path, files, "website/src/pages/index.js", recipe)
+    out = rewritten(a, files["website/src/pages/index.js"])
+    assert out == f'import Logo from "{spec}";\nexport default Logo;\n'
+    assert not [f for f in a.findings if f.rule == "external"]

@@ -155,7 +155,8 @@ _GAP = r"(?:[ \t,/&+*_`\"“”‘’-]*(?:\r?\n[ \t>*_`\"-]*)?[ \t,/&+*_`\"“�
 def _clash_re(targets: tuple[str, ...]) -> re.Pattern[str]:
     w = "(?:" + "|".join(re.escape(t) for t in targets) + ")"
     gap = rf"{_GAP}(?<![\w’'])"  # never empty: it ends on a separator
-    return re.compile(rf"(?<![\w\-]){w}(?![\w\-])(?:{gap}[\w’']+){{0,{WINDOW}}}?{gap}{w}(?![\w\-])", re.IGNORECASE)
+    # in a lookahead: every word of the family starts a window of its own (they overlap)
+    return re.compile(rf"(?<![\w\-])(?=({w}(?![\w\-])(?:{gap}[\w’']+){{0,{WINDOW}}}?{gap}{w}(?![\w\-])))", re.IGNORECASE)
 
 
 _JOINS = {"and", "or", "nor", "but", "vs", "versus", "plus"}
@@ -168,6 +169,18 @@ def reads_as_clash(matched: str) -> bool:
     words = re.findall(r"[\w’']+", matched)[1:-1]
     joined = any(w.lower() in _JOINS for w in words) or any(c in matched for c in ",/&+")
     return not (joined and any(w.lower() not in _JOINS for w in words))
+
+
+def clash_spans(text: str, regex: re.Pattern[str], accept=None) -> list[tuple[int, int, str]]:
+    """(start, end, words) of each clash in ``text``, left to right, that ``accept(start, end)``
+    takes (default: all); windows overlap, so one that overlaps a clash already found is the same."""
+    out: list[tuple[int, int, str]] = []
+    for m in regex.finditer(text):
+        if out and m.start(1) < out[-1][1]:
+            continue
+        if reads_as_clash(m.group(1)) and (accept is None or accept(m.start(1), m.end(1))):
+            out.append((m.start(1), m.end(1), m.group(1)))
+    return out
 
 
 def clash_findings(ctx, start: int, end: int, edits: list[Edit], kind: str = "prose") -> list[Finding]:
@@ -193,25 +206,27 @@ def clash_findings(ctx, start: int, end: int, edits: list[Edit], kind: str = "pr
     new = "".join(out_parts)
     regex = _clash_re(tuple(_targets(ctx.recipe)))
     sources = {t.singular.lower() for t in ctx.recipe.terms} | {t.plural.lower() for t in ctx.recipe.terms}
-    found: list[Finding] = []
-    for m in regex.finditer(new):
-        if not reads_as_clash(m.group(0)):
-            continue
-        hit = [p for p in pieces if p[0] < m.end() and p[1] > m.start()]
+    def origin(m_start: int, m_end: int) -> tuple[int, int] | None:
+        """The clash's span in the text before the rewrite, when an edit made it (else None)."""
+        hit = [p for p in pieces if p[0] < m_end and p[1] > m_start]
         if not any(p[4] for p in hit):
-            continue  # already in the text before the rewrite: not ours
-        first = hit[0]
-        o_start = first[2] + (m.start() - first[0] if not first[4] else 0)
-        last = hit[-1]
-        o_end = last[3] if last[4] else last[2] + (m.end() - last[0])
-        clash = " ".join(m.group(0).split())
-        words = re.findall(r"\w+", ctx.text[o_start:max(o_end, o_start)].lower())
+            return None  # already in the text before the rewrite: not ours
+        first, last = hit[0], hit[-1]
+        o_start = first[2] + (m_start - first[0] if not first[4] else 0)
+        o_end = max(last[3] if last[4] else last[2] + (m_end - last[0]), o_start)
+        words = re.findall(r"\w+", ctx.text[o_start:o_end].lower())
         if len(words) >= 2 and words[0] in sources and words[-1] in sources:
-            continue  # "Jobs, JOBS" / "jobs and jobs": the words repeated each other already
-        found.append(ctx.finding(o_start, max(o_end, o_start), kind, None, "follow-up",
+            return None  # "Jobs, JOBS" / "jobs and jobs": the words repeated each other already
+        return o_start, o_end
+
+    found: list[Finding] = []
+    for m_start, m_end, m_text in clash_spans(new, regex, lambda a, b: origin(a, b) is not None):
+        o_start, o_end = origin(m_start, m_end)
+        clash = " ".join(m_text.split())
+        found.append(ctx.finding(o_start, o_end, kind, None, "follow-up",
                                  f"the rewrite would read '{clash}': kept; reword it or add a recipe phrase"))
     return found
 
 
 def count_clashes(text: str, recipe: Recipe) -> int:
-    return sum(1 for m in _clash_re(tuple(_targets(recipe))).finditer(text) if reads_as_clash(m.group(0)))
+    return len(clash_spans(text, _clash_re(tuple(_targets(recipe)))))

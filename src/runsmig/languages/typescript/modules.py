@@ -207,6 +207,34 @@ class ModuleIndex:
             return None
         return name
 
+    def _aliased(self, importer: str, spec: str) -> "Resolved | None":
+        """An undeclared alias that names a checkout file ('@site/static/img/x.svg', '~/lib/x',
+        '@/x'): the path after the alias's first segment, found in a folder above the importer (or
+        its ``src``), nearest first. An alias a bundler defines (Docusaurus's '@site', Vite's '@')
+        is not a package: what it names moves with the checkout, and the specifier follows it."""
+        if "/" not in spec or spec.startswith((".", "/", "#")):
+            return None
+        name = package_name(spec)
+        if name is not None and (name.startswith("node:") or name in NODE_BUILTINS):
+            return None
+        pkgs = self.packages()
+        if name is not None and (name in pkgs.declared or name in pkgs.own):
+            return None
+        alias, tail = spec.split("/", 1)
+        tail = posixpath.normpath(tail)
+        if tail.startswith("..") or tail in (".", ""):
+            return None
+        folder = posixpath.dirname(importer)
+        while True:
+            for base in (folder, posixpath.join(folder, "src") if folder else "src"):
+                hit = self._probe(posixpath.join(base, tail) if base else tail)
+                if hit is not None:
+                    return Resolved(spec, "bundler", hit[0], posixpath.join(base, tail) if base else tail, hit[1],
+                                    pattern=f"{alias}/", folder=base)
+            if not folder:
+                return None
+            folder = posixpath.dirname(folder)
+
     def stuck(self, rel: str) -> str | None:
         """Why a moving module is left where and as it is (it does not parse, a rename collides…)."""
         if rel not in self.moves or self.local_check is None:
@@ -249,6 +277,10 @@ class ModuleIndex:
         return found
 
     def resolve(self, importer: str, spec: str) -> "Resolved | None":
+        found = self._resolve(importer, spec)
+        return found if found is not None else self._aliased(importer, spec)
+
+    def _resolve(self, importer: str, spec: str) -> "Resolved | None":
         if not spec:
             return None
         if spec.startswith("./") or spec.startswith("../") or spec in (".", ".."):
@@ -303,6 +335,11 @@ class ModuleIndex:
         if new_target == target and res.style != "relative":
             return None
         new_base = _strip_suffix(new_target, res.suffix)
+        if res.style == "bundler":
+            if new_target == target:
+                return None
+            inside = posixpath.relpath(new_base, res.folder or ".")
+            return None if inside.startswith("..") else f"{res.pattern}{inside}"
         if res.style == "relative" or res.config is None:
             return _relative(posixpath.dirname(new_importer), new_base)
         cfg = res.config
@@ -452,7 +489,8 @@ class Resolved:
     base: str  # the path the specifier names, without the probed suffix
     suffix: str  # what resolution added ("", ".ts", "/index.tsx", ...)
     config: TsConfig | None = None
-    pattern: str | None = None  # the paths pattern that matched (aliases)
+    pattern: str | None = None  # the paths pattern that matched (aliases); a bundler alias's 'name/'
+    folder: str = ""  # a bundler alias: the folder it stands for
 
 
 def is_module(rel: str) -> bool:
