@@ -460,3 +460,51 @@ def test_runsmig_own_settings_table_is_kept_whole(tmp_path):
                                          'ignore = ["legacy/jobs/**"]\n\n[tool.demo]\njobs_dir = "x"\n', encoding="utf-8")
     rep = build_report(root, rec, workers=1)
     assert [(f.path, f.line, f.text) for f in rep.findings] == [("pyproject.toml", 9, "jobs")]
+
+
+# -- formats read from the catalog (SchemaStore's schemas, as check-jsonschema vendors them) ---------
+@pytest.mark.parametrize("rel, name", [
+    (".readthedocs.yaml", "Read the Docs configuration"), ("docs/.readthedocs.yml", "Read the Docs configuration"),
+    (".circleci/config.yml", "CircleCI configuration"), ("azure-pipelines.yml", "Azure Pipelines"),
+    ("bitbucket-pipelines.yml", "Bitbucket Pipelines"), (".travis.yml", "Travis CI configuration"),
+    (".buildkite/pipeline.yml", "Buildkite pipeline"), (".drone.yml", "Drone pipeline"),
+    (".woodpecker/build.yaml", "Woodpecker pipeline"), (".github/dependabot.yml", "dependabot configuration"),
+    ("renovate.json", "Renovate configuration"), ("codecov.yml", "Codecov configuration"),
+    (".github/ISSUE_TEMPLATE/bug.yml", "GitHub issue form"),
+    (".github/ISSUE_TEMPLATE/config.yml", "GitHub issue template chooser"),
+])
+def test_catalog_schema_for(rel, name):
+    s = schema_for(rel, "json" if rel.endswith(".json") else "yaml")
+    assert s is not None and s.name == name
+
+
+def test_read_the_docs_build_jobs_stays():
+    text = ("version: 2\nbuild:\n  os: ubuntu-22.04\n  jobs:\n    post_install:\n"
+            "      - python -m job_tool --jobs 2\n")
+    out, res = run(text, ".readthedocs.yaml")
+    assert out == ("version: 2\nbuild:\n  os: ubuntu-22.04\n  jobs:\n    post_install:\n"
+                   "      - python -m run_tool --runs 2\n")
+    assert externals(res) == [("jobs", "config-key")]
+
+
+def test_circleci_jobs_keys_stay_and_job_names_follow_each_other():
+    text = ("version: 2.1\njobs:\n  build-job:\n    docker:\n      - image: cimg/python:3.12\n"
+            "    steps:\n      - run: python run_jobs.py\nworkflows:\n  main:\n    jobs:\n      - build-job\n")
+    out, res = run(text, ".circleci/config.yml")
+    assert out == ("version: 2.1\njobs:\n  build-run:\n    docker:\n      - image: cimg/python:3.12\n"
+                   "    steps:\n      - run: python run_runs.py\nworkflows:\n  main:\n    jobs:\n      - build-run\n")
+    assert externals(res) == [("jobs", "config-key")]  # one note per word and owner
+
+
+def test_azure_pipelines_job_keywords_and_enum_values_stay():
+    text = ("jobs:\n- job: BuildJob\n  pool:\n    vmImage: ubuntu-latest\n  steps:\n"
+            "  - script: ./run_job.sh\n    displayName: Run the job script\n")
+    out, res = run(text, "azure-pipelines.yml")
+    assert "jobs:\n- job: BuildRun\n" in out and "./run_run.sh" in out
+    assert ("jobs", "config-key") in externals(res) and ("job", "config-key") in externals(res)
+
+
+def test_catalog_schema_no_op():
+    text = "version: 2\nbuild:\n  os: ubuntu-22.04\n"
+    out, res = run(text, ".readthedocs.yaml")
+    assert out == text and not res.findings
