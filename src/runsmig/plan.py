@@ -165,8 +165,8 @@ def _b64(data: bytes | None) -> str | None:
 
 
 def build_plan(root: Path, recipe: Recipe, workers: int | None = None, regenerate: bool = True,
-               generator_options: dict | None = None, progress=None, cache: bool = False) -> Plan:
-    result = run(root, recipe, workers=workers, progress=progress, cache=cache)
+               generator_options: dict | None = None, progress=None, cache: bool = False, limits=None) -> Plan:
+    result = run(root, recipe, workers=workers, progress=progress, cache=cache, limits=limits)
     changes: list[Change] = []
     for o in result.looked:  # an unread file neither moves nor changes
         if o.status == "deleted":
@@ -177,7 +177,9 @@ def build_plan(root: Path, recipe: Recipe, workers: int | None = None, regenerat
             changes.append(Change("modify", o.rel, None, o.old, o.new, o.mode))
         elif o.status in ("skipped",) and o.moved and o.old is not None:
             changes.append(Change("rename", o.rel, o.new_rel, o.old, o.old, o.mode))
-    notes: list[str] = []
+    notes: list[str] = [f"{o.rel}: not parsed ({o.unparsed}); its terms are listed as follow-ups and left as "
+                        "they are (rewrite them by hand, or raise the limit: README 'Settings')"
+                        for o in result.looked if o.unparsed]
     taken = {c.target for c in changes} | {o.rel for o in result.looked} | set(result.unread)
     for nf in generate_all(root, recipe, result, generator_options):
         notes.extend(nf.notes)

@@ -25,6 +25,7 @@ class CheckReport:
     raw_in_binary: int = 0
     raw_in_deleted: int = 0  # raw occurrences inside files the recipe deletes
     externals: list[Finding] = field(default_factory=list)  # third-party names: info, never a failure
+    unparsed: list[tuple[str, str]] = field(default_factory=list)  # (path, why): scanned as text (runsmig.limits)
 
     def summary(self) -> dict:
         return {
@@ -35,13 +36,14 @@ class CheckReport:
             "allowlisted": len(self.allowed),
             "allowlisted_by_reason": dict(sorted(Counter(f.allowed_by for f in self.allowed).items())),
             "failed_files": len(self.failures),
+            "not_parsed_files": len(self.unparsed),
             "reconciliation": {
                 "raw_occurrences_total": self.raw,
                 "term_findings_in_content": self.coverage.get("term", 0),
                 "allowlisted_in_content": self.coverage.get("allowed", 0),
                 "suppressed_inline": self.coverage.get("suppressed", 0),
                 "external_names": self.coverage.get("external", 0),
-                "not_the_term": len(self.non_term),
+                "not_the_term": len(self.non_term) + self.coverage.get("not_the_term_unlisted", 0),
                 "in_files_deleted_by_recipe": self.raw_in_deleted,
                 "in_binary_files": self.raw_in_binary,
             },
@@ -69,6 +71,7 @@ def render_json(rep: CheckReport) -> str:
         "failed": [{"path": p, "reason": r, "line": ln} for p, r, ln in rep.failures],
         "not_the_term": [{"path": p, "line": ln, "col": c, "word": w} for p, ln, c, w in rep.non_term],
         "skipped": [{"path": p, "reason": r} for p, r in rep.skipped],
+        "not_parsed": [{"path": p, "reason": r} for p, r in rep.unparsed],
     })
 
 

@@ -5,6 +5,9 @@
     ignore = ["legacy/**"]         # extra ignore patterns (gitignore syntax, relative to the checkout)
     format = "github"              # text, json, sarif or github
     workers = 4                    # processes for parsing
+    max-file-size = "256 KB"       # larger files are scanned as text, not parsed (runsmig.limits)
+    max-line-length = 10000        # ... and so are files with a longer line (bytes)
+    transform-timeout = 30         # seconds one recipe transform may take on one file
 
 Command-line options win over these. Validated when read: an unknown key or a wrong type is an
 error naming ``pyproject.toml:line:col`` (exit 2), like a recipe error. tomllib keeps no positions,
@@ -24,7 +27,7 @@ from runsmig.errors import EXIT_USAGE, RunsmigError
 
 PYPROJECT = "pyproject.toml"
 TABLE = ("tool", "runsmig")
-KEYS = ("format", "ignore", "recipe", "workers")
+KEYS = ("format", "ignore", "recipe", "workers", "max-file-size", "max-line-length", "transform-timeout")
 
 
 class SettingsError(RunsmigError):
@@ -41,6 +44,9 @@ class Settings:
     ignore: tuple[str, ...] = ()
     format: str | None = None
     workers: int | None = None
+    max_file_size: int | None = None  # bytes (runsmig.limits)
+    max_line_length: int | None = None
+    transform_timeout: float | None = None
 
 
 def load_settings(root: Path) -> Settings:
@@ -116,7 +122,26 @@ def load_settings(root: Path) -> Settings:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise fail(("workers",), f"expected a whole number of processes >= 1, got {_kind(value)}")
         workers = value
-    return Settings(path, recipe, ignore or (), fmt, workers)
+    return Settings(path, recipe, ignore or (), fmt, workers, *_limits(table, fail))
+
+
+def _limits(table: dict, fail) -> tuple:
+    """max-file-size, max-line-length (sizes) and transform-timeout (seconds), or None each."""
+    from runsmig.limits import parse_seconds, parse_size
+
+    out = []
+    for key, parse, what in (("max-file-size", parse_size, "a size in bytes (10000) or with a unit ('2 MB')"),
+                             ("max-line-length", parse_size, "a whole number of bytes >= 1"),
+                             ("transform-timeout", parse_seconds, "a number of seconds > 0")):
+        value = table.get(key)
+        if value is None:
+            out.append(None)
+            continue
+        parsed = parse(value) if not isinstance(value, str) or key != "max-line-length" else None
+        if parsed is None:
+            raise fail((key,), f"expected {what}, got {_kind(value)}")
+        out.append(parsed)
+    return tuple(out)
 
 
 def _shown(path: Path) -> str:

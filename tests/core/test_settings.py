@@ -83,7 +83,7 @@ def test_loaded_values(project):
 
 @pytest.mark.parametrize("body, where, message", [
     ('[project]\nname = "x"\n\n[tool.runsmig]\nrecipe = "recipes/first"\ncolour = "blue"\n',
-     "6:1", "tool.runsmig.colour: unknown key (allowed: format, ignore, recipe, workers)"),
+     "6:1", "tool.runsmig.colour: unknown key (allowed: format, ignore, recipe, workers, max-file-size, max-line-length, transform-timeout)"),
     ('[tool.ruff]\nline-length = 1\n\n[tool.runsmig]\n  workers = "four"\n',
      "5:3", "tool.runsmig.workers: expected a whole number of processes >= 1, got a string ('four')"),
     ('[tool.runsmig]\nworkers = 0\n', "2:1", "tool.runsmig.workers: expected a whole number of processes >= 1, got a number (0)"),
@@ -93,7 +93,7 @@ def test_loaded_values(project):
     ('[tool.runsmig]\nignore = [\n  "a",\n  1,\n]\n', "2:1", "tool.runsmig.ignore: expected a list of patterns (strings), got a list with non-string items"),
     ('[tool.runsmig]\n"recipe" = "nope"\n', "2:1", "tool.runsmig.recipe: 'nope' does not exist (a recipe folder or file, relative to pyproject.toml)"),
     ('[tool.runsmig]\nrecipe = ["a"]\n', "2:1", "tool.runsmig.recipe: expected a path (a non-empty string), got a list"),
-    ('[tool.runsmig]\n[tool.runsmig.extra]\nx = 1\n', "2:1", "tool.runsmig.extra: unknown key (allowed: format, ignore, recipe, workers)"),
+    ('[tool.runsmig]\n[tool.runsmig.extra]\nx = 1\n', "2:1", "tool.runsmig.extra: unknown key (allowed: format, ignore, recipe, workers, max-file-size, max-line-length, transform-timeout)"),
     ('[tool]\nrunsmig = "recipes"\n', "2:1", "tool.runsmig: expected a table, got a string ('recipes')"),
     ('[tool.x]\ndoc = """\nworkers = 1\n"""\n[tool.runsmig]\nformat = "json"\nworkers = "1"\n', "7:1",
      "tool.runsmig.workers: expected a whole number of processes >= 1, got a string ('1')"),

@@ -51,7 +51,7 @@ def apply(
         with progress("planning", quiet) as update:
             p = build_plan(root, eff.recipe, workers=eff.workers, regenerate=regenerate,
                            generator_options=generator_options(head, jobs_history), progress=update,
-                           cache=not no_cache)
+                           cache=not no_cache, limits=eff.limits)
     with progress("writing", quiet) as update:
         apply_plan(p, progress=update)
     print_summary(p, verb="changed")

@@ -19,11 +19,12 @@ if TYPE_CHECKING:
 
 def build_report(root: Path, recipe: Recipe | Path | None, workers: int | None = None,
                  only: frozenset[str] | None = None, progress=None, cache: bool = False,
-                 prepared=None) -> CheckReport:
+                 prepared=None, limits=None) -> CheckReport:
     """The check of a checkout; with ``only``, of just those root-relative files (the rest of the
     checkout is context): their findings are exactly what the whole check reports for them.
     ``recipe``: a loaded recipe, or its path (None: the default); ``progress(done, total)`` as
-    files finish. ``prepared``: the run's first half, done already (runsmig.runner.prepare)."""
+    files finish. ``prepared``: the run's first half, done already (runsmig.runner.prepare).
+    ``limits``: runsmig.limits.Limits (default: the prepared run's, else the defaults)."""
     from runsmig.recipe import load_recipe
     from runsmig.recipe.model import Recipe
     from runsmig.report import CheckReport
@@ -31,7 +32,7 @@ def build_report(root: Path, recipe: Recipe | Path | None, workers: int | None =
 
     rec = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
     result = run(root, rec, workers=workers, only=None if only is None else set(only), progress=progress,
-                 keep_bytes=False, cache=cache, prepared=prepared)
+                 keep_bytes=False, cache=cache, prepared=prepared, limits=limits)
     looked = result.looked  # an unread file has nothing to report
     findings = [f for o in looked for f in (o.applied + o.reported) if f.rule != "external"]
     externals = [f for o in looked for f in o.reported if f.rule == "external"]
@@ -50,7 +51,8 @@ def build_report(root: Path, recipe: Recipe | Path | None, workers: int | None =
                        coverage=dict(sum((Counter(o.coverage) for o in looked if o.coverage), Counter())),
                        raw_in_deleted=sum(o.raw for o in result.by_status("deleted")),
                        non_term=non_term, externals=externals,
-                       skipped=[(p, r) for p, r in result.skipped if mine(p)])
+                       skipped=[(p, r) for p, r in result.skipped if mine(p)],
+                       unparsed=[(o.rel, o.unparsed) for o in looked if o.unparsed])
 
 
 def belongs_to(only: frozenset[str]):
@@ -109,7 +111,7 @@ def _answer(root: Path, eff, fmt: str, only: frozenset[str] | None, progress, ca
     from runsmig.report import render
     from runsmig.runner import prepare, reportmemo
 
-    prepared = prepare(root, eff.recipe, cache)
+    prepared = prepare(root, eff.recipe, cache, eff.limits)
     key = None
     if cache:
         options = json.dumps([fmt, None if only is None else sorted(only)])

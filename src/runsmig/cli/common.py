@@ -119,17 +119,20 @@ class Effective:
     recipe_path: Path | None  # what was loaded (None: the default recipe)
     workers: int | None
     settings: object  # runsmig.settings.Settings, read once
+    limits: object = None  # runsmig.limits.Limits: the environment, else [tool.runsmig], else the defaults
 
 
 def effective(root: Path, recipe: Path | None, workers: int | None) -> Effective:
     import dataclasses
 
+    from runsmig.limits import resolve
     from runsmig.recipe import load_recipe
     from runsmig.settings import load_settings
 
     settings = load_settings(root)
+    limits = resolve(settings)
     path = recipe if recipe is not None else settings.recipe
     rec = load_recipe(path)
     if settings.ignore:
         rec = dataclasses.replace(rec, ignore=rec.ignore + tuple(settings.ignore))
-    return Effective(rec, path, workers if workers is not None else settings.workers, settings)
+    return Effective(rec, path, workers if workers is not None else settings.workers, settings, limits)

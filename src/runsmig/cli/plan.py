@@ -40,7 +40,7 @@ def plan(
     with progress("planning", quiet) as update:
         p = build_plan(root, eff.recipe, workers=eff.workers, regenerate=regenerate,
                        generator_options=generator_options(head, jobs_history), progress=update,
-                           cache=not no_cache)
+                           cache=not no_cache, limits=eff.limits)
     if fmt == "json":
         import json
 

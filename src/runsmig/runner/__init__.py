@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from runsmig.discover import Discovered, discover
+from runsmig.limits import DEFAULT as DEFAULT_LIMITS
+from runsmig.limits import Limits
 from runsmig.paths import PathPlan, plan_paths
 from runsmig.recipe.model import Recipe
 from runsmig.runner.modkeys import module_keys
@@ -71,6 +73,7 @@ class Prepared:
     scan: Candidates
     found: Discovered
     paths: PathPlan
+    limits: Limits = DEFAULT_LIMITS
     _store: ResultCache | None = field(default=None, init=False, repr=False)
 
     def result_cache(self, root: Path, recipe: Recipe) -> ResultCache:
@@ -79,7 +82,8 @@ class Prepared:
         if self._store is None:
             from runsmig.runner.cache import ResultCache
 
-            self._store = ResultCache(root, recipe, self.found.files, self.paths.moves, frozenset(self.paths.deletes))
+            self._store = ResultCache(root, recipe, self.found.files, self.paths.moves, frozenset(self.paths.deletes),
+                                      self.limits)
         return self._store
 
     def abandon(self) -> None:
@@ -87,24 +91,28 @@ class Prepared:
         self.scan.stop()
 
 
-def prepare(root: Path, recipe: Recipe, cache: bool = False) -> Prepared:
+def prepare(root: Path, recipe: Recipe, cache: bool = False, limits: Limits = DEFAULT_LIMITS) -> Prepared:
     engine = TermEngine.from_recipe(recipe)
     scan = Candidates(root, recipe, engine, remember=cache)  # git grep runs while the file list is made
     found = discover(root, recipe.ignore)
     _skip_recipe_folder(root, recipe, found)
-    return Prepared(engine, scan, found, plan_paths(found.files, recipe, engine))
+    return Prepared(engine, scan, found, plan_paths(found.files, recipe, engine), limits)
 
 
 def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] | None = None,
-        progress=None, keep_bytes: bool = True, cache: bool = False, prepared: Prepared | None = None) -> RunResult:
+        progress=None, keep_bytes: bool = True, cache: bool = False, prepared: Prepared | None = None,
+        limits: Limits | None = None) -> RunResult:
     """Every file of the checkout; with ``only``, just those (root-relative) files are read and
     analyzed, the whole file list staying their context (module resolution, moves, deletes).
     Only the candidates of one scan (:mod:`.scan`) and the files that move are opened; every other
     file is ``unchanged`` unread. ``progress(done, total)`` is called in this process as files
     finish. ``keep_bytes=False`` (the gate) drops the old and new contents from the outcomes.
     ``cache``: take unchanged files' results from the persistent cache (:mod:`.cache`).
-    ``prepared``: the first half, done already (:func:`prepare`, with the same recipe and cache)."""
-    p = prepared if prepared is not None else prepare(root, recipe, cache)
+    ``prepared``: the first half, done already (:func:`prepare`, with the same recipe and cache).
+    ``limits``: above which sizes a file is only scanned as text, how long a transform may take
+    (runsmig.limits; default: the prepared run's, else the defaults)."""
+    p = prepared if prepared is not None else prepare(root, recipe, cache, limits or DEFAULT_LIMITS)
+    limits = p.limits
     engine, scan, found, paths = p.engine, p.scan, p.found, p.paths
     all_files = frozenset(found.files)
     deletes = frozenset(paths.deletes)
@@ -121,6 +129,13 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
 
             full = root / rel
             try:
+                if not keep_bytes:  # the gate: the count only, read in chunks
+                    from runsmig.runner.textscan import count_raw
+
+                    o = FileOutcome(rel, rel, "deleted", paths.deletes[rel], mode=file_mode(full))
+                    o.raw = count_raw(str(full), engine)
+                    outcomes.append(o)
+                    continue
                 data = full.read_bytes()
                 o = FileOutcome(rel, rel, "deleted", paths.deletes[rel], old=data, mode=file_mode(full))
                 o.raw = len(engine.raw_re.findall(data.decode("latin-1")))
@@ -145,7 +160,7 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
         todo, done, keys = _from_cache(store, root, todo, keep_bytes)
     # with a cache, the bytes come back from the workers: an entry a check writes serves a plan too
     for o, record, digest in analyze_many(root, recipe, engine, todo, paths.moves, deletes, all_files, workers,
-                                          progress, keep_bytes or store is not None):
+                                          progress, keep_bytes or store is not None, limits):
         if store is not None and o.rel in keys and keys[o.rel][1] == digest:
             store.put(keys[o.rel][0], o, record)
         done[o.rel] = o if keep_bytes else o.without_bytes()

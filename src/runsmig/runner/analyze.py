@@ -19,6 +19,8 @@ from runsmig.findings import (
     dedupe_edits,
 )
 from runsmig.languages import FileContext, language_for
+from runsmig.limits import DEFAULT as DEFAULT_LIMITS
+from runsmig.limits import Limits, shown_size
 from runsmig.recipe.model import Recipe
 from runsmig.runner.modkeys import module_keys
 from runsmig.runner.outcome import FileOutcome
@@ -45,11 +47,15 @@ def file_mode(path: Path) -> int:
 
 
 def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: TermEngine,
-                 moves: dict[str, str], deletes: frozenset[str], all_files: frozenset[str]) -> FileOutcome:
+                 moves: dict[str, str], deletes: frozenset[str], all_files: frozenset[str],
+                 limits: Limits = DEFAULT_LIMITS) -> FileOutcome:
     full = root / rel
     try:
-        data = full.read_bytes()
+        st = os.stat(full)
         mode = file_mode(full)
+        if st.st_size > limits.max_file_size and new_rel == rel:  # never read whole (a moved file's bytes move with it)
+            return _too_large(full, rel, new_rel, mode, engine, recipe, st.st_size, limits)
+        data = full.read_bytes()
     except OSError as exc:
         return FileOutcome(rel, new_rel, "failed", f"cannot read: {exc.strerror or exc}", line=None)
     out = FileOutcome(rel, new_rel, "unchanged", old=data, mode=mode)
@@ -57,6 +63,12 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
         out.status, out.reason = ("skipped", "binary file")
         out.raw = len(engine.raw_re.findall(data.decode("latin-1")))
         return out
+    unparsed = _over_limit(data, limits)
+    if unparsed:
+        from runsmig.runner.textscan import scan_bytes
+
+        out.new, out.unparsed = data, unparsed
+        return scan_bytes(data, out, engine, recipe, unparsed)
     # a language pass can only act on a term, a symbol or the name of a moved module: a file with
     # none of them is unchanged, or (named by a recipe transform) seen by its transforms alone
     language = engine.may_contain(data) or _names_moved_module(data, recipe)
@@ -98,7 +110,7 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
     try:
         with lang.session():
             analysis = lang.analyze(ctx) if language else Analysis()
-            analysis = _with_transforms(ctx, analysis)
+            analysis = _with_transforms(ctx, analysis, limits.transform_timeout)
     except Exception as exc:  # a transformer bug must not lose the run: report, leave the file
         analysis = Analysis(failed=f"{lang.name} transformer error: {type(exc).__name__}: {exc}")
     if analysis.failed:
@@ -158,6 +170,37 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
     return out
 
 
+def _over_limit(data: bytes, limits: Limits) -> str:
+    """Why these bytes must not be parsed ('' when they may be): too many, or a line too long."""
+    if len(data) > limits.max_file_size:
+        return f"{shown_size(len(data))}, over max-file-size {shown_size(limits.max_file_size)}"
+    if len(data) <= limits.max_line_length:
+        return ""
+    longest, line = 0, 0
+    for n, part in enumerate(data.split(b"\n"), start=1):
+        if len(part) > longest:
+            longest, line = len(part), n
+    if longest > limits.max_line_length:
+        return f"line {line} is {longest:,} bytes long, over max-line-length {limits.max_line_length:,}"
+    return ""
+
+
+def _too_large(full: Path, rel: str, new_rel: str, mode: int, engine: TermEngine, recipe: Recipe, size: int,
+               limits: Limits) -> FileOutcome:
+    """A file over the size limit: scanned as text in chunks, never held whole."""
+    from runsmig.runner.textscan import count_raw, scan_file
+
+    with open(full, "rb") as fh:
+        head = fh.read(8000)
+    out = FileOutcome(rel, new_rel, "unchanged", mode=mode)
+    if is_binary(head):
+        out.status, out.reason = ("skipped", "binary file")
+        out.raw = count_raw(str(full), engine)
+        return out
+    out.unparsed = f"{shown_size(size)}, over max-file-size {shown_size(limits.max_file_size)}"
+    return scan_file(str(full), out, engine, recipe, out.unparsed, size)
+
+
 def _kept_literal(recipe: Recipe, rel: str, f: Finding) -> str | None:
     """The reason of a recipe ``literals:`` entry that keeps this identifier-like literal."""
     section = recipe.sections.get("literals") if f.literal else None
@@ -165,8 +208,12 @@ def _kept_literal(recipe: Recipe, rel: str, f: Finding) -> str | None:
     return f"literal kept: {rule.reason}" if rule is not None and rule.action == "keep" else None
 
 
-def _with_transforms(ctx: FileContext, analysis: Analysis) -> Analysis:
-    """Recipe transforms first; language edits overlapping a transform edit are dropped."""
+def _with_transforms(ctx: FileContext, analysis: Analysis, timeout: float = DEFAULT_LIMITS.transform_timeout) -> Analysis:
+    """Recipe transforms first; language edits overlapping a transform edit are dropped. Each runs
+    in a child process of its own, for at most ``timeout`` seconds (runsmig.sandbox): whatever it
+    raises, an exit or a hang fails this file, never the run."""
+    from runsmig import sandbox
+
     ts = transforms_for(ctx.recipe.folder, ctx.rel)
     if not ts or analysis.failed:
         return analysis
@@ -174,7 +221,7 @@ def _with_transforms(ctx: FileContext, analysis: Analysis) -> Analysis:
     t_findings: list[Finding] = []
     owner: dict[int, str] = {}  # id(edit) -> transform name, to name both sides of a clash
     for t in ts:
-        res = t.run(ctx)
+        res = sandbox.call(t.run, ctx, timeout)
         if res.failed:
             return Analysis(failed=f"transform {t.name}: {res.failed}", failed_line=res.failed_line)
         for e in res.edits:

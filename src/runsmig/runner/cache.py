@@ -41,7 +41,7 @@ from runsmig.findings import Finding
 from runsmig.pathmatch import paths_matching
 from runsmig.runner.outcome import FileOutcome
 
-FORMAT = "runsmig-cache-2"
+FORMAT = "runsmig-cache-3"
 KEEP_CONTEXTS = 4
 SHARED_CONFIG = ("package.json", "tsconfig", "jsconfig")  # names read by every TS/JS file's pass
 _SHARED_RE = re.compile("(?:^|/)(?:" + "|".join(map(re.escape, SHARED_CONFIG)) + ")[^/\n]*$", re.M)
@@ -61,6 +61,13 @@ def content_hash(data: bytes) -> str:
     """The digest of a file's bytes: cache keys' file part, dependencies, and the check that a worker
     analysed the bytes the key was made from."""
     return _h(data)
+
+
+def content_hash_start(size: int):
+    """A hash to feed a file of ``size`` bytes in chunks: its ``hexdigest()`` is their content_hash."""
+    d = hashlib.blake2b(digest_size=20)
+    d.update(size.to_bytes(8, "little"))
+    return d
 
 
 @lru_cache(maxsize=1)
@@ -137,13 +144,14 @@ def cache_dir(root: Path) -> Path:
 
 
 class ResultCache:
-    def __init__(self, root: Path, recipe, files: list[str], moves: dict[str, str], deletes) -> None:
+    def __init__(self, root: Path, recipe, files: list[str], moves: dict[str, str], deletes, limits=None) -> None:
         self.root = root
         self.files = files
         listed = "\0".join(files)
         shared = sorted(paths_matching(files, _SHARED_RE)) if any(n in listed for n in SHARED_CONFIG) else []
         parts = [engine_fingerprint().encode(), _recipe_fingerprint(recipe).encode(),
-                 json.dumps(sorted(moves.items())).encode(), "\0".join(sorted(deletes)).encode()]
+                 json.dumps(sorted(moves.items())).encode(), "\0".join(sorted(deletes)).encode(),
+                 (limits.key() if limits is not None else "").encode()]
         for rel in shared:
             parts += [rel.encode(), self._bytes(rel) or b""]
         self.base = _h(*parts)  # everything a result depends on but the file list and the file
@@ -258,7 +266,7 @@ def _record(o: FileOutcome) -> dict:
         "new": new, "mode": o.mode,
         "applied": [_finding(f) for f in o.applied], "reported": [_finding(f) for f in o.reported],
         "allowed": [_finding(f) for f in o.allowed], "raw": o.raw,
-        "non_term": [list(t) for t in o.non_term], "coverage": dict(o.coverage),
+        "non_term": [list(t) for t in o.non_term], "coverage": dict(o.coverage), "unparsed": o.unparsed,
     }
 
 
@@ -284,4 +292,5 @@ def _outcome(r: dict, data: bytes, keep_bytes: bool = True) -> FileOutcome:
     out.raw = int(r["raw"])
     out.non_term = [(int(a), int(b), str(c)) for a, b, c in r["non_term"]]
     out.coverage = {str(k): int(v) for k, v in r["coverage"].items()}
+    out.unparsed = str(r["unparsed"])
     return out

@@ -23,6 +23,8 @@ class FileOutcome:
     raw: int = 0  # case-insensitive occurrences of the stems (what 'git grep -i -o' counts)
     non_term: list[tuple[int, int, str]] = field(default_factory=list)  # (line, col, word) not the term
     coverage: dict[str, int] = field(default_factory=dict)  # raw occurrences by what covers them
+    unparsed: str = ""  # why its content was only scanned as text (runsmig.limits), when it was
+    digest: str | None = None  # content hash of what was read, when ``old`` is not kept (a text scan)
 
     def without_bytes(self) -> "FileOutcome":
         """The same outcome without its old and new contents (the gate keeps no file bytes)."""

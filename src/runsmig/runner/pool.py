@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Callable, Iterator, NamedTuple
 
 from runsmig import deps
+from runsmig.limits import DEFAULT as DEFAULT_LIMITS
+from runsmig.limits import Limits
 from runsmig.recipe.model import Recipe
 from runsmig.runner import analyze
 from runsmig.runner.cache import content_hash
@@ -44,7 +46,7 @@ _W: dict = {}
 
 
 def _init_worker(recipe_path: str, root: str, moves: dict[str, str], deletes: frozenset[str], files: frozenset[str],
-                 keep_bytes: bool = True) -> None:
+                 keep_bytes: bool = True, limits: Limits = DEFAULT_LIMITS) -> None:
     from runsmig.recipe import load_recipe
     from runsmig.workers import tie_to_parent
 
@@ -52,26 +54,26 @@ def _init_worker(recipe_path: str, root: str, moves: dict[str, str], deletes: fr
 
     recipe = load_recipe(Path(recipe_path))
     _W.update(recipe=recipe, engine=TermEngine.from_recipe(recipe), root=Path(root), moves=moves, deletes=deletes, files=files,
-              keep_bytes=keep_bytes)
+              keep_bytes=keep_bytes, limits=limits)
 
 
 def _work(item: tuple[str, str]) -> Analysed:
     rel, new_rel = item
     return _one(_W["root"], rel, new_rel, _W["recipe"], _W["engine"], _W["moves"], _W["deletes"], _W["files"],
-                _W["keep_bytes"])
+                _W["keep_bytes"], _W["limits"])
 
 
-def _one(root, rel, new_rel, recipe, engine, moves, deletes, all_files, keep_bytes) -> Analysed:
+def _one(root, rel, new_rel, recipe, engine, moves, deletes, all_files, keep_bytes, limits) -> Analysed:
     with deps.recording() as record:
-        o = analyze.analyze_file(root, rel, new_rel, recipe, engine, moves, deletes, all_files)
-    digest = content_hash(o.old) if o.old is not None else None
+        o = analyze.analyze_file(root, rel, new_rel, recipe, engine, moves, deletes, all_files, limits)
+    digest = content_hash(o.old) if o.old is not None else o.digest
     return Analysed(o if keep_bytes else o.without_bytes(), record, digest)
 
 
 def analyze_many(root: Path, recipe: Recipe, engine: TermEngine, todo: list[tuple[str, str]],
                  moves: dict[str, str], deletes: frozenset[str], all_files: frozenset[str],
                  workers: int | None, progress: Callable[[int, int], None] | None = None,
-                 keep_bytes: bool = True) -> Iterator[Analysed]:
+                 keep_bytes: bool = True, limits: Limits = DEFAULT_LIMITS) -> Iterator[Analysed]:
     """Each ``(rel, new_rel)`` of ``todo`` analysed, in order, with the other files its analysis read
     and a digest of the bytes it analysed; ``progress(done, total)`` is called in this process as
     files finish."""
@@ -80,7 +82,8 @@ def analyze_many(root: Path, recipe: Recipe, engine: TermEngine, todo: list[tupl
         from runsmig.workers import stopping
 
         pool = ProcessPoolExecutor(max_workers=n_workers, initializer=_init_worker,
-                                   initargs=(str(recipe.source), str(root), moves, deletes, all_files, keep_bytes))
+                                   initargs=(str(recipe.source), str(root), moves, deletes, all_files, keep_bytes,
+                                             limits))
         with stopping(pool):
             chunk = max(1, min(16, len(todo) // (n_workers * 4)))
             for i, o in enumerate(pool.map(_work, todo, chunksize=chunk), start=1):
@@ -89,6 +92,6 @@ def analyze_many(root: Path, recipe: Recipe, engine: TermEngine, todo: list[tupl
                     progress(i, len(todo))
     else:
         for i, (rel, new_rel) in enumerate(todo, start=1):
-            yield _one(root, rel, new_rel, recipe, engine, moves, deletes, all_files, keep_bytes)
+            yield _one(root, rel, new_rel, recipe, engine, moves, deletes, all_files, keep_bytes, limits)
             if progress is not None:
                 progress(i, len(todo))

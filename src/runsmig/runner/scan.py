@@ -142,18 +142,30 @@ def _threads() -> list[str]:
     return [f"--threads={threads}"] if threads else []
 
 
+_CHUNK = 1 << 20
+
+
 def _read_and_search(root: Path, files: list[str], words: list[str]) -> set[str]:
     if not words:
         return set()
     needles_b = [w.encode() for w in words]
+    overlap = max(map(len, needles_b)) - 1
 
     def holds(rel: str) -> bool:
+        """Read in chunks of 1 MB (a needle across two is seen): a huge file is never held whole."""
+        tail = b""
         try:
             with open(os.path.join(root, rel), "rb") as fh:
-                low = fh.read().lower()
+                while True:
+                    chunk = fh.read(_CHUNK)
+                    if not chunk:
+                        return False
+                    low = tail + chunk.lower()
+                    if any(n in low for n in needles_b):
+                        return True
+                    tail = low[len(low) - overlap:] if overlap else b""
         except OSError:
             return True  # let the analyzer report what it cannot read
-        return any(n in low for n in needles_b)
 
     with ThreadPoolExecutor(max_workers=min(8, (os.cpu_count() or 1) * 2)) as ex:
         return {rel for rel, hit in zip(files, ex.map(holds, files, chunksize=256)) if hit}
