@@ -5,7 +5,7 @@
     ignore = ["legacy/**"]         # extra ignore patterns (gitignore syntax, relative to the checkout)
     format = "github"              # text, json, sarif or github
     workers = 4                    # processes for parsing
-    max-file-size = "256 KB"       # larger files are scanned as text, not parsed (runsmig.limits)
+    max-file-size = "2 MB"         # larger files are scanned as text, not parsed (runsmig.limits)
     max-line-length = 10000        # ... and so are files with a longer line (bytes)
     transform-timeout = 30         # seconds one recipe transform may take on one file
 

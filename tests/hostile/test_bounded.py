@@ -75,7 +75,7 @@ def test_a_file_over_the_size_limit_is_scanned_as_text_in_chunks(tmp_path, monke
     mine = [f for f in rep["findings"] if f["path"] == "big.py"]
     assert len(mine) == 300 and {f["kind"] for f in mine} == {"text"}
     assert mine[7]["line"] == 16 and mine[7]["col"] == 13
-    assert rep["not_parsed"][0]["reason"].endswith("over max-file-size 4 KB")
+    assert rep["not_parsed"][0]["reason"].endswith("over max-file-size (512 bytes for this file)")  # 4 KB / 8 for Python
 
 
 def test_plan_and_apply_leave_a_file_not_parsed_as_it_is_and_list_it(tmp_path):
@@ -244,3 +244,13 @@ def test_a_recipe_step_that_ends_a_pool_worker_fails_only_its_file(tmp_path):
     assert proc.returncode == 3, err
     assert f"failed: dies.py:1: {REASONS['dies']} (left untouched)" in err
     assert all(f"+run_{i} = {i}" in proc.stdout.decode() for i in range(6))
+
+
+def test_the_size_limit_weighs_what_parsing_the_file_costs():
+    from runsmig.limits import MB, Limits
+
+    lim = Limits(max_file_size=2 * MB)
+    assert lim.size_for("apps/api/openapi.json") == 512 * 1024  # a 280 KB generated schema is still parsed
+    assert lim.size_for("src/app.py") == lim.size_for("web/a.tsx") == lim.size_for("ci.yml") == 256 * 1024
+    assert lim.size_for("docs/guide.md") == 512 * 1024
+    assert lim.size_for("notes.txt") == lim.size_for("Makefile") == 2 * MB  # plain text: the term matcher only

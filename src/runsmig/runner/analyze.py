@@ -53,7 +53,7 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
     try:
         st = os.stat(full)
         mode = file_mode(full)
-        if st.st_size > limits.max_file_size and new_rel == rel:  # never read whole (a moved file's bytes move with it)
+        if st.st_size > limits.size_for(rel) and new_rel == rel:  # never read whole (a moved file's bytes move with it)
             return _too_large(full, rel, new_rel, mode, engine, recipe, st.st_size, limits)
         data = full.read_bytes()
     except OSError as exc:
@@ -63,7 +63,7 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
         out.status, out.reason = ("skipped", "binary file")
         out.raw = len(engine.raw_re.findall(data.decode("latin-1")))
         return out
-    unparsed = _over_limit(data, limits)
+    unparsed = _over_limit(data, limits, limits.size_for(rel))
     if unparsed:
         from runsmig.runner.textscan import scan_bytes
 
@@ -170,10 +170,10 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
     return out
 
 
-def _over_limit(data: bytes, limits: Limits) -> str:
+def _over_limit(data: bytes, limits: Limits, size_limit: int) -> str:
     """Why these bytes must not be parsed ('' when they may be): too many, or a line too long."""
-    if len(data) > limits.max_file_size:
-        return f"{shown_size(len(data))}, over max-file-size {shown_size(limits.max_file_size)}"
+    if len(data) > size_limit:
+        return f"{shown_size(len(data))}, over max-file-size ({shown_size(size_limit)} for this file)"
     if len(data) <= limits.max_line_length:
         return ""
     longest, line = 0, 0
@@ -197,7 +197,7 @@ def _too_large(full: Path, rel: str, new_rel: str, mode: int, engine: TermEngine
         out.status, out.reason = ("skipped", "binary file")
         out.raw = count_raw(str(full), engine)
         return out
-    out.unparsed = f"{shown_size(size)}, over max-file-size {shown_size(limits.max_file_size)}"
+    out.unparsed = f"{shown_size(size)}, over max-file-size ({shown_size(limits.size_for(rel))} for this file)"
     return scan_file(str(full), out, engine, recipe, out.unparsed, size)
 
 
@@ -273,12 +273,22 @@ def _reconcile(out: FileOutcome, text: str, engine: TermEngine, index: LineIndex
                spans: list[tuple[int, int, str]]) -> None:
     """Classify every raw stem occurrence (what ``git grep -i -o`` counts) exactly once:
     covered by an allowlisted, suppressed, external or term span, or not the term at all."""
+    import heapq
+
     raw = list(engine.raw_re.finditer(text))
     out.raw = len(raw)
     rank = {"allowed": 0, "suppressed": 1, "external": 2, "term": 3}
-    for m in raw:
+    ordered = sorted(spans, key=lambda s: s[0])
+    active: list[tuple[int, str]] = []  # (end, label) of the spans begun at or before p
+    i = 0
+    for m in raw:  # in order: one sweep over the spans (a span list per occurrence was quadratic)
         p = m.start()
-        labels = [lab for a, b, lab in spans if a <= p < b]
+        while i < len(ordered) and ordered[i][0] <= p:
+            heapq.heappush(active, (ordered[i][1], ordered[i][2]))
+            i += 1
+        while active and active[0][0] <= p:
+            heapq.heappop(active)
+        labels = [lab for _, lab in active]
         if labels:
             label = min(labels, key=rank.__getitem__)
             out.coverage[label] = out.coverage.get(label, 0) + 1

@@ -36,6 +36,7 @@ imports of the earlier fences of the same file count as imported.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 
 from runsmig import deps
@@ -236,16 +237,22 @@ def _local(ctx: FileContext, grammar: str, root, offsets: "_Offsets", covered: l
     text = ctx.text
     edits: list[Edit] = []
     findings: list[Finding] = []
+    given = sorted(covered)  # the import specifiers: looked up by bisection, their reach as a prefix maximum
+    given_starts = [x for x, _ in given]
+    given_reach = list(itertools.accumulate((y for _, y in given), max))
     covered = list(covered)
+    reach = -1  # the furthest end of the leaves taken so far: they come in document order (parents first)
     ext = ext or Externals()
     reported: set[str] = set()
     leaf_rule = {"regex": _term_regex(ctx), "any": [{"kind": k} for k in kinds_of(grammar, LEAF_KINDS)]}
     for node in root.find_all({"rule": leaf_rule}):
         a, b = offsets.span(node)
-        if any(x <= a and b <= y for x, y in covered):
-            continue
+        i = bisect.bisect_right(given_starts, a) - 1
+        if reach >= b or (i >= 0 and given_reach[i] >= b):
+            continue  # inside a span already taken (a leaf holding it, or a specifier)
         kind = LEAF_KINDS[node.kind()]
         covered.append((a, b))
+        reach = max(reach, b)
         kept = ext.keep.get((a, b))
         mode = ext.expand.get((a, b))
         if kept is not None:  # the package's name: kept, reported once per file
