@@ -91,8 +91,12 @@ def _read_plan(plan_file: Path, shown: str) -> bytes:
         st = os.stat(plan_file)  # the user named it: following a link is theirs to decide
         if not (stat.S_ISREG(st.st_mode) or stat.S_ISFIFO(st.st_mode)):  # a pipe: --plan <(...)
             raise MalformedPlan(f"saved plan is a {_kind(st.st_mode)}, not a file", shown)
-        with open(plan_file, "rb") as fh:
-            raw = fh.read(MAX_PLAN_BYTES + 1)
+        with open(plan_file, "rb") as fh:  # in pieces: read(n) would reserve n bytes at once
+            pieces, size = [], 0
+            while size <= MAX_PLAN_BYTES and (piece := fh.read(1 << 20)):
+                pieces.append(piece)
+                size += len(piece)
+            raw = b"".join(pieces)
     except FileNotFoundError:
         raise MalformedPlan("saved plan does not exist", shown) from None
     except OSError as exc:
@@ -178,9 +182,7 @@ def _entry(at: str, c: object, shown: str) -> _Entry:
     sha = c["old_sha256"]
     if sha is not None and not _HEX.match(sha):
         raise MalformedPlan(f"{at}.old_sha256: not 64 lowercase hex digits", shown)
-    old = _b64(c["old"], f"{at}.old", shown)
-    if old is not None and hashlib.sha256(old).hexdigest() != sha:
-        raise MalformedPlan(f"{at}.old: does not match old_sha256", shown)
+    # "old" (the reviewed content, for people and tools) is never used: the file on disk is read and hashed
     mode = c["mode"]
     if type(mode) is not int:
         raise MalformedPlan(f"{at}.mode: {_type(mode)}, expected a number", shown)
@@ -390,7 +392,7 @@ def _read_source(root: Path, e: _Entry, checked: os.stat_result, shown: str) -> 
 
 # -- wording -----------------------------------------------------------------------------------
 _TYPE_NAMES = {str: "a string", type(None): "null", list: "a list", dict: "an object", int: "a number",
-               float: "a number", bool: "true/false"}
+               float: "a non-integer number", bool: "true/false"}
 
 
 def _type(value: object) -> str:
@@ -404,8 +406,9 @@ def _show(value: object) -> str:
 
 
 def _kind(mode: int) -> str:
-    for test, name in ((stat.S_ISLNK, "symlink"), (stat.S_ISDIR, "folder"), (stat.S_ISFIFO, "FIFO"),
-                       (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device")):
+    for test, name in ((stat.S_ISREG, "file"), (stat.S_ISLNK, "symlink"), (stat.S_ISDIR, "folder"),
+                       (stat.S_ISFIFO, "FIFO"), (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "character device"),
+                       (stat.S_ISBLK, "block device")):
         if test(mode):
             return name
     return "special file"
