@@ -85,6 +85,30 @@ class RefusedError(RunsmigError):
         super().__init__(message, path=path, hint=hint, exit_code=EXIT_REFUSED)
 
 
+class MalformedPlan(RunsmigError):
+    """A saved plan that is not what 'runsmig plan --out' writes (``PLAN.json: changes[3].mode: ...``)."""
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None, col: int | None = None) -> None:
+        super().__init__(message, path=path, line=line, col=col, exit_code=EXIT_USAGE,
+                         hint="a saved plan is written by 'runsmig plan --out'; make a new one, do not edit it")
+
+
+class UnsafePlan(RunsmigError):
+    """A saved plan that names something apply never touches: .git, a device, a symlink, a setuid mode."""
+
+    def __init__(self, message: str, path: str | None = None) -> None:
+        super().__init__(message, path=path, exit_code=EXIT_REFUSED,
+                         hint="nothing was read or written; make a new plan with 'runsmig plan --out' and review it")
+
+
+class StalePlan(RunsmigError):
+    """A saved plan that no longer matches the checkout (a file's content, mode or presence changed)."""
+
+    def __init__(self, message: str, path: str | None = None) -> None:
+        super().__init__(message, path=path, exit_code=EXIT_REFUSED,
+                         hint="make a new plan with 'runsmig plan --out', or apply without --plan")
+
+
 class OperationError(RunsmigError):
     def __init__(self, message: str, path: str | None = None, hint: str = "") -> None:
         super().__init__(

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from runsmig.diff import file_diff
-from runsmig.errors import RefusedError, UsageError
 from runsmig.findings import Finding
 from runsmig.generators import NewFile, generate_all
 from runsmig.recipe.model import Recipe
@@ -131,33 +130,10 @@ class Plan:
 
     @staticmethod
     def load(path: Path, root: Path) -> "Plan":
-        shown = str(path)
-        try:
-            data = json.loads(path.read_text("utf-8"))
-        except FileNotFoundError:
-            raise UsageError("saved plan does not exist", shown) from None
-        except (OSError, ValueError) as exc:
-            raise UsageError(f"cannot read saved plan: {exc}", shown) from None
-        if not isinstance(data, dict) or data.get("format") != PLAN_FORMAT or not isinstance(data.get("changes"), list):
-            raise UsageError(f"not a runsmig plan (format {PLAN_FORMAT})", shown)
-        changes = []
-        for i, c in enumerate(data["changes"]):
-            try:
-                old = None
-                if c["action"] != "create":
-                    old = (root / c["path"]).read_bytes() if (root / c["path"]).exists() else None
-                    if old is None or hashlib.sha256(old).hexdigest() != c["old_sha256"]:
-                        raise RefusedError(
-                            "changed since the plan was made (content hash differs)", c["path"],
-                            hint="make a new plan with 'runsmig plan --out', or apply without --plan")
-                elif (root / c["path"]).exists():
-                    raise RefusedError("exists now but the plan creates it", c["path"],
-                                       hint="make a new plan with 'runsmig plan --out'")
-                changes.append(Change(c["action"], c["path"], c.get("new_path"), old,
-                                      base64.b64decode(c["new"]) if c.get("new") is not None else None, int(c["mode"])))
-            except (KeyError, TypeError, ValueError) as exc:
-                raise UsageError(f"change #{i} is malformed ({exc})", shown) from None
-        return Plan(root, None, changes)
+        """A saved plan, checked whole before anything is read or written (runsmig.planfile)."""
+        from runsmig.planfile import load_plan
+
+        return load_plan(path, root)
 
 
 def _b64(data: bytes | None) -> str | None:
