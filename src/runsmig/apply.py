@@ -24,13 +24,15 @@ class ApplyReport:
     created: list[str] = field(default_factory=list)
 
 
-def _confined(root: Path, rel: str) -> Path:
+def _confined(root: Path, rel: str, link: bool = False) -> Path:
+    """``link``: the path itself is a symlink the plan retargets (its folders still must not be)."""
     if rel.startswith("/") or any(p in ("", ".", "..") for p in rel.split("/")):
         raise RefusedError("unsafe path in plan", rel, hint="paths must be relative and inside the checkout")
     cur = root
-    for part in rel.split("/"):
+    parts = rel.split("/")
+    for i, part in enumerate(parts):
         cur = cur / part
-        if cur.is_symlink():
+        if cur.is_symlink() and not (link and i == len(parts) - 1):
             raise RefusedError("path passes through a symlink; refusing to write through it", rel)
     real_root = os.path.realpath(root)
     real_parent = os.path.realpath(cur.parent) if cur.parent.exists() else None
@@ -44,8 +46,11 @@ def validate(plan: Plan) -> None:
     targets: set[str] = set()
     moving_away = {x.path for x in plan.changes if x.action in ("rename", "delete")}
     for c in plan.changes:
-        src = _confined(root, c.path)
-        if c.action != "create" and not src.exists():
+        link = c.action == "modify" and c.mode & 0o170000 == 0o120000
+        if link and not (root / c.path).is_symlink():
+            raise RefusedError("the plan retargets a symlink, but this is not one now", c.path)
+        src = _confined(root, c.path, link)
+        if c.action != "create" and not (link or src.exists()):
             raise RefusedError("file to change no longer exists", c.path)
         if c.action in ("rename", "create"):
             dst = _confined(root, c.target)
