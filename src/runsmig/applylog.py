@@ -102,8 +102,11 @@ class Journal:
         step()
 
     def remove(self) -> None:
-        self.path.unlink(missing_ok=True)
-        fsync_dir(self.path.parent)
+        try:
+            self.path.unlink(missing_ok=True)
+            fsync_dir(self.path.parent)
+        except OSError:  # the state folder itself is gone or unwritable: nothing of ours is left in it
+            pass
 
 
 def read(path: Path) -> Journal | None:
