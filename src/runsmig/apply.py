@@ -2,19 +2,18 @@
 
 Every write is atomic (temp file in the target folder + fsync + rename), keeps the
 file mode, and is confined to the checkout: a target whose path leaves the root
-or passes through a symlink is refused before anything is written.
+or passes through a symlink is refused before anything is written. The writes are
+journaled (runsmig.applylog): an apply killed at any point is completed or undone by the next.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from runsmig.errors import OperationError, RefusedError
-from runsmig.plan import Change, Plan
-from runsmig.textio import fsync_dir
+from runsmig.plan import Plan
 
 
 @dataclass
@@ -25,13 +24,15 @@ class ApplyReport:
     created: list[str] = field(default_factory=list)
 
 
-def _confined(root: Path, rel: str) -> Path:
+def _confined(root: Path, rel: str, link: bool = False) -> Path:
+    """``link``: the path itself is a symlink the plan retargets (its folders still must not be)."""
     if rel.startswith("/") or any(p in ("", ".", "..") for p in rel.split("/")):
         raise RefusedError("unsafe path in plan", rel, hint="paths must be relative and inside the checkout")
     cur = root
-    for part in rel.split("/"):
+    parts = rel.split("/")
+    for i, part in enumerate(parts):
         cur = cur / part
-        if cur.is_symlink():
+        if cur.is_symlink() and not (link and i == len(parts) - 1):
             raise RefusedError("path passes through a symlink; refusing to write through it", rel)
     real_root = os.path.realpath(root)
     real_parent = os.path.realpath(cur.parent) if cur.parent.exists() else None
@@ -45,8 +46,11 @@ def validate(plan: Plan) -> None:
     targets: set[str] = set()
     moving_away = {x.path for x in plan.changes if x.action in ("rename", "delete")}
     for c in plan.changes:
-        src = _confined(root, c.path)
-        if c.action != "create" and not src.exists():
+        link = c.action == "modify" and c.mode & 0o170000 == 0o120000
+        if link and not (root / c.path).is_symlink():
+            raise RefusedError("the plan retargets a symlink, but this is not one now", c.path)
+        src = _confined(root, c.path, link)
+        if c.action != "create" and not (link or src.exists()):
             raise RefusedError("file to change no longer exists", c.path)
         if c.action in ("rename", "create"):
             dst = _confined(root, c.target)
@@ -57,87 +61,51 @@ def validate(plan: Plan) -> None:
         targets.add(c.target)
 
 
-def apply_plan(plan: Plan, progress=None) -> ApplyReport:
-    """``progress(done, total)`` as the new contents are staged (written and fsynced)."""
+def apply_plan(plan: Plan, progress=None, state: Path | None = None, digest: str | None = None,
+               keep_journal: bool = False) -> ApplyReport:
+    """``progress(done, total)`` as the new contents are staged (written and fsynced).
+
+    Journaled (runsmig.applylog, in ``state``: the checkout's git folder by default): a kill at any
+    point is completed or undone by the next ``apply``. ``digest``: of the saved plan, if any.
+    ``keep_journal``: the caller removes it (``applylog.close``) when its command ends."""
+    from runsmig import applylog
+    from runsmig.lock import state_dir
+
     validate(plan)
-    root = plan.root
-    report = ApplyReport()
-    staged: list[tuple[Change, Path | None]] = []
-    made_dirs: list[Path] = []
+    report = _report(plan)
+    if not plan.changes:
+        return report
+    state = state if state is not None else state_dir(plan.root)
+    path = applylog.journal_path(state)
+    if path.exists():
+        raise RefusedError("an interrupted apply is recorded here; run 'runsmig apply' to complete it", str(path))
+    journal, content = applylog.ops_of(plan, path, digest)
     try:
-        for i, c in enumerate(plan.changes, start=1):
-            if progress is not None:
-                progress(i - 1, len(plan.changes))
-            if c.action == "delete" or c.new is None:
-                staged.append((c, None))
-                continue
-            if c.action == "rename" and c.new == c.old:
-                staged.append((c, None))  # a pure rename: no new content to stage
-                continue
-            dst = root / c.target
-            _mkdirs(dst.parent, made_dirs)
-            fd, tmp = tempfile.mkstemp(prefix=".runsmig-", suffix=".tmp", dir=dst.parent)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(c.new)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, c.mode & 0o7777)
-            staged.append((c, Path(tmp)))
+        state.mkdir(parents=True, exist_ok=True)
+        journal.write()
+        applylog.stage(journal, content, progress)
     except OSError as exc:
-        for _, tmp in staged:
-            if tmp is not None:
-                tmp.unlink(missing_ok=True)
+        applylog.undo(journal)
         raise OperationError(f"cannot stage write: {exc.strerror or exc}", getattr(exc, "filename", None)) from None
-    touched_dirs: set[Path] = set()
-    for c, tmp in staged:
-        src = root / c.path
-        dst = root / c.target
-        if c.action == "delete":
-            src.unlink()
-            report.deleted.append(c.path)
-            touched_dirs.add(src.parent)
-        elif c.action == "rename" and tmp is None:
-            _mkdirs(dst.parent, made_dirs)
-            os.rename(src, dst)
-            report.renamed.append((c.path, c.target))
-            touched_dirs.update({src.parent, dst.parent})
-        else:
-            assert tmp is not None
-            os.replace(tmp, dst)
-            touched_dirs.add(dst.parent)
-            if c.action == "rename":
-                src.unlink()
-                touched_dirs.add(src.parent)
-                report.renamed.append((c.path, c.target))
-            elif c.action == "create":
-                report.created.append(c.target)
-            else:
-                report.written.append(c.path)
-    for d in sorted(touched_dirs, key=lambda p: len(p.parts), reverse=True):
-        _prune_empty(d, root)
-    for d in touched_dirs:
-        if d.exists():
-            fsync_dir(d)
+    try:
+        applylog.finish(journal)
+        if not keep_journal:
+            applylog.close(state)
+    except OSError as exc:
+        raise OperationError(f"cannot complete the writes: {exc.strerror or exc}", getattr(exc, "filename", None),
+                             hint="fix the cause and run apply again: it completes this apply from its journal") from None
     return report
 
 
-def _mkdirs(folder: Path, made: list[Path]) -> None:
-    missing = []
-    cur = folder
-    while not cur.exists():
-        missing.append(cur)
-        cur = cur.parent
-    for d in reversed(missing):
-        d.mkdir()
-        made.append(d)
-
-
-def _prune_empty(folder: Path, root: Path) -> None:
-    cur = folder
-    while cur != root and cur.is_dir() and not cur.is_symlink():
-        try:
-            next(cur.iterdir())
-            return
-        except StopIteration:
-            cur.rmdir()
-            cur = cur.parent
+def _report(plan: Plan) -> ApplyReport:
+    report = ApplyReport()
+    for c in plan.changes:
+        if c.action == "delete":
+            report.deleted.append(c.path)
+        elif c.action == "rename":
+            report.renamed.append((c.path, c.target))
+        elif c.action == "create":
+            report.created.append(c.target)
+        else:
+            report.written.append(c.path)
+    return report

@@ -117,3 +117,14 @@ class OperationError(RunsmigError):
             hint=hint or "nothing was half-written; fix the cause and run the same command again",
             exit_code=EXIT_OPERATION,
         )
+
+
+class LockHeld(RunsmigError):
+    def __init__(self, what: str, lock_file: str, pid: int | None) -> None:
+        holder = f"pid {pid}" if pid else "another process"
+        super().__init__(
+            f"another runsmig {what} is running on this tree (lock held by {holder})",
+            path=lock_file,
+            hint="wait for it to finish, or pass --wait to queue behind it",
+            exit_code=EXIT_REFUSED,
+        )

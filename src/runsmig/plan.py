@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,7 @@ from runsmig.findings import Finding
 from runsmig.generators import NewFile, generate_all
 from runsmig.recipe.model import Recipe
 from runsmig.runner import RunResult, file_mode, run
+from runsmig.symlinks import retarget
 
 PLAN_FORMAT = 1
 
@@ -63,7 +65,7 @@ class Plan:
         if self.result is None:
             return []
         out = [f for o in self.result.looked for f in o.reported if f.rule != "external"]
-        out += [f for f in self.result.paths.findings if f.rule == "conflict"]
+        out += [f for f in self.result.paths.findings if f.rule in ("conflict", "follow-up")]
         return out
 
     def externals(self) -> list[Finding]:
@@ -136,6 +138,13 @@ class Plan:
         return load_plan(path, root)
 
 
+def _current(path: Path, mode: int) -> bytes | None:
+    """The bytes a change's ``old`` is compared with: a symlink's text (mode 120000), else the file's."""
+    if mode & 0o170000 == 0o120000:
+        return os.fsencode(os.readlink(path)) if path.is_symlink() else None
+    return path.read_bytes() if path.exists() else None
+
+
 def _b64(data: bytes | None) -> str | None:
     return base64.b64encode(data).decode("ascii") if data is not None else None
 
@@ -164,6 +173,9 @@ def build_plan(root: Path, recipe: Recipe, workers: int | None = None, regenerat
         changes.append(Change("create", nf.path, None, None, nf.content.encode("utf-8"), 0o100644))
     if regenerate and recipe.generated:
         changes = _regenerated(root, recipe, result, changes, notes)
+    relinks, unfollowed = retarget(root, result, changes)  # symlinks to what moves
+    changes += relinks
+    result.paths.findings.extend(unfollowed)
     changes.sort(key=lambda c: c.path)
     return Plan(root, recipe, changes, result, notes)
 

@@ -22,6 +22,7 @@ import binascii
 import hashlib
 import json
 import os
+import posixpath
 import re
 import stat
 import subprocess
@@ -35,6 +36,7 @@ MAX_PLAN_BYTES = 1 << 30  # a plan holds whole files (base64): generous, but bou
 MAX_PATH_BYTES = 4096
 MAX_NAME_BYTES = 255
 MAX_INT_DIGITS = 20
+LINK_MODE = 0o120000  # only a "modify" of what is a symlink now: its new text, checked (_link_text)
 MODES = (0o100644, 0o100755)  # what the planner records (runner.file_mode): a plain or executable file
 TOP = ("format", "root", "recipe", "changes")
 FIELDS = ("action", "path", "new_path", "old_sha256", "old", "new", "mode")
@@ -186,6 +188,8 @@ def _entry(at: str, c: object, shown: str) -> _Entry:
     mode = c["mode"]
     if type(mode) is not int:
         raise MalformedPlan(f"{at}.mode: {_type(mode)}, expected a number", shown)
+    if mode == LINK_MODE and action == "modify":  # a symlink retargeted with what it names (runsmig.symlinks)
+        return _Entry(at, action, path, new_path, sha, _link_text(c["new"], path, f"{at}.new", shown), mode)
     if mode not in MODES:
         raise UnsafePlan(f"{at}.mode: {mode:o} is not a plain file's mode (100644 or 100755; no setuid, setgid, "
                          "sticky or other bits)", shown)
@@ -308,12 +312,14 @@ def _check_disk(entries: list[_Entry], root: Path, shown: str) -> dict[str, os.s
                 raise UnsafePlan(f"{at}: {_show(rel)} is inside git's own folder: never written", shown)
             st = _walk(root, rel, seen, git_ids, at, shown)
             is_source = e.action != "create" and field == "path"
-            if st is not None and not stat.S_ISREG(st.st_mode):
-                raise UnsafePlan(f"{at}: {_show(rel)} is a {_kind(st.st_mode)}, not a regular file", shown)
+            link = e.mode == LINK_MODE
+            if st is not None and not (stat.S_ISLNK(st.st_mode) if link and is_source else stat.S_ISREG(st.st_mode)):
+                wanted = "a symlink" if link and is_source else "a regular file"
+                raise UnsafePlan(f"{at}: {_show(rel)} is a {_kind(st.st_mode)}, not {wanted}", shown)
             if is_source:
                 if st is None:
                     raise StalePlan(f"{at}: {_show(rel)} no longer exists", shown)
-                now = 0o100755 if st.st_mode & stat.S_IXUSR else 0o100644  # as runner.file_mode records it
+                now = LINK_MODE if link else 0o100755 if st.st_mode & stat.S_IXUSR else 0o100644  # as the planner records it
                 if now != e.mode:
                     raise StalePlan(f"{e.at}.mode: {_show(rel)} has mode {now:o} now, the plan recorded {e.mode:o}",
                                     shown)
@@ -377,6 +383,11 @@ def _read_source(root: Path, e: _Entry, checked: os.stat_result, shown: str) -> 
                 inner = os.open(part, _DIR_FLAGS, dir_fd=folder)
                 os.close(folder)
                 folder = inner
+            if e.mode == LINK_MODE:  # the link's own text, never what it points at
+                st = os.lstat(parts[-1], dir_fd=folder)
+                if not stat.S_ISLNK(st.st_mode) or (st.st_dev, st.st_ino) != (checked.st_dev, checked.st_ino):
+                    raise UnsafePlan(f"{e.at}.path: {_show(e.path)} was replaced while the plan was checked", shown)
+                return os.fsencode(os.readlink(parts[-1], dir_fd=folder))
             fd = os.open(parts[-1], _FILE_FLAGS, dir_fd=folder)
         finally:
             os.close(folder)
@@ -388,6 +399,22 @@ def _read_source(root: Path, e: _Entry, checked: os.stat_result, shown: str) -> 
     except OSError as exc:
         raise UnsafePlan(f"{e.at}.path: cannot open {_show(e.path)} without following links: {exc.strerror}",
                          shown) from None
+
+
+def _link_text(value: object, path: str, at: str, shown: str) -> bytes:
+    """A retargeted symlink's new text: a relative path that, read from the link's folder, stays in
+    the checkout and out of git's folder (the planner never writes another)."""
+    text = _b64(value, at, shown)
+    try:
+        target = text.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UnsafePlan(f"{at}: a symlink's text that is not UTF-8", shown) from None
+    if not target or "\0" in target or target.startswith("/"):
+        raise UnsafePlan(f"{at}: a symlink's new text must be a relative path ({_show(target)})", shown)
+    inside = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+    if inside == ".." or inside.startswith("../") or any(_is_dotgit(p) for p in inside.split("/")):
+        raise UnsafePlan(f"{at}: a symlink's new text {_show(target)} leads out of the checkout or into .git", shown)
+    return text
 
 
 # -- wording -----------------------------------------------------------------------------------

@@ -17,6 +17,15 @@ def _ignored_env(root: Path) -> Path | None:
     return env if tracked.returncode != 0 else None  # a tracked .env is rewritten by the plan itself
 
 
+def check_checkout_storage(root: Path) -> None:
+    """Refuse (exit 4) before anything is written when the checkout's storage folders are symlinks:
+    moving through one would move data outside the checkout."""
+    from runsmig.storage.mover import refuse_unsafe_root
+
+    for rel in ("data", "data/jobs", "data/runs"):
+        refuse_unsafe_root(root / rel, rel)
+
+
 def move_checkout_storage(root: Path, recipe_path: Path | None, db: str | None, progress=None) -> None:
     """``progress(done, total)`` as folders are moved."""
     src = root / "data" / "jobs"

@@ -64,7 +64,22 @@ def default_journal(opts: Options) -> Path:
     return opts.dst_abs.parent / f".runsmig-storage-{opts.dst_abs.name}.journal"
 
 
+def refuse_unsafe_root(path: Path, option: str) -> None:
+    """A storage root is named by a real folder: refused (exit 4) when it is a symlink, or when the
+    kernel's resolution of it (``..`` after a symlink) leaves the folder its text names."""
+    lexical = os.path.normpath(os.path.abspath(path))
+    if os.path.islink(lexical):
+        raise RefusedError(f"{option} is a symlink (to {os.readlink(lexical)}); storage is never moved through one",
+                           path=str(path), hint="name the real folder instead of the link")
+    if os.path.realpath(path) != os.path.realpath(lexical):
+        raise RefusedError(f"{option} resolves to {os.path.realpath(path)}, outside the folder it names",
+                           path=str(path), hint="name the real folder instead of the link")
+
+
 def check_roots(opts: Options) -> None:
+    refuse_unsafe_root(opts.src, "--from")
+    refuse_unsafe_root(opts.dst, "--to")
+    refuse_unsafe_root(opts.quarantine_abs, "the quarantine folder")
     src, dst, q = opts.src_abs, opts.dst_abs, opts.quarantine_abs
     if src == dst:
         raise UsageError("--from and --to are the same folder")
@@ -93,6 +108,16 @@ def run(opts: Options, journal_path: Path | None = None, dry_run: bool = False,
         progress: Progress | None = None,
         emit_plan: Callable[[list[dict[str, Any]]], None] | None = None) -> Summary:
     check_roots(opts)
+    if dry_run:
+        return _run(opts, journal_path, dry_run, progress, emit_plan)
+    from runsmig.lock import storage_lock
+
+    with storage_lock(opts.dst_abs):
+        return _run(opts, journal_path, dry_run, progress, emit_plan)
+
+
+def _run(opts: Options, journal_path: Path | None, dry_run: bool, progress: Progress | None,
+         emit_plan: Callable[[list[dict[str, Any]]], None] | None) -> Summary:
     jpath = Path(os.path.abspath(journal_path)) if journal_path else default_journal(opts)
     jreal = Path(os.path.realpath(jpath))
     for root in (opts.src_abs, opts.dst_abs, opts.quarantine_abs):
