@@ -158,11 +158,27 @@ def test_fsmonitor_in_git_config_is_refused_and_never_runs(root, tmp_path):
     assert not marker.exists()
 
 
-@pytest.mark.parametrize("mode", [0o104777, 0o104755, 0o102755, 0o101755, 0o100777, 0o100600, 0o644, 0o120000,
+@pytest.mark.parametrize("mode", [0o104777, 0o104755, 0o102755, 0o101755, 0o100777, 0o100600, 0o644,
                                   0o040755, 2 ** 64, -1], ids=oct)
 def test_mode_other_than_a_plain_files_is_refused(root, mode):
     plan = write_plan(root, [modify(mode=mode)])
     refused(root, plan, 4, "changes[0].mode:", "not a plain file's mode")
+
+
+def test_symlink_mode_is_only_for_a_symlink_retargeted_inside_the_checkout(root):
+    """Mode 120000 is what the planner writes for a symlink it retargets (runsmig.symlinks): a
+    modify of a path that is a symlink now, to a relative text that stays in the checkout."""
+    plan = write_plan(root, [modify(mode=0o120000, new=b"b.py")])  # a.py is a regular file
+    refused(root, plan, 4, "changes[0].path:", "not a symlink")
+    (root / "link").symlink_to("a.py")
+    for text, words in ((b"/etc/passwd", "relative path"), (b"../../outside", "out of the checkout"),
+                        (b".git/hooks/pre-commit", "into .git"), (b"", "relative path")):
+        plan = write_plan(root, [entry("modify", "link", old=b"a.py", new=text, mode=0o120000)])
+        refused(root, plan, 4, "changes[0].new:", words)
+    plan = write_plan(root, [entry("modify", "link", old=b"a.py", new=b"sub/b.py", mode=0o120000)])
+    res = run_apply(root, plan)
+    assert res.returncode == 0, res.stderr
+    assert os.readlink(root / "link") == "sub/b.py"
 
 
 @pytest.mark.parametrize("action", ["exec", "chmod", "symlink", "Modify", ""])
