@@ -55,8 +55,15 @@ def _is_letter(ch: str) -> bool:
 class TermEngine:
     """Finds and replaces recipe terms in text, identifiers and paths."""
 
-    def __init__(self, terms: tuple[Term, ...], symbols: dict[str, str] | None = None, keep: tuple[str, ...] = ()):
+    def __init__(self, terms: tuple[Term, ...], symbols: dict[str, str] | None = None, keep: tuple[str, ...] = (),
+                 derived: dict[str, str] | None = None):
         self.terms = terms
+        # joined spellings of the checkout's renamed names (runsmig.derived): whole tokens only
+        self.derived = dict(derived or {})
+        self._derived_re = re.compile(
+            r"(?<![A-Za-z0-9$])(" + "|".join(re.escape(d) for d in sorted(self.derived, key=len, reverse=True))
+            + r")(?![A-Za-z0-9$])") if self.derived else None
+        self._derived_bytes: re.Pattern[bytes] | None = None
         self.symbols = dict(symbols or {})
         self.keep = tuple(keep)
         stems = sorted({t.singular for t in terms} | {t.plural for t in terms}, key=len, reverse=True)
@@ -81,8 +88,21 @@ class TermEngine:
             self._keep_re = None
 
     @classmethod
-    def from_recipe(cls, recipe: Recipe) -> "TermEngine":
-        return cls(recipe.terms, recipe.symbols, recipe.keep)
+    def from_recipe(cls, recipe: Recipe, derived: dict[str, str] | None = None) -> "TermEngine":
+        return cls(recipe.terms, recipe.symbols, recipe.keep, derived)
+
+    def with_derived(self, derived: dict[str, str]) -> "TermEngine":
+        """This engine, also matching the derived spellings ``derived`` (runsmig.derived)."""
+        return type(self)(self.terms, self.symbols, self.keep, derived) if derived else self
+
+    def derived_in(self, data: bytes) -> dict[str, str]:
+        """The derived spellings ``data`` holds, with their replacements (what a file's analysis
+        depends on of them)."""
+        if self._derived_re is None:
+            return {}
+        if self._derived_bytes is None:
+            self._derived_bytes = re.compile(self._derived_re.pattern.encode())
+        return {m.decode(): self.derived[m.decode()] for m in set(self._derived_bytes.findall(data))}
 
     # -- cheap prefilter ---------------------------------------------------
     def may_contain(self, data: bytes | str) -> bool:
@@ -118,6 +138,12 @@ class TermEngine:
                 if any(a <= m.start() < b for a, b in blocked):
                     continue
                 out.append(TermMatch(m.start(), m.end(), m.group(0), self.symbols[m.group(0)]))
+                blocked.append(m.span())
+        if self._derived_re is not None:
+            for m in self._derived_re.finditer(text):
+                if any(a <= m.start() < b for a, b in blocked):
+                    continue
+                out.append(TermMatch(m.start(), m.end(), m.group(0), self.derived[m.group(0)]))
                 blocked.append(m.span())
         pos = 0
         n = len(text)
