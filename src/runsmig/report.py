@@ -140,7 +140,7 @@ def render_sarif(rep: CheckReport) -> str:
 _RULE_TEXT = {
     "term": "A legacy term remains",
     "symbol": "A legacy symbol remains",
-    "follow-up": "Manual follow-up: a use of a removed name",
+    "follow-up": "Manual follow-up: a place to review by hand",
     "conflict": "A rename collides with an existing name",
     "external": "A third-party name carries the term",
     "failed": "A file could not be read or parsed",

@@ -48,6 +48,9 @@ def apply_case(template: str, like: str) -> str:
     return template
 
 
+_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+
 def _is_letter(ch: str) -> bool:
     return ch.isalpha()
 
@@ -55,8 +58,11 @@ def _is_letter(ch: str) -> bool:
 class TermEngine:
     """Finds and replaces recipe terms in text, identifiers and paths."""
 
-    def __init__(self, terms: tuple[Term, ...], symbols: dict[str, str] | None = None, keep: tuple[str, ...] = ()):
+    def __init__(self, terms: tuple[Term, ...], symbols: dict[str, str] | None = None, keep: tuple[str, ...] = (),
+                 derived: dict[str, str] | None = None):
         self.terms = terms
+        # joined spellings of the checkout's renamed names (runsmig.derived): whole tokens only
+        self.derived = dict(derived or {})
         self.symbols = dict(symbols or {})
         self.keep = tuple(keep)
         stems = sorted({t.singular for t in terms} | {t.plural for t in terms}, key=len, reverse=True)
@@ -81,8 +87,38 @@ class TermEngine:
             self._keep_re = None
 
     @classmethod
-    def from_recipe(cls, recipe: Recipe) -> "TermEngine":
-        return cls(recipe.terms, recipe.symbols, recipe.keep)
+    def from_recipe(cls, recipe: Recipe, derived: dict[str, str] | None = None) -> "TermEngine":
+        return cls(recipe.terms, recipe.symbols, recipe.keep, derived)
+
+    def with_derived(self, derived: dict[str, str]) -> "TermEngine":
+        """This engine, also matching the derived spellings ``derived`` (runsmig.derived)."""
+        return type(self)(self.terms, self.symbols, self.keep, derived) if derived else self
+
+    def derived_in(self, data: bytes) -> dict[str, str]:
+        """The derived spellings ``data`` holds, with their replacements (what a file's analysis
+        depends on of them)."""
+        if not self.derived:
+            return {}
+        text = data.decode("latin-1")  # the spellings are ASCII: their bytes are their characters
+        return {text[a:b]: self.derived[text[a:b]] for a, b in self._derived_tokens(text)}
+
+    def _derived_tokens(self, text: str) -> list[tuple[int, int]]:
+        """Spans of whole tokens (runs of ASCII letters and digits, not touching ``$``) that are
+        derived spellings: every one holds a stem, so only the tokens around a stem are looked up."""
+        found: list[tuple[int, int]] = []
+        n, end = len(text), -1
+        for m in self._stem_re.finditer(text):
+            if m.start() < end:
+                continue
+            a, b = m.start(), m.end()
+            while a > 0 and text[a - 1] in _ALNUM:
+                a -= 1
+            while b < n and text[b] in _ALNUM:
+                b += 1
+            end = b
+            if text[a:b] in self.derived and not (a > 0 and text[a - 1] == "$") and not (b < n and text[b] == "$"):
+                found.append((a, b))
+        return found
 
     # -- cheap prefilter ---------------------------------------------------
     def may_contain(self, data: bytes | str) -> bool:
@@ -119,6 +155,12 @@ class TermEngine:
                     continue
                 out.append(TermMatch(m.start(), m.end(), m.group(0), self.symbols[m.group(0)]))
                 blocked.append(m.span())
+        if self.derived:
+            for a, b in self._derived_tokens(text):
+                if any(x <= a < y for x, y in blocked):
+                    continue
+                out.append(TermMatch(a, b, text[a:b], self.derived[text[a:b]]))
+                blocked.append((a, b))
         pos = 0
         n = len(text)
         while True:

@@ -117,7 +117,11 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
     all_files = frozenset(found.files)
     deletes = frozenset(paths.deletes)
     wanted = found.files if only is None else [rel for rel in found.files if rel in only]
-    look = scan.of(wanted, found.git, found.untracked, found.blobs)
+    # every candidate of the checkout (the derived spellings come from all of them), then the wanted ones
+    look = scan.of(found.files, found.git, found.untracked, found.blobs)
+    engine = _with_derived(root, engine, look)
+    if only is not None:
+        look &= set(wanted)
     outcomes: list[FileOutcome] = []  # deleted files
     todo: list[tuple[str, str]] = []
     order: list[str] = []  # the files analysed (or taken from the cache), in checkout order
@@ -153,6 +157,8 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
     from runsmig.runner.pool import analyze_many
 
     store = p.result_cache(root, recipe) if cache else None
+    if store is not None:
+        store.derive(engine)
     done: dict[str, FileOutcome] = {}
     keys: dict[str, tuple[str, str]] = {}  # rel -> (cache key, digest of the bytes it was computed from)
     if store is not None:
@@ -168,6 +174,14 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
         store.finish()
     outcomes.extend(done[rel] for rel in order)
     return RunResult(root, recipe, outcomes, unread, paths, found.skipped, found.git)
+
+
+def _with_derived(root: Path, engine: TermEngine, candidates: set[str]) -> TermEngine:
+    """The engine, also matching the joined spellings of the names the candidates define
+    (runsmig.derived): a file holding a term may define one; no other file can."""
+    from runsmig.derived import defined_names, spellings
+
+    return engine.with_derived(spellings(defined_names(root, sorted(candidates)), engine))
 
 
 def _from_cache(store: ResultCache, root: Path, todo: list[tuple[str, str]], keep_bytes: bool):

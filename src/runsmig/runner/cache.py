@@ -165,9 +165,18 @@ class ResultCache:
         self._fileset: frozenset[str] | None = None
         self.hits = self.misses = 0
 
+    def derive(self, engine) -> None:
+        """The run's term engine: a result also depends on the derived spellings (runsmig.derived)
+        its file holds, and on no other (a name defined elsewhere does not stale every entry)."""
+        self._engine = engine
+
     # -- keys ------------------------------------------------------------------------------
     def key(self, rel: str, new_rel: str, data: bytes) -> str:
         """Not the file list: an entry says itself how it depends on it (:meth:`get`)."""
+        engine = getattr(self, "_engine", None)
+        held = engine.derived_in(data) if engine is not None else {}
+        if held:
+            return _h(self.base.encode(), rel.encode(), new_rel.encode(), data, json.dumps(sorted(held.items())).encode())
         return _h(self.base.encode(), rel.encode(), new_rel.encode(), data)
 
     def _bytes(self, rel: str) -> bytes | None:

@@ -46,15 +46,15 @@ _W: dict = {}
 
 
 def _init_worker(recipe_path: str, root: str, moves: dict[str, str], deletes: frozenset[str], files: frozenset[str],
-                 keep_bytes: bool = True, limits: Limits = DEFAULT_LIMITS) -> None:
+                 keep_bytes: bool = True, limits: Limits = DEFAULT_LIMITS, derived: dict[str, str] | None = None) -> None:
     from runsmig.recipe import load_recipe
     from runsmig.workers import tie_to_parent
 
     tie_to_parent()
 
     recipe = load_recipe(Path(recipe_path))
-    _W.update(recipe=recipe, engine=TermEngine.from_recipe(recipe), root=Path(root), moves=moves, deletes=deletes, files=files,
-              keep_bytes=keep_bytes, limits=limits)
+    _W.update(recipe=recipe, engine=TermEngine.from_recipe(recipe, derived), root=Path(root), moves=moves, deletes=deletes,
+              files=files, keep_bytes=keep_bytes, limits=limits)
 
 
 def _work(item: tuple[str, str]) -> Analysed:
@@ -83,7 +83,7 @@ def analyze_many(root: Path, recipe: Recipe, engine: TermEngine, todo: list[tupl
 
         pool = ProcessPoolExecutor(max_workers=n_workers, initializer=_init_worker,
                                    initargs=(str(recipe.source), str(root), moves, deletes, all_files, keep_bytes,
-                                             limits))
+                                             limits, engine.derived))
         with stopping(pool):
             chunk = max(1, min(16, len(todo) // (n_workers * 4)))
             for i, o in enumerate(pool.map(_work, todo, chunksize=chunk), start=1):

@@ -2,9 +2,15 @@
 
 * ``external``: bound by a third-party import, or an attribute/keyword hanging
   off one (``Job.fetch``, ``scheduler.add_job(...)``, ``Parallel(n_jobs=2)``),
-  including through a local variable assigned from such a call;
+  including through a local variable assigned from such a call. Only while what it
+  binds to resolves outside the checkout: once a call is handed checkout code
+  (``functools.partial(own_fn, job_id=1)``, ``typing.cast(Own, x).jobs``,
+  ``executor.submit(own_fn, job_id=1)``), or a variable is annotated with or narrowed
+  by ``isinstance`` to a checkout class, the keyword or attribute is ours (or judged
+  against that code's parameters and members, see :meth:`Decider._judge`);
 * ``follow-up``: bound by an import of a removed module with no counterpart,
-  or a name that is not bound anywhere (its import was removed earlier);
+  or a name that is not bound anywhere (its import was removed earlier), or a
+  keyword/attribute whose owner (ours or third-party) cannot be decided;
 * ``conflict``: the new name already exists in the same scope (``job_summary``
   → ``run_summary`` next to an existing ``run_summary``), a call would get two
   equal keywords, or a ``self`` attribute would collide — unless the recipe maps
@@ -44,8 +50,18 @@ class Keep:
     group: int = 0  # id of the symbol (one message per group)
 
 
+EXTERNAL, OURS = "external", "ours"  # what a link of a chain belongs to (else: a list of checkout targets)
+TYPED_BY_FIRST = frozenset({"cast"})  # typing.cast(T, x): the result is a T
+# wrappers whose keywords (and result) belong to the callable they are handed first
+FORWARDERS = frozenset({"partial", "partialmethod", "wraps", "update_wrapper", "to_thread", "submit",
+                        "run_in_threadpool", "run_sync"})
+
+
 class Decider:
-    def __init__(self, scan: Scan, scopes, imports: list[ImportRec], engine, explicit: dict[str, str]):
+    def __init__(self, scan: Scan, scopes, imports: list[ImportRec], engine, explicit: dict[str, str],
+                 describe=None):
+        self.describe = describe  # (checkout module or None for this file, name) -> targets.Target | None
+        self.notes: dict[int, str] = {}  # id(Name) renamed with checkout code it reaches through a third-party call
         self.scan = scan
         self.scopes = scopes
         self.imports = imports
@@ -156,22 +172,82 @@ class Decider:
             if id(sym) in done:
                 continue
             done.add(id(sym))
+            if self._annotated_ours(sym):
+                continue  # ``x: Own = ...``, ``def f(x: Own)``: what it holds is ours
             for n in sym.nodes:
-                typed += self._chain(n, keep_self=False)
+                if not self._narrowed(n):
+                    typed += self._chain(n, keep_self=False)
+
+    def _annotated_ours(self, sym: Symbol) -> bool:
+        """A binding of ``sym`` is annotated with a class of the checkout."""
+        for n in sym.nodes:
+            p = self.scan.parent.get(id(n))
+            ann = None
+            if isinstance(p, cst.AnnAssign) and p.target is n:
+                ann = p.annotation
+            elif isinstance(p, cst.Param) and p.name is n:
+                ann = p.annotation
+            if ann is not None and self._names_ours(ann.annotation):
+                return True
+        return False
+
+    def _names_ours(self, expr: cst.CSTNode) -> bool:
+        """``Own``, ``mod.Own``, ``"Own"``, ``Own | None``, ``Optional[Own]``, ``(Own, Other)``."""
+        if isinstance(expr, cst.BinaryOperation):
+            return self._names_ours(expr.left) or self._names_ours(expr.right)
+        if isinstance(expr, (cst.Tuple, cst.List)):
+            return any(self._names_ours(el.value) for el in expr.elements)
+        if isinstance(expr, cst.Subscript):
+            return any(isinstance(el.slice, cst.Index) and self._names_ours(el.slice.value) for el in expr.slice)
+        return self._owner(expr) is OURS
+
+    def _narrowed(self, node: cst.Name) -> bool:
+        """``node`` is used where ``isinstance(<it>, Own)`` holds: in the body of such an ``if``,
+        or after such an ``assert`` in an enclosing block."""
+        parent = self.scan.parent
+        child: cst.CSTNode = node
+        cur = parent.get(id(node))
+        while cur is not None:
+            if isinstance(cur, cst.If) and child is cur.body and self._isinstance_ours(cur.test, node.value):
+                return True
+            body = getattr(cur, "body", None)
+            if isinstance(body, (list, tuple)) and isinstance(cur, (cst.IndentedBlock, cst.Module)):
+                for st in body:
+                    if st is child:
+                        break
+                    if isinstance(st, cst.SimpleStatementLine) and any(
+                            isinstance(x, cst.Assert) and self._isinstance_ours(x.test, node.value) for x in st.body):
+                        return True
+            child, cur = cur, parent.get(id(cur))
+        return False
+
+    def _isinstance_ours(self, test: cst.CSTNode, name: str) -> bool:
+        if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+            return self._isinstance_ours(test.left, name) or self._isinstance_ours(test.right, name)
+        return (isinstance(test, cst.Call) and isinstance(test.func, cst.Name) and test.func.value == "isinstance"
+                and len(test.args) == 2 and isinstance(test.args[0].value, cst.Name)
+                and test.args[0].value.value == name and self._names_ours(test.args[1].value))
 
     def _chain(self, node: cst.CSTNode, keep_self: bool) -> list[Symbol]:
+        """Mark what hangs off a third-party name (attributes, call keywords) as third-party, link by
+        link, until a call hands it checkout code: from there on what a keyword or attribute binds
+        to is ours (``partial(own_fn, job_id=1)``, ``cast(Own, x).jobs``) or judged against the
+        checkout code it was handed (:meth:`_judge`). The symbols assigned a third-party result
+        are returned (their attributes are third-party too)."""
         parent = self.scan.parent
         cur = node
         moved = False
+        state: object = EXTERNAL  # EXTERNAL, OURS, or the list of checkout targets it may bind to
         while True:
             p = parent.get(id(cur))
             if isinstance(p, cst.Attribute) and p.value is cur:
-                self._mark(p.attr, Keep("external"))
+                if state is EXTERNAL:
+                    self._mark(p.attr, Keep("external"))
+                elif state is not OURS:
+                    self._judge(p.attr, state, "member")
                 moved = True
             elif isinstance(p, cst.Call) and p.func is cur:
-                for arg in p.args:
-                    if arg.keyword is not None:
-                        self._mark(arg.keyword, Keep("external"))
+                state = self._call(p, cur, state)
                 moved = True
             elif isinstance(p, (cst.Subscript, cst.Await)):
                 pass
@@ -180,7 +256,7 @@ class Decider:
             cur = p
         out: list[Symbol] = []
         p = parent.get(id(cur))
-        if moved and self._wraps_checkout_code(node, cur):
+        if state is not EXTERNAL:
             return out  # functools.partial(OurClass, ...), cast(OurClass, x): the result is ours, not theirs
         if (moved or keep_self) and isinstance(p, cst.Assign) and p.value is cur:
             for t in p.targets:
@@ -190,23 +266,97 @@ class Decider:
                         out.append(sym)
         return out
 
-    def _wraps_checkout_code(self, start: cst.CSTNode, end: cst.CSTNode) -> bool:
-        """A call between ``start`` and ``end`` takes a class or function of the checkout as an
-        argument: what it returns may be that class's instance (a partial, a cast, a decorator)."""
-        parent = self.scan.parent
-        cur = start
-        while cur is not end:
-            cur = parent.get(id(cur))
-            if cur is None:
-                return False
-            if isinstance(cur, cst.Call):
-                for arg in cur.args:
-                    root = arg.value
-                    while isinstance(root, (cst.Attribute, cst.Subscript)):
-                        root = root.value
-                    if isinstance(root, cst.Name) and self._checkout_definition(root):
-                        return True
-        return False
+    def _call(self, call: cst.Call, func: cst.CSTNode, state: object) -> object:
+        """One call in a chain: mark or judge its keywords; what its result belongs to."""
+        kws = [a for a in call.args if a.keyword is not None]
+        if state is OURS:
+            return OURS
+        if state is not EXTERNAL:
+            for a in kws:
+                self._judge(a.keyword, state, "param")
+            return state
+        kind = self._callee_name(func)
+        positional = [a.value for a in call.args if a.keyword is None and not a.star]
+        if kind in TYPED_BY_FIRST and positional:
+            owner = self._owner(positional[0])
+            if owner is not EXTERNAL:
+                return owner if owner is OURS else []  # cast(T, x) with an unknown T: undecided
+        if kind in FORWARDERS and positional:
+            owner = self._owner(positional[0])
+            if owner is OURS:
+                return OURS  # its keywords and what it returns belong to the wrapped checkout code
+            if owner is not EXTERNAL:
+                for a in kws:
+                    self._judge(a.keyword, [], "param")
+                return []
+        targets = [v for v in positional + [a.value for a in kws] if self._owner(v) is OURS]
+        if not targets:
+            for a in kws:
+                self._mark(a.keyword, Keep("external"))
+            return EXTERNAL
+        for a in kws:
+            if not any(a.value is t for t in targets):
+                self._judge(a.keyword, targets, "param")
+        return targets
+
+    def _callee_name(self, func: cst.CSTNode) -> str:
+        """The name a third-party callable is defined under (``partial`` for ``functools.partial``
+        and for ``from functools import partial as p``)."""
+        if isinstance(func, cst.Attribute):
+            return func.attr.value
+        if isinstance(func, cst.Name):
+            sym = self.symbol_of.get(id(func))
+            if sym is not None and sym.aliases:
+                return sym.aliases[0][1].source.rsplit(".", 1)[-1]
+            return func.value
+        return ""
+
+    def _owner(self, value: cst.CSTNode) -> object:
+        """OURS when ``value`` is (an attribute of) a class or function of the checkout, EXTERNAL
+        when it comes from a third-party import, else None (a parameter, a local: unknown)."""
+        root = value
+        while isinstance(root, (cst.Attribute, cst.Subscript)):
+            root = root.value
+        if isinstance(root, cst.SimpleString):
+            text = root.raw_value
+            found = [s for s in self.symbols if s.name == text and s.scope is s.scope.globals]
+            root = found[0].nodes[0] if found and found[0].nodes else None
+        if not isinstance(root, cst.Name):
+            return None
+        if self._checkout_definition(root):
+            return OURS
+        sym = self.symbol_of.get(id(root))
+        if sym is not None and sym.aliases and all(a.status == "external" for _, a in sym.aliases) and not sym.assigned:
+            return EXTERNAL
+        if sym is None and root.value in BUILTINS:
+            return EXTERNAL
+        return None
+
+    def _judge(self, name: cst.Name, targets: list, what: str) -> None:
+        """A keyword (``what="param"``) or attribute (``"member"``) that may bind to third-party code
+        or to the checkout ``targets`` it was handed. Named by one of them: renamed with it, and
+        listed (``notes``). Named by none while all of them are known whole: third-party. Else it
+        cannot be decided: kept and listed as a follow-up (never counted as third-party)."""
+        if id(name) in self.keep or not self.engine.find(name.value):
+            return
+        infos = [self._target(t) for t in targets]
+        new = self.engine.rewrite(name.value)
+        label = "keyword" if what == "param" else "attribute"
+        for t, info in zip(targets, infos):
+            names = None if info is None else info.params if what == "param" else info.members
+            if names is not None and new in {self.engine.rewrite(x) for x in names}:
+                self.notes.setdefault(id(name), f"{label} '{name.value}' is passed through a third-party call to "
+                                                f"'{info.name}', which declares it: renamed with it; review the call")
+                return
+        closed = infos and all(i is not None and (i.params if what == "param" else i.members) is not None
+                               and not (i.open_params if what == "param" else i.open_members) for i in infos)
+        if closed:
+            self._mark(name, Keep("external"))
+            return
+        where = ", ".join(f"'{self._text(t)}'" for t in targets) or "a callable this file cannot resolve"
+        self._mark(name, Keep("follow-up", f"{label} '{name.value}' may belong to {where} or to the third-party "
+                                           "call it is passed through: kept; rename it by hand if it is ours",
+                              group=id(name)))
 
     def _checkout_definition(self, name: cst.Name) -> bool:
         sym = self.symbol_of.get(id(name))
@@ -219,6 +369,29 @@ class Decider:
             if isinstance(p, (cst.ClassDef, cst.FunctionDef)) and p.name is n:
                 return True
         return False
+
+    @staticmethod
+    def _text(node: cst.CSTNode) -> str:
+        return cst.Module([]).code_for_node(node)
+
+    def _target(self, value: cst.CSTNode):
+        """What checkout class or function ``value`` names (targets.Target), None when unknown."""
+        if self.describe is None:
+            return None
+        root = value
+        if isinstance(root, cst.SimpleString):
+            return self.describe(None, root.raw_value)
+        if not isinstance(root, cst.Name):
+            return None
+        sym = self.symbol_of.get(id(root))
+        if sym is None:
+            return None
+        for rec, a in sym.aliases:
+            if a.status != "external" and rec.source_rel is not None and isinstance(rec.stmt, cst.ImportFrom):
+                return self.describe(rec.source_rel, a.source)
+        if sym.scope is sym.scope.globals:
+            return self.describe(None, sym.name)
+        return None
 
     def _follow_ups(self) -> None:
         for sym in self.symbols:

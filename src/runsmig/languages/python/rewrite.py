@@ -20,6 +20,7 @@ from runsmig.languages.python.members import class_info, missing_uses
 from runsmig.languages.python.modules import index_for
 from runsmig.languages.python.scan import Scan, chain_names, scan, walk
 from runsmig.languages.python.spans import resolve, shared_wrapper
+from runsmig.languages.python.targets import target_info
 
 _NL = re.compile(r"\r\n|\r|\n")
 
@@ -72,9 +73,11 @@ class _FileRewrite:
         ctx = self.ctx
         idx = index_for(ctx.all_files) if ctx.all_files else index_for(frozenset({ctx.rel}))
         imports = analyze_imports(idx, ctx, self.scan.imports)
-        decider = Decider(self.scan, self.scopes, imports, ctx.engine, dict(ctx.engine.symbols))
+        decider = Decider(self.scan, self.scopes, imports, ctx.engine, dict(ctx.engine.symbols),
+                          lambda rel, name: target_info(idx, ctx.root, rel or ctx.rel, name))
         decider.run()
         self.keep = decider.keep
+        self.notes = decider.notes
         self._name_by_id = {id(n): n for n in self.scan.names}
         self._emit(idx, imports, decider)
         repeats = self._repeated_lines()
@@ -239,6 +242,10 @@ class _FileRewrite:
             k = self.keep.get(id(node))
             if k is None:
                 self.edits += ctx.term_edits(s, e, "identifier")
+                note = self.notes.get(id(node))
+                if note is not None:  # renamed with the checkout code it reaches: listed for review
+                    self.findings.append(ctx.finding(s, e, "identifier", ctx.engine.rewrite(node.value),
+                                                     "follow-up", note))
                 continue
             if not ctx.engine.find(node.value) and k.reason != "follow-up":
                 continue  # a use of a removed name is listed even when it carries no term (an alias)
