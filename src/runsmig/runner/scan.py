@@ -16,6 +16,7 @@ from pathlib import Path
 
 from runsmig.recipe.model import Recipe
 from runsmig.runner.modkeys import module_keys
+from runsmig.runner.regular import regular_bytes
 from runsmig.terms import TermEngine
 from runsmig.transforms import any_transform
 
@@ -149,10 +150,12 @@ def _read_and_search(root: Path, files: list[str], words: list[str]) -> set[str]
 
     def holds(rel: str) -> bool:
         try:
-            with open(os.path.join(root, rel), "rb") as fh:
-                low = fh.read().lower()
+            data = regular_bytes(os.path.join(root, rel))
         except OSError:
             return True  # let the analyzer report what it cannot read
+        if data is None:  # a submodule's folder, a FIFO: git grep reads none of them either
+            return False
+        low = data.lower()
         return any(n in low for n in needles_b)
 
     with ThreadPoolExecutor(max_workers=min(8, (os.cpu_count() or 1) * 2)) as ex:
