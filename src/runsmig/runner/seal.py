@@ -41,10 +41,14 @@ def key_file() -> Path:
 
 def machine_key(root: Path | None = None) -> bytes | None:
     """This machine's cache key (made on first use), or None: no cache may be read or written.
-    ``root``: the checkout, which must not hold the key."""
+    ``root``: the checkout, which must not hold the key (a key refused for one checkout is refused
+    for the rest of the run, also where no checkout is named)."""
     from runsmig.runner.cache import cache_home
 
-    return _key(str(key_file()), str(cache_home()), "" if root is None else str(root))
+    path = str(key_file())
+    if root is None and path in _REFUSED:
+        return None
+    return _key(path, str(cache_home()), "" if root is None else str(root))
 
 
 @lru_cache(maxsize=8)
@@ -54,11 +58,13 @@ def _key(path_text: str, cache_text: str, root_text: str) -> bytes | None:
         why = "it lies inside the cache folder"
     elif root_text and _inside(path, Path(root_text)):
         why = "it lies inside the checkout"
+        _REFUSED.add(path_text)
     else:
         key, why = _read_or_make(path)
         if key is not None:
             return key
-    if why:
+    if why and why not in _WARNED:
+        _WARNED.add(why)
         from rich.markup import escape
 
         from runsmig.console import warn
@@ -67,8 +73,12 @@ def _key(path_text: str, cache_text: str, root_text: str) -> bytes | None:
     return None
 
 
+_WARNED: set[str] = set()  # one warning per cause and process
+_REFUSED: set[str] = set()  # key files found inside a checkout
+
+
 def _read_or_make(path: Path) -> tuple[bytes | None, str]:
-    """(the key, '') or (None, why it is refused: '' when it simply cannot be made)."""
+    """(the key, '') or (None, why it is refused: '' when it simply cannot be had)."""
     try:
         return _read(path)
     except FileNotFoundError:
