@@ -16,14 +16,17 @@ REQUIRE_PG = os.environ.get("RUNSMIG_REQUIRE_PG") == "1"
 
 @pytest.fixture(autouse=True, scope="session")
 def _own_result_cache(tmp_path_factory) -> Iterator[None]:
-    """The suite's result cache is its own (not the user's ~/.cache/runsmig); CLI runs inherit it."""
-    old = os.environ.get("RUNSMIG_CACHE_DIR")
+    """The suite's result cache and its key are its own (not the user's ~/.cache/runsmig and
+    ~/.local/state/runsmig/cache.key); CLI runs inherit them."""
+    old = {name: os.environ.get(name) for name in ("RUNSMIG_CACHE_DIR", "RUNSMIG_CACHE_KEY_FILE")}
     os.environ["RUNSMIG_CACHE_DIR"] = str(tmp_path_factory.mktemp("runsmig-cache"))
+    os.environ["RUNSMIG_CACHE_KEY_FILE"] = str(tmp_path_factory.mktemp("runsmig-state") / "cache.key")
     yield
-    if old is None:
-        os.environ.pop("RUNSMIG_CACHE_DIR", None)
-    else:
-        os.environ["RUNSMIG_CACHE_DIR"] = old
+    for name, value in old.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 def _admin_engine():

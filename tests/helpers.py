@@ -111,3 +111,18 @@ def committed_checkout(tmp_path: Path, files: dict[str, str], recipe_text: str):
     git(root, "add", "-A")
     git(root, "commit", "-qm", "init")
     return root, load_recipe(tmp_path / "recipe.yaml")
+
+
+def cache_payload(path: Path) -> bytes:
+    """A cache entry's payload, its seal (runner.seal: a head line with the HMAC) taken off."""
+    raw = path.read_bytes()
+    return raw.split(b"\n", 1)[1] if raw.startswith(b"runsmig-sealed-1 ") else raw
+
+
+def reseal(path: Path, kind: str, payload: bytes) -> None:
+    """Store ``payload`` at ``path`` sealed with this machine's key, as runsmig would (an entry
+    that verifies, whatever it says): the checks after the seal are then what is tested."""
+    from runsmig.runner import seal
+
+    name = path.stem
+    seal.write_whole(path, seal.seal(seal.machine_key(), kind, name, payload))

@@ -42,7 +42,11 @@ def is_git_checkout(root: Path) -> bool:
 
 
 _STARTED: dict[Path, tuple[subprocess.Popen, ...]] = {}  # root -> git's answers, still running
-_LISTINGS = (["ls-files", "-z", "-s"], ["ls-files", "-z", "-t", "-o", "-d", "-m", "--exclude-standard"])
+# which files the index vouches for is decided by stat data: git compares all of it (ctime, inode,
+# nanoseconds) whatever the repository's core.trustctime / core.checkStat say, so a same-size edit
+# whose mtime was restored is still seen as modified; and no fsmonitor is trusted or run for it
+_FULL_STAT = ["-c", "core.trustctime=true", "-c", "core.checkStat=default", "-c", "core.fsmonitor=false"]
+_LISTINGS = (["ls-files", "-z", "-s"], [*_FULL_STAT, "ls-files", "-z", "-t", "-o", "-d", "-m", "--exclude-standard"])
 
 
 def _git(root: Path, args: list[str]) -> subprocess.Popen:

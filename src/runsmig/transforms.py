@@ -69,10 +69,12 @@ def load_transforms(folder: Path) -> tuple[Transform, ...]:
 
 def _memo_static_paths(path: Path) -> list[str] | None:
     """:func:`_static_paths`, remembered by the file's bytes in the cache folder (parsing every
-    transform was most of a small checkout's check). A memo that cannot be read is rebuilt."""
+    transform was most of a small checkout's check), sealed with this machine's key
+    (runner.seal). A memo that cannot be read or does not verify is rebuilt."""
     import json
 
-    from runsmig.runner.cache import cache_home, content_hash, store_text
+    from runsmig.runner import seal
+    from runsmig.runner.cache import cache_home, content_hash
 
     try:
         data = path.read_bytes()
@@ -80,14 +82,15 @@ def _memo_static_paths(path: Path) -> list[str] | None:
         return None
     key = content_hash(data)
     memo = cache_home() / "transform-paths" / f"{key}.json"
+    raw = seal.load(memo, "transform-paths", key)  # None: none, or one that does not verify
     try:
-        value = json.loads(memo.read_bytes())
+        value = json.loads(raw) if raw is not None else False
         if value is None or (isinstance(value, list) and value and all(isinstance(v, str) for v in value)):
             return value
-    except (OSError, ValueError):
+    except ValueError:
         pass
     value = _static_paths(path)
-    store_text(memo, json.dumps(value))
+    seal.store(memo, "transform-paths", key, json.dumps(value).encode())
     return value
 
 

@@ -11,7 +11,7 @@ import pytest
 from runsmig.runner import run
 from runsmig.runner.blobmemo import FORMAT
 from runsmig.runner.scan import Candidates
-from tests.helpers import committed_checkout, git
+from tests.helpers import cache_payload, committed_checkout, git, reseal
 
 RECIPE = "version: 1\nname: memo\nterms:\n  - {from: job, plural: jobs, to: run, to_plural: runs}\n"
 FILES = {f"pkg/clean{i}.py": f"x{i} = {i}\n" for i in range(6)} | {
@@ -50,7 +50,7 @@ def test_a_second_run_greps_nothing_and_reads_the_same_files(tmp_path, greps):
     first = _looked(root, recipe, cache=True)
     assert first == {"pkg/term.py", "docs/jobs.md"} and len(greps) == 1
     (memo,) = _memo_files(tmp_path)
-    assert memo.read_text().startswith(FORMAT + "\n")
+    assert cache_payload(memo).startswith(FORMAT.encode() + b"\n")
     assert _looked(root, recipe, cache=True) == first
     assert len(greps) == 1  # the memo answered for every file
     assert _looked(root, recipe, cache=False) == first and len(greps) == 2  # --no-cache: a fresh scan
@@ -76,9 +76,9 @@ def test_a_corrupt_or_foreign_memo_is_ignored_and_rebuilt(tmp_path, greps):
     _looked(root, recipe, cache=True)
     (memo,) = _memo_files(tmp_path)
     for garbage in ("not a memo\n", FORMAT + "\njob\n\n+zz\n", "\x00\xff"):
-        memo.write_text(garbage, "latin-1")
+        reseal(memo, "blobs", garbage.encode("latin-1"))  # it verifies: its shape is what is wrong
         assert _looked(root, recipe, cache=True) == {"pkg/term.py", "docs/jobs.md"}
-        assert memo.read_text().startswith(FORMAT + "\n")  # rewritten whole
+        assert cache_payload(memo).startswith(FORMAT.encode() + b"\n")  # rewritten whole
     assert len(greps) == 4
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from runsmig.cli import check as check_cmd
 from runsmig.cli.common import effective
-from tests.helpers import committed_checkout, git
+from tests.helpers import committed_checkout, git, reseal
 
 RECIPE = "version: 1\nname: memo\nterms:\n  - {from: job, plural: jobs, to: run, to_plural: runs}\n"
 FILES = {"app/jobs.py": "def start_job(job):\n    return job\n", "README.md": "# Jobs\n\nA job runs.\n",
@@ -93,7 +93,7 @@ def test_a_corrupt_memo_is_ignored(tmp_path, built):
     first = _answer(root, recipe)
     (memo,) = (tmp_path / "cache").rglob("reports/*.json")
     for garbage in ("{", '{"format": "runsmig-report-1", "key": "other"}', "[]", '{"format": 3}'):
-        memo.write_text(garbage)
+        reseal(memo, "report", garbage.encode())  # it verifies: its shape is what is wrong
         assert _answer(root, recipe) == first
     assert len(built) == 5
 

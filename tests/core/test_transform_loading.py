@@ -15,7 +15,7 @@ import pytest
 from runsmig.plan import build_plan
 from runsmig.recipe import load_recipe
 from runsmig.transforms import _static_paths, load_transforms, transforms_for
-from tests.helpers import REPO, git, runsmig
+from tests.helpers import REPO, git, reseal, runsmig
 
 BUNDLED = REPO / "rules" / "jobs-to-runs" / "transforms"
 
@@ -311,7 +311,7 @@ def test_static_paths_are_remembered_by_content_and_a_bad_memo_is_rebuilt(tmp_pa
         assert t.patterns == ("a/*.py",)
     assert calls == ["t.py"]  # parsed once
     for memo in (tmp_path / "cache" / "transform-paths").iterdir():
-        memo.write_text('["not", 1]')  # a memo of the wrong shape
+        reseal(memo, "transform-paths", b'["not", 1]')  # a memo of the wrong shape (that verifies)
     folder = tmp_path / "recipe2" / "transforms"
     folder.mkdir(parents=True)
     (folder / "t.py").write_text(src, "utf-8")

@@ -23,7 +23,7 @@ HeadOpt = typer.Option(None, "--head", help="Chain the generated Alembic revisio
 JobsHistoryOpt = typer.Option(None, "--jobs-history", help="migrate (carry job rows into runs) or discard "
                               "(default: the recipe's, else migrate).")
 NoCacheOpt = typer.Option(False, "--no-cache", help="Analyse every file again: neither read nor write the result "
-                          "cache ($RUNSMIG_CACHE_DIR, else .runsmig_cache in the checkout).")
+                          "cache ($RUNSMIG_CACHE_DIR, else ~/.cache/runsmig; never in the checkout).")
 QuietOpt = typer.Option(False, "-q", "--quiet", help="No progress bar (it shows on stderr only when stderr is a "
                        "terminal, outside CI, once the work lasts half a second).")
 

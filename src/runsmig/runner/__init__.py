@@ -187,15 +187,18 @@ def _with_derived(root: Path, engine: TermEngine, candidates: set[str]) -> TermE
 def _from_cache(store: ResultCache, root: Path, todo: list[tuple[str, str]], keep_bytes: bool):
     """(still to analyse, outcomes found, keys to store the rest under)."""
     from runsmig.runner.cache import content_hash
+    from runsmig.runner.regular import regular_bytes
 
     rest: list[tuple[str, str]] = []
     found: dict[str, FileOutcome] = {}
     keys: dict[str, tuple[str, str]] = {}
     for rel, new_rel in todo:
         try:
-            data = (root / rel).read_bytes()
+            data = regular_bytes(root / rel)
         except OSError:
-            rest.append((rel, new_rel))  # the analyzer reports what it cannot read
+            data = None
+        if data is None:  # the analyzer reports what it cannot read, as it does without the cache
+            rest.append((rel, new_rel))
             continue
         key = store.key(rel, new_rel, data)
         hit = store.get(key, data, keep_bytes)

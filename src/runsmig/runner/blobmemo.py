@@ -8,8 +8,14 @@ answer is remembered per object id: the next run greps only the files whose blob
 
 One text file per needle set in the checkout's cache folder: ``FORMAT`` and the needles, a blank
 line, the ids of the blobs that hold a needle one per line, a line ``-``, then the ids of those that
-do not. Written whole to a temporary name and renamed into place; a file that does not read back as
-that shape is ignored, and the full scan runs.
+do not. Sealed with this machine's key (runner.seal) and written whole to a temporary name and renamed
+into place; a file whose seal does not verify (an edited memo would hide a blob that holds a needle)
+or that does not read back as that shape is ignored, and the full scan runs and rewrites it.
+
+The index vouches by stat data, so git is asked with its full stat check (core.trustctime and
+core.checkStat at their defaults whatever the repository says, :mod:`runsmig.discover`): a
+same-size edit whose modification time was restored still changes the file's ctime, and is
+searched.
 """
 
 from __future__ import annotations
@@ -18,7 +24,8 @@ import hashlib
 import re
 from pathlib import Path
 
-FORMAT = "runsmig-blobs-2"
+FORMAT = "runsmig-blobs-3"
+KIND = "blobs"  # what the seal names (runner.seal)
 _IDS = re.compile(r"(?:[0-9a-f]{40,64}\n)*")
 KEEP = 200_000  # blobs remembered at most (the current tree's are always kept)
 
@@ -32,6 +39,7 @@ def _memo_path(root: Path, words: list[str]) -> Path:
 
 class BlobMemo:
     def __init__(self, root: Path, words: list[str]) -> None:
+        self.root = root
         self.path = _memo_path(root, words)
         self.words = words
         self.holds: set[str] = set()
@@ -40,10 +48,15 @@ class BlobMemo:
     @classmethod
     def load(cls, root: Path, words: list[str]) -> BlobMemo | None:
         """The memo of an earlier run with the same needles, or None (none, unreadable, foreign)."""
+        from runsmig.runner import seal
+
         memo = cls(root, words)
+        payload = seal.load(memo.path, KIND, memo.path.stem, root)
+        if payload is None:  # none, or one that does not verify
+            return None
         try:
-            head, _, body = memo.path.read_text("utf-8").partition("\n\n")
-        except (OSError, UnicodeDecodeError):
+            head, _, body = payload.decode("utf-8").partition("\n\n")
+        except UnicodeDecodeError:
             return None
         if head.split("\n") != [FORMAT, *words]:
             return None
@@ -62,6 +75,7 @@ class BlobMemo:
         if room > 0 and (self.holds or self.clean):
             holds |= set(list(self.holds - clean)[:room])
             clean |= set(list(self.clean - holds)[:max(0, room - len(self.holds))])
-        from runsmig.runner.cache import store_text
+        from runsmig.runner import seal
 
-        store_text(self.path, "\n".join([FORMAT, *self.words, "", *holds, "-", *clean]) + "\n")
+        text = "\n".join([FORMAT, *self.words, "", *holds, "-", *clean]) + "\n"
+        seal.store(self.path, KIND, self.path.stem, text.encode(), self.root)

@@ -11,16 +11,18 @@ What a result is keyed by:
   contents of the configuration every file of a language may read (``package.json``,
   ``tsconfig*.json``, ``jsconfig*.json``); the recipe is its file, the YAML beside it and its
   ``transforms/``;
-* the file: its path, where it moves, and its bytes;
+* the file: its path, where it moves, and its bytes (never its stat data);
 * and, checked on every use (``runsmig.deps``): the bytes of each other file its analysis read, and
   the checkout's file list as far as the analysis depended on it: the answers the current list
   gives to the questions it asked (``runsmig.listing``), or, for an analysis that may have read all
   of it, the whole list. A file added or removed elsewhere thus costs only the results it changes.
 
-Safety: an entry is one JSON file written to a temporary name and renamed into place, so two runs
-at once never see half an entry; an entry that does not parse, names another key, or holds
-anything unexpected is ignored (and replaced), never trusted. JSON, not pickle: a foreign file in
-the cache folder cannot run code. Only the newest few contexts are kept.
+Safety: an entry is one JSON file, sealed with an HMAC under this machine's key
+(:mod:`.seal`), written to a temporary name and renamed into place, so two runs at once never see
+half an entry; an entry whose seal does not verify (edited, copied from another machine's cache,
+truncated), that does not parse, names another key, or holds anything unexpected is ignored and
+replaced, never trusted. JSON, not pickle: a foreign file in the cache folder cannot run code. Only
+the newest few contexts are kept.
 """
 
 from __future__ import annotations
@@ -32,16 +34,18 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 import time
 from functools import lru_cache
 from pathlib import Path
 
 from runsmig.findings import Finding
 from runsmig.pathmatch import paths_matching
+from runsmig.runner import seal
 from runsmig.runner.outcome import FileOutcome
+from runsmig.runner.regular import regular_bytes
 
 FORMAT = "runsmig-cache-3"
+KIND = "result"  # what the seal of an entry names (runner.seal)
 KEEP_CONTEXTS = 4
 SHARED_CONFIG = ("package.json", "tsconfig", "jsconfig")  # names read by every TS/JS file's pass
 _SHARED_RE = re.compile("(?:^|/)(?:" + "|".join(map(re.escape, SHARED_CONFIG)) + ")[^/\n]*$", re.M)
@@ -72,13 +76,16 @@ def content_hash_start(size: int):
 
 @lru_cache(maxsize=1)
 def engine_fingerprint() -> str:
-    """runsmig's own source files and the installed parsers, by name, size and modification time
-    (as make and ruff judge staleness: a run stats about a hundred files instead of reading them;
-    an edit, a checkout or a reinstall changes what it stats), and the interpreter's version."""
+    """runsmig's own source files and the installed parsers, by name, size, inode, and modification
+    and change times, and the interpreter's version. A run stats about a hundred files instead of
+    reading them; that is safe because the change time (ctime) is set by the kernel on every write
+    and no tool can set it back: an edit that keeps the size and restores the modification time
+    still changes it (as git's index check does with core.trustctime, its default)."""
     pkg = Path(__file__).resolve().parents[1]
     files = sorted(pkg.rglob("*.py")) + _dist_files()
     return _h(FORMAT.encode(), sys.version.encode(), *(
-        f"{f}\0{st.st_size}\0{st.st_mtime_ns}".encode() for f, st in ((f, f.stat()) for f in files)))
+        f"{f}\0{st.st_size}\0{st.st_ino}\0{st.st_mtime_ns}\0{st.st_ctime_ns}".encode()
+        for f, st in ((f, f.stat()) for f in files)))
 
 
 _PARSERS = ("libcst", "ast-grep-py", "markdown-it-py", "ruamel.yaml", "pathspec")
@@ -113,25 +120,6 @@ def _recipe_fingerprint(recipe) -> str:
     for f in sorted(f for f in files if f.is_file()):
         parts += [f.name.encode(), f.read_bytes()]
     return _h(*parts)
-
-
-def store_text(path: Path, text: str) -> None:
-    """Write a cache file whole: to a temporary name in its folder, then renamed into place, so a
-    run reading it at the same time sees the old file or the new one. A cache that cannot be
-    written only costs time: errors are swallowed, and no temporary file is left behind."""
-    tmp = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except OSError:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
 
 
 def cache_home() -> Path:
@@ -180,8 +168,10 @@ class ResultCache:
         return _h(self.base.encode(), rel.encode(), new_rel.encode(), data)
 
     def _bytes(self, rel: str) -> bytes | None:
+        """A file's bytes; None when it is missing, unreadable or not a regular file (a folder, a
+        FIFO: never opened in a way that waits)."""
         try:
-            return (self.root / rel).read_bytes()
+            return regular_bytes(self.root / rel, follow=True)
         except OSError:
             return None
 
@@ -225,7 +215,11 @@ class ResultCache:
         have read the whole list, the list is not the same)."""
         path = self.dir / key[:2] / f"{key}.json"
         try:
-            entry = json.loads(path.read_bytes())
+            payload = seal.load(path, KIND, key, self.root)
+            if payload is None:  # none, or one that does not verify: recomputed and overwritten
+                self.misses += 1
+                return None
+            entry = json.loads(payload)
             if entry.get("format") != FORMAT or entry.get("key") != key:
                 return None
             if any(self.digest(rel) != digest for rel, digest in entry["deps"].items()):
@@ -246,7 +240,8 @@ class ResultCache:
         entry = {"format": FORMAT, "key": key,
                  "deps": {rel: self.digest(rel) for rel in sorted(record.read) if rel != outcome.rel},
                  "listing": listing, "outcome": _record(outcome)}
-        store_text(self.dir / key[:2] / f"{key}.json", json.dumps(entry, separators=(",", ":")))
+        seal.store(self.dir / key[:2] / f"{key}.json", KIND, key, json.dumps(entry, separators=(",", ":")).encode(),
+                   self.root)
 
     def finish(self) -> None:
         """Mark this context as used; keep the newest few contexts, drop the rest."""

@@ -10,12 +10,14 @@ Every other file is unchanged without being opened: its outcome says so and cost
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from runsmig.recipe.model import Recipe
 from runsmig.runner.modkeys import module_keys
+from runsmig.runner.regular import regular_bytes
 from runsmig.terms import TermEngine
 from runsmig.transforms import any_transform
 
@@ -155,7 +157,12 @@ def _read_and_search(root: Path, files: list[str], words: list[str]) -> set[str]
         """Read in chunks of 1 MB (a needle across two is seen): a huge file is never held whole."""
         tail = b""
         try:
-            with open(os.path.join(root, rel), "rb") as fh:
+            if not stat.S_ISREG(os.lstat(os.path.join(root, rel)).st_mode):
+                return False  # a submodule's folder, a FIFO: git grep reads none of them either
+            fd = os.open(os.path.join(root, rel), os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+            with open(fd, "rb") as fh:
+                if not stat.S_ISREG(os.fstat(fd).st_mode):  # replaced since
+                    return False
                 while True:
                     chunk = fh.read(_CHUNK)
                     if not chunk:
