@@ -43,14 +43,15 @@ class Analysed(NamedTuple):
 _W: dict = {}
 
 
-def _init_worker(recipe_path: str, root: str, moves: dict[str, str], deletes: frozenset[str], files: frozenset[str],
-                 keep_bytes: bool = True) -> None:
+def _init_worker(recipe_path: str, code: bool, root: str, moves: dict[str, str], deletes: frozenset[str],
+                 files: frozenset[str], keep_bytes: bool = True) -> None:
     from runsmig.recipe import load_recipe
     from runsmig.workers import tie_to_parent
 
     tie_to_parent()
 
     recipe = load_recipe(Path(recipe_path))
+    recipe = recipe if code else recipe.data_only()  # the parent's view of it: a gate's workers run no recipe code
     _W.update(recipe=recipe, engine=TermEngine.from_recipe(recipe), root=Path(root), moves=moves, deletes=deletes, files=files,
               keep_bytes=keep_bytes)
 
@@ -80,7 +81,7 @@ def analyze_many(root: Path, recipe: Recipe, engine: TermEngine, todo: list[tupl
         from runsmig.workers import stopping
 
         pool = ProcessPoolExecutor(max_workers=n_workers, initializer=_init_worker,
-                                   initargs=(str(recipe.source), str(root), moves, deletes, all_files, keep_bytes))
+                                   initargs=(str(recipe.source), recipe.code, str(root), moves, deletes, all_files, keep_bytes))
         with stopping(pool):
             chunk = max(1, min(16, len(todo) // (n_workers * 4)))
             for i, o in enumerate(pool.map(_work, todo, chunksize=chunk), start=1):
