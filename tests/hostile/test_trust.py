@@ -91,7 +91,7 @@ def test_check_never_runs_a_checkout_recipes_transform(tmp_path, kind, how):
 
 def test_check_workers_in_a_pool_run_no_recipe_code_either(tmp_path):
     """Enough bytes for a process pool: the workers rebuild the recipe as the parent has it (data)."""
-    big = "".join(f"job_{i} = {i}  # the job number {i}\n" for i in range(6000))
+    big = "job = 1\nFILLER = '" + "x" * 140_000 + "'\n"  # 4 of them: enough bytes for a process pool
     root, marker = _evil_checkout(tmp_path, "run-exit0", extra={f"app/big{i}.py": big for i in range(4)})
     proc = runsmig("check", "--no-job-terms", "--workers", "2", "--no-cache", cwd=root)
     _no_traceback(proc)
@@ -327,3 +327,34 @@ def test_a_pinned_recipe_wins_over_the_checkouts_own(tmp_path, monkeypatch, how)
     else:
         monkeypatch.setenv("RUNSMIG_RECIPE", str(pinned))
     runsmig(*args, cwd=root, check_rc=1)
+
+
+SHADOW = ('import sys, traceback\nopen({marker!r}, "a").write("".join(traceback.format_stack()) + "\\n")\n'
+          'del sys.modules["multiprocessing"]\nsys.path[:] = [p for p in sys.path if p not in ("", ".")]\n'
+          'import multiprocessing  # the real one, so the worker still works\n')
+
+
+@pytest.mark.parametrize("method", ["spawn", "forkserver"])
+def test_pool_workers_do_not_import_the_checkouts_modules(tmp_path, monkeypatch, method):
+    """Workers started by spawn or forkserver (Python 3.14's default) run ``python -c`` in the
+    checkout: a ``multiprocessing/`` folder of a pull request would be imported first."""
+    import multiprocessing
+
+    from runsmig.cli.check import build_report
+    from runsmig.recipe import load_recipe
+
+    marker = tmp_path / "marker"
+    big = "job = 1\nFILLER = '" + "x" * 140_000 + "'\n"  # 4 of them: enough bytes for a process pool
+    files = {f"app/big{i}.py": big for i in range(4)}
+    files["multiprocessing/__init__.py"] = SHADOW.format(marker=str(marker))
+    root = _checkout(tmp_path / "co", files)
+    (tmp_path / "recipe.yaml").write_text(RECIPE, "utf-8")
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("PYTHONSAFEPATH", raising=False)
+    old = multiprocessing.get_start_method(allow_none=True)
+    multiprocessing.set_start_method(method, force=True)
+    try:
+        rep = build_report(root, load_recipe(tmp_path / "recipe.yaml"), workers=2)
+    finally:
+        multiprocessing.set_start_method(old, force=True)
+    assert rep.findings and not marker.exists(), marker.read_text() if marker.exists() else ""
