@@ -358,3 +358,14 @@ def test_pool_workers_do_not_import_the_checkouts_modules(tmp_path, monkeypatch,
     finally:
         multiprocessing.set_start_method(old, force=True)
     assert rep.findings and not marker.exists(), marker.read_text() if marker.exists() else ""
+
+
+def test_the_action_runs_no_python_with_the_checkout_on_its_path():
+    """'python -m' in the checkout (the Action's working folder) imports the checkout's modules first
+    (a pull request's venv.py or pip/); every Python the Action starts is isolated (-I)."""
+    import re
+
+    text = "\n".join(ln for ln in (REPO / "action.yml").read_text("utf-8").splitlines() if not ln.lstrip().startswith("#"))
+    pythons = re.findall(r'\bpython3?"?\s+-[^\n]*', text)  # every Python started with options
+    assert len(pythons) >= 4, pythons  # venv, and pip in its three forms
+    assert all(re.match(r'python3?"?\s+-I\s', c) for c in pythons), pythons
