@@ -5,9 +5,9 @@ Exit codes (documented in the README):
 ====  =====================================================================
 0     success; ``check``: no remnants
 1     ``check``: remnants found
-2     usage error, bad PATH, malformed recipe
+2     usage error, bad PATH, malformed recipe or settings, a checkout's catch-all ignore/allowlist
 3     partial: some files could not be read or parsed (they were left untouched)
-4     refused: dirty checkout, stale saved plan, conflict, unsafe path
+4     refused: dirty checkout, stale saved plan, conflict, unsafe path, untrusted recipe code
 5     storage/database operation failed (nothing half-written; rerun resumes)
 ====  =====================================================================
 """
@@ -128,3 +128,22 @@ class LockHeld(RunsmigError):
             hint="wait for it to finish, or pass --wait to queue behind it",
             exit_code=EXIT_REFUSED,
         )
+
+
+class UntrustedRecipe(RefusedError):
+    """A recipe reached only through the checkout's own ``[tool.runsmig] recipe`` holds code."""
+
+    def __init__(self, message: str, path: str | None, line: int | None, col: int | None, recipe: str) -> None:
+        super().__init__(message, path=path, hint=(
+            f"read it, then trust it: pass --recipe {recipe} (or list its path in $RUNSMIG_TRUST or "
+            "$XDG_CONFIG_HOME/runsmig/trusted); 'runsmig check' needs no trust, it runs no recipe code"))
+        self.line, self.col = line, col
+
+
+class CatchAllEntry(RunsmigError):
+    """An ignore or allowlist entry from the checkout itself that would switch the gate off."""
+
+    def __init__(self, message: str, path: str, line: int | None = None, col: int | None = None) -> None:
+        super().__init__(message, path=path, line=line, col=col, exit_code=EXIT_USAGE, hint=(
+            "a checkout may narrow the gate, never turn it off: name the files or lines (with a reason), "
+            "or pin the recipe from outside the checkout with --recipe"))

@@ -12,6 +12,11 @@
 Command-line options win over these. Validated when read: an unknown key or a wrong type is an
 error naming ``pyproject.toml:line:col`` (exit 2), like a recipe error. tomllib keeps no positions,
 so they are found by scanning the text for the key inside the table.
+
+Never silently ignored: a ``pyproject.toml`` that names runsmig anywhere and is not valid TOML (a
+broken ``[tool.runsmig`` header among others), or whose table is spelled almost like
+``[tool.runsmig]`` (``[tools.runsmig]``, ``["tool.runsmig"]``, ``[runsmig]``), is an error too: a
+gate must not run on defaults its project did not choose.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +52,14 @@ class Settings:
     max_file_size: int | None = None  # bytes (runsmig.limits)
     max_line_length: int | None = None
     transform_timeout: float | None = None
+    # where ``recipe`` and each ``ignore`` pattern are written (line, col): for errors, not settings
+    recipe_at: tuple[int | None, int | None] = field(default=(None, None), compare=False)
+    ignore_at: tuple[tuple[int | None, int | None], ...] = field(default=(), compare=False)
+
+    @property
+    def shown(self) -> str:
+        """The pyproject.toml as errors name it."""
+        return _shown(self.file) if self.file is not None else PYPROJECT
 
 
 def load_settings(root: Path) -> Settings:
@@ -69,7 +82,7 @@ def load_settings(root: Path) -> Settings:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        if TABLE not in _Locator(text).found:
+        if TABLE not in _Locator(text).found and "runsmig" not in text:
             return Settings()  # not ours: the check reports the file like any other unreadable one
         msg = str(exc)
         hint = "fix the TOML syntax of pyproject.toml"
@@ -83,6 +96,7 @@ def load_settings(root: Path) -> Settings:
                             hint=hint) from None
     tool = data.get("tool")
     if not isinstance(tool, dict) or "runsmig" not in tool:
+        _near_miss(text, shown)
         return Settings()
     where = _Locator(text)
 
@@ -97,6 +111,7 @@ def load_settings(root: Path) -> Settings:
         if key not in KEYS:
             raise fail((key,), f"unknown key (allowed: {', '.join(KEYS)})")
     recipe = ignore = fmt = workers = None
+    ignore_at: tuple[tuple[int | None, int | None], ...] = ()
     if "recipe" in table:
         value = table["recipe"]
         if not isinstance(value, str) or not value.strip():
@@ -109,6 +124,7 @@ def load_settings(root: Path) -> Settings:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise fail(("ignore",), f"expected a list of patterns (strings), got {_kind(value)}")
         ignore = tuple(value)
+        ignore_at = _items_at(text, where.position(TABLE + ("ignore",)), ignore)
     if "format" in table:
         from runsmig.report import FORMATS
 
@@ -122,7 +138,8 @@ def load_settings(root: Path) -> Settings:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise fail(("workers",), f"expected a whole number of processes >= 1, got {_kind(value)}")
         workers = value
-    return Settings(path, recipe, ignore or (), fmt, workers, *_limits(table, fail))
+    return Settings(path, recipe, ignore or (), fmt, workers, *_limits(table, fail),
+                    recipe_at=where.position(TABLE + ("recipe",)), ignore_at=ignore_at)
 
 
 def _limits(table: dict, fail) -> tuple:
@@ -141,6 +158,36 @@ def _limits(table: dict, fail) -> tuple:
         if parsed is None:
             raise fail((key,), f"expected {what}, got {_kind(value)}")
         out.append(parsed)
+    return tuple(out)
+
+
+def _near_miss(text: str, shown: str) -> None:
+    """A table or key spelled almost like ``[tool.runsmig]`` (other case, ``tools``, one quoted
+    key, top-level ``runsmig``) when the real one is absent: an error, not settings ignored."""
+    for key, (line, col) in _Locator(text).found.items():
+        if len(key) <= 2 and any("runsmig" in part.lower() for part in key):
+            written = ".".join(f'"{p}"' if "." in p else p for p in key)
+            raise SettingsError(f"[{written}] is not [tool.runsmig], the only table runsmig reads", shown, line, col)
+
+
+def _items_at(text: str, start: tuple[int | None, int | None], items: tuple[str, ...]) -> tuple:
+    """Where each string of a list is written: its first quoted occurrence from ``start`` on (the
+    key's position, in order: a pattern written twice is found twice)."""
+    line, col = start
+    if line is None:
+        return tuple((None, None) for _ in items)
+    lines = text.splitlines(keepends=True)
+    offset = sum(len(x) for x in lines[:line - 1]) + (col or 1) - 1
+    out = []
+    for item in items:
+        found = [i for i in (text.find(q + item + q, offset) for q in ('"', "'")) if i >= 0]
+        if not found:  # an escaped spelling: the list itself
+            out.append((line, col))
+            continue
+        at = min(found)
+        n = text.count("\n", 0, at)
+        out.append((n + 1, at - (text.rfind("\n", 0, at) + 1) + 1))
+        offset = at + 1
     return tuple(out)
 
 

@@ -9,6 +9,11 @@ A recipe folder may hold ``transforms/<name>.py``. Each module documents
 Transform edits take precedence: a language edit that overlaps one is dropped
 (the transform writes its text in final, migrated form). Transforms are found by
 existing in the folder; a broken one fails the file it touches, never the run.
+
+The runner asks for a recipe's transforms only through :func:`transforms_of`,
+:func:`recipe_transforms_for` and :func:`named_by_transforms`: a data-only recipe
+(``Recipe.code_folder`` is None: what ``check`` runs with, and an untrusted recipe)
+has none, so nothing of its folder is parsed, imported or run.
 """
 
 from __future__ import annotations
@@ -298,3 +303,22 @@ def any_transform(folder: Path) -> Matcher:
 
 def transforms_for(folder: Path, rel: str) -> list[Transform]:
     return [t for t in load_transforms(folder) if t.applies(rel)]
+
+
+# -- what the runner asks: a recipe's transforms (none for a data-only recipe) -----------------------
+def transforms_of(recipe) -> tuple[Transform, ...]:
+    folder = recipe.code_folder
+    return () if folder is None else load_transforms(folder)
+
+
+def recipe_transforms_for(recipe, rel: str) -> list[Transform]:
+    return [t for t in transforms_of(recipe) if t.applies(rel)]
+
+
+_NONE = compile_patterns([])
+
+
+def named_by_transforms(recipe) -> Matcher:
+    """:func:`any_transform` of the recipe's folder; a matcher of nothing for a data-only recipe."""
+    folder = recipe.code_folder
+    return _NONE if folder is None else any_transform(folder)

@@ -222,12 +222,15 @@ def test_a_static_transform_is_imported_and_runs_when_a_file_matches(tmp_path):
     imported, ran = _markers(tmp_path)
     folder = _recipe(tmp_path, lazy=SIDE_EFFECT.format(imported=str(imported), ran=str(ran), extra=""))
     root = _checkout(tmp_path / "co", {"app/special.py": "x = 1  # MARK\n", "app/other.py": "y = 2\n"})
+    # the gate runs no recipe code (issue #20): the file holds no term, so it is clean
     proc = runsmig("check", str(root), "--recipe", str(folder / "recipe.yaml"), "--format", "json", "--workers", "1")
+    assert json.loads(proc.stdout)["findings"] == [] and proc.returncode == 0, proc.stderr.decode()[-2000:]
+    assert not imported.exists() and not ran.exists()
+    # plan imports and runs it
+    proc = runsmig("plan", str(root), "--recipe", str(folder / "recipe.yaml"), "--workers", "1", check_rc=0)
     assert imported.read_text() == "imported"
     assert ran.read_text() == "app/special.py"
-    found = json.loads(proc.stdout)["findings"]
-    assert [(f["path"], f["rule"]) for f in found] == [("app/special.py", "transform")], proc.stderr.decode()[-2000:]
-    assert proc.returncode == 1
+    assert b"+x = 1  # DONE" in proc.stdout
     # and it edits, as a transform does
     runsmig("apply", str(root), "--recipe", str(folder / "recipe.yaml"), check_rc=0)
     assert (root / "app/special.py").read_text() == "x = 1  # DONE\n"
@@ -290,6 +293,8 @@ def test_a_transform_that_exits_at_import_is_a_recipe_error(tmp_path):
                                                        extra="raise SystemExit\n"))
     root = _checkout(tmp_path / "co", {"app/special.py": "MARK\n", "app/other.py": "x = 'job'\n"})
     proc = runsmig("check", str(root), "--recipe", str(folder / "recipe.yaml"), "--format", "json", "--workers", "1")
+    assert not imported.exists() and proc.returncode == 1  # the gate runs no recipe code (issue #20)
+    proc = runsmig("plan", str(root), "--recipe", str(folder / "recipe.yaml"), "--workers", "1")
     assert imported.exists()  # it was imported (a file matches)
     assert proc.returncode == 2
     assert b"cannot load transform" in proc.stderr

@@ -76,9 +76,10 @@ def _apply_locked(root: Path, state: Path, recipe, plan_file, allow_dirty, worke
         recipe_path = recipe if recipe is not None else load_settings(root).recipe
     else:
         eff = effective(root, recipe, workers)
+        rec = eff.migration_recipe(regenerate)  # recipe code only from a recipe the user chose or trusts
         recipe_path = eff.recipe_path
         with progress("planning", quiet) as update:
-            p = build_plan(root, eff.recipe, workers=eff.workers, regenerate=regenerate,
+            p = build_plan(root, rec, workers=eff.workers, regenerate=regenerate,
                            generator_options=generator_options(head, jobs_history), progress=update,
                            cache=not no_cache, limits=eff.limits)
     with progress("writing", quiet) as update:

@@ -24,13 +24,14 @@ def build_report(root: Path, recipe: Recipe | Path | None, workers: int | None =
     checkout is context): their findings are exactly what the whole check reports for them.
     ``recipe``: a loaded recipe, or its path (None: the default); ``progress(done, total)`` as
     files finish. ``prepared``: the run's first half, done already (runsmig.runner.prepare).
-    ``limits``: runsmig.limits.Limits (default: the prepared run's, else the defaults)."""
+    ``limits``: runsmig.limits.Limits (default: the prepared run's, else the defaults).
+    The recipe is used as data only: no transform is imported, no command run (Recipe.data_only)."""
     from runsmig.recipe import load_recipe
     from runsmig.recipe.model import Recipe
     from runsmig.report import CheckReport
     from runsmig.runner import run
 
-    rec = recipe if isinstance(recipe, Recipe) else load_recipe(recipe)
+    rec = (recipe if isinstance(recipe, Recipe) else load_recipe(recipe)).data_only()
     result = run(root, rec, workers=workers, only=None if only is None else set(only), progress=progress,
                  keep_bytes=False, cache=cache, prepared=prepared, limits=limits)
     looked = result.looked  # an unread file has nothing to report
@@ -105,22 +106,25 @@ def check(
 
 def _answer(root: Path, eff, fmt: str, only: frozenset[str] | None, progress, cache: bool):
     """The report, its summary line and exit code: remembered for a tree already checked
-    (runsmig.runner.reportmemo), else made."""
+    (runsmig.runner.reportmemo), else made. The recipe as the gate has it: data only (no recipe
+    code runs, from any recipe), the checkout's catch-all entries refused."""
     import json
 
     from runsmig.report import render
     from runsmig.runner import prepare, reportmemo
 
-    prepared = prepare(root, eff.recipe, cache, eff.limits)
+    recipe, workers = eff.gate_recipe(root), eff.workers
+
+    prepared = prepare(root, recipe, cache, eff.limits)
     key = None
     if cache:
         options = json.dumps([fmt, None if only is None else sorted(only)])
-        key = reportmemo.tree_key(root, eff.recipe, prepared, options)
+        key = reportmemo.tree_key(root, recipe, prepared, options)
         hit = reportmemo.recall(root, key) if key else None
         if hit is not None:
             prepared.abandon()
             return hit
-    rep = build_report(root, eff.recipe, eff.workers, only=only, progress=progress, cache=cache, prepared=prepared)
+    rep = build_report(root, recipe, workers, only=only, progress=progress, cache=cache, prepared=prepared)
     s = rep.summary()
     summary = (f"runsmig check: {s['findings']} finding(s), {s['allowlisted']} allowlisted, "
                f"{s['failed_files']} unreadable, {s['files_scanned']} files")

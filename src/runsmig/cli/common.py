@@ -113,13 +113,45 @@ def _expand(root: Path, named: list[str]) -> set[str]:
 @dataclass(frozen=True)
 class Effective:
     """A command's recipe and workers after ``[tool.runsmig]``: the command line wins over the
-    checkout's settings, which win over the defaults."""
+    checkout's settings, which win over the defaults. The recipe as each command may use it:
+    :meth:`gate_recipe` for ``check`` (data only), :meth:`migration_recipe` for ``plan``/``apply``
+    (code only from a trusted recipe, runsmig.trust)."""
 
     recipe: object  # runsmig.recipe.model.Recipe, with [tool.runsmig] ignore added
     recipe_path: Path | None  # what was loaded (None: the default recipe)
     workers: int | None
     settings: object  # runsmig.settings.Settings, read once
     limits: object = None  # runsmig.limits.Limits: the environment, else [tool.runsmig], else the defaults
+    loaded: object = None  # the recipe as loaded, before [tool.runsmig] ignore
+    by_checkout: bool = False  # named only by the checkout's own [tool.runsmig] recipe
+    in_checkout: bool = False  # its file is inside the checkout (a pull request can edit it)
+
+    def gate_recipe(self, root: Path):
+        """The recipe as data (no transforms, no commands), after refusing any entry of the
+        checkout's that would turn the gate off (runsmig.narrowing)."""
+        from runsmig.narrowing import refuse_catch_alls
+
+        refuse_catch_alls(root, self.loaded, self.settings, self.by_checkout or self.in_checkout)
+        return self.recipe.data_only()
+
+    def migration_recipe(self, regenerate: bool = True):
+        """The recipe, code and all, when the user chose or trusts it; as data when it holds
+        nothing that would run; refused (exit 4) otherwise."""
+        from runsmig.errors import UntrustedRecipe
+        from runsmig.trust import is_trusted
+
+        if not self.by_checkout or is_trusted(self.recipe.source):
+            return self.recipe
+        parts = [p for p in self.recipe.code_parts() if regenerate or not p.startswith("regenerate:")]
+        if not parts:
+            return self.recipe.data_only()
+        from runsmig.settings import _shown
+
+        shown = _shown(self.recipe.folder if self.recipe.source.name == "recipe.yaml" else self.recipe.source)
+        line, col = self.settings.recipe_at
+        raise UntrustedRecipe(f"recipe {shown} runs code ({', '.join(parts[:3])}{', ...' if len(parts) > 3 else ''}) "
+                              "and is named only by the checkout's [tool.runsmig] recipe: not run",
+                              self.settings.shown, line, col, shown)
 
 
 def effective(root: Path, recipe: Path | None, workers: int | None) -> Effective:
@@ -131,8 +163,17 @@ def effective(root: Path, recipe: Path | None, workers: int | None) -> Effective
 
     settings = load_settings(root)
     limits = resolve(settings)
-    path = recipe if recipe is not None else settings.recipe
-    rec = load_recipe(path)
+    # first wins: --recipe, $RUNSMIG_RECIPE (both from outside the checkout: they pin it), then the
+    # checkout's own [tool.runsmig] recipe, then the bundled one
+    chosen = recipe if recipe is not None else (Path(os.environ["RUNSMIG_RECIPE"]) if os.environ.get("RUNSMIG_RECIPE")
+                                                 else None)
+    path = chosen if chosen is not None else settings.recipe
+    loaded = rec = load_recipe(path)
     if settings.ignore:
         rec = dataclasses.replace(rec, ignore=rec.ignore + tuple(settings.ignore))
-    return Effective(rec, path, workers if workers is not None else settings.workers, settings, limits)
+    try:
+        inside = rec.source.resolve().is_relative_to(root.resolve())
+    except OSError:
+        inside = True
+    return Effective(rec, path, workers if workers is not None else settings.workers, settings, limits, loaded,
+                     by_checkout=chosen is None and settings.recipe is not None, in_checkout=inside)

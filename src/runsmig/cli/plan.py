@@ -37,8 +37,9 @@ def plan(
 
     root = checkout_root(path)
     eff = effective(root, recipe, workers)
+    rec = eff.migration_recipe(regenerate)  # recipe code only from a recipe the user chose or trusts
     with progress("planning", quiet) as update:
-        p = build_plan(root, eff.recipe, workers=eff.workers, regenerate=regenerate,
+        p = build_plan(root, rec, workers=eff.workers, regenerate=regenerate,
                        generator_options=generator_options(head, jobs_history), progress=update,
                            cache=not no_cache, limits=eff.limits)
     if fmt == "json":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,10 +93,34 @@ class Recipe:
     ignore: tuple[str, ...]  # extra ignore patterns (gitwildmatch), like .runsmigignore
     generated: tuple[Generated, ...]
     sections: dict[str, Any]  # extension sections parsed by runsmig.recipe.sections.<name>
+    # False: the recipe as data only (what ``check`` uses, and what an untrusted recipe is): its
+    # transforms do not exist (:attr:`code_folder` is None) and its generated files have no command
+    code: bool = True
 
     @property
     def folder(self) -> Path:
         return self.source.parent
+
+    @property
+    def code_folder(self) -> Path | None:
+        """The folder whose ``transforms/`` hold this recipe's Python; None for a data-only recipe.
+        The one place that says whether recipe code can exist (runsmig.transforms reads only this)."""
+        return self.folder if self.code else None
+
+    def data_only(self) -> Recipe:
+        """The same recipe without anything that runs: no transforms, no ``regenerate`` commands."""
+        if not self.code:
+            return self
+        return dataclasses.replace(self, code=False, generated=tuple(
+            dataclasses.replace(g, regenerate=None) for g in self.generated))
+
+    def code_parts(self) -> list[str]:
+        """What of this recipe would run: its transform files and its distinct regenerate commands."""
+        tdir = self.folder / "transforms"
+        files = sorted(f"transforms/{f.name}" for f in tdir.glob("*.py") if not f.name.startswith("_")) \
+            if self.code and tdir.is_dir() else []
+        commands = list(dict.fromkeys(f"regenerate: {g.regenerate}" for g in self.generated if g.regenerate))
+        return files + commands
 
     def allow_for_file(self, rel: str) -> AllowEntry | None:
         for entry in self.allowlist:

@@ -211,25 +211,29 @@ def _from_cache(store: ResultCache, root: Path, todo: list[tuple[str, str]], kee
 
 
 def _load_named_transforms(recipe: Recipe, rels: list[str]) -> None:
-    from runsmig.transforms import load_transforms
+    from runsmig.transforms import transforms_of
 
-    for t in load_transforms(recipe.folder):
+    for t in transforms_of(recipe):
         if any(t.applies(rel) for rel in rels):
             t.run  # noqa: B018 - imports it (RecipeError when it cannot be)
 
 
+RECIPE_SUBFOLDERS = ("transforms", "templates")  # what a recipe folder holds besides its file
+
+
 def _skip_recipe_folder(root: Path, recipe: Recipe, found) -> None:
     """A recipe kept inside the checkout (``runsmig init`` writes ``.runsmig/``) names the old
-    terms on purpose: its folder is never rewritten, nor checked."""
+    terms on purpose: its own files (the recipe file, its ``transforms/`` and ``templates/``) are
+    never rewritten, nor checked. Only those: a recipe "folder" named at ``src`` must not hide
+    ``src`` from the gate."""
+    base = root.resolve()
     try:
-        folder = recipe.folder.resolve().relative_to(root.resolve()).as_posix()
+        source = recipe.source.resolve().relative_to(base).as_posix()
+        folder = recipe.folder.resolve().relative_to(base).as_posix()
     except ValueError:
         return
-    if folder in ("", "."):
-        mine = {recipe.source.resolve().relative_to(root.resolve()).as_posix()}
-        inside = [f for f in found.files if f in mine]
-    else:
-        inside = [f for f in found.files if f.startswith(folder + "/")]
+    prefixes = () if folder in ("", ".") else tuple(f"{folder}/{sub}/" for sub in RECIPE_SUBFOLDERS)
+    inside = [f for f in found.files if f == source or f.startswith(prefixes)]
     if inside:
         gone = set(inside)
         found.files[:] = [f for f in found.files if f not in gone]

@@ -26,7 +26,7 @@ from runsmig.runner.modkeys import module_keys
 from runsmig.runner.outcome import FileOutcome
 from runsmig.terms import TermEngine
 from runsmig.textio import DecodeFailure, decode, is_binary
-from runsmig.transforms import transforms_for
+from runsmig.transforms import recipe_transforms_for
 
 SUPPRESS_RE = re.compile(r"runsmig:\s*ignore(-next-line)?\b")
 
@@ -72,7 +72,7 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
     # a language pass can only act on a term, a symbol or the name of a moved module: a file with
     # none of them is unchanged, or (named by a recipe transform) seen by its transforms alone
     language = engine.may_contain(data) or _names_moved_module(data, recipe)
-    if not language and not transforms_for(recipe.folder, rel):
+    if not language and not recipe_transforms_for(recipe, rel):
         out.new = data
         return out
     try:
@@ -105,7 +105,7 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
     ctx = FileContext(root, rel, new_rel, text, engine, recipe, moves, deletes, all_files)
     ctx._index = index
     lang = language_for(rel)
-    if not (language and lang.listing_queries) or transforms_for(recipe.folder, rel):
+    if not (language and lang.listing_queries) or recipe_transforms_for(recipe, rel):
         deps.whole_listing()  # it may read the file list other than by recorded questions
     try:
         with lang.session():
@@ -214,7 +214,7 @@ def _with_transforms(ctx: FileContext, analysis: Analysis, timeout: float = DEFA
     raises, an exit or a hang fails this file, never the run."""
     from runsmig import sandbox
 
-    ts = transforms_for(ctx.recipe.folder, ctx.rel)
+    ts = recipe_transforms_for(ctx.recipe, ctx.rel)
     if not ts or analysis.failed:
         return analysis
     t_edits: list[Edit] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, NamedTuple
 
@@ -45,14 +46,33 @@ class Analysed(NamedTuple):
 _W: dict = {}
 
 
-def _init_worker(recipe_path: str, root: str, moves: dict[str, str], deletes: frozenset[str], files: frozenset[str],
-                 keep_bytes: bool = True, limits: Limits = DEFAULT_LIMITS, derived: dict[str, str] | None = None) -> None:
+@contextmanager
+def _safe_path() -> Iterator[None]:
+    """Workers started by spawn or forkserver (the default from Python 3.14), and their resource
+    tracker, run ``python -c``, which puts the current folder, the checkout, first on ``sys.path``: a
+    ``multiprocessing/`` folder in a pull request would run in the gate. ``PYTHONSAFEPATH`` (Python
+    3.11+) leaves it out."""
+    old = os.environ.get("PYTHONSAFEPATH")
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("PYTHONSAFEPATH", None)
+        else:
+            os.environ["PYTHONSAFEPATH"] = old
+
+
+def _init_worker(recipe_path: str, code: bool, root: str, moves: dict[str, str], deletes: frozenset[str],
+                 files: frozenset[str], keep_bytes: bool = True, limits: Limits = DEFAULT_LIMITS,
+                 derived: dict[str, str] | None = None) -> None:
     from runsmig.recipe import load_recipe
     from runsmig.workers import tie_to_parent
 
     tie_to_parent()
 
     recipe = load_recipe(Path(recipe_path))
+    recipe = recipe if code else recipe.data_only()  # the parent's view of it: a gate's workers run no recipe code
     _W.update(recipe=recipe, engine=TermEngine.from_recipe(recipe, derived), root=Path(root), moves=moves, deletes=deletes,
               files=files, keep_bytes=keep_bytes, limits=limits)
 
@@ -81,12 +101,15 @@ def analyze_many(root: Path, recipe: Recipe, engine: TermEngine, todo: list[tupl
     if n_workers > 1 and _worth_a_pool(root, todo):
         from runsmig.workers import stopping
 
-        pool = ProcessPoolExecutor(max_workers=n_workers, initializer=_init_worker,
-                                   initargs=(str(recipe.source), str(root), moves, deletes, all_files, keep_bytes,
-                                             limits, engine.derived))
+        chunk = max(1, min(16, len(todo) // (n_workers * 4)))
+        with _safe_path():  # its resource tracker starts here ...
+            pool = ProcessPoolExecutor(max_workers=n_workers, initializer=_init_worker,
+                                       initargs=(str(recipe.source), recipe.code, str(root), moves, deletes, all_files,
+                                                 keep_bytes, limits, engine.derived))
         with stopping(pool):
-            chunk = max(1, min(16, len(todo) // (n_workers * 4)))
-            for i, o in enumerate(pool.map(_work, todo, chunksize=chunk), start=1):
+            with _safe_path():  # ... and its workers here (map submits every item at once)
+                results = pool.map(_work, todo, chunksize=chunk)
+            for i, o in enumerate(results, start=1):
                 yield o
                 if progress is not None:
                     progress(i, len(todo))

@@ -19,7 +19,7 @@ from runsmig.recipe.model import Recipe
 from runsmig.runner.modkeys import module_keys
 from runsmig.runner.regular import regular_bytes
 from runsmig.terms import TermEngine
-from runsmig.transforms import any_transform
+from runsmig.transforms import named_by_transforms
 
 
 def needles(recipe: Recipe, engine: TermEngine) -> list[str]:
@@ -73,7 +73,7 @@ class Candidates:
         """The files of ``files`` that need per-file work (``untracked``: those git does not track;
         ``blobs``: path -> object id of the tracked files the index vouches for)."""
         # the files a transform names are found while git grep still runs
-        named = any_transform(self.recipe.folder).select(sorted(files))
+        named = named_by_transforms(self.recipe).select(sorted(files))
         hits = self._remembered(files, blobs) if git and self.memo is not None and blobs is not None else None
         listed = set(files)
         if hits is None:
