@@ -23,7 +23,7 @@ from runsmig.recipe.model import Recipe
 from runsmig.runner.modkeys import module_keys
 from runsmig.runner.outcome import FileOutcome
 from runsmig.terms import TermEngine
-from runsmig.textio import DecodeFailure, decode, is_binary
+from runsmig.textio import DecodeFailure, decode, is_binary, read_file, wide_mark
 from runsmig.transforms import transforms_for
 
 SUPPRESS_RE = re.compile(r"runsmig:\s*ignore(-next-line)?\b")
@@ -48,7 +48,7 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
                  moves: dict[str, str], deletes: frozenset[str], all_files: frozenset[str]) -> FileOutcome:
     full = root / rel
     try:
-        data = full.read_bytes()
+        data = read_file(full)  # a FIFO or device is refused, never waited on
         mode = file_mode(full)
     except OSError as exc:
         return FileOutcome(rel, new_rel, "failed", f"cannot read: {exc.strerror or exc}", line=None)
@@ -59,7 +59,15 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
         return out
     # a language pass can only act on a term, a symbol or the name of a moved module: a file with
     # none of them is unchanged, or (named by a recipe transform) seen by its transforms alone
-    language = engine.may_contain(data) or _names_moved_module(data, recipe)
+    probe = data
+    if wide_mark(data) is not None:  # UTF-16/32 text: its terms are looked for in its characters
+        try:
+            probe = decode(data).text.encode("utf-8")
+        except DecodeFailure as exc:
+            out.status, out.reason, out.line = "failed", exc.reason, exc.line
+            out.new = data
+            return out
+    language = engine.may_contain(probe) or _names_moved_module(probe, recipe)
     if not language and not transforms_for(recipe.folder, rel):
         out.new = data
         return out
