@@ -34,9 +34,10 @@ class Answer:
 def tree_key(root: Path, recipe, prepared, options: str) -> str | None:
     """The key of this check's answer (None: outside git, or a file cannot be read)."""
     from runsmig.runner.cache import content_hash
+    from runsmig.textio import read_file
 
     found = prepared.found
-    if not found.git or found.blobs is None:
+    if not found.git or found.blobs is None or found.unlisted:  # a folder it cannot list: no answer to recall
         return None
     context = prepared.result_cache(root, recipe).context
     blobs = found.blobs
@@ -45,7 +46,7 @@ def tree_key(root: Path, recipe, prepared, options: str) -> str | None:
         for i, blob in enumerate(ids):
             if blob is None:  # not as the index says: its bytes are read
                 try:
-                    ids[i] = "=" + content_hash((root / found.files[i]).read_bytes())
+                    ids[i] = "=" + content_hash(read_file(root / found.files[i]))
                 except OSError:
                     return None
     d = hashlib.blake2b(digest_size=20)
