@@ -309,3 +309,20 @@ def test_exit_code_precedence():
     assert exit_code(rep([finding], [])) == 1
     assert exit_code(rep([], [("b.py", "cannot read: Permission denied", None)])) == 3
     assert exit_code(rep([finding], [("b.py", "cannot read: Permission denied", None)])) == 3
+
+
+def test_a_binary_file_with_a_marks_bytes_inside_stays_unchanged(tmp_path):
+    """The prefilter hands over every file holding a mark's two bytes anywhere (an image often does):
+    a binary one without a term is unchanged, as if never opened (not one more "skipped" file)."""
+    from runsmig.recipe import load_recipe
+    from runsmig.runner.analyze import analyze_file
+    from runsmig.terms import TermEngine
+
+    root = _checkout(tmp_path, {"img.bin": b"PNG\x00\x01\xff\xfe\x02", "job.bin": b"PNG\x00 job \xff\xfe"})
+    recipe = load_recipe(tmp_path / "recipe.yaml")
+    engine = TermEngine.from_recipe(recipe)
+    files = frozenset({"img.bin", "job.bin"})
+    plain = analyze_file(root, "img.bin", "img.bin", recipe, engine, {}, frozenset(), files)
+    assert (plain.status, plain.new) == ("unchanged", b"PNG\x00\x01\xff\xfe\x02")
+    holding = analyze_file(root, "job.bin", "job.bin", recipe, engine, {}, frozenset(), files)
+    assert (holding.status, holding.reason, holding.raw) == ("skipped", "binary file", 1)

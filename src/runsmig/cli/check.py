@@ -122,7 +122,8 @@ def _answer(root: Path, eff, fmt: str, only: frozenset[str] | None, progress, ca
             return hit
     rep = build_report(root, eff.recipe, eff.workers, only=only, progress=progress, cache=cache, prepared=prepared)
     answer = reportmemo.Answer(render(rep, fmt), summary_of(rep), exit_code(rep))
-    if key and answer.exit_code != EXIT_PARTIAL:  # an undecided answer is made again (a folder's access may change)
+    # what could not be read depends on more than the bytes the key is made of (modes, owners): made again
+    if key and not any(reason.startswith("cannot read") for _, reason, _ in rep.failures):
         reportmemo.remember(root, key, answer)
     return answer
 

@@ -54,6 +54,9 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
         return FileOutcome(rel, new_rel, "failed", f"cannot read: {exc.strerror or exc}", line=None)
     out = FileOutcome(rel, new_rel, "unchanged", old=data, mode=mode)
     if is_binary(data):
+        if not (engine.may_contain(data) or _names_moved_module(data, recipe) or transforms_for(recipe.folder, rel)):
+            out.new = data  # a candidate for a UTF-16 mark's bytes deep inside: as if never opened
+            return out
         out.status, out.reason = ("skipped", "binary file")
         out.raw = len(engine.raw_re.findall(data.decode("latin-1")))
         return out
