@@ -346,4 +346,15 @@ def changed_since(root: Path, ref: str) -> list[str]:
         if proc.returncode != 0:
             raise UsageError(f"--since '{ref}': git failed: {proc.stderr.decode(errors='replace').strip()}")
         names.update(n for n in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if n)
-    return sorted(n for n in names if (root / n).is_file() or (root / n).is_symlink())
+    return sorted(n for n in names if _present(root / n))
+
+
+def _present(path: Path) -> bool:
+    """Something is there (a FIFO or a file that cannot be looked at too: the run reports it)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError:
+        return True
+    return not stat.S_ISDIR(mode)

@@ -328,3 +328,16 @@ def test_a_binary_file_with_a_marks_bytes_inside_stays_unchanged(tmp_path):
     assert (plain.status, plain.new) == ("unchanged", b"PNG\x00\x01\xff\xfe\x02")
     holding = analyze_file(root, "job.bin", "job.bin", recipe, engine, {}, frozenset(), files)
     assert (holding.status, holding.reason, holding.raw) == ("skipped", "binary file", 1)
+
+
+def test_since_keeps_a_changed_file_that_became_a_fifo(tmp_path):
+    root = _checkout(tmp_path, {"clean.py": "x = 1\n"})
+    git(root, "checkout", "-q", "-b", "topic")
+    (root / "a.py").write_text("job = 1\n")
+    git(root, "add", "a.py")
+    git(root, "commit", "-qm", "a")
+    (root / "a.py").unlink()
+    os.mkfifo(root / "a.py")
+    proc = _check(root, "--since", "HEAD~1", timeout=60)
+    assert proc.returncode == 3, proc.stdout + proc.stderr  # 0.1.0: 0 (dropped from the changed files)
+    assert "runsmig: could not decide a.py: cannot read: not a regular file (a FIFO)" in proc.stderr
