@@ -58,7 +58,7 @@ class AccessError(RunsmigError):
     """A file or folder the command could not get at, outside any per-file step (those report the file
     and go on): the command stops undecided (3), never with a traceback, never as "clean"."""
 
-    def __init__(self, exc: OSError) -> None:
+    def __init__(self, exc: PermissionError) -> None:
         super().__init__(exc.strerror or type(exc).__name__, path=exc.filename and str(exc.filename),
                          hint="give runsmig access to it, or ignore it (.runsmigignore), and run again",
                          exit_code=EXIT_PARTIAL)

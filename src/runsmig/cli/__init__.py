@@ -53,7 +53,7 @@ def main() -> None:
         sys.exit(EXIT_SIGINT)
     except SystemExit:
         raise
-    except OSError as exc:  # a path it could not get at: undecided (3), one line
+    except PermissionError as exc:  # a path it could not get at: undecided (3), one line
         from runsmig.errors import AccessError
 
         error(AccessError(exc))
