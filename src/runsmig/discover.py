@@ -5,11 +5,18 @@ known from the index (mode 120000), and only the files git reports as untracked,
 modified in the work tree are looked at on disk. Elsewhere: a walk that honours ``.gitignore``
 files (pathspec). Always skipped: ``node_modules``, vendored folders, symlinks (we never write
 through one), ``.runsmigignore`` and recipe ``ignore`` patterns.
+
+Fail closed: a folder that cannot be listed is named in ``unlisted`` (what it holds is unknown), and
+a file whose work-tree entry cannot be looked at, or is not a regular file (a FIFO, a folder where
+git has a file), stays in the list and is named in ``must_read``: the analyzer reports why it
+cannot read it, whatever the prefilter says.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import stat
 import subprocess
 from collections import Counter
 from dataclasses import dataclass
@@ -30,6 +37,8 @@ class Discovered:
     # in a git checkout: path -> object id of each tracked file whose work-tree state the index vouches
     # for (not modified, deleted, conflicted or untracked): its bytes are that blob's
     blobs: dict[str, str] | None = None
+    must_read: frozenset[str] = frozenset()  # files to hand the analyzer whatever their content (see above)
+    unlisted: tuple[tuple[str, str], ...] = ()  # (folder + '/', reason): folders that could not be listed
 
 
 def is_git_checkout(root: Path) -> bool:
@@ -50,8 +59,9 @@ _LISTINGS = (["ls-files", "-z", "-s"], [*_FULL_STAT, "ls-files", "-z", "-t", "-o
 
 
 def _git(root: Path, args: list[str]) -> subprocess.Popen:
+    # messages in English: a folder git could not open is read from its warning
     return subprocess.Popen(["git", "-c", "core.quotepath=off", *args], cwd=root, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+                            stderr=subprocess.PIPE, env={**os.environ, "LC_ALL": "C"})
 
 
 def prefetch(root: Path) -> None:
@@ -83,22 +93,33 @@ def _answers(root: Path) -> tuple[bool, tuple[subprocess.Popen, ...]]:
     return git, tuple(listings)
 
 
-def _git_files(listings: tuple[subprocess.Popen, ...]) -> tuple[list[str], set[str], set[str], set[str], dict[str, str]]:
-    """From git's two running listings, (names, symlinks, to look at, untracked, blobs): tracked and
-    untracked-not-ignored files; the tracked symlinks (index mode 120000); the files whose
-    work-tree state the index does not tell (untracked, deleted or modified: a file may have become
-    a symlink, or vanished); the untracked; the object ids of the rest."""
-    def text(proc: subprocess.Popen) -> str:
+_UNOPENED = re.compile(r"^warning: could not open directory '(.*)': (.*)$", re.M)
+
+
+def _git_files(listings: tuple[subprocess.Popen, ...]) -> tuple[list[str], set[str], set[str], set[str], dict[str, str],
+                                                                 set[str], list[tuple[str, str]]]:
+    """From git's two running listings, (names, symlinks, to look at, untracked, blobs, submodules,
+    unopened): tracked and untracked-not-ignored files; the tracked symlinks (index mode 120000);
+    the files whose work-tree state the index does not tell (untracked, deleted or modified: a
+    file may have become a symlink, or vanished); the untracked; the object ids of the rest; the
+    submodules (index mode 160000); the folders git could not open, with why (from its warnings,
+    relative to the top of the work tree)."""
+    def text(proc: subprocess.Popen) -> tuple[str, str]:
         out, err = proc.communicate()
         if proc.returncode != 0:
             raise subprocess.CalledProcessError(proc.returncode, proc.args, out, err)
-        return out.decode("utf-8", "surrogateescape")
+        return out.decode("utf-8", "surrogateescape"), err.decode("utf-8", "surrogateescape")
 
     index, state = listings
-    names, links, blobs = _index_entries(text(index))
+    staged = text(index)[0]
+    names, links, blobs = _index_entries(staged)
+    submodules = {e.partition("\t")[2] for e in staged.split("\0") if e.startswith("160000 ")} \
+        if "160000 " in staged else set()
+    listed, warnings = text(state)
+    unopened = _UNOPENED.findall(warnings) if warnings else []
     look: set[str] = set()
     untracked: set[str] = set()
-    for entry in text(state).split("\0"):
+    for entry in listed.split("\0"):
         if not entry:
             continue
         rel = entry[2:]
@@ -110,7 +131,7 @@ def _git_files(listings: tuple[subprocess.Popen, ...]) -> tuple[list[str], set[s
     names.sort()  # git lists in byte order: sorting an almost sorted list is one pass
     for rel in look:
         blobs.pop(rel, None)
-    return names, links, look, untracked, blobs
+    return names, links, look, untracked, blobs, submodules, unopened
 
 
 def _index_entries(staged: str) -> tuple[list[str], set[str], dict[str, str]]:
@@ -145,12 +166,19 @@ def _index_entries(staged: str) -> tuple[list[str], set[str], dict[str, str]]:
     return names, links, blobs
 
 
-def _walk_files(root: Path) -> list[str]:
+def _walk_files(root: Path, unopened: list[tuple[str, str]] | None = None) -> list[str]:
+    """The files under ``root`` that no .gitignore ignores; each folder that cannot be listed is
+    added to ``unopened`` as (root-relative folder + '/', why)."""
     import pathspec
+
+    def cannot(exc: OSError) -> None:
+        if unopened is not None:
+            rel = os.path.relpath(exc.filename, root).replace(os.sep, "/")
+            unopened.append(("./" if rel == "." else rel + "/", exc.strerror or str(exc)))
 
     files: list[str] = []
     specs: list[tuple[str, pathspec.PathSpec]] = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=cannot):
         rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
         rel_dir = "" if rel_dir == "." else rel_dir
         gi = Path(dirpath) / ".gitignore"
@@ -203,10 +231,14 @@ def discover(root: Path, extra_ignore: tuple[str, ...] = ()) -> Discovered:
 
     git, listings = _answers(root)
     blobs: dict[str, str] | None = None
+    submodules: set[str] = set()
+    unopened: list[tuple[str, str]] = []
     if git:
-        names, links, look, untracked, blobs = _git_files(listings)
+        names, links, look, untracked, blobs, submodules, unopened = _git_files(listings)
+        if unopened:
+            unopened = _below_prefix(root, unopened)
     else:
-        names, links, look, untracked = _walk_files(root), set(), None, set()  # None: look at every file
+        names, links, look, untracked = _walk_files(root, unopened), set(), None, set()  # None: look at every file
     lines = ignore_lines(root, extra_ignore)
     ignored = compile_patterns(lines) if any(ln.strip() and not ln.lstrip().startswith("#") for ln in lines) else None
     why: dict[str, str | None] = {}  # rel -> reason it is skipped (None: gone from the work tree)
@@ -220,22 +252,29 @@ def discover(root: Path, extra_ignore: tuple[str, ...] = ()) -> Discovered:
         why.setdefault(rel, reason)
     for rel in links:
         why.setdefault(rel, _SYMLINK)
+    must_read: set[str] = set()
     for rel in (names if look is None else look):
         if rel in why:
             continue
         # never follow a symlink: the file itself or any folder above it inside the root
-        if _has_symlink(root, rel.split("/")):
+        entry = _entry(root, rel.split("/"))
+        if entry == "symlink":
             why[rel] = _SYMLINK
-        elif not (root / rel).exists():
+        elif entry == "gone":
             why[rel] = None  # deleted in the work tree but still tracked
+        elif entry != "file" and not (entry == "folder" and rel in submodules):
+            must_read.add(rel)  # not a regular file, or not to be looked at: the analyzer says why
+    unlisted = tuple((d, f"cannot read folder: {reason}") for d, reason in unopened
+                     if not (ALWAYS_SKIP_DIRS.intersection(d.split("/")) or (ignored is not None and ignored(d))))
     if not why:
-        return Discovered(names, [], git, frozenset(untracked), blobs)
+        return Discovered(names, [], git, frozenset(untracked), blobs, frozenset(must_read), unlisted)
     files = [rel for rel in names if rel not in why]
     skipped = [(rel, why[rel]) for rel in names if why.get(rel)]
     if blobs is not None:
         for rel in why:
             blobs.pop(rel, None)
-    return Discovered(files, skipped, git, frozenset(untracked) & frozenset(files), blobs)
+    return Discovered(files, skipped, git, frozenset(untracked) & frozenset(files), blobs,
+                      frozenset(must_read) - why.keys(), unlisted)
 
 
 def _names_a_skipped_folder(names: list[str]) -> bool:
@@ -244,13 +283,30 @@ def _names_a_skipped_folder(names: list[str]) -> bool:
     return any(f"/{d}" in text for d in ALWAYS_SKIP_DIRS)  # not "/d/": a needle ending in '/' is slow to seek
 
 
-def _has_symlink(root: Path, parts: list[str]) -> bool:
-    cur = root
+def _entry(root: Path, parts: list[str]) -> str:
+    """What the work tree holds at a path, never following a symlink: "file" (a regular one),
+    "symlink" (itself, or a folder above it inside the root), "gone", "folder", "other" (a FIFO,
+    socket or device) or "unknown" (it could not be looked at: a folder above it denies access)."""
+    cur = str(root)
+    mode = 0
     for p in parts:
-        cur = cur / p
-        if cur.is_symlink():
-            return True
-    return False
+        cur = os.path.join(cur, p)
+        try:
+            mode = os.lstat(cur).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            return "gone"
+        except OSError:
+            return "unknown"
+        if stat.S_ISLNK(mode):
+            return "symlink"
+    return "file" if stat.S_ISREG(mode) else "folder" if stat.S_ISDIR(mode) else "other"
+
+
+def _below_prefix(root: Path, unopened: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Folders git named from the top of the work tree, made relative to ``root`` (a folder in it)."""
+    out = subprocess.run(["git", "rev-parse", "--show-prefix"], cwd=root, capture_output=True, check=False)
+    prefix = out.stdout.decode("utf-8", "surrogateescape").strip() if out.returncode == 0 else ""
+    return [(d[len(prefix):], why) for d, why in unopened if d.startswith(prefix) and d != prefix]
 
 
 def git_dirty(root: Path, exclude: tuple[str, ...] = ()) -> list[str]:
@@ -299,4 +355,15 @@ def changed_since(root: Path, ref: str) -> list[str]:
         if proc.returncode != 0:
             raise UsageError(f"--since '{ref}': git failed: {proc.stderr.decode(errors='replace').strip()}")
         names.update(n for n in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if n)
-    return sorted(n for n in names if (root / n).is_file() or (root / n).is_symlink())
+    return sorted(n for n in names if _present(root / n))
+
+
+def _present(path: Path) -> bool:
+    """Something is there (a FIFO or a file that cannot be looked at too: the run reports it)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError:
+        return True
+    return not stat.S_ISDIR(mode)

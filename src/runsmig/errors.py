@@ -6,8 +6,9 @@ Exit codes (documented in the README):
 0     success; ``check``: no remnants
 1     ``check``: remnants found
 2     usage error, bad PATH, malformed recipe or settings, a checkout's catch-all ignore/allowlist
-3     partial: some files could not be read or parsed (they were left untouched)
-4     refused: dirty checkout, stale saved plan, conflict, unsafe path, untrusted recipe code
+3     partial / undecided: a file or folder could not be read, decoded or parsed (left
+      untouched), a recipe step failed; in ``check`` it wins over 1
+4     refused: dirty checkout, stale saved plan, conflict, unsafe path, untrusted recipe code, lock held
 5     storage/database operation failed (nothing half-written; rerun resumes)
 ====  =====================================================================
 """
@@ -51,6 +52,16 @@ class RunsmigError(Exception):
 
     def __str__(self) -> str:  # pragma: no cover - convenience
         return self.one_line()
+
+
+class AccessError(RunsmigError):
+    """A file or folder the command could not get at, outside any per-file step (those report the file
+    and go on): the command stops undecided (3), never with a traceback, never as "clean"."""
+
+    def __init__(self, exc: PermissionError) -> None:
+        super().__init__(exc.strerror or type(exc).__name__, path=exc.filename and str(exc.filename),
+                         hint="give runsmig access to it, or ignore it (.runsmigignore), and run again",
+                         exit_code=EXIT_PARTIAL)
 
 
 class UsageError(RunsmigError):

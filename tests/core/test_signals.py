@@ -40,7 +40,15 @@ def start(args: list[str], cache: Path) -> subprocess.Popen:
     one too few files to start a pool, or answer it from the report memo."""
     cmd = [sys.executable, "-m", "runsmig", *args, "--workers", "2"]
     env = {**os.environ, "RUNSMIG_CACHE_DIR": str(cache)}
-    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, preexec_fn=_default_sigint)
+
+
+def _default_sigint() -> None:
+    """In the child, before runsmig starts: SIGINT back to its default. A process started with
+    SIGINT ignored (the suite run in the background of a non-interactive shell, or under nohup)
+    passes that on, and Python then installs no KeyboardInterrupt handler: runsmig would rightly
+    keep ignoring the signal this test sends."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def wait_for_workers(p: subprocess.Popen, timeout: float = 60) -> list:

@@ -36,7 +36,7 @@ def _registered() -> set[str]:
 def main() -> None:
     _load_commands(sys.argv[1:])
     from runsmig.console import error
-    from runsmig.errors import RunsmigError, UsageError
+    from runsmig.errors import EXIT_PARTIAL, RunsmigError, UsageError
 
     from runsmig.workers import EXIT_SIGINT, install_signal_handlers
 
@@ -53,6 +53,11 @@ def main() -> None:
         sys.exit(EXIT_SIGINT)
     except SystemExit:
         raise
+    except PermissionError as exc:  # a path it could not get at: undecided (3), one line
+        from runsmig.errors import AccessError
+
+        error(AccessError(exc))
+        sys.exit(EXIT_PARTIAL)
     except Exception as exc:  # the CLI library's usage errors and aborts (no import of click: Typer vendors it)
         kinds = {c.__name__ for c in type(exc).__mro__}
         if "UsageError" in kinds:

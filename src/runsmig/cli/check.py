@@ -1,4 +1,6 @@
-"""runsmig check: the CI gate. Exit 0 clean, 1 remnants, 2 usage/recipe error, 3 unreadable files."""
+"""runsmig check: the CI gate. Exit 0 clean, 1 remnants, 2 usage/recipe error, 3 undecided: a file or
+folder could not be read, decoded or parsed (3 wins over 1: the gate never says "remnants" or "clean"
+when it could not decide everything)."""
 
 from __future__ import annotations
 
@@ -72,7 +74,7 @@ def _deleted_finding(rel: str, reason: str):
 @app.command()
 def check(
     paths: list[Path] | None = typer.Argument(
-        None, metavar="[PATH|FILE]...", show_default=False,
+        None, metavar="[PATH|FILE]...", show_default=False, readable=False,  # an unreadable file is reported (exit 3)
         help="The checkout folder (default: current folder); or files and folders inside one: only those "
              "are checked, with the whole checkout (its git work tree) as context."),
     no_job_terms: bool = typer.Option(False, "--no-job-terms", help="Gate on the recipe's terms (job/jobs): fail while any remains."),
@@ -125,11 +127,28 @@ def _answer(root: Path, eff, fmt: str, only: frozenset[str] | None, progress, ca
             prepared.abandon()
             return hit
     rep = build_report(root, recipe, workers, only=only, progress=progress, cache=cache, prepared=prepared)
-    s = rep.summary()
-    summary = (f"runsmig check: {s['findings']} finding(s), {s['allowlisted']} allowlisted, "
-               f"{s['failed_files']} unreadable, {s['files_scanned']} files")
-    code = EXIT_FINDINGS if rep.findings else EXIT_PARTIAL if rep.failures else EXIT_OK
-    answer = reportmemo.Answer(render(rep, fmt), summary, code)
-    if key:
+    answer = reportmemo.Answer(render(rep, fmt), summary_of(rep), exit_code(rep))
+    # what could not be read depends on more than the bytes the key is made of (modes, owners): made again
+    if key and not any(reason.startswith("cannot read") for _, reason, _ in rep.failures):
         reportmemo.remember(root, key, answer)
     return answer
+
+
+def exit_code(rep: CheckReport) -> int:
+    """Undecided (3) wins over remnants (1): a file the gate could not read, decode or parse may
+    hold anything, so neither "remnants" nor "clean" is the answer."""
+    return EXIT_PARTIAL if rep.failures else EXIT_FINDINGS if rep.findings else EXIT_OK
+
+
+def summary_of(rep: CheckReport) -> str:
+    """The lines on stderr: one per undecided file or folder (path and why), then the summary."""
+    s = rep.summary()
+    counts = f"{s['findings']} finding(s), {s['allowlisted']} allowlisted"
+    if not rep.failures:
+        return f"runsmig check: {counts}, 0 unreadable, {s['files_scanned']} files"
+    lines = [f"runsmig: could not decide {path}{f':{line}' if line else ''}: {reason}"
+             for path, reason, line in rep.failures]
+    what = "file(s)" if not any(p.endswith("/") for p, _, _ in rep.failures) else "file(s) or folder(s)"
+    lines.append(f"runsmig check: could not decide {len(rep.failures)} {what} (listed above); "
+                 f"{counts}, {s['files_scanned']} files")
+    return "\n".join(lines)

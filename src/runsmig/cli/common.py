@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,15 +65,15 @@ def resolve_target(paths: list[Path], since: str | None = None) -> Target:
 
     paths = list(paths) or [Path(".")]
     for p in paths:
-        if not p.exists() and not p.is_symlink():
+        if not _there(p):
             raise PathNotFound(str(p))
-    if len(paths) == 1 and paths[0].is_dir() and not paths[0].is_symlink():
+    if len(paths) == 1 and _is_dir(paths[0]):
         root = checkout_root(paths[0])
         if since is None:
             return Target(root)
         return Target(root, frozenset(changed_since(root, since)))
     absolute = [_absolute(p) for p in paths]
-    first = absolute[0] if absolute[0].is_dir() else absolute[0].parent
+    first = absolute[0] if _is_dir(absolute[0], follow=True) else absolute[0].parent
     root = git_toplevel(first) or Path.cwd().resolve()
     named: list[str] = []
     for p, shown in zip(absolute, paths):
@@ -88,19 +89,38 @@ def resolve_target(paths: list[Path], since: str | None = None) -> Target:
     return Target(root, frozenset(only))
 
 
+def _there(p: Path) -> bool:
+    """Whether anything is at ``p`` (a file that cannot be read is there: the run reports it)."""
+    try:
+        os.lstat(p)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _is_dir(p: Path, follow: bool = False) -> bool:
+    """A folder (with ``follow``, or a symlink to one); False when it cannot be looked at."""
+    try:
+        return stat.S_ISDIR(os.stat(p, follow_symlinks=follow).st_mode)
+    except OSError:
+        return False
+
+
 def _absolute(p: Path) -> Path:
     """Absolute, with the folders above resolved but a named file itself not followed (a symlink
     stays a symlink, and is skipped like in a whole-checkout run)."""
     a = Path(os.path.abspath(p))
-    if a.is_dir() and not a.is_symlink():
+    if _is_dir(a):
         return a.resolve()
     return a.parent.resolve() / a.name
 
 
 def _expand(root: Path, named: list[str]) -> set[str]:
     """Named files, plus every file under a named folder (as the whole-checkout listing has them)."""
-    files = {n for n in named if n and not (root / n).is_dir()}
-    folders = [n for n in named if not n or ((root / n).is_dir() and not (root / n).is_symlink())]
+    files = {n for n in named if n and not _is_dir(root / n, follow=True)}
+    folders = [n for n in named if not n or _is_dir(root / n)]
     if folders:
         from runsmig.discover import discover
 

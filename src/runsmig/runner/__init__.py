@@ -19,6 +19,7 @@ from runsmig.runner.modkeys import module_keys
 from runsmig.runner.outcome import FileOutcome
 from runsmig.runner.scan import Candidates
 from runsmig.terms import TermEngine
+from runsmig.textio import read_file
 
 if TYPE_CHECKING:
     from runsmig.runner.cache import ResultCache
@@ -50,8 +51,8 @@ class RunResult:
 
     @property
     def files(self) -> int:
-        """How many files the run covers."""
-        return len(self.looked) + len(self.unread)
+        """How many files the run covers (a folder that could not be listed is not one)."""
+        return len(self.looked) + len(self.unread) - sum(o.rel.endswith("/") for o in self.looked)
 
     @property
     def outcomes(self) -> list[FileOutcome]:
@@ -122,7 +123,11 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
     engine = _with_derived(root, engine, look)
     if only is not None:
         look &= set(wanted)
-    outcomes: list[FileOutcome] = []  # deleted files
+    if found.must_read:  # whatever the scan says: the analyzer reports why they cannot be read
+        look |= found.must_read.intersection(wanted)
+    # deleted files, and the folders that could not be listed (what they hold is undecided)
+    outcomes: list[FileOutcome] = [FileOutcome(d, d, "failed", why) for d, why in found.unlisted
+                                   if only is None or any(rel.startswith(d) for rel in only)]
     todo: list[tuple[str, str]] = []
     order: list[str] = []  # the files analysed (or taken from the cache), in checkout order
     special = look | paths.deletes.keys() | paths.moves.keys()
@@ -140,7 +145,7 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
                     o.raw = count_raw(str(full), engine)
                     outcomes.append(o)
                     continue
-                data = full.read_bytes()
+                data = read_file(full)
                 o = FileOutcome(rel, rel, "deleted", paths.deletes[rel], old=data, mode=file_mode(full))
                 o.raw = len(engine.raw_re.findall(data.decode("latin-1")))
             except OSError as exc:

@@ -25,7 +25,7 @@ from runsmig.recipe.model import Recipe
 from runsmig.runner.modkeys import module_keys
 from runsmig.runner.outcome import FileOutcome
 from runsmig.terms import TermEngine
-from runsmig.textio import DecodeFailure, decode, is_binary
+from runsmig.textio import DecodeFailure, decode, is_binary, read_file, wide_mark
 from runsmig.transforms import recipe_transforms_for
 
 SUPPRESS_RE = re.compile(r"runsmig:\s*ignore(-next-line)?\b")
@@ -55,11 +55,14 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
         mode = file_mode(full)
         if st.st_size > limits.size_for(rel) and new_rel == rel:  # never read whole (a moved file's bytes move with it)
             return _too_large(full, rel, new_rel, mode, engine, recipe, st.st_size, limits)
-        data = full.read_bytes()
+        data = read_file(full)  # a FIFO or device is refused, never waited on
     except OSError as exc:
         return FileOutcome(rel, new_rel, "failed", f"cannot read: {exc.strerror or exc}", line=None)
     out = FileOutcome(rel, new_rel, "unchanged", old=data, mode=mode)
     if is_binary(data):
+        if not (engine.may_contain(data) or _names_moved_module(data, recipe) or recipe_transforms_for(recipe, rel)):
+            out.new = data  # a candidate for a UTF-16 mark's bytes deep inside: as if never opened
+            return out
         out.status, out.reason = ("skipped", "binary file")
         out.raw = len(engine.raw_re.findall(data.decode("latin-1")))
         return out
@@ -71,7 +74,15 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
         return scan_bytes(data, out, engine, recipe, unparsed)
     # a language pass can only act on a term, a symbol or the name of a moved module: a file with
     # none of them is unchanged, or (named by a recipe transform) seen by its transforms alone
-    language = engine.may_contain(data) or _names_moved_module(data, recipe)
+    probe = data
+    if wide_mark(data) is not None:  # UTF-16/32 text: its terms are looked for in its characters
+        try:
+            probe = decode(data).text.encode("utf-8")
+        except DecodeFailure as exc:
+            out.status, out.reason, out.line = "failed", exc.reason, exc.line
+            out.new = data
+            return out
+    language = engine.may_contain(probe) or _names_moved_module(probe, recipe)
     if not language and not recipe_transforms_for(recipe, rel):
         out.new = data
         return out

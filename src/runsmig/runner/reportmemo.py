@@ -44,7 +44,7 @@ def tree_key(root: Path, recipe, prepared, options: str) -> str | None:
     from runsmig.runner.regular import regular_bytes
 
     found = prepared.found
-    if not found.git or found.blobs is None:
+    if not found.git or found.blobs is None or found.unlisted:  # a folder it cannot list: no answer to recall
         return None
     context = prepared.result_cache(root, recipe).context
     blobs = found.blobs

@@ -2,9 +2,13 @@
 
 A file reaches the analyzer only when its content holds a term stem, a recipe symbol or the
 name of a module the recipe moves (case-insensitive, a superset of what the analyzer looks
-for), or when a recipe transform names it. In a git checkout ``git grep -l -i -F`` answers
-that for every file at once, multi-threaded; elsewhere each file is read and searched here.
-Every other file is unchanged without being opened: its outcome says so and costs nothing.
+for), or a UTF-16/UTF-32 byte-order mark (such a text spells "job" with NUL bytes between the
+letters: the analyzer decodes it), or when a recipe transform names it. In a git checkout
+``git grep -l -i -F`` answers that for every file at once, multi-threaded; elsewhere each file is
+read and searched here. Every other file is unchanged without being opened: its outcome says so
+and costs nothing. Fail closed: when git grep says anything on stderr (a file it could not read),
+its answer is not used and every file is read here; a file that cannot be read here goes to the
+analyzer, which reports it.
 """
 
 from __future__ import annotations
@@ -17,9 +21,13 @@ from pathlib import Path
 
 from runsmig.recipe.model import Recipe
 from runsmig.runner.modkeys import module_keys
-from runsmig.runner.regular import regular_bytes
 from runsmig.terms import TermEngine
+from runsmig.textio import wide_mark
 from runsmig.transforms import named_by_transforms
+
+# the byte-order marks of UTF-16 (and so of UTF-32), searched for beside the needles
+MARKS = (b"\xff\xfe", b"\xfe\xff")
+MARKS_TAG = "+utf-16/32 byte-order marks"  # in the blob memo's needle list: its hits include them
 
 
 def needles(recipe: Recipe, engine: TermEngine) -> list[str]:
@@ -44,27 +52,39 @@ class Candidates:
         self.root, self.recipe = root, recipe
         self.words = needles(recipe, engine)
         self._proc: subprocess.Popen | None = None
+        self._marks: subprocess.Popen | None = None  # a grep of its own for the marks (non-ASCII needles)
         self._remember = remember and bool(self.words)
         self.memo = None
         if self._remember:
             from runsmig.runner.blobmemo import BlobMemo
 
-            self.memo = BlobMemo.load(root, self.words)
+            self.memo = BlobMemo.load(root, self._memo_words)
         if self.words and self.memo is None:
             self._grep()
+
+    @property
+    def _memo_words(self) -> list[str]:
+        return [*self.words, MARKS_TAG]
 
     def _grep(self) -> None:
         if self.words:
             # tracked files only: with --untracked, git grep applies the ignore rules to tracked
             # files too (a tracked .env.example under a '.env*' rule is skipped); the few
             # untracked files are searched here
-            args = ["git", "-c", "core.quotepath=off", "grep", *_threads(), "-l", "-z", "-i", "-F",
-                    "--no-color", "--no-textconv"]
-            for w in self.words:
-                args += ["-e", w]
+            args = ["git", "-c", "core.quotepath=off", "grep", *_threads(), "-l", "-z", "-F", "--no-color",
+                    "--no-textconv"]
+            marks = [b for m in MARKS for b in (b"-e", m)]
+            # the marks are bytes that are not UTF-8: under the C locale git takes them as bytes,
+            # and folds the case of ASCII needles alone (a non-ASCII needle needs the user's locale)
+            ascii_only = all(w.isascii() for w in self.words)
+            env = {**os.environ, "LC_ALL": "C"} if ascii_only else None
+            needles_args = [a for w in self.words for a in ("-e", w)]
             try:
-                self._proc = subprocess.Popen([*args, "--", "."], cwd=self.root, stdout=subprocess.PIPE,
-                                              stderr=subprocess.DEVNULL)
+                self._proc = subprocess.Popen([*args, "-i", *needles_args, *(marks if ascii_only else []), "--", "."],
+                                              cwd=self.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+                if not ascii_only:
+                    self._marks = subprocess.Popen([*args, *marks, "--", "."], cwd=self.root, stdout=subprocess.PIPE,
+                                                   stderr=subprocess.PIPE, env={**os.environ, "LC_ALL": "C"})
             except OSError:
                 self._proc = None
 
@@ -86,7 +106,7 @@ class Candidates:
                 if self._remember and blobs is not None:
                     from runsmig.runner.blobmemo import BlobMemo
 
-                    (self.memo or BlobMemo(self.root, self.words)).save(blobs, hits)
+                    (self.memo or BlobMemo(self.root, self._memo_words)).save(blobs, hits)
         out = hits & listed
         out.update(named)
         return out
@@ -110,24 +130,30 @@ class Candidates:
         return hits
 
     def _git_hits(self) -> set[str] | None:
-        """Tracked files holding a word, as they are in the work tree (binary files included: they
-        are reported as skipped); None when git could not answer."""
+        """Tracked files holding a word or a mark, as they are in the work tree (binary files
+        included: they are reported as skipped); None when git could not answer, or did not answer
+        for every file (it said something on stderr, such as a file it could not read)."""
         if not self.words:
             return set()
         if self._proc is None:
             return None
-        out, _ = self._proc.communicate()
-        if self._proc.returncode == 1:
-            return set()
-        if self._proc.returncode != 0:
-            return None
-        return {n for n in out.decode("utf-8", "surrogateescape").split("\0") if n}
+        hits: set[str] = set()
+        for proc in (self._proc, self._marks):
+            if proc is None:
+                continue
+            out, err = proc.communicate()
+            if proc.returncode not in (0, 1) or err.strip():
+                self.stop()
+                return None
+            hits.update(n for n in out.decode("utf-8", "surrogateescape").split("\0") if n)
+        return hits
 
     def stop(self) -> None:
         """Stop the grep, if one runs (its answer is not needed)."""
-        if self._proc is not None:
-            self._proc.kill()
-            self._proc.communicate()
+        for proc in (self._proc, self._marks):
+            if proc is not None and proc.returncode is None:
+                proc.kill()
+                proc.communicate()
         return None
 
 
@@ -157,16 +183,21 @@ def _read_and_search(root: Path, files: list[str], words: list[str]) -> set[str]
         """Read in chunks of 1 MB (a needle across two is seen): a huge file is never held whole."""
         tail = b""
         try:
-            if not stat.S_ISREG(os.lstat(os.path.join(root, rel)).st_mode):
-                return False  # a submodule's folder, a FIFO: git grep reads none of them either
+            st = os.lstat(os.path.join(root, rel))
+            if stat.S_ISDIR(st.st_mode):
+                return False  # a submodule's folder: git grep reads none, with or without the cache
             fd = os.open(os.path.join(root, rel), os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
             with open(fd, "rb") as fh:
-                if not stat.S_ISREG(os.fstat(fd).st_mode):  # replaced since
-                    return False
+                if not stat.S_ISREG(os.fstat(fd).st_mode):
+                    return True  # a FIFO, a device: the analyzer reports it (never waited on)
+                first = True
                 while True:
                     chunk = fh.read(_CHUNK)
                     if not chunk:
                         return False
+                    if first and wide_mark(chunk) is not None:
+                        return True  # UTF-16/32: the analyzer decodes it
+                    first = False
                     low = tail + chunk.lower()
                     if any(n in low for n in needles_b):
                         return True

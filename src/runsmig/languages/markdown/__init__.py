@@ -269,9 +269,9 @@ def md_info(ctx: FileContext, rel: str) -> MdInfo | None:
         return _INFO[key]
     info = None
     try:
-        from runsmig.textio import decode
+        from runsmig.textio import decode, read_file
 
-        data = (ctx.root / rel).read_bytes()
+        data = read_file(ctx.root / rel)
         text = decode(data).text
         sub = FileContext(ctx.root, rel, ctx.moves.get(rel, rel), text, ctx.engine, ctx.recipe,
                           ctx.moves, ctx.deletes, ctx.all_files)

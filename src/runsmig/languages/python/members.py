@@ -24,6 +24,7 @@ import libcst as cst
 from runsmig import deps
 from runsmig.languages.python.modules import ModuleIndex
 from runsmig.languages.python.scan import walk
+from runsmig.textio import read_file
 
 ENUM_BASES = {"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "str", "int", "object"}
 
@@ -44,7 +45,7 @@ def _tree(root: Path, rel: str) -> ast.Module | None:
 @lru_cache(maxsize=2048)
 def _parsed(root: Path, rel: str) -> ast.Module | None:
     try:
-        return ast.parse((root / rel).read_bytes())
+        return ast.parse(read_file(root / rel))
     except (OSError, SyntaxError, ValueError):
         return None
 

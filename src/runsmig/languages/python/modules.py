@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from runsmig import deps
+from runsmig.textio import read_file
 
 
 def _parent(rel: str) -> str:
@@ -170,7 +171,7 @@ def module_names(root: Path, rel: str) -> frozenset[str]:
 @lru_cache(maxsize=4096)
 def _module_names(root: Path, rel: str) -> frozenset[str]:
     try:
-        tree = ast.parse((root / rel).read_bytes())
+        tree = ast.parse(read_file(root / rel))
     except (OSError, SyntaxError, ValueError):
         return frozenset()
     names: set[str] = set()

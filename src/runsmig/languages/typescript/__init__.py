@@ -47,7 +47,7 @@ from runsmig.languages.typescript.collisions import Renames, declaration_collisi
 from runsmig.languages.typescript.externals import SNIPPET, Externals, find_externals
 from runsmig.languages.typescript.modules import Resolved, explicit_moves, listed, module_index
 from runsmig.languages.typescript.offsets import NodeSpans
-from runsmig.textio import DecodeFailure, decode
+from runsmig.textio import DecodeFailure, decode, read_file
 
 GRAMMARS = {
     ".ts": "typescript", ".mts": "typescript", ".cts": "typescript",
@@ -334,7 +334,7 @@ def _local_check_for(ctx: FileContext):
             return None
         deps.note(rel)
         try:
-            dec = decode((ctx.root / rel).read_bytes())
+            dec = decode(read_file(ctx.root / rel))
         except (OSError, DecodeFailure) as exc:
             return f"cannot be read as UTF-8 ({exc})"
         grammar = lang.grammar(rel)
