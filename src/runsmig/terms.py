@@ -55,6 +55,28 @@ def _is_letter(ch: str) -> bool:
     return ch.isalpha()
 
 
+_ENCODED_MIN = 64
+_RUN = re.compile(r"[A-Za-z0-9+/_=-]{%d,}" % _ENCODED_MIN)
+
+
+def _cls(ch: str) -> int:
+    return 0 if ch.islower() else 1 if ch.isupper() else 2 if ch.isdigit() else 3
+
+
+def encoded_spans(text: str) -> list[tuple[int, int]]:
+    """Encoded data (base64, hex, a hash, a key): runs of 64 or more characters of such an alphabet
+    whose character classes change at most every other character, as random data does, and words,
+    paths and identifiers never do. A term's letters inside one are chance, not the term."""
+    out = []
+    for m in _RUN.finditer(text):
+        run = m.group(0)
+        changes = sum(1 for a, b in zip(run, run[1:]) if _cls(a) != _cls(b))
+        digits = sum(1 for c in run if c.isdigit())
+        if changes >= 0.35 * (len(run) - 1) and digits >= 0.05 * len(run):
+            out.append(m.span())
+    return out
+
+
 class TermEngine:
     """Finds and replaces recipe terms in text, identifiers and paths."""
 
@@ -149,6 +171,8 @@ class TermEngine:
         out: list[TermMatch] = []
         if self._keep_re is not None:
             blocked = [m.span() for m in self._keep_re.finditer(text)]
+        if len(text) >= _ENCODED_MIN:
+            blocked += encoded_spans(text)
         if self._symbol_re is not None:
             for m in self._symbol_re.finditer(text):
                 if any(a <= m.start() < b for a, b in blocked):

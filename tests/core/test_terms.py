@@ -132,3 +132,25 @@ def test_paths_that_may_hold_finds_each_path_once():
     rels = ["a/jobs/x.py", "JOB.md", "b/c.py", "Widget.ts", "widgets/x", "d/ajobx/e", "", "ok/run.py", "x/Widget"]
     # any case for terms, inside other words too; a symbol only as a whole, case-sensitive word
     assert engine.paths_that_may_hold(rels) == {"a/jobs/x.py", "JOB.md", "Widget.ts", "d/ajobx/e", "x/Widget"}
+
+
+def test_a_term_inside_encoded_data_is_not_the_term():
+    """base64, hex and keys: random letters may spell the term; in such a run they are chance (the
+    run is never rewritten, never reported, never printed whole)."""
+    import base64
+    import random
+
+    from runsmig.recipe.model import Term
+    from runsmig.terms import TermEngine, encoded_spans
+
+    rnd = random.Random(7)
+    blob = base64.b64encode(bytes(rnd.randrange(256) for _ in range(120))).decode()
+    blob = blob[:50] + "JobS" + blob[54:]
+    eng = TermEngine((Term("job", "jobs", "run", "runs"),))
+    text = f'DATA = "{blob}"  # the job blob\n'
+    assert [m.text for m in eng.find(text)] == ["job"]  # only the comment's word
+    assert encoded_spans(blob) == [(0, len(blob))]
+    # words, paths and long identifiers are not encoded data
+    for word in ("apps/ade-web/src/screens/Workspace/sections/Documents/components/JobsPanelComponent",
+                 "SOME_VERY_LONG_ENVIRONMENT_VARIABLE_NAME_FOR_THE_JOB_QUEUE_WORKER_SETTINGS_2024"):
+        assert encoded_spans(word) == [] and eng.find(word)

@@ -54,7 +54,8 @@ def build_report(root: Path, recipe: Recipe | Path | None, workers: int | None =
                        coverage=dict(sum((Counter(o.coverage) for o in looked if o.coverage), Counter())),
                        raw_in_deleted=sum(o.raw for o in result.by_status("deleted")),
                        non_term=non_term, externals=externals,
-                       skipped=[(p, r) for p, r in result.skipped if mine(p)],
+                       skipped=[(p, r) for p, r in result.skipped if mine(p)]
+                       + [(o.rel, o.reason) for o in result.by_status("skipped") if o.reason != "binary file"],
                        unparsed=[(o.rel, o.unparsed) for o in looked if o.unparsed])
 
 

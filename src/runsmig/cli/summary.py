@@ -52,4 +52,10 @@ def _identifiers(p: Plan) -> None:
               markup=False)
     for (old, new), fs in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         more = f" (+{len(fs) - 1} more)" if len(fs) > 1 else ""
-        err.print(f"  {fs[0].path}:{fs[0].line}: {old} -> {new}{more}", markup=False)
+        err.print(f"  {fs[0].path}:{fs[0].line}: {_short(old)} -> {_short(new)}{more}", markup=False)
+
+
+def _short(text: str, most: int = 120) -> str:
+    """A literal as one line of at most ``most`` characters: a long one is never printed whole."""
+    one = text.replace("\n", "\\n")
+    return one if len(one) <= most else f"{one[:most - 30]}…{one[-20:]} ({len(text):,} characters)"

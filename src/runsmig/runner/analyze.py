@@ -27,6 +27,7 @@ from runsmig.runner.outcome import FileOutcome
 from runsmig.terms import TermEngine
 from runsmig.textio import DecodeFailure, decode, is_binary, read_file, wide_mark
 from runsmig.transforms import recipe_transforms_for
+from runsmig.vendored import generated_marker
 
 SUPPRESS_RE = re.compile(r"runsmig:\s*ignore(-next-line)?\b")
 
@@ -64,6 +65,11 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
             out.new = data  # a candidate for a UTF-16 mark's bytes deep inside: as if never opened
             return out
         out.status, out.reason = ("skipped", "binary file")
+        out.raw = len(engine.raw_re.findall(data.decode("latin-1")))
+        return out
+    marker = generated_marker(data) if not any(g.path == rel for g in recipe.generated) else None
+    if marker is not None:  # a tool's output: never edited, never checked (the recipe may name it to regenerate)
+        out.new, out.status, out.reason = data, "skipped", marker
         out.raw = len(engine.raw_re.findall(data.decode("latin-1")))
         return out
     unparsed = _over_limit(data, limits, limits.size_for(rel))
@@ -311,7 +317,8 @@ def _reconcile(out: FileOutcome, text: str, engine: TermEngine, index: LineIndex
         while we < len(text) and (text[we].isalnum() or text[we] == "_"):
             we += 1
         ln, col = index.pos(p)
-        out.non_term.append((ln, col, text[ws:we]))
+        word = text[ws:we]
+        out.non_term.append((ln, col, word if len(word) <= 80 else f"{word[:60]}…({len(word):,} characters)"))
 
 
 def _names_moved_module(data: bytes, recipe: Recipe) -> bool:
