@@ -18,8 +18,13 @@ ambiguous: it is not renamed (and stays listed as not the term).
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
+
+from runsmig.textio import read_file
+
+_MOST = 2 * 1024 * 1024
 
 _DEFINED = re.compile(rb"^[ \t]*(?:async[ \t]+)?(?:class|def)[ \t]+([A-Za-z_][A-Za-z0-9_]*)"
                       rb"|\bself\.([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?::[^=\n]*)?=(?!=)", re.M)
@@ -32,7 +37,9 @@ def defined_names(root: Path, rels) -> set[str]:
         if not rel.endswith((".py", ".pyi")):
             continue
         try:
-            data = (root / rel).read_bytes()
+            if os.stat(root / rel).st_size > _MOST:
+                continue  # past any parse limit: its names are not renamed anyway
+            data = read_file(root / rel)  # a FIFO or device is never waited on
         except OSError:
             continue
         for m in _DEFINED.finditer(data):
