@@ -17,6 +17,10 @@ the user's (``metadata.name``, container names, images) unless Kubernetes names 
   ``resource`` value naming a known resource (RBAC's ``jobs``, ``cronjobs/status``);
 - a CamelCase value the property's own description lists (``podFailurePolicy``'s ``FailJob``).
 
+In a manifest's comments, Kubernetes' compound names (``CronJob``, ``jobTemplate``) and its kinds as
+it spells them (``Job``) are its words, kept; the rest of the prose (``the nightly job``) is the
+project's.
+
 A custom resource (a kind the schemas do not know) keeps ``apiVersion``, ``kind`` and ``metadata``'s
 keys; the rest of it is the user's.
 """
@@ -26,10 +30,12 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
 from runsmig.languages.config.schemas import Schema
+from runsmig.languages.config.schemas._prose import _AFTER, _BEFORE, bare_words
 from runsmig.languages.config.schemas.jsonshape import JsonShape
 from runsmig.languages.config.schemas.shapes import EXT, FREE, Keys, Map, Node, Scalar, Seq, Shape
 
@@ -191,5 +197,28 @@ def detect(docs: list[Node]) -> bool:
                for d in docs) and bool(definitions())
 
 
-SCHEMA = Schema(name="Kubernetes manifest", owner=OWNER, format="yaml", patterns=("*.yml", "*.yaml"),
-                shape=lambda docs: Manifests(), priority=-10, detect=detect)
+_WORD = re.compile(rf"{_BEFORE}[A-Za-z][A-Za-z0-9]*{_AFTER}")
+_COMPOUND = re.compile(r"[A-Za-z][a-z0-9]*[A-Z]")  # CronJob, jobTemplate: not Job, not name
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> frozenset[str]:
+    """Kubernetes' compound names (lowercased): its kinds and its fields (``CronJob``,
+    ``jobTemplate``, ``failedJobsHistoryLimit``), any case. A bare one in a manifest's comments is
+    Kubernetes' word, and so is a kind written as Kubernetes writes it (``Job``, not ``job``)."""
+    _, _, kinds, _ = _index()
+    fields = {k for d in (definitions().get("$defs") or {}).values() for k in (d.get("properties") or {})}
+    return frozenset(w.lower() for w in kinds | fields if _COMPOUND.match(w))
+
+
+@dataclass(frozen=True)
+class _Schema(Schema):
+    def words(self, text: str, regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        vocab, kinds = vocabulary(), _index()[2]
+        return [(a, b) for a, b in bare_words(text, regions, _WORD)
+                if text[a:b].lower() in vocab or text[a:b] in kinds]
+
+
+SCHEMA = _Schema(name="Kubernetes manifest", owner=OWNER, format="yaml", patterns=("*.yml", "*.yaml"),
+                 shape=lambda docs: Manifests(), priority=-10, detect=detect,
+                 vocabulary=("CronJob", "jobTemplate"))  # a sample: words() reads the definitions' names
