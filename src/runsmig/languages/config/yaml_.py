@@ -91,8 +91,8 @@ class Yaml(Language):
                     edits.extend(tool(ctx.term_edits(a, b, "code")))
         elif unread is not None and ctx.engine.find(text):
             findings.append(ctx.finding(0, 0, "config-value", None, "follow-up",
-                                        f"a Helm template its schema could not read ({unread.failed}): "
-                                        "read as plain YAML, Kubernetes' keys not told apart: review by hand"))
+                                        f"a Helm template unreadable with its {{{{ }}}} actions blanked "
+                                        f"({unread.failed}): read as plain YAML, review by hand"))
         spans.sort()
         by_span: dict[tuple[int, int], list[Edit]] = {}
         for s, e, kind, style in spans:
