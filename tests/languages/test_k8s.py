@@ -213,3 +213,14 @@ def test_template_unreadable_blanked_is_read_as_before_with_a_finding(chart, mon
     assert out == text.replace("job-settings", "run-settings")  # today's behaviour: plain YAML
     follow = [f for f in res.findings if f.rule == "follow-up"]
     assert len(follow) == 1 and "Helm template" in follow[0].message and "plain YAML" in follow[0].message
+
+
+def test_crd_type_names_stay_with_the_custom_resources_kind():
+    text = ("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n"
+            "metadata:\n  name: jobqueues.jobs.example.com\n  labels: {job-tier: x}\n"
+            "spec:\n  group: jobs.example.com\n  scope: Namespaced\n"
+            "  names: {kind: JobQueue, plural: jobqueues, singular: jobqueue, shortNames: [jq]}\n"
+            "---\napiVersion: jobs.example.com/v1\nkind: JobQueue\nmetadata: {name: main-jobs}\n")
+    out, res = run(text)
+    assert out == text.replace("job-tier", "run-tier").replace("main-jobs", "main-runs")
+    assert {"JobQueue", "jobs"} <= kept(res)

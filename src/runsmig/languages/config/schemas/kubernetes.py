@@ -21,7 +21,9 @@ In a manifest's comments, Kubernetes' compound names (``CronJob``, ``jobTemplate
 it spells them (``Job``) are its words, kept; the rest of the prose (``the nightly job``) is the
 project's.
 
-A custom resource (a kind the schemas do not know) keeps ``apiVersion``, ``kind`` and ``metadata``'s
+A CustomResourceDefinition's type names (``spec.names``, ``spec.group``, its ``metadata.name``)
+are kept like the kinds and apiVersions they define. A custom resource (a kind the schemas do not
+know) keeps ``apiVersion``, ``kind`` and ``metadata``'s
 keys; the rest of it is the user's.
 """
 
@@ -37,10 +39,11 @@ from pathlib import Path
 from runsmig.languages.config.schemas import Schema
 from runsmig.languages.config.schemas._prose import _AFTER, _BEFORE, bare_words
 from runsmig.languages.config.schemas.jsonshape import JsonShape
-from runsmig.languages.config.schemas.shapes import EXT, FREE, Keys, Map, Node, Scalar, Seq, Shape
+from runsmig.languages.config.schemas.shapes import EXT, FREE, Ext, Keys, Map, Node, Scalar, Seq, Shape
 
 OWNER = "Kubernetes"
 _META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
+_CRD_SPEC = "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionSpec"
 _CAMEL = re.compile(r"[A-Z][A-Za-z0-9]*\Z")
 
 
@@ -113,6 +116,8 @@ class K8sShape(JsonShape):
         self.key = key
 
     def field(self, key: str, parent: Map) -> tuple[bool, Shape]:
+        if key in ("names", "group") and any(b is self.root["$defs"].get(_CRD_SPEC) for b in self.branches):
+            return True, Ext(OWNER)  # a CRD's type names: its custom resources' kind and apiVersion keep them
         tools, sh = super().field(key, parent)
         if isinstance(sh, JsonShape):
             sh = K8sShape(sh.root, sh._nodes, sh.owner, key)
@@ -135,6 +140,15 @@ class K8sShape(JsonShape):
                 return EXT(text, node)
             return list(base(text, node)) if base is not None else []
         return rule
+
+
+class _CrdMeta(Shape):
+    def __init__(self, meta: Shape):
+        self.meta = meta
+
+    def field(self, key: str, parent: Map) -> tuple[bool, Shape]:
+        tools, sh = self.meta.field(key, parent)
+        return (tools, _KEPT) if key == "name" else (tools, sh)
 
 
 _KEPT = Keys(names=FREE, value=EXT)  # apiVersion, kind: the value is Kubernetes' (a map there: the user's)
@@ -188,6 +202,8 @@ class Manifests(Shape):
         tools, sh = self._shape(parent).field(key, parent)
         if key in ("apiVersion", "kind") and tools and is_manifest(parent):
             return True, _KEPT  # the value is Kubernetes' even where the schema lists no enum
+        if key == "metadata" and parent.text("kind") == "CustomResourceDefinition" and isinstance(sh, K8sShape):
+            return tools, _CrdMeta(sh)  # its name is <plural>.<group>: kept with them
         return tools, sh
 
 
