@@ -12,6 +12,8 @@ tool's own words ("the release job") stay too.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from dataclasses import replace
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -19,6 +21,7 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from runsmig.findings import Analysis, Edit, Finding
 from runsmig.languages.base import FileContext, Language
+from runsmig.languages.config import helm
 from runsmig.languages.config.schemas import TreeError, guard
 from runsmig.languages.config.schemas.trees import from_yaml
 from runsmig.languages.config.tokens import new_text, span_edits
@@ -55,25 +58,23 @@ class Yaml(Language):
     name = "yaml"
     patterns = ("*.yml", "*.yaml")
     priority = 10
-    listing_queries = True  # reads nothing of the file list
+    listing_queries = True  # asks only whether a chart's Chart.yaml is there (helm.CHART)
 
     def analyze(self, ctx: FileContext) -> Analysis:
         text = ctx.text
-        spans: list[tuple[int, int, str, str]] = []
-        groups: list[list[tuple[int, int]]] = []
-        docs = []
-        try:
-            yaml = YAML(typ="rt")
-            for doc in yaml.compose_all(text):
-                if doc is not None:
-                    docs.append(doc)
-                    _walk(doc, spans, set(), groups)
-        except (MarkedYAMLError, YAMLError) as exc:
-            mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            return Analysis(failed=f"invalid YAML: {problem}", failed_line=mark.line + 1 if mark else None)
-        except Exception as exc:  # composer quirks: leave the file, say why
-            return Analysis(failed=f"cannot parse YAML: {type(exc).__name__}: {exc}")
+        acts = helm.actions(text) if helm.chart_template(ctx) else []
+        unread = None  # why a chart template could not be read with its actions blanked
+        if acts:
+            docs, spans, groups, failed = _compose(helm.blank(text, acts))
+            if failed is not None:  # read it as before, and say so
+                unread, acts = failed, []
+        if not acts:
+            docs, spans, groups, failed = _compose(text)
+            if failed is not None:
+                if unread is not None:
+                    failed = replace(failed, failed=f"{failed.failed} (a Helm template, unreadable even with its "
+                                                    f"{{{{ }}}} actions blanked: {unread.failed})")
+                return failed
         try:
             tool = guard(ctx, "yaml", lambda: [from_yaml(d) for d in docs])
         except TreeError as exc:
@@ -81,6 +82,17 @@ class Yaml(Language):
                             failed_line=ctx.index.pos(exc.offset)[0])
         edits: list[Edit] = []
         findings: list[Finding] = []
+        if acts:  # the actions' own text: the user's values and templates, Helm's built-ins kept
+            tool.extend(helm.builtins(text, acts))
+            inside = sorted((s, e) for s, e, _, _ in spans)
+            for a, b in acts:
+                i = bisect_right(inside, (a, len(text) + 1)) - 1
+                if i < 0 or inside[i][1] < b:  # an action inside a scalar is edited with it
+                    edits.extend(tool(ctx.term_edits(a, b, "code")))
+        elif unread is not None and ctx.engine.find(text):
+            findings.append(ctx.finding(0, 0, "config-value", None, "follow-up",
+                                        f"a Helm template unreadable with its {{{{ }}}} actions blanked "
+                                        f"({unread.failed}): read as plain YAML, review by hand"))
         spans.sort()
         by_span: dict[tuple[int, int], list[Edit]] = {}
         for s, e, kind, style in spans:
@@ -103,7 +115,7 @@ class Yaml(Language):
             if span not in held:
                 edits.extend(ed)
         # comments and anchors/aliases: outside every scalar
-        covered = [(s, e) for s, e, _, _ in spans]
+        covered = [(s, e) for s, e, _, _ in spans] + acts
         for s, e in _outside(text, covered):
             chunk = text[s:e]
             for m in re.finditer(r"(?:(?<=\s)|^)#[^\n]*", chunk, re.M):
@@ -114,6 +126,26 @@ class Yaml(Language):
                 edits.extend(ctx.term_edits(s + m.start(1), s + m.end(1), "config-key"))
         # covered: every kept occurrence (not just the one reported) is external in check's reconciliation
         return Analysis(edits=edits, findings=findings + tool.findings, covered=tool.covered)
+
+
+def _compose(text: str):
+    """(documents, scalar spans, sibling groups, None) or ([], [], [], a failed Analysis)."""
+    spans: list[tuple[int, int, str, str]] = []
+    groups: list[list[tuple[int, int]]] = []
+    docs = []
+    try:
+        yaml = YAML(typ="rt")
+        for doc in yaml.compose_all(text):
+            if doc is not None:
+                docs.append(doc)
+                _walk(doc, spans, set(), groups)
+    except (MarkedYAMLError, YAMLError) as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return [], [], [], Analysis(failed=f"invalid YAML: {problem}", failed_line=mark.line + 1 if mark else None)
+    except Exception as exc:  # composer quirks: leave the file, say why
+        return [], [], [], Analysis(failed=f"cannot parse YAML: {type(exc).__name__}: {exc}")
+    return docs, spans, groups, None
 
 
 def _outside(text: str, covered: list[tuple[int, int]]) -> list[tuple[int, int]]:

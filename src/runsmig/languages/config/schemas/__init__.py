@@ -1,6 +1,7 @@
 """Third-party config schemas, registered by existing: every module here that defines ``SCHEMA``
 (a :class:`Schema`) or ``SCHEMAS`` (several, one per format) takes part. A schema names the files of a format that belongs to another tool
 (GitHub Actions workflows, GitLab CI, docker compose, package.json, pyproject.toml, lockfiles)
+(or, given ``detect``, recognises them by content: Kubernetes manifests, :mod:`.kubernetes`)
 and the shape of its documents (:mod:`.shapes`): which keys are the tool's keywords, which are the
 user's names, which values are third-party references.
 
@@ -39,7 +40,7 @@ from runsmig.languages.config.schemas.shapes import (
 )
 from runsmig.languages.markdown.prose import clash_findings, prose_edits
 
-__all__ = ["Guard", "Schema", "TreeError", "guard", "schema_for", "schemas"]
+__all__ = ["Guard", "Schema", "TreeError", "detected", "guard", "schema_for", "schemas"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,9 @@ class Schema:
     default: ValueRule | None = None  # the value rule where a shape sets none
     priority: int = 0  # the highest matching schema wins
     vocabulary: tuple[str, ...] = ()  # the tool's own words ("job", "jobs"): its, in the files' free text
+    # recognised by content (Kubernetes manifests): the file is this format when detect(documents)
+    # says so and no schema named by path claims it; schema_for() alone never returns it
+    detect: Callable[[list[Node]], bool] | None = None
 
     @cached_property
     def _spec(self) -> pathspec.PathSpec:
@@ -87,8 +91,17 @@ def schemas() -> tuple[Schema, ...]:
 
 
 def schema_for(rel: str, fmt: str) -> Schema | None:
+    """The schema a file's path names (one recognised by content is found by :func:`guard`)."""
     for s in schemas():
-        if s.format == fmt and s.matches(rel):
+        if s.format == fmt and s.detect is None and s.matches(rel):
+            return s
+    return None
+
+
+def detected(rel: str, fmt: str, docs: list[Node]) -> Schema | None:
+    """The schema recognised by the file's content, where no path names one."""
+    for s in schemas():
+        if s.format == fmt and s.detect is not None and s.matches(rel) and s.detect(docs):
             return s
     return None
 
@@ -114,6 +127,10 @@ class Guard:
         self.findings: list[Finding] = []
         self.covered: list[tuple[int, int, str]] = []  # every kept edit's span, for the reconciliation
         self._seen: set[tuple[str, str]] = set()  # (word, owner): one finding each per file
+
+    def extend(self, spans: list[Keep]) -> None:
+        """More of another tool's spans (Helm's built-in objects in a chart template's actions)."""
+        self.__init__(self.ctx, [*self.spans, *self._words, *spans], self.schema)
 
     def _hit(self, start: int, end: int) -> Keep | None:
         i = bisect_right(self._starts, max(start, end - 1)) - 1
@@ -194,6 +211,13 @@ def guard(ctx, fmt: str, documents: Callable[[], list[Node]]) -> Guard:
     """The guard of ctx's file: empty unless a schema matches; ``documents`` is called only then.
     Raises :class:`TreeError` when the documents' structure cannot be read."""
     s = schema_for(ctx.rel, fmt)
-    if s is None:
+    if s is not None:
+        return Guard(ctx, s.keeps(documents(), ctx.text), s)
+    if not any(c.format == fmt and c.detect is not None for c in schemas()):
         return Guard(ctx)
-    return Guard(ctx, s.keeps(documents(), ctx.text), s)
+    try:
+        docs = documents()
+    except TreeError:  # not read as a tool's format: as before, the file is the project's
+        return Guard(ctx)
+    s = detected(ctx.rel, fmt, docs)
+    return Guard(ctx) if s is None else Guard(ctx, s.keeps(docs, ctx.text), s)
