@@ -209,3 +209,38 @@ def leading_comments(text: str, start: int, prefixes: tuple[str, ...]) -> int:
             break
         s = prev
     return s
+
+
+def listed(text: str, items: list[tuple[int, int, tuple[tuple[int, int, int], ...]]], what: str,
+           keys: tuple[str, ...], comment: tuple[str, ...], min_items: int = 2) -> Sequence | None:
+    """A comma-separated sequence of ``(start, end, key views)``. When every item has a line of its
+    own, the comment lines directly above it and its trailing comment move with it; when items
+    share lines, a comment among them makes the sequence stuck (a follow-up, never a guess)."""
+    if len(items) < max(2, min_items):
+        return None
+    own = all(line_start(text, s) != line_start(text, pe) for (s, _, _), (_, pe, _) in zip(items[1:], items))
+    out, stuck = [], ""
+    if not own:
+        if any(c in text[items[0][0]:items[-1][1]] for c in comment):
+            stuck = "comments between items that share lines"
+        return Sequence(tuple(Item(((s, e),), k) for s, e, k in items), what, keys, min_items, stuck)
+    leads_moving = tails_moving = lead_inline = tail_inline = False
+    for s, e, k in items:
+        ls = line_start(text, s)
+        if text[ls:s].strip():  # after other content on its line (an opening bracket)
+            lead, lead_inline = (s, s), True
+        else:
+            lead = (leading_comments(text, s, comment), ls)
+            leads_moving = leads_moving or lead[0] != ls
+        tail = e + 1 if text[e:e + 1] == "," else e
+        end = line_end(text, e)
+        rest = text[tail:end].strip()
+        if not rest or rest.startswith(comment):
+            tails_moving = tails_moving or bool(rest)
+            tail_span = (tail, end)
+        else:  # other content follows on its line (a closing bracket)
+            tail_span, tail_inline = (tail, tail), True
+        out.append(Item((lead, (s, e), tail_span), k))
+    if leads_moving and lead_inline or tails_moving and tail_inline:
+        stuck = "an item with comments shares its line with a bracket"
+    return Sequence(tuple(out), what, keys, min_items, stuck)

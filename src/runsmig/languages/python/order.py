@@ -9,7 +9,7 @@ from typing import Callable
 
 import libcst as cst
 
-from runsmig.languages.order import Item, Sequence, leading_comments, line_end, line_start
+from runsmig.languages.order import Item, Sequence, leading_comments, line_end, line_start, listed
 
 Span = Callable[[cst.CSTNode], tuple[int, int]]
 
@@ -82,37 +82,15 @@ def _key_span(imp: cst.CSTNode, span: Span) -> tuple[int, int]:
 
 
 def _listed(text: str, els, span: Span, what: str, keys: tuple[str, ...], strings: bool) -> Sequence | None:
-    """A comma-separated sequence: each item moves alone, or with its trailing comment when every
-    item has a line of its own."""
-    if len(els) < 2:
-        return None
-    spans = []
+    """``from x import a, b`` names (key: the imported name) or ``__all__`` strings (key: the text)."""
+    items = []
     for el, node in els:
-        e = span(node)[1]
+        s, e = span(node)
         if isinstance(el, cst.ImportAlias) and el.asname is not None and isinstance(el.asname.name, cst.Name):
             e = span(el.asname.name)[1]
-        spans.append((span(node)[0], e))
-    own_lines = all(line_start(text, s) != line_start(text, prev_e)
-                    for (s, _), (_, prev_e) in zip(spans[1:], spans))
-    own_lines = own_lines and line_start(text, spans[0][0]) != line_start(text, spans[1][0])
-    items, stuck = [], ""
-    for (el, node), (s, e) in zip(els, spans):
         if strings:
-            q = len(node.prefix) + len(node.quote)
-            key = (0, s + q, e - len(node.quote))
+            key = (0, s + len(node.prefix) + len(node.quote), e - len(node.quote))
         else:
             key = (0, *span(node))
-        parts: tuple[tuple[int, int], ...] = ((s, e),)
-        if own_lines:
-            tail = e
-            if text[tail:tail + 1] == ",":
-                tail += 1
-            end = line_end(text, e)
-            if "#" in text[tail:end] or not text[tail:end].strip():
-                parts = ((s, e), (tail, end))
-        items.append(Item(parts, (key,)))
-    if len({len(it.parts) for it in items}) != 1:
-        stuck = "items share lines with other content"
-    elif not own_lines and "#" in text[spans[0][0]:spans[-1][1]]:
-        stuck = "comments between items that share lines"
-    return Sequence(tuple(items), what, keys, stuck=stuck)
+        items.append((s, e, (key,)))
+    return listed(text, items, what, keys, ("#",))
