@@ -178,7 +178,10 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
     if analysis.sequences and edits:  # sorted before, sorted after (the final edits decide)
         from runsmig.languages.order import resort
 
-        edits, notes = resort(text, edits, analysis.sequences)
+        try:
+            edits, notes = resort(text, edits, analysis.sequences)
+        except Exception:  # never lose the file's rewrite to the re-sort: keep it as the pass made it
+            notes = []
         for n in notes:
             ln, col = index.pos(n.start)
             out.reported.append(Finding(rel, ln, col, index.line_text(ln)[col - 1:].strip(), "code", None,

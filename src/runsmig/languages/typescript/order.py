@@ -90,9 +90,10 @@ def _import_runs(text: str, root, span) -> list[Sequence]:
         s, e = span(node)
         gap = text[prev_end:s] if prev_end is not None else ""
         blank = "\n\n" in gap.replace("\r", "") or any(not ln.strip() for ln in gap.split("\n")[1:-1])
-        if node.kind() != "import_statement" or blank:
+        plain = node.kind() == "import_statement" and node.field("source") is not None  # not `import x = require()`
+        if not plain or blank:
             runs.append([])
-        if node.kind() == "import_statement":
+        if plain:
             runs[-1].append(node)
         prev_end = e
     out = []
