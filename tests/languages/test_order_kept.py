@@ -253,3 +253,11 @@ def test_syrupy_amber_entries_resorted(tmp_path):
         "# name: test_alpha\n  'a'\n# ---\n"
         "# name: test_queue\n  'q'\n# ---\n"
         "# name: test_run_status\n  dict({\n    'run': 1,\n  })\n# ---\n")
+
+
+def test_ts_import_require_is_not_an_import_run(tmp_path):
+    # found by the property tests: `import x = require()` has no source field
+    src = 'import { jobItem2 } from "node-schedule";\nimport Job = require("node-schedule");\nconst jobItem3 = 0;\n'
+    out, plan = migrate(tmp_path, {"src/jobItem.ts": src})
+    assert not plan.failures()
+    assert out["src/runItem.ts"].endswith("const runItem3 = 0;\n")

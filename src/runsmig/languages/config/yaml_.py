@@ -117,7 +117,10 @@ class Yaml(Language):
         if edits:  # keys of a sorted dump stay sorted (runsmig.languages.order)
             from runsmig.languages.config.order import yaml_sequences
 
-            seqs = yaml_sequences(text, docs)
+            try:
+                seqs = yaml_sequences(text, docs)
+            except Exception:  # an unforeseen shape: the order is left as the rewrite makes it
+                seqs = []
         return Analysis(edits=edits, findings=findings + tool.findings, covered=tool.covered, sequences=seqs)
 
 

@@ -105,7 +105,10 @@ class _FileRewrite:
 
         all_lists = [a.value for a in self.scan.assigns if isinstance(a.value, (cst.List, cst.Tuple))
                      and any(isinstance(t.target, cst.Name) and t.target.value == "__all__" for t in a.targets)]
-        return sequences(self.ctx.text, self.module, self.scan.imports, all_lists, self.scan.parent, self.span)
+        try:
+            return sequences(self.ctx.text, self.module, self.scan.imports, all_lists, self.scan.parent, self.span)
+        except Exception:  # an unforeseen shape: the order is left as the rewrite makes it
+            return []
 
     def _emit(self, idx, imports: list[ImportRec], decider: Decider) -> None:
         for rec in imports:
