@@ -141,3 +141,6 @@ class Analysis:
     # spans kept on purpose without a finding of their own (the 2nd..nth use of an external name
     # already reported once in the file): (start, end, label) for check's reconciliation
     covered: list[tuple[int, int, str]] = field(default_factory=list)
+    # sequences a tool may keep sorted (runsmig.languages.order.Sequence): put back in order after
+    # the rewrite when they were sorted before
+    sequences: list = field(default_factory=list)

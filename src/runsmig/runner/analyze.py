@@ -175,6 +175,17 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
             spans.append((*span, label))
     spans += [(a, b, label) for a, b, label in analysis.covered if index.pos(a)[0] not in quiet]
     _reconcile(out, text, engine, index, spans)
+    if analysis.sequences and edits:  # sorted before, sorted after (the final edits decide)
+        from runsmig.languages.order import resort
+
+        try:
+            edits, notes = resort(text, edits, analysis.sequences)
+        except Exception:  # never lose the file's rewrite to the re-sort: keep it as the pass made it
+            notes = []
+        for n in notes:
+            ln, col = index.pos(n.start)
+            out.reported.append(Finding(rel, ln, col, index.line_text(ln)[col - 1:].strip(), "code", None,
+                                        "follow-up", n.message))
     try:
         new_text = apply_edits(text, edits)
     except OverlapError as exc:
@@ -260,7 +271,8 @@ def _with_transforms(ctx: FileContext, analysis: Analysis, timeout: float = DEFA
     keep = [e for e in analysis.edits if not any(a < e.end and e.start < b or (a == b == e.start) for a, b in spans)]
     lang_findings = [f for f in analysis.findings
                      if not (f.line and any(a <= ctx.index.offset(f.line, f.col) < b for a, b in spans))]
-    return Analysis(edits=t_edits + keep, findings=t_findings + lang_findings, covered=analysis.covered)
+    return Analysis(edits=t_edits + keep, findings=t_findings + lang_findings, covered=analysis.covered,
+                    sequences=analysis.sequences)
 
 
 def _transform_clash(ctx: FileContext, edits: list[Edit], owner: dict[int, str]) -> tuple[str, int] | None:

@@ -77,7 +77,15 @@ class Json(Language):
         while stack:
             self._close(ctx, stack.pop(), pending, edits, findings)
             pending = pend_stack.pop() if pend_stack else []
-        return Analysis(edits=edits, findings=findings + tool.findings, covered=tool.covered)
+        seqs = []
+        if edits:  # keys of a sorted dump stay sorted (runsmig.languages.order)
+            from runsmig.languages.config.order import json_sequences
+
+            try:
+                seqs = json_sequences(ctx.text, toks)
+            except Exception:  # an unforeseen shape: the order is left as the rewrite makes it
+                seqs = []
+        return Analysis(edits=edits, findings=findings + tool.findings, covered=tool.covered, sequences=seqs)
 
     @staticmethod
     def _close(ctx: FileContext, obj, pending, edits: list[Edit], findings: list[Finding]) -> None:

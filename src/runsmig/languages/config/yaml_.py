@@ -125,7 +125,15 @@ class Yaml(Language):
             for m in ANCHOR.finditer(re.sub(r"(?:(?<=\s)|^)#[^\n]*", lambda x: " " * len(x.group(0)), chunk, flags=re.M)):
                 edits.extend(ctx.term_edits(s + m.start(1), s + m.end(1), "config-key"))
         # covered: every kept occurrence (not just the one reported) is external in check's reconciliation
-        return Analysis(edits=edits, findings=findings + tool.findings, covered=tool.covered)
+        seqs = []
+        if edits:  # keys of a sorted dump stay sorted (runsmig.languages.order)
+            from runsmig.languages.config.order import yaml_sequences
+
+            try:
+                seqs = yaml_sequences(text, docs)
+            except Exception:  # an unforeseen shape: the order is left as the rewrite makes it
+                seqs = []
+        return Analysis(edits=edits, findings=findings + tool.findings, covered=tool.covered, sequences=seqs)
 
 
 def _compose(text: str):

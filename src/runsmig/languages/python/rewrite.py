@@ -96,7 +96,19 @@ class _FileRewrite:
                 self.findings.append(ctx.finding(s, e, "code", None, "conflict",
                                                  f"after the rename this statement repeats line {twin}; "
                                                  "review it by hand (one of the two may be obsolete)"))
-        return Analysis(edits=self.edits, findings=self.findings, covered=self.covered_spans)
+        return Analysis(edits=self.edits, findings=self.findings, covered=self.covered_spans,
+                        sequences=self._sequences() if self.edits else [])
+
+    def _sequences(self):
+        """What isort and ruff keep sorted (runsmig.languages.order puts it back in order)."""
+        from runsmig.languages.python.order import sequences
+
+        all_lists = [a.value for a in self.scan.assigns if isinstance(a.value, (cst.List, cst.Tuple))
+                     and any(isinstance(t.target, cst.Name) and t.target.value == "__all__" for t in a.targets)]
+        try:
+            return sequences(self.ctx.text, self.module, self.scan.imports, all_lists, self.scan.parent, self.span)
+        except Exception:  # an unforeseen shape: the order is left as the rewrite makes it
+            return []
 
     def _emit(self, idx, imports: list[ImportRec], decider: Decider) -> None:
         for rec in imports:

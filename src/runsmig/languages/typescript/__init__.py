@@ -53,6 +53,7 @@ GRAMMARS = {
     ".ts": "typescript", ".mts": "typescript", ".cts": "typescript",
     ".tsx": "tsx",
     ".js": "javascript", ".jsx": "javascript", ".mjs": "javascript", ".cjs": "javascript",
+    ".snap": "javascript",  # jest/vitest snapshots: CommonJS that assigns `exports[...]`
 }
 
 IDENTIFIER_KINDS = (
@@ -81,7 +82,8 @@ def _rust_escape(s: str) -> str:
 
 class TypeScript(Language):
     name = "typescript"
-    patterns = ("*.ts", "*.tsx", "*.mts", "*.cts", "*.js", "*.jsx", "*.mjs", "*.cjs")
+    patterns = ("*.ts", "*.tsx", "*.mts", "*.cts", "*.js", "*.jsx", "*.mjs", "*.cjs",
+                "**/__snapshots__/*.snap", "*.js.snap", "*.jsx.snap", "*.ts.snap", "*.tsx.snap")
     priority = 10
     # the file list only through recorded questions (modules.PROBE, LISTED), package.json and
     # tsconfig files (in every result's context), and module moves (then all of it)
@@ -217,7 +219,16 @@ def _analyze(ctx: FileContext, grammar: str) -> Analysis:
     term_edits, term_findings, failed = _local(ctx, grammar, root, offsets, covered, kept_names, ext)
     if failed is not None:
         return failed
-    return Analysis(edits=dedupe_edits(edits + term_edits), findings=findings + term_findings)
+    edits = dedupe_edits(edits + term_edits)
+    seqs = []
+    if edits:  # what eslint and jest keep sorted stays sorted (runsmig.languages.order)
+        from runsmig.languages.typescript.order import sequences
+
+        try:
+            seqs = sequences(text, root, offsets.span, ctx.rel.lower().endswith(".snap"))
+        except Exception:  # an unforeseen shape: the order is left as the rewrite makes it
+            seqs = []
+    return Analysis(edits=edits, findings=findings + term_findings, sequences=seqs)
 
 
 def _externals(ctx: FileContext, grammar: str, index, root, offsets: "_Offsets") -> Externals:
