@@ -193,7 +193,7 @@ def generate(root: Path, n: int, share: float, seed: int = 12) -> int:
         folder.mkdir(exist_ok=True)
         name = f"hooks{i}.{ext}" if ext != "tsx" else f"Card{i}.tsx"
         (folder / name).write_text(text, "utf-8")
-    git = ["git", "-c", "user.email=bench@example.invalid", "-c", "user.name=bench"]
+    git = ["git", "-c", "user.email=bench@example.invalid", "-c", "user.name=bench", "-c", "gc.auto=0"]
     subprocess.run(["git", "init", "-q", "."], cwd=root, check=True)
     subprocess.run([*git, "add", "-A"], cwd=root, check=True)
     subprocess.run([*git, "commit", "-q", "-m", "tree"], cwd=root, check=True)
