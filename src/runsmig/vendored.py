@@ -47,19 +47,24 @@ def reason(rel: str) -> str | None:
     return None
 
 
-_ANY = re.compile(
-    r"(?m)(?:^|/)(?:" + "|".join(re.escape(n) for n in sorted(LOCKFILES)) + r")$"
-    r"|(?:^|/)\.yarn/(?:releases|plugins|cache|sdks|unplugged)/"
-    r"|(?:^|/)\.pnp\.(?:c?js|loader\.mjs|data\.json)$"
+_ANY = re.compile(  # all but the lockfiles (a set lookup): each branch starts with '.' or '-'
+    r"(?m)\.yarn/(?:releases|plugins|cache|sdks|unplugged)/"
+    r"|\.pnp\.(?:c?js|loader\.mjs|data\.json)$"
     r"|[.-]min\.(?:m?js|cjs|css)$|\.(?:m?js|cjs|css)\.map$")
 
 
 def by_name(names: list[str]) -> dict[str, str]:
-    """rel -> reason, for the files :func:`reason` skips: one search over the whole list."""
-    from runsmig.pathmatch import paths_matching
+    """rel -> reason, for the files :func:`reason` skips. A set lookup of base names for the
+    lockfiles and one substring search of the joined list for each other kind: a regular expression
+    tried at every position of 50,000 paths cost 80 ms."""
+    hits = [rel for rel in names if rel[rel.rfind("/") + 1:] in LOCKFILES]
+    joined = "\n".join(names)
+    if any(n in joined for n in (".yarn/", ".pnp.", ".min.", "-min.", ".map")):
+        from runsmig.pathmatch import paths_matching
 
+        hits += paths_matching(names, _ANY)
     out = {}
-    for rel in paths_matching(names, _ANY):
+    for rel in hits:
         why = reason(rel)
         if why:
             out[rel] = why
@@ -75,6 +80,8 @@ def by_attributes(root: Path, names: list[str], git: bool) -> dict[str, str]:
     from runsmig.pathmatch import paths_matching
 
     marked = False
+    if not any(rel.endswith(".gitattributes") for rel in names[:1]) and ".gitattributes" not in "\n".join(names):
+        return {}
     for rel in paths_matching(names, _GITATTRIBUTES):
         if rel == ".gitattributes" or rel.endswith("/.gitattributes"):
             try:

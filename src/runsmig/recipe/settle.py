@@ -60,7 +60,7 @@ def _symbols_settle(terms, symbols: dict[str, str], keep, nodes: dict[str, Node]
 
 
 def _phrases_settle(terms, phrases, keep, nodes: dict[str, Node]) -> None:
-    from runsmig.languages.markdown.prose import _rules, phrase_matches
+    from runsmig.phrases import _rules, phrase_matches
     from runsmig.terms import TermEngine
 
     engine = TermEngine(terms, None, keep)
