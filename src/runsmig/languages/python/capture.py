@@ -1,0 +1,109 @@
+"""Capture: a rename must leave every name resolving to the binding it resolved to before.
+
+``job_count`` -> ``run_count`` is wrong when a function that uses the outer ``job_count`` binds
+a ``run_count`` of its own (the use would be captured by the inner binding), and when a renamed
+inner binding starts to hide an outer ``run_count`` that the inner scope (or a closure in it)
+reads (the renamed one shadows the outer). Both are found the same way: every name is resolved
+twice over LibCST's scopes, once with the names as they are and once with the names as the
+rename would write them (Python's rules: function, class, comprehension and lambda scopes; a
+class body does not enclose its methods; ``global`` and ``nonlocal``), and any use that would
+resolve to another binding is a capture.
+"""
+
+from __future__ import annotations
+
+import builtins
+from typing import Callable
+
+import libcst as cst
+from libcst.metadata.scope_provider import BuiltinScope, Scope
+
+FREE = ("free",)
+
+
+def _visible(scope: Scope, from_scope: Scope) -> Scope:
+    while not isinstance(scope, BuiltinScope) and not scope._is_visible_from_children(from_scope):
+        scope = scope.parent
+    return scope
+
+
+class View:
+    """The names each scope binds (and declares global/nonlocal), as written or after the rename."""
+
+    def __init__(self, scopes: list[Scope], new_name: Callable[[Scope, str], str],
+                 same: Callable[[Scope, str], str] = lambda s, n: n):
+        self.bound: dict[int, dict[str, list[str]]] = {}  # id(scope) -> shown name -> binding names
+        self.over: dict[int, dict[str, Scope]] = {}
+        for s in scopes:
+            names: dict[str, list[str]] = {}
+            for name, asgs in s._assignments.items():
+                if asgs and "." not in name:
+                    got = names.setdefault(new_name(s, name), [])
+                    if same(s, name) not in got:  # two imports merged into one binding are one
+                        got.append(same(s, name))
+            self.bound[id(s)] = names
+            over: dict[str, Scope] = {}
+            for name, target in getattr(s, "_scope_overwrites", {}).items():
+                over[new_name(target, name)] = target
+            self.over[id(s)] = over
+
+    def resolve(self, name: str, scope: Scope) -> tuple:
+        """(id(scope), binding name) of what ``name`` used in ``scope`` refers to; FREE or builtin."""
+        cur, seen = scope, 0
+        while seen < 200:
+            seen += 1
+            if isinstance(cur, BuiltinScope):
+                return ("builtin", name) if hasattr(builtins, name) else FREE
+            target = self.over.get(id(cur), {}).get(name)
+            if target is not None:
+                cur = _visible(target, scope)
+                continue
+            got = self.bound.get(id(cur), {}).get(name)
+            if got:
+                return (id(cur), got[0]) if len(got) == 1 else ("ambiguous", id(cur), name)
+            cur = _visible(cur.parent, scope)
+        return FREE
+
+
+def captures(scopes: list[Scope], binding_new: Callable[[Scope, str], str], use_new: Callable[[cst.Name], str],
+             same: Callable[[Scope, str], str] = lambda s, n: n) -> list[tuple[cst.Name, tuple, tuple]]:
+    """(use, binding before, binding after) for each use that the rename would resolve elsewhere.
+
+    ``binding_new(scope, name)``: the name a binding gets; ``use_new(node)``: the name a use gets;
+    ``same(scope, name)``: the binding it is one with (an import merged into another)."""
+    before = View(scopes, lambda s, n: n, same)
+    after = View(scopes, binding_new, same)
+    changed = {n for s in scopes for n in s._assignments if binding_new(s, n) != n}
+    involved = changed | {binding_new(s, n) for s in scopes for n in changed if n in s._assignments}
+    out = []
+    for s in scopes:
+        for acc in s.accesses:
+            node = acc.node
+            if not isinstance(node, cst.Name):
+                continue
+            new = use_new(node)
+            if new == node.value and new not in involved:
+                continue
+            was, now = before.resolve(node.value, acc.scope), after.resolve(new, acc.scope)
+            if was != now:
+                out.append((node, was, now))
+    return out
+
+
+def declared_names(names: list[cst.Name], parent: dict[int, cst.CSTNode], scopes) -> list[tuple[cst.Name, tuple]]:
+    """(name, binding) for each name of a ``global`` or ``nonlocal`` statement: it names that
+    binding (LibCST records it as neither a use nor an assignment), so it follows its rename."""
+    out: list[tuple[cst.Name, tuple]] = []
+    view = None
+    for n in names:
+        item = parent.get(id(n))
+        stmt = parent.get(id(item))
+        if not isinstance(item, cst.NameItem) or not isinstance(stmt, (cst.Global, cst.Nonlocal)):
+            continue
+        scope = scopes.get(stmt)
+        if scope is None:
+            continue
+        if view is None:
+            view = View(list({id(s): s for s in scopes.values() if s is not None}.values()), lambda s, x: x)
+        out.append((n, view.resolve(n.value, scope)))
+    return out
