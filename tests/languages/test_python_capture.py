@@ -127,6 +127,20 @@ CAPTURED = {
                 return run_x
             return i
         """,
+    # found by the long property run: a declared name would meet a parameter (a syntax error)
+    "nonlocal_beside_parameter": """
+        def f():
+            job = 1
+            def g(run):
+                nonlocal job
+                job = 2
+            return g
+        """,
+    "global_beside_parameter": """
+        def h(run_x):
+            global job_x
+            job_x = run_x
+        """,
 }
 
 NOT_CAPTURED = {

@@ -103,6 +103,13 @@ try { JSON.parse("x"); } catch (jobError) { console.log(runError, jobError); }
 type RunSpec = { a: number };
 export function f<JobSpec>(x: JobSpec): RunSpec { return x as unknown as RunSpec; }
 """,
+    # found by the long property run: a catch parameter and a declaration of its block are one scope
+    "catch_parameter_redeclared": """
+try { JSON.parse("x"); } catch (jobError) {
+  const runError = 1;
+  console.log(runError);
+}
+""",
 }
 
 NOT_CAPTURED = {

@@ -65,9 +65,15 @@ class View:
         return FREE
 
 
+def new_name_changed(scope: Scope, target: Scope, name: str, before: View) -> bool:
+    """Was the clash of a declared and a bound ``name`` in ``scope`` made by the rename?"""
+    return not (name in before.over.get(id(scope), {}) and before.bound.get(id(scope), {}).get(name))
+
+
 def captures(scopes: list[Scope], binding_new: Callable[[Scope, str], str], use_new: Callable[[cst.Name], str],
-             same: Callable[[Scope, str], str] = lambda s, n: n) -> list[tuple[cst.Name, tuple, tuple]]:
-    """(use, binding before, binding after) for each use that the rename would resolve elsewhere.
+             same: Callable[[Scope, str], str] = lambda s, n: n) -> list[tuple[cst.Name | None, tuple, tuple]]:
+    """(use, binding before, binding after) for each use that the rename would resolve elsewhere;
+    (None, declared binding, local binding) where a ``global``/``nonlocal`` name would meet a local one.
 
     ``binding_new(scope, name)``: the name a binding gets; ``use_new(node)``: the name a use gets;
     ``same(scope, name)``: the binding it is one with (an import merged into another)."""
@@ -76,6 +82,11 @@ def captures(scopes: list[Scope], binding_new: Callable[[Scope, str], str], use_
     changed = {n for s in scopes for n in s._assignments if binding_new(s, n) != n}
     involved = changed | {binding_new(s, n) for s in scopes for n in changed if n in s._assignments}
     out = []
+    for s in scopes:  # ``nonlocal run`` beside a parameter or local ``run``: a syntax error
+        over, bound = after.over.get(id(s), {}), after.bound.get(id(s), {})
+        for name, target in over.items():
+            if bound.get(name) and new_name_changed(s, target, name, before):
+                out.append((None, after.resolve(name, _visible(target, s)), (id(s), bound[name][0])))
     for s in scopes:
         for acc in s.accesses:
             node = acc.node

@@ -277,7 +277,6 @@ class Decider:
             if not found:
                 return
             for node, was, now in found:
-                new = self.engine.rewrite(node.value) if id(node) not in self.keep else node.value
                 culprits = [table.get(k) for k in (was[:2], now[:2]) if len(k) == 2 and isinstance(k[0], int)]
                 culprits = [s for s in culprits if s is not None and binding_new(s.scope, s.name) != s.name]
                 for sym in culprits:
@@ -288,7 +287,8 @@ class Decider:
                            f"rename by hand or map it under 'symbols:' in the recipe")
                     for n in sym.nodes:
                         self._mark(n, Keep("conflict", msg, to, id(sym)))
-                if not culprits:
+                if not culprits and node is not None:
+                    new = self.engine.rewrite(node.value) if id(node) not in self.keep else node.value
                     self._mark(node, Keep("conflict", f"renaming '{node.value}' to '{new}' would make it refer to "
                                                       f"another binding: kept", new, id(node)))
 

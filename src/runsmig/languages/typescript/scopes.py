@@ -51,9 +51,9 @@ def _is_scope(node) -> bool:
     kind = node.kind()
     if kind not in SCOPE_KINDS:
         return False
-    if kind == "statement_block":
+    if kind == "statement_block":  # a function's or a catch clause's body is its scope
         parent = node.parent()
-        return parent is None or parent.kind() not in FUNCTION_LIKE
+        return parent is None or (parent.kind() not in FUNCTION_LIKE and parent.kind() != "catch_clause")
     return True
 
 
@@ -227,6 +227,13 @@ def captures(root, spans, renames: Renames, term_regex: str, known=lambda ks: ks
         else:
             uses.append((leaf, a, b, old, new, c[1]))
     out: list[Capture] = []
+    for (scope, ns), names in after.bound.items():  # two bindings of one scope made one: a redeclaration
+        for shown, ids in names.items():
+            if len(ids) > 1:
+                first, *others = sorted(ids)
+                for other in others:
+                    a, b = spans_of[other][0]
+                    out.append(Capture(a, b, other, first))
     for leaf, a, b, old, new, nss in uses:
         chain = _chain(leaf)
         was, now = before.resolve(chain, nss, old), after.resolve(chain, nss, new)
