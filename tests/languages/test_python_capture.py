@@ -141,6 +141,11 @@ CAPTURED = {
             global job_x
             job_x = run_x
         """,
+    "global_of_an_unbound_name_meets_a_local": """
+        def f():
+            global job_id
+            run_id = 'd1'
+        """,
 }
 
 NOT_CAPTURED = {

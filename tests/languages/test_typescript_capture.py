@@ -110,6 +110,12 @@ try { JSON.parse("x"); } catch (jobError) {
   console.log(runError);
 }
 """,
+    "var_through_a_loop_binding": """
+for (const jobId of ["a"]) {
+  var runId = "b";
+  console.log(jobId, runId);
+}
+""",
 }
 
 NOT_CAPTURED = {

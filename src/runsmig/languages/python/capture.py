@@ -31,7 +31,7 @@ class View:
     """The names each scope binds (and declares global/nonlocal), as written or after the rename."""
 
     def __init__(self, scopes: list[Scope], new_name: Callable[[Scope, str], str],
-                 same: Callable[[Scope, str], str] = lambda s, n: n):
+                 same: Callable[[Scope, str], str] = lambda s, n: n, declared: dict | None = None):
         self.bound: dict[int, dict[str, list[str]]] = {}  # id(scope) -> shown name -> binding names
         self.over: dict[int, dict[str, Scope]] = {}
         for s in scopes:
@@ -44,7 +44,8 @@ class View:
             self.bound[id(s)] = names
             over: dict[str, Scope] = {}
             for name, target in getattr(s, "_scope_overwrites", {}).items():
-                over[new_name(target, name)] = target
+                node = (declared or {}).get((id(s), name))  # the ``global``/``nonlocal`` name as rewritten
+                over[node[1] if node is not None else new_name(target, name)] = target
             self.over[id(s)] = over
 
     def resolve(self, name: str, scope: Scope) -> tuple:
@@ -71,22 +72,28 @@ def new_name_changed(scope: Scope, target: Scope, name: str, before: View) -> bo
 
 
 def captures(scopes: list[Scope], binding_new: Callable[[Scope, str], str], use_new: Callable[[cst.Name], str],
-             same: Callable[[Scope, str], str] = lambda s, n: n) -> list[tuple[cst.Name | None, tuple, tuple]]:
+             same: Callable[[Scope, str], str] = lambda s, n: n,
+             declared: list[tuple[cst.Name, Scope]] = ()) -> list[tuple[cst.Name | None, tuple, tuple]]:
     """(use, binding before, binding after) for each use that the rename would resolve elsewhere;
-    (None, declared binding, local binding) where a ``global``/``nonlocal`` name would meet a local one.
+    (declared name, declared binding, local binding) where a ``global``/``nonlocal`` name would
+    meet a local one.
 
-    ``binding_new(scope, name)``: the name a binding gets; ``use_new(node)``: the name a use gets;
-    ``same(scope, name)``: the binding it is one with (an import merged into another)."""
+    ``binding_new(scope, name)``: the name a binding gets; ``use_new(node)``: the name a use (or a
+    ``global``/``nonlocal`` name of ``declared``) gets; ``same(scope, name)``: the binding it is one
+    with (an import merged into another)."""
+    written = {(id(s), n.value): (n, use_new(n)) for n, s in declared}
     before = View(scopes, lambda s, n: n, same)
-    after = View(scopes, binding_new, same)
+    after = View(scopes, binding_new, same, written)
     changed = {n for s in scopes for n in s._assignments if binding_new(s, n) != n}
+    changed |= {name for (_, name), (_, new) in written.items() if new != name}
     involved = changed | {binding_new(s, n) for s in scopes for n in changed if n in s._assignments}
     out = []
     for s in scopes:  # ``nonlocal run`` beside a parameter or local ``run``: a syntax error
         over, bound = after.over.get(id(s), {}), after.bound.get(id(s), {})
+        mine = {new: node for (sid, _), (node, new) in written.items() if sid == id(s)}
         for name, target in over.items():
             if bound.get(name) and new_name_changed(s, target, name, before):
-                out.append((None, after.resolve(name, _visible(target, s)), (id(s), bound[name][0])))
+                out.append((mine.get(name), after.resolve(name, _visible(target, s)), (id(s), bound[name][0])))
     for s in scopes:
         for acc in s.accesses:
             node = acc.node
@@ -101,10 +108,10 @@ def captures(scopes: list[Scope], binding_new: Callable[[Scope, str], str], use_
     return out
 
 
-def declared_names(names: list[cst.Name], parent: dict[int, cst.CSTNode], scopes) -> list[tuple[cst.Name, tuple]]:
-    """(name, binding) for each name of a ``global`` or ``nonlocal`` statement: it names that
-    binding (LibCST records it as neither a use nor an assignment), so it follows its rename."""
-    out: list[tuple[cst.Name, tuple]] = []
+def declared_names(names: list[cst.Name], parent: dict[int, cst.CSTNode], scopes) -> list[tuple[cst.Name, Scope, tuple]]:
+    """(name, its scope, binding) for each name of a ``global`` or ``nonlocal`` statement: it names
+    that binding (LibCST records it as neither a use nor an assignment), so it follows its rename."""
+    out: list[tuple[cst.Name, Scope, tuple]] = []
     view = None
     for n in names:
         item = parent.get(id(n))
@@ -116,5 +123,5 @@ def declared_names(names: list[cst.Name], parent: dict[int, cst.CSTNode], scopes
             continue
         if view is None:
             view = View(list({id(s): s for s in scopes.values() if s is not None}.values()), lambda s, x: x)
-        out.append((n, view.resolve(n.value, scope)))
+        out.append((n, scope, view.resolve(n.value, scope)))
     return out

@@ -57,6 +57,7 @@ class Decider:
         self.external_names: dict[str, cst.Name] = {}
         self.symbol_of: dict[int, Symbol] = {}
         self.symbols: list[Symbol] = []
+        self.declared: list = []  # (name, scope, binding) of each global/nonlocal name
         self._alias_of_stmt: dict[int, list[tuple[ImportRec, AliasRec]]] = {}
         for rec in imports:
             self._alias_of_stmt[id(rec.stmt)] = [(rec, a) for a in rec.aliases]
@@ -76,7 +77,8 @@ class Decider:
                     self.symbols.append(sym)
                 self._bind(sym, asg)
         self._forward_references(seen_scopes, table)
-        for node, (where, *name) in declared_names(self.scan.names, self.scan.parent, self.scopes):
+        self.declared = declared_names(self.scan.names, self.scan.parent, self.scopes)
+        for node, _, (where, *name) in self.declared:
             if name and (where, name[0]) in table:  # ``global job_id``: the name follows its binding
                 table[(where, name[0])].nodes.append(node)
         for sym in self.symbols:
@@ -273,7 +275,8 @@ class Decider:
                 return self.engine.rewrite(name) if merged else name
 
             found = captures(scopes, binding_new,
-                             lambda n: n.value if id(n) in self.keep else self.engine.rewrite(n.value), same)
+                             lambda n: n.value if id(n) in self.keep else self.engine.rewrite(n.value), same,
+                             [(n, scope) for n, scope, _ in self.declared])
             if not found:
                 return
             for node, was, now in found:
@@ -289,8 +292,8 @@ class Decider:
                         self._mark(n, Keep("conflict", msg, to, id(sym)))
                 if not culprits and node is not None:
                     new = self.engine.rewrite(node.value) if id(node) not in self.keep else node.value
-                    self._mark(node, Keep("conflict", f"renaming '{node.value}' to '{new}' would make it refer to "
-                                                      f"another binding: kept", new, id(node)))
+                    self._mark(node, Keep("conflict", f"renaming '{node.value}' to '{new}' would collide: it would "
+                                                      f"then name another binding; rename by hand", new, id(node)))
 
     @staticmethod
     def _accessed(cache: dict[int, set[str]], scope: Scope) -> set[str]:

@@ -93,7 +93,7 @@ def _pattern_owner(leaf):
     if k == "variable_declarator" and _same(child, cur.field("name")):
         decl = cur.parent()
         var = decl is not None and decl.kind() == "variable_declaration"
-        return _scope_above(decl if decl is not None else cur, var), ("value",)
+        return _scope_above(decl if decl is not None else cur, var), ("value",), var
     if k in ("required_parameter", "optional_parameter") and _same(child, cur.field("pattern")):
         return _scope_above(cur), ("value",)
     if k == "formal_parameters":
@@ -104,7 +104,7 @@ def _pattern_owner(leaf):
         return cur, ("value",)
     if k == "for_in_statement" and _same(child, cur.field("left")) and cur.field("kind") is not None:
         var = cur.field("kind").text() == "var"
-        return (_scope_above(cur, True) if var else cur), ("value",)
+        return (_scope_above(cur, True) if var else cur), ("value",), var
     return None
 
 
@@ -153,7 +153,7 @@ def classify(leaf):
         return None
     owner = _pattern_owner(leaf)
     if owner is not None and owner[0] is not None:
-        return ("bind", owner[0], owner[1])
+        return ("bind", owner[0], owner[1], owner[2] if len(owner) > 2 else False)
     return ("use", ("value",))
 
 
@@ -209,6 +209,7 @@ def captures(root, spans, renames: Renames, term_regex: str, known=lambda ks: ks
     named = _leaves(root, spans, renames, kinds, f"^(?:{alternatives})$")
     before, after = _View(), _View()
     spans_of: dict[tuple, list[tuple[int, int]]] = {}
+    crossed: dict[tuple, dict[str, set[tuple]]] = {}  # (scope, ns) -> name -> vars declared through it
     uses = []
     for leaf, a, b, old, new in named:
         if old not in involved and new not in involved:
@@ -224,11 +225,17 @@ def captures(root, spans, renames: Renames, term_regex: str, known=lambda ks: ks
                 before.add(scope, ns, old, (scope, old))
                 after.add(scope, ns, new, (scope, old))
             spans_of.setdefault((scope, old), []).append((a, b))
+            if len(c) > 3 and c[3]:  # a var also meets the lexical names of the blocks it crosses
+                for inner in _chain(leaf):
+                    if inner == scope:
+                        break
+                    crossed.setdefault((inner, "value"), {}).setdefault(new, set()).add((scope, old))
         else:
             uses.append((leaf, a, b, old, new, c[1]))
     out: list[Capture] = []
     for (scope, ns), names in after.bound.items():  # two bindings of one scope made one: a redeclaration
         for shown, ids in names.items():
+            ids = ids | crossed.get((scope, ns), {}).get(shown, set())
             if len(ids) > 1:
                 first, *others = sorted(ids)
                 for other in others:
