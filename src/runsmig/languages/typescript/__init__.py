@@ -48,7 +48,7 @@ from runsmig.languages.typescript.collisions import Renames, declaration_collisi
 from runsmig.languages.typescript.externals import SNIPPET, Externals, find_externals
 from runsmig.languages.typescript.modules import Resolved, explicit_moves, listed, module_index
 from runsmig.languages.typescript.offsets import NodeSpans
-from runsmig.languages.typescript.scopes import captures
+from runsmig.languages.typescript.scopes import SHORTHAND, captures
 from runsmig.textio import DecodeFailure, decode
 
 GRAMMARS = {
@@ -354,7 +354,14 @@ def _capture_conflicts(ctx: FileContext, grammar: str, root, offsets: "_Offsets"
             why = (f"its use at line {use_line} would refer to another '{new}' declared in an enclosing or "
                    f"enclosed scope" if how == "a" else f"it would hide another '{new}' used at line {use_line}")
             msg = f"renaming '{old}' to '{new}' would change what a name refers to: {why}; not renamed"
+            short = set(spans_of.get(SHORTHAND, []))
+            keys = {(a, b): renames.new_text(a, b) for a, b in places if (a, b) in short}
             edits = [e for e in edits if not any(a <= e.start and e.end <= b for a, b in places)]
+            for (a, b), key in keys.items():  # { jobs } keeps its name, its key follows the term map
+                if key != old and ": " not in key:
+                    edits.append(Edit(a, b, f"{key}: {old}", ctx.finding(
+                        a, b, "identifier", f"{key}: {old}", "term",
+                        f"the key '{old}' -> '{key}'; the name '{old}' is kept (a conflict)")))
             for a, b in places:
                 for m in ctx.engine.find(old):
                     findings.append(ctx.finding(a + m.start, a + m.end, "identifier", m.replacement, "conflict", msg))

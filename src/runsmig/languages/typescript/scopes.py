@@ -157,6 +157,10 @@ def classify(leaf):
     return ("use", ("value",))
 
 
+SHORTHAND = ("shorthand",)  # the key under which captures() lists the spans of shorthand properties
+Shorthand = set
+
+
 @dataclass(frozen=True)
 class Capture:
     start: int  # the use whose meaning would change
@@ -209,6 +213,7 @@ def captures(root, spans, renames: Renames, term_regex: str, known=lambda ks: ks
     named = _leaves(root, spans, renames, kinds, f"^(?:{alternatives})$")
     before, after = _View(), _View()
     spans_of: dict[tuple, list[tuple[int, int]]] = {}
+    shorthand = Shorthand()  # spans of { name } (a key and a name at once)
     crossed: dict[tuple, dict[str, set[tuple]]] = {}  # (scope, ns) -> name -> vars declared through it
     uses = []
     for leaf, a, b, old, new in named:
@@ -225,6 +230,8 @@ def captures(root, spans, renames: Renames, term_regex: str, known=lambda ks: ks
                 before.add(scope, ns, old, (scope, old))
                 after.add(scope, ns, new, (scope, old))
             spans_of.setdefault((scope, old), []).append((a, b))
+            if leaf.kind() == "shorthand_property_identifier_pattern":
+                shorthand.add((a, b))
             if len(c) > 3 and c[3]:  # a var also meets the lexical names of the blocks it crosses
                 for inner in _chain(leaf):
                     if inner == scope:
@@ -232,6 +239,8 @@ def captures(root, spans, renames: Renames, term_regex: str, known=lambda ks: ks
                     crossed.setdefault((inner, "value"), {}).setdefault(new, set()).add((scope, old))
         else:
             uses.append((leaf, a, b, old, new, c[1]))
+            if leaf.kind() == "shorthand_property_identifier":
+                shorthand.add((a, b))
     out: list[Capture] = []
     for (scope, ns), names in after.bound.items():  # two bindings of one scope made one: a redeclaration
         for shown, ids in names.items():
@@ -247,5 +256,6 @@ def captures(root, spans, renames: Renames, term_regex: str, known=lambda ks: ks
         spans_of.setdefault(was, []).append((a, b))
         if was != now:
             out.append(Capture(a, b, was, now))
+    spans_of[SHORTHAND] = sorted(shorthand)
     return out, spans_of
 
