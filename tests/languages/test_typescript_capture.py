@@ -200,3 +200,14 @@ def test_no_capture_is_renamed(tmp_path, name):
     assert expected in out, out
     assert "job" not in out.lower(), out
     assert not _conflicts(a)
+
+
+def test_kept_shorthand_binding_keeps_its_name_and_its_key_follows(tmp_path):
+    """Found by the long property run: ``{ JobBox }`` kept whole would read a key that the object
+    literal no longer has; the key follows the term map like every other key."""
+    text = ('const { JobBox } = { JobBox: "d1" };\n'
+            "{\n  class RunBox {}\n  console.log(JobBox, RunBox, { JobBox });\n}\n")
+    a, _ = analyze(tmp_path, {"src/a.ts": text}, "src/a.ts")
+    assert rewritten(a, text) == ('const { RunBox: JobBox } = { RunBox: "d1" };\n'
+                                  "{\n  class RunBox {}\n  console.log(JobBox, RunBox, { RunBox: JobBox });\n}\n")
+    assert _conflicts(a)
