@@ -146,6 +146,13 @@ CAPTURED = {
             global job_id
             run_id = 'd1'
         """,
+    "global_of_an_unbound_name_read_in_function": """
+        def f(jobs):
+            def runs():
+                global jobs
+                return jobs
+            return runs
+        """,
 }
 
 NOT_CAPTURED = {

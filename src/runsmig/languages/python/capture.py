@@ -66,6 +66,17 @@ class View:
         return FREE
 
 
+def _declaration(written: dict, scope: Scope, name: str):
+    """The renamed ``global name``/``nonlocal name`` that a use of ``name`` in ``scope`` went through."""
+    cur = scope
+    while not isinstance(cur, BuiltinScope):
+        got = written.get((id(cur), name))
+        if got is not None and got[1] != name:
+            return got[0]
+        cur = cur.parent
+    return None
+
+
 def new_name_changed(scope: Scope, target: Scope, name: str, before: View) -> bool:
     """Was the clash of a declared and a bound ``name`` in ``scope`` made by the rename?"""
     return not (name in before.over.get(id(scope), {}) and before.bound.get(id(scope), {}).get(name))
@@ -104,7 +115,7 @@ def captures(scopes: list[Scope], binding_new: Callable[[Scope, str], str], use_
                 continue
             was, now = before.resolve(node.value, acc.scope), after.resolve(new, acc.scope)
             if was != now:
-                out.append((node, was, now))
+                out.append((_declaration(written, acc.scope, node.value) if new == node.value else node, was, now))
     return out
 
 
