@@ -153,6 +153,13 @@ CAPTURED = {
                 return jobs
             return runs
         """,
+    "global_of_an_unbound_name_hides_an_enclosing_one": """
+        def f():
+            def run_id(x):
+                global job_id
+                return run_id
+            return run_id
+        """,
 }
 
 NOT_CAPTURED = {

@@ -98,6 +98,7 @@ def captures(scopes: list[Scope], binding_new: Callable[[Scope, str], str], use_
     changed = {n for s in scopes for n in s._assignments if binding_new(s, n) != n}
     changed |= {name for (_, name), (_, new) in written.items() if new != name}
     involved = changed | {binding_new(s, n) for s in scopes for n in changed if n in s._assignments}
+    involved |= {new for _, new in written.values()}
     out = []
     for s in scopes:  # ``nonlocal run`` beside a parameter or local ``run``: a syntax error
         over, bound = after.over.get(id(s), {}), after.bound.get(id(s), {})
