@@ -70,9 +70,9 @@ def _declaration(written: dict, scope: Scope, name: str):
     """The renamed ``global name``/``nonlocal name`` that a use of ``name`` in ``scope`` went through."""
     cur = scope
     while not isinstance(cur, BuiltinScope):
-        got = written.get((id(cur), name))
-        if got is not None and got[1] != name:
-            return got[0]
+        for (sid, old), (node, new) in written.items():
+            if sid == id(cur) and new != old and name in (old, new):
+                return node
         cur = cur.parent
     return None
 
