@@ -160,6 +160,16 @@ CAPTURED = {
                 return run_id
             return run_id
         """,
+    "global_of_an_unbound_name_meets_a_match_capture": """
+        def f():
+            match 'd4':
+                case job_id:
+                    pass
+            def g():
+                global job_id
+                return job_id
+            return g
+        """,
 }
 
 NOT_CAPTURED = {

@@ -31,7 +31,8 @@ class View:
     """The names each scope binds (and declares global/nonlocal), as written or after the rename."""
 
     def __init__(self, scopes: list[Scope], new_name: Callable[[Scope, str], str],
-                 same: Callable[[Scope, str], str] = lambda s, n: n, declared: dict | None = None):
+                 same: Callable[[Scope, str], str] = lambda s, n: n, declared: dict | None = None,
+                 patterns: dict | None = None):
         self.bound: dict[int, dict[str, list[str]]] = {}  # id(scope) -> shown name -> binding names
         self.over: dict[int, dict[str, Scope]] = {}
         for s in scopes:
@@ -41,6 +42,10 @@ class View:
                     got = names.setdefault(new_name(s, name), [])
                     if same(s, name) not in got:  # two imports merged into one binding are one
                         got.append(same(s, name))
+            for name in (patterns or {}).get(id(s), ()):  # ``case job:`` (LibCST records no assignment)
+                got = names.setdefault(name, [])
+                if name not in got:
+                    got.append(name)
             self.bound[id(s)] = names
             over: dict[str, Scope] = {}
             for name, target in getattr(s, "_scope_overwrites", {}).items():
@@ -84,7 +89,8 @@ def new_name_changed(scope: Scope, target: Scope, name: str, before: View) -> bo
 
 def captures(scopes: list[Scope], binding_new: Callable[[Scope, str], str], use_new: Callable[[cst.Name], str],
              same: Callable[[Scope, str], str] = lambda s, n: n,
-             declared: list[tuple[cst.Name, Scope]] = ()) -> list[tuple[cst.Name | None, tuple, tuple]]:
+             declared: list[tuple[cst.Name, Scope]] = (), patterns: dict | None = None,
+             ) -> list[tuple[cst.Name | None, tuple, tuple]]:
     """(use, binding before, binding after) for each use that the rename would resolve elsewhere;
     (declared name, declared binding, local binding) where a ``global``/``nonlocal`` name would
     meet a local one.
@@ -93,8 +99,8 @@ def captures(scopes: list[Scope], binding_new: Callable[[Scope, str], str], use_
     ``global``/``nonlocal`` name of ``declared``) gets; ``same(scope, name)``: the binding it is one
     with (an import merged into another)."""
     written = {(id(s), n.value): (n, use_new(n)) for n, s in declared}
-    before = View(scopes, lambda s, n: n, same)
-    after = View(scopes, binding_new, same, written)
+    before = View(scopes, lambda s, n: n, same, None, patterns)
+    after = View(scopes, binding_new, same, written, patterns)
     changed = {n for s in scopes for n in s._assignments if binding_new(s, n) != n}
     changed |= {name for (_, name), (_, new) in written.items() if new != name}
     involved = changed | {binding_new(s, n) for s in scopes for n in changed if n in s._assignments}
@@ -136,4 +142,17 @@ def declared_names(names: list[cst.Name], parent: dict[int, cst.CSTNode], scopes
         if view is None:
             view = View(list({id(s): s for s in scopes.values() if s is not None}.values()), lambda s, x: x)
         out.append((n, scope, view.resolve(n.value, scope)))
+    return out
+
+
+def pattern_names(names: list[cst.Name], parent: dict[int, cst.CSTNode], scopes) -> dict[int, set[str]]:
+    """id(scope) -> names bound by ``match`` capture patterns there (kept as they are: LibCST sees
+    no binding in them, so they count as bound, never renamed, for the resolution)."""
+    out: dict[int, set[str]] = {}
+    for n in names:
+        p = parent.get(id(n))
+        if isinstance(p, (cst.MatchAs, cst.MatchStar)) and p.name is n or isinstance(p, cst.MatchMapping) and p.rest is n:
+            scope = scopes.get(p)
+            if scope is not None:
+                out.setdefault(id(scope), set()).add(n.value)
     return out

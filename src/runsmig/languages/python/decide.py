@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata.scope_provider import Assignment, ClassScope, ImportAssignment, Scope
 
-from runsmig.languages.python.capture import captures, declared_names
+from runsmig.languages.python.capture import captures, declared_names, pattern_names
 from runsmig.languages.python.imports import AliasRec, ImportRec
 from runsmig.languages.python.scan import Scan, chain_names, walk
 
@@ -262,6 +262,7 @@ class Decider:
         """A renamed binding must not capture a use of another binding, nor be captured (see .capture)."""
         scopes = list({id(s): s for s in self.scopes.values() if s is not None}.values())
         table = {(id(s.scope), s.name): s for s in self.symbols}
+        patterns = pattern_names(self.scan.names, self.scan.parent, self.scopes)
         for _ in range(8):  # a kept name can only end a capture; settle in a few rounds
             def binding_new(scope, name):
                 sym = table.get((id(scope), name))
@@ -276,7 +277,7 @@ class Decider:
 
             found = captures(scopes, binding_new,
                              lambda n: n.value if id(n) in self.keep else self.engine.rewrite(n.value), same,
-                             [(n, scope) for n, scope, _ in self.declared])
+                             [(n, scope) for n, scope, _ in self.declared], patterns)
             if not found:
                 return
             for node, was, now in found:
