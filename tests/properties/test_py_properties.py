@@ -221,3 +221,206 @@ def test_generator_produces_the_term_and_repeats():
 
 if __name__ == "__main__":  # pragma: no cover
     pytest.main([__file__, "-q"])
+
+
+# -- capture (issue #19): nested scopes whose names collide after the rename -----------------------
+# A generated program gives every binding a token of its own ("d7") and logs, at every use, the
+# token it reads (or the NameError it meets). Run before and after the rewrite, the two logs must
+# be equal: every use still resolves to the binding it resolved to, whatever the nesting (functions,
+# closures, classes, comprehensions, lambdas, global/nonlocal, walrus, match, except-as, for). A
+# name that carries the term and is not renamed must come with a reported conflict.
+CAPTURE_EXAMPLES = int(os.environ.get("RUNSMIG_PROPERTY_EXAMPLES", "40"))
+CAPTURE_SETTINGS = settings(max_examples=CAPTURE_EXAMPLES, deadline=None, database=None,
+                            derandomize=not os.environ.get("RUNSMIG_PROPERTY_RANDOM"),
+                            suppress_health_check=list(HealthCheck))
+SCOPE_NAMES = ["job", "run", "jobs", "runs", "job_id", "run_id", "JobBox", "RunBox", "x", "y"]
+CAPTURE_STATS = {"programs": 0, "conflicts": 0, "renamed": 0}
+
+
+class _Prog:
+    def __init__(self, draw):
+        self.draw, self.n = draw, 0
+
+    def tok(self) -> str:
+        self.n += 1
+        return f"d{self.n}"
+
+    def name(self) -> str:
+        return self.draw(st.sampled_from(SCOPE_NAMES))
+
+    def use(self, expr: str) -> list[str]:
+        self.n += 1
+        return ["try:", f"    log('u{self.n}', {expr})", "except NameError:", f"    log('u{self.n}', 'NameError')"]
+
+    def block(self, depth: int, fn: dict | None) -> list[str]:
+        """Statements of one body; ``fn``: the enclosing function (params, names it binds), or None."""
+        out: list[str] = []
+        for _ in range(self.draw(st.integers(1, 4))):
+            out += self.statement(depth, fn)
+        return out
+
+    def statement(self, depth: int, fn: dict | None) -> list[str]:
+        n = self.name()
+        kinds = ["assign", "use", "use", "comp", "lambda", "walrus", "for", "match", "except"]
+        if depth < 3:
+            kinds += ["def", "def", "class"]
+        kind = self.draw(st.sampled_from(kinds))
+        if fn is not None and kind == "assign":
+            fn["bound"].add(n)
+        if kind == "assign":
+            return [f"{n} = '{self.tok()}'"]
+        if kind == "use":
+            return self.use(n)
+        if kind == "comp":
+            v, w = self.name(), self.name()
+            shape = self.draw(st.sampled_from(["[{e} for {v} in ['{t}'] if {w}]", "{{{v}: {e} for {v} in ['{t}']}}",
+                                               "list({e} for {v} in ['{t}'])", "[{e} for {v} in {w}]"]))
+            return self.use(shape.format(e=self.name(), v=v, w=w, t=self.tok()))
+        if kind == "lambda":
+            p = self.name()
+            return self.use(f"(lambda {p}='{self.tok()}': {self.name()})()")
+        if kind == "walrus":
+            body = self.use(f"[{n} for {self.name()} in ['{self.tok()}']]")
+            return [f"if ({n} := '{self.tok()}'):"] + indent(body)
+        if kind == "for":
+            return [f"for {n} in ['{self.tok()}']:"] + indent(self.block(depth + 1, fn) if depth < 3 else self.use(n))
+        if kind == "match" and fn is not None and fn.get("declares"):
+            # LibCST records no binding for a capture pattern of a name declared global or
+            # nonlocal (``global job`` then ``case job:``): a known limit, left out here
+            return self.use(n)
+        if kind == "match":
+            return [f"match '{self.tok()}':", f"    case {n}:"] + indent(indent(self.use(self.name())))
+        if kind == "except":
+            return ["try:", "    raise ValueError", f"except ValueError as {n}:"] + indent(self.use(self.name()))
+        if kind == "class":
+            # the method's name stays out of the pool: a class member kept by a conflict is still
+            # renamed where it is reached as an attribute (``K().job()``), a member question
+            m = "method"
+            body = [f"{self.name()} = '{self.tok()}'"] + self.use(self.name())
+            body += [f"def {m}(self):"] + indent(self.block(depth + 1, {"params": set(), "bound": set()}))
+            return ([f"class {n}:"] + indent(body)
+                    + ["try:", f"    {n}().{m}()", "except NameError:", "    log('c', 'NameError')"])
+        # def, then call it
+        params = sorted(set(self.draw(st.lists(st.sampled_from(SCOPE_NAMES), max_size=2))))
+        inner = {"params": set(params), "bound": set()}
+        head: list[str] = []
+        outer = [x for x in (fn["bound"] if fn else ()) if x not in params]
+        if self.draw(st.booleans()):
+            if fn is not None and outer and self.draw(st.booleans()):
+                head.append(f"nonlocal {self.draw(st.sampled_from(sorted(outer)))}")
+            elif self.draw(st.booleans()):
+                g = self.draw(st.sampled_from([x for x in SCOPE_NAMES if x not in params]))
+                head.append(f"global {g}")
+        inner["declares"] = bool(head)
+        body = head + self.block(depth + 1, inner)
+        args = ", ".join(f"'{self.tok()}'" for _ in params)
+        return ([f"def {n}({', '.join(params)}):"] + indent(body)
+                + ["try:", f"    {n}({args})", "except NameError:", "    log('c', 'NameError')"])
+
+
+@st.composite
+def scoped_program(draw) -> str:
+    p = _Prog(draw)
+    lines: list[str] = []
+    for _ in range(draw(st.integers(1, 4))):
+        lines += p.statement(0, None)
+    return "\n".join(lines) + "\n"
+
+
+def _plain(v):
+    """A token as it is; anything else (an exception, a function, a class) by its kind."""
+    if isinstance(v, str):
+        return v
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    if isinstance(v, dict):
+        return {_plain(k): _plain(x) for k, x in v.items()}
+    return type(v).__name__
+
+
+def _trace(src: str) -> list:
+    out: list = []
+    code = compile(src, "<generated>", "exec")
+    try:
+        exec(code, {"log": lambda site, v: out.append((site, _plain(v))), "__name__": "generated"})
+    except Exception as exc:  # the same failure before and after is the same behaviour
+        out.append(("raised", type(exc).__name__))
+    return out
+
+
+_CODE_NAMES = re.compile(r"\b(?!d\d|u\d)[A-Za-z_]\w*\b")
+
+
+def _kept_term_names(src: str) -> set[str]:
+    """Names in code (not the tokens in quotes) that still carry the term."""
+    code = re.sub(r"'[^']*'", "''", src)
+    return {n for n in _CODE_NAMES.findall(code) if TERM.search(n)}
+
+
+def check_capture(src: str) -> None:
+    from runsmig.runner import run
+
+    try:
+        before = _trace(src)
+    except SyntaxError:
+        assume(False)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "co"
+        root.mkdir()
+        (root / "m.py").write_text(src, encoding="utf-8")
+        (Path(tmp) / "recipe.yaml").write_text(RECIPE_TEXT, encoding="utf-8")
+        res = run(root, load_recipe(Path(tmp) / "recipe.yaml"), workers=1)
+    (o,) = [o for o in res.outcomes if o.rel == "m.py"]
+    assert o.status != "failed", (o.reason, src)
+    after = o.new.decode("utf-8") if o.new is not None else src
+    conflicts = [f for f in o.reported if f.rule == "conflict"]
+    CAPTURE_STATS["programs"] += 1
+    CAPTURE_STATS["conflicts"] += bool(conflicts)
+    CAPTURE_STATS["renamed"] += after != src
+    try:
+        got = _trace(after)
+    except SyntaxError as exc:
+        raise AssertionError(f"the rewrite does not compile: {exc}\n{src}\n---\n{after}") from None
+    assert got == before, f"a use resolves elsewhere after the rename\n{src}\n---\n{after}"
+    if _kept_term_names(after):  # kept: a conflict, or a follow-up (a name bound nowhere)
+        assert conflicts or any(f.rule == "follow-up" for f in o.reported), \
+            f"names kept without a conflict: {_kept_term_names(after)}\n{src}\n---\n{after}"
+
+
+@CAPTURE_SETTINGS
+@given(scoped_program())
+def test_nested_scopes_keep_their_binding_structure(src: str):
+    check_capture(src)
+
+
+def test_scope_generator_provokes_captures():
+    """The generator is not vacuous: it writes programs that the plain rename would break."""
+    broken = {"n": 0, "all": 0}
+
+    @settings(max_examples=60, deadline=None, derandomize=True, database=None,
+              suppress_health_check=list(HealthCheck))
+    @given(scoped_program())
+    def collect(src):
+        try:
+            before = _trace(src)
+        except SyntaxError:
+            assume(False)
+        naive = re.sub(r"(?<=[\W_])job|^job", "run", src, flags=re.M)
+        naive = re.sub(r"Job", "Run", naive)
+        broken["all"] += 1
+        try:
+            broken["n"] += _trace(naive) != before
+        except SyntaxError:
+            broken["n"] += 1
+
+    collect()
+    assert broken["n"] >= 10, broken
+
+
+def test_long_run_reports_its_figures():
+    """With RUNSMIG_PROPERTY_STATS=FILE, the figures of the capture run are written there."""
+    path = os.environ.get("RUNSMIG_PROPERTY_STATS")
+    if not path:
+        pytest.skip("set RUNSMIG_PROPERTY_STATS to record the figures of a long run")
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(f"python capture: {CAPTURE_STATS}\n")

@@ -375,3 +375,184 @@ def test_typescript_rewrite_properties(generated):
                 assert _count(out, use) == _count(text, use), f"{rel}: '{use}' changed\n{text}\n---\n{out}"
         again = build_plan(work, recipe, workers=1)
         assert again.empty, [c.path for c in again.changes]
+
+
+# -- capture (issue #19): nested scopes whose names collide after the rename -----------------------
+# A generated program (TypeScript that is also plain JavaScript: blocks, let/const/var, function
+# declarations, arrow functions, classes and methods, catch clauses, for heads, destructuring,
+# shorthand properties) gives every binding a token of its own ("d7") and logs, at every use, the
+# token it reads (or the ReferenceError it meets). ``node`` runs it before and after the rewrite, as
+# strict code like a module; the two logs must be equal: every use still resolves to the binding it
+# resolved to. A file left as it is must be reported; a term name kept must come with a conflict.
+import json  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+
+import pytest  # noqa: E402
+from hypothesis import assume  # noqa: E402
+
+CAPTURE_EXAMPLES = int(os.environ.get("RUNSMIG_PROPERTY_EXAMPLES", "40"))
+SCOPE_NAMES = ["job", "run", "jobs", "runs", "jobId", "runId", "JobBox", "RunBox", "a", "b"]
+CAPTURE_STATS = {"programs": 0, "conflicts": 0, "left_as_is": 0, "renamed": 0}
+NODE_RUNNER = r"""
+const vm = require("vm");
+const rl = require("readline").createInterface({ input: process.stdin });
+rl.on("line", (line) => {
+  const out = [];
+  const plain = (v) => typeof v === "string" ? v : Array.isArray(v) ? v.map(plain) : typeof v;
+  const ctx = { log: (s, v) => out.push([s, plain(v)]), Object };
+  try { vm.runInNewContext('"use strict";\n' + JSON.parse(line), ctx, { timeout: 2000 }); }
+  catch (e) { out.push(["raised", (e && e.name) || String(e)]); }
+  process.stdout.write(JSON.stringify(out) + "\n");
+});
+"""
+
+
+class _Node:
+    proc = None
+
+    @classmethod
+    def trace(cls, code: str) -> list:
+        if cls.proc is None or cls.proc.poll() is not None:
+            cls.proc = subprocess.Popen(["node", "-e", NODE_RUNNER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        text=True, encoding="utf-8")
+        cls.proc.stdin.write(json.dumps(code) + "\n")
+        cls.proc.stdin.flush()
+        return json.loads(cls.proc.stdout.readline())
+
+
+class _JsProg:
+    def __init__(self, draw):
+        self.draw, self.n = draw, 0
+
+    def tok(self) -> str:
+        self.n += 1
+        return f"d{self.n}"
+
+    def name(self) -> str:
+        return self.draw(st.sampled_from(SCOPE_NAMES))
+
+    def use(self, expr: str) -> str:
+        self.n += 1
+        return f'try {{ log("u{self.n}", {expr}); }} catch (e) {{ log("u{self.n}", e.name); }}'
+
+    def block(self, depth: int) -> list[str]:
+        out: list[str] = []
+        for _ in range(self.draw(st.integers(1, 4))):
+            out += self.statement(depth)
+        return out
+
+    def body(self, depth: int) -> list[str]:
+        return ["  " + ln for ln in (self.block(depth + 1) if depth < 3 else [self.use(self.name())])]
+
+    def statement(self, depth: int) -> list[str]:
+        n = self.name()
+        kinds = ["decl", "decl", "use", "use", "shorthand", "destructure"]
+        if depth < 3:
+            kinds += ["block", "function", "arrow", "class", "catch", "for_of", "for_let"]
+        kind = self.draw(st.sampled_from(kinds))
+        if kind == "decl":
+            return [f'{self.draw(st.sampled_from(["const", "let", "var"]))} {n} = "{self.tok()}";']
+        if kind == "use":
+            return [self.use(n)]
+        if kind == "shorthand":
+            return [self.use(f"Object.values({{ {n} }})")]
+        if kind == "destructure":
+            shape = self.draw(st.sampled_from(["[{n}, {m}] = [\"{t}\", \"{u}\"]", "{{ k: {n} }} = {{ k: \"{t}\" }}",
+                                               "{{ {n} }} = {{ {n}: \"{t}\" }}"]))
+            m = self.name()
+            return [f'const {shape.format(n=n, m=m, t=self.tok(), u=self.tok())};']
+        if kind == "block":
+            return ["{"] + self.body(depth) + ["}"]
+        if kind == "function":
+            params = sorted(set(self.draw(st.lists(st.sampled_from(SCOPE_NAMES), max_size=2))))
+            args = ", ".join(f'"{self.tok()}"' for _ in params)
+            return ([f"function {n}({', '.join(params)}) {{"] + self.body(depth) + ["}",
+                    f'try {{ {n}({args}); }} catch (e) {{ log("c", e.name); }}'])
+        if kind == "arrow":
+            p = self.name()
+            if self.draw(st.booleans()):
+                return [self.use(f'(({p}) => {self.name()})("{self.tok()}")')]
+            return ([f"const {n} = {p} => {{"] + self.body(depth) + ["};", f'{n}("{self.tok()}");'])
+        if kind == "class":
+            return ([f"class {n} {{", "  method() {"] + ["  " + ln for ln in self.body(depth)] + ["  }", "}",
+                    f'try {{ new {n}().method(); }} catch (e) {{ log("c", e.name); }}'])
+        if kind == "catch":
+            return [f'try {{ throw "{self.tok()}"; }} catch ({n}) {{'] + self.body(depth) + ["}"]
+        if kind == "for_of":
+            return [f'for (const {n} of ["{self.tok()}"]) {{'] + self.body(depth) + ["}"]
+        return [f'for (let {n} = "{self.tok()}"; {n}; {n} = "") {{'] + self.body(depth) + ["}"]
+
+
+@st.composite
+def scoped_programs(draw) -> str:
+    p = _JsProg(draw)
+    lines: list[str] = []
+    for _ in range(draw(st.integers(1, 4))):
+        lines += p.statement(0)
+    return "\n".join(lines) + "\n"
+
+
+def _kept_term_names(src: str) -> set[str]:
+    code = re.sub(r'"[^"]*"', '""', src)
+    return {n for n in re.findall(r"[A-Za-z_$][\w$]*", code) if TERM_RE.search(n)}
+
+
+def check_capture(src: str) -> None:
+    from runsmig.runner import run
+
+    before = _Node.trace(src)
+    assume(before[-1:] != [["raised", "SyntaxError"]])
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "co"
+        (root / "src").mkdir(parents=True)
+        (root / "src" / "m.ts").write_text(src, encoding="utf-8")
+        (Path(tmp) / "recipe.yaml").write_text(RECIPE_TEXT, encoding="utf-8")
+        res = run(root, load_recipe(Path(tmp) / "recipe.yaml"), workers=1)
+    (o,) = [o for o in res.outcomes if o.rel == "src/m.ts"]
+    CAPTURE_STATS["programs"] += 1
+    if o.status == "failed":  # left as it is, reported (a redeclaration in one scope)
+        assert o.reason.startswith("rename collision"), (o.reason, src)
+        CAPTURE_STATS["left_as_is"] += 1
+        return
+    after = o.new.decode("utf-8") if o.new is not None else src
+    conflicts = [f for f in o.reported if f.rule == "conflict"]
+    CAPTURE_STATS["conflicts"] += bool(conflicts)
+    CAPTURE_STATS["renamed"] += after != src
+    assert _Node.trace(after) == before, f"a use resolves elsewhere after the rename\n{src}\n---\n{after}"
+    if _kept_term_names(after):
+        assert conflicts, f"names kept without a conflict: {_kept_term_names(after)}\n{src}\n---\n{after}"
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run the generated programs")
+@settings(max_examples=CAPTURE_EXAMPLES, deadline=None, database=None,
+          derandomize=not os.environ.get("RUNSMIG_PROPERTY_RANDOM"), suppress_health_check=list(HealthCheck))
+@given(scoped_programs())
+def test_nested_scopes_keep_their_binding_structure(src):
+    check_capture(src)
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run the generated programs")
+def test_scope_generator_provokes_captures():
+    """The generator is not vacuous: the plain rename breaks many of its programs."""
+    broken = {"n": 0}
+
+    @settings(max_examples=60, deadline=None, derandomize=True, database=None,
+              suppress_health_check=list(HealthCheck))
+    @given(scoped_programs())
+    def collect(src):
+        before = _Node.trace(src)
+        assume(before[-1:] != [["raised", "SyntaxError"]])
+        broken["n"] += _Node.trace(src.replace("job", "run").replace("Job", "Run")) != before
+
+    collect()
+    assert broken["n"] >= 10, broken
+
+
+def test_long_run_reports_its_figures():
+    """With RUNSMIG_PROPERTY_STATS=FILE, the figures of the capture run are written there."""
+    path = os.environ.get("RUNSMIG_PROPERTY_STATS")
+    if not path:
+        pytest.skip("set RUNSMIG_PROPERTY_STATS to record the figures of a long run")
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(f"typescript capture: {CAPTURE_STATS}\n")

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata.scope_provider import Assignment, ClassScope, ImportAssignment, Scope
 
+from runsmig.languages.python.capture import captures, declared_names, pattern_names
 from runsmig.languages.python.imports import AliasRec, ImportRec
 from runsmig.languages.python.scan import Scan, chain_names, walk
 
@@ -72,6 +73,7 @@ class Decider:
         self.external_names: dict[str, cst.Name] = {}
         self.symbol_of: dict[int, Symbol] = {}
         self.symbols: list[Symbol] = []
+        self.declared: list = []  # (name, scope, binding) of each global/nonlocal name
         self._alias_of_stmt: dict[int, list[tuple[ImportRec, AliasRec]]] = {}
         for rec in imports:
             self._alias_of_stmt[id(rec.stmt)] = [(rec, a) for a in rec.aliases]
@@ -91,6 +93,10 @@ class Decider:
                     self.symbols.append(sym)
                 self._bind(sym, asg)
         self._forward_references(seen_scopes, table)
+        self.declared = declared_names(self.scan.names, self.scan.parent, self.scopes)
+        for node, _, (where, *name) in self.declared:
+            if name and (where, name[0]) in table:  # ``global job_id``: the name follows its binding
+                table[(where, name[0])].nodes.append(node)
         for sym in self.symbols:
             for n in sym.nodes:
                 self.symbol_of.setdefault(id(n), sym)
@@ -144,6 +150,7 @@ class Decider:
         self._keywords()
         self._self_attributes()
         self._unbound()
+        self._captures()
 
     def _mark(self, node: cst.Name, keep: Keep) -> None:
         if id(node) not in self.keep:
@@ -423,6 +430,44 @@ class Decider:
                 msg = f"renaming '{sym.name}' to '{new}' would collide: {clash}; rename by hand or map it under 'symbols:' in the recipe"
                 for n in sym.nodes:
                     self._mark(n, Keep("conflict", msg, new, id(sym)))
+
+    def _captures(self) -> None:
+        """A renamed binding must not capture a use of another binding, nor be captured (see .capture)."""
+        scopes = list({id(s): s for s in self.scopes.values() if s is not None}.values())
+        table = {(id(s.scope), s.name): s for s in self.symbols}
+        patterns = pattern_names(self.scan.names, self.scan.parent, self.scopes)
+        for _ in range(8):  # a kept name can only end a capture; settle in a few rounds
+            def binding_new(scope, name):
+                sym = table.get((id(scope), name))
+                if sym is None or not sym.nodes or any(id(n) in self.keep for n in sym.nodes[:1]):
+                    return name
+                return self.engine.rewrite(name)
+
+            def same(scope, name):
+                sym = table.get((id(scope), name))
+                merged = sym is not None and sym.aliases and all(a.status == "merged" for _, a in sym.aliases)
+                return self.engine.rewrite(name) if merged else name
+
+            found = captures(scopes, binding_new,
+                             lambda n: n.value if id(n) in self.keep else self.engine.rewrite(n.value), same,
+                             [(n, scope) for n, scope, _ in self.declared], patterns)
+            if not found:
+                return
+            for node, was, now in found:
+                culprits = [table.get(k) for k in (was[:2], now[:2]) if len(k) == 2 and isinstance(k[0], int)]
+                culprits = [s for s in culprits if s is not None and binding_new(s.scope, s.name) != s.name]
+                for sym in culprits:
+                    to = self.engine.rewrite(sym.name)
+                    how = ("a use of it would resolve to another '{0}' bound in an enclosed or enclosing scope"
+                           if sym is table.get(was[:2]) else "it would hide another '{0}' used in its scope")
+                    msg = (f"renaming '{sym.name}' to '{to}' would collide: {how.format(to)}; "
+                           f"rename by hand or map it under 'symbols:' in the recipe")
+                    for n in sym.nodes:
+                        self._mark(n, Keep("conflict", msg, to, id(sym)))
+                if not culprits and node is not None:
+                    new = self.engine.rewrite(node.value) if id(node) not in self.keep else node.value
+                    self._mark(node, Keep("conflict", f"renaming '{node.value}' to '{new}' would collide: it would "
+                                                      f"then name another binding; rename by hand", new, id(node)))
 
     @staticmethod
     def _accessed(cache: dict[int, set[str]], scope: Scope) -> set[str]:

@@ -19,7 +19,9 @@ Comments and JSX text go through :func:`runsmig.languages.markdown.prose.prose_e
 Safety (see :mod:`runsmig.languages.typescript.collisions`): a rename that would make two
 members of one interface/object/class/enum one keeps that key and reports a
 ``conflict``; one that would redeclare a name in a scope leaves the file as it is
-(failed). A file that does not parse (ERROR or MISSING nodes) is reported and
+(failed); one that would change what a name refers to (an inner declaration of the new
+name captures a use, or the renamed binding hides an outer one: :mod:`runsmig.languages.typescript.scopes`)
+keeps that binding's name, all its uses with it, and reports a ``conflict``. A file that does not parse (ERROR or MISSING nodes) is reported and
 left as it is; so is a file whose rewrite would not parse. A moving module that
 is left as it is (any of these) does not move, and its importers keep their
 specifier and the names they import from it.
@@ -47,6 +49,7 @@ from runsmig.languages.typescript.collisions import Renames, declaration_collisi
 from runsmig.languages.typescript.externals import SNIPPET, Externals, find_externals
 from runsmig.languages.typescript.modules import Resolved, explicit_moves, listed, module_index
 from runsmig.languages.typescript.offsets import NodeSpans
+from runsmig.languages.typescript.scopes import SHORTHAND, captures
 from runsmig.textio import DecodeFailure, decode, read_file
 
 GRAMMARS = {
@@ -326,11 +329,61 @@ def _local(ctx: FileContext, grammar: str, root, offsets: "_Offsets", covered: l
             findings.append(ctx.finding(c.start + m.start, c.start + m.end, "identifier", m.replacement, "conflict",
                                         f"renaming '{c.old}' to '{c.new}' collides with '{c.other}' "
                                         f"(line {c.other_line}) in the same {c.where.replace('_', ' ')}: not renamed"))
+    # nor change what a name refers to (an inner declaration of the new name captures a use, or
+    # the renamed one hides an outer one): that binding keeps its name, all its uses with it
+    edits, kept = _capture_conflicts(ctx, grammar, root, offsets, edits)
+    findings += kept
     # the rewrite must parse as cleanly as the original
     problem = syntax_problem(_parse(apply_edits(text, edits), grammar))
     if problem is not None:
         return [], [], Analysis(failed=f"rewrite would not parse as {grammar}: {problem[0]}", failed_line=problem[1])
     return edits, findings, None
+
+
+def _capture_conflicts(ctx: FileContext, grammar: str, root, offsets: "_Offsets",
+                       edits: list[Edit]) -> tuple[list[Edit], list[Finding]]:
+    findings: list[Finding] = []
+    regex = _term_regex(ctx)
+    for _ in range(8):  # keeping a name can only end a capture: a few rounds settle it
+        renames = Renames(ctx.text, edits)
+        found, spans_of = captures(root, offsets.span, renames, regex, lambda ks: kinds_of(grammar, ks))
+        culprits: dict[tuple, tuple[str, int]] = {}
+        lone: list = []
+        for c in found:
+            use_line = ctx.index.pos(c.start)[0]
+            mine = [ident for ident in (c.before, c.after) if len(ident) == 2 and any(
+                renames.new_text(a, b) != ctx.text[a:b] for a, b in spans_of.get(ident, []))]
+            for ident in mine:
+                culprits.setdefault(ident, ("a" if ident == c.before else "b", use_line))
+            if not mine:
+                lone.append(c)  # a name declared nowhere in the file, renamed into a local one
+        if not culprits and not lone:
+            break
+        for c in lone:
+            old, new = ctx.text[c.start:c.end], renames.new_text(c.start, c.end)
+            edits = [e for e in edits if not (c.start <= e.start and e.end <= c.end)]
+            findings.append(ctx.finding(c.start, c.end, "identifier", new, "conflict",
+                                        f"renaming '{old}' to '{new}' would make it refer to the '{new}' declared "
+                                        f"around it; not renamed"))
+        for ident, (how, use_line) in culprits.items():
+            places = sorted(set(spans_of.get(ident, [])))
+            old = ident[1]
+            new = next((renames.new_text(a, b) for a, b in places if renames.new_text(a, b) != old), old)
+            why = (f"its use at line {use_line} would refer to another '{new}' declared in an enclosing or "
+                   f"enclosed scope" if how == "a" else f"it would hide another '{new}' used at line {use_line}")
+            msg = f"renaming '{old}' to '{new}' would change what a name refers to: {why}; not renamed"
+            short = set(spans_of.get(SHORTHAND, []))
+            keys = {(a, b): renames.new_text(a, b) for a, b in places if (a, b) in short}
+            edits = [e for e in edits if not any(a <= e.start and e.end <= b for a, b in places)]
+            for (a, b), key in keys.items():  # { jobs } keeps its name, its key follows the term map
+                if key != old and ": " not in key:
+                    edits.append(Edit(a, b, f"{key}: {old}", ctx.finding(
+                        a, b, "identifier", f"{key}: {old}", "term",
+                        f"the key '{old}' -> '{key}'; the name '{old}' is kept (a conflict)")))
+            for a, b in places:
+                for m in ctx.engine.find(old):
+                    findings.append(ctx.finding(a + m.start, a + m.end, "identifier", m.replacement, "conflict", msg))
+    return edits, findings
 
 
 def _local_check_for(ctx: FileContext):
