@@ -51,11 +51,19 @@ def _default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+def _name(proc) -> str:
+    """A child's name, or '' when it ended meanwhile (apply starts short-lived git children)."""
+    try:
+        return proc.name().lower()
+    except psutil.NoSuchProcess:
+        return ""
+
+
 def wait_for_workers(p: subprocess.Popen, timeout: float = 60) -> list:
     """Until the pool is up (two children) or the command ended."""
     end = time.time() + timeout
     while time.time() < end and p.poll() is None:
-        kids = [k for k in psutil.Process(p.pid).children(recursive=True) if "python" in k.name().lower()]
+        kids = [k for k in psutil.Process(p.pid).children(recursive=True) if "python" in _name(k)]
         if len(kids) >= 2:
             time.sleep(0.3)  # let them take work
             return psutil.Process(p.pid).children(recursive=True)

@@ -98,7 +98,7 @@ def _import_runs(text: str, root, span) -> list[Sequence]:
         prev_end = e
     out = []
     for run in runs:
-        if len(run) < 2:
+        if len(run) < 3:  # two declarations are in order by chance half the time: not a sign of a sorting tool
             continue
         items, stuck = [], ""
         for stmt in run:
