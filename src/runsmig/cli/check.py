@@ -98,7 +98,7 @@ def check(
         raise UsageError(f"unknown --format '{fmt}' (choose from {', '.join(FORMATS)})")
     target = resolve_target(paths or [], since)
     prefetch(target.root)  # git lists the files while the recipe loads
-    eff = effective(target.root, recipe, workers)  # command-line options win over [tool.runsmig]
+    eff = effective(target.root, recipe, workers, grep_early=not no_cache)  # command-line options win over [tool.runsmig]
     fmt = fmt or eff.settings.format or "text"
     with progress("checking", quiet) as update:
         answer = _answer(target.root, eff, fmt, target.only, update, cache=not no_cache)

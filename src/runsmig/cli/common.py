@@ -174,20 +174,29 @@ class Effective:
                               self.settings.shown, line, col, shown)
 
 
-def effective(root: Path, recipe: Path | None, workers: int | None) -> Effective:
+def effective(root: Path, recipe: Path | None, workers: int | None, grep_early: bool | None = None) -> Effective:
+    """The recipe and settings a command runs with. ``grep_early``: start the candidate grep before
+    the recipe is loaded (runsmig.earlygrep); True when the result cache is on, False when off."""
     import dataclasses
 
-    from runsmig.limits import resolve
-    from runsmig.recipe import load_recipe
     from runsmig.settings import load_settings
 
     settings = load_settings(root)
-    limits = resolve(settings)
     # first wins: --recipe, $RUNSMIG_RECIPE (both from outside the checkout: they pin it), then the
     # checkout's own [tool.runsmig] recipe, then the bundled one
     chosen = recipe if recipe is not None else (Path(os.environ["RUNSMIG_RECIPE"]) if os.environ.get("RUNSMIG_RECIPE")
                                                  else None)
     path = chosen if chosen is not None else settings.recipe
+    if grep_early is not None:
+        from runsmig.bundled import default_recipe
+        from runsmig.cachehome import cache_dir
+        from runsmig.earlygrep import start
+
+        start(root, path if path is not None else default_recipe(), cache_dir(root) if grep_early else None)
+    from runsmig.limits import resolve
+    from runsmig.recipe import load_recipe
+
+    limits = resolve(settings)
     loaded = rec = load_recipe(path)
     if settings.ignore:
         rec = dataclasses.replace(rec, ignore=rec.ignore + tuple(settings.ignore))

@@ -11,6 +11,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 
+from runsmig.bundled import INSTALLED, RECIPE_FILE, default_recipe
 from runsmig.errors import EXIT_USAGE, RecipeError, RunsmigError
 from runsmig.recipe.settle import settles
 from runsmig.recipe.model import AllowEntry, Generated, PathDelete, PathRename, Recipe, Term
@@ -21,18 +22,13 @@ CORE_KEYS = {
     "paths", "allowlist", "ignore", "generated",
 }
 KINDS = {"identifier", "string", "comment", "docstring", "prose", "code", "path", "config-key", "config-value", "text"}
-RECIPE_FILE = "recipe.yaml"
 
 
 def default_recipe_path() -> Path:
-    env = os.environ.get("RUNSMIG_RECIPE")
-    if env:
-        return Path(env)
-    here = Path(__file__).resolve()
-    for candidate in (here.parents[3] / "rules" / "jobs-to-runs", here.parents[1] / "_rules" / "jobs-to-runs"):
-        if (candidate / RECIPE_FILE).is_file():
-            return candidate
-    raise BundledRecipeMissing(str(here.parents[1] / "_rules" / "jobs-to-runs"))
+    found = default_recipe()
+    if found is None:
+        raise BundledRecipeMissing(str(INSTALLED))
+    return found
 
 
 class BundledRecipeMissing(RunsmigError):

@@ -41,6 +41,8 @@ from pathlib import Path
 from runsmig.findings import Finding
 from runsmig.pathmatch import paths_matching
 from runsmig.runner import seal
+from runsmig.cachehome import cache_dir, cache_home  # noqa: F401 - also imported from here
+from runsmig.cachehome import digest as _h
 from runsmig.runner.outcome import FileOutcome
 from runsmig.runner.regular import regular_bytes
 
@@ -51,14 +53,6 @@ SHARED_CONFIG = ("package.json", "tsconfig", "jsconfig")  # names read by every 
 _SHARED_RE = re.compile("(?:^|/)(?:" + "|".join(map(re.escape, SHARED_CONFIG)) + ")[^/\n]*$", re.M)
 _FINDING_FIELDS = tuple(Finding.__dataclass_fields__)
 _CONTEXT_NAME = re.compile("[0-9a-f]{24}")
-
-
-def _h(*parts: bytes) -> str:
-    d = hashlib.blake2b(digest_size=20)
-    for p in parts:
-        d.update(len(p).to_bytes(8, "little"))
-        d.update(p)
-    return d.hexdigest()
 
 
 def content_hash(data: bytes) -> str:
@@ -123,15 +117,6 @@ def _recipe_fingerprint(recipe) -> str:
     for f in sorted(f for f in files if f.is_file()):
         parts += [f.name.encode(), f.read_bytes()]
     return _h(*parts)
-
-
-def cache_home() -> Path:
-    env = os.environ.get("RUNSMIG_CACHE_DIR")
-    return Path(env) if env else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "runsmig"
-
-
-def cache_dir(root: Path) -> Path:
-    return cache_home() / _h(str(root.resolve()).encode())[:16]
 
 
 class ResultCache:

@@ -6,8 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from runsmig.recipe.model import Recipe
-
-_INDEX_STEMS = {"index", "__init__", "mod", "main"}
+from runsmig.earlygrep import module_keys as keys_of
 
 
 def module_keys(recipe: Recipe) -> tuple[bytes, ...]:
@@ -18,13 +17,4 @@ def module_keys(recipe: Recipe) -> tuple[bytes, ...]:
 
 @lru_cache(maxsize=8)
 def _module_keys(sources: tuple[str, ...]) -> tuple[bytes, ...]:
-    keys: set[bytes] = set()
-    for src in sources:
-        parts = [p for p in src.split("/") if p]
-        if not parts:
-            continue
-        stem = parts[-1].split(".")[0]
-        keys.add(stem.lower().encode())
-        if stem in _INDEX_STEMS and len(parts) > 1:
-            keys.add(parts[-2].lower().encode())
-    return tuple(sorted(k for k in keys if k))
+    return tuple(sorted(k.encode() for k in keys_of(sources)))

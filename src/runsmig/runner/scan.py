@@ -20,13 +20,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from runsmig.recipe.model import Recipe
+from runsmig.earlygrep import MARKS, adopt, discard, grep, reduce
 from runsmig.runner.modkeys import module_keys
 from runsmig.terms import TermEngine
 from runsmig.textio import wide_mark
 from runsmig.transforms import named_by_transforms
 
-# the byte-order marks of UTF-16 (and so of UTF-32), searched for beside the needles
-MARKS = (b"\xff\xfe", b"\xfe\xff")
 MARKS_TAG = "+utf-16/32 byte-order marks"  # in the blob memo's needle list: its hits include them
 
 
@@ -35,9 +34,7 @@ def needles(recipe: Recipe, engine: TermEngine) -> list[str]:
     found = {t.singular.lower() for t in engine.terms} | {t.plural.lower() for t in engine.terms}
     found |= {s.lower() for s in engine.symbols}
     found |= {k.decode() for k in module_keys(recipe)}
-    found.discard("")
-    # a needle holding another one finds nothing more ('jobs' holds 'job')
-    return sorted(n for n in found if not any(m != n and m in n for m in found))
+    return reduce(found)
 
 
 class Candidates:
@@ -61,32 +58,22 @@ class Candidates:
             self.memo = BlobMemo.load(root, self._memo_words)
         if self.words and self.memo is None:
             self._grep()
+        else:
+            discard(root)
 
     @property
     def _memo_words(self) -> list[str]:
         return [*self.words, MARKS_TAG]
 
     def _grep(self) -> None:
-        if self.words:
-            # tracked files only: with --untracked, git grep applies the ignore rules to tracked
-            # files too (a tracked .env.example under a '.env*' rule is skipped); the few
-            # untracked files are searched here
-            args = ["git", "-c", "core.quotepath=off", "grep", *_threads(), "-l", "-z", "-F", "--no-color",
-                    "--no-textconv"]
-            marks = [b for m in MARKS for b in (b"-e", m)]
-            # the marks are bytes that are not UTF-8: under the C locale git takes them as bytes,
-            # and folds the case of ASCII needles alone (a non-ASCII needle needs the user's locale)
-            ascii_only = all(w.isascii() for w in self.words)
-            env = {**os.environ, "LC_ALL": "C"} if ascii_only else None
-            needles_args = [a for w in self.words for a in ("-e", w)]
-            try:
-                self._proc = subprocess.Popen([*args, "-i", *needles_args, *(marks if ascii_only else []), "--", "."],
-                                              cwd=self.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-                if not ascii_only:
-                    self._marks = subprocess.Popen([*args, *marks, "--", "."], cwd=self.root, stdout=subprocess.PIPE,
-                                                   stderr=subprocess.PIPE, env={**os.environ, "LC_ALL": "C"})
-            except OSError:
-                self._proc = None
+        if not self.words:
+            return
+        procs = adopt(self.root, self.words)  # started before the recipe was loaded, for these needles
+        try:
+            procs = procs or grep(self.root, self.words)
+        except OSError:
+            return
+        self._proc, self._marks = procs[0], (procs[1] if len(procs) > 1 else None)
 
     def of(self, files: list[str], git: bool, untracked: frozenset[str] = frozenset(),
            blobs: dict[str, str] | None = None) -> set[str]:
@@ -155,19 +142,6 @@ class Candidates:
                 proc.kill()
                 proc.communicate()
         return None
-
-
-def _threads() -> list[str]:
-    """git grep's thread count where its default (one per core) was measured to be slow: on one
-    core a single thread is a third faster than two; on two cores four threads are a fifth faster
-    than two (the 50,000-file tree of ``benchmarks/check_vs_grep.py``, git 2.39). Elsewhere git
-    chooses."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cores = os.cpu_count() or 0
-    threads = {1: 1, 2: 4}.get(cores)
-    return [f"--threads={threads}"] if threads else []
 
 
 _CHUNK = 1 << 20
