@@ -60,3 +60,28 @@ def test_recipe_show_lists_entries_and_transform_docs():
     assert "What it does:" in one and "Why:" in one and "Example:" in one
     bad = runsmig("recipe", "show", "nope")
     assert bad.returncode == 2 and b"no entry or transform 'nope'" in bad.stderr
+
+
+def test_init_literal_suggestions_name_each_string_as_it_was_and_load_when_uncommented(tmp_path):
+    """A renamed item of a literal compared with sorted(...) is listed as itself (its old text, its
+    new text), not as the item that moved into its place; bytes and quotes give patterns that load."""
+    root = tmp_path / "co"
+    root.mkdir()
+    (root / "keys.py").write_text(
+        "def test_keys(keys):\n    assert sorted(keys) == [b'app:job:x', b'app:queue']\n\n\n"
+        "NOTE = \"it's-a-job\"\n", "utf-8")
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "init")
+    runsmig("init", str(root), "--term", "job:run", "--workers", "1", check_rc=0)
+    text = (root / ".runsmig" / "recipe.yaml").read_text()
+    suggested = [ln for ln in text.splitlines() if ln.startswith("#   - {pattern:")]
+    assert any("'^app:job:x$'" in ln and "-> b'app:run:x'" in ln for ln in suggested), suggested
+    assert not any("app:queue" in ln.partition("#   - ")[2].partition("}")[0] for ln in suggested), suggested
+    # uncommented, the suggestions are a valid literals section that keeps what they name
+    body = "\n".join(ln[1:].split("   # ")[0] for ln in suggested).replace("reason: ...", "reason: stored")
+    recipe = text + "literals:\n" + body + "\n"
+    (root / ".runsmig" / "recipe.yaml").write_text(recipe, "utf-8")
+    load_recipe(root / ".runsmig")
+    proc = runsmig("plan", str(root), "--recipe", str(root / ".runsmig"), "--no-regenerate", check_rc=0)
+    assert b"app:run:x" not in proc.stdout and b"it's-a-run" not in proc.stdout

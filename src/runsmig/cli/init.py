@@ -60,9 +60,18 @@ def render_recipe(name: str, terms: list[tuple[str, str, str, str]], scan: dict 
             lines.append("# Identifier-like strings the plan renames: stored data and clients may depend on them.")
             lines.append("# literals:")
             for (old, new), n, where in scan["literals"]:
-                pat = re.escape(old.strip("'\"`"))
+                pat = re.escape(_literal_text(old)).replace("'", "''")  # inside a single-quoted YAML scalar
                 lines.append(f"#   - {{pattern: '^{pat}$', action: keep, reason: ...}}   # -> {new}, {n} place(s), e.g. {where}")
     return "\n".join(lines) + "\n"
+
+
+def _literal_text(source: str) -> str:
+    """A string literal's text as a ``literals:`` pattern sees it: prefix (b, r, f, u) and quotes left out."""
+    body = source.lstrip("bBrRuUfF")
+    for q in ('"""', "'''", '"', "'", "`"):
+        if len(body) >= 2 * len(q) and body.startswith(q) and body.endswith(q):
+            return body[len(q):-len(q)]
+    return source
 
 
 def _terms_of(plan) -> list[tuple[str, str, str, str]]:

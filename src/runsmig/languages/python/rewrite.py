@@ -395,7 +395,11 @@ class _FileRewrite:
             if new != self.ctx.text[s:t]:
                 f = self.ctx.finding(s, t, "string", new, "term",
                                      "compared with sorted(...): the renamed items are put back in sorted order")
-                self.edits.append(Edit(s, t, new, replace(f, literal=self.ctx.text[s:t], literal_replacement=new)))
+                # listed as the item it came from: its old text and what the rename made of it (an
+                # item only moved into this place is no renamed string)
+                was = self.ctx.text[spans[src][0]:spans[src][1]]
+                self.edits.append(Edit(s, t, new, replace(f, literal=was if was != new else "",
+                                                          literal_replacement=new if was != new else "")))
 
     # -- statements made equal by the rename --------------------------------------------
     def _repeated_lines(self) -> list[tuple[cst.SimpleStatementLine, int]]:
