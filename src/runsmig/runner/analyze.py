@@ -142,6 +142,7 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
     quiet = suppressed_lines(text)
     edits: list[Edit] = []
     spans: list[tuple[int, int, str]] = []  # (start, end, label) for the reconciliation
+    stored = _stored_names(text, analysis, recipe, engine)
     for e in dedupe_edits(analysis.edits):
         f = e.finding
         if f is not None and f.line in quiet:
@@ -150,6 +151,10 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
         if f is not None:
             allow = recipe.allow_for(rel, index.line_text(f.line), f.kind)
             reason = allow.reason if allow is not None and not allow.rewrite else _kept_literal(recipe, rel, f)
+            if reason is None and stored is not None:
+                kind = _stored_kind(stored, e, f)
+                if kind is not None:
+                    f, reason = Finding(**{**f.__dict__, "stored": kind}), "stored"
             if reason is not None:
                 out.allowed.append(Finding(**{**f.__dict__, "allowed_by": reason}))
                 spans.append((e.start, e.end, "allowed"))
@@ -163,6 +168,11 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
         if f.line in quiet:
             if span:
                 spans.append((*span, "suppressed"))
+            continue
+        kept = stored.at(*span) if stored is not None and span and f.rule == "follow-up" else None
+        if kept is not None:  # a clash of words in SQL text: the stored name is kept anyway
+            out.allowed.append(Finding(**{**f.__dict__, "allowed_by": "stored", "stored": kept.kind}))
+            spans.append((*span, "allowed"))
             continue
         allow = recipe.allow_for(rel, index.line_text(f.line) if f.line else "", f.kind)
         if allow is not None and f.rule not in ("conflict", "follow-up"):
@@ -229,6 +239,25 @@ def _too_large(full: Path, rel: str, new_rel: str, mode: int, engine: TermEngine
     return scan_file(str(full), out, engine, recipe, out.unparsed, size)
 
 
+def _stored_names(text: str, analysis: Analysis, recipe: Recipe, engine: TermEngine):
+    if not (analysis.sql or analysis.stored):
+        return None  # nothing in this file can be a stored name: runsmig.sql is never imported
+    from runsmig.runner.stored import stored_names
+
+    return stored_names(text, analysis, recipe, engine)
+
+
+def _stored_kind(stored, e: Edit, f: Finding) -> str | None:
+    """The kind of the stored name this edit would rename (None: not a stored name). An edit that
+    writes a stored name out (an ORM column named explicitly) is one already."""
+    if f.stored:
+        return None
+    kept = stored.at(e.start, e.end)
+    if kept is not None:
+        return kept.kind
+    return stored.spelled(f)
+
+
 def _kept_literal(recipe: Recipe, rel: str, f: Finding) -> str | None:
     """The reason of a recipe ``literals:`` entry that keeps this identifier-like literal."""
     section = recipe.sections.get("literals") if f.literal else None
@@ -272,7 +301,7 @@ def _with_transforms(ctx: FileContext, analysis: Analysis, timeout: float = DEFA
     lang_findings = [f for f in analysis.findings
                      if not (f.line and any(a <= ctx.index.offset(f.line, f.col) < b for a, b in spans))]
     return Analysis(edits=t_edits + keep, findings=t_findings + lang_findings, covered=analysis.covered,
-                    sequences=analysis.sequences)
+                    sequences=analysis.sequences, sql=analysis.sql, stored=analysis.stored)
 
 
 def _transform_clash(ctx: FileContext, edits: list[Edit], owner: dict[int, str]) -> tuple[str, int] | None:
