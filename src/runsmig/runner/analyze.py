@@ -160,6 +160,8 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
                 spans.append((e.start, e.end, "allowed"))
                 continue
             out.applied.append(f)
+            if stored is not None and f.kind == "identifier" and f.word in stored.names and _member(text, e.start):
+                out.reported.append(_member_note(text, e, f, stored.names[f.word]))
         spans.append((e.start, e.end, "term"))
         edits.append(e)
     for f in analysis.findings:
@@ -256,6 +258,22 @@ def _stored_kind(stored, e: Edit, f: Finding) -> str | None:
     if kept is not None:
         return kept.kind
     return stored.spelled(f)
+
+
+def _member(text: str, p: int) -> bool:
+    """Is the word at ``p`` a member access (``row.job_name``)?"""
+    while p > 0 and (text[p - 1].isalnum() or text[p - 1] in "_$"):
+        p -= 1
+    return p > 0 and text[p - 1] == "."
+
+
+def _member_note(text: str, e: Edit, f: Finding, kind: str) -> Finding:
+    """A name of the code spelled like a stored name this file keeps (``row.job_name`` beside
+    ``SELECT job_name``): renamed with the code, and listed, since a row read by name breaks."""
+    return Finding(**{**f.__dict__, "rule": "follow-up", "replacement": None, "literal": "", "literal_replacement": "",
+                      "message": f"'{f.word}' is renamed to '{f.word_replacement}' but spells the stored {kind} "
+                                 f"'{f.word}' kept in this file's SQL: if it reads a row by column name, keep it "
+                                 f"(a recipe 'keep:' word or '# runsmig: ignore')"})
 
 
 def _kept_literal(recipe: Recipe, rel: str, f: Finding) -> str | None:
