@@ -22,7 +22,7 @@ from runsmig.findings import Edit, StoredSpan
 from runsmig.languages.base import FileContext
 
 _COLUMN_CALLS = {"Column", "mapped_column"}
-_FIRST_NAMES = {"Table": "table", "Column": "column", "mapped_column": "column", "ForeignKey": "column",
+_FIRST_NAMES = {"Table": "table", "Column": "column", "mapped_column": "column", "ForeignKey": "foreign key",
                 "Index": "index", "Sequence": "sequence"}
 _COLUMN_LISTS = {"Index", "UniqueConstraint", "PrimaryKeyConstraint", "ForeignKeyConstraint"}
 _NAME_KEYWORDS = {"name": None, "db_table": "table", "db_column": "column", "secondary": "table",
@@ -47,13 +47,20 @@ def stored_spans(ctx: FileContext, scan, span) -> list[StoredSpan]:
             if ctx.engine.raw_re.search(ctx.text, a, b):
                 out.append(StoredSpan(a, b, kind, ctx.text[a:b]))
 
+    alchemy, django = "sqlalchemy" in ctx.text, "django" in ctx.text
+    names = ({"__tablename__"} if alchemy else set()) | ({"db_table"} if django else set())
     for a in scan.assigns:
         for t in a.targets:
-            if isinstance(t.target, cst.Name) and t.target.value in ("__tablename__", "db_table"):
+            if isinstance(t.target, cst.Name) and t.target.value in names:
                 add(a.value, "table")
     for call in scan.calls:
         fn = _callee(call.func)
         if fn is None:
+            continue
+        if not alchemy or _qualifier(call.func) == "models":  # Django's fields: only db_table=, db_column=
+            for arg in call.args:
+                if django and arg.keyword is not None and arg.keyword.value in ("db_table", "db_column"):
+                    add(arg.value, _NAME_KEYWORDS[arg.keyword.value])
             continue
         positional = [arg.value for arg in call.args if arg.keyword is None and arg.star == ""]
         if fn in _FIRST_NAMES and positional:
@@ -121,6 +128,13 @@ def _target_value(small) -> tuple[cst.Name | None, cst.BaseExpression | None]:
     if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
         return small.targets[0].target, small.value
     return None, None
+
+
+def _qualifier(func) -> str | None:
+    """``models`` of ``models.ForeignKey``."""
+    if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+        return func.value.value
+    return None
 
 
 def _callee(func) -> str | None:
