@@ -79,3 +79,21 @@ def test_migrate_renames_stored_names(tmp_path):
     assert plan.stored() == []
     new = {c.path: c.new for c in plan.changes}
     assert b"CREATE TABLE runs" in new["schema.sql"]
+
+
+def test_literals_entry_marks_a_stored_value(tmp_path):
+    work = tmp_path / "w"
+    work.mkdir()
+    (work / "keys.py").write_text('PREFIX = "rq:job:"\nOTHER = "job-key"\n')
+    recipe = _recipe(tmp_path, "literals:\n  - {pattern: '^rq:', stored: keep, reason: Redis keys}\n")
+    plan = build_plan(work, recipe, workers=1)
+    assert [(s["name"], s["kind"]) for s in plan.review()["stored"]] == [("job", "value")]
+    new = plan.changes[0].new.decode()
+    assert '"rq:job:"' in new and '"run-key"' in new
+    rep = build_report(work, recipe, workers=1)
+    assert [f.allowed_by for f in rep.allowed] == ["stored"]
+
+
+def test_literals_entry_stored_and_action_exclusive(tmp_path):
+    with pytest.raises(RecipeError):
+        _recipe(tmp_path, "literals:\n  - {pattern: '^rq:', stored: keep, action: keep, reason: x}\n")

@@ -151,6 +151,8 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
         if f is not None:
             allow = recipe.allow_for(rel, index.line_text(f.line), f.kind)
             reason = allow.reason if allow is not None and not allow.rewrite else _kept_literal(recipe, rel, f)
+            if reason == "stored":  # a literals: entry says it is a stored value
+                f = Finding(**{**f.__dict__, "stored": "value"})
             if reason is None and stored is not None:
                 kind = _stored_kind(stored, e, f)
                 if kind is not None:
@@ -280,7 +282,9 @@ def _kept_literal(recipe: Recipe, rel: str, f: Finding) -> str | None:
     """The reason of a recipe ``literals:`` entry that keeps this identifier-like literal."""
     section = recipe.sections.get("literals") if f.literal else None
     rule = section.rule_for(rel, f.literal) if section is not None else None
-    return f"literal kept: {rule.reason}" if rule is not None and rule.action == "keep" else None
+    if rule is not None and rule.stored == "keep":
+        return "stored"
+    return f"literal kept: {rule.reason}" if rule is not None and rule.action == "keep" and not rule.stored else None
 
 
 def _with_transforms(ctx: FileContext, analysis: Analysis, timeout: float = DEFAULT_LIMITS.transform_timeout) -> Analysis:
