@@ -22,6 +22,7 @@ class Finding:
     word_replacement: str = ""
     literal: str = ""  # a string literal that looks like an identifier (no whitespace): 'rq:job:'
     literal_replacement: str = ""  # ... and what it becomes
+    stored: str = ""  # a stored name's kind (table, column, channel, value, unparsed SQL ...): kept or migrated
 
     def describe(self) -> str:
         if self.message:
@@ -52,6 +53,8 @@ class Finding:
         if self.literal:
             d["literal"] = self.literal
             d["literal_replacement"] = self.literal_replacement
+        if self.stored:
+            d["stored"] = self.stored
         return d
 
 
@@ -130,6 +133,29 @@ class LineIndex:
         return self.starts[line - 1] + col - 1
 
 
+@dataclass(frozen=True)
+class SqlRegion:
+    """Text that may be SQL: text[start:end] with holes (start, end, blank) that are not its text
+    (a template's ``${expr}``: a stand-in name; the quotes between concatenated pieces, an escape
+    sequence: blanks). ``known``: it is SQL (a ``.sql`` file), not a string that may be."""
+
+    start: int
+    end: int
+    holes: tuple[tuple[int, int, bool], ...] = ()
+    known: bool = False
+
+
+@dataclass(frozen=True)
+class StoredSpan:
+    """A string the code hands the database as a stored name (``__tablename__ = "jobs"``,
+    ``Column("job_id")``, ``@Entity("jobs")``): text[start:end] is the name, of this kind."""
+
+    start: int
+    end: int
+    kind: str
+    name: str
+
+
 @dataclass
 class Analysis:
     """What a language transformer says about one file."""
@@ -144,3 +170,7 @@ class Analysis:
     # sequences a tool may keep sorted (runsmig.languages.order.Sequence): put back in order after
     # the rewrite when they were sorted before
     sequences: list = field(default_factory=list)
+    # where stored names may be (runsmig.runner.stored decides, for plan and check alike): text that
+    # may be SQL, and strings the code declares as the database's names
+    sql: list[SqlRegion] = field(default_factory=list)
+    stored: list[StoredSpan] = field(default_factory=list)

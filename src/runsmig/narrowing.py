@@ -148,7 +148,7 @@ def _recipe_entries(recipe) -> dict[str, list]:
         out["allowlist"].append((paths, m["pattern"].value if "pattern" in m else None, (shown, item.line, item.col)))
     for item in fields["literals"].sequence() if "literals" in fields else []:
         m = item.mapping()
-        if "action" in m and m["action"].value == "keep":
+        if "action" in m and m["action"].value == "keep" or "stored" in m and m["stored"].value == "keep":
             paths = tuple(m["paths"].strings()) if "paths" in m else ()
             out["literals"].append((paths, m["pattern"].value, (shown, item.line, item.col)))
     return out

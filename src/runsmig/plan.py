@@ -87,6 +87,13 @@ class Plan:
                     out.append(f)
         return out
 
+    def stored(self) -> list[Finding]:
+        """Stored names the plan keeps (``stored: keep``): every occurrence kept in SQL text, in an
+        ORM declaration or spelled by a literal, and every implicit name it writes out."""
+        if self.result is None:
+            return []
+        return [f for o in self.result.looked for f in o.allowed + o.applied if f.stored]
+
     def review(self) -> dict:
         """The reviewer's view as data (``plan --format json``)."""
         section = self.recipe.sections.get("literals") if self.recipe is not None else None
@@ -101,12 +108,15 @@ class Plan:
         return {
             "summary": {**{a: counts.get(a, 0) for a in ("modify", "rename", "delete", "create")},
                         "failed": len(self.failures()), "follow_ups": len(self.follow_ups()),
-                        "externals": len(self.externals()), "identifiers": len(idents)},
+                        "externals": len(self.externals()), "identifiers": len(idents),
+                        "stored": len(self.stored())},
             "changes": [{"action": c.action, "path": c.path, "new_path": c.new_path} for c in self.changes],
             "failures": [{"path": p, "line": ln, "reason": r} for p, r, ln in self.failures()],
             "follow_ups": [f.as_dict() for f in self.follow_ups()],
             "externals": [f.as_dict() for f in self.externals()],
             "identifiers": idents,
+            "stored": [{"path": f.path, "line": f.line, "col": f.col, "name": f.word or f.text, "kind": f.stored,
+                        "action": "kept" if f.allowed_by else "written out"} for f in self.stored()],
             "notes": list(self.notes),
         }
 

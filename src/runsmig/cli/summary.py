@@ -28,6 +28,8 @@ def print_summary(p: Plan, verb: str = "would change") -> None:
         table.add_row("follow-ups", str(len(p.follow_ups())))
         table.add_row("external (kept)", str(len(p.externals())))
         table.add_row("identifiers in strings", str(len(p.identifiers())))
+        if p.stored():
+            table.add_row("stored names (kept)", str(len(p.stored())))
     err.print(table)
     for path, reason, line in p.failures():
         err.print(f"failed: {path}:{line or 1}: {reason} (left untouched)", markup=False)
@@ -35,6 +37,7 @@ def print_summary(p: Plan, verb: str = "would change") -> None:
         loc = f"{f.path}:{f.line}:{f.col}" if f.line else f.path
         err.print(f"{f.rule}: {loc}: {f.describe()}", markup=False)
     _identifiers(p)
+    _stored(p)
     for note in p.notes:
         err.print(f"note: {note}", markup=False)
 
@@ -53,6 +56,22 @@ def _identifiers(p: Plan) -> None:
     for (old, new), fs in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         more = f" (+{len(fs) - 1} more)" if len(fs) > 1 else ""
         err.print(f"  {fs[0].path}:{fs[0].line}: {_short(old)} -> {_short(new)}{more}", markup=False)
+
+
+def _stored(p: Plan) -> None:
+    """Stored names kept (``stored: keep``), grouped by kind and name (first place shown)."""
+    groups: dict[tuple[str, str], list] = {}
+    for f in p.stored():
+        groups.setdefault((f.stored, f.word or f.text), []).append(f)
+    if not groups:
+        return
+    err.print(f"stored names kept ({len(p.stored())} occurrences, {len(groups)} distinct): the database, "
+              "listeners and stored data know these names; the code keeps using them (recipe 'stored: keep')",
+              markup=False)
+    for (kind, name), fs in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1].lower())):
+        more = f" (+{len(fs) - 1} more)" if len(fs) > 1 else ""
+        how = " (written out)" if not fs[0].allowed_by else ""
+        err.print(f"  {kind} {_short(name)}: {fs[0].path}:{fs[0].line}{how}{more}", markup=False)
 
 
 def _short(text: str, most: int = 120) -> str:

@@ -142,6 +142,7 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
     quiet = suppressed_lines(text)
     edits: list[Edit] = []
     spans: list[tuple[int, int, str]] = []  # (start, end, label) for the reconciliation
+    stored = _stored_names(text, analysis, recipe, engine)
     for e in dedupe_edits(analysis.edits):
         f = e.finding
         if f is not None and f.line in quiet:
@@ -150,11 +151,19 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
         if f is not None:
             allow = recipe.allow_for(rel, index.line_text(f.line), f.kind)
             reason = allow.reason if allow is not None and not allow.rewrite else _kept_literal(recipe, rel, f)
+            if reason == "stored":  # a literals: entry says it is a stored value
+                f = Finding(**{**f.__dict__, "stored": "value"})
+            if reason is None and stored is not None:
+                kind = _stored_kind(stored, e, f)
+                if kind is not None:
+                    f, reason = Finding(**{**f.__dict__, "stored": kind}), "stored"
             if reason is not None:
                 out.allowed.append(Finding(**{**f.__dict__, "allowed_by": reason}))
                 spans.append((e.start, e.end, "allowed"))
                 continue
             out.applied.append(f)
+            if stored is not None and f.kind == "identifier" and f.word in stored.names and _member(text, e.start):
+                out.reported.append(_member_note(text, e, f, stored.names[f.word]))
         spans.append((e.start, e.end, "term"))
         edits.append(e)
     for f in analysis.findings:
@@ -163,6 +172,11 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
         if f.line in quiet:
             if span:
                 spans.append((*span, "suppressed"))
+            continue
+        kept = stored.at(*span) if stored is not None and span and f.rule == "follow-up" else None
+        if kept is not None:  # a clash of words in SQL text: the stored name is kept anyway
+            out.allowed.append(Finding(**{**f.__dict__, "allowed_by": "stored", "stored": kept.kind}))
+            spans.append((*span, "allowed"))
             continue
         allow = recipe.allow_for(rel, index.line_text(f.line) if f.line else "", f.kind)
         if allow is not None and f.rule not in ("conflict", "follow-up"):
@@ -229,11 +243,48 @@ def _too_large(full: Path, rel: str, new_rel: str, mode: int, engine: TermEngine
     return scan_file(str(full), out, engine, recipe, out.unparsed, size)
 
 
+def _stored_names(text: str, analysis: Analysis, recipe: Recipe, engine: TermEngine):
+    if not (analysis.sql or analysis.stored):
+        return None  # nothing in this file can be a stored name: runsmig.sql is never imported
+    from runsmig.runner.stored import stored_names
+
+    return stored_names(text, analysis, recipe, engine)
+
+
+def _stored_kind(stored, e: Edit, f: Finding) -> str | None:
+    """The kind of the stored name this edit would rename (None: not a stored name). An edit that
+    writes a stored name out (an ORM column named explicitly) is one already."""
+    if f.stored:
+        return None
+    kept = stored.at(e.start, e.end)
+    if kept is not None:
+        return kept.kind
+    return stored.spelled(f)
+
+
+def _member(text: str, p: int) -> bool:
+    """Is the word at ``p`` a member access (``row.job_name``)?"""
+    while p > 0 and (text[p - 1].isalnum() or text[p - 1] in "_$"):
+        p -= 1
+    return p > 0 and text[p - 1] == "."
+
+
+def _member_note(text: str, e: Edit, f: Finding, kind: str) -> Finding:
+    """A name of the code spelled like a stored name this file keeps (``row.job_name`` beside
+    ``SELECT job_name``): renamed with the code, and listed, since a row read by name breaks."""
+    return Finding(**{**f.__dict__, "rule": "follow-up", "replacement": None, "literal": "", "literal_replacement": "",
+                      "message": f"'{f.word}' is renamed to '{f.word_replacement}' but spells the stored {kind} "
+                                 f"'{f.word}' kept in this file's SQL: if it reads a row by column name, keep it "
+                                 f"(a recipe 'keep:' word or '# runsmig: ignore')"})
+
+
 def _kept_literal(recipe: Recipe, rel: str, f: Finding) -> str | None:
     """The reason of a recipe ``literals:`` entry that keeps this identifier-like literal."""
     section = recipe.sections.get("literals") if f.literal else None
     rule = section.rule_for(rel, f.literal) if section is not None else None
-    return f"literal kept: {rule.reason}" if rule is not None and rule.action == "keep" else None
+    if rule is not None and rule.stored == "keep":
+        return "stored"
+    return f"literal kept: {rule.reason}" if rule is not None and rule.action == "keep" and not rule.stored else None
 
 
 def _with_transforms(ctx: FileContext, analysis: Analysis, timeout: float = DEFAULT_LIMITS.transform_timeout) -> Analysis:
@@ -272,7 +323,7 @@ def _with_transforms(ctx: FileContext, analysis: Analysis, timeout: float = DEFA
     lang_findings = [f for f in analysis.findings
                      if not (f.line and any(a <= ctx.index.offset(f.line, f.col) < b for a, b in spans))]
     return Analysis(edits=t_edits + keep, findings=t_findings + lang_findings, covered=analysis.covered,
-                    sequences=analysis.sequences)
+                    sequences=analysis.sequences, sql=analysis.sql, stored=analysis.stored)
 
 
 def _transform_clash(ctx: FileContext, edits: list[Edit], owner: dict[int, str]) -> tuple[str, int] | None:

@@ -21,6 +21,7 @@ from runsmig.languages.python.modules import index_for
 from runsmig.languages.python.scan import Scan, chain_names, scan, walk
 from runsmig.languages.python.spans import resolve, shared_wrapper
 from runsmig.languages.python.targets import target_info
+from runsmig.recipe.sections.stored import keeps_stored
 
 _NL = re.compile(r"\r\n|\r|\n")
 
@@ -96,8 +97,24 @@ class _FileRewrite:
                 self.findings.append(ctx.finding(s, e, "code", None, "conflict",
                                                  f"after the rename this statement repeats line {twin}; "
                                                  "review it by hand (one of the two may be obsolete)"))
-        return Analysis(edits=self.edits, findings=self.findings, covered=self.covered_spans,
-                        sequences=self._sequences() if self.edits else [])
+        analysis = Analysis(edits=self.edits, findings=self.findings, covered=self.covered_spans,
+                            sequences=self._sequences() if self.edits else [])
+        if self.edits and keeps_stored(ctx.recipe):
+            self._stored_names(analysis)
+        return analysis
+
+    def _stored_names(self, analysis: Analysis) -> None:
+        """Where stored names may be: strings that may be SQL, and the names ORM models declare
+        (runsmig.runner.stored keeps them); an implicit column name is written out."""
+        from runsmig.languages.python import orm, sqltext
+
+        ctx = self.ctx
+        raw = ctx.engine.raw_re
+        analysis.sql = sqltext.regions(ctx.text, sqltext.outermost(self.module, walk), self.span,
+                                       lambda a, b: raw.search(ctx.text, a, b) is not None)
+        if orm.applies(ctx.text):
+            analysis.stored = orm.stored_spans(ctx, self.scan, self.span)
+            analysis.edits += orm.implicit_columns(ctx, self.scan, self.span)
 
     def _sequences(self):
         """What isort and ruff keep sorted (runsmig.languages.order puts it back in order)."""

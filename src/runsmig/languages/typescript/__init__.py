@@ -50,6 +50,7 @@ from runsmig.languages.typescript.externals import SNIPPET, Externals, find_exte
 from runsmig.languages.typescript.modules import Resolved, explicit_moves, listed, module_index
 from runsmig.languages.typescript.offsets import NodeSpans
 from runsmig.languages.typescript.scopes import SHORTHAND, captures
+from runsmig.recipe.sections.stored import keeps_stored
 from runsmig.textio import DecodeFailure, decode, read_file
 
 GRAMMARS = {
@@ -231,7 +232,15 @@ def _analyze(ctx: FileContext, grammar: str) -> Analysis:
             seqs = sequences(text, root, offsets.span, ctx.rel.lower().endswith(".snap"))
         except Exception:  # an unforeseen shape: the order is left as the rewrite makes it
             seqs = []
-    return Analysis(edits=edits, findings=findings + term_findings, sequences=seqs)
+    analysis = Analysis(edits=edits, findings=findings + term_findings, sequences=seqs)
+    if edits and keeps_stored(ctx.recipe):  # where stored names may be (runsmig.runner.stored decides)
+        from runsmig.languages.typescript import stored
+
+        raw = ctx.engine.raw_re
+        has_term = lambda a, b: raw.search(text, a, b) is not None  # noqa: E731
+        analysis.sql = stored.regions(root, offsets.span, text, has_term)
+        analysis.stored = stored.entity_names(root, offsets.span, text, has_term)
+    return analysis
 
 
 def _externals(ctx: FileContext, grammar: str, index, root, offsets: "_Offsets") -> Externals:

@@ -15,7 +15,9 @@ section says, per pattern, what the migration does with it::
         reason: CLI options; keep the old spelling as an alias
 
 ``keep`` leaves the literal as it is and the gate accepts it (listed as allowlisted with the
-reason); ``note`` renames it and shows the reason beside it in the plan's list; ``rename`` renames
+reason); ``stored: keep`` says the literal is a stored value (a key written to storage, a payload
+key sent over the wire): it is kept like a stored name, allowlisted as ``stored`` and listed by
+``plan`` with the other stored names (``stored: migrate`` renames it, as ``rename`` does); ``note`` renames it and shows the reason beside it in the plan's list; ``rename`` renames
 it (the default for every literal no entry matches). The first matching entry wins.
 """
 
@@ -40,6 +42,7 @@ class LiteralRule:
     action: str
     reason: str
     paths: tuple[str, ...] = ()
+    stored: str | None = None  # keep | migrate: a stored value (see runsmig.recipe.sections.stored)
     _regex: Any = field(default=None, compare=False, repr=False)
     _spec: Any = field(default=None, compare=False, repr=False)
 
@@ -66,7 +69,7 @@ def unquote(literal: str) -> str:
 def parse(node: Node, folder: Path) -> LiteralsSection:
     rules = []
     for item in node.sequence():
-        m = item.mapping(allowed={"pattern", "action", "reason", "paths"}, required={"pattern", "reason"})
+        m = item.mapping(allowed={"pattern", "action", "reason", "paths", "stored"}, required={"pattern", "reason"})
         pattern = m["pattern"].string()
         try:
             regex = re.compile(pattern)
@@ -75,5 +78,8 @@ def parse(node: Node, folder: Path) -> LiteralsSection:
         action = m["action"].choice(set(ACTIONS)) if "action" in m else "rename"
         paths = tuple(m["paths"].strings()) if "paths" in m else ()
         spec = pathspec.PathSpec.from_lines("gitignore", paths) if paths else None
-        rules.append(LiteralRule(pattern, action, m["reason"].string(), paths, regex, spec))
+        stored = m["stored"].choice({"keep", "migrate"}) if "stored" in m else None
+        if stored is not None and "action" in m:
+            raise m["stored"].fail("give 'action' or 'stored', not both")
+        rules.append(LiteralRule(pattern, action, m["reason"].string(), paths, stored, regex, spec))
     return LiteralsSection(tuple(rules))

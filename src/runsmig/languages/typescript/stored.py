@@ -1,0 +1,74 @@
+"""Where stored names may be in TypeScript/JavaScript, for ``stored: keep`` (runsmig.runner.stored
+decides): string and template literals that may be SQL (a template's ``${expr}`` is a hole, an
+escape sequence a blank), and the names a TypeORM entity declares: ``@Entity("jobs")``,
+``@Entity({ name: "jobs" })``, ``@Column({ name: "job_id" })``, ``@JoinColumn({ name: "job_id",
+referencedColumnName: "id" })``, ``@JoinTable({ name: "job_tags" })``, ``@Index("ix_jobs_state")``,
+``@Unique("uq_jobs", [...])``."""
+
+from __future__ import annotations
+
+from runsmig.findings import SqlRegion, StoredSpan
+
+_DECORATORS = {"Entity": "table", "ViewEntity": "view", "Index": "index", "Unique": "constraint",
+               "Check": "constraint", "Column": "column", "PrimaryColumn": "column",
+               "PrimaryGeneratedColumn": "column", "CreateDateColumn": "column", "UpdateDateColumn": "column",
+               "DeleteDateColumn": "column", "VersionColumn": "column", "JoinColumn": "column",
+               "JoinTable": "table"}
+_FIRST_STRING = {"Entity", "ViewEntity", "Index", "Unique", "Check"}  # Column("varchar"): a type, not a name
+_KEYS = {"referencedColumnName": "column", "schema": "schema", "database": "database",
+         "foreignKeyConstraintName": "constraint", "primaryKeyConstraintName": "constraint",
+         "enumName": "type"}
+
+
+def regions(root, span, text: str, has_term) -> list[SqlRegion]:
+    out: list[SqlRegion] = []
+    for node in root.find_all(any=[{"kind": "string"}, {"kind": "template_string"}]):
+        a, b = span(node)
+        if b - a < 2 or not has_term(a, b):
+            continue
+        holes = []
+        for child in node.children():
+            kind = child.kind()
+            if kind == "template_substitution":
+                holes.append((*span(child), False))
+            elif kind == "escape_sequence":
+                holes.append((*span(child), True))
+        out.append(SqlRegion(a + 1, b - 1, tuple(holes)))
+    return out
+
+
+def entity_names(root, span, text: str, has_term) -> list[StoredSpan]:
+    out: list[StoredSpan] = []
+
+    def add(node, kind: str) -> None:
+        if node is None or node.kind() != "string":
+            return
+        a, b = span(node)
+        a, b = a + 1, b - 1
+        if b > a and has_term(a, b):
+            out.append(StoredSpan(a, b, kind, text[a:b]))
+
+    for deco in root.find_all(kind="decorator"):
+        call = next((c for c in deco.children() if c.kind() == "call_expression"), None)
+        if call is None:
+            continue
+        fn = call.field("function")
+        name = fn.text().rsplit(".", 1)[-1] if fn is not None else ""
+        kind = _DECORATORS.get(name)
+        if kind is None:
+            continue
+        args = call.field("arguments")
+        for i, arg in enumerate(c for c in (args.children() if args else []) if c.is_named()):
+            if arg.kind() == "string" and i == 0 and name in _FIRST_STRING:
+                add(arg, kind)
+            elif arg.kind() == "object":
+                for pair in arg.children():
+                    if pair.kind() != "pair":
+                        continue
+                    key = pair.field("key")
+                    k = key.text().strip("'\"") if key is not None else ""
+                    if k == "name":
+                        add(pair.field("value"), kind)
+                    elif k in _KEYS:
+                        add(pair.field("value"), _KEYS[k])
+    return out

@@ -1,0 +1,98 @@
+"""Which term occurrences of one file are stored names, under ``stored: keep``: the one place
+that decides it, for ``plan``, ``apply`` and ``check`` alike (runsmig.runner.analyze asks it).
+
+A language pass says where stored names may be (:class:`runsmig.findings.SqlRegion`: text that
+may be SQL; :class:`runsmig.findings.StoredSpan`: a name an ORM model declares); here SQL is read
+(:mod:`runsmig.sql`) only in regions that hold a term. A name kept in this file also keeps its
+other spellings in it: an identifier-like string literal that spells it (``row["job_id"]`` for
+the column ``job_id``) and a named bind parameter (``%(job_id)s``), so the code and its SQL keep
+agreeing.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from runsmig.findings import Analysis, Finding
+from runsmig.recipe.sections.literals import unquote
+from runsmig.recipe.sections.stored import stored_of
+from runsmig.terms import TermEngine
+
+
+@dataclass(frozen=True)
+class Kept:
+    start: int
+    end: int
+    kind: str  # table, column, ..., or "unparsed SQL"
+    name: str
+
+
+class StoredNames:
+    """The stored names of one file, and what each edit or finding in it is."""
+
+    def __init__(self, kept: list[Kept]):
+        self.kept = sorted(kept, key=lambda k: (k.start, k.end))
+        self.starts = [k.start for k in self.kept]
+        self.names: dict[str, str] = {}
+        for k in self.kept:
+            if k.kind not in ("value", "bind parameter"):
+                self.names.setdefault(k.name, k.kind)
+
+    def __bool__(self) -> bool:
+        return bool(self.kept)
+
+    def at(self, start: int, end: int) -> Kept | None:
+        """The stored name an edit of text[start:end] touches (an insertion: the one it is inside)."""
+        i = bisect.bisect_left(self.starts, end if end > start else start)
+        for k in reversed(self.kept[max(0, i - 8):i]):
+            if (start < k.end) if end > start else (k.start < start < k.end):
+                return k
+        return None
+
+    def spelled(self, f: Finding) -> str | None:
+        """The kind of a stored name an identifier-like literal spells exactly."""
+        return self.names.get(unquote(f.literal)) if f.literal else None
+
+
+def stored_names(text: str, analysis: Analysis, recipe, engine: TermEngine) -> StoredNames | None:
+    """None when nothing here can be a stored name (or the recipe migrates them)."""
+    if not (analysis.sql or analysis.stored):
+        return None
+    choice = stored_of(recipe)
+    if choice.action != "keep":
+        return None
+    kept = [Kept(s.start, s.end, s.kind, s.name) for s in analysis.stored]
+    points = sorted(e.start for e in analysis.edits)
+    wanted = _wanted(engine)
+    binds = []
+    for region in analysis.sql:
+        i = bisect.bisect_left(points, region.start)
+        if i == len(points) or points[i] >= region.end:
+            continue  # no rewrite in it: nothing to keep
+        from runsmig import sql
+
+        holes = tuple((a - region.start, b - region.start, blank) for a, b, blank in region.holes)
+        reading = sql.read(text[region.start:region.end], holes, known=region.known,
+                           dialect=choice.dialect, wanted=wanted)
+        if reading is None:
+            continue
+        for n in reading.names:
+            kind = n.kind if n.parsed else "unparsed SQL"
+            kept.append(Kept(region.start + n.start, region.start + n.end, kind, n.name))
+        binds += [(region.start + b.start, region.start + b.end, b.name) for b in reading.binds]
+    names = {k.name for k in kept if k.kind != "value"}
+    kept += [Kept(a, b, "bind parameter", name) for a, b, name in binds if name in names]
+    return StoredNames(kept) if kept else None
+
+
+def _wanted(engine: TermEngine):
+    cache: dict[str, bool] = {}
+
+    def wanted(name: str) -> bool:
+        hit = cache.get(name)
+        if hit is None:
+            hit = cache[name] = bool(engine.find(name))
+        return hit
+    return wanted
+
