@@ -28,6 +28,7 @@ def print_summary(p: Plan, verb: str = "would change") -> None:
         table.add_row("follow-ups", str(len(p.follow_ups())))
         table.add_row("external (kept)", str(len(p.externals())))
         table.add_row("identifiers in strings", str(len(p.identifiers())))
+        table.add_row("history (kept as released)", str(len(p.history())))
     err.print(table)
     for path, reason, line in p.failures():
         err.print(f"failed: {path}:{line or 1}: {reason} (left untouched)", markup=False)
