@@ -34,9 +34,10 @@ def references(root: Path, kinds: dict[str, str], heads: dict[str, bytes], files
             continue
         stem = _stem(rel, kind)
         if stem and engine.find(stem) and stem.lower() not in terms:
-            keep.setdefault(stem, f"the name of released history ({rel})")
+            keep.setdefault(stem, f"{_NAMED} ({rel})")
     conflicts: list[Finding] = []
     py = [rel for rel in sorted(kinds) if rel.endswith(".py")]
+    django_terms = 0
     if py:
         from runsmig.runner.modkeys import module_keys
 
@@ -46,6 +47,7 @@ def references(root: Path, kinds: dict[str, str], heads: dict[str, bytes], files
             data = _bytes(root / rel, heads.get(rel))
             if data is None or not (engine.may_contain(data) or any(k in data.lower() for k in keys)):
                 continue
+            django_terms += kinds[rel] == "django" and engine.may_contain(data)
             try:
                 tree = ast.parse(data)
             except (SyntaxError, ValueError):
@@ -70,11 +72,26 @@ def references(root: Path, kinds: dict[str, str], heads: dict[str, bytes], files
                             "remove the file from history ('history: remove:')"))
                     else:
                         keep.setdefault(n, f"released history imports it ({rel}:{node.lineno})")
+    if django_terms:
+        notes_first = (f"history: {django_terms} released Django migration(s) name what the rename changes (models, "
+                       "fields): they stay as they are; after apply run 'manage.py makemigrations' (RenameModel, "
+                       "RenameField) so existing databases follow",)
+    else:
+        notes_first = ()
     held = frozenset(f for rel in pinned for f in folders_of(rel))
-    notes = tuple(f"history: kept '{n}' everywhere: {why}" for n, why in sorted(keep.items()))
+    stems = sorted(n for n, why in keep.items() if why.startswith(_NAMED))
+    if stems:
+        shown = ", ".join(stems[:5]) + (f", … ({len(stems) - 5} more)" if len(stems) > 5 else "")
+        notes_first += (f"history: kept the names of {len(stems)} released history file(s) everywhere they are "
+                        f"mentioned ({shown})",)
+    notes = notes_first + tuple(f"history: kept '{n}' everywhere: {why}" for n, why in sorted(keep.items())
+                                if not why.startswith(_NAMED))
     notes += tuple(f"history: {rel} stays where it is ({why})" for rel, why in sorted(pinned.items())
                    if rel not in kinds and engine.paths_that_may_hold([rel]))
     return History(dict(sorted(kinds.items())), tuple(sorted(keep)), pinned, held, notes, tuple(conflicts))
+
+
+_NAMED = "the name of released history"
 
 
 def _stem(rel: str, kind: str) -> str:
