@@ -87,11 +87,12 @@ def detect(root: Path, files: list[str], recipe, engine) -> History:
 
     section = recipe.sections.get("history")
     mods = detectors()
-    needles = sorted({n for m in mods for n in m.NEEDLES})
+    wanted = {n for m in mods for n in m.NEEDLES}
+    needles = sorted(n for n in wanted if not any(o != n and o in n for o in wanted))  # 'migrat' finds 'db/migrate/'
     paths = _paths_holding(files, needles)
-    fileset = frozenset(files)
     claims: dict[str, list[Claim]] = defaultdict(list)
     if paths:
+        fileset = frozenset(files)  # only when a detector may look at a path's neighbours
         for m in mods:
             for c in m.claims(paths, fileset):
                 claims[c.rel].append(c)

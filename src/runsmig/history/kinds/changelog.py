@@ -10,7 +10,7 @@ from typing import Iterator
 from runsmig.history.base import Claim, name
 
 KIND = "changelog"
-NEEDLES = ("changelog", "changes", "history", "news", "release")
+NEEDLES = ("changelog", "changes", "history", "news", "release")  # in any case: CHANGELOG.md
 _NAME = re.compile(r"(?:CHANGELOG|CHANGES|HISTORY|NEWS|RELEASES?)(?:\.(?:md|markdown|rst|txt))?", re.I)
 
 

@@ -10,7 +10,7 @@ from typing import Iterator
 from runsmig.history.base import Claim, join, name, parent
 
 KIND = "django"
-NEEDLES = ("migrations/",)
+NEEDLES = ("migrat",)
 _NAME = re.compile(r"\d{4,}_\w+\.py")
 SNIFF = (re.compile(rb"(?m)^class\s+Migration\s*\("),)
 

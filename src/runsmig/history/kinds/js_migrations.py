@@ -11,7 +11,7 @@ from typing import Iterator
 from runsmig.history.base import Claim, name, parent
 
 KIND = "knex"  # the detector's name; each claim says which tool its file belongs to
-NEEDLES = ("migration/", "migrations/")
+NEEDLES = ("migrat",)
 _NAME = re.compile(r"\d{3,}[_-][\w.-]+\.(?:js|cjs|mjs|ts|cts|mts)")
 TYPEORM = re.compile(rb"\bMigrationInterface\b")
 PGM = re.compile(rb"\bpgm\s*[:,)]|\bpgm\.(?:create|add|drop|alter|rename|sql)")

@@ -9,7 +9,7 @@ from typing import Iterator
 from runsmig.history.base import Claim, name, parent
 
 KIND = "prisma"
-NEEDLES = ("migration.sql",)
+NEEDLES = (".sql",)
 _STEP = re.compile(r"\d+_\w+")
 
 

@@ -8,7 +8,7 @@ from typing import Iterator
 from runsmig.history.base import Claim, name, parent
 
 KIND = "rails"
-NEEDLES = ("db/migrate/",)
+NEEDLES = ("migrat",)
 _NAME = re.compile(r"\d+_\w+\.rb")
 
 
