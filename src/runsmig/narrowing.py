@@ -10,7 +10,10 @@ naming file:line:col) before any file is looked at:
 * an allowlist entry whose paths match every path and that has no line pattern, or one matching
   every line holding a term;
 * a ``keep`` word that is a term itself (``keep: [job]``);
-* a ``literals:`` rule that keeps every identifier-like string in every file.
+* a ``literals:`` rule that keeps every identifier-like string in every file;
+* ``history: add:`` patterns that, alone or with the ones before them, match every path (released
+  history is an allowlist in effect: never rewritten, its terms accepted). ``[tool.runsmig]`` has no
+  history key: a checkout adds history only through a recipe, where review sees it.
 
 "Every" is judged on sample paths, lines and strings (:data:`PATH_PROBES`, :func:`_line_probes`):
 an entry that merely covers a lot (``*.py``) narrows the gate, and shows in review with its reason.
@@ -63,6 +66,13 @@ def refuse_catch_alls(root: Path, recipe, settings, recipe_from_checkout: bool) 
     for word, where in entries["keep"]:
         if word.lower() in terms:
             raise CatchAllEntry(f"keep '{word}' is a term itself: the gate would accept every '{word}'", *where)
+    added: list[str] = []
+    for pattern, where in entries["history"]:
+        added.append(pattern)
+        if _every_path(tuple(added)):
+            alone = _every_path((pattern,))
+            raise CatchAllEntry(f"history add '{pattern}' {'' if alone else 'with the ones before it '}matches every "
+                                "file: the gate would accept any remnant as released history", *where)
     for paths, pattern, where in entries["literals"]:
         if (not paths or _every_path(paths)) and _every(pattern, _literal_probes(terms)):
             raise CatchAllEntry(f"literals rule '{pattern}' keeps every identifier-like string of every file: "
@@ -136,7 +146,7 @@ def _recipe_entries(recipe) -> dict[str, list]:
     shown = _shown(recipe.source)
     data = YAML(typ="rt").load(recipe.source.read_text("utf-8"))
     fields = Node(data, shown, 1, 1, "").mapping()
-    out: dict[str, list] = {"ignore": [], "allowlist": [], "keep": [], "literals": []}
+    out: dict[str, list] = {"ignore": [], "allowlist": [], "keep": [], "literals": [], "history": []}
     for key in ("ignore", "keep"):
         if key in fields:
             node = fields[key]
@@ -146,6 +156,9 @@ def _recipe_entries(recipe) -> dict[str, list]:
         m = item.mapping()
         paths = tuple((m.get("paths") or m["path"]).strings())
         out["allowlist"].append((paths, m["pattern"].value if "pattern" in m else None, (shown, item.line, item.col)))
+    history = fields["history"].mapping() if "history" in fields else {}
+    for n in history["add"].sequence() if "add" in history else []:
+        out["history"].append((n.value, (shown, n.line, n.col)))
     for item in fields["literals"].sequence() if "literals" in fields else []:
         m = item.mapping()
         if "action" in m and m["action"].value == "keep" or "stored" in m and m["stored"].value == "keep":

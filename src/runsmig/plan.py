@@ -74,6 +74,10 @@ class Plan:
             return []
         return [f for o in self.result.looked for f in o.reported if f.rule == "external"]
 
+    def history(self) -> dict[str, str]:
+        """The released history this plan keeps as it is (runsmig.history): file -> kind."""
+        return dict(self.result.history.kinds) if self.result is not None else {}
+
     def identifiers(self) -> list[Finding]:
         """Rewritten string literals that look like identifiers (no whitespace): one per literal."""
         if self.result is None:
@@ -109,7 +113,8 @@ class Plan:
             "summary": {**{a: counts.get(a, 0) for a in ("modify", "rename", "delete", "create")},
                         "failed": len(self.failures()), "follow_ups": len(self.follow_ups()),
                         "externals": len(self.externals()), "identifiers": len(idents),
-                        "stored": len(self.stored())},
+                        "stored": len(self.stored()),
+                        "history": len(self.history())},
             "changes": [{"action": c.action, "path": c.path, "new_path": c.new_path} for c in self.changes],
             "failures": [{"path": p, "line": ln, "reason": r} for p, r, ln in self.failures()],
             "follow_ups": [f.as_dict() for f in self.follow_ups()],
@@ -117,6 +122,7 @@ class Plan:
             "identifiers": idents,
             "stored": [{"path": f.path, "line": f.line, "col": f.col, "name": f.word or f.text, "kind": f.stored,
                         "action": "kept" if f.allowed_by else "written out"} for f in self.stored()],
+            "history": [{"path": p, "kind": k} for p, k in self.history().items()],
             "notes": list(self.notes),
         }
 
@@ -175,6 +181,7 @@ def build_plan(root: Path, recipe: Recipe, workers: int | None = None, regenerat
     notes: list[str] = [f"{o.rel}: not parsed ({o.unparsed}); its terms are listed as follow-ups and left as "
                         "they are (rewrite them by hand, or raise the limit: README 'Settings')"
                         for o in result.looked if o.unparsed]
+    notes.extend(result.history.notes)
     taken = {c.target for c in changes} | {o.rel for o in result.looked} | set(result.unread)
     for nf in generate_all(root, recipe, result, generator_options):
         notes.extend(nf.notes)

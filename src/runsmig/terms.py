@@ -112,6 +112,11 @@ class TermEngine:
     def from_recipe(cls, recipe: Recipe, derived: dict[str, str] | None = None) -> "TermEngine":
         return cls(recipe.terms, recipe.symbols, recipe.keep, derived)
 
+    def with_keep(self, words: tuple[str, ...]) -> "TermEngine":
+        """This engine, also keeping ``words`` (names released history refers to: runsmig.history)."""
+        extra = tuple(w for w in words if w not in self.keep)
+        return type(self)(self.terms, self.symbols, self.keep + extra, self.derived) if extra else self
+
     def with_derived(self, derived: dict[str, str]) -> "TermEngine":
         """This engine, also matching the derived spellings ``derived`` (runsmig.derived)."""
         return type(self)(self.terms, self.symbols, self.keep, derived) if derived else self

@@ -30,6 +30,7 @@ def print_summary(p: Plan, verb: str = "would change") -> None:
         table.add_row("identifiers in strings", str(len(p.identifiers())))
         if p.stored():
             table.add_row("stored names (kept)", str(len(p.stored())))
+        table.add_row("history (kept as released)", str(len(p.history())))
     err.print(table)
     for path, reason, line in p.failures():
         err.print(f"failed: {path}:{line or 1}: {reason} (left untouched)", markup=False)

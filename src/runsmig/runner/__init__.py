@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from runsmig.discover import Discovered, discover
+from runsmig.history import NONE as NO_HISTORY
+from runsmig.history import History
 from runsmig.limits import DEFAULT as DEFAULT_LIMITS
 from runsmig.limits import Limits
 from runsmig.paths import PathPlan, plan_paths
@@ -48,6 +50,7 @@ class RunResult:
     paths: PathPlan
     skipped: list[tuple[str, str]]
     git: bool
+    history: History = NO_HISTORY
 
     @property
     def files(self) -> int:
@@ -75,6 +78,7 @@ class Prepared:
     found: Discovered
     paths: PathPlan
     limits: Limits = DEFAULT_LIMITS
+    history: History = NO_HISTORY
     _store: ResultCache | None = field(default=None, init=False, repr=False)
 
     def result_cache(self, root: Path, recipe: Recipe) -> ResultCache:
@@ -84,7 +88,7 @@ class Prepared:
             from runsmig.runner.cache import ResultCache
 
             self._store = ResultCache(root, recipe, self.found.files, self.paths.moves, frozenset(self.paths.deletes),
-                                      self.limits)
+                                      self.limits, self.history)
         return self._store
 
     def abandon(self) -> None:
@@ -97,7 +101,11 @@ def prepare(root: Path, recipe: Recipe, cache: bool = False, limits: Limits = DE
     scan = Candidates(root, recipe, engine, remember=cache)  # git grep runs while the file list is made
     found = discover(root, recipe.ignore)
     _skip_recipe_folder(root, recipe, found)
-    return Prepared(engine, scan, found, plan_paths(found.files, recipe, engine), limits)
+    from runsmig.history import detect
+
+    history = detect(root, found.files, recipe, engine)  # released history: never rewritten (runsmig.history)
+    engine = engine.with_keep(history.keep)
+    return Prepared(engine, scan, found, plan_paths(found.files, recipe, engine, history), limits, history)
 
 
 def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] | None = None,
@@ -158,7 +166,7 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
         order.append(rel)
     _load_named_transforms(recipe, [rel for rel, _ in todo])  # a broken one stops the run here, as a recipe error
     if not todo:  # nothing to read: no cache, no pool
-        return RunResult(root, recipe, outcomes, unread, paths, found.skipped, found.git)
+        return RunResult(root, recipe, outcomes, unread, paths, found.skipped, found.git, p.history)
     from runsmig.runner.pool import analyze_many
 
     store = p.result_cache(root, recipe) if cache else None
@@ -171,14 +179,14 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
         todo, done, keys = _from_cache(store, root, todo, keep_bytes)
     # with a cache, the bytes come back from the workers: an entry a check writes serves a plan too
     for o, record, digest in analyze_many(root, recipe, engine, todo, paths.moves, deletes, all_files, workers,
-                                          progress, keep_bytes or store is not None, limits):
+                                          progress, keep_bytes or store is not None, limits, p.history):
         if store is not None and o.rel in keys and keys[o.rel][1] == digest:
             store.put(keys[o.rel][0], o, record)
         done[o.rel] = o if keep_bytes else o.without_bytes()
     if store is not None:
         store.finish()
     outcomes.extend(done[rel] for rel in order)
-    return RunResult(root, recipe, outcomes, unread, paths, found.skipped, found.git)
+    return RunResult(root, recipe, outcomes, unread, paths, found.skipped, found.git, p.history)
 
 
 def _with_derived(root: Path, engine: TermEngine, candidates: set[str]) -> TermEngine:

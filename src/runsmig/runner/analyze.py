@@ -49,11 +49,20 @@ def file_mode(path: Path) -> int:
 
 def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: TermEngine,
                  moves: dict[str, str], deletes: frozenset[str], all_files: frozenset[str],
-                 limits: Limits = DEFAULT_LIMITS) -> FileOutcome:
+                 limits: Limits = DEFAULT_LIMITS, history=None) -> FileOutcome:
     full = root / rel
+    # released history (runsmig.history) is never rewritten: accepted whole, before any limit or parser
+    frozen = recipe.allow_for_file(rel) is None and history is not None and history.whole(rel)
     try:
         st = os.stat(full)
         mode = file_mode(full)
+        if frozen and st.st_size > limits.size_for(rel):
+            from runsmig.runner.textscan import count_raw
+
+            out = FileOutcome(rel, new_rel, "unchanged", mode=mode)
+            out.raw = count_raw(str(full), engine)
+            out.coverage["allowed"] = out.raw
+            return out
         if st.st_size > limits.size_for(rel) and new_rel == rel:  # never read whole (a moved file's bytes move with it)
             return _too_large(full, rel, new_rel, mode, engine, recipe, st.st_size, limits)
         data = read_file(full)  # a FIFO or device is refused, never waited on
@@ -72,6 +81,8 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
         out.new, out.status, out.reason = data, "skipped", marker
         out.raw = len(engine.raw_re.findall(data.decode("latin-1")))
         return out
+    if frozen:
+        return _allowed_whole(out, data, engine, frozen)
     unparsed = _over_limit(data, limits, limits.size_for(rel))
     if unparsed:
         from runsmig.runner.textscan import scan_bytes
@@ -111,14 +122,14 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
     allow_file = recipe.allow_for_file(rel)
     index = LineIndex(text)
     if allow_file is not None:
-        # the whole file is allowlisted: every raw occurrence, term or not, is covered by the entry
-        for m in engine.raw_re.finditer(text):
-            ln, col = index.pos(m.start())
-            out.allowed.append(Finding(rel, ln, col, m.group(0), "text", None, "term", allowed_by=allow_file.reason))
-        out.raw = len(out.allowed)
-        out.coverage["allowed"] = out.raw
-        out.new = data
-        return out
+        return _allowed_whole(out, data, engine, allow_file.reason, text, index)
+    # a changelog's released sections are history: from this line down nothing is rewritten
+    released = history.released_from(rel, text) if history else None
+    if released is not None:
+        from runsmig.history import CHANGELOG
+        from runsmig.history import reason as history_reason
+
+        released_reason = history_reason(CHANGELOG)
     ctx = FileContext(root, rel, new_rel, text, engine, recipe, moves, deletes, all_files)
     ctx._index = index
     lang = language_for(rel)
@@ -151,6 +162,8 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
         if f is not None:
             allow = recipe.allow_for(rel, index.line_text(f.line), f.kind)
             reason = allow.reason if allow is not None and not allow.rewrite else _kept_literal(recipe, rel, f)
+            if reason is None and released is not None and index.pos(e.start)[0] >= released:
+                reason = released_reason
             if reason == "stored":  # a literals: entry says it is a stored value
                 f = Finding(**{**f.__dict__, "stored": "value"})
             if reason is None and stored is not None:
@@ -182,6 +195,9 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
         if allow is not None and f.rule not in ("conflict", "follow-up"):
             out.allowed.append(Finding(**{**f.__dict__, "allowed_by": allow.reason}))
             label = "allowed"
+        elif released is not None and f.line and f.line >= released and f.rule != "external":
+            out.allowed.append(Finding(**{**f.__dict__, "allowed_by": released_reason}))
+            label = "allowed"
         else:
             out.reported.append(f)
             label = "external" if f.rule == "external" else "term"
@@ -209,6 +225,25 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
     out.new = dec.encode(new_text)
     if out.new != data:
         out.status = "changed"
+    return out
+
+
+def _allowed_whole(out: FileOutcome, data: bytes, engine: TermEngine, reason: str, text: str | None = None,
+                   index: LineIndex | None = None) -> FileOutcome:
+    """A file accepted whole (an allowlist entry, released history): every raw occurrence, term or
+    not, is covered by it; its bytes stay as they are (not valid UTF-8 too: it is never rewritten)."""
+    if text is None:
+        try:
+            text = decode(data).text
+        except DecodeFailure:
+            text = data.decode("utf-8", "surrogateescape")
+        index = LineIndex(text)
+    for m in engine.raw_re.finditer(text):
+        ln, col = index.pos(m.start())
+        out.allowed.append(Finding(out.rel, ln, col, m.group(0), "text", None, "term", allowed_by=reason))
+    out.raw = len(out.allowed)
+    out.coverage["allowed"] = out.raw
+    out.new = data
     return out
 
 

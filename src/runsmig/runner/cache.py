@@ -120,14 +120,16 @@ def _recipe_fingerprint(recipe) -> str:
 
 
 class ResultCache:
-    def __init__(self, root: Path, recipe, files: list[str], moves: dict[str, str], deletes, limits=None) -> None:
+    def __init__(self, root: Path, recipe, files: list[str], moves: dict[str, str], deletes, limits=None,
+                 history=None) -> None:
         self.root = root
         self.files = files
         listed = "\0".join(files)
         shared = sorted(paths_matching(files, _SHARED_RE)) if any(n in listed for n in SHARED_CONFIG) else []
         parts = [engine_fingerprint().encode(), _recipe_fingerprint(recipe).encode(),
                  json.dumps(sorted(moves.items())).encode(), "\0".join(sorted(deletes)).encode(),
-                 (limits.key() if limits is not None else "").encode()]
+                 (limits.key() if limits is not None else "").encode(),
+                 (history.key() if history else "").encode()]  # released history, and what it keeps
         for rel in shared:
             parts += [rel.encode(), self._bytes(rel) or b""]
         self.base = _h(*parts)  # everything a result depends on but the file list and the file
