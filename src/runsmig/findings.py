@@ -144,3 +144,6 @@ class Analysis:
     # sequences a tool may keep sorted (runsmig.languages.order.Sequence): put back in order after
     # the rewrite when they were sorted before
     sequences: list = field(default_factory=list)
+    # spans of path references the language resolved itself (module specifiers, Markdown links):
+    # the path-reference pass (runsmig.languages.refs.follow) leaves them to it
+    references: list[tuple[int, int]] = field(default_factory=list)

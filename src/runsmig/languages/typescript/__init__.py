@@ -205,6 +205,7 @@ def _analyze(ctx: FileContext, grammar: str) -> Analysis:
 
     # 1. module specifiers: resolved, never term-rewritten
     kept_names: dict[str, tuple[str, str]] = {}  # names bound by imports that must not change
+    own: list[tuple[int, int]] = []
     for node in root.find_all(any=[{"kind": "string"}, {"kind": "template_string"}]):
         if not _specifier_string(node):
             continue
@@ -213,6 +214,9 @@ def _analyze(ctx: FileContext, grammar: str) -> Analysis:
             continue
         a, b = a + 1, b - 1
         covered.append((a, b))
+        found = index.resolve(ctx.rel, text[a:b])
+        if found is not None and found.target is not None:
+            own.append((a, b))  # a module of the checkout: its path is followed here
         _specifier(ctx, index, new_rel, node, text[a:b], a, b, edits, findings, kept_names)
 
     # 2. names from third-party packages: kept
@@ -231,7 +235,7 @@ def _analyze(ctx: FileContext, grammar: str) -> Analysis:
             seqs = sequences(text, root, offsets.span, ctx.rel.lower().endswith(".snap"))
         except Exception:  # an unforeseen shape: the order is left as the rewrite makes it
             seqs = []
-    return Analysis(edits=edits, findings=findings + term_findings, sequences=seqs)
+    return Analysis(edits=edits, findings=findings + term_findings, sequences=seqs, references=own)
 
 
 def _externals(ctx: FileContext, grammar: str, index, root, offsets: "_Offsets") -> Externals:
