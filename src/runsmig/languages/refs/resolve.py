@@ -90,13 +90,10 @@ def location(t: Tree, moves: dict[str, str], deletes, rel: str) -> tuple[str | N
         if f in deletes:
             continue
         nf = moves.get(f, f)
-        tail = f[len(rel) + 1:] if rel else f
-        if rel and nf.endswith("/" + tail):
-            places.add(nf[: -len(tail) - 1])
-        elif not rel and nf == tail:
-            places.add("")
-        else:
-            places.add("\0")
+        depth = (f.count("/") - rel.count("/")) if rel else f.count("/") + 1
+        parts = nf.split("/")
+        # the file keeps its depth inside the folder (its own name may change with the folder's)
+        places.add("/".join(parts[:-depth]) if len(parts) > depth else "\0")
     if not places:
         return None, f"every file of '{rel}/' is deleted by the recipe"
     if len(places) > 1 or "\0" in places:

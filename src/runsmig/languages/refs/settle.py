@@ -48,12 +48,16 @@ def names_re(names: set[str]) -> re.Pattern | None:
     return re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
 
 
-def settle(root: Path, paths, files: frozenset[str], candidates, recipe, engine, explicit: frozenset[str]) -> None:
+def settle(root: Path, paths, files: frozenset[str], candidates, recipe, engine, explicit: frozenset[str],
+           git: bool = False) -> None:
     """Undo the moves a reference cannot follow (``paths``: runsmig.paths.PathPlan, changed in
     place: its ``moves`` dict is replaced, conflicts and follow-ups added to its ``findings``)."""
     if not paths.moves:
         return
-    texts = _read(root, sorted(c for c in candidates if c not in paths.deletes))
+    # a path built from pieces need not hold the term: it names a folder above a moving file
+    # (``'./img/' + name``); those files are found by one more search
+    more = _built_paths(root, files, paths.moves, git)
+    texts = _read(root, sorted(c for c in set(candidates) | more if c not in paths.deletes))
     if not texts:
         return
     moves = dict(paths.moves)
@@ -191,6 +195,40 @@ def _changed(old: str, new: str) -> tuple[int, int]:
     while b < len(old) - a and b < len(new) - a and old[-1 - b] == new[-1 - b]:
         b += 1
     return a, max(a + 1, len(old) - b)
+
+
+def folder_names(moves: dict[str, str]) -> set[str]:
+    """The names of the folders above the moving files."""
+    out: set[str] = set()
+    for old in moves:
+        out.update(old.split("/")[:-1])
+    return {n for n in out if n}
+
+
+def built_path_re(names: set[str]) -> str:
+    """A folder name then '/', in a literal that goes on with a piece known only at run time."""
+    alt = "|".join(re.escape(n) for n in sorted(names))
+    return f"({alt})/[^'\"`]*(['\"`] *\\+|\\$\\{{|\\{{|\\*)"
+
+
+def _built_paths(root: Path, files: frozenset[str], moves: dict[str, str], git: bool) -> set[str]:
+    names = folder_names(moves)
+    if not names:
+        return set()
+    pattern = built_path_re(names)
+    if git:
+        import subprocess
+
+        proc = subprocess.run(["git", "-c", "core.quotepath=off", "grep", "-l", "-z", "-I", "-E", "--no-color",
+                               "--no-textconv", "-e", pattern], cwd=root, capture_output=True)
+        if proc.returncode in (0, 1) and not proc.stderr:
+            return {f for f in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if f in files}
+    rx = re.compile(pattern)
+    out = set()
+    for rel, text in _read(root, sorted(files)).items():
+        if rx.search(text):
+            out.add(rel)
+    return out
 
 
 def _read(root: Path, rels: list[str]) -> dict[str, str]:
