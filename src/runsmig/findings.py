@@ -174,3 +174,6 @@ class Analysis:
     # may be SQL, and strings the code declares as the database's names
     sql: list[SqlRegion] = field(default_factory=list)
     stored: list[StoredSpan] = field(default_factory=list)
+    # spans of path references the language resolved itself (module specifiers, Markdown links):
+    # the path-reference pass (runsmig.languages.refs.follow) leaves them to it
+    references: list[tuple[int, int]] = field(default_factory=list)

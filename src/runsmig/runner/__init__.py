@@ -128,6 +128,8 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
     wanted = found.files if only is None else [rel for rel in found.files if rel in only]
     # every candidate of the checkout (the derived spellings come from all of them), then the wanted ones
     look = scan.of(found.files, found.git, found.untracked, found.blobs)
+    if paths.moves:  # a move no reference can follow is undone before any file is analysed
+        _settle_references(p, root, recipe, all_files, look, found.git)
     engine = _with_derived(root, engine, look)
     if only is not None:
         look &= set(wanted)
@@ -187,6 +189,16 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
         store.finish()
     outcomes.extend(done[rel] for rel in order)
     return RunResult(root, recipe, outcomes, unread, paths, found.skipped, found.git, p.history)
+
+
+def _settle_references(p: Prepared, root: Path, recipe: Recipe, all_files: frozenset[str], look: set[str],
+                       git: bool) -> None:
+    from runsmig.languages.refs.settle import explicit_moves, settle
+
+    before = p.paths.moves
+    settle(root, p.paths, all_files, look, recipe, p.engine, explicit_moves(recipe, before), git)
+    if p.paths.moves is not before:
+        p._store = None  # the result cache is keyed by the moves that are made
 
 
 def _with_derived(root: Path, engine: TermEngine, candidates: set[str]) -> TermEngine:

@@ -139,6 +139,10 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
         with lang.session():
             analysis = lang.analyze(ctx) if language else Analysis()
             analysis = _with_transforms(ctx, analysis, limits.transform_timeout)
+        if language:  # path references follow what they name (runsmig.languages.refs)
+            from runsmig.languages.refs.follow import follow
+
+            analysis = follow(ctx, analysis)
     except Exception as exc:  # a transformer bug must not lose the run: report, leave the file
         analysis = Analysis(failed=f"{lang.name} transformer error: {type(exc).__name__}: {exc}")
     if analysis.failed:
@@ -358,7 +362,8 @@ def _with_transforms(ctx: FileContext, analysis: Analysis, timeout: float = DEFA
     lang_findings = [f for f in analysis.findings
                      if not (f.line and any(a <= ctx.index.offset(f.line, f.col) < b for a, b in spans))]
     return Analysis(edits=t_edits + keep, findings=t_findings + lang_findings, covered=analysis.covered,
-                    sequences=analysis.sequences, sql=analysis.sql, stored=analysis.stored)
+                    sequences=analysis.sequences, sql=analysis.sql, stored=analysis.stored,
+                    references=analysis.references)
 
 
 def _transform_clash(ctx: FileContext, edits: list[Edit], owner: dict[int, str]) -> tuple[str, int] | None:

@@ -298,6 +298,7 @@ class MarkdownAnalyzer:
         self.covered: set[int] = set()  # 0-based lines handled
         self.cursor: dict[int, int] = {}
         self.fence_no = 0
+        self.resolved: list[tuple[int, int]] = []  # link destinations that named a file or folder here
 
     # offsets
     def line_span(self, a: int, b: int) -> tuple[int, int]:
@@ -510,7 +511,10 @@ class MarkdownAnalyzer:
         ctx = self.ctx
         before, after = trees(ctx)
         for sa, sb, dest in self.links:
+            self._existed = False
             new, problem = self._relink(dest, own, before, after)
+            if self._existed:
+                self.resolved.append((sa, sb))
             if new is not None and new != dest:
                 rule = "term" if ctx.engine.raw_re.search(dest) else "link"
                 f = ctx.finding(sa, sb, "path", new, rule, f"link '{dest}' -> '{new}'")
@@ -538,6 +542,7 @@ class MarkdownAnalyzer:
             target = ctx.rel
         # (its own name: it is there; anything else is asked of the file list before the disk)
         existed = not target or target == ctx.rel or before.exists(target) or on_disk(ctx.root, target)
+        self._existed = existed
         if not existed:
             # broken before the change: not ours to check; keep the words consistent
             return (ctx.engine.rewrite(dest) if ctx.engine.find(dest) else None), None
@@ -600,7 +605,7 @@ class Markdown(Language):
         an = MarkdownAnalyzer(ctx)
         edits, _ = an.content()
         an.link_edits(cache(lambda: _info_from(ctx, list(edits))))
-        return Analysis(edits=an.edits, findings=an.findings)
+        return Analysis(edits=an.edits, findings=an.findings, references=an.resolved)
 
 
 LANGUAGE = Markdown()

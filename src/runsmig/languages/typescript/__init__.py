@@ -206,6 +206,7 @@ def _analyze(ctx: FileContext, grammar: str) -> Analysis:
 
     # 1. module specifiers: resolved, never term-rewritten
     kept_names: dict[str, tuple[str, str]] = {}  # names bound by imports that must not change
+    own: list[tuple[int, int]] = []
     for node in root.find_all(any=[{"kind": "string"}, {"kind": "template_string"}]):
         if not _specifier_string(node):
             continue
@@ -214,6 +215,9 @@ def _analyze(ctx: FileContext, grammar: str) -> Analysis:
             continue
         a, b = a + 1, b - 1
         covered.append((a, b))
+        found = index.resolve(ctx.rel, text[a:b])
+        if found is not None and found.target is not None:
+            own.append((a, b))  # a module of the checkout: its path is followed here
         _specifier(ctx, index, new_rel, node, text[a:b], a, b, edits, findings, kept_names)
 
     # 2. names from third-party packages: kept
@@ -232,7 +236,7 @@ def _analyze(ctx: FileContext, grammar: str) -> Analysis:
             seqs = sequences(text, root, offsets.span, ctx.rel.lower().endswith(".snap"))
         except Exception:  # an unforeseen shape: the order is left as the rewrite makes it
             seqs = []
-    analysis = Analysis(edits=edits, findings=findings + term_findings, sequences=seqs)
+    analysis = Analysis(edits=edits, findings=findings + term_findings, sequences=seqs, references=own)
     if edits and keeps_stored(ctx.recipe):  # where stored names may be (runsmig.runner.stored decides)
         from runsmig.languages.typescript import stored
 
