@@ -525,7 +525,7 @@ def test_namespace_default_and_named_imports_keep_the_package_names(tmp_path):
     )
     ext = externals(a)
     assert sorted(ext) == ["Job", "cancelJob", "jobName", "jobTick", "nextJobDate", "rescheduleJob", "scheduleJob"]
-    assert ext["cancelJob"] == "'cancelJob' belongs to the third-party package 'node-schedule': kept"
+    assert ext["cancelJob"] == "'cancelJob' belongs to the third-party module 'node-schedule': kept"
 
 
 def test_commonjs_require_destructuring_and_dynamic_import(tmp_path):

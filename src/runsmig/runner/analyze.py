@@ -21,6 +21,7 @@ from runsmig.findings import (
 from runsmig.languages import FileContext, language_for
 from runsmig.limits import DEFAULT as DEFAULT_LIMITS
 from runsmig.limits import Limits, shown_size
+from runsmig.onename import FOLLOWERS
 from runsmig.recipe.model import Recipe
 from runsmig.runner.modkeys import module_keys
 from runsmig.runner.outcome import FileOutcome
@@ -49,7 +50,8 @@ def file_mode(path: Path) -> int:
 
 def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: TermEngine,
                  moves: dict[str, str], deletes: frozenset[str], all_files: frozenset[str],
-                 limits: Limits = DEFAULT_LIMITS) -> FileOutcome:
+                 limits: Limits = DEFAULT_LIMITS, names=None) -> FileOutcome:
+    """``names``: the code's decisions (runsmig.onename.Names), followed by prose and config files."""
     full = root / rel
     try:
         st = os.stat(full)
@@ -139,7 +141,19 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
             out.reported.append(Finding(rel, ln, col, m.text, "text", m.replacement, "term"))
         _reconcile(out, text, engine, index, spans)
         return out
+    kept: list[Finding] = []
+    forced: set[tuple[int, int]] = set()
+    if names and lang.name in FOLLOWERS:  # one decision per name: what the code decided (runsmig.onename)
+        from runsmig.onename import follow
+
+        analysis, kept, forced = follow(ctx, analysis, names)
     quiet = suppressed_lines(text)
+    for f in kept:
+        start = index.offset(f.line, f.col)
+        if f.line in quiet:
+            analysis.covered.append((start, start + len(f.text), "suppressed"))
+        else:
+            out.allowed.append(f)
     edits: list[Edit] = []
     spans: list[tuple[int, int, str]] = []  # (start, end, label) for the reconciliation
     for e in dedupe_edits(analysis.edits):
@@ -149,7 +163,12 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
             continue
         if f is not None:
             allow = recipe.allow_for(rel, index.line_text(f.line), f.kind)
-            reason = allow.reason if allow is not None and not allow.rewrite else _kept_literal(recipe, rel, f)
+            if allow is not None and not allow.rewrite:
+                reason = allow.reason
+            elif forced and any(a <= e.start and e.end <= b for a, b in forced):
+                reason = None  # renamed as the code renames it: no literals: rule of this file keeps it
+            else:
+                reason = _kept_literal(recipe, rel, f)
             if reason is not None:
                 out.allowed.append(Finding(**{**f.__dict__, "allowed_by": reason}))
                 spans.append((e.start, e.end, "allowed"))

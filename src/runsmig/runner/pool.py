@@ -65,7 +65,7 @@ def _safe_path() -> Iterator[None]:
 
 def _init_worker(recipe_path: str, code: bool, root: str, moves: dict[str, str], deletes: frozenset[str],
                  files: frozenset[str], keep_bytes: bool = True, limits: Limits = DEFAULT_LIMITS,
-                 derived: dict[str, str] | None = None) -> None:
+                 derived: dict[str, str] | None = None, names=None) -> None:
     from runsmig.recipe import load_recipe
     from runsmig.workers import tie_to_parent
 
@@ -74,18 +74,18 @@ def _init_worker(recipe_path: str, code: bool, root: str, moves: dict[str, str],
     recipe = load_recipe(Path(recipe_path))
     recipe = recipe if code else recipe.data_only()  # the parent's view of it: a gate's workers run no recipe code
     _W.update(recipe=recipe, engine=TermEngine.from_recipe(recipe, derived), root=Path(root), moves=moves, deletes=deletes,
-              files=files, keep_bytes=keep_bytes, limits=limits)
+              files=files, keep_bytes=keep_bytes, limits=limits, names=names)
 
 
 def _work(item: tuple[str, str]) -> Analysed:
     rel, new_rel = item
     return _one(_W["root"], rel, new_rel, _W["recipe"], _W["engine"], _W["moves"], _W["deletes"], _W["files"],
-                _W["keep_bytes"], _W["limits"])
+                _W["keep_bytes"], _W["limits"], _W["names"])
 
 
-def _one(root, rel, new_rel, recipe, engine, moves, deletes, all_files, keep_bytes, limits) -> Analysed:
+def _one(root, rel, new_rel, recipe, engine, moves, deletes, all_files, keep_bytes, limits, names=None) -> Analysed:
     with deps.recording() as record:
-        o = analyze.analyze_file(root, rel, new_rel, recipe, engine, moves, deletes, all_files, limits)
+        o = analyze.analyze_file(root, rel, new_rel, recipe, engine, moves, deletes, all_files, limits, names)
     digest = content_hash(o.old) if o.old is not None else o.digest
     return Analysed(o if keep_bytes else o.without_bytes(), record, digest)
 
@@ -93,10 +93,10 @@ def _one(root, rel, new_rel, recipe, engine, moves, deletes, all_files, keep_byt
 def analyze_many(root: Path, recipe: Recipe, engine: TermEngine, todo: list[tuple[str, str]],
                  moves: dict[str, str], deletes: frozenset[str], all_files: frozenset[str],
                  workers: int | None, progress: Callable[[int, int], None] | None = None,
-                 keep_bytes: bool = True, limits: Limits = DEFAULT_LIMITS) -> Iterator[Analysed]:
+                 keep_bytes: bool = True, limits: Limits = DEFAULT_LIMITS, names=None) -> Iterator[Analysed]:
     """Each ``(rel, new_rel)`` of ``todo`` analysed, in order, with the other files its analysis read
     and a digest of the bytes it analysed; ``progress(done, total)`` is called in this process as
-    files finish."""
+    files finish. ``names``: the code's decisions, followed by prose and config (runsmig.onename)."""
     n_workers = workers if workers is not None else (os.cpu_count() or 1)
     if n_workers > 1 and _worth_a_pool(root, todo):
         from runsmig.workers import stopping
@@ -105,7 +105,7 @@ def analyze_many(root: Path, recipe: Recipe, engine: TermEngine, todo: list[tupl
         with _safe_path():  # its resource tracker starts here ...
             pool = ProcessPoolExecutor(max_workers=n_workers, initializer=_init_worker,
                                        initargs=(str(recipe.source), recipe.code, str(root), moves, deletes, all_files,
-                                                 keep_bytes, limits, engine.derived))
+                                                 keep_bytes, limits, engine.derived, names))
         with stopping(pool):
             with _safe_path():  # ... and its workers here (map submits every item at once)
                 results = pool.map(_work, todo, chunksize=chunk)
@@ -115,6 +115,6 @@ def analyze_many(root: Path, recipe: Recipe, engine: TermEngine, todo: list[tupl
                     progress(i, len(todo))
     else:
         for i, (rel, new_rel) in enumerate(todo, start=1):
-            yield _one(root, rel, new_rel, recipe, engine, moves, deletes, all_files, keep_bytes, limits)
+            yield _one(root, rel, new_rel, recipe, engine, moves, deletes, all_files, keep_bytes, limits, names)
             if progress is not None:
                 progress(i, len(todo))
