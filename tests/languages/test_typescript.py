@@ -558,7 +558,7 @@ def test_commonjs_require_destructuring_and_dynamic_import(tmp_path):
         "}\n"
     )
     ext = externals(a)
-    assert ext["listenerJobCount"].endswith("package 'node:events': kept")  # node: builtins are packages
+    assert ext["listenerJobCount"].endswith("module 'node:events': kept")  # node: builtins are packages
     assert {"scheduleJob", "cancelJob", "scheduledJobs", "rescheduleJob"} <= set(ext)
 
 
@@ -582,7 +582,7 @@ def test_option_keys_of_a_package_call_are_kept_and_shorthand_keys_expand(tmp_pa
         "  return q.process('run-name', mine);\n"  # strings are left to the term map
         "}\n"
     )
-    assert externals(a)["removeOnJobDone"].endswith("package '@acme/queue': kept")  # scoped package
+    assert externals(a)["removeOnJobDone"].endswith("module '@acme/queue': kept")  # scoped package
 
 
 def test_typed_variables_and_options_and_jsx_props(tmp_path):
