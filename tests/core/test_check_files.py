@@ -56,9 +56,21 @@ def test_only_the_named_files_are_read_and_analyzed(tmp_path, monkeypatch):
     seen = spy_on_analysis(monkeypatch)
     named = {"README.md", "apps/ade-api/src/ade_api/settings.py"}
     result = runner.run(root, load_recipe(None), workers=1, only=named)
-    assert sorted(seen) == sorted(named)
+    # a named prose file follows the code's decisions on the names it holds (runsmig.onename):
+    # the code files holding one of them are analysed too, never reported
+    from runsmig.onename import candidates
+    from runsmig.terms import TermEngine
+
+    names = {t for _, _, t in candidates((root / "README.md").read_text(), TermEngine.from_recipe(load_recipe(None)))}
+    deciders = set(seen) - named
+    assert set(seen) >= named
+    assert all(rel.endswith((".py", ".ts", ".tsx")) and any(n in (root / rel).read_text() for n in names)
+               for rel in deciders)
     assert sorted(o.rel for o in result.outcomes) == sorted(named)
     assert len(result.paths.moves) > 1  # the whole checkout is still the context
+    seen.clear()
+    runner.run(root, load_recipe(None), workers=1, only={"apps/ade-api/src/ade_api/settings.py"})
+    assert sorted(seen) == ["apps/ade-api/src/ade_api/settings.py"]  # code decides: nothing else is read
 
 
 @pytest.fixture

@@ -525,7 +525,7 @@ def test_namespace_default_and_named_imports_keep_the_package_names(tmp_path):
     )
     ext = externals(a)
     assert sorted(ext) == ["Job", "cancelJob", "jobName", "jobTick", "nextJobDate", "rescheduleJob", "scheduleJob"]
-    assert ext["cancelJob"] == "'cancelJob' belongs to the third-party package 'node-schedule': kept"
+    assert ext["cancelJob"] == "'cancelJob' belongs to the third-party module 'node-schedule': kept"
 
 
 def test_commonjs_require_destructuring_and_dynamic_import(tmp_path):
@@ -558,7 +558,7 @@ def test_commonjs_require_destructuring_and_dynamic_import(tmp_path):
         "}\n"
     )
     ext = externals(a)
-    assert ext["listenerJobCount"].endswith("package 'node:events': kept")  # node: builtins are packages
+    assert ext["listenerJobCount"].endswith("module 'node:events': kept")  # node: builtins are packages
     assert {"scheduleJob", "cancelJob", "scheduledJobs", "rescheduleJob"} <= set(ext)
 
 
@@ -582,7 +582,7 @@ def test_option_keys_of_a_package_call_are_kept_and_shorthand_keys_expand(tmp_pa
         "  return q.process('run-name', mine);\n"  # strings are left to the term map
         "}\n"
     )
-    assert externals(a)["removeOnJobDone"].endswith("package '@acme/queue': kept")  # scoped package
+    assert externals(a)["removeOnJobDone"].endswith("module '@acme/queue': kept")  # scoped package
 
 
 def test_typed_variables_and_options_and_jsx_props(tmp_path):

@@ -19,7 +19,7 @@ from functools import cached_property, lru_cache
 
 from runsmig.languages.base import FileContext, Language
 
-__all__ = ["FileContext", "Language", "language_for", "languages"]
+__all__ = ["FileContext", "Language", "language_for", "language_name", "languages"]
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,14 @@ def language_for(rel: str) -> Language:
     from runsmig.languages.text import LANGUAGE
 
     return LANGUAGE
+
+
+def language_name(rel: str) -> str:
+    """The name of the language of ``rel``, without importing it."""
+    for lang in declared():
+        if lang.matches(rel):
+            return lang.name
+    return "text"
 
 
 def _modules() -> list[tuple[str, str]]:

@@ -130,6 +130,7 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
     look = scan.of(found.files, found.git, found.untracked, found.blobs)
     if paths.moves:  # a move no reference can follow is undone before any file is analysed
         _settle_references(p, root, recipe, all_files, look, found.git)
+    look_all = frozenset(look)
     engine = _with_derived(root, engine, look)
     if only is not None:
         look &= set(wanted)
@@ -174,17 +175,41 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
     store = p.result_cache(root, recipe) if cache else None
     if store is not None:
         store.derive(engine)
-    done: dict[str, FileOutcome] = {}
-    keys: dict[str, tuple[str, str]] = {}  # rel -> (cache key, digest of the bytes it was computed from)
-    if store is not None:
         store.share(all_files, deletes)
-        todo, done, keys = _from_cache(store, root, todo, keep_bytes)
-    # with a cache, the bytes come back from the workers: an entry a check writes serves a plan too
-    for o, record, digest in analyze_many(root, recipe, engine, todo, paths.moves, deletes, all_files, workers,
-                                          progress, keep_bytes or store is not None, limits, p.history):
-        if store is not None and o.rel in keys and keys[o.rel][1] == digest:
-            store.put(keys[o.rel][0], o, record)
-        done[o.rel] = o if keep_bytes else o.without_bytes()
+    # one decision per name (runsmig.onename): the code files first; prose and config follow what
+    # they decided. With ``only``, code files outside it are analysed (not reported) when they hold
+    # a name a wanted file holds: a file's result is the one the whole run gives it.
+    from runsmig.languages import language_name
+    from runsmig.onename import CODE_LANGUAGES, Names, decisions_of, merge
+
+    lang_of = {rel: language_name(rel) for rel, _ in todo}
+    code = [t for t in todo if lang_of[t[0]] in CODE_LANGUAGES]
+    rest = [t for t in todo if lang_of[t[0]] not in CODE_LANGUAGES]
+    extra = _deciders(root, engine, rest, sorted(look_all - set(wanted)), paths.moves) if only is not None else []
+    total = len(todo) + len(extra)
+    done: dict[str, FileOutcome] = {}
+    decided: list = []
+    count = 0
+
+    def step(done_here: int, _total: int) -> None:
+        if progress is not None:
+            progress(count + done_here, total)
+
+    names = None
+    for batch, reported in ((code + extra, {rel for rel, _ in code}), (rest, None)):
+        if not batch:
+            continue
+        if reported is None:
+            names = Names(merge(decided))
+        results = _analysed(store, root, recipe, engine, batch, paths.moves, deletes, all_files, workers, step,
+                            keep_bytes, limits, names, p.history)
+        for o in results:
+            if reported is not None:
+                decided.extend(decisions_of(o))
+                if o.rel not in reported:
+                    continue
+            done[o.rel] = o
+        count += len(batch)
     if store is not None:
         store.finish()
     outcomes.extend(done[rel] for rel in order)
@@ -201,6 +226,56 @@ def _settle_references(p: Prepared, root: Path, recipe: Recipe, all_files: froze
         p._store = None  # the result cache is keyed by the moves that are made
 
 
+def _analysed(store, root, recipe, engine, todo, moves, deletes, all_files, workers, progress, keep_bytes, limits,
+              names, history):
+    """The outcomes of ``todo``: from the cache, else analysed (and stored)."""
+    from runsmig.runner.pool import analyze_many
+
+    done: dict[str, FileOutcome] = {}
+    keys: dict[str, tuple[str, str]] = {}  # rel -> (cache key, digest of the bytes it was computed from)
+    rest = todo
+    if store is not None:
+        rest, done, keys = _from_cache(store, root, todo, keep_bytes, engine, names)
+    # with a cache, the bytes come back from the workers: an entry a check writes serves a plan too
+    for o, record, digest in analyze_many(root, recipe, engine, rest, moves, deletes, all_files, workers,
+                                          progress, keep_bytes or store is not None, limits, history=history,
+                                          names=names):
+        if store is not None and o.rel in keys and keys[o.rel][1] == digest:
+            store.put(keys[o.rel][0], o, record)
+        done[o.rel] = o if keep_bytes else o.without_bytes()
+    return [done[rel] for rel, _ in todo]
+
+
+def _deciders(root: Path, engine: TermEngine, followers: list[tuple[str, str]], others: list[str],
+              moves: dict[str, str]) -> list[tuple[str, str]]:
+    """The code files among ``others`` (candidates outside a partial run) that hold a name the
+    ``followers`` hold: the only ones whose decisions those names can have (runsmig.onename)."""
+    from runsmig.languages import language_name
+    from runsmig.onename import CODE_LANGUAGES, candidates
+    from runsmig.runner.regular import regular_bytes
+
+    others = [rel for rel in others if language_name(rel) in CODE_LANGUAGES]
+    if not followers or not others:
+        return []
+    wanted: set[bytes] = set()
+    for rel, _ in followers:
+        try:
+            data = regular_bytes(root / rel)
+        except OSError:
+            continue
+        if data is not None:
+            wanted |= {t.encode() for _, _, t in candidates(data.decode("utf-8", "surrogateescape"), engine)}
+    out = []
+    for rel in others if wanted else []:
+        try:
+            data = regular_bytes(root / rel)
+        except OSError:
+            continue
+        if data is not None and any(t in data for t in wanted):
+            out.append((rel, moves.get(rel, rel)))
+    return out
+
+
 def _with_derived(root: Path, engine: TermEngine, candidates: set[str]) -> TermEngine:
     """The engine, also matching the joined spellings of the names the candidates define
     (runsmig.derived): a file holding a term may define one; no other file can."""
@@ -209,7 +284,8 @@ def _with_derived(root: Path, engine: TermEngine, candidates: set[str]) -> TermE
     return engine.with_derived(spellings(defined_names(root, sorted(candidates)), engine))
 
 
-def _from_cache(store: ResultCache, root: Path, todo: list[tuple[str, str]], keep_bytes: bool):
+def _from_cache(store: ResultCache, root: Path, todo: list[tuple[str, str]], keep_bytes: bool, engine=None,
+                names=None):
     """(still to analyse, outcomes found, keys to store the rest under)."""
     from runsmig.runner.cache import content_hash
     from runsmig.runner.regular import regular_bytes
@@ -225,7 +301,7 @@ def _from_cache(store: ResultCache, root: Path, todo: list[tuple[str, str]], kee
         if data is None:  # the analyzer reports what it cannot read, as it does without the cache
             rest.append((rel, new_rel))
             continue
-        key = store.key(rel, new_rel, data)
+        key = store.key(rel, new_rel, data, names.key_of(data, engine) if names else "")
         hit = store.get(key, data, keep_bytes)
         if hit is not None and hit.rel == rel and hit.new_rel == new_rel:
             found[rel] = hit

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from dataclasses import replace
 from pathlib import Path
 
 from runsmig import deps
@@ -21,6 +22,7 @@ from runsmig.findings import (
 from runsmig.languages import FileContext, language_for
 from runsmig.limits import DEFAULT as DEFAULT_LIMITS
 from runsmig.limits import Limits, shown_size
+from runsmig.onename import FOLLOWERS
 from runsmig.recipe.model import Recipe
 from runsmig.runner.modkeys import module_keys
 from runsmig.runner.outcome import FileOutcome
@@ -49,7 +51,8 @@ def file_mode(path: Path) -> int:
 
 def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: TermEngine,
                  moves: dict[str, str], deletes: frozenset[str], all_files: frozenset[str],
-                 limits: Limits = DEFAULT_LIMITS, history=None) -> FileOutcome:
+                 limits: Limits = DEFAULT_LIMITS, history=None, names=None) -> FileOutcome:
+    """``names``: the code's decisions (runsmig.onename.Names), followed by prose and config files."""
     full = root / rel
     # released history (runsmig.history) is never rewritten: accepted whole, before any limit or parser
     frozen = recipe.allow_for_file(rel) is None and history is not None and history.whole(rel)
@@ -154,10 +157,25 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
             out.reported.append(Finding(rel, ln, col, m.text, "text", m.replacement, "term"))
         _reconcile(out, text, engine, index, spans)
         return out
+    kept: list[Finding] = []
+    forced: set[tuple[int, int]] = set()
+    if names and lang.name in FOLLOWERS:  # one decision per name: what the code decided (runsmig.onename)
+        from runsmig.onename import follow
+
+        analysis, kept, forced = follow(ctx, analysis, names)
     quiet = suppressed_lines(text)
+    stored = _stored_names(text, analysis, recipe, engine)
+    for f in kept:
+        start = index.offset(f.line, f.col)
+        if f.line in quiet:
+            analysis.covered.append((start, start + len(f.text), "suppressed"))
+            continue
+        held = stored.at(start, start + len(f.text)) if stored is not None else None
+        if held is not None:  # a stored name of this file: kept for that reason of its own
+            f = Finding(**{**f.__dict__, "allowed_by": "stored", "stored": held.kind})
+        out.allowed.append(f)
     edits: list[Edit] = []
     spans: list[tuple[int, int, str]] = []  # (start, end, label) for the reconciliation
-    stored = _stored_names(text, analysis, recipe, engine)
     for e in dedupe_edits(analysis.edits):
         f = e.finding
         if f is not None and f.line in quiet:
@@ -165,7 +183,12 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
             continue
         if f is not None:
             allow = recipe.allow_for(rel, index.line_text(f.line), f.kind)
-            reason = allow.reason if allow is not None and not allow.rewrite else _kept_literal(recipe, rel, f)
+            if allow is not None and not allow.rewrite:
+                reason = allow.reason
+            elif forced and any(a <= e.start and e.end <= b for a, b in forced):
+                reason = None  # renamed as the code renames it: no literals: rule of this file keeps it
+            else:
+                reason = _kept_literal(recipe, rel, f)
             if reason is None and released is not None and index.pos(e.start)[0] >= released:
                 reason = released_reason
             if reason == "stored":  # a literals: entry says it is a stored value
@@ -361,9 +384,7 @@ def _with_transforms(ctx: FileContext, analysis: Analysis, timeout: float = DEFA
     keep = [e for e in analysis.edits if not any(a < e.end and e.start < b or (a == b == e.start) for a, b in spans)]
     lang_findings = [f for f in analysis.findings
                      if not (f.line and any(a <= ctx.index.offset(f.line, f.col) < b for a, b in spans))]
-    return Analysis(edits=t_edits + keep, findings=t_findings + lang_findings, covered=analysis.covered,
-                    sequences=analysis.sequences, sql=analysis.sql, stored=analysis.stored,
-                    references=analysis.references)
+    return replace(analysis, edits=t_edits + keep, findings=t_findings + lang_findings)
 
 
 def _transform_clash(ctx: FileContext, edits: list[Edit], owner: dict[int, str]) -> tuple[str, int] | None:

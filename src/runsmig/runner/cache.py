@@ -149,13 +149,18 @@ class ResultCache:
         self._engine = engine
 
     # -- keys ------------------------------------------------------------------------------
-    def key(self, rel: str, new_rel: str, data: bytes) -> str:
-        """Not the file list: an entry says itself how it depends on it (:meth:`get`)."""
+    def key(self, rel: str, new_rel: str, data: bytes, names: str = "") -> str:
+        """Not the file list: an entry says itself how it depends on it (:meth:`get`). ``names``:
+        the code's decisions on the names the file holds (runsmig.onename.Names.key_of), which a
+        prose or config file's result follows."""
         engine = getattr(self, "_engine", None)
         held = engine.derived_in(data) if engine is not None else {}
+        parts = [self.base.encode(), rel.encode(), new_rel.encode(), data]
         if held:
-            return _h(self.base.encode(), rel.encode(), new_rel.encode(), data, json.dumps(sorted(held.items())).encode())
-        return _h(self.base.encode(), rel.encode(), new_rel.encode(), data)
+            parts.append(json.dumps(sorted(held.items())).encode())
+        if names:
+            parts += [b"names", names.encode()]
+        return _h(*parts)
 
     def _bytes(self, rel: str) -> bytes | None:
         """A file's bytes; None when it is missing, unreadable or not a regular file (a folder, a

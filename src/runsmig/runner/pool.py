@@ -65,7 +65,7 @@ def _safe_path() -> Iterator[None]:
 
 def _init_worker(recipe_path: str, code: bool, root: str, moves: dict[str, str], deletes: frozenset[str],
                  files: frozenset[str], keep_bytes: bool = True, limits: Limits = DEFAULT_LIMITS,
-                 derived: dict[str, str] | None = None, keep: tuple[str, ...] = (), history=None) -> None:
+                 derived: dict[str, str] | None = None, keep: tuple[str, ...] = (), history=None, names=None) -> None:
     from runsmig.recipe import load_recipe
     from runsmig.workers import tie_to_parent
 
@@ -75,18 +75,19 @@ def _init_worker(recipe_path: str, code: bool, root: str, moves: dict[str, str],
     recipe = recipe if code else recipe.data_only()  # the parent's view of it: a gate's workers run no recipe code
     engine = TermEngine(recipe.terms, recipe.symbols, keep or recipe.keep, derived)  # the parent's keep: history's too
     _W.update(recipe=recipe, engine=engine, root=Path(root), moves=moves, deletes=deletes,
-              files=files, keep_bytes=keep_bytes, limits=limits, history=history)
+              files=files, keep_bytes=keep_bytes, limits=limits, history=history, names=names)
 
 
 def _work(item: tuple[str, str]) -> Analysed:
     rel, new_rel = item
     return _one(_W["root"], rel, new_rel, _W["recipe"], _W["engine"], _W["moves"], _W["deletes"], _W["files"],
-                _W["keep_bytes"], _W["limits"], _W["history"])
+                _W["keep_bytes"], _W["limits"], _W["history"], _W["names"])
 
 
-def _one(root, rel, new_rel, recipe, engine, moves, deletes, all_files, keep_bytes, limits, history=None) -> Analysed:
+def _one(root, rel, new_rel, recipe, engine, moves, deletes, all_files, keep_bytes, limits, history=None,
+         names=None) -> Analysed:
     with deps.recording() as record:
-        o = analyze.analyze_file(root, rel, new_rel, recipe, engine, moves, deletes, all_files, limits, history)
+        o = analyze.analyze_file(root, rel, new_rel, recipe, engine, moves, deletes, all_files, limits, history, names)
     digest = content_hash(o.old) if o.old is not None else o.digest
     return Analysed(o if keep_bytes else o.without_bytes(), record, digest)
 
@@ -94,10 +95,10 @@ def _one(root, rel, new_rel, recipe, engine, moves, deletes, all_files, keep_byt
 def analyze_many(root: Path, recipe: Recipe, engine: TermEngine, todo: list[tuple[str, str]],
                  moves: dict[str, str], deletes: frozenset[str], all_files: frozenset[str],
                  workers: int | None, progress: Callable[[int, int], None] | None = None,
-                 keep_bytes: bool = True, limits: Limits = DEFAULT_LIMITS, history=None) -> Iterator[Analysed]:
+                 keep_bytes: bool = True, limits: Limits = DEFAULT_LIMITS, history=None, names=None) -> Iterator[Analysed]:
     """Each ``(rel, new_rel)`` of ``todo`` analysed, in order, with the other files its analysis read
     and a digest of the bytes it analysed; ``progress(done, total)`` is called in this process as
-    files finish."""
+    files finish. ``names``: the code's decisions, followed by prose and config (runsmig.onename)."""
     n_workers = workers if workers is not None else (os.cpu_count() or 1)
     if n_workers > 1 and _worth_a_pool(root, todo):
         from runsmig.workers import stopping
@@ -106,7 +107,7 @@ def analyze_many(root: Path, recipe: Recipe, engine: TermEngine, todo: list[tupl
         with _safe_path():  # its resource tracker starts here ...
             pool = ProcessPoolExecutor(max_workers=n_workers, initializer=_init_worker,
                                        initargs=(str(recipe.source), recipe.code, str(root), moves, deletes, all_files,
-                                                 keep_bytes, limits, engine.derived, engine.keep, history))
+                                                 keep_bytes, limits, engine.derived, engine.keep, history, names))
         with stopping(pool):
             with _safe_path():  # ... and its workers here (map submits every item at once)
                 results = pool.map(_work, todo, chunksize=chunk)
@@ -116,6 +117,6 @@ def analyze_many(root: Path, recipe: Recipe, engine: TermEngine, todo: list[tupl
                     progress(i, len(todo))
     else:
         for i, (rel, new_rel) in enumerate(todo, start=1):
-            yield _one(root, rel, new_rel, recipe, engine, moves, deletes, all_files, keep_bytes, limits, history)
+            yield _one(root, rel, new_rel, recipe, engine, moves, deletes, all_files, keep_bytes, limits, history, names)
             if progress is not None:
                 progress(i, len(todo))

@@ -10,6 +10,8 @@ from dataclasses import replace
 import libcst as cst
 from libcst.metadata import PositionProvider, ScopeProvider
 
+from runsmig.envnames import message as env_message
+from runsmig.envnames import tool_of
 from runsmig.findings import Analysis, Edit, Finding, splice
 from runsmig.languages.base import FileContext
 from runsmig.languages.markdown.prose import prose_edits
@@ -288,7 +290,7 @@ class _FileRewrite:
                 return
             seen_external.add(word)
             self.findings.append(ctx.finding(s, e, "identifier", None, "external",
-                                             f"'{word}' belongs to a third-party package: kept"))
+                                             f"'{word}' belongs to a third-party module: kept"))
             return
         line = ctx.index.pos(s)[0]
         if k.group in first:
@@ -321,6 +323,10 @@ class _FileRewrite:
             if not edits:
                 continue
             value = _value(node)
+            tool = tool_of(value) if value else None
+            if tool is not None:  # os.environ["GITHUB_JOB"]: another tool's variable (runsmig.envnames)
+                self.findings.append(ctx.finding(s, e, kind, None, "external", env_message(value, tool)))
+                continue
             k = dict_keys.get(id(node))
             if k is None and value is not None and value.isidentifier():
                 k = kept.get(value)  # "job_id" names the identifier kept in this file: it stays with it

@@ -15,6 +15,7 @@ has made each such case a conflict already, unless an explicit recipe entry aske
 from __future__ import annotations
 
 import posixpath
+from dataclasses import replace
 
 from runsmig.findings import Analysis, Edit, Finding
 from runsmig.languages.base import FileContext
@@ -86,8 +87,7 @@ def follow(ctx: FileContext, analysis: Analysis) -> Analysis:
             edits.append(Edit(a + s, a + e, repl, f))
     if not touched:
         return analysis
-    return Analysis(edits=edits, findings=findings, covered=analysis.covered, sequences=analysis.sequences,
-                    references=analysis.references)
+    return replace(analysis, edits=edits, findings=findings)
 
 
 def _within(ctx: FileContext, f: Finding, a: int, b: int) -> bool:

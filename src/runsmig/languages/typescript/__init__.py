@@ -42,6 +42,8 @@ import itertools
 import re
 
 from runsmig import deps
+from runsmig.envnames import message as env_message
+from runsmig.envnames import tool_of
 from runsmig.findings import Analysis, Edit, Finding, apply_edits, dedupe_edits
 from runsmig.languages.base import FileContext, Language
 from runsmig.languages.markdown.prose import prose_edits
@@ -287,7 +289,7 @@ def _local(ctx: FileContext, grammar: str, root, offsets: "_Offsets", covered: l
             if name not in reported:
                 reported.add(name)
                 findings.append(ctx.finding(a, b, kind, None, "external",
-                                            f"'{name}' belongs to the third-party package '{pkg}': kept"))
+                                            f"'{name}' belongs to the third-party module '{pkg}': kept"))
             new = ctx.engine.rewrite(name)
             if mode in ("value", "export") and new != name:  # the user's key or export follows the term map
                 repl = f"{new}: {name}" if mode == "value" else f"{name} as {new}"
@@ -301,13 +303,17 @@ def _local(ctx: FileContext, grammar: str, root, offsets: "_Offsets", covered: l
             if new != name:
                 repl = f"{name}: {new}"
                 edits.append(Edit(a, b, repl, ctx.finding(a, b, "identifier", repl, "term",
-                                                          f"option key '{name}' of a package call is kept; "
+                                                          f"option key '{name}' of a third-party call is kept; "
                                                           f"its value '{name}' -> '{new}'")))
             continue
         if kind == "identifier" and node.text() in kept_names:
             why_rule, why = kept_names[node.text()]
             for m in ctx.engine.find(node.text()):
                 findings.append(ctx.finding(a + m.start, a + m.end, "identifier", m.replacement, why_rule, why))
+            continue
+        tool = tool_of(node.text()) if kind in ("identifier", "string") else None
+        if tool is not None:  # process.env.GITHUB_JOB: another tool's variable (runsmig.envnames)
+            findings.append(ctx.finding(a, b, kind, None, "external", env_message(node.text(), tool)))
             continue
         if kind in ("comment", "prose"):  # recipe phrases, then terms; clashes become follow-ups
             ed, fd = prose_edits(ctx, a, b, kind)
@@ -436,7 +442,7 @@ def _specifier(ctx: FileContext, index, new_rel: str, node, spec: str, a: int, b
     if res is None:  # a package (its names: .externals), a workspace package or an unknown scheme
         if has_term:
             findings.append(ctx.finding(a, b, "code", None, "external",
-                                        f"import of the package '{spec}' carries the term; not rewritten"))
+                                        f"import of the third-party module '{spec}' carries the term; not rewritten"))
         return
     if res.target is None and not listed(ctx.all_files, ctx.rel):
         # an embedded snippet (a Markdown code fence): its imports are illustrations, rewrite them as text

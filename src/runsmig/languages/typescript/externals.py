@@ -39,6 +39,11 @@ functions, classes, imports, parameters, ``catch`` and ``for`` bindings), so an
 inner ``job`` that shadows an external one is the user's.
 
 Strings are never touched here: ``queue.process('job-name')`` follows the term map.
+
+An environment is the project's, whatever module hands it over: the members of ``process.env``
+(``import process from 'node:process'``) and the keys of an ``env`` option (``spawn(cmd, { env:
+{ MYAPP_JOB_LIMIT: '1' } })``) are the project's own environment variables, renamed with the
+code that reads them (other tools' variables, ``GITHUB_JOB``, are kept: :mod:`runsmig.envnames`).
 """
 
 from __future__ import annotations
@@ -55,6 +60,9 @@ SCOPE_KINDS = set(BLOCKS) | set(FUNCTIONS) | {"for_statement", "for_in_statement
 PASS_THROUGH = {"parenthesized_expression", "non_null_expression", "await_expression", "as_expression",
                 "satisfies_expression", "type_assertion"}
 JSX_ELEMENTS = ("jsx_opening_element", "jsx_self_closing_element")
+# an environment reached through a module (``process.env``, ``Deno.env``) or passed to one
+# (``spawn(cmd, { env: {...} })``): its names are the project's environment variables
+ENVIRONMENTS = frozenset({"env"})
 
 
 @dataclass
@@ -348,7 +356,10 @@ class _Finder:
                 break
             k = p.kind()
             if k == "member_expression" and p.field("object") == cur:
-                self.keep(p.field("property"), pkg)
+                prop = p.field("property")
+                self.keep(prop, pkg)
+                if prop is not None and prop.text() in ENVIRONMENTS:
+                    return  # process.env.X: the project's own environment variables, not the module's
                 moved = True
             elif k == "subscript_expression" and p.field("object") == cur:
                 pass
@@ -402,10 +413,11 @@ class _Finder:
         for c in obj.children():
             ck = c.kind()
             if ck == "pair":
-                self.keep(c.field("key"), pkg)
+                key = c.field("key")
+                self.keep(key, pkg)
                 value = c.field("value")
-                if value is not None and value.kind() == "object":
-                    self.options(value, pkg)
+                if value is not None and value.kind() == "object" and not (key is not None and key.text() in ENVIRONMENTS):
+                    self.options(value, pkg)  # but spawn(cmd, { env: { MY_JOB_VAR } }): the project's variables
             elif ck == "shorthand_property_identifier":
                 self.out.expand[self.spans(c)] = "key"  # an option name: it wins over "value"
             elif ck == "method_definition":
