@@ -242,13 +242,14 @@ def discover(root: Path, extra_ignore: tuple[str, ...] = ()) -> Discovered:
     lines = ignore_lines(root, extra_ignore)
     ignored = compile_patterns(lines) if any(ln.strip() and not ln.lstrip().startswith("#") for ln in lines) else None
     why: dict[str, str | None] = {}  # rel -> reason it is skipped (None: gone from the work tree)
-    if ignored is not None or _names_a_skipped_folder(names):
+    joined = "\n".join(names)  # searched once each by the name checks below (substring searches run in C)
+    if ignored is not None or _names_a_skipped_folder(joined):
         for rel in names:
             if "/" in rel and not ALWAYS_SKIP_DIRS.isdisjoint(rel.split("/")[:-1]):
                 why[rel] = "vendored or generated folder"
             elif ignored is not None and ignored(rel):
                 why[rel] = f"ignored by {IGNORE_FILE} or recipe"
-    for rel, reason in {**by_attributes(root, names, git), **by_name(names)}.items():
+    for rel, reason in {**by_attributes(root, names, git, joined), **by_name(names, joined)}.items():
         why.setdefault(rel, reason)
     for rel in links:
         why.setdefault(rel, _SYMLINK)
@@ -277,10 +278,10 @@ def discover(root: Path, extra_ignore: tuple[str, ...] = ()) -> Discovered:
                       frozenset(must_read) - why.keys(), unlisted)
 
 
-def _names_a_skipped_folder(names: list[str]) -> bool:
-    """Does any path pass through a folder that is always skipped? One search of the joined list."""
-    text = "/" + "/".join(names)  # joined with '/': a false hit only costs the exact look per path
-    return any(f"/{d}" in text for d in ALWAYS_SKIP_DIRS)  # not "/d/": a needle ending in '/' is slow to seek
+def _names_a_skipped_folder(joined: str) -> bool:
+    """Does any path of the newline-joined list pass through a folder that is always skipped? A
+    false hit only costs the exact look per path."""
+    return any(f"/{d}/" in joined or f"\n{d}/" in joined or joined.startswith(f"{d}/") for d in ALWAYS_SKIP_DIRS)
 
 
 def _entry(root: Path, parts: list[str]) -> str:
