@@ -145,6 +145,8 @@ def _apply(cat: Catalog, d, stmt, text: str, sql: str, where: str) -> None:
         return _function(cat, stmt, text, sql, where)
     if words[0] == "CREATE" and _created_kind(words) == "TRIGGER":
         return _trigger(cat, stmt, sql, where)
+    if words[0] == "DROP" and len(words) > 2 and words[1] in ("FUNCTION", "PROCEDURE"):
+        return _drop_function(cat, stmt, words)
     if words[:2] == ["ALTER", "TYPE"] or (words[:2] == ["ALTER", "SEQUENCE"] and "RENAME" in words) \
             or (words[:2] == ["ALTER", "TABLE"] and "CONSTRAINT" in words and "RENAME" in words):
         return _alter_tokens(cat, stmt, words, where)
@@ -356,6 +358,27 @@ def _alter_tokens(cat: Catalog, stmt, words: list[str], where: str) -> None:
     i = words.index("CONSTRAINT")
     if words[i - 1] == "RENAME" and i + 3 < len(stmt):
         cat.rename("constraint", _tok(stmt[i + 1]), _tok(stmt[i + 3]), name)
+
+
+def _drop_function(cat: Catalog, stmt, words: list[str]) -> None:
+    """DROP FUNCTION [IF EXISTS] name[(args)][, ...] (sqlglot does not read argument names)."""
+    from sqlglot.tokens import TokenType
+
+    i = 4 if words[2:4] == ["IF", "EXISTS"] else 2
+    depth = 0
+    expect = True
+    for t in stmt[i:]:
+        if t.token_type == TokenType.L_PAREN:
+            depth += 1
+        elif t.token_type == TokenType.R_PAREN:
+            depth -= 1
+        elif depth == 0 and t.token_type == TokenType.COMMA:
+            expect = True
+        elif depth == 0 and expect:
+            if t.text.upper() in ("CASCADE", "RESTRICT"):
+                break
+            cat.drop("function", _tok(t))
+            expect = False
 
 
 def _function(cat: Catalog, stmt, text: str, sql: str, where: str) -> None:
