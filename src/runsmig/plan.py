@@ -190,6 +190,8 @@ def build_plan(root: Path, recipe: Recipe, workers: int | None = None, regenerat
     migrated: list[tuple[str, str, str, str | None, str]] = []
     for nf in generate_all(root, recipe, result, generator_options):
         notes.extend(nf.notes)
+        if not nf.path:  # notes only
+            continue
         if nf.path in taken or (root / nf.path).exists():
             continue
         changes.append(Change("create", nf.path, None, None, nf.content.encode("utf-8"), 0o100644))

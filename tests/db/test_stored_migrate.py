@@ -174,3 +174,67 @@ def test_second_plan_on_applied_tree_writes_nothing_and_check_is_clean(tmp_path)
     assert not reported, reported
     reasons = {f.allowed_by for o in result.looked if o.rel.endswith("0004_runsmig_stored_names.sql") for f in o.allowed}
     assert reasons == {"migration written by runsmig"}
+
+
+ALEMBIC = REPO / "fixtures" / "alembic-stored-migrate"
+
+
+def _create_all(models: Path, url: str) -> None:
+    """The renamed models' tables, created by SQLAlchemy on an empty database (a fresh install
+    that never ran a migration)."""
+    import importlib.util
+
+    import sqlalchemy as sa
+
+    spec = importlib.util.spec_from_file_location(f"_models_{abs(hash(str(models)))}", models)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    eng = sa.create_engine(url)
+    try:
+        mod.Base.metadata.create_all(eng)
+    finally:
+        eng.dispose()
+
+
+def test_alembic_upgrade_equals_fresh_install(tmp_path, databases):
+    from .conftest import downgrade, upgrade
+
+    work = tmp_path / "work"
+    shutil.copytree(ALEMBIC / "before", work)
+    recipe = load_recipe(ALEMBIC / "recipe.yaml")
+    plan = build_plan(work, recipe, workers=1)
+    created = [c.path for c in plan.changes if c.action == "create"]
+    assert created == ["migrations/versions/0003_runsmig_stored_names.py"]
+    kinds = {}
+    for kind, *_ in plan.migrated:
+        kinds[kind] = kinds.get(kind, 0) + 1
+    assert kinds == {"table": 2, "column": 2, "constraint": 4, "index": 2, "sequence": 2, "type": 1}
+    apply_plan(plan)
+    assert build_plan(work, recipe, workers=1).empty
+
+    db1, db2, db3 = databases.new(), databases.new(), databases.new()
+    upgrade(work, db1, "0002_add_events")  # (a) the released schema, with rows
+    released_schema = schema(db1)
+    psql(db1, """
+        INSERT INTO jobs (name, state) VALUES ('first', 'queued'), ('second', 'running'), ('third', 'done');
+        INSERT INTO job_events (job_id, message) SELECT id, 'made ' || name FROM jobs;
+    """)
+    jobs = _rows(db1, "SELECT id, name, state::text, job_priority FROM jobs ORDER BY id")
+    events = _rows(db1, "SELECT id, job_id, message FROM job_events ORDER BY id")
+    upgrade(work, db1)
+    upgrade(work, db2)  # (b) every revision of the new tree, on an empty database
+    _create_all(work / "app" / "models.py", db3)  # (c) the renamed models, no migration at all
+    upgraded, fresh = schema(db1), schema(db2)
+    assert not any("job" in b for b in upgraded), [b for b in upgraded if "job" in b]
+    assert upgraded == fresh, "\n".join(schema_diff(upgraded, fresh))
+    modelled = schema(db1, exclude=("alembic_version",))
+    created_all = schema(db3)
+    assert modelled == created_all, "\n".join(schema_diff(modelled, created_all))
+
+    assert _rows(db1, "SELECT id, name, state::text, run_priority FROM runs ORDER BY id") == jobs
+    assert _rows(db1, "SELECT id, run_id, message FROM run_events ORDER BY id") == events
+    psql(db1, "INSERT INTO runs (name) VALUES ('fourth')")  # the renamed sequence still numbers them
+
+    downgrade(work, db1, "0002_add_events")  # and back
+    assert schema(db1) == released_schema, "\n".join(schema_diff(schema(db1), released_schema))
+    assert _rows(db1, "SELECT id, job_id, message FROM job_events ORDER BY id") == events

@@ -69,6 +69,11 @@ def _create(sql: str, replace: bool) -> str:
 
 def statements(m: StoredMigration, back: bool = False) -> list[str]:
     """The statements of the forward migration, or (``back``) of its reverse."""
+    return [sql for _, sql in steps(m, back)]
+
+
+def steps(m: StoredMigration, back: bool = False) -> list[tuple[Rename | None, str]]:
+    """Each statement with the rename it makes (None: a drop or a create), in order."""
     recs = m.recreates
     triggers = [r for r in recs if r.kind == "trigger"]
     views = [r for r in recs if r.kind == "view"]
@@ -79,19 +84,19 @@ def statements(m: StoredMigration, back: bool = False) -> list[str]:
         out += [_drop("trigger", r.old.name, r.old.table, None) for r in triggers]
         out += [_drop("view", r.old.name, None, None) for r in reversed(views)]
         out += [_drop("function", r.old.name, None, r.old.args) for r in renamed_fns]
-        out += [_rename(r) for r in m.renames]
-        out += [_create(r.new_sql, r.new_name == r.old.name) for r in functions]
-        out += [_create(r.new_sql, False) for r in views]
-        out += [_create(r.new_sql, False) for r in triggers]
-        return out
-    out += [_drop("trigger", r.new_name, r.new_table, None) for r in triggers]
-    out += [_drop("view", r.new_name, None, None) for r in reversed(views)]
-    out += [_drop("function", r.new_name, None, r.new_args) for r in renamed_fns]
-    out += [_rename(r, back=True) for r in reversed(m.renames)]
-    out += [_create(r.old.sql, r.new_name == r.old.name) for r in functions]
-    out += [_create(r.old.sql, False) for r in views]
-    out += [_create(r.old.sql, False) for r in triggers]
-    return out
+        renames = [(r, _rename(r)) for r in m.renames]
+        creates = [_create(r.new_sql, r.new_name == r.old.name) for r in functions]
+        creates += [_create(r.new_sql, False) for r in views]
+        creates += [_create(r.new_sql, False) for r in triggers]
+    else:
+        out += [_drop("trigger", r.new_name, r.new_table, None) for r in triggers]
+        out += [_drop("view", r.new_name, None, None) for r in reversed(views)]
+        out += [_drop("function", r.new_name, None, r.new_args) for r in renamed_fns]
+        renames = [(r, _rename(r, back=True)) for r in reversed(m.renames)]
+        creates = [_create(r.old.sql, r.new_name == r.old.name) for r in functions]
+        creates += [_create(r.old.sql, False) for r in views]
+        creates += [_create(r.old.sql, False) for r in triggers]
+    return [(None, s) for s in out] + renames + [(None, s) for s in creates]
 
 
 def describe(m: StoredMigration) -> str:

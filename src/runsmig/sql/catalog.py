@@ -147,8 +147,9 @@ def _apply(cat: Catalog, d, stmt, text: str, sql: str, where: str) -> None:
         return _trigger(cat, stmt, sql, where)
     if words[0] == "DROP" and len(words) > 2 and words[1] in ("FUNCTION", "PROCEDURE"):
         return _drop_function(cat, stmt, words)
-    if words[:2] == ["ALTER", "TYPE"] or (words[:2] == ["ALTER", "SEQUENCE"] and "RENAME" in words) \
-            or (words[:2] == ["ALTER", "TABLE"] and "CONSTRAINT" in words and "RENAME" in words):
+    if words[:2] == ["ALTER", "TABLE"] and "RENAME" in words:
+        return _rename_in_table(cat, stmt, words)
+    if words[:2] == ["ALTER", "TYPE"] or (words[:2] == ["ALTER", "SEQUENCE"] and "RENAME" in words):
         return _alter_tokens(cat, stmt, words, where)
     trees = [t for t in d.parser().parse(stmt, text) if t is not None]
     tree = trees[0] if len(trees) == 1 else None
@@ -354,10 +355,26 @@ def _alter_tokens(cat: Catalog, stmt, words: list[str], where: str) -> None:
         return
     if words[1] == "SEQUENCE" and rest[:2] == ["RENAME", "TO"]:
         cat.rename("sequence", name, _tok(stmt[5]))
-        return
-    i = words.index("CONSTRAINT")
-    if words[i - 1] == "RENAME" and i + 3 < len(stmt):
-        cat.rename("constraint", _tok(stmt[i + 1]), _tok(stmt[i + 3]), name)
+
+
+def _rename_in_table(cat: Catalog, stmt, words: list[str]) -> None:
+    """ALTER TABLE [IF EXISTS] [ONLY] t RENAME TO u | RENAME [COLUMN] a TO b | RENAME CONSTRAINT a TO b
+    (PostgreSQL's forms; sqlglot reads ``RENAME a TO b`` as a table rename)."""
+    i = 2
+    if words[i:i + 2] == ["IF", "EXISTS"]:
+        i += 2
+    if words[i] == "ONLY":
+        i += 1
+    table = _tok(stmt[i])
+    r = words.index("RENAME", i)
+    rest = words[r + 1:]
+    if rest[:1] == ["TO"]:
+        cat.rename("table", table, _tok(stmt[r + 2]))
+    elif rest[:1] == ["CONSTRAINT"]:
+        cat.rename("constraint", _tok(stmt[r + 2]), _tok(stmt[r + 4]), table)
+    else:
+        k = r + 2 if rest[:1] == ["COLUMN"] else r + 1
+        cat.rename("column", _tok(stmt[k]), _tok(stmt[k + 2]), table)
 
 
 def _drop_function(cat: Catalog, stmt, words: list[str]) -> None:
