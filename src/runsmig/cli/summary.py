@@ -30,6 +30,8 @@ def print_summary(p: Plan, verb: str = "would change") -> None:
         table.add_row("identifiers in strings", str(len(p.identifiers())))
         if p.stored():
             table.add_row("stored names (kept)", str(len(p.stored())))
+        if p.migrated:
+            table.add_row("stored names migrated", str(len(p.migrated)))
         table.add_row("history (kept as released)", str(len(p.history())))
     err.print(table)
     for path, reason, line in p.failures():
@@ -39,6 +41,7 @@ def print_summary(p: Plan, verb: str = "would change") -> None:
         err.print(f"{f.rule}: {loc}: {f.describe()}", markup=False)
     _identifiers(p)
     _stored(p)
+    _migrated(p)
     for note in p.notes:
         err.print(f"note: {note}", markup=False)
 
@@ -73,6 +76,20 @@ def _stored(p: Plan) -> None:
         more = f" (+{len(fs) - 1} more)" if len(fs) > 1 else ""
         how = " (written out)" if not fs[0].allowed_by else ""
         err.print(f"  {kind} {_short(name)}: {fs[0].path}:{fs[0].line}{how}{more}", markup=False)
+
+
+def _migrated(p: Plan) -> None:
+    """Stored names the plan's new migration files rename (``stored: migrate``), by kind."""
+    if not p.migrated:
+        return
+    counts = Counter(kind for kind, *_ in p.migrated)
+    err.print(f"stored names migrated ({len(p.migrated)}: "
+              + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) + "): renamed with the code and by the "
+              "new migration (recipe 'stored: migrate')", markup=False)
+    for kind, old, new, table, path in p.migrated:
+        where = f" (in {table})" if kind in ("channel", "value") else f" (of {table})" if table and kind in (
+            "column", "constraint", "enum value", "trigger") else ""
+        err.print(f"  {kind} {old} -> {new}{where}: {path}", markup=False)
 
 
 def _short(text: str, most: int = 120) -> str:

@@ -15,6 +15,8 @@ class NewFile:
     path: str  # checkout-relative, '/'-separated
     content: str
     notes: tuple[str, ...] = field(default=())
+    # stored names this file migrates: (kind, old, new, table or None, path of the file)
+    migrates: tuple[tuple[str, str, str, str | None, str], ...] = field(default=())
 
 
 def generate_all(root: Path, recipe, result, options: dict | None = None) -> list[NewFile]:

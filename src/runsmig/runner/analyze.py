@@ -85,7 +85,7 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
         out.raw = len(engine.raw_re.findall(data.decode("latin-1")))
         return out
     if frozen:
-        return _allowed_whole(out, data, engine, frozen)
+        return _allowed_whole(out, data, engine, _written_by_runsmig(data) or frozen)
     unparsed = _over_limit(data, limits, limits.size_for(rel))
     if unparsed:
         from runsmig.runner.textscan import scan_bytes
@@ -253,6 +253,15 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
     if out.new != data:
         out.status = "changed"
     return out
+
+
+WRITTEN_MARKER = b"runsmig: migration written by runsmig"  # runsmig.migration.MARKER
+
+
+def _written_by_runsmig(data: bytes) -> str | None:
+    """The allowlist reason of a history file runsmig wrote (``stored: migrate``): it names the
+    old stored names on purpose."""
+    return "migration written by runsmig" if WRITTEN_MARKER in data[:1024] else None
 
 
 def _allowed_whole(out: FileOutcome, data: bytes, engine: TermEngine, reason: str, text: str | None = None,

@@ -1,0 +1,111 @@
+"""The PostgreSQL statements of a stored-name migration, forward and back.
+
+Forward: the triggers, views and renamed functions to recreate are dropped (under their old names,
+on their old tables); then tables, columns, constraints, indexes, sequences, types and enum values
+are renamed (``ALTER ... RENAME``); then the functions, views and triggers are created again from
+their released definitions with the term map applied. Back: the same in reverse, ending with the
+released definitions as they were. Every statement ends with ``;``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from runsmig.migration.renames import Recreate, Rename, StoredMigration
+
+_BARE = re.compile(r"[a-z_][a-z0-9_$]*\Z")
+_RESERVED = {"all", "analyse", "analyze", "and", "any", "array", "as", "asc", "both", "case", "cast", "check",
+             "collate", "column", "constraint", "create", "default", "desc", "distinct", "do", "else", "end",
+             "except", "false", "for", "foreign", "from", "grant", "group", "having", "in", "into", "is", "join",
+             "limit", "not", "null", "offset", "on", "only", "or", "order", "primary", "references", "select",
+             "table", "then", "to", "true", "union", "unique", "user", "using", "when", "where", "window", "with"}
+_CREATE = re.compile(r"\A(\s*CREATE)\s+(?!OR\s+REPLACE\b)", re.I)
+
+
+def ident(name: str) -> str:
+    if _BARE.match(name) and name not in _RESERVED:
+        return name
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _rename(r: Rename, back: bool = False) -> str:
+    old, new = (r.new, r.old) if back else (r.old, r.new)
+    table = r.new_table  # tables are renamed first forward, last back: the others see the new name
+    if r.kind == "table":
+        return f"ALTER TABLE {ident(old)} RENAME TO {ident(new)};"
+    if r.kind == "column":
+        return f"ALTER TABLE {ident(table)} RENAME COLUMN {ident(old)} TO {ident(new)};"
+    if r.kind == "constraint":
+        return f"ALTER TABLE {ident(table)} RENAME CONSTRAINT {ident(old)} TO {ident(new)};"
+    if r.kind == "index":
+        return f"ALTER INDEX {ident(old)} RENAME TO {ident(new)};"
+    if r.kind == "sequence":
+        return f"ALTER SEQUENCE {ident(old)} RENAME TO {ident(new)};"
+    if r.kind == "type":
+        return f"ALTER TYPE {ident(old)} RENAME TO {ident(new)};"
+    if r.kind == "enum value":
+        return f"ALTER TYPE {ident(table)} RENAME VALUE {literal(old)} TO {literal(new)};"
+    raise ValueError(r.kind)
+
+
+def _drop(kind: str, name: str, table: str | None, args: str | None) -> str:
+    if kind == "trigger":
+        return f"DROP TRIGGER {ident(name)} ON {ident(table)};"
+    if kind == "view":
+        return f"DROP VIEW {ident(name)};"
+    return f"DROP FUNCTION {ident(name)}({args or ''});"
+
+
+def _create(sql: str, replace: bool) -> str:
+    sql = sql.rstrip().rstrip(";").rstrip()
+    if replace:
+        sql = _CREATE.sub(r"\1 OR REPLACE ", sql, count=1)
+    return sql + ";"
+
+
+def statements(m: StoredMigration, back: bool = False) -> list[str]:
+    """The statements of the forward migration, or (``back``) of its reverse."""
+    return [sql for _, sql in steps(m, back)]
+
+
+def steps(m: StoredMigration, back: bool = False) -> list[tuple[Rename | None, str]]:
+    """Each statement with the rename it makes (None: a drop or a create), in order."""
+    recs = m.recreates
+    triggers = [r for r in recs if r.kind == "trigger"]
+    views = [r for r in recs if r.kind == "view"]
+    functions = [r for r in recs if r.kind == "function"]
+    renamed_fns = [r for r in functions if r.new_name != r.old.name]
+    out: list[str] = []
+    if not back:
+        out += [_drop("trigger", r.old.name, r.old.table, None) for r in triggers]
+        out += [_drop("view", r.old.name, None, None) for r in reversed(views)]
+        out += [_drop("function", r.old.name, None, r.old.args) for r in renamed_fns]
+        renames = [(r, _rename(r)) for r in m.renames]
+        creates = [_create(r.new_sql, r.new_name == r.old.name) for r in functions]
+        creates += [_create(r.new_sql, False) for r in views]
+        creates += [_create(r.new_sql, False) for r in triggers]
+    else:
+        out += [_drop("trigger", r.new_name, r.new_table, None) for r in triggers]
+        out += [_drop("view", r.new_name, None, None) for r in reversed(views)]
+        out += [_drop("function", r.new_name, None, r.new_args) for r in renamed_fns]
+        renames = [(r, _rename(r, back=True)) for r in reversed(m.renames)]
+        creates = [_create(r.old.sql, r.new_name == r.old.name) for r in functions]
+        creates += [_create(r.old.sql, False) for r in views]
+        creates += [_create(r.old.sql, False) for r in triggers]
+    return [(None, s) for s in out] + renames + [(None, s) for s in creates]
+
+
+def describe(m: StoredMigration) -> str:
+    counts = m.counts()
+    return ", ".join(f"{n} {_plural(k) if n != 1 else k}" for k, n in counts.items())
+
+
+def _plural(kind: str) -> str:
+    return kind + "es" if kind.endswith("x") else kind + "s"
+
+
+__all__ = ["Recreate", "describe", "ident", "literal", "statements"]

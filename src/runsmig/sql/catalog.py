@@ -1,0 +1,460 @@
+"""The database objects a series of SQL migrations leaves behind, read with sqlglot.
+
+:func:`replay` takes the released migrations' SQL in order and returns a :class:`Catalog`: the
+tables with their columns, the constraints and indexes (with the names PostgreSQL gives the
+unnamed ones: ``jobs_pkey``, ``steps_job_id_fkey``, ``jobs_name_key``, ``steps_pos_idx``), the
+sequences (``SERIAL`` and identity columns own ``<table>_<column>_seq``), the types and their enum
+values, and the functions, triggers and views with the statement that defined them, as released.
+
+What sqlglot reads only as an opaque command (``ALTER TYPE ... ADD VALUE``, ``ALTER TABLE ...
+RENAME CONSTRAINT``, a plpgsql ``CREATE FUNCTION``) is read from its tokens; a statement neither
+can place is listed in :attr:`Catalog.unread` (never guessed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+NAMEDATALEN = 63  # PostgreSQL truncates identifiers to this many bytes
+
+RELATIONS = ("table", "view", "index", "sequence")  # one namespace in PostgreSQL
+
+
+@dataclass(frozen=True)
+class Obj:
+    kind: str  # table, column, constraint, index, sequence, type, enum value, function, trigger, view
+    name: str
+    table: str | None = None  # column, constraint, index, trigger: its table; enum value: its type
+    sql: str | None = None  # function, trigger, view: the statement that defined it, as released
+    args: str | None = None  # function: its argument list (for DROP FUNCTION)
+    index: bool = False  # constraint: a primary key or unique constraint (its index has its name)
+    where: str = ""  # the migration file that made it (last)
+
+
+@dataclass
+class Catalog:
+    objects: list[Obj] = field(default_factory=list)  # in creation order
+    unread: list[tuple[str, str]] = field(default_factory=list)  # (file, statement head) not placed
+
+    def of(self, kind: str) -> list[Obj]:
+        return [o for o in self.objects if o.kind == kind]
+
+    def find(self, kind: str, name: str, table: str | None = None) -> Obj | None:
+        for o in self.objects:
+            if o.kind == kind and o.name == name and (table is None or o.table == table):
+                return o
+        return None
+
+    def names(self, kinds: tuple[str, ...]) -> set[str]:
+        return {o.name for o in self.objects if o.kind in kinds}
+
+    def add(self, obj: Obj) -> None:
+        self.drop(obj.kind, obj.name, obj.table)
+        self.objects.append(obj)
+
+    def drop(self, kind: str, name: str, table: str | None = None) -> None:
+        self.objects = [o for o in self.objects
+                        if not (o.kind == kind and o.name == name and (table is None or o.table == table))]
+
+    def drop_table(self, table: str) -> None:
+        owned = {o.name for o in self.objects if o.kind == "sequence" and o.table == table}
+        self.objects = [o for o in self.objects if not (
+            (o.kind == "table" and o.name == table) or (o.kind in ("column", "constraint", "index", "trigger")
+                                                        and o.table == table)
+            or (o.kind == "sequence" and o.name in owned))]
+
+    def rename(self, kind: str, old: str, new: str, table: str | None = None) -> None:
+        for i, o in enumerate(self.objects):
+            if o.kind == kind and o.name == old and (table is None or o.table == table):
+                self.objects[i] = replace(o, name=new)
+        if kind == "table":
+            self.objects = [replace(o, table=new) if o.kind in ("column", "constraint", "index", "trigger", "sequence")
+                            and o.table == old else o for o in self.objects]
+        elif kind == "type":
+            self.objects = [replace(o, table=new) if o.kind == "enum value" and o.table == old else o
+                            for o in self.objects]
+        elif kind == "index":  # the constraint an index backs shares its name
+            for i, o in enumerate(self.objects):
+                if o.kind == "constraint" and o.index and o.name == old:
+                    self.objects[i] = replace(o, name=new)
+        elif kind == "constraint":
+            for i, o in enumerate(self.objects):
+                if o.kind == "index" and o.name == old and o.table == table:
+                    self.objects[i] = replace(o, name=new)
+
+
+def object_name(name1: str, name2: str | None, label: str) -> str:
+    """The name PostgreSQL makes for an unnamed object (``makeObjectName``): ``name1_name2_label``,
+    the longer of name1/name2 shortened until it fits in NAMEDATALEN bytes."""
+    n1, n2 = name1.encode(), (name2 or "").encode()
+    overhead = len(label) + 1 + (1 if name2 else 0)
+    while len(n1) + len(n2) + overhead > NAMEDATALEN:
+        if len(n1) > len(n2):
+            n1 = n1[:-1]
+        else:
+            n2 = n2[:-1]
+    parts = [n1.decode(errors="ignore")] + ([n2.decode(errors="ignore")] if name2 else []) + [label]
+    return "_".join(parts)
+
+
+def replay(files: list[tuple[str, str]], dialect: str = "postgres") -> Catalog:
+    """The catalog after the migrations ``files`` ((name, SQL text), in the order they run)."""
+    from runsmig.sql.reader import _dialect, _statements
+
+    d = _dialect(dialect)
+    cat = Catalog()
+    for where, text in files:
+        try:
+            tokens = d.tokenize(text)
+        except Exception:
+            cat.unread.append((where, "(not tokenized)"))
+            continue
+        for stmt in _statements(tokens):
+            sql = text[stmt[0].start:stmt[-1].end + 1]
+            try:
+                _apply(cat, d, stmt, text, sql, where)
+            except Exception:
+                cat.unread.append((where, " ".join(t.text for t in stmt[:4])))
+    return cat
+
+
+def _ident(node) -> str:
+    from sqlglot import exp
+
+    if isinstance(node, exp.Identifier):
+        return node.name if node.quoted else node.name.lower()
+    if isinstance(node, (exp.Table, exp.Column)):
+        return _ident(node.this)
+    if isinstance(node, exp.Schema):
+        return _ident(node.this)
+    return str(node.name if hasattr(node, "name") else node).lower()
+
+
+def _tok(t) -> str:
+    from sqlglot.tokens import TokenType
+
+    return t.text if t.token_type == TokenType.IDENTIFIER else t.text.lower()
+
+
+def _apply(cat: Catalog, d, stmt, text: str, sql: str, where: str) -> None:
+    from sqlglot import exp
+
+    words = [t.text.upper() for t in stmt]
+    head = " ".join(words[:4])
+    if words[0] == "CREATE" and _created_kind(words) in ("FUNCTION", "PROCEDURE"):
+        return _function(cat, stmt, text, sql, where)
+    if words[0] == "CREATE" and _created_kind(words) == "TRIGGER":
+        return _trigger(cat, stmt, sql, where)
+    if words[0] == "DROP" and len(words) > 2 and words[1] in ("FUNCTION", "PROCEDURE"):
+        return _drop_function(cat, stmt, words)
+    if words[:2] == ["ALTER", "TABLE"] and "RENAME" in words:
+        return _rename_in_table(cat, stmt, words)
+    if words[:2] == ["ALTER", "TYPE"] or (words[:2] == ["ALTER", "SEQUENCE"] and "RENAME" in words):
+        return _alter_tokens(cat, stmt, words, where)
+    trees = [t for t in d.parser().parse(stmt, text) if t is not None]
+    tree = trees[0] if len(trees) == 1 else None
+    if tree is None or isinstance(tree, exp.Command):
+        if words[0] in ("CREATE", "ALTER", "DROP"):
+            cat.unread.append((where, head))
+        return
+    if isinstance(tree, exp.Create):
+        kind = str(tree.args.get("kind") or "").upper()
+        if kind == "TABLE":
+            return _create_table(cat, tree, where)
+        if kind == "INDEX":
+            return _create_index(cat, tree, where)
+        if kind in ("VIEW", "MATERIALIZED VIEW"):
+            cat.add(Obj("view", _ident(tree.this), sql=sql, where=where))
+            return
+        if kind == "SEQUENCE":
+            cat.add(Obj("sequence", _ident(tree.this), where=where))
+            return
+        if kind == "TYPE":
+            name = _ident(tree.this)
+            cat.add(Obj("type", name, where=where))
+            expr = tree.args.get("expression")
+            if isinstance(expr, exp.DataType):
+                for v in expr.expressions:
+                    if isinstance(v, exp.Literal):
+                        cat.add(Obj("enum value", v.this, table=name, where=where))
+            return
+        cat.unread.append((where, head))
+        return
+    if isinstance(tree, exp.Alter):
+        return _alter(cat, tree, where)
+    if isinstance(tree, exp.Drop):
+        kind = str(tree.args.get("kind") or "").upper()
+        for t in tree.args.get("tables") or []:
+            name = _ident(t)
+            if kind == "TABLE":
+                cat.drop_table(name)
+            elif kind in ("INDEX", "VIEW", "SEQUENCE", "TYPE", "FUNCTION", "PROCEDURE", "TRIGGER",
+                          "MATERIALIZED VIEW"):
+                k = {"MATERIALIZED VIEW": "view", "PROCEDURE": "function"}.get(kind, kind.lower())
+                cat.drop(k, name)
+                if k == "type":
+                    cat.objects = [o for o in cat.objects if not (o.kind == "enum value" and o.table == name)]
+                if k == "index":
+                    cat.objects = [o for o in cat.objects if not (o.kind == "constraint" and o.index and o.name == name)]
+        return
+    # DML, COMMENT, GRANT ...: no object made
+
+
+def _created_kind(words: list[str]) -> str:
+    i = 1
+    if words[i:i + 2] == ["OR", "REPLACE"]:
+        i += 2
+    while i < len(words) and words[i] in ("CONSTRAINT", "TEMP", "TEMPORARY", "UNLOGGED"):
+        i += 1
+    return words[i] if i < len(words) else ""
+
+
+def _create_table(cat: Catalog, tree, where: str) -> None:
+    from sqlglot import exp
+
+    schema = tree.this
+    if not isinstance(schema, exp.Schema):
+        cat.unread.append((where, "CREATE TABLE ... AS"))
+        return
+    table = _ident(schema.this)
+    cat.drop_table(table)
+    cat.add(Obj("table", table, where=where))
+    for e in schema.expressions:
+        if isinstance(e, exp.ColumnDef):
+            _column(cat, table, e, where)
+        else:
+            _table_constraint(cat, table, e, where)
+
+
+def _column(cat: Catalog, table: str, col, where: str) -> None:
+    from sqlglot import exp
+
+    name = _ident(col.this)
+    cat.add(Obj("column", name, table=table, where=where))
+    kind = col.args.get("kind")
+    if isinstance(kind, exp.DataType) and kind.this in (exp.DataType.Type.SERIAL, exp.DataType.Type.BIGSERIAL,
+                                                        exp.DataType.Type.SMALLSERIAL):
+        cat.add(Obj("sequence", object_name(table, name, "seq"), table=table, where=where))
+    for c in col.args.get("constraints") or []:
+        ck = c.args.get("kind")
+        given = _ident(c.this) if c.this is not None else None
+        if isinstance(ck, exp.GeneratedAsIdentityColumnConstraint):
+            cat.add(Obj("sequence", object_name(table, name, "seq"), table=table, where=where))
+        elif isinstance(ck, exp.PrimaryKeyColumnConstraint):
+            _constraint(cat, table, given or object_name(table, None, "pkey"), True, where)
+        elif isinstance(ck, exp.UniqueColumnConstraint):
+            _constraint(cat, table, given or object_name(table, name, "key"), True, where)
+        elif isinstance(ck, exp.Reference):
+            _constraint(cat, table, given or object_name(table, name, "fkey"), False, where)
+        elif isinstance(ck, exp.CheckColumnConstraint):
+            _constraint(cat, table, given or object_name(table, name, "check"), False, where)
+
+
+def _constraint(cat: Catalog, table: str, name: str, index: bool, where: str) -> None:
+    cat.add(Obj("constraint", name, table=table, index=index, where=where))
+
+
+def _cols(node) -> list[str]:
+    from sqlglot import exp
+
+    if node is None:
+        return []
+    if isinstance(node, exp.Schema):
+        return [_ident(e) for e in node.expressions]
+    return [_ident(e) for e in getattr(node, "expressions", []) if isinstance(e, (exp.Identifier, exp.Column))]
+
+
+def _table_constraint(cat: Catalog, table: str, e, where: str, given: str | None = None) -> None:
+    from sqlglot import exp
+
+    if isinstance(e, exp.Constraint):
+        for inner in e.expressions:
+            _table_constraint(cat, table, inner, where, _ident(e.this))
+        return
+    if isinstance(e, exp.PrimaryKey):
+        _constraint(cat, table, given or object_name(table, None, "pkey"), True, where)
+    elif isinstance(e, exp.UniqueColumnConstraint):
+        cols = _cols(e.this)
+        _constraint(cat, table, given or object_name(table, "_".join(cols) or None, "key"), True, where)
+    elif isinstance(e, exp.ForeignKey):
+        cols = [_ident(x) for x in e.expressions]
+        _constraint(cat, table, given or object_name(table, "_".join(cols) or None, "fkey"), False, where)
+    elif isinstance(e, exp.CheckColumnConstraint):
+        first = next(iter(e.find_all(exp.Column)), None)
+        _constraint(cat, table, given or object_name(table, _ident(first) if first else None, "check"), False, where)
+    elif given is not None:
+        _constraint(cat, table, given, False, where)
+
+
+def _create_index(cat: Catalog, tree, where: str) -> None:
+    from sqlglot import exp
+
+    index = tree.this
+    table = _ident(index.args["table"])
+    name = index.args.get("this")
+    if name is None:
+        params = index.args.get("params")
+        cols = []
+        for o in (params.args.get("columns") or []) if params is not None else []:
+            c = o.this if isinstance(o, exp.Ordered) else o
+            cols.append(_ident(c) if isinstance(c, exp.Column) else "expr")
+        label = object_name(table, "_".join(cols) or None, "idx")
+    else:
+        label = _ident(name)
+    cat.add(Obj("index", label, table=table, where=where))
+
+
+def _alter(cat: Catalog, tree, where: str) -> None:
+    from sqlglot import exp
+
+    kind = str(tree.args.get("kind") or "").upper()
+    name = _ident(tree.this)
+    for a in tree.args.get("actions") or []:
+        if isinstance(a, exp.AlterRename):
+            new = _ident(a.this)
+            k = {"TABLE": "table", "INDEX": "index", "VIEW": "view", "SEQUENCE": "sequence"}.get(kind)
+            if k:
+                cat.rename(k, name, new)
+            continue
+        if kind != "TABLE":
+            continue
+        if isinstance(a, exp.ColumnDef):
+            _column(cat, name, a, where)
+        elif isinstance(a, exp.AddConstraint):
+            for e in a.expressions:
+                _table_constraint(cat, name, e, where)
+        elif isinstance(a, exp.RenameColumn):
+            cat.rename("column", _ident(a.this), _ident(a.args["to"]), name)
+        elif isinstance(a, exp.Drop):
+            dk = str(a.args.get("kind") or "").upper()
+            for t in a.args.get("tables") or []:
+                if dk == "COLUMN":
+                    cat.drop("column", _ident(t), name)
+                elif dk == "CONSTRAINT":
+                    cat.drop("constraint", _ident(t), name)
+                    cat.drop("index", _ident(t), name)
+
+
+def _alter_tokens(cat: Catalog, stmt, words: list[str], where: str) -> None:
+    """ALTER TYPE t RENAME TO / RENAME VALUE / ADD VALUE; ALTER SEQUENCE s RENAME TO;
+    ALTER TABLE t RENAME CONSTRAINT a TO b (what sqlglot reads as a command)."""
+    from sqlglot.tokens import TokenType
+
+    name = _tok(stmt[2])
+    rest = words[3:]
+    if words[1] == "TYPE":
+        if rest[:2] == ["RENAME", "TO"]:
+            cat.rename("type", name, _tok(stmt[5]))
+        elif rest[:2] == ["RENAME", "VALUE"]:
+            old, new = stmt[5].text, stmt[7].text
+            cat.rename("enum value", old, new, name)
+        elif rest[:2] == ["ADD", "VALUE"]:
+            vals = [t.text for t in stmt[5:] if t.token_type == TokenType.STRING]
+            if vals:
+                cat.add(Obj("enum value", vals[0], table=name, where=where))
+        return
+    if words[1] == "SEQUENCE" and rest[:2] == ["RENAME", "TO"]:
+        cat.rename("sequence", name, _tok(stmt[5]))
+
+
+def _rename_in_table(cat: Catalog, stmt, words: list[str]) -> None:
+    """ALTER TABLE [IF EXISTS] [ONLY] t RENAME TO u | RENAME [COLUMN] a TO b | RENAME CONSTRAINT a TO b
+    (PostgreSQL's forms; sqlglot reads ``RENAME a TO b`` as a table rename)."""
+    i = 2
+    if words[i:i + 2] == ["IF", "EXISTS"]:
+        i += 2
+    if words[i] == "ONLY":
+        i += 1
+    table = _tok(stmt[i])
+    r = words.index("RENAME", i)
+    rest = words[r + 1:]
+    if rest[:1] == ["TO"]:
+        cat.rename("table", table, _tok(stmt[r + 2]))
+    elif rest[:1] == ["CONSTRAINT"]:
+        cat.rename("constraint", _tok(stmt[r + 2]), _tok(stmt[r + 4]), table)
+    else:
+        k = r + 2 if rest[:1] == ["COLUMN"] else r + 1
+        cat.rename("column", _tok(stmt[k]), _tok(stmt[k + 2]), table)
+
+
+def _drop_function(cat: Catalog, stmt, words: list[str]) -> None:
+    """DROP FUNCTION [IF EXISTS] name[(args)][, ...] (sqlglot does not read argument names)."""
+    from sqlglot.tokens import TokenType
+
+    i = 4 if words[2:4] == ["IF", "EXISTS"] else 2
+    depth = 0
+    expect = True
+    for t in stmt[i:]:
+        if t.token_type == TokenType.L_PAREN:
+            depth += 1
+        elif t.token_type == TokenType.R_PAREN:
+            depth -= 1
+        elif depth == 0 and t.token_type == TokenType.COMMA:
+            expect = True
+        elif depth == 0 and expect:
+            if t.text.upper() in ("CASCADE", "RESTRICT"):
+                break
+            cat.drop("function", _tok(t))
+            expect = False
+
+
+def _function(cat: Catalog, stmt, text: str, sql: str, where: str) -> None:
+    from sqlglot.tokens import TokenType
+
+    i = next(k for k, t in enumerate(stmt) if t.text.upper() in ("FUNCTION", "PROCEDURE"))
+    name = _tok(stmt[i + 1])
+    if i + 2 < len(stmt) and stmt[i + 2].token_type == TokenType.DOT:  # schema-qualified
+        name = _tok(stmt[i + 3])
+        i += 2
+    open_ = stmt[i + 2]
+    depth, close = 0, None
+    for t in stmt[i + 2:]:
+        if t.token_type == TokenType.L_PAREN:
+            depth += 1
+        elif t.token_type == TokenType.R_PAREN:
+            depth -= 1
+            if depth == 0:
+                close = t
+                break
+    args = text[open_.start + 1:close.start] if close is not None else ""
+    cat.add(Obj("function", name, sql=sql, args=_drop_args(args), where=where))
+
+
+def _drop_args(args: str) -> str:
+    """The argument list as DROP FUNCTION takes it: defaults left out."""
+    import re
+
+    out = []
+    for part in _split_top(args):
+        part = re.split(r"(?i)\s+default\s+|\s*=\s*", part.strip(), maxsplit=1)[0]
+        if part:
+            out.append(part)
+    return ", ".join(out)
+
+
+def _split_top(s: str) -> list[str]:
+    parts, depth, cur = [], 0, []
+    for ch in s:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        if ch == "," and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    if "".join(cur).strip():
+        parts.append("".join(cur))
+    return parts
+
+
+def _trigger(cat: Catalog, stmt, sql: str, where: str) -> None:
+    i = next(k for k, t in enumerate(stmt) if t.text.upper() == "TRIGGER")
+    name = _tok(stmt[i + 1])
+    on = next(k for k, t in enumerate(stmt) if k > i and t.text.upper() == "ON")
+    table = _tok(stmt[on + 1])
+    cat.add(Obj("trigger", name, table=table, sql=sql, where=where))
+
+
+__all__ = ["Catalog", "Obj", "object_name", "replay"]

@@ -1,0 +1,116 @@
+"""The catalog of released SQL migrations (runsmig.sql.catalog) and the renames planned from it
+(runsmig.migration.renames, .postgres, .sqlfolder): no database needed."""
+
+from __future__ import annotations
+
+import pytest
+
+from runsmig.migration import postgres
+from runsmig.migration.renames import plan_renames
+from runsmig.migration.sqlfolder import next_names, steps
+from runsmig.sql.catalog import object_name, replay
+from runsmig.terms import TermEngine
+
+ENGINE = None
+
+
+def rewrite(text: str) -> str:
+    global ENGINE
+    if ENGINE is None:
+        from runsmig.recipe.model import Term
+
+        ENGINE = TermEngine((Term("job", "jobs", "run", "runs"),))
+    return ENGINE.rewrite(text)
+
+
+def kinds(sql: str) -> set[tuple[str, str, str | None]]:
+    return {(o.kind, o.name, o.table) for o in replay([("m.sql", sql)]).objects}
+
+
+def test_unnamed_objects_get_postgres_names():
+    got = kinds("""
+        CREATE TABLE jobs (id SERIAL PRIMARY KEY, name TEXT UNIQUE, n INT CHECK (n > 0));
+        CREATE TABLE steps (id BIGINT GENERATED ALWAYS AS IDENTITY, job_id INT REFERENCES jobs(id),
+                            pos INT, UNIQUE (job_id, pos), FOREIGN KEY (pos) REFERENCES jobs (id));
+        CREATE INDEX ON steps (job_id);
+    """)
+    assert {("constraint", n, t) for n, t in [
+        ("jobs_pkey", "jobs"), ("jobs_name_key", "jobs"), ("jobs_n_check", "jobs"), ("steps_job_id_fkey", "steps"),
+        ("steps_job_id_pos_key", "steps"), ("steps_pos_fkey", "steps")]} <= got
+    assert ("sequence", "jobs_id_seq", "jobs") in got and ("sequence", "steps_id_seq", "steps") in got
+    assert ("index", "steps_job_id_idx", "steps") in got
+
+
+def test_long_names_are_truncated_as_postgres_does():
+    name = object_name("a" * 40, "b" * 40, "fkey")
+    assert len(name) == 63 and name.endswith("_fkey") and name.startswith("a" * 29 + "_" + "b" * 28)
+
+
+def test_history_renames_drops_and_alters_are_followed():
+    got = kinds("""
+        CREATE TABLE jobs (id INT PRIMARY KEY, job_kind TEXT, gone TEXT);
+        ALTER TABLE jobs RENAME job_kind TO kind;
+        ALTER TABLE jobs DROP COLUMN gone;
+        ALTER TABLE jobs RENAME CONSTRAINT jobs_pkey TO pk_jobs;
+        CREATE TYPE s AS ENUM ('a');
+        ALTER TYPE s ADD VALUE 'job_done';
+        ALTER TYPE s RENAME TO job_state;
+        CREATE TABLE old_jobs (id INT);
+        DROP TABLE old_jobs;
+        CREATE FUNCTION f_job(a INT DEFAULT 1) RETURNS INT LANGUAGE sql AS 'SELECT 1';
+        DROP FUNCTION IF EXISTS f_job(a INT);
+    """)
+    assert ("column", "kind", "jobs") in got and ("column", "job_kind", "jobs") not in got
+    assert ("column", "gone", "jobs") not in got
+    assert ("constraint", "pk_jobs", "jobs") in got
+    assert ("enum value", "job_done", "job_state") in got and ("type", "job_state", None) in got
+    assert not any(n == "old_jobs" or n == "f_job" for _, n, _ in got)
+
+
+def test_renames_and_their_reverse():
+    cat = replay([("m.sql", """
+        CREATE TYPE job_state AS ENUM ('queued', 'waiting_for_job');
+        CREATE TABLE jobs (id SERIAL PRIMARY KEY, state job_state);
+        CREATE FUNCTION count_jobs() RETURNS BIGINT LANGUAGE sql AS $$ SELECT count(*) FROM jobs $$;
+        CREATE VIEW recent AS SELECT id AS job_id FROM jobs;
+        CREATE VIEW recent2 AS SELECT * FROM recent;
+    """)])
+    m = plan_renames(cat, rewrite)
+    assert [(r.kind, r.old, r.new) for r in m.renames] == [
+        ("table", "jobs", "runs"), ("constraint", "jobs_pkey", "runs_pkey"), ("sequence", "jobs_id_seq", "runs_id_seq"),
+        ("type", "job_state", "run_state"), ("enum value", "waiting_for_job", "waiting_for_run")]
+    # the view whose text changes is recreated, and the view reading it with it
+    assert [(r.kind, r.old.name, r.new_name) for r in m.recreates] == [
+        ("function", "count_jobs", "count_runs"), ("view", "recent", "recent"), ("view", "recent2", "recent2")]
+    up, down = postgres.statements(m), postgres.statements(m, back=True)
+    assert up[:3] == ["DROP VIEW recent2;", "DROP VIEW recent;", "DROP FUNCTION count_jobs();"]
+    assert "ALTER TYPE run_state RENAME VALUE 'waiting_for_job' TO 'waiting_for_run';" in up
+    assert up[-2:] == ["CREATE VIEW recent AS SELECT id AS run_id FROM runs;", "CREATE VIEW recent2 AS SELECT * FROM recent;"]
+    assert down[:3] == ["DROP VIEW recent2;", "DROP VIEW recent;", "DROP FUNCTION count_runs();"]
+    assert "ALTER TABLE runs RENAME TO jobs;" in down
+    assert down.index("ALTER TABLE runs RENAME CONSTRAINT runs_pkey TO jobs_pkey;") < down.index("ALTER TABLE runs RENAME TO jobs;")
+
+
+def test_a_rename_onto_an_existing_name_is_a_note_not_a_statement():
+    m = plan_renames(replay([("m.sql", "CREATE TABLE jobs (id INT); CREATE TABLE runs (id INT);")]), rewrite)
+    assert not m.renames and "already" in m.notes[0]
+
+
+def test_unread_statements_are_noted():
+    m = plan_renames(replay([("m.sql", "CREATE TABLE jobs (id INT); CREATE RULE r AS ON INSERT TO jobs DO NOTHING;")]),
+                     rewrite)
+    assert any("not read" in n for n in m.notes)
+
+
+@pytest.mark.parametrize("kind, files, expected", [
+    ("sql-numbered", ["m/001_a.sql", "m/002_b.sql", "m/010_c.sql"], ["m/011_runsmig_stored_names.sql"]),
+    ("sql-numbered", ["m/9-a.sql"], ["m/10-runsmig_stored_names.sql"]),
+    ("dbmate", ["db/migrations/20241231235959_a.sql"], ["db/migrations/20250101000000_runsmig_stored_names.sql"]),
+    ("flyway", ["sql/V1__a.sql", "sql/V1_2__b.sql", "sql/U1_2__b.sql"], ["sql/V1_3__runsmig_stored_names.sql"]),
+    ("golang-migrate", ["m/000001_a.up.sql", "m/000001_a.down.sql"],
+     ["m/000002_runsmig_stored_names.up.sql", "m/000002_runsmig_stored_names.down.sql"]),
+])
+def test_next_file_follows_the_folders_scheme(kind, files, expected):
+    ordered = [s for s in steps(files, kind) if s.up]
+    folder = files[0].rsplit("/", 1)[0]
+    assert next_names(folder, kind, ordered) == expected
