@@ -50,11 +50,11 @@ otherwise.
 
 When `migrate` is left out it is found in the tree, first match wins:
 
-- `alembic.ini` (at the root, or one level down): `alembic upgrade head` with that ini and its
+- `alembic.ini` (at the root, or one or two levels down): `alembic upgrade head` with that ini and its
   `sqlalchemy.url` set to {sqlalchemy_url} (as `Config.set_main_option` does: env.py files that read
   `config.get_main_option("sqlalchemy.url")`, as Alembic's templates do, need nothing more; one that
   reads an environment variable gets it from the spec's `env`);
-- `manage.py` (root or one level down): `python manage.py migrate --noinput`; the project's settings
+- `manage.py` (likewise): `python manage.py migrate --noinput`; the project's settings
   read DATABASE_URL (the convention: its DATABASES come from that variable);
 - a folder `migrations`, `db/migrations`, `sql/migrations` or `sql` holding `*.sql` files and no
   `*.py`: its files in name order, each applied (psql -1 -v ON_ERROR_STOP=1, or sqlite3) in one
@@ -197,11 +197,11 @@ def _command(path: str, node, step: str) -> Command:
     return cmd
 
 
-def load_spec(file: Path) -> Spec:
-    """Read and validate a spec; every error names file:line:column."""
+def load_spec(file: Path, shown: str | None = None) -> Spec:
+    """Read and validate a spec; every error names file:line:column (the file as `shown`)."""
     import yaml
 
-    path = str(file)
+    path = shown or str(file)
     try:
         root = yaml.compose(file.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -229,8 +229,12 @@ def load_spec(file: Path) -> Spec:
 def detect_migrate(tree: Path) -> Command | None:
     """The migrate command a tree's layout implies (see the module docstring), or None."""
     def first(name: str) -> Path | None:
-        hits = [tree / name] + sorted(tree.glob(f"*/{name}"))
-        return next((p for p in hits if p.is_file()), None)
+        for pattern in (name, f"*/{name}", f"*/*/{name}"):
+            hits = sorted(p for p in tree.glob(pattern) if p.is_file() and not any(
+                part.startswith(".") or part == "node_modules" for part in p.relative_to(tree).parts[:-1]))
+            if hits:
+                return hits[0]
+        return None
 
     if (ini := first("alembic.ini")) is not None:
         return Command(kind="alembic", target=ini.relative_to(tree).as_posix())
@@ -518,16 +522,19 @@ def copy_work_tree(checkout: Path, dest: Path) -> int:
     return count
 
 
-def read_spec(tree: Path, spec_arg: str | None) -> Spec:
+def read_spec(tree: Path, spec_arg: str | None, shown_tree: str) -> Spec:
+    """The tree's spec: `spec_arg` (default upgrade.yaml) relative to the tree, or an absolute file
+    used for both trees. No default spec: an empty one (migrate is found, nothing else runs)."""
     name = spec_arg or "upgrade.yaml"
-    file = Path(name) if Path(name).is_absolute() else tree / name
+    if Path(name).is_absolute():
+        file, shown = Path(name), name
+    else:
+        file, shown = tree / name, f"{shown_tree}{name}"
     if not file.is_file():
-        if spec_arg is not None and Path(name).is_absolute():
-            raise UsageError(f"{name}: no such spec file")
-        return Spec()  # no spec in this tree: migrate is found, nothing else runs
-    spec = load_spec(file)
-    spec.path = name if not Path(name).is_absolute() else spec.path
-    return spec
+        if spec_arg is not None:
+            raise UsageError(f"{shown}: no such spec file")
+        return Spec()
+    return load_spec(file, shown)
 
 
 # ---------------------------------------------------------------- main
@@ -579,8 +586,8 @@ def check(args) -> int:
     try:
         sha = export_old(checkout, args.before, scratch / "old")
         copy_work_tree(checkout, scratch / "new")
-        old = Tree("old", scratch / "old", read_spec(scratch / "old", args.spec))
-        new = Tree("new", scratch / "new", read_spec(scratch / "new", args.spec))
+        old = Tree("old", scratch / "old", read_spec(scratch / "old", args.spec, f"{args.before}:"))
+        new = Tree("new", scratch / "new", read_spec(scratch / "new", args.spec, f"{checkout}/"))
 
         def database(tag: str) -> Database | None:
             db = Database(kind, admin, scratch, tag)

@@ -173,7 +173,9 @@ def test_before_ref_and_spec_errors(tmp_path):
     git(work, "commit", "-q", "-am", "bad spec")
     rc, out, _ = upgrade_check(work, "sqlite")
     assert rc == 2, out
-    assert "upgrade.yaml:3:1: spec.sed: unknown key (allowed: version, cwd, env, migrate, seed, read)" in out, out
+    assert "HEAD:upgrade.yaml:3:1: spec.sed: unknown key (allowed: version, cwd, env, migrate, seed, read)" in out, out
+    rc, out, _ = upgrade_check(work, "sqlite", "--spec", "ci/upgrade.yaml")
+    assert rc == 2 and "HEAD:ci/upgrade.yaml: no such spec file" in out, out
 
 
 @pytest.mark.parametrize(
