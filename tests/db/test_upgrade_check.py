@@ -146,7 +146,7 @@ def test_a_rename_done_by_a_new_migration_passes(db, tmp_path):
         encoding="utf-8")
     read = work / "read.py"
     text = read.read_text().replace("retry_of_job_id", "retry_of_run_id")
-    read.write_text(text.replace("FROM jobs", "FROM runs").replace("UPDATE jobs", "UPDATE runs"))
+    read.write_text(text.replace("FROM jobs", "FROM runs").replace("UPDATE jobs", "UPDATE runs").replace("INTO jobs", "INTO runs"))
     assert "FROM runs" in read.read_text()
     rc, out, verdicts = upgrade_check(work, db, "--term", "job:run", "--compare-fresh")
     assert verdicts == dict.fromkeys(ALL_STEPS, "PASS"), out
