@@ -634,7 +634,9 @@ def steps(checker: Checker, args, old: Tree, new: Tree, database) -> None:
         return stop()
     if "seed" not in old.spec.steps:
         checker.skip("old: seed", "the spec names no seed")
-    seeded = db.row_counts()
+    seeded = counts(checker, db, "old: count the seeded rows")
+    if seeded is None:
+        return stop()
     if args.term:
         words = "/".join(o for o, _ in args.term)
         tables = {t: n for t, n in seeded.items() if holds_term(t, args.term)}
@@ -644,20 +646,32 @@ def steps(checker: Checker, args, old: Tree, new: Tree, database) -> None:
         else:
             few = [t for t, n in tables.items() if n < 3]
             checker.report("FAIL" if few else "PASS", name, ", ".join(f"{t}: {n}" for t, n in tables.items()))
+    later.pop(0)
     if not checker.run_step(new, "migrate", db):
-        later.pop(0)
         return stop()
-    after = db.row_counts()
+    later.pop(0)
+    after = counts(checker, db, "new: count the rows after migrate")
+    if after is None:
+        return stop()
     lost = []
     for table, count in seeded.items():
         now = after.get(table, after.get(renamed(table, args.term)))
         if count and (now is None or now < count):
             lost.append(f"{table}: {count} rows before, {'table gone' if now is None else f'{now} after'}")
     kept = ", ".join(f"{t}: {n}" for t, n in seeded.items() if n) or "no rows were seeded"
-    checker.report("FAIL" if lost else "PASS", later[1], "; ".join(lost) if lost else kept)
+    checker.report("FAIL" if lost else "PASS", "new: every seeded row still there after migrate",
+                   "; ".join(lost) if lost else kept)
     checker.run_step(new, "read", db)
     if args.compare_fresh:
         compare_fresh(checker, new, db, database)
+
+
+def counts(checker: Checker, db: Database, name: str) -> dict[str, int] | None:
+    try:
+        return db.row_counts()
+    except (RuntimeError, OSError, sqlite3.Error, subprocess.TimeoutExpired) as exc:
+        checker.report("FAIL", name, tail=str(exc))
+        return None
 
 
 def compare_fresh(checker: Checker, new: Tree, upgraded: Database, database) -> None:
