@@ -28,6 +28,7 @@ from runsmig.terms import TermEngine
 from runsmig.textio import DecodeFailure, decode, is_binary, read_file, wide_mark
 from runsmig.transforms import recipe_transforms_for
 from runsmig.vendored import generated_marker
+from runsmig.written import written_reason
 
 SUPPRESS_RE = re.compile(r"runsmig:\s*ignore(-next-line)?\b")
 
@@ -109,12 +110,14 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
         return out
     text = dec.text
     allow_file = recipe.allow_for_file(rel)
+    whole_reason = allow_file.reason if allow_file is not None else written_reason(rel, data)
     index = LineIndex(text)
-    if allow_file is not None:
-        # the whole file is allowlisted: every raw occurrence, term or not, is covered by the entry
+    if whole_reason is not None:
+        # the whole file is allowlisted (or a migration runsmig wrote): every raw occurrence, term
+        # or not, is covered by the entry
         for m in engine.raw_re.finditer(text):
             ln, col = index.pos(m.start())
-            out.allowed.append(Finding(rel, ln, col, m.group(0), "text", None, "term", allowed_by=allow_file.reason))
+            out.allowed.append(Finding(rel, ln, col, m.group(0), "text", None, "term", allowed_by=whole_reason))
         out.raw = len(out.allowed)
         out.coverage["allowed"] = out.raw
         out.new = data
