@@ -309,9 +309,9 @@ def file_name(number: int, fragments: list[str]) -> str:
 def render(app: AppOps, dependencies: list[tuple[str, str]], why: str) -> str:
     """The text of the migration file (a ``MARKER`` line first: check accepts what it names)."""
     lines = [f"{MARKER}: {why}.",
-             "# It names the old names on purpose (the state it starts from); it is history from here on.", "",
-             "from django.db import migrations, models"]
-    lines += sorted(app.imports - {"from django.db import models"})
+             "# It names the old names on purpose (the state it starts from); it is history from here on.", ""]
+    lines += sorted((app.imports - {"from django.db import models"}) | {"from django.db import migrations, models"},
+                    key=lambda line: (line.startswith("from "), line.split()[1]))
     lines += ["", ""]
     if app.permissions:
         lines += _permissions_code(app)
