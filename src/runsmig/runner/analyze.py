@@ -30,6 +30,7 @@ from runsmig.terms import TermEngine
 from runsmig.textio import DecodeFailure, decode, is_binary, read_file, wide_mark
 from runsmig.transforms import recipe_transforms_for
 from runsmig.vendored import generated_marker
+from runsmig.written import written_reason
 
 SUPPRESS_RE = re.compile(r"runsmig:\s*ignore(-next-line)?\b")
 
@@ -123,9 +124,10 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
         return out
     text = dec.text
     allow_file = recipe.allow_for_file(rel)
+    whole_reason = allow_file.reason if allow_file is not None else written_reason(rel, data)
     index = LineIndex(text)
-    if allow_file is not None:
-        return _allowed_whole(out, data, engine, allow_file.reason, text, index)
+    if whole_reason is not None:  # allowlisted whole, or a migration runsmig wrote
+        return _allowed_whole(out, data, engine, whole_reason, text, index)
     # a changelog's released sections are history: from this line down nothing is rewritten
     released = history.released_from(rel, text) if history else None
     if released is not None:

@@ -117,6 +117,10 @@ class _FileRewrite:
         if orm.applies(ctx.text):
             analysis.stored = orm.stored_spans(ctx, self.scan, self.span)
             analysis.edits += orm.implicit_columns(ctx, self.scan, self.span)
+        if "django" in ctx.text:
+            from runsmig.languages.python.django_keep import written_out
+
+            analysis.edits += written_out(ctx, self.module, self.span, analysis.edits)
 
     def _sequences(self):
         """What isort and ruff keep sorted (runsmig.languages.order puts it back in order)."""

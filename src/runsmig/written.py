@@ -1,0 +1,24 @@
+"""Files runsmig wrote that name old names on purpose: the Django migration of a rename
+(runsmig.generators.django_migrations) starts from the state that has them. Such a file is history
+from the moment it is written: never rewritten, and what it names is accepted by ``check``.
+
+Recognised by both its first line (the marker the generator writes) and its place (a numbered
+module of a ``migrations`` package), so the marker cannot hide terms elsewhere; a Django migration
+is released history anyway (issue #21, item 1). The test costs a ``startswith`` on a file that
+holds a term.
+"""
+
+from __future__ import annotations
+
+import re
+
+MARKER = b"# Written by runsmig"
+REASON = "migration written by runsmig"
+_DJANGO = re.compile(r"(?:^|/)migrations/\d{4,}_\w+\.py$")
+
+
+def written_reason(rel: str, data: bytes) -> str | None:
+    """Why this file keeps its names (None: it is not one runsmig wrote)."""
+    if data.startswith(MARKER) and _DJANGO.search(rel) is not None:
+        return REASON
+    return None

@@ -1,0 +1,228 @@
+"""Django models under a rename, without running Django: which classes are models, what keep writes
+out (and where), what the new migration holds, its name and dependencies, and what check accepts."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import libcst as cst
+import pytest
+
+from runsmig.cli.check import build_report
+from runsmig.django.apps import app_folder, migrations_of
+from runsmig.django.models import models_of
+from runsmig.plan import build_plan
+from runsmig.recipe import load_recipe
+from runsmig.written import written_reason
+
+
+def _recipe(tmp: Path, extra: str = ""):
+    p = tmp / "r.yaml"
+    p.write_text("version: 1\nname: t\nterms:\n  - {from: job, plural: jobs, to: run, to_plural: runs}\n" + extra)
+    return load_recipe(p)
+
+
+def _tree(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(textwrap.dedent(text).lstrip("\n"))
+    return root
+
+
+def _plan(tmp: Path, files: dict[str, str], extra: str = ""):
+    work = _tree(tmp / "w", files)
+    plan = build_plan(work, _recipe(tmp, extra), workers=1)
+    return work, plan, {c.path: c for c in plan.changes}
+
+
+INIT = {"shop/__init__.py": "", "shop/migrations/__init__.py": "",
+        "shop/migrations/0001_initial.py": "from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n"
+                                           "    dependencies = []\n    operations = []\n"}
+
+
+def test_models_found_by_base_fields_and_meta():
+    module = cst.parse_module(textwrap.dedent("""
+        from django.db import models
+        from django.db.models import Model, CharField
+        from core.base import Stamped
+
+        class Base(models.Model):
+            job_note = models.TextField()
+
+            class Meta:
+                abstract = True
+
+        class Job(Base):
+            job_name = CharField(max_length=5)
+            owner = models.ForeignKey("auth.User", on_delete=models.CASCADE, db_column="who")
+
+        class Direct(Model):
+            pass
+
+        class Stampy(Stamped):
+            job_kind = models.IntegerField()
+
+        class Helper:
+            x = models.Value(1)
+
+        class Proxy(Job):
+            class Meta:
+                proxy = True
+                app_label = "other"
+                db_table = "t"
+    """))
+    found = {m.name: m for m in models_of(module)}
+    assert sorted(found) == ["Base", "Direct", "Job", "Proxy", "Stampy"]
+    assert found["Base"].abstract and not found["Base"].concrete
+    job = found["Job"]
+    assert [f.name for f in job.fields] == ["job_note", "job_name", "owner"]  # the abstract base's field first
+    assert [f.column for f in job.fields] == ["job_note", "job_name", "who"]
+    assert job.table("shop") == "shop_job" and not job.explicit_table
+    assert found["Proxy"].proxy and found["Proxy"].option("app_label") == "other" and found["Proxy"].table("x") == "t"
+    assert models_of(cst.parse_module("class Job(Model):\n    x = CharField()\n")) == []  # not Django's
+
+
+def test_app_folder_and_leaves(tmp_path):
+    assert app_folder("src/shop/models.py") == "src/shop"
+    assert app_folder("shop/models/job.py") == "shop"
+    assert app_folder("shop/views.py") is None
+    files = {"shop/migrations/__init__.py": "",
+             "shop/migrations/0001_initial.py": "dependencies = []\n",
+             "shop/migrations/0002_a.py": "dependencies = [('shop', '0001_initial')]\n",
+             "shop/migrations/0002_b.py": "dependencies = [('shop', '0001_initial'), ('auth', '0002_a')]\n",
+             "shop/migrations/helpers.py": "x = 1\n"}
+    _tree(tmp_path, files)
+    h = migrations_of(tmp_path, "shop", "shop", set(files))
+    assert (h.folder, h.leaves, h.next_number) == ("shop/migrations", ("0002_a", "0002_b"), 3)
+    assert migrations_of(tmp_path, "nowhere", "nowhere", set(files)) is None
+
+
+def test_keep_writes_out_table_and_columns_where_derived(tmp_path):
+    work, plan, changes = _plan(tmp_path, {**INIT, "shop/apps.py": """
+        from django.apps import AppConfig
+
+        class ShopConfig(AppConfig):
+            name = "pkg.shop"
+            label = "store"
+        """, "shop/models.py": """
+        from django.db import models
+
+
+        class Job(models.Model):
+            job_name = models.CharField(max_length=5)
+            job_code = models.CharField(max_length=5, db_column="code")
+            parent_job = models.OneToOneField(
+                "self",
+                on_delete=models.CASCADE,
+            )
+            tags = models.ManyToManyField("Tag")
+            done = models.BooleanField()
+
+
+        class Named(models.Model):
+            job = models.ForeignKey(Job, on_delete=models.CASCADE)
+
+            class Meta:
+                db_table = "named_jobs"
+        """})
+    new = changes["shop/models.py"].new.decode()
+    assert 'run_name = models.CharField(max_length=5, db_column="job_name")' in new
+    assert 'run_code = models.CharField(max_length=5, db_column="code")' in new  # explicit already
+    assert '        on_delete=models.CASCADE,\n        db_column="parent_job_id",\n    )' in new
+    assert '    done = models.BooleanField()\n\n    class Meta:\n        db_table = "store_job"\n' in new
+    assert 'db_table = "named_jobs"\n' in new and new.count("db_table") == 2  # an explicit table stays as it is
+    assert 'run = models.ForeignKey(Run, on_delete=models.CASCADE, db_column="job_id")' in new
+    kept = {(s["name"], s["kind"]) for s in plan.review()["stored"] if s["action"] == "written out"}
+    assert kept == {("store_job", "table"), ("job_name", "column"), ("parent_job_id", "column"), ("job_id", "column")}
+    mig = changes["shop/migrations/0002_rename_run_and_more.py"].new.decode()
+    assert '("store", "0001_initial")' in mig
+    assert 'migrations.AlterModelTable(\n            name="job",\n            table="store_job",' in mig
+    assert 'field=models.OneToOneField("store.run", on_delete=models.CASCADE, db_column="parent_job_id")' in mig
+    assert any("many-to-many" in n for n in plan.notes)  # its table's column job_id follows the model name
+
+
+def test_migrate_writes_nothing_out(tmp_path):
+    work, plan, changes = _plan(tmp_path, {**INIT, "shop/models.py": """
+        from django.db import models
+
+        class Job(models.Model):
+            job_name = models.CharField(max_length=5)
+        """}, "stored: migrate\n")
+    new = changes["shop/models.py"].new.decode()
+    assert "db_table" not in new and "db_column" not in new
+    mig = changes["shop/migrations/0002_rename_run_and_more.py"].new.decode()
+    assert "AlterModelTable" not in mig and "AlterField" not in mig
+    assert 'old_name="Job"' in mig and 'old_name="job_name"' in mig
+    assert mig.startswith("# Written by runsmig")
+
+
+def test_no_migration_without_a_rename_or_a_migrations_package(tmp_path):
+    _, plan, changes = _plan(tmp_path, {**INIT, "shop/models.py": """
+        from django.db import models
+
+        class Thing(models.Model):
+            name = models.CharField(max_length=5, help_text="no term here")
+        """, "shop/views.py": "def job():\n    return 1\n"})
+    assert [c.action for c in plan.changes] == ["modify"]  # views.py only
+    _, plan, changes = _plan(tmp_path / "b", {"shop/__init__.py": "", "shop/models.py": """
+        from django.db import models
+
+        class Job(models.Model):
+            pass
+        """})
+    assert not any(c.action == "create" for c in plan.changes)
+    assert any("no migrations package" in n for n in plan.notes)
+
+
+def test_field_the_migration_cannot_write_is_a_note(tmp_path):
+    _, plan, changes = _plan(tmp_path, {**INIT, "shop/models.py": """
+        from django.db import models
+        from .choices import KINDS
+
+        class Thing(models.Model):
+            job_kind = models.CharField(max_length=5, choices=KINDS)
+        """})
+    mig = changes["shop/migrations/0002_rename_thing_run_kind.py"].new.decode()
+    assert "RenameField" in mig and "AlterField" not in mig
+    assert any("run 'makemigrations' for its AlterField" in n for n in plan.notes)
+
+
+def test_cross_app_reference_depends_on_the_other_apps_migration(tmp_path):
+    files = {**INIT, "shop/models.py": """
+        from django.db import models
+
+        class Job(models.Model):
+            pass
+        """, "bill/__init__.py": "", "bill/migrations/__init__.py": "",
+             "bill/migrations/0001_initial.py": "dependencies = [('shop', '0001_initial')]\n",
+             "bill/models.py": """
+        from django.db import models
+
+        class Invoice(models.Model):
+            job = models.ForeignKey("shop.Job", on_delete=models.PROTECT)
+        """}
+    _, plan, changes = _plan(tmp_path, files)
+    bill = changes["bill/migrations/0002_rename_invoice_run_and_more.py"].new.decode()
+    assert '("bill", "0001_initial"),\n        ("shop", "0002_rename_run_and_more"),' in bill
+    assert 'models.ForeignKey("shop.run", on_delete=models.PROTECT, db_column="job_id")' in bill
+
+
+def test_written_migration_is_accepted_only_where_migrations_live(tmp_path):
+    marker = b"# Written by runsmig: x\nRenameModel('Job')\n"
+    assert written_reason("shop/migrations/0003_rename_run.py", marker) == "migration written by runsmig"
+    assert written_reason("shop/views.py", marker) is None
+    assert written_reason("shop/migrations/0003_rename_run.py", b"import x\n" + marker) is None
+    work = _tree(tmp_path / "w", {**INIT, "shop/migrations/0002_x.py": marker.decode(), "shop/notes.py": marker.decode()})
+    report = build_report(work, _recipe(tmp_path), workers=1)
+    assert {f.path for f in report.findings} == {"shop/notes.py"}
+
+
+@pytest.mark.parametrize("case", ["django-stored-keep", "django-stored-migrate"])
+def test_second_plan_after_apply_writes_no_migration(case, tmp_path):
+    from tests.golden import FIXTURES, run_case
+
+    _, plan, again = run_case(FIXTURES / case, tmp_path)
+    assert [c.path for c in plan.changes if c.action == "create"] == ["shop/migrations/0003_rename_run_and_more.py"]
+    assert again.empty and not any("new Django migration" in n for n in again.notes)
