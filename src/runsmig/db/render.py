@@ -289,6 +289,12 @@ def history_revision(plan: CarryPlan, rev_id: str, down: str, marker: str, ext_r
 
 
 def render_file(template: Path, rev: Revision) -> str:
+    """The revision file, through the checkout's ``script.py.mako``; a checkout without one (Alembic
+    needs it only to make revisions) gets Alembic's own generic template."""
+    if not template.is_file():
+        import alembic
+
+        template = Path(alembic.__file__).parent / "templates" / "generic" / "script.py.mako"
     text = template.read_text(encoding="utf-8")
     has_ids = "up_revision" in text
     imports = []
