@@ -186,6 +186,7 @@ def build_plan(root: Path, recipe: Recipe, workers: int | None = None, regenerat
                         "they are (rewrite them by hand, or raise the limit: README 'Settings')"
                         for o in result.looked if o.unparsed]
     notes.extend(result.history.notes)
+    notes.extend(result.notes)
     taken = {c.target for c in changes} | {o.rel for o in result.looked} | set(result.unread)
     migrated: list[tuple[str, str, str, str | None, str]] = []
     for nf in generate_all(root, recipe, result, generator_options):

@@ -216,6 +216,15 @@ def test_markdown_fence_keeps_its_clash_follow_ups():
     assert out == "````markdown\nThe runs table.\n````\n" and not found
 
 
+def test_python_fence_keeps_its_comment_and_docstring_clashes():
+    text = ("```python\n# Longer running jobs go to a worker.\nJOB_TIMEOUT = 25  # one job\n"
+            "def f():\n    \"\"\"Closed after your job has run.\"\"\"\n```\n")
+    out, found = rewrite(text, recipe=NO_PHRASES)
+    assert out == ("```python\n# Longer running jobs go to a worker.\nRUN_TIMEOUT = 25  # one run\n"
+                   "def f():\n    \"\"\"Closed after your job has run.\"\"\"\n```\n")
+    assert sorted(f.text for f in found if f.rule == "follow-up") == ["job has run", "running jobs"]
+
+
 def test_crlf_and_front_matter():
     text = "---\r\ntitle: Jobs\r\n---\r\n# Job\r\n\r\nA job.\r\n"
     out, _ = rewrite(text)

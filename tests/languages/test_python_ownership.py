@@ -165,3 +165,19 @@ def test_still_third_party(tmp_path, src):
     assert o.status == "unchanged", new_text(o)
     assert not rules(o, "follow-up")
     assert any(t.startswith("job") for t in externals(o))
+
+
+# -- annotated with a third-party class: its attributes are the package's --------------------
+def test_annotated_third_party_parameter_keeps_its_attributes(tmp_path):
+    src = ("from typing import Optional, Any\nfrom somelib import events\nfrom somelib.events import JobEvent\n"
+           "from app.models import Manager\n"
+           "def on_event(event: JobEvent, other: Optional[events.SubmitEvent], job_id: str):\n"
+           "    return event.job_id, other.job_id, job_id\n"
+           "def mixed(x: 'JobEvent | Manager', y: Any, z):\n    return x.jobs, y.jobs, z.jobs\n"
+           "box: JobEvent = make()\nbox.job_id\n")
+    o = run_use(tmp_path, src)
+    text = new_text(o)
+    assert "return event.job_id, other.job_id, run_id" in text  # the parameter is ours, its attributes not
+    assert "box.job_id" in text
+    assert "return x.runs, y.runs, z.runs" in text  # a union naming ours, Any, untyped: not third-party
+    assert "job_id" in externals(o)

@@ -51,6 +51,7 @@ class RunResult:
     skipped: list[tuple[str, str]]
     git: bool
     history: History = NO_HISTORY
+    notes: tuple[str, ...] = ()  # what the run kept everywhere besides history (third-party bases' names)
 
     @property
     def files(self) -> int:
@@ -132,6 +133,7 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
         _settle_references(p, root, recipe, all_files, look, found.git)
     look_all = frozenset(look)
     engine = _with_derived(root, engine, look)
+    engine, inherited = _with_inherited(root, engine, look, all_files)
     if only is not None:
         look &= set(wanted)
     if found.must_read:  # whatever the scan says: the analyzer reports why they cannot be read
@@ -169,7 +171,7 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
         order.append(rel)
     _load_named_transforms(recipe, [rel for rel, _ in todo])  # a broken one stops the run here, as a recipe error
     if not todo:  # nothing to read: no cache, no pool
-        return RunResult(root, recipe, outcomes, unread, paths, found.skipped, found.git, p.history)
+        return RunResult(root, recipe, outcomes, unread, paths, found.skipped, found.git, p.history, inherited)
     from runsmig.runner.pool import analyze_many
 
     store = p.result_cache(root, recipe) if cache else None
@@ -213,7 +215,7 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
     if store is not None:
         store.finish()
     outcomes.extend(done[rel] for rel in order)
-    return RunResult(root, recipe, outcomes, unread, paths, found.skipped, found.git, p.history)
+    return RunResult(root, recipe, outcomes, unread, paths, found.skipped, found.git, p.history, inherited)
 
 
 def _settle_references(p: Prepared, root: Path, recipe: Recipe, all_files: frozenset[str], look: set[str],
@@ -282,6 +284,17 @@ def _with_derived(root: Path, engine: TermEngine, candidates: set[str]) -> TermE
     from runsmig.derived import defined_names, spellings
 
     return engine.with_derived(spellings(defined_names(root, sorted(candidates)), engine))
+
+
+def _with_inherited(root: Path, engine: TermEngine, candidates: set[str], all_files: frozenset[str]):
+    """The engine, also keeping the names checkout classes share with their installed third-party
+    bases (runsmig.languages.python.inherited), and the plan's notes on them."""
+    if not any(rel.endswith(".py") for rel in candidates):
+        return engine, ()
+    from runsmig.languages.python.inherited import inherited_names
+
+    found = inherited_names(root, candidates, all_files, engine)
+    return engine.with_keep(tuple(sorted(found))), tuple(found[n] for n in sorted(found))
 
 
 def _from_cache(store: ResultCache, root: Path, todo: list[tuple[str, str]], keep_bytes: bool, engine=None,

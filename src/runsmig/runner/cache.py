@@ -145,7 +145,7 @@ class ResultCache:
 
     def derive(self, engine) -> None:
         """The run's term engine: a result also depends on the derived spellings (runsmig.derived)
-        its file holds, and on no other (a name defined elsewhere does not stale every entry)."""
+        and the kept words its file holds, and on no other (a name defined elsewhere does not stale every entry)."""
         self._engine = engine
 
     # -- keys ------------------------------------------------------------------------------
@@ -160,6 +160,9 @@ class ResultCache:
             parts.append(json.dumps(sorted(held.items())).encode())
         if names:
             parts += [b"names", names.encode()]
+        kept = [w for w in (engine.keep if engine is not None else ()) if w.encode() in data]
+        if kept:  # words kept everywhere (recipe, history, third-party bases' names) the file holds
+            parts += [b"keep", "\0".join(kept).encode()]
         return _h(*parts)
 
     def _bytes(self, rel: str) -> bytes | None:

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from runsmig.findings import Analysis, Edit, Finding
+from runsmig.languages.markdown.prose import is_clash
 
 FENCE_EXT = {
     "py": ".py", "python": ".py", "python3": ".py", "py3": ".py", "pycon": None,
@@ -132,8 +133,10 @@ def analyze_embedded(ctx, seg: Segment, fake_rel: str, fallback_kind: str = "cod
         edits.append(Edit(sa, sb, e.text, nf))
     # In a snippet of documentation every term follows the rename: what the language left
     # (a name defined outside the snippet, an import of a module the recipe deletes) the
-    # term engine takes; only real conflicts (the new name is taken) stay follow-ups.
-    kept = [f for f in res.findings if not (doc_snippet and f.rule == "follow-up" and f.line and ctx.engine.find(f.text))]
+    # term engine takes; only real conflicts (the new name is taken) stay follow-ups, and so do
+    # the words of a comment or docstring kept because their rewrite would read badly (a clash).
+    kept = [f for f in res.findings if not (doc_snippet and f.rule == "follow-up" and f.line and ctx.engine.find(f.text)
+                                            and not is_clash(f))]
     done = [(e.start, e.end) for e in res.edits]
     done += [(sub.index.offset(f.line, f.col), sub.index.offset(f.line, f.col) + len(f.text)) for f in kept if f.line]
     # a third-party name is reported once (at its first use): its other uses stay too

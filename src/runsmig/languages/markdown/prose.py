@@ -131,6 +131,14 @@ def clash_spans(text: str, regex: re.Pattern[str], accept=None) -> list[tuple[in
     return out
 
 
+CLASH_MESSAGE = "the rewrite would read "
+
+
+def is_clash(f: Finding) -> bool:
+    """A follow-up of :func:`clash_findings`: words kept because their rewrite would read badly."""
+    return f.rule == "follow-up" and f.message.startswith(CLASH_MESSAGE)
+
+
 def clash_findings(ctx, start: int, end: int, edits: list[Edit], kind: str = "prose") -> list[Finding]:
     """Clashes ('runs and runs', 'run run') in the rewritten chunk that an edit produced."""
     pieces: list[tuple[int, int, int, int, bool]] = []  # new_start, new_end, orig_start, orig_end, edited
@@ -172,7 +180,7 @@ def clash_findings(ctx, start: int, end: int, edits: list[Edit], kind: str = "pr
         o_start, o_end = origin(m_start, m_end)
         clash = " ".join(m_text.split())
         found.append(ctx.finding(o_start, o_end, kind, None, "follow-up",
-                                 f"the rewrite would read '{clash}': kept; reword it or add a recipe phrase"))
+                                 f"{CLASH_MESSAGE}'{clash}': kept; reword it or add a recipe phrase"))
     return found
 
 

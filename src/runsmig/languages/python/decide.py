@@ -2,7 +2,9 @@
 
 * ``external``: bound by a third-party import, or an attribute/keyword hanging
   off one (``Job.fetch``, ``scheduler.add_job(...)``, ``Parallel(n_jobs=2)``),
-  including through a local variable assigned from such a call. Only while what it
+  including through a local variable assigned from such a call, and a parameter or
+  variable annotated with such a class (``def on_event(event: JobEvent)``: ``event.job_id``;
+  not ``Any`` or ``object``, nor a union that also names a checkout class). Only while what it
   binds to resolves outside the checkout: once a call is handed checkout code
   (``functools.partial(own_fn, job_id=1)``, ``typing.cast(Own, x).jobs``,
   ``executor.submit(own_fn, job_id=1)``), or a variable is annotated with or narrowed
@@ -172,6 +174,8 @@ class Decider:
                 for n in sym.nodes:
                     self._mark(n, Keep("external"))
                     typed += self._chain(n, keep_self=True)
+            elif self._annotated_theirs(sym):
+                typed.append(sym)  # ``def f(event: JobEvent)``: ``event.job_id`` is the package's
         # a local variable assigned from a third-party call: its attributes are third-party too
         done: set[int] = set()
         while typed:
@@ -197,6 +201,43 @@ class Decider:
             if ann is not None and self._names_ours(ann.annotation):
                 return True
         return False
+
+    def _annotated_theirs(self, sym: Symbol) -> bool:
+        """A binding of ``sym`` is annotated with a third-party class (and none with ours): what
+        it holds is an instance of the package's, so are its attributes."""
+        found = False
+        for n in sym.nodes:
+            p = self.scan.parent.get(id(n))
+            ann = None
+            if isinstance(p, cst.AnnAssign) and p.target is n:
+                ann = p.annotation
+            elif isinstance(p, cst.Param) and p.name is n:
+                ann = p.annotation
+            if ann is None:
+                continue
+            if self._names_ours(ann.annotation) or not self._names_theirs(ann.annotation):
+                return False
+            found = True
+        return found
+
+    def _names_theirs(self, expr: cst.CSTNode) -> bool:
+        """``Pkg``, ``mod.Pkg``, ``"Pkg"``, ``Pkg | None``, ``Optional[Pkg]``, ``Union[Pkg, Other]``
+        where every class named is third-party; never ``Any`` or ``object`` (anything at all)."""
+        if isinstance(expr, cst.BinaryOperation):
+            parts = [x for x in (expr.left, expr.right) if not (isinstance(x, cst.Name) and x.value == "None")]
+            return bool(parts) and all(self._names_theirs(x) for x in parts)
+        if isinstance(expr, cst.Subscript):
+            head = self._callee_name(expr.value)
+            if head in ("Optional", "Union", "Annotated"):
+                inner = [el.slice.value for el in expr.slice if isinstance(el.slice, cst.Index)]
+                if head == "Annotated":
+                    inner = inner[:1]
+                inner = [x for x in inner if not (isinstance(x, cst.Name) and x.value == "None")]
+                return bool(inner) and all(self._names_theirs(x) for x in inner)
+            return self._names_theirs(expr.value)
+        if isinstance(expr, (cst.Name, cst.Attribute)) and self._callee_name(expr) in ("Any", "object"):
+            return False
+        return self._owner(expr) is EXTERNAL
 
     def _names_ours(self, expr: cst.CSTNode) -> bool:
         """``Own``, ``mod.Own``, ``"Own"``, ``Own | None``, ``Optional[Own]``, ``(Own, Other)``."""

@@ -1,0 +1,47 @@
+"""Names a checkout class shares with an installed third-party base are kept everywhere
+(runsmig.languages.python.inherited); a base that is not installed is not guessed about."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from runsmig.plan import build_plan
+from runsmig.recipe import load_recipe
+
+FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "py-third-party-base" / "before"
+RECIPE = Path(__file__).resolve().parents[2] / "fixtures" / "md-fence-prose-clash" / "recipe.yaml"
+
+
+def plan_of(root: Path):
+    plan = build_plan(root, load_recipe(RECIPE), workers=1)
+    return plan, {c.path: c.new.decode() for c in plan.changes if c.new is not None}
+
+
+def test_installed_base_keeps_overrides_and_says_why(tmp_path, monkeypatch):
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    shutil.copytree(FIXTURE, tmp_path / "co")
+    plan, new = plan_of(tmp_path / "co")
+    assert "def lookup_job(self, run_id)" in new["app/store.py"]
+    assert "self._fix_job_order(self.stored_runs)" in new["app/store.py"]
+    assert "store.lookup_job(run_id)" in new["app/use.py"]
+    notes = [n for n in plan.notes if "third-party 'schedlib.base" in n]
+    assert any("'lookup_job'" in n and "overrides" in n for n in notes)
+    assert any("'_fix_job_order'" in n and "inherits" in n for n in notes)
+
+
+def test_base_not_installed_is_not_guessed_about(tmp_path, monkeypatch):
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    shutil.copytree(FIXTURE, tmp_path / "co")
+    shutil.rmtree(tmp_path / "co" / "venv")
+    plan, new = plan_of(tmp_path / "co")
+    assert "def lookup_run(self, run_id)" in new["app/store.py"]
+    assert not [n for n in plan.notes if "third-party 'schedlib" in n]
+
+
+def test_virtual_env_is_looked_in(tmp_path, monkeypatch):
+    shutil.copytree(FIXTURE, tmp_path / "co")
+    shutil.move(str(tmp_path / "co" / "venv"), str(tmp_path / "elsewhere"))
+    monkeypatch.setenv("VIRTUAL_ENV", str(tmp_path / "elsewhere"))
+    _, new = plan_of(tmp_path / "co")
+    assert "def lookup_job(self, run_id)" in new["app/store.py"]
