@@ -119,3 +119,37 @@ def test_dynamic_reference_makes_a_conflict_in_git_and_the_cache_agrees(tmp_path
     assert second.stdout == again.stdout
     assert "rename from static/img/cron-jobs.svg" in second.stdout
     assert "cron-runs.svg" in second.stdout.split("src/components/Cron.tsx", 1)[1]
+
+
+DELETE_RECIPE = ("version: 1\nname: t\nterms:\n  - {from: job, plural: jobs, to: run, to_plural: runs}\n"
+                 "paths:\n  delete:\n    - {path: app/jobs/, reason: the jobs feature is removed}\n")
+
+
+@pytest.mark.parametrize("counterpart", [True, False])
+def test_a_reference_to_a_deleted_file_follows_its_counterpart_or_is_a_follow_up(tmp_path, counterpart):
+    """A reference to a file the recipe deletes: when the term map's rewrite names a file that stays
+    (the counterpart that replaces it), the reference is rewritten to it; else it is a follow-up."""
+    import os
+    import sys
+
+    tree_ = tmp_path / "t"
+    files = {"app/jobs/router.py": "ROUTES = []\n", "docs/plan.md": "See `app/jobs/router.py` for the routes.\n",
+             "README.md": "# t\n"}
+    if counterpart:
+        files["app/runs/router.py"] = "ROUTES = []\n"
+    for rel, text in files.items():
+        (tree_ / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tree_ / rel).write_text(text)
+    _git(tree_)
+    (tmp_path / "recipe.yaml").write_text(DELETE_RECIPE)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src"),
+           "RUNSMIG_CACHE_DIR": str(tmp_path / "cache")}
+    proc = subprocess.run([sys.executable, "-m", "runsmig", "plan", str(tree_), "--recipe", str(tmp_path / "recipe.yaml"),
+                           "--workers", "1"], capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    if counterpart:
+        assert "+See `app/runs/router.py` for the routes." in proc.stdout
+        assert "is deleted by the recipe: re-point or remove it" not in proc.stderr
+    else:
+        assert "docs/plan.md" not in proc.stdout
+        assert "'app/jobs/router.py' is deleted by the recipe: re-point or remove it" in proc.stderr

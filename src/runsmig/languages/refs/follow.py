@@ -17,7 +17,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import replace
 
-from runsmig.findings import Analysis, Edit, Finding
+from runsmig.findings import Analysis, Edit, Finding, splice
 from runsmig.languages.base import FileContext
 from runsmig.languages.refs.resolve import exists, narrow, resolve, where, written
 from runsmig.languages.refs.settle import moved_names, names_re
@@ -69,6 +69,8 @@ def follow(ctx: FileContext, analysis: Analysis) -> Analysis:
         inside = [e for e in edits if a <= e.start and e.end <= b]
         if new_text is None and problem is None:
             continue
+        if problem is not None and inside and _counterpart_stays(ctx, tok.text, a, inside):
+            continue  # the term map points it at a file that stays (the deleted one's counterpart)
         touched = True
         edits = [e for e in edits if not (a <= e.start and e.end <= b)]
         findings = [f for f in findings if f.rule in ("conflict", "follow-up") or not _within(ctx, f, a, b)]
@@ -119,6 +121,16 @@ def _new_text(ctx: FileContext, token: str, targets) -> tuple[str | None, str | 
     if new == token or target.style in ("relative", "near"):
         return new, None
     return new, None
+
+
+def _counterpart_stays(ctx: FileContext, token: str, at: int, inside) -> bool:
+    """Whether the term map's rewrite of a reference to a deleted file names files that exist and
+    stay where they are (``jobs/router.py`` -> ``runs/router.py`` beside it): then it follows them."""
+    rewritten = splice(token, 0, len(token), [Edit(e.start - at, e.end - at, e.text, e.finding) for e in inside])
+    if rewritten == token:
+        return False
+    targets = resolve(ctx.all_files, ctx.rel, rewritten)
+    return bool(targets) and all(where(ctx.all_files, ctx.moves, ctx.deletes, t.path)[0] == t.path for t in targets)
 
 
 def _moves(ctx: FileContext, rel: str) -> bool:
