@@ -224,3 +224,63 @@ def test_crd_type_names_stay_with_the_custom_resources_kind():
     out, res = run(text)
     assert out == text.replace("job-tier", "run-tier").replace("main-jobs", "main-runs")
     assert {"JobQueue", "jobs"} <= kept(res)
+
+
+# -- removed apiVersions, manifests and field paths inside code strings -----------------------------
+def test_a_removed_api_version_of_a_built_in_kind_keeps_kubernetes_keys():
+    from runsmig.languages.config.schemas.kubernetes import definition
+
+    assert definition("batch/v1beta1", "CronJob") == "io.k8s.api.batch.v1.CronJob"
+    assert definition("extensions/v1beta1", "Deployment") == "io.k8s.api.apps.v1.Deployment"
+    assert definition("queues.example.com/v1beta1", "CronJob") is None  # a custom resource's group
+    text = CRONJOB.replace("batch/v1", "batch/v1beta1")
+    out, res = run(text)
+    assert out == run(CRONJOB)[0].replace("batch/v1", "batch/v1beta1")
+    assert kept(res) == {"CronJob", "failedJobsHistoryLimit", "successfulJobsHistoryLimit", "jobTemplate"}
+
+
+def test_field_paths_over_a_kind_are_kubernetes():
+    from runsmig.languages.config.schemas.kubernetes import field_paths
+
+    path = "spec.jobTemplate.spec.template.spec.volumes[].persistentVolumeClaim"
+    assert field_paths(path) == [(0, len(path))]
+    assert field_paths("{.spec.jobTemplate.spec}") == [(1, 23)]  # JSONPath
+    assert field_paths("app.jobs.enabled") == []  # no kind declares it
+    assert field_paths("my.jobTemplate.x") == []  # not from a kind's root
+    assert field_paths("spec.template.spec") == []  # no compound segment: too plain to tell
+
+
+PY_MANIFEST = '''\
+PATH = "spec.jobTemplate.spec.template"
+OWN = "reports.jobTemplate.name"
+MANIFEST = """
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: nightly-job
+spec:
+  backoffLimit: 2
+"""
+
+
+def get(url):
+    return [MANIFEST] if url == "jobs" else []
+'''
+
+
+def test_python_strings_holding_manifests_field_paths_and_resources():
+    out, res = run(PY_MANIFEST, "tests/test_cleanup.py")
+    assert out == PY_MANIFEST.replace("nightly-job", "nightly-run").replace("reports.jobTemplate", "reports.runTemplate")
+    assert {"Job", "jobs", "jobTemplate"} <= {f.text for f in res.findings if f.rule == "external"}
+
+
+def test_a_resource_name_is_kubernetes_only_where_the_file_holds_that_kind():
+    text = 'def get(url):\n    return url == "jobs"\n'  # no manifest here: the project's word
+    assert run(text, "app/queue.py")[0] == text.replace('"jobs"', '"runs"')
+
+
+def test_no_op_python_manifest_string():
+    text = ('M = """\napiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly}\nspec:\n'
+            '  failedJobsHistoryLimit: 1\n  jobTemplate: {}\n"""\nP = "spec.jobTemplate.spec"\n')
+    out, res = run(text, "tests/test_m.py")
+    assert out == text and all(f.rule == "external" for f in res.findings)

@@ -320,6 +320,7 @@ class _FileRewrite:
         bound = {sym.name for sym in decider.symbols}
         first: dict[int, int] = {}
         dict_keys = self._dict_key_conflicts()
+        manifests = self._manifest_kinds()
         for node in self.scan.strings:
             s, e = self.span(node)
             kind = "docstring" if id(node) in self.scan.docstrings else "string"
@@ -330,6 +331,8 @@ class _FileRewrite:
             tool = tool_of(value) if value else None
             if tool is not None:  # os.environ["GITHUB_JOB"]: another tool's variable (runsmig.envnames)
                 self.findings.append(ctx.finding(s, e, kind, None, "external", env_message(value, tool)))
+                continue
+            if kind == "string" and self._embedded(s, e, edits, manifests):
                 continue
             k = dict_keys.get(id(node))
             if k is None and value is not None and value.isidentifier():
@@ -361,6 +364,30 @@ class _FileRewrite:
                     self.edits.append(Edit(ed.start, ed.end, ed.text, f))
                 else:
                     self._report(word, ws, we, k, set(), first)
+
+    def _manifest_kinds(self) -> frozenset[str]:
+        """The kinds of the Kubernetes manifests this file's strings hold (read only where a
+        string says ``apiVersion``)."""
+        if "apiVersion" not in self.ctx.text:
+            return frozenset()
+        from runsmig.languages.config.embedded import manifest_kinds
+
+        lits = [self.ctx.text[slice(*self.span(n))] for n in self.scan.strings if isinstance(n, cst.SimpleString)]
+        return manifest_kinds([t for t in lits if "apiVersion" in t])
+
+    def _embedded(self, s: int, e: int, edits: list[Edit], kinds: frozenset[str]) -> bool:
+        """A string holding another tool's names (a Kubernetes manifest, a field path over one, the
+        resource of a kind the file's manifests declare): its names stay as in that tool's files,
+        the rest is renamed (runsmig.languages.config.embedded)."""
+        from runsmig.languages.config.embedded import string_guard
+
+        g = string_guard(self.ctx, s, e, kinds)
+        if g is None:
+            return False
+        self.edits += g(edits)
+        self.findings += g.findings
+        self.covered_spans += g.covered
+        return True
 
     def _dict_key_conflicts(self) -> dict[int, Keep]:
         """``{"run_id": ..., "job_id": ...}``: renaming a key onto another key is a conflict."""

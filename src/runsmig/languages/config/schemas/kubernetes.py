@@ -97,15 +97,29 @@ def _plural(kind: str) -> str:
 
 def definition(api_version: str | None, kind: str | None) -> str | None:
     """The definition of a document's (apiVersion, kind); by kind alone when the apiVersion is not
-    written (a Helm template's ``{{ }}``) and one definition has that kind."""
+    written (a Helm template's ``{{ }}``) and one definition has that kind. A built-in kind at an
+    apiVersion the schemas no longer carry (``batch/v1beta1`` CronJob) takes the kind's current
+    definition: its keys are still Kubernetes', not the user's."""
     if not kind:
         return None
     gvk, by_kind, _, _ = _index()
+    names = by_kind.get(kind) or []
     if api_version:
         group, _, version = api_version.rpartition("/")
-        return gvk.get((group, version, kind))
-    names = by_kind.get(kind) or []
+        found = gvk.get((group, version, kind))
+        if found is not None or not _builtin_group(group):
+            return found
+        # an API version Kubernetes has since removed (batch/v1beta1 CronJob, extensions/v1beta1
+        # Deployment): the kind as Kubernetes defines it now, in the same group if it is there
+        same = [n for (g, _, k), n in gvk.items() if g == group and k == kind]
+        return same[-1] if same else (names[0] if len(names) == 1 else None)
     return names[0] if len(names) == 1 else None
+
+
+def _builtin_group(group: str) -> bool:
+    """Kubernetes' own API groups: the core group (""), single-word groups (``batch``, ``apps``,
+    ``extensions``) and ``*.k8s.io``; a custom resource's group is a domain of its own."""
+    return "." not in group or group == "k8s.io" or group.endswith(".k8s.io")
 
 
 class K8sShape(JsonShape):
@@ -238,3 +252,60 @@ class _Schema(Schema):
 SCHEMA = _Schema(name="Kubernetes manifest", owner=OWNER, format="yaml", patterns=("*.yml", "*.yaml"),
                  shape=lambda docs: Manifests(), priority=-10, detect=detect,
                  vocabulary=("CronJob", "jobTemplate"))  # a sample: words() reads the definitions' names
+
+
+_PATH = re.compile(r"(?<![\w.$\]])(?:\$?\.)?[A-Za-z_]\w*(?:\[[^\]\s]*\])?(?:\.[A-Za-z_]\w*(?:\[[^\]\s]*\])?)+")
+_INDEX = re.compile(r"\[[^\]]*\]")
+
+
+def field_paths(text: str) -> list[tuple[int, int]]:
+    """The spans of ``text`` that are field paths over a Kubernetes object: two or more dotted
+    segments (``[]``, ``[*]``, ``[0]`` allowed after one) that Kubernetes' schemas declare one
+    inside the other from some kind's root (``spec.jobTemplate.spec.template``: a CronJob's).
+    Only a path with a compound segment (``jobTemplate``, not ``spec.name``) counts."""
+    out = []
+    for m in _PATH.finditer(text):
+        segments = tuple(_INDEX.sub("", p) for p in m.group(0).lstrip("$.").split("."))
+        if any(_COMPOUND.match(p) for p in segments) and _resolves(segments):
+            out.append(m.span())
+    return out
+
+
+def _props(node: dict, defs: dict, depth: int = 0) -> dict:
+    """The declared properties at a schema node ($ref followed, an array's items)."""
+    while depth < 16 and isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            node, depth = defs.get(ref[len("#/$defs/"):]) or {}, depth + 1
+        elif isinstance(node.get("items"), dict):
+            node, depth = node["items"], depth + 1
+        else:
+            return node.get("properties") or {}
+    return {}
+
+
+@lru_cache(maxsize=1024)
+def _resolves(segments: tuple[str, ...]) -> bool:
+    defs = definitions().get("$defs") or {}
+    gvk, _, _, _ = _index()
+    for name in dict.fromkeys(gvk.values()):
+        node = defs.get(name)
+        for seg in segments:
+            node = _props(node, defs).get(seg) if isinstance(node, dict) else None
+            if node is None:
+                break
+        else:
+            return True
+    return False
+
+
+def resource_of(value: str) -> str | None:
+    """The known kind whose REST resource ``value`` is (``jobs``, ``cronjobs/status``), else None."""
+    plural = value.split("/", 1)[0]
+    if not plural or not plural.islower():
+        return None
+    _, by_kind, kinds, _ = _index()
+    for k in kinds:
+        if _plural(k) == plural:
+            return k
+    return None
