@@ -42,10 +42,13 @@ def checkout(extra: dict[str, str] | None = None) -> dict[str, str]:
 
 
 def test_django_label_in_a_later_migration(tmp_path):
-    got = outcomes(tmp_path, checkout())
-    text = new_text(got["shop/migrations/0002_other.py"])
-    assert 'model_name="modelnamerun"' in text
-    assert 'to="shop.modelnamerun"' in text
+    """A released migration that writes the model's label is history (issue #21): it stays as it is,
+    and its labels keep resolving through the migration the plan adds (RenameModel); the same label
+    written elsewhere follows the class."""
+    got = outcomes(tmp_path, checkout({"shop/admin_urls.py": 'LABEL = "shop.modelnamejob"\n'}))
+    assert got["shop/migrations/0002_other.py"].status == "unchanged"
+    assert all(f.allowed_by.startswith("history") for f in got["shop/migrations/0002_other.py"].allowed)
+    assert new_text(got["shop/admin_urls.py"]) == 'LABEL = "shop.modelnamerun"\n'
     assert "class ModelNameRun" in new_text(got["shop/models.py"])
 
 
@@ -92,11 +95,11 @@ def test_not_a_derived_spelling(tmp_path, src):
 def test_check_reports_a_derived_spelling_left_behind(tmp_path):
     from runsmig.cli.check import build_report
 
-    root = tree(tmp_path / "co", checkout())
+    root = tree(tmp_path / "co", checkout({"shop/labels.py": 'A = "modelnamejob"\nB = "shop.modelnamejob"\n'}))
     rep = build_report(root, recipe(tmp_path).source, workers=1)
-    mig = [f for f in rep.findings if f.path == "shop/migrations/0002_other.py"]
-    assert sorted(f.text for f in mig) == ["modelnamejob", "modelnamejob"]
-    assert not [w for p, _, _, w in rep.non_term if "modelnamejob" in w and p.endswith("0002_other.py")]
+    left = [f for f in rep.findings if f.path == "shop/labels.py"]
+    assert sorted(f.text for f in left) == ["modelnamejob", "modelnamejob"]
+    assert not [w for p, _, _, w in rep.non_term if "modelnamejob" in w and p.endswith("labels.py")]
 
 
 def test_the_spelling_follows_a_definition_added_elsewhere_with_the_cache(tmp_path, monkeypatch):
