@@ -30,7 +30,7 @@ from runsmig.terms import TermEngine
 from runsmig.textio import DecodeFailure, decode, is_binary, read_file, wide_mark
 from runsmig.transforms import recipe_transforms_for
 from runsmig.vendored import generated_marker
-from runsmig.written import written_reason
+from runsmig.written import history_written_reason, written_reason
 
 SUPPRESS_RE = re.compile(r"runsmig:\s*ignore(-next-line)?\b")
 
@@ -86,7 +86,7 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
         out.raw = len(engine.raw_re.findall(data.decode("latin-1")))
         return out
     if frozen:
-        return _allowed_whole(out, data, engine, _written_by_runsmig(data) or frozen)
+        return _allowed_whole(out, data, engine, history_written_reason(data) or frozen)
     unparsed = _over_limit(data, limits, limits.size_for(rel))
     if unparsed:
         from runsmig.runner.textscan import scan_bytes
@@ -255,15 +255,6 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
     if out.new != data:
         out.status = "changed"
     return out
-
-
-WRITTEN_MARKER = b"runsmig: migration written by runsmig"  # runsmig.migration.MARKER
-
-
-def _written_by_runsmig(data: bytes) -> str | None:
-    """The allowlist reason of a history file runsmig wrote (``stored: migrate``): it names the
-    old stored names on purpose."""
-    return "migration written by runsmig" if WRITTEN_MARKER in data[:1024] else None
 
 
 def _allowed_whole(out: FileOutcome, data: bytes, engine: TermEngine, reason: str, text: str | None = None,
