@@ -178,7 +178,9 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
         out.allowed.append(f)
     edits: list[Edit] = []
     spans: list[tuple[int, int, str]] = []  # (start, end, label) for the reconciliation
-    for e in dedupe_edits(analysis.edits):
+    todo = dedupe_edits(analysis.edits)
+    read = _read_by_name(text, todo, stored)
+    for e in todo:
         f = e.finding
         if f is not None and f.line in quiet:
             spans.append((e.start, e.end, "suppressed"))
@@ -196,7 +198,7 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
             if reason == "stored":  # a literals: entry says it is a stored value
                 f = Finding(**{**f.__dict__, "stored": "value"})
             if reason is None and stored is not None:
-                kind = _stored_kind(stored, e, f)
+                kind = _stored_kind(stored, e, f, read)
                 if kind is not None:
                     f, reason = Finding(**{**f.__dict__, "stored": kind}), "stored"
             if reason is not None:
@@ -315,15 +317,51 @@ def _stored_names(text: str, analysis: Analysis, recipe: Recipe, engine: TermEng
     return stored_names(text, analysis, recipe, engine)
 
 
-def _stored_kind(stored, e: Edit, f: Finding) -> str | None:
+def _stored_kind(stored, e: Edit, f: Finding, read: frozenset[int] = frozenset()) -> str | None:
     """The kind of the stored name this edit would rename (None: not a stored name). An edit that
-    writes a stored name out (an ORM column named explicitly) is one already."""
+    writes a stored name out (an ORM column named explicitly) is one already. Beside the file's
+    SQL, a snake_case word of a string that spells a stored name (``"job_id = $1"``, a piece of
+    SQL too short to read) and a member access that reads one (``row.job_id``, see
+    :func:`_read_by_name`) are that name."""
     if f.stored:
         return None
     kept = stored.at(e.start, e.end)
     if kept is not None:
         return kept.kind
+    if f.kind == "string" and "_" in f.word and f.word in stored.names:
+        return stored.names[f.word]
+    if e.start in read:
+        return stored.names[f.word]
     return stored.spelled(f)
+
+
+def _read_by_name(text: str, edits: list[Edit], stored) -> frozenset[int]:
+    """The edits (by start) of member accesses that read a stored name of this file which its code
+    never declares (``row.job_id``, and no variable, parameter, attribute or property of its own
+    called ``job_id``): a row read by column name, kept with the column. A name the code also
+    declares is the code's: renamed, and noted (:func:`_member_note`)."""
+    if stored is None:
+        return frozenset()
+    reads: dict[str, list[int]] = {}
+    declared: set[str] = set()
+    for e in edits:
+        f = e.finding
+        if f is None or f.kind != "identifier" or f.word not in stored.names:
+            continue
+        if _member(text, e.start) and not _declares(text, e.start):
+            reads.setdefault(f.word, []).append(e.start)
+        else:
+            declared.add(f.word)
+    return frozenset(p for word, starts in reads.items() if word not in declared for p in starts)
+
+
+def _declares(text: str, p: int) -> bool:
+    """Is the member whose word holds ``p`` assigned or declared (``self.job_id = …``,
+    ``this.job_id: string``)?"""
+    while p < len(text) and (text[p].isalnum() or text[p] in "_$"):
+        p += 1
+    rest = text[p:p + 3].lstrip(" \t")
+    return rest[:1] in (":", "!") or (rest[:1] == "=" and rest[1:2] not in ("=", ">"))
 
 
 def _member(text: str, p: int) -> bool:

@@ -72,6 +72,25 @@ class Binding:
     scope: object | None  # the scope node that declares it; None: declared by an earlier snippet
     keep_name: bool  # the name itself is the package's (imports, require) or the user's (an alias, a variable)
     is_import: bool  # bound to the package or its export itself (its assignment to a variable types it)
+    release: "Release | None" = None  # a package's generic type holding the user's types
+
+
+@dataclass(frozen=True)
+class Release:
+    """A value of a package's generic type instantiated with the checkout's own types
+    (``request: FastifyRequest<{ Body: CreateJob }>``, ``job: Bull.Job<JobData>``): its first
+    ``levels`` of members are the package's (``request.body``, ``job.data``), but beyond them a
+    member the user's type declares (``names``; None: the type is not declared in this file, so any
+    member) is the user's and follows the term map with that type."""
+
+    levels: int
+    names: frozenset[str] | None
+
+    def frees(self, level: int, name: str) -> bool:
+        return level >= self.levels and (self.names is None or name in self.names)
+
+    def after(self, level: int) -> "Release":
+        return Release(max(0, self.levels - level), self.names)
 
 
 @dataclass
@@ -136,6 +155,7 @@ class _Finder:
         self._refs: dict[str, list] | None = None
         self.bindings: list[Binding] = []
         self._seen: set[tuple[str, object]] = set()
+        self._ours: set[str] | None = None  # type names of the checkout: declared here or imported from it
 
     # -- scopes -------------------------------------------------------------------
     def declared(self, scope) -> set[str]:
@@ -214,7 +234,8 @@ class _Finder:
                            "shorthand_property_identifier", "shorthand_property_identifier_pattern"):
             self.out.keep.setdefault(self.spans(node), (node.text(), pkg))
 
-    def bind(self, name_node, pkg: str, keep_name: bool, is_import: bool, scope=False) -> None:
+    def bind(self, name_node, pkg: str, keep_name: bool, is_import: bool, scope=False,
+             release: Release | None = None) -> None:
         """A binding whose members are the package's (and, with keep_name, its name too)."""
         if name_node is None or name_node.kind() not in ("identifier", "shorthand_property_identifier_pattern"):
             return
@@ -227,41 +248,51 @@ class _Finder:
         self._seen.add(key)
         if keep_name:
             self.keep(name_node, pkg)
-        self.bindings.append(Binding(name, pkg, scope, keep_name, is_import))
+        self.bindings.append(Binding(name, pkg, scope, keep_name, is_import, release))
 
-    def destructure(self, pattern, pkg: str, from_module: bool) -> None:
-        """``{ a, b: c, d = 1, ...rest } = <external>``: keys are the package's names."""
+    def destructure(self, pattern, pkg: str, from_module: bool, release: Release | None = None) -> None:
+        """``{ a, b: c, d = 1, ...rest } = <external>``: keys are the package's names (but a key
+        that ``release`` frees at this level is the user's: it and its value are left alone)."""
         kind = pattern.kind() if pattern is not None else ""
+        inner = release.after(1) if release is not None else None
+
+        def freed(node) -> bool:
+            return release is not None and node is not None and release.frees(0, node.text())
+
         if kind == "identifier":
-            self.bind(pattern, pkg, keep_name=from_module, is_import=from_module)
+            self.bind(pattern, pkg, keep_name=from_module, is_import=from_module, release=release)
         elif kind == "object_pattern":
             for c in pattern.children():
                 ck = c.kind()
                 if ck == "shorthand_property_identifier_pattern":
-                    self.bind(c, pkg, keep_name=True, is_import=True)
+                    if not freed(c):
+                        self.bind(c, pkg, keep_name=True, is_import=True, release=inner)
                 elif ck == "object_assignment_pattern":
                     left = c.field("left") or next((x for x in c.children() if x.is_named()), None)
                     if left is not None and left.kind() == "shorthand_property_identifier_pattern":
-                        self.bind(left, pkg, keep_name=True, is_import=True)
+                        if not freed(left):
+                            self.bind(left, pkg, keep_name=True, is_import=True, release=inner)
                     else:
-                        self.destructure(left, pkg, False)
+                        self.destructure(left, pkg, False, inner)
                 elif ck == "pair_pattern":
+                    if freed(c.field("key")):
+                        continue
                     self.keep(c.field("key"), pkg)
                     value = c.field("value")
                     if value is not None and value.kind() == "assignment_pattern":
                         value = value.field("left") or next((x for x in value.children() if x.is_named()), None)
                     if value is not None and value.kind() == "identifier":
-                        self.bind(value, pkg, keep_name=False, is_import=True)
+                        self.bind(value, pkg, keep_name=False, is_import=True, release=inner)
                     else:
-                        self.destructure(value, pkg, False)
+                        self.destructure(value, pkg, False, inner)
                 elif ck == "rest_pattern":
-                    inner = next((x for x in c.children() if x.is_named()), None)
-                    if inner is not None and inner.kind() == "identifier":
-                        self.bind(inner, pkg, keep_name=False, is_import=False)
+                    rest = next((x for x in c.children() if x.is_named()), None)
+                    if rest is not None and rest.kind() == "identifier":
+                        self.bind(rest, pkg, keep_name=False, is_import=False, release=release)
         elif kind == "array_pattern":
             for c in pattern.children():
                 if c.kind() == "identifier":
-                    self.bind(c, pkg, keep_name=False, is_import=False)
+                    self.bind(c, pkg, keep_name=False, is_import=False, release=inner)
 
     # -- the pass ---------------------------------------------------------------------
     def run(self) -> Externals:
@@ -344,12 +375,15 @@ class _Finder:
             if ref.kind() == "type_identifier":
                 self.annotated(ref, b.pkg)
             else:
-                self.chain(ref, b.pkg, keep_self=b.is_import, from_module=False)
+                self.chain(ref, b.pkg, keep_self=b.is_import, from_module=False, release=b.release)
 
-    def chain(self, node, pkg: str, keep_self: bool, from_module: bool) -> None:
-        """Members, calls and ``new`` hanging off an external value; what they are assigned to."""
+    def chain(self, node, pkg: str, keep_self: bool, from_module: bool, release: Release | None = None) -> None:
+        """Members, calls and ``new`` hanging off an external value; what they are assigned to.
+        An assertion to the user's own type (``request.payload as CreateJob``) ends the package's
+        part: what is reached through it is the user's."""
         cur = node
         moved = False
+        level = 0  # members reached so far
         while True:
             p = cur.parent()
             if p is None:
@@ -357,16 +391,23 @@ class _Finder:
             k = p.kind()
             if k == "member_expression" and p.field("object") == cur:
                 prop = p.field("property")
+                if release is not None and prop is not None and release.frees(level, prop.text()):
+                    return  # request.body.jobId: a member of the user's type argument
                 self.keep(prop, pkg)
                 if prop is not None and prop.text() in ENVIRONMENTS:
                     return  # process.env.X: the project's own environment variables, not the module's
                 moved = True
+                level += 1
+            elif k == "as_expression" and next((c for c in p.children() if c.is_named()), None) == cur and \
+                    self.users_type(next((c for c in reversed(p.children()) if c.is_named()), None)):
+                return  # request.payload as CreateJob: the user's type from here on
             elif k == "subscript_expression" and p.field("object") == cur:
                 pass
             elif (k == "call_expression" and p.field("function") == cur) or (
                     k == "new_expression" and p.field("constructor") == cur):
                 self.arguments(p.field("arguments"), pkg)
                 moved = True
+                level += 1
             elif k in PASS_THROUGH and next((c for c in p.children() if c.is_named()), None) == cur:
                 pass
             elif k == "nested_type_identifier" and p.field("module") == cur:
@@ -388,16 +429,17 @@ class _Finder:
         p = cur.parent()
         if p is None:
             return
+        later = release.after(level) if release is not None else None
         if p.kind() == "variable_declarator" and p.field("value") == cur:
-            self.destructure(p.field("name"), pkg, from_module=from_module and not moved)
+            self.destructure(p.field("name"), pkg, from_module=from_module and not moved, release=later)
         elif p.kind() == "for_in_statement" and p.field("right") == cur and p.field("kind") is not None:
             left = p.field("left")  # for (const job of queue.getJobs()): an element of the package's
             if left is not None and left.kind() == "identifier":
-                self.bind(left, pkg, keep_name=False, is_import=False, scope=p)
+                self.bind(left, pkg, keep_name=False, is_import=False, scope=p, release=later)
         elif p.kind() == "assignment_expression" and p.field("right") == cur:
             left = p.field("left")
             if left is not None and left.kind() == "identifier":
-                self.bind(left, pkg, keep_name=False, is_import=False)
+                self.bind(left, pkg, keep_name=False, is_import=False, release=later)
 
     def arguments(self, args, pkg: str) -> None:
         """Object literals passed straight to a package call: their keys are its option names.
@@ -449,4 +491,95 @@ class _Finder:
         else:
             return
         if target is not None and target.kind() == "identifier":
-            self.bind(target, pkg, keep_name=False, is_import=False)
+            self.bind(target, pkg, keep_name=False, is_import=False, release=self.release_of(t))
+
+    # -- the user's types -------------------------------------------------------------
+    def users_type(self, t) -> bool:
+        """Does type node ``t`` name one of the checkout's own types (declared in this file or
+        imported from a module of the checkout; an object type)? A package's type, a global one
+        (``Record``, ``Promise``) and unions are not the user's here."""
+        if t is None:
+            return False
+        k = t.kind()
+        if k == "object_type":
+            return True
+        if k == "generic_type":
+            return self.users_type(t.field("name") or next((c for c in t.children() if c.is_named()), None))
+        if k == "array_type":
+            return self.users_type(next((c for c in t.children() if c.is_named()), None))
+        if k == "nested_type_identifier":
+            head = t
+            while head is not None and head.kind() == "nested_type_identifier":
+                head = next((c for c in head.children() if c.is_named()), None)
+            return head is not None and head.text() in self.ours()
+        if k == "type_identifier":
+            return t.text() in self.ours()
+        return False
+
+    def ours(self) -> set[str]:
+        """The names this file declares (types, classes, enums) or imports from the checkout."""
+        if self._ours is None:
+            got: set[str] = set()
+            kinds = ("interface_declaration", "type_alias_declaration", "class_declaration",
+                     "abstract_class_declaration", "enum_declaration")
+            for d in self.root.find_all(any=[{"kind": k} for k in kinds]):
+                n = d.field("name")
+                if n is not None:
+                    got.add(n.text())
+            for stmt in self.root.find_all(kind="import_statement"):
+                spec = _string_value(stmt.field("source"))
+                if spec is None or self.third_party(spec) is not None:
+                    continue
+                for n in stmt.find_all(any=[{"kind": "identifier"}]):
+                    got.add(n.text())
+            self._ours = got
+        return self._ours
+
+    def release_of(self, t) -> Release | None:
+        """``FastifyRequest<{ Querystring: Query }>``: which members beyond the package's own the
+        user's type arguments declare (see :class:`Release`); None for a type with none."""
+        if t is None or t.kind() != "generic_type":
+            return None
+        args = next((c for c in t.children() if c.kind() == "type_arguments"), None)
+        if args is None:
+            return None
+        names: set[str] = set()
+        unknown = False
+        users = False
+        for n in args.find_all(any=[{"kind": "type_identifier"}, {"kind": "object_type"}]):
+            if n.kind() == "object_type":
+                users = True
+                names |= _members(n)
+                continue
+            parent = n.parent()
+            if parent is not None and parent.kind() == "nested_type_identifier":
+                continue  # Bull.JobOptions: the package's (or a namespace's) type, not looked up here
+            if not self.users_type(n):
+                continue
+            users = True
+            decl = self.declaration(n.text())
+            if decl is None:
+                unknown = True
+            else:
+                names |= _members(decl)
+        if not users:
+            return None
+        return Release(1, None if unknown else frozenset(names))
+
+    def declaration(self, name: str):
+        """The interface or type alias ``name`` declared in this file (None: elsewhere or nowhere)."""
+        for d in self.root.find_all(any=[{"kind": "interface_declaration"}, {"kind": "type_alias_declaration"}]):
+            n = d.field("name")
+            if n is not None and n.text() == name:
+                return d
+        return None
+
+
+def _members(node) -> set[str]:
+    """The property and method names an interface, type alias or object type declares."""
+    out = set()
+    for sig in node.find_all(any=[{"kind": "property_signature"}, {"kind": "method_signature"}]):
+        name = sig.field("name") or next((c for c in sig.children() if c.is_named()), None)
+        if name is not None and name.kind() == "property_identifier":
+            out.add(name.text())
+    return out

@@ -334,7 +334,7 @@ class ModuleIndex:
             return None
         if new_target == target and res.style != "relative":
             return None
-        new_base = _strip_suffix(new_target, res.suffix)
+        new_base = _as_written(res, new_target) or _strip_suffix(new_target, res.suffix)
         if res.style == "bundler":
             if new_target == target:
                 return None
@@ -507,6 +507,21 @@ def module_ids(rel: str) -> list[str]:
                 ids.append(posixpath.dirname(stem))
             return ids
     return []
+
+
+def _as_written(res: "Resolved", new_target: str) -> str | None:
+    """The ESM spelling of a moved module: './job.js' naming job.ts names run.ts as './run.js' (the
+    extension the specifier was written with stays); None when the specifier named its file as it is."""
+    if res.suffix or res.target is None or res.target == res.base:
+        return None
+    written = posixpath.splitext(res.base)[1]
+    stem, ext = posixpath.splitext(new_target)
+    if ext in _JS_TO_TS.get(written, ()):
+        return stem + written
+    for js, ts in _JS_TO_TS.items():  # the target changed its TS extension: its JS counterpart
+        if ext in ts:
+            return stem + js
+    return None
 
 
 def _strip_suffix(path: str, suffix: str) -> str:
