@@ -147,7 +147,7 @@ class _Eval:
         if isinstance(node, ast.Name):
             return self.lookup(node.id, cls, local, seen)
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id not in local \
-                and node.value.id in self.c.classes and node.value.id not in self.c.module:
+                and node.value.id in self.c.classes and self.c.module.get(node.value.id) is None:
             scope = self.c._class(node.value.id)
             if node.attr not in scope:
                 raise Unknown(node.attr)

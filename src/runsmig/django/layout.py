@@ -60,7 +60,11 @@ def _has_comment(node: cst.CSTNode) -> bool:
 
 def _parts(node) -> tuple[str, list[_Item], str, str | None, list[str]] | None:
     """(opening text, elements, closing text, comment after the opening, comment lines before the
-    closing) of a bracketed expression; None for anything else."""
+    closing) of a bracketed expression (parentheses around any expression too); None for anything else."""
+    lpar = getattr(node, "lpar", ())
+    if lpar and not (isinstance(node, cst.Tuple) and len(lpar) == 1):
+        inner = node.with_changes(lpar=lpar[1:], rpar=node.rpar[:-1])
+        return _assemble("(", [_Item("", inner)], ")", [lpar[0].whitespace_after, node.rpar[-1].whitespace_before])
     if isinstance(node, cst.Call):
         f = flat(node.func)
         if f is None:
@@ -73,7 +77,7 @@ def _parts(node) -> tuple[str, list[_Item], str, str | None, list[str]] | None:
                                                  for a in node.args]
         if node.args and not isinstance(node.args[-1].comma, cst.Comma):
             seps[-1] = node.args[-1].whitespace_after_arg
-        return _assemble(f + "(", items, ")", seps, node)
+        return _assemble(f + "(", items, ")", seps)
     if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
         if isinstance(node, cst.Tuple):
             if not node.lpar:
@@ -84,7 +88,7 @@ def _parts(node) -> tuple[str, list[_Item], str, str | None, list[str]] | None:
         else:
             open_, close, ws_open, ws_close = "{", "}", node.lbrace.whitespace_after, node.rbrace.whitespace_before
         items = [_Item("*" if isinstance(e, cst.StarredElement) else "", e.value) for e in node.elements]
-        return _assemble(open_, items, close, _separators(node.elements, ws_open, ws_close), node)
+        return _assemble(open_, items, close, _separators(node.elements, ws_open, ws_close))
     if isinstance(node, cst.Dict):
         items = []
         for e in node.elements:
@@ -96,7 +100,7 @@ def _parts(node) -> tuple[str, list[_Item], str, str | None, list[str]] | None:
             else:
                 items.append(_Item("**", e.value))
         return _assemble("{", items, "}", _separators(node.elements, node.lbrace.whitespace_after,
-                                                      node.rbrace.whitespace_before), node)
+                                                      node.rbrace.whitespace_before))
     return None
 
 
@@ -109,7 +113,7 @@ def _separators(elements, ws_open, ws_close) -> list:
     return seps
 
 
-def _assemble(open_: str, items: list[_Item], close: str, seps: list, node):
+def _assemble(open_: str, items: list[_Item], close: str, seps: list):
     """Comments found in the whitespace between elements, given to their elements."""
     head, _ = _comments(seps[0])
     for i, item in enumerate(items):
@@ -118,8 +122,7 @@ def _assemble(open_: str, items: list[_Item], close: str, seps: list, node):
     tail = _comments(seps[-1])[1] if items else []
     if not items:
         head = None
-    n = len(getattr(node, "lpar", ())) - (1 if isinstance(node, cst.Tuple) else 0)
-    return "(" * n + open_, items, close + ")" * n, head, tail
+    return open_, items, close, head, tail
 
 
 def flat(node) -> str | None:

@@ -492,7 +492,9 @@ def render(app: AppOps, dependencies: list[tuple[str, str]], why: str) -> str:
     """The text of the migration file (a ``MARKER`` line first: check accepts what it names)."""
     lines = [*textwrap.wrap(f"{MARKER}: {why}.", 99, subsequent_indent="# ", break_on_hyphens=False),
              "# It names the old names on purpose (the state it starts from); it is history from here on.", ""]
-    lines += sorted((app.imports - {"from django.db import models"}) | {"from django.db import migrations, models"},
+    body = "".join(app.operations())
+    django = "from django.db import migrations, models" if "models." in body else "from django.db import migrations"
+    lines += sorted((app.imports - {"from django.db import models"}) | {django},
                     key=lambda line: (line.startswith("from "), line.split()[1]))
     lines += [""] if app.permissions else ["", ""]  # black: one blank line before a comment, two before a class
     if app.permissions:
@@ -500,7 +502,6 @@ def render(app: AppOps, dependencies: list[tuple[str, str]], why: str) -> str:
     lines += ["class Migration(migrations.Migration):", "    dependencies = ["]
     lines += [layout.text(cst.parse_expression(f"({_q(a)}, {_q(n)})"), 8, "", ",").rstrip("\n") for a, n in dependencies]
     lines += ["    ]", "", "    operations = ["]
-    body = "".join(app.operations())
     if app.permissions:
         body += "        migrations.RunPython(rename_permissions, restore_permissions),\n"
     return "\n".join(lines) + "\n" + body + "    ]\n"
