@@ -10,14 +10,19 @@ paired in order (a rename never adds or removes a class or a field). Per app, in
   ``verbose_name`` ...): ``AlterField`` under its old name with the new declaration, then
   ``RenameField`` when its name changed (Django renames a derived column);
 * ``AlterModelOptions`` when ``ordering``, ``verbose_name``, ``permissions`` ... changed;
+* a ``Meta.constraints`` / ``Meta.indexes`` entry the rename changed: removed before the renames,
+  added after them (state only under ``stored: keep``, where its name is kept and its columns are
+  the database's already), or ``RenameIndex`` when only an index's name changed (Django >= 4.1);
 * ``RunPython`` renaming the permission codenames that follow the model's name (``add_job`` ->
   ``add_run``) and those of ``Meta.permissions`` the rename changed: Django renames the content
   type with ``RenameModel`` but leaves its permissions, and would create new ones beside them.
 
-A field declaration is written as its source says it, its model references as labels
-(``"shop.run"``); an argument that names something the migration cannot import the same way (a
-class of the models module, a relative import) is not guessed: the operation is left out and a
-note says to run ``makemigrations``.
+A field declaration is written with its source's arguments, its model references as labels
+(``"shop.run"``), a name of the models module bound to a literal as that literal
+(runsmig.django.constants), ``serialize=False`` for a primary key, and laid out afresh
+(runsmig.django.layout); an argument that names something the migration cannot import the same
+way (a class of the models module, a relative import) is not guessed: the operation is left out
+and a note says to run ``makemigrations``.
 """
 
 from __future__ import annotations
