@@ -3,6 +3,9 @@ out (and where), what the new migration holds, its name and dependencies, and wh
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -139,7 +142,9 @@ def test_keep_writes_out_table_and_columns_where_derived(tmp_path):
     mig = changes["shop/migrations/0002_rename_run_and_more.py"].new.decode()
     assert '("store", "0001_initial")' in mig
     assert 'migrations.AlterModelTable(\n            name="job",\n            table="store_job",' in mig
-    assert 'field=models.OneToOneField("store.run", on_delete=models.CASCADE, db_column="parent_job_id")' in mig
+    assert ('field=models.OneToOneField(\n'
+            '                "store.run", on_delete=models.CASCADE, db_column="parent_job_id"\n'
+            '            ),') in mig
     assert any("many-to-many" in n for n in plan.notes)  # its table's column job_id follows the model name
 
 
@@ -206,7 +211,7 @@ def test_cross_app_reference_depends_on_the_other_apps_migration(tmp_path):
     _, plan, changes = _plan(tmp_path, files)
     bill = changes["bill/migrations/0002_rename_invoice_run_and_more.py"].new.decode()
     assert '("bill", "0001_initial"),\n        ("shop", "0002_rename_run_and_more"),' in bill
-    assert 'models.ForeignKey("shop.run", on_delete=models.PROTECT, db_column="job_id")' in bill
+    assert 'models.ForeignKey(\n                "shop.run", on_delete=models.PROTECT, db_column="job_id"\n' in bill
 
 
 def test_written_migration_is_accepted_only_where_migrations_live(tmp_path):
@@ -224,5 +229,171 @@ def test_second_plan_after_apply_writes_no_migration(case, tmp_path):
     from tests.golden import FIXTURES, run_case
 
     _, plan, again = run_case(FIXTURES / case, tmp_path)
-    assert [c.path for c in plan.changes if c.action == "create"] == ["shop/migrations/0003_rename_run_and_more.py"]
+    assert [c.path for c in plan.changes if c.action == "create"] == ["shop/migrations/0004_rename_run_and_more.py"]
     assert again.empty and not any("new Django migration" in n for n in again.notes)
+
+
+def _ruff() -> str:
+    found = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
+    if found is None:
+        pytest.skip("ruff is not installed")
+    return found
+
+
+def test_written_migration_is_formatted_and_lint_clean(tmp_path):
+    """A multi-line declaration of the models module is laid out afresh (no copied continuation
+    indent: flake8 E122), the permissions helper shadows no import (F402), and black (ruff
+    format) leaves the file as it is."""
+    _, plan, changes = _plan(tmp_path, {**INIT, "shop/models.py": """
+        from django.db import models
+
+
+        class Job(models.Model):
+            id = models.CharField(
+                max_length=255, primary_key=True, help_text="Unique id for this job, as the scheduler gives it."
+            )
+            note = models.TextField(
+                null=True,
+                help_text=(
+                    "Details of what happened during the job execution (if anything did happen at all)."
+                ),
+            )
+            job_kind = models.CharField(
+                max_length=5,  # short
+                # a comment of its own
+                blank=True,
+            )
+        """})
+    mig = changes["shop/migrations/0002_rename_run_and_more.py"].new.decode()
+    path = tmp_path / "0002_mig.py"
+    path.write_text(mig)
+    ruff = _ruff()
+    fmt = subprocess.run([ruff, "format", "--no-cache", "--diff", str(path)], capture_output=True, text=True)
+    assert fmt.returncode == 0, fmt.stdout + fmt.stderr
+    lint = subprocess.run([ruff, "check", "--no-cache", "--isolated", "--select", "F,E9,E1,W", "--preview",
+                           str(path)], capture_output=True, text=True)
+    assert lint.returncode == 0, lint.stdout
+    assert "for app_label, model_names, old, new, name in PERMISSIONS:" in mig
+    assert ('            field=models.CharField(\n'
+            '                max_length=255,\n'
+            '                primary_key=True,\n'
+            '                help_text="Unique id for this run, as the scheduler gives it.",\n'
+            '                serialize=False,\n'
+            '            ),\n') in mig  # a primary key is serialize=False in Django's state
+    assert '                max_length=5,  # short\n                # a comment of its own\n                blank=True,\n' in mig
+    assert max(len(line) for line in mig.splitlines()) <= 127
+
+
+def test_constants_of_the_models_module_are_inlined(tmp_path):
+    from runsmig.django.constants import Constants
+
+    c = Constants(textwrap.dedent("""
+        LIMIT = 20
+        TWICE = 1
+        TWICE = 2
+        if x:
+            MAYBE = 1
+        from .kinds import KINDS
+        PREFIX = "job"
+
+        class Execution(models.Model):
+            SENT = "Started job"
+            ERROR = "Error!"
+            STATES = [(x, x) for x in [SENT, ERROR]]
+            LABELS = {SENT: PREFIX + " sent", ERROR: -LIMIT}
+            LIMIT = 5
+
+        class Kinds(models.TextChoices):
+            A = "a"
+    """))
+    assert c.value("STATES", "Execution") == [("Started job", "Started job"), ("Error!", "Error!")]
+    assert c.value("LABELS", "Execution") == {"Started job": "job sent", "Error!": -5}  # the class's LIMIT first
+    assert c.value("LIMIT") == 20 and c.value("Execution.SENT") == "Started job"
+    for unknown in ("TWICE", "MAYBE", "KINDS", "Kinds.choices", "Execution.NOPE", "len(PREFIX)", "STATES"):
+        assert not c.known(c.value(unknown, None)), unknown
+
+    _, plan, changes = _plan(tmp_path, {**INIT, "shop/models.py": """
+        from django.db import models
+
+        JOB_LENGTH = 30
+
+
+        class Execution(models.Model):
+            SENT = "Started"
+            STATES = [(x, x) for x in [SENT, "Done"]]
+
+            status = models.CharField(max_length=JOB_LENGTH, choices=STATES, default=SENT,
+                                      help_text="The job's status.")
+            kind = models.CharField(max_length=5, choices=models.TextChoices("K", "A B").choices,
+                                    help_text="The job's kind.")
+        """})
+    mig = changes["shop/migrations/0002_alter_execution_status.py"].new.decode()
+    assert 'choices=[("Started", "Started"), ("Done", "Done")],\n' in mig
+    assert "max_length=30," in mig and 'default="Started",' in mig and "JOB_LENGTH" not in mig
+    assert "STATES" not in mig and 'help_text="The run\'s status."' in mig
+    # an enum's .choices is not evaluated: left to makemigrations, with a note
+    assert '"kind"' not in mig and any("Execution.kind" in n and "makemigrations" in n for n in plan.notes)
+
+
+def test_changed_constant_value_is_an_alter_field(tmp_path):
+    """The declaration's text is the same, the constant it names changed: its value is compared."""
+    _, plan, changes = _plan(tmp_path, {**INIT, "shop/models.py": """
+        from django.db import models
+
+        DEFAULT = "job"
+
+
+        class Thing(models.Model):
+            kind = models.CharField(max_length=5, default=DEFAULT)
+        """})
+    mig = changes["shop/migrations/0002_alter_thing_kind.py"].new.decode()
+    assert 'field=models.CharField(max_length=5, default="run"),' in mig
+
+
+@pytest.mark.parametrize("stored", ["keep", "migrate"])
+@pytest.mark.parametrize("rename_index", [True, False])
+def test_meta_constraints_and_indexes(stored, rename_index, tmp_path, monkeypatch):
+    from runsmig.django import apps
+
+    monkeypatch.setattr(apps, "installed_django", lambda root: (4, 1) if rename_index else (4, 0))
+    _, plan, changes = _plan(tmp_path, {**INIT, "shop/models.py": """
+        from django.db import models
+        from django.db.models import UniqueConstraint
+
+
+        class Job(models.Model):
+            job_name = models.CharField(max_length=5)
+            day = models.DateField()
+
+            class Meta:
+                constraints = [UniqueConstraint(fields=("job_name", "day"), name="unique_job_day")]
+                indexes = [models.Index(fields=["day"], name="job_day_idx")]
+        """}, f"stored: {stored}\n")
+    new = changes["shop/models.py"].new.decode()
+    mig = changes["shop/migrations/0002_rename_run_and_more.py"].new.decode()
+    assert 'fields=("run_name", "day")' in new  # the field names follow the rename
+    if stored == "keep":
+        # the names are the database's (stored names): kept, and listed as such
+        assert 'name="unique_job_day"' in new and 'name="job_day_idx"' in new
+        kept = {(s["name"], s["kind"]) for s in plan.review()["stored"] if s["action"] != "written out"}
+        assert {("unique_job_day", "constraint"), ("job_day_idx", "index")} <= kept
+        # the database holds the constraint already: the state follows, the database is not touched
+        assert ('migrations.SeparateDatabaseAndState(\n            state_operations=[\n'
+                '                migrations.RemoveConstraint(model_name="job", name="unique_job_day")\n') in mig
+        assert 'fields=("run_name", "day"), name="unique_job_day"' in mig
+        assert "Index" not in mig  # the index changed in nothing
+        assert mig.index("RemoveConstraint") < mig.index("migrations.RenameModel") < mig.index("AddConstraint")
+    else:
+        assert 'name="unique_run_day"' in new and 'name="run_day_idx"' in new
+        assert "SeparateDatabaseAndState" not in mig
+        assert 'migrations.RemoveConstraint(\n            model_name="job",\n            name="unique_job_day",' in mig
+        assert 'constraint=models.UniqueConstraint(\n                fields=("run_name", "day"), name="unique_run_day"' in mig
+        assert mig.index("RemoveConstraint") < mig.index("migrations.RenameModel") < mig.index("AddConstraint")
+        if rename_index:
+            assert 'migrations.RenameIndex(\n            model_name="run",\n            new_name="run_day_idx",\n' \
+                   '            old_name="job_day_idx",' in mig
+            assert "RemoveIndex" not in mig
+        else:  # RenameIndex is Django 4.1's
+            assert "RenameIndex" not in mig
+            assert 'migrations.RemoveIndex(\n            model_name="job",\n            name="job_day_idx",' in mig
+            assert 'index=models.Index(fields=["day"], name="run_day_idx"),' in mig

@@ -103,7 +103,7 @@ def test_migrations_clean_and_old_rows_read(case, kind, tmp_path, request):
 def test_sqlmigrate_keep_touches_nothing(case, tmp_path):
     """Under keep every operation of the new migration is a no-op for the database."""
     work, _, _ = run_case(FIXTURES / case, tmp_path)
-    new = sorted((work / "shop" / "migrations").glob("0003_*.py"))
+    new = sorted((work / "shop" / "migrations").glob("0004_*.py"))
     assert len(new) == 1
     env = _database("sqlite", tmp_path, None)
     sql = _ok(_manage(work, env, "sqlmigrate", "shop", new[0].stem))

@@ -106,3 +106,23 @@ def _same_app_dependencies(text: str, label: str) -> set[str]:
                         if app == label and isinstance(name, str):
                             out.add(name)
     return out
+
+
+def installed_django(root: Path) -> tuple[int, ...]:
+    """The version of the Django installed where the checkout's imports are looked up (a top-level
+    virtualenv, ``$VIRTUAL_ENV``, this interpreter: runsmig.languages.python.installed), read from
+    ``django/__init__.py``'s ``VERSION`` without importing it; ``()`` when none is found."""
+    from runsmig.languages.python.installed import module_file, site_dirs
+
+    path = module_file(site_dirs(Path(root)), "django")
+    if path is None:
+        return ()
+    try:
+        tree = ast.parse(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        return ()
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "VERSION" for t in node.targets) \
+                and isinstance(node.value, ast.Tuple):
+            return tuple(e.value for e in node.value.elts if isinstance(e, ast.Constant) and isinstance(e.value, int))
+    return ()

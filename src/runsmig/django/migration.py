@@ -10,22 +10,31 @@ paired in order (a rename never adds or removes a class or a field). Per app, in
   ``verbose_name`` ...): ``AlterField`` under its old name with the new declaration, then
   ``RenameField`` when its name changed (Django renames a derived column);
 * ``AlterModelOptions`` when ``ordering``, ``verbose_name``, ``permissions`` ... changed;
+* a ``Meta.constraints`` / ``Meta.indexes`` entry the rename changed: removed before the renames,
+  added after them (state only under ``stored: keep``, where its name is kept and its columns are
+  the database's already), or ``RenameIndex`` when only an index's name changed (Django >= 4.1);
 * ``RunPython`` renaming the permission codenames that follow the model's name (``add_job`` ->
   ``add_run``) and those of ``Meta.permissions`` the rename changed: Django renames the content
   type with ``RenameModel`` but leaves its permissions, and would create new ones beside them.
 
-A field declaration is written as its source says it, its model references as labels
-(``"shop.run"``); an argument that names something the migration cannot import the same way (a
-class of the models module, a relative import) is not guessed: the operation is left out and a
-note says to run ``makemigrations``.
+A field declaration is written with its source's arguments, its model references as labels
+(``"shop.run"``), a name of the models module bound to a literal as that literal
+(runsmig.django.constants), ``serialize=False`` for a primary key, and laid out afresh
+(runsmig.django.layout); an argument that names something the migration cannot import the same
+way (a class of the models module, a relative import) is not guessed: the operation is left out
+and a note says to run ``makemigrations``.
 """
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 
 import libcst as cst
 
+from runsmig.django import layout
+from runsmig.django.constants import Constants
+from runsmig.django.constants import source as constant_source
 from runsmig.django.models import SINGLE, DjangoNames, Field, Model, string_value
 
 ALTER_OPTION_KEYS = ("base_manager_name", "default_manager_name", "default_related_name", "get_latest_by",
@@ -55,6 +64,11 @@ class AppOps:
     imports: set[str] = field(default_factory=set)
     permissions: list[tuple] = field(default_factory=list)  # (models, old codename, new codename, name)
     needs: set[str] = field(default_factory=set)  # labels of other apps' renamed models it refers to
+    first: list[str] = field(default_factory=list)  # operations before the renames (a constraint removed)
+    last: list[str] = field(default_factory=list)  # operations after them (a constraint added)
+
+    def operations(self) -> list[str]:
+        return self.first + self.ops + self.last
     notes: list[str] = field(default_factory=list)
 
 
@@ -78,7 +92,8 @@ def renamed_labels(changes: list[ModuleChange]) -> dict[str, str]:
     return out
 
 
-def operations(change: ModuleChange, renamed: dict[str, str], into: AppOps) -> None:
+def operations(change: ModuleChange, renamed: dict[str, str], into: AppOps, keep: bool = True,
+               rename_index: bool = False) -> None:
     pairs = paired(change)
     if pairs is None:
         into.notes.append(f"{change.rel}: its models changed shape in the plan: no migration operations derived "
@@ -87,6 +102,7 @@ def operations(change: ModuleChange, renamed: dict[str, str], into: AppOps) -> N
     label = change.label
     old_names = {m.name for m in change.old_models}
     new_names = {m.name for m in change.new_models}
+    old_consts, new_consts = Constants(change.old.code), Constants(change.new.code)
     for a, b in pairs:
         if a.abstract:
             continue
@@ -106,13 +122,14 @@ def operations(change: ModuleChange, renamed: dict[str, str], into: AppOps) -> N
         if a.abstract or b.proxy:
             continue
         for fa, fb in zip(a.fields, b.fields):
-            ka = _key(fa, change.old, change.label, old_names, renamed)
-            kb = _key(fb, change.new, change.label, new_names, {})
+            ka = _key(fa, change.old, change.label, old_names, renamed, old_consts)
+            kb = _key(fb, change.new, change.label, new_names, {}, new_consts)
             if ka != kb:
-                rendered = render_field(fb, change.new, label, new_names, into)
+                rendered = render_field(fb, change.new, label, new_names, into, new_consts)
                 if rendered is None:
                     into.notes.append(f"{change.rel}: {b.name}.{fb.name}: its declaration changed but cannot be "
-                                      "written into a migration (it names something of the models module): "
+                                      "written into a migration (it names something of the models module that "
+                                      "is not a literal): "
                                       "run 'makemigrations' for its AlterField")
                 else:
                     into.ops.append(_op("AlterField", model_name=_q(b.lower), name=_q(fa.name), field=rendered))
@@ -121,6 +138,7 @@ def operations(change: ModuleChange, renamed: dict[str, str], into: AppOps) -> N
                 into.ops.append(_op("RenameField", model_name=_q(b.lower), old_name=_q(fa.name), new_name=_q(fb.name)))
                 into.fragments.append(f"rename_{b.lower}_{fb.name}")
         _options(change, a, b, into)
+        _meta_objects(change, a, b, into, keep, rename_index)
         if a.concrete and not a.abstract:
             old_codes, new_codes = a.permissions(), b.permissions()
             if len(old_codes) == len(new_codes):
@@ -139,23 +157,137 @@ def _options(change: ModuleChange, a: Model, b: Model, into: AppOps) -> None:
         node = b.options.get(key)
         if node is None:
             continue
-        value = _expression(node, change.new, into, set())
+        value = _expression(node, change.new, into, set(), Constants(change.new.code))
         if value is None:
             into.notes.append(f"{change.rel}: {b.name}.Meta.{key} changed but cannot be written into a migration: "
                               "run 'makemigrations' for its AlterModelOptions")
             return
-        options[key] = value
+        options[key] = layout.code(value)
     body = ", ".join(f"{_q(k)}: {v}" for k, v in options.items())
     into.ops.append(_op("AlterModelOptions", name=_q(b.lower), options="{" + body + "}"))
     into.fragments.append(f"alter_{b.lower}_options")
+
+
+_META_OBJECTS = {"constraints": ("Constraint", "constraint"), "indexes": ("Index", "index")}
+
+
+def _meta_objects(change: ModuleChange, a: Model, b: Model, into: AppOps, keep: bool, rename_index: bool) -> None:
+    """``Meta.constraints`` and ``Meta.indexes`` the rename changed (a field it names, its name).
+
+    Django's ``RenameField`` does not follow a field into them, so the state still holds the old
+    declaration: it is removed before the renames and the new one added after them. When only
+    field names changed and the object keeps its name (``stored: keep``: its name is a stored
+    name, its columns are kept), the database already holds it: both are state only
+    (``SeparateDatabaseAndState``). An index whose name alone changed is renamed (``RenameIndex``,
+    Django 4.1 and later)."""
+    if a.abstract or not b.concrete:
+        return
+    fields = {}
+    for fa, fb in zip(a.fields, b.fields):
+        fields[fa.name] = fb.name
+        if fa.kind in SINGLE:
+            fields[f"{fa.name}_id"] = f"{fb.name}_id"
+    consts = Constants(change.new.code)
+    names = DjangoNames(change.new)
+    new_models = {m.name for m in change.new_models}
+    for key, (kind, word) in _META_OBJECTS.items():
+        old, new = a.options.get(key), b.options.get(key)
+        if old is None and new is None or (old is not None and new is not None
+                                           and change.old.code_for_node(old) == change.new.code_for_node(new)):
+            continue
+        olds, news = _elements(old), _elements(new)
+        if olds is None or news is None or len(olds) != len(news):
+            into.notes.append(f"{change.rel}: {b.name}.Meta.{key} changed but cannot be read as a list of "
+                              f"{key}: run 'makemigrations' for its operations")
+            continue
+        for o, n in zip(olds, news):
+            if change.old.code_for_node(o) == change.new.code_for_node(n):
+                continue
+            old_name, new_name = _object_name(o), _object_name(n)
+            decl = _expression(_django_spelled(n, names), change.new, into, new_models, consts)
+            if old_name is None or new_name is None or decl is None:
+                into.notes.append(f"{change.rel}: {b.name}.Meta.{key}: a declaration changed but cannot be written "
+                                  "into a migration (no literal name=, or it names something of the models module): "
+                                  f"run 'makemigrations' for its operations")
+                continue
+            follows = layout.code(_fields_renamed(o, fields)) == change.new.code_for_node(n)
+            if follows and old_name == new_name and keep:
+                remove = f"migrations.Remove{kind}(model_name={_q(a.lower)}, name={_q(old_name)})"
+                add = f"migrations.Add{kind}(model_name={_q(b.lower)}, {word}={layout.code(decl)})"
+                into.first.append(_nested(f"migrations.SeparateDatabaseAndState(state_operations=[{remove}])"))
+                into.last.append(_nested(f"migrations.SeparateDatabaseAndState(state_operations=[{add}])"))
+                into.fragments.append(f"alter_{b.lower}_{word}")
+            elif kind == "Index" and rename_index and old_name != new_name \
+                    and layout.code(_renamed_to(o, new_name)) == change.new.code_for_node(n):
+                into.last.append(_op("RenameIndex", model_name=_q(b.lower), new_name=_q(new_name),
+                                     old_name=_q(old_name)))
+                into.fragments.append(f"rename_{old_name}_{new_name}")
+            else:
+                into.first.append(_op(f"Remove{kind}", model_name=_q(a.lower), name=_q(old_name)))
+                into.last.append(_op(f"Add{kind}", model_name=_q(b.lower), **{word: decl}))
+                into.fragments += [f"remove_{a.lower}_{old_name}", f"{b.lower}_{new_name}"]
+
+
+def _elements(node) -> list | None:
+    if node is None:
+        return []
+    if isinstance(node, (cst.List, cst.Tuple)) and not any(isinstance(e, cst.StarredElement) for e in node.elements):
+        return [e.value for e in node.elements]
+    return None
+
+
+def _object_name(node) -> str | None:
+    if not isinstance(node, cst.Call):
+        return None
+    arg = next((x for x in node.args if x.keyword is not None and x.keyword.value == "name"), None)
+    return string_value(arg.value) if arg is not None else None
+
+
+def _django_spelled(node, names: DjangoNames):
+    """``UniqueConstraint(...)`` imported from django.db.models written ``models.UniqueConstraint(...)``."""
+    if isinstance(node, cst.Call):
+        member = names.member(node.func)
+        if member is not None:
+            return node.with_changes(func=cst.parse_expression(f"models.{member}"))
+    return node
+
+
+class _Strings(cst.CSTTransformer):
+    def __init__(self, mapping: dict[str, str]):
+        self.mapping = mapping
+
+    def leave_SimpleString(self, original, updated):
+        value = string_value(original)
+        if value is None or value not in self.mapping:
+            return updated
+        return updated.with_changes(value=f"{original.prefix}{original.quote}{self.mapping[value]}{original.quote}")
+
+
+def _fields_renamed(node, fields: dict[str, str]):
+    """The old declaration with each string naming a field (or its ``_id``) following its rename."""
+    return node.visit(_Strings(fields))
+
+
+def _renamed_to(node, name: str):
+    """The declaration with its ``name=`` given ``name`` (nothing else changed)."""
+    args = [x.with_changes(value=x.value.with_changes(value=_q(name)))
+            if x.keyword is not None and x.keyword.value == "name" and isinstance(x.value, cst.SimpleString) else x
+            for x in node.args]
+    return node.with_changes(args=args)
+
+
+def _nested(expression: str) -> str:
+    return layout.text(cst.parse_expression(expression), 8, "", ",")
 
 
 def _q(s: str) -> str:
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _op(operation: str, **kwargs: str) -> str:
-    inner = "".join(f"            {k}={v},\n" for k, v in kwargs.items())
+def _op(operation: str, **kwargs) -> str:
+    """An operation, one keyword a line; a value is source text or a node laid out afresh."""
+    inner = "".join(layout.text(cst.parse_expression(v) if isinstance(v, str) else v, 12, f"{k}=", ",")
+                    for k, v in kwargs.items())
     return f"        migrations.{operation}(\n{inner}        ),\n"
 
 
@@ -179,9 +311,11 @@ def _label(expr, label: str, models: set[str]) -> str | None:
     return s.lower() if "." in s else f"{label}.{s.lower()}"
 
 
-def _key(f: Field, module: cst.Module, label: str, models: set[str], renamed: dict[str, str]) -> tuple:
+def _key(f: Field, module: cst.Module, label: str, models: set[str], renamed: dict[str, str],
+         consts: Constants) -> tuple:
     """What Django's state holds of a field's declaration (its name aside): the old side's model
-    references read through the renames, since RenameModel moves them itself."""
+    references read through the renames, since RenameModel moves them itself; a constant of the
+    module as the value it stands for."""
     target = _target(f)
     parts = []
     for arg in f.call.args:
@@ -190,13 +324,17 @@ def _key(f: Field, module: cst.Module, label: str, models: set[str], renamed: di
             ref = renamed.get(ref, ref) if ref is not None else module.code_for_node(target)
             parts.append(("to", ref))
         else:
-            parts.append((arg.keyword.value if arg.keyword else None, module.code_for_node(arg.value)))
+            parts.append((arg.keyword.value if arg.keyword else None,
+                          layout.code(_inline(arg.value, consts, f.owner))))
     return (f.kind, tuple(parts))
 
 
-def render_field(f: Field, module: cst.Module, label: str, models: set[str], into: AppOps) -> str | None:
+def render_field(f: Field, module: cst.Module, label: str, models: set[str], into: AppOps,
+                 consts: Constants | None = None) -> cst.Call | None:
     """The field's declaration as the migration writes it: its arguments in their order, model
-    references as lowercase labels (None: an argument the migration cannot hold as it is)."""
+    references as lowercase labels, constants of the module as their values, ``serialize=False``
+    for a primary key as Django's state has it (None: an argument the migration cannot hold)."""
+    consts = consts if consts is not None else Constants(module.code)
     target = _target(f)
     args = []
     for arg in f.call.args:
@@ -205,28 +343,77 @@ def render_field(f: Field, module: cst.Module, label: str, models: set[str], int
         if arg.value is target or (arg.keyword is not None and arg.keyword.value == "through"):
             ref = _label(arg.value, label, models)
             if ref is None:
-                value = _expression(arg.value, module, into, models)
+                value = _expression(arg.value, module, into, models, consts, f.owner)
                 if value is None:
                     return None
             else:
                 ref = f"{label}.{f.owner.lower()}" if ref == "self" else ref
-                value = _q(ref)
+                value = cst.SimpleString(_q(ref))
                 if ref.split(".", 1)[0] != label:
                     into.needs.add(ref)
         else:
-            value = _expression(arg.value, module, into, models)
+            value = _expression(arg.value, module, into, models, consts, f.owner)
             if value is None:
                 return None
-        args.append(f"{arg.keyword.value}={value}" if arg.keyword is not None else value)
-    return f"models.{f.kind}({', '.join(args)})"
+        args.append(arg.with_changes(value=value))
+    key = f.keyword("primary_key")
+    if key is not None and isinstance(key.value, cst.Name) and key.value.value == "True" and f.keyword("serialize") is None:
+        args.append(cst.Arg(keyword=cst.Name("serialize"), value=cst.Name("False")))
+    return cst.Call(func=cst.parse_expression(f"models.{f.kind}"), args=args)
 
 
-def _expression(node, module: cst.Module, into: AppOps, models: set[str]) -> str | None:
-    """The source text of a value the migration can hold as it is (literals, ``models.X``, names
-    imported absolutely, calls and containers of those), with the imports it needs."""
+class _Inline(cst.CSTTransformer):
+    """Names (and ``Class.NAME``) of the models module replaced by the literal they stand for."""
+
+    def __init__(self, consts: Constants, cls: str | None):
+        self.consts, self.cls = consts, cls
+
+    def _value(self, node):
+        value = self.consts.value(layout.code(node), self.cls)
+        if not self.consts.known(value):
+            return None
+        try:
+            return cst.parse_expression(constant_source(value))
+        except (TypeError, cst.ParserSyntaxError):
+            return None
+
+    def leave_Name(self, original, updated):
+        if original.value in ("True", "False", "None"):
+            return updated
+        return self._value(original) or updated
+
+    def leave_Attribute(self, original, updated):
+        if isinstance(original.value, cst.Name) and original.value.value in self.consts.classes:
+            found = self._value(original)
+            if found is not None:
+                return found
+        return original  # neither its base nor its attribute is a constant of its own
+
+    def leave_Arg(self, original, updated):
+        return updated.with_changes(keyword=original.keyword)
+
+    def leave_DictElement(self, original, updated):
+        return updated
+
+    def visit_Lambda(self, node) -> bool:
+        return False
+
+
+def _inline(node, consts: Constants | None, cls: str | None):
+    if consts is None:
+        return node
+    return node.visit(_Inline(consts, cls))
+
+
+def _expression(node, module: cst.Module, into: AppOps, models: set[str], consts: Constants | None = None,
+                cls: str | None = None):
+    """A value the migration can hold as it is (literals, ``models.X``, names imported absolutely,
+    calls and containers of those; a constant of the module as its value), with the imports it
+    needs; None when it names something else of the models module."""
     names = DjangoNames(module)
     imports = _imports(module)
     needed: set[str] = set()
+    node = _inline(node, consts, cls)
 
     def ok(n) -> bool:
         if isinstance(n, (cst.SimpleString, cst.Integer, cst.Float, cst.Imaginary)):
@@ -271,7 +458,7 @@ def _expression(node, module: cst.Module, into: AppOps, models: set[str]) -> str
     if not ok(node):
         return None
     into.imports |= needed
-    return module.code_for_node(node)
+    return node
 
 
 def _imports(module: cst.Module) -> dict[str, str]:
@@ -308,17 +495,18 @@ def file_name(number: int, fragments: list[str]) -> str:
 
 def render(app: AppOps, dependencies: list[tuple[str, str]], why: str) -> str:
     """The text of the migration file (a ``MARKER`` line first: check accepts what it names)."""
-    lines = [f"{MARKER}: {why}.",
+    lines = [*textwrap.wrap(f"{MARKER}: {why}.", 99, subsequent_indent="# ", break_on_hyphens=False),
              "# It names the old names on purpose (the state it starts from); it is history from here on.", ""]
-    lines += sorted((app.imports - {"from django.db import models"}) | {"from django.db import migrations, models"},
+    body = "".join(app.operations())
+    django = "from django.db import migrations, models" if "models." in body else "from django.db import migrations"
+    lines += sorted((app.imports - {"from django.db import models"}) | {django},
                     key=lambda line: (line.startswith("from "), line.split()[1]))
-    lines += ["", ""]
+    lines += [""] if app.permissions else ["", ""]  # black: one blank line before a comment, two before a class
     if app.permissions:
         lines += _permissions_code(app)
-    lines += ["class Migration(migrations.Migration):", "", "    dependencies = ["]
-    lines += [f"        ({_q(a)}, {_q(n)})," for a, n in dependencies]
+    lines += ["class Migration(migrations.Migration):", "    dependencies = ["]
+    lines += [layout.text(cst.parse_expression(f"({_q(a)}, {_q(n)})"), 8, "", ",").rstrip("\n") for a, n in dependencies]
     lines += ["    ]", "", "    operations = ["]
-    body = "".join(app.ops)
     if app.permissions:
         body += "        migrations.RunPython(rename_permissions, restore_permissions),\n"
     return "\n".join(lines) + "\n" + body + "    ]\n"
@@ -327,8 +515,9 @@ def render(app: AppOps, dependencies: list[tuple[str, str]], why: str) -> str:
 def _permissions_code(app: AppOps) -> list[str]:
     rows = []
     for models_, old, new, name in app.permissions:
-        rows.append(f"    ({_q(app.label)}, ({_q(models_[0])}, {_q(models_[1])}), {_q(old)}, {_q(new)}, "
-                    f"{_q(name) if name else 'None'}),")
+        row = (f"({_q(app.label)}, ({_q(models_[0])}, {_q(models_[1])}), {_q(old)}, {_q(new)}, "
+               f"{_q(name) if name else 'None'})")
+        rows.append(layout.text(cst.parse_expression(row), 4, "", ",").rstrip("\n"))
     return [
         "# Permission codenames that follow a model's name: Django renames the content type with",
         "# RenameModel but not its permissions (it would create new ones beside the old).",
@@ -343,12 +532,16 @@ def _permissions_code(app: AppOps) -> list[str]:
         "    except LookupError:  # django.contrib.auth is not installed",
         "        return",
         "    rows = Permission.objects.using(schema_editor.connection.alias)",
-        "    for app_label, models, old, new, name in PERMISSIONS:",
+        "    for app_label, model_names, old, new, name in PERMISSIONS:",
         "        old, new = (old, new) if forwards else (new, old)",
-        "        mine = rows.filter(content_type__app_label=app_label, content_type__model__in=models)",
+        "        mine = rows.filter(",
+        "            content_type__app_label=app_label, content_type__model__in=model_names",
+        "        )",
         "        if mine.filter(codename=new).exists():",
         "            continue",
-        "        mine.filter(codename=old).update(codename=new, **({\"name\": name} if name and forwards else {}))",
+        "        mine.filter(codename=old).update(",
+        "            codename=new, **({\"name\": name} if name and forwards else {})",
+        "        )",
         "",
         "",
         "def rename_permissions(apps, schema_editor):",

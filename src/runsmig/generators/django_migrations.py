@@ -52,9 +52,10 @@ def generate(root: Path, recipe, result, options: dict) -> list[NewFile]:
     keep = stored_of(recipe).action == "keep"
     renamed = renamed_labels([c for c, _ in changes])
     by_app: dict[str, tuple[AppOps, str | None]] = {}
+    rename_index = apps.installed_django(root) >= (4, 1)
     for c, folder in changes:
         app, _ = by_app.setdefault(c.label, (AppOps(c.label), folder))
-        operations(c, renamed, app)
+        operations(c, renamed, app, keep, rename_index)
         if keep:
             app.notes += many_to_many_notes(c, renamed)
     out: list[NewFile] = []
@@ -62,7 +63,7 @@ def generate(root: Path, recipe, result, options: dict) -> list[NewFile]:
     plans = []
     for label in sorted(by_app):
         app, folder = by_app[label]
-        if not app.ops:
+        if not app.operations():
             out += [NewFile("", "", tuple(app.notes))] if app.notes else []
             continue
         history = apps.migrations_of(root, folder, label, files) if folder is not None else None
@@ -84,7 +85,7 @@ def generate(root: Path, recipe, result, options: dict) -> list[NewFile]:
                "the rename of Django models and fields; stored names migrated (stored: migrate): Django renames "
                "tables and columns")
         rel = f"{history.folder}/{name}.py"
-        kinds = sorted({op.split("(", 1)[0].strip().removeprefix("migrations.") for op in app.ops})
+        kinds = sorted({op.split("(", 1)[0].strip().removeprefix("migrations.") for op in app.operations()})
         note = f"{rel}: new Django migration of app '{app.label}' ({', '.join(kinds)}" + (
             ", RunPython: permission codenames" if app.permissions else "") + ")"
         perms = [f"{rel}: permission codename '{old}' -> '{new}' (a stored value: renamed by the migration, "

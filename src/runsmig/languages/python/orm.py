@@ -4,7 +4,9 @@ A string that names a database object is the database's name, not the code's: ``
 "jobs"``, ``Table("jobs", ...)``, ``Column("job_id", ...)``, ``mapped_column("job_id")``,
 ``ForeignKey("jobs.id")``, ``Index("ix_jobs_state", "job_id")``, ``Sequence("job_seq")``,
 ``UniqueConstraint(..., name="uq_jobs")``, ``Enum(..., name="job_status")``,
-``relationship(secondary="job_tags")``, Django's ``db_table = "..."`` and ``db_column="..."``.
+``relationship(secondary="job_tags")``, Django's ``db_table = "..."``, ``db_column="..."`` and the
+``name=`` of a constraint or index (``models.UniqueConstraint(fields=[...], name="uq_jobs")``: the
+database's constraint; its ``fields`` are the code's field names and follow the rename).
 
 Where the name is implicit, it comes from the code's name: a SQLAlchemy model's attribute
 ``job_id: Mapped[int] = mapped_column(...)`` (or ``= Column(Integer)``) names its column
@@ -22,6 +24,7 @@ from runsmig.findings import Edit, StoredSpan
 from runsmig.languages.base import FileContext
 
 _COLUMN_CALLS = {"Column", "mapped_column"}
+_DJANGO_NAMED = ("Constraint", "Index")  # Meta.constraints / Meta.indexes: UniqueConstraint, GinIndex, ...
 _FIRST_NAMES = {"Table": "table", "Column": "column", "mapped_column": "column", "ForeignKey": "foreign key",
                 "Index": "index", "Sequence": "sequence"}
 _COLUMN_LISTS = {"Index", "UniqueConstraint", "PrimaryKeyConstraint", "ForeignKeyConstraint"}
@@ -57,10 +60,12 @@ def stored_spans(ctx: FileContext, scan, span) -> list[StoredSpan]:
         fn = _callee(call.func)
         if fn is None:
             continue
-        if not alchemy or _qualifier(call.func) == "models":  # Django's fields: only db_table=, db_column=
+        if not alchemy or _qualifier(call.func) == "models":  # Django: db_table=, db_column=, a Meta object's name=
             for arg in call.args:
                 if django and arg.keyword is not None and arg.keyword.value in ("db_table", "db_column"):
                     add(arg.value, _NAME_KEYWORDS[arg.keyword.value])
+                elif django and arg.keyword is not None and arg.keyword.value == "name" and fn.endswith(_DJANGO_NAMED):
+                    add(arg.value, "constraint" if fn.endswith("Constraint") else "index")
             continue
         positional = [arg.value for arg in call.args if arg.keyword is None and arg.star == ""]
         if fn in _FIRST_NAMES and positional:
