@@ -3,7 +3,7 @@
 On a big tree the gate's time is mostly ``git grep`` (:mod:`.scan`); what comes before it -- the
 interpreter, the recipe's YAML read with positions, the term engine -- is time the grep could be
 running. Its needles come from the recipe, so this module reads the recipe file the fast way
-(libyaml, YAML 1.2 scalars only as strings), works out the needles it would give, and starts the
+(libyaml, runsmig.recipe.yamlload), works out the needles it would give, and starts the
 grep at once. :class:`.scan.Candidates` later computes the needles from the loaded, validated recipe
 and adopts the running grep only when they are exactly the same; otherwise it is killed and the grep
 is started again, as it would have been. So a guess can only cost time, never change an answer.
@@ -11,6 +11,11 @@ is started again, as it would have been. So a guess can only cost time, never ch
 Nothing is guessed when the result cache may answer (a cache folder for the checkout exists: then
 the gate greps little or nothing), when the recipe file is large or does not read as the expected
 shape, or when libyaml is missing. Processes not adopted are killed at exit.
+
+:func:`from_argv` makes the same guess before the command line is parsed (before typer is
+imported): for ``check`` on one folder, the recipe named by ``--recipe``, ``$RUNSMIG_RECIPE`` or the
+bundled one (not when the checkout's pyproject.toml has a ``[tool.runsmig]`` table: its recipe is
+known once the settings are read). The command adopts it the same way, or kills it.
 """
 
 from __future__ import annotations
@@ -101,6 +106,56 @@ def start(root: Path, recipe_file: Path | None, cache_folder: Path | None) -> No
         return
 
 
+_VALUED = {"--recipe", "--format", "--workers", "--since"}
+_FLAGS = {"--no-job-terms", "-q", "--quiet", "--no-cache"}
+
+
+def from_argv(args: list[str]) -> None:
+    """Start the grep of ``runsmig check ARGS`` before the command line is parsed, and git's file
+    listings with it, when the command is plainly a check of one folder; otherwise do nothing."""
+    recipe: str | None = None
+    paths: list[str] = []
+    cache = True
+    it = iter(args)
+    for a in it:
+        if a in _VALUED:
+            value = next(it, None)
+            if a == "--since" or value is None:
+                return  # a partial check (or a usage error): left to the command
+            if a == "--recipe":
+                recipe = value
+        elif a.startswith("--recipe="):
+            recipe = a.split("=", 1)[1]
+        elif a in _FLAGS:
+            cache = cache and a != "--no-cache"
+        elif a == "--" or a.startswith("-"):
+            return  # anything else: the command decides
+        else:
+            paths.append(a)
+    if len(paths) > 1:
+        return
+    root = Path(paths[0] if paths else ".")
+    try:
+        if not (root / ".git").exists() or (root / "pyproject.toml").is_file() and \
+                b"[tool.runsmig" in (root / "pyproject.toml").read_bytes()[:1 << 20]:
+            return
+        root = root.resolve()
+    except OSError:
+        return
+    if recipe is None:
+        from runsmig.bundled import default_recipe
+
+        found = default_recipe()
+        if found is None:
+            return
+        recipe = str(found)
+    from runsmig.cachehome import cache_dir
+    from runsmig.discover import prefetch
+
+    prefetch(root)
+    start(root, Path(recipe), cache_dir(root) if cache else None)
+
+
 def adopt(root: Path, words: list[str]) -> tuple[subprocess.Popen, ...] | None:
     """The grep started for ``root`` when it searches exactly ``words``; any other is killed."""
     started = _RUNNING.pop(root.resolve(), None)
@@ -138,10 +193,6 @@ def _guess(path: Path) -> list[str] | None:
     """The needles the recipe at ``path`` would give, read without validation; None when it cannot
     be read cheaply or is not a plain recipe shape."""
     try:
-        from yaml import CSafeLoader
-    except ImportError:
-        return None
-    try:
         if path.is_dir():
             path = path / "recipe.yaml"
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
@@ -154,8 +205,10 @@ def _guess(path: Path) -> list[str] | None:
     if len(text) > _MAX_RECIPE:
         return None
     try:
-        data = _load(text, CSafeLoader)
-    except Exception:  # noqa: BLE001 - any trouble: no guess (the real load reports it)
+        from runsmig.recipe.yamlload import load
+
+        data = load(text.decode("utf-8"))
+    except Exception:  # noqa: BLE001 - any trouble (no libyaml, not UTF-8, not YAML): no guess; the load reports it
         return None
     try:
         found: set[str] = set()
@@ -171,13 +224,3 @@ def _guess(path: Path) -> list[str] | None:
     except (KeyError, TypeError, AttributeError):
         return None
     return reduce(found)
-
-
-def _load(text: bytes, base):
-    """YAML with every scalar a string (no YAML 1.1 booleans or numbers): the needles are strings."""
-
-    class Loader(base):  # type: ignore[misc,valid-type]
-        pass
-
-    Loader.yaml_implicit_resolvers = {}
-    return Loader(text).get_single_data()

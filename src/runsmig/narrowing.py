@@ -138,13 +138,12 @@ def _literal_probes(terms: list[str]) -> list[str]:
 def _recipe_entries(recipe) -> dict[str, list]:
     """The recipe's ignore, allowlist, keep and literals entries with where each is written (the
     recipe loaded already: its shape is known good)."""
-    from ruamel.yaml import YAML
-
+    from runsmig.recipe.yamlload import load
     from runsmig.recipe.yamlnode import Node
     from runsmig.settings import _shown
 
     shown = _shown(recipe.source)
-    data = YAML(typ="rt").load(recipe.source.read_text("utf-8"))
+    data = load(recipe.source.read_text("utf-8"))
     fields = Node(data, shown, 1, 1, "").mapping()
     out: dict[str, list] = {"ignore": [], "allowlist": [], "keep": [], "literals": [], "history": []}
     for key in ("ignore", "keep"):

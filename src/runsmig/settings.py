@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,6 +78,8 @@ def load_settings(root: Path) -> Settings:
             return Settings()  # not ours: the check reports the file like any other undecodable one
         line = raw[:exc.start].count(b"\n") + 1
         raise SettingsError("not UTF-8 (TOML files must be)", shown, line, hint="save pyproject.toml as UTF-8") from None
+    import tomllib  # only for a checkout that has a pyproject.toml
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -34,6 +34,10 @@ def _registered() -> set[str]:
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["check"]:  # the gate's grep and file listings start before typer is imported
+        from runsmig.earlygrep import from_argv
+
+        from_argv(sys.argv[2:])
     _load_commands(sys.argv[1:])
     from runsmig.console import error
     from runsmig.errors import EXIT_PARTIAL, RunsmigError, UsageError

@@ -8,9 +8,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError
-
 from runsmig.bundled import INSTALLED, RECIPE_FILE, default_recipe
 from runsmig.errors import EXIT_USAGE, RecipeError, RunsmigError
 from runsmig.recipe.settle import settles
@@ -51,14 +48,14 @@ def load_recipe(path: Path | None = None) -> Recipe:
         raise RecipeError("recipe file does not exist", shown) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise RecipeError(f"cannot read recipe: {exc}", shown) from None
-    yaml = YAML(typ="rt")
+    from runsmig.recipe.yamlload import YamlError, load
+
     try:
-        data = yaml.load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        col = mark.column + 1 if mark else None
-        raise RecipeError(f"invalid YAML: {exc.problem or exc.context}", shown, line, col) from None
+        data = load(text)
+    except YamlError as exc:
+        line = exc.line + 1 if exc.line is not None else None
+        col = exc.col + 1 if exc.col is not None else None
+        raise RecipeError(f"invalid YAML: {exc.message}", shown, line, col) from None
     root = Node(data, shown, 1, 1, "")
     return _parse(root, path)
 

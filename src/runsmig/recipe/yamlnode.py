@@ -1,11 +1,10 @@
-"""Typed access to ruamel.yaml round-trip nodes with file:line:col errors."""
+"""Typed access to a recipe's YAML values (runsmig.recipe.yamlload: dicts and lists that know where
+each key, value and item was written) with file:line:col errors."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from runsmig.errors import RecipeError
 
@@ -26,10 +25,10 @@ class Node:
     def _child_pos(self, key: Any) -> tuple[int | None, int | None]:
         v = self.value
         try:
-            if isinstance(v, CommentedMap):
+            if isinstance(v, dict) and hasattr(v, "lc"):
                 ln, cl = v.lc.value(key) if v[key] is not None else v.lc.key(key)
                 return ln + 1, cl + 1
-            if isinstance(v, CommentedSeq):
+            if isinstance(v, list) and hasattr(v, "lc"):
                 ln, cl = v.lc.item(key)
                 return ln + 1, cl + 1
         except Exception:  # pragma: no cover - position info is best effort
