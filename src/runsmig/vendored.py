@@ -26,6 +26,8 @@ LOCKFILES = frozenset({
     "poetry.lock", "Pipfile.lock", "pdm.lock", "uv.lock", "Cargo.lock", "composer.lock", "Gemfile.lock",
     "go.sum", "mix.lock", "pubspec.lock", "flake.lock", "deno.lock", "packages.lock.json", "conda-lock.yml",
 })
+# every lockfile name holds one of these: four searches of the joined list instead of twenty
+_LOCK_NEEDLES = (".lock", "-lock.", "shrinkwrap", "go.sum")
 _TOOL_FOLDERS = (".yarn/releases/", ".yarn/plugins/", ".yarn/cache/", ".yarn/sdks/", ".yarn/unplugged/")
 _LOADERS = re.compile(r"(?:^|/)\.pnp\.(?:c?js|loader\.mjs|data\.json)$")
 _MINIFIED = re.compile(r"[.-]min\.(?:js|mjs|cjs|css)$|\.(?:js|mjs|cjs|css)\.map$")
@@ -60,7 +62,7 @@ def by_name(names: list[str], joined: str | None = None) -> dict[str, str]:
     at every position of 50,000 paths cost 80 ms, a base-name lookup per path 15 ms."""
     joined = "\n".join(names) if joined is None else joined
     hits = [rel for rel in names if rel[rel.rfind("/") + 1:] in LOCKFILES] \
-        if any(lf in joined for lf in LOCKFILES) else []
+        if any(n in joined for n in _LOCK_NEEDLES) else []
     if any(n in joined for n in (".yarn/", ".pnp.", ".min.", "-min.", ".map")):
         from runsmig.pathmatch import paths_matching
 
@@ -117,3 +119,6 @@ def generated_marker(data: bytes) -> str | None:
     if m is None:
         return None
     return f"generated file ('{m.group(0).decode('ascii', 'replace')}' in its first lines); regenerate it"
+
+
+assert all(any(n in lf for n in _LOCK_NEEDLES) for lf in LOCKFILES), "a lockfile name no needle finds"
