@@ -150,7 +150,11 @@ def _index_entries(staged: str) -> tuple[list[str], set[str], dict[str, str]]:
     if not entries:
         return [], set(), {}
     at = entries[0].find("\t") + 1
-    if at > 10 and all(e[at - 3:at] == " 0\t" for e in entries):  # one shape, no conflict
+    n = len(entries)
+    # one shape, no conflict: every entry holds exactly one tab (none in a path), right after its
+    # stage 0; counted in C over the whole text, else checked entry by entry
+    if at > 10 and (staged.count("\t") == n and staged.count(" 0\t") == n
+                    or all(e[at - 3:at] == " 0\t" for e in entries)):
         names = [e[at:] for e in entries]
         blobs = dict(zip(names, [e[7:at - 3] for e in entries]))
     else:  # a conflicted path (several stages), or a shape git does not print
