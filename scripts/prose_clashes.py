@@ -9,6 +9,8 @@ lines of documentation files (Markdown, reStructuredText, text), and in other fi
 (after '#', '//', or in a '*' / triple-quote block line). The clash is judged by the same window as
 runsmig's own check (runsmig.languages.markdown.prose), so "introduced and not reported" means
 the engine let it through: plan keeps and reports every clash it sees, so none should be here.
+Words that already repeated each other before the rewrite ("jobs per job" -> "runs per run") are
+not a new clash, as in runsmig's own check.
 Prints the count (and with --list, each file:line and the words).
 """
 
@@ -68,13 +70,46 @@ def clashes(text: str, regex) -> list[str]:
     return [" ".join(words.lower().split()) for _, _, words in clash_spans(text, regex)]
 
 
+def repeated(text: str, regex, engine, sources: set[str], family: set[str]) -> list[str]:
+    """The clashes the plain term map makes of words that already repeated each other ("jobs per
+    job" -> "runs per run", "Jobs, JOBS"): the clash's first and last words were both the term.
+    They are no new clash (the issue's "the same word already there"); runsmig judges so too."""
+    from runsmig.languages.markdown.prose import already_repeated, clash_spans
+
+    pieces: list[tuple[int, int, int, int, bool]] = []  # new start, new end, old start, old end, rewritten
+    parts: list[str] = []
+    pos = npos = 0
+    for m in engine.find(text):
+        for seg, a, b, done in ((text[pos:m.start], pos, m.start, False), (m.replacement, m.start, m.end, True)):
+            pieces.append((npos, npos + len(seg), a, b, done))
+            parts.append(seg)
+            npos += len(seg)
+        pos = m.end
+    pieces.append((npos, npos + len(text) - pos, pos, len(text), False))
+    parts.append(text[pos:])
+    out = []
+    for s, e, words in clash_spans("".join(parts), regex):
+        hit = [p for p in pieces if p[0] < e and p[1] > s]
+        first, last = hit[0], hit[-1]
+        o_start = first[2] + (s - first[0] if not first[4] else 0)
+        o_end = last[3] if last[4] else last[2] + (e - last[0])
+        if already_repeated(re.findall(r"\w+", text[o_start:o_end].lower()), sources, family):
+            out.append(" ".join(words.lower().split()))
+    return out
+
+
 def introduced(diff: str, recipe) -> list[tuple[str, int, str]]:
     from runsmig.languages.markdown.prose import _clash_re, _targets
+    from runsmig.terms import TermEngine
 
     regex = _clash_re(tuple(_targets(recipe)))
+    engine = TermEngine.from_recipe(recipe)
+    sources = {t.singular.lower() for t in recipe.terms} | {t.plural.lower() for t in recipe.terms}
+    family = {w.lower() for w in _targets(recipe)}
     out = []
     for path, added, removed in hunks(diff):
-        before = Counter(clashes("\n".join(prose_of(path, ln) for ln in removed), regex))
+        old_prose = "\n".join(prose_of(path, ln) for ln in removed)
+        before = Counter(clashes(old_prose, regex)) + Counter(repeated(old_prose, regex, engine, sources, family))
         for no, line in added:
             for c in clashes(prose_of(path, line), regex):
                 if before[c]:

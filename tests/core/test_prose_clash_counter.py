@@ -46,3 +46,36 @@ def test_a_plan_leaves_no_clash_unreported(tmp_path):
 
     assert _counter().introduced(diff, load_recipe(tmp_path / "recipe.yaml")) == []
     assert proc.stderr.decode().count("would read") == 3  # each kept clash is reported
+
+
+def test_words_that_already_repeated_each_other_are_no_new_clash(tmp_path):
+    """'jobs per job' -> 'runs per run' repeats what was there (runsmig keeps no such rewrite, and the
+    counter counts none); 'job isn't in running jobs' holds the word 'running' before: a clash."""
+    from runsmig.recipe import load_recipe
+
+    (tmp_path / "r.yaml").write_text(RECIPE)
+    diff = ("diff --git a/docs/a.md b/docs/a.md\n--- a/docs/a.md\n+++ b/docs/a.md\n@@ -1,2 +1,2 @@\n"
+            "-Concurrent jobs per job type.\n+Concurrent runs per run type.\n"
+            "-The job isn't in running jobs.\n+The run isn't in running runs.\n")
+    found = _counter().introduced(diff, load_recipe(tmp_path / "r.yaml"))
+    assert found == [("docs/a.md", 2, "run isn't in running runs")]
+
+
+def test_a_clash_that_runs_on_past_the_first_is_kept_whole(tmp_path):
+    """The window that finds 'Job isn't in running' keeps those words; the next one, 'running jobs',
+    starts inside it and ends past it: the clash grows, so the kept words make no second clash."""
+    root, _ = committed_checkout(tmp_path, {
+        "src/a.ts": "// Job isn't in running jobs so throw an error\nexport const a = 1;\n",
+        "docs/b.md": "Find the next job to run for a given job type.\n",
+    }, RECIPE)
+    proc = runsmig("plan", str(root), "--recipe", str(tmp_path / "recipe.yaml"), "--workers", "1")
+    err = proc.stderr.decode()
+    assert "'Run isn't in running runs'" in err, err
+    assert "src/a.ts" not in proc.stdout.decode()  # kept whole, not half rewritten
+    assert _counter().introduced(proc.stdout.decode(), load_recipe_text(tmp_path)) == []
+
+
+def load_recipe_text(tmp_path):
+    from runsmig.recipe import load_recipe
+
+    return load_recipe(tmp_path / "recipe.yaml")

@@ -121,13 +121,19 @@ def reads_as_clash(matched: str) -> bool:
 
 def clash_spans(text: str, regex: re.Pattern[str], accept=None) -> list[tuple[int, int, str]]:
     """(start, end, words) of each clash in ``text``, left to right, that ``accept(start, end)``
-    takes (default: all); windows overlap, so one that overlaps a clash already found is the same."""
+    takes (default: all). Windows overlap: one inside a clash already found is the same; one that
+    starts inside it and ends beyond ("run isn't in running" then "running runs") extends it, so
+    the words kept for the first do not make the second."""
     out: list[tuple[int, int, str]] = []
     for m in regex.finditer(text):
-        if out and m.start(1) < out[-1][1]:
+        a, b = m.start(1), m.end(1)
+        if out and a < out[-1][1] and b <= out[-1][1]:
             continue
-        if reads_as_clash(m.group(1)) and (accept is None or accept(m.start(1), m.end(1))):
-            out.append((m.start(1), m.end(1), m.group(1)))
+        if reads_as_clash(m.group(1)) and (accept is None or accept(a, b)):
+            if out and a < out[-1][1]:
+                out[-1] = (out[-1][0], b, text[out[-1][0]:b])
+            else:
+                out.append((a, b, m.group(1)))
     return out
 
 
@@ -162,6 +168,8 @@ def clash_findings(ctx, start: int, end: int, edits: list[Edit], kind: str = "pr
     new = "".join(out_parts)
     regex = _clash_re(tuple(_targets(ctx.recipe)))
     sources = {t.singular.lower() for t in ctx.recipe.terms} | {t.plural.lower() for t in ctx.recipe.terms}
+    family = {w.lower() for w in _targets(ctx.recipe)}
+
     def origin(m_start: int, m_end: int) -> tuple[int, int] | None:
         """The clash's span in the text before the rewrite, when an edit made it (else None)."""
         hit = [p for p in pieces if p[0] < m_end and p[1] > m_start]
@@ -171,17 +179,30 @@ def clash_findings(ctx, start: int, end: int, edits: list[Edit], kind: str = "pr
         o_start = first[2] + (m_start - first[0] if not first[4] else 0)
         o_end = max(last[3] if last[4] else last[2] + (m_end - last[0]), o_start)
         words = re.findall(r"\w+", ctx.text[o_start:o_end].lower())
-        if len(words) >= 2 and words[0] in sources and words[-1] in sources:
+        if already_repeated(words, sources, family):
             return None  # "Jobs, JOBS" / "jobs and jobs": the words repeated each other already
         return o_start, o_end
 
     found: list[Finding] = []
     for m_start, m_end, m_text in clash_spans(new, regex, lambda a, b: origin(a, b) is not None):
-        o_start, o_end = origin(m_start, m_end)
+        o_start, o_end = origin(m_start, m_end) or origin(*_first_window(new, regex, m_start))
         clash = " ".join(m_text.split())
         found.append(ctx.finding(o_start, o_end, kind, None, "follow-up",
                                  f"{CLASH_MESSAGE}'{clash}': kept; reword it or add a recipe phrase"))
     return found
+
+
+def already_repeated(words: list[str], sources: set[str], family: set[str]) -> bool:
+    """Whether a clash's words, as they read before the rewrite, already repeated each other: it
+    starts and ends on the term ("jobs per job", "Jobs, JOBS") and holds no word of the new word's
+    family written before ("job isn't in running jobs" holds 'running': a clash)."""
+    return len(words) >= 2 and words[0] in sources and words[-1] in sources and not family.intersection(words)
+
+
+def _first_window(text: str, regex: re.Pattern[str], start: int) -> tuple[int, int]:
+    """The first window at ``start`` (a clash extended past it is judged by where it began)."""
+    m = regex.match(text, start)
+    return (m.start(1), m.end(1)) if m else (start, start)
 
 
 def count_clashes(text: str, recipe: Recipe) -> int:
