@@ -79,3 +79,19 @@ def load_recipe_text(tmp_path):
     from runsmig.recipe import load_recipe
 
     return load_recipe(tmp_path / "recipe.yaml")
+
+
+def test_messages_in_typescript_and_paragraphs_around_code_are_judged_like_prose(tmp_path):
+    """A TS/JS string with a space is a message (prose, as in the Python pass); a paragraph whose
+    clash spans an inline code span is judged whole. Both are kept and reported; the counter then
+    finds nothing the plan let through."""
+    root, _ = committed_checkout(tmp_path, {
+        "src/log.ts": 'console.log("Running job:", name);\n',
+        "docs/api.md": "When a job of `jobName` gets run, it is passed to `fn`.\n",
+    }, RECIPE)
+    proc = runsmig("plan", str(root), "--recipe", str(tmp_path / "recipe.yaml"), "--workers", "1")
+    err, out = proc.stderr.decode(), proc.stdout.decode()
+    assert "src/log.ts:1:14: the rewrite would read 'Running run'" in err, err
+    assert "docs/api.md:1:8: the rewrite would read 'run of `runName` gets run'" in err, err
+    assert "src/log.ts" not in out and "docs/api.md" not in out
+    assert _counter().introduced(out, load_recipe_text(tmp_path)) == []

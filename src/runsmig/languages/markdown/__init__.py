@@ -23,7 +23,7 @@ from runsmig.findings import Analysis, Edit, Finding, apply_edits, dedupe_edits
 from runsmig.languages.base import FileContext, Language
 from runsmig.languages.markdown import anchors as A
 from runsmig.languages.markdown.embed import FENCE_EXT, Segment, align, analyze_embedded
-from runsmig.languages.markdown.prose import prose_edits
+from runsmig.languages.markdown.prose import is_clash, prose_edits
 
 CODE_SPAN = re.compile(r"(?<![`\\])(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
 AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.\-]{1,31}:[^\s<>]*)>")
@@ -380,6 +380,7 @@ class MarkdownAnalyzer:
 
     def _pieces(self, seg: Segment, pieces: list[Piece]) -> None:
         ctx = self.ctx
+        first_edit, first_finding = len(self.edits), len(self.findings)
         for p in pieces:
             a, b = seg.to_source(p.start), seg.to_source(p.end)
             if p.kind == "prose":
@@ -401,6 +402,29 @@ class MarkdownAnalyzer:
                 self._html(a, b)
             elif p.kind == "url":
                 self._external(a, b)
+        if len(pieces) > 1 and any(p.kind == "prose" for p in pieces):
+            self._clashes_across(seg.to_source(pieces[0].start), seg.to_source(pieces[-1].end), first_edit,
+                                 first_finding)
+
+    def _clashes_across(self, start: int, end: int, first_edit: int, first_finding: int) -> None:
+        """A clash the rewrite makes across the pieces of one paragraph ("a run of `runName` gets
+        run": prose, code, prose), which no piece sees alone: kept whole and reported, as within one."""
+        from runsmig.languages.markdown.prose import clash_findings
+
+        mine = self.edits[first_edit:]
+        if not mine:
+            return
+        seen = [(self.ctx.index.offset(f.line, f.col), len(f.text)) for f in self.findings[first_finding:] if is_clash(f)]
+        seen = [(a, a + n) for a, n in seen]
+        found = [f for f in clash_findings(self.ctx, start, end, mine, "prose")
+                 if not any(a < self.ctx.index.offset(f.line, f.col) + len(f.text) and
+                            self.ctx.index.offset(f.line, f.col) < b for a, b in seen)]
+        if not found:
+            return
+        spans = [(self.ctx.index.offset(f.line, f.col), self.ctx.index.offset(f.line, f.col) + len(f.text))
+                 for f in found]
+        self.edits[first_edit:] = [e for e in mine if not any(a < e.end and e.start < b for a, b in spans)]
+        self.findings.extend(found)
 
     def _html(self, a: int, b: int) -> None:
         """An HTML tag: href/src values are links, other attribute values are prose words."""

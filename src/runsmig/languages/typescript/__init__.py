@@ -315,7 +315,9 @@ def _local(ctx: FileContext, grammar: str, root, offsets: "_Offsets", covered: l
         if tool is not None:  # process.env.GITHUB_JOB: another tool's variable (runsmig.envnames)
             findings.append(ctx.finding(a, b, kind, None, "external", env_message(node.text(), tool)))
             continue
-        if kind in ("comment", "prose"):  # recipe phrases, then terms; clashes become follow-ups
+        if kind in ("comment", "prose") or kind == "string" and " " in text[a:b]:
+            # recipe phrases, then terms; clashes become follow-ups (a string with a space is a
+            # message or a label: prose, as in the Python pass)
             ed, fd = prose_edits(ctx, a, b, kind)
             edits.extend(ed)
             findings.extend(fd)
