@@ -25,7 +25,7 @@ import ast
 import re
 from pathlib import Path
 
-from runsmig.languages.python.installed import class_members, site_dirs
+from runsmig.languages.python.installed import body_names, class_members, site_dirs
 from runsmig.languages.python.modules import index_for
 from runsmig.textio import read_file
 
@@ -121,19 +121,7 @@ def _external_base(base: ast.expr, imports, idx, rel: str):
 
 
 def _defined(cls: ast.ClassDef) -> set[str]:
-    out: set[str] = set()
-    for st in cls.body:
-        if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            out.add(st.name)
-        elif isinstance(st, ast.AnnAssign) and isinstance(st.target, ast.Name):
-            out.add(st.target.id)
-        elif isinstance(st, ast.Assign):
-            out.update(t.id for t in st.targets if isinstance(t, ast.Name))
-    for node in ast.walk(cls):
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in ("self", "cls") \
-                and isinstance(node.ctx, ast.Store):
-            out.add(node.attr)
-    return out
+    return body_names(cls, ("self", "cls"))
 
 
 def _self_uses(cls: ast.ClassDef) -> set[str]:

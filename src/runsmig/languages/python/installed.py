@@ -90,18 +90,7 @@ def _members(sites: tuple[Path, ...], module: str, name: str, depth: int) -> fro
     if cls is None:
         got = imports.get(name)
         return _members(sites, got[0], got[1], depth + 1) if got and got[1] else None
-    out: set[str] = set()
-    for st in cls.body:
-        if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            out.add(st.name)
-        elif isinstance(st, ast.AnnAssign) and isinstance(st.target, ast.Name):
-            out.add(st.target.id)
-        elif isinstance(st, ast.Assign):
-            out.update(t.id for t in st.targets if isinstance(t, ast.Name))
-    for node in ast.walk(cls):
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self" \
-                and isinstance(node.ctx, ast.Store):
-            out.add(node.attr)
+    out = body_names(cls, ("self",))
     for base in cls.bases:
         if isinstance(base, ast.Subscript):
             base = base.value
@@ -120,3 +109,21 @@ def _members(sites: tuple[Path, ...], module: str, name: str, depth: int) -> fro
             if more:
                 out |= more
     return frozenset(out)
+
+
+def body_names(cls: ast.ClassDef, selves: tuple[str, ...] = ("self",)) -> set[str]:
+    """The names a class body defines: methods, nested classes, class attributes, and attributes
+    its methods assign through ``self`` (or the other names in ``selves``)."""
+    out: set[str] = set()
+    for st in cls.body:
+        if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            out.add(st.name)
+        elif isinstance(st, ast.AnnAssign) and isinstance(st.target, ast.Name):
+            out.add(st.target.id)
+        elif isinstance(st, ast.Assign):
+            out.update(t.id for t in st.targets if isinstance(t, ast.Name))
+    for node in ast.walk(cls):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in selves \
+                and isinstance(node.ctx, ast.Store):
+            out.add(node.attr)
+    return out

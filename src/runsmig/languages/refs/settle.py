@@ -26,7 +26,7 @@ from pathlib import Path
 
 from runsmig.findings import Finding, LineIndex
 from runsmig.languages.refs import patterns
-from runsmig.languages.refs.resolve import Target, location, resolve, tree, written
+from runsmig.languages.refs.resolve import Target, location, narrow, resolve, tree, written
 from runsmig.languages.refs.tokens import around, dynamic
 
 MAX_BYTES = 1_000_000  # a larger file is not read here (the analyzer scans it as text anyway)
@@ -187,14 +187,9 @@ def _dynamic_check(t, moves, rel, d, text, engine, block) -> bool:
 
 
 def _changed(old: str, new: str) -> tuple[int, int]:
-    """The span of ``old`` that differs from ``new`` (common ends left out)."""
-    a = 0
-    while a < len(old) and a < len(new) and old[a] == new[a]:
-        a += 1
-    b = 0
-    while b < len(old) - a and b < len(new) - a and old[-1 - b] == new[-1 - b]:
-        b += 1
-    return a, max(a + 1, len(old) - b)
+    """The span of ``old`` that differs from ``new`` (common ends left out; never empty)."""
+    a, b, _ = narrow(old, new)
+    return a, max(a + 1, b)
 
 
 def folder_names(moves: dict[str, str]) -> set[str]:
