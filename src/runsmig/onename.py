@@ -35,6 +35,7 @@ _CHUNK = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234567
 _TOKEN = re.compile(r"-{0,2}[A-Za-z_][A-Za-z0-9_.:/-]*")
 _PARTS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 _MOST = 120  # longer strings are not names
+SPELLS_STORED = "kept: spells the stored "  # a literal kept for a stored name of another file (runner.storedset)
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,8 @@ def decisions_of(outcome) -> list[tuple[str, Decision]]:
         if is_name(token) and new and new != token:
             out.append((token, Decision(new, "term", "", f"{f.path}:{f.line}")))
     for f in [*outcome.allowed, *outcome.reported]:
+        if f.allowed_by == "stored" and f.message.startswith(SPELLS_STORED):
+            continue  # another file's stored name: that file keeps it for its own reason
         token = _token_of(f)
         why = _kept(f)
         if why is not None and is_name(token):
@@ -140,10 +143,12 @@ def candidates(text: str, engine) -> list[tuple[int, int, str]]:
 
 
 class Names:
-    """The run's decisions, name -> :class:`Decision` (code files' only)."""
+    """The run's decisions, name -> :class:`Decision` (code files' only); ``stored``: the stored
+    names kept across the checkout (runsmig.runner.storedset.StoredSet), which every file follows."""
 
-    def __init__(self, decided: dict[str, Decision] | None = None) -> None:
+    def __init__(self, decided: dict[str, Decision] | None = None, stored=None) -> None:
         self.decided = dict(decided or {})
+        self.stored = stored
 
     def __bool__(self) -> bool:
         return bool(self.decided)
@@ -161,11 +166,13 @@ class Names:
         return sorted(taken)
 
     def key_of(self, data: bytes, engine) -> str:
-        """What a following file's result depends on of the decisions ('' for none)."""
+        """What a file's result depends on of the decisions and stored names ('' for none)."""
+        stored = self.stored.key_of(data) if self.stored else ""
+        stored = "stored" + stored if stored else ""
         if not self.decided:
-            return ""
+            return stored
         held = {t: d.as_list() for _, _, t, d in self.held(data.decode("utf-8", "surrogateescape"), engine)}
-        return json.dumps(sorted(held.items())) if held else ""
+        return (json.dumps(sorted(held.items())) if held else "") + stored
 
 
 def follow(ctx, analysis: Analysis, names: Names) -> tuple[Analysis, list[Finding], set[tuple[int, int]]]:

@@ -197,12 +197,14 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
         if progress is not None:
             progress(count + done_here, total)
 
-    names = None
+    kept = _stored_set(store, root, recipe, engine, look_all, paths.moves, deletes, all_files, workers, limits,
+                       p.history)
+    names = Names(stored=kept) if kept else None
     for batch, reported in ((code + extra, {rel for rel, _ in code}), (rest, None)):
         if not batch:
             continue
         if reported is None:
-            names = Names(merge(decided))
+            names = Names(merge(decided), stored=kept)
         results = _analysed(store, root, recipe, engine, batch, paths.moves, deletes, all_files, workers, step,
                             keep_bytes, limits, names, p.history)
         for o in results:
@@ -246,6 +248,32 @@ def _analysed(store, root, recipe, engine, todo, moves, deletes, all_files, work
             store.put(keys[o.rel][0], o, record)
         done[o.rel] = o if keep_bytes else o.without_bytes()
     return [done[rel] for rel, _ in todo]
+
+
+def _stored_set(store, root, recipe, engine, candidates, moves, deletes, all_files, workers, limits, history):
+    """The stored names every file keeps (runsmig.runner.storedset), under ``stored: keep``: read
+    first from the candidates that may hold SQL (their results as they are with none known)."""
+    from runsmig.recipe.sections.stored import stored_of
+    from runsmig.runner.regular import regular_bytes
+    from runsmig.runner.storedset import StoredSet, sql_like
+
+    if stored_of(recipe).action != "keep":
+        return None
+    first = []
+    for rel in sorted(candidates):
+        if rel in deletes:
+            continue
+        try:
+            data = regular_bytes(root / rel)
+        except OSError:
+            continue
+        if data is not None and sql_like(data):
+            first.append((rel, moves.get(rel, rel)))
+    if not first:
+        return None
+    found = _analysed(store, root, recipe, engine, first, moves, deletes, all_files, workers, None, False, limits,
+                      None, history)
+    return StoredSet.of(found) or None
 
 
 def _deciders(root: Path, engine: TermEngine, followers: list[tuple[str, str]], others: list[str],
@@ -314,7 +342,7 @@ def _from_cache(store: ResultCache, root: Path, todo: list[tuple[str, str]], kee
         if data is None:  # the analyzer reports what it cannot read, as it does without the cache
             rest.append((rel, new_rel))
             continue
-        key = store.key(rel, new_rel, data, names.key_of(data, engine) if names else "")
+        key = store.key(rel, new_rel, data, names.key_of(data, engine) if names is not None else "")
         hit = store.get(key, data, keep_bytes)
         if hit is not None and hit.rel == rel and hit.new_rel == new_rel:
             found[rel] = hit

@@ -22,7 +22,8 @@ from runsmig.findings import (
 from runsmig.languages import FileContext, language_for
 from runsmig.limits import DEFAULT as DEFAULT_LIMITS
 from runsmig.limits import Limits, shown_size
-from runsmig.onename import FOLLOWERS
+from runsmig.onename import CODE_LANGUAGES, FOLLOWERS, SPELLS_STORED
+from runsmig.recipe.sections.literals import unquote
 from runsmig.recipe.model import Recipe
 from runsmig.runner.modkeys import module_keys
 from runsmig.runner.outcome import FileOutcome
@@ -167,6 +168,11 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
         analysis, kept, forced = follow(ctx, analysis, names)
     quiet = suppressed_lines(text)
     stored = _stored_names(text, analysis, recipe, engine)
+    if stored is not None:  # what other files keep with it (runsmig.runner.storedset)
+        from runsmig.runner.storedset import spellings_of
+
+        out.stored_spellings = spellings_of(text, stored, index, engine)
+    elsewhere = names.stored if names is not None and lang.name in CODE_LANGUAGES else None
     for f in kept:
         start = index.offset(f.line, f.col)
         if f.line in quiet:
@@ -201,6 +207,13 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
                 kind = _stored_kind(stored, e, f, read)
                 if kind is not None:
                     f, reason = Finding(**{**f.__dict__, "stored": kind}), "stored"
+            if reason is None and elsewhere and f.literal:
+                hit = elsewhere.get(unquote(f.literal))
+                if hit is not None:  # spells a stored name another file keeps
+                    kind, written, where = hit
+                    f = Finding(**{**f.__dict__, "stored": kind,
+                                   "message": f"{SPELLS_STORED}{kind} '{written}' kept at {where}"})
+                    reason = "stored"
             if reason is not None:
                 out.allowed.append(Finding(**{**f.__dict__, "allowed_by": reason}))
                 spans.append((e.start, e.end, "allowed"))

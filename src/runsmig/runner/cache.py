@@ -269,6 +269,7 @@ def _record(o: FileOutcome) -> dict:
         "applied": [_finding(f) for f in o.applied], "reported": [_finding(f) for f in o.reported],
         "allowed": [_finding(f) for f in o.allowed], "raw": o.raw,
         "non_term": [list(t) for t in o.non_term], "coverage": dict(o.coverage), "unparsed": o.unparsed,
+        "stored_spellings": [list(x) for x in o.stored_spellings],
     }
 
 
@@ -295,4 +296,5 @@ def _outcome(r: dict, data: bytes, keep_bytes: bool = True) -> FileOutcome:
     out.non_term = [(int(a), int(b), str(c)) for a, b, c in r["non_term"]]
     out.coverage = {str(k): int(v) for k, v in r["coverage"].items()}
     out.unparsed = str(r["unparsed"])
+    out.stored_spellings = [[str(a), str(b), str(c), int(d)] for a, b, c, d in r["stored_spellings"]]
     return out

@@ -24,6 +24,7 @@ class FileOutcome:
     non_term: list[tuple[int, int, str]] = field(default_factory=list)  # (line, col, word) not the term
     coverage: dict[str, int] = field(default_factory=dict)  # raw occurrences by what covers them
     unparsed: str = ""  # why its content was only scanned as text (runsmig.limits), when it was
+    stored_spellings: list[list] = field(default_factory=list)  # [spelling, kind, name, line] kept (runner.storedset)
     digest: str | None = None  # content hash of what was read, when ``old`` is not kept (a text scan)
 
     def without_bytes(self) -> "FileOutcome":

@@ -1,0 +1,104 @@
+"""Stored names kept across the checkout, under ``stored: keep``: what one file's SQL keeps, other
+files keep where a string spells it (a test looking for the index ``single_job`` a schema
+template names ``"${tableName}_single_job_idx"``; ``row["job_name"]`` for a column a ``.sql``
+file defines).
+
+Each file's outcome records the spellings of the stored names it keeps (:func:`spellings_of`):
+a name whole, or, when part of it is a template hole or placeholder, the literal fragments of it
+that hold a term, cut at ``_`` (``single_job``, ``_single_job_idx``). The run gathers them from a
+first pass over the files that may hold SQL (:func:`sql_like`) before any file is analysed for
+good; a file's result then depends on the spellings it holds (:meth:`StoredSet.key_of`), which is
+part of its cache key.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+_SQL = re.compile(rb"(?i)\b(?:create|alter|select|insert|update|delete|drop|listen|notify)\b")
+_PARTS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+_SKIP = ("value", "bind parameter")
+
+
+def sql_like(data: bytes) -> bool:
+    """Bytes that may hold SQL (a statement's keyword): the files whose stored names are read first."""
+    return bool(_SQL.search(data))
+
+
+def spellings_of(text: str, stored, index, engine) -> list[list]:
+    """[spelling, kind, name as written, line] for every stored name the file keeps."""
+    out: list[list] = []
+    seen: set[tuple[str, str]] = set()
+    for k in stored.kept:
+        if k.kind in _SKIP:
+            continue
+        written = text[k.start:k.end]
+        line = index.pos(k.start)[0]
+        if written == k.name:
+            spelled = [k.name]
+        elif len(written) == len(k.name):
+            spelled = _fragments(written, k.name, engine)
+        else:
+            continue
+        for s in spelled:
+            if (s, k.kind) not in seen:
+                seen.add((s, k.kind))
+                out.append([s, k.kind, written, line])
+    return out
+
+
+def _fragments(written: str, masked: str, engine) -> list[str]:
+    """The pieces of a name outside its holes (where the masked text differs from the written one)
+    that hold a term and two or more word parts, cut at ``_`` or a hole (an ``_`` kept or not)."""
+    runs: list[str] = []
+    cur = ""
+    for a, b in zip(written, masked):
+        if a == b:
+            cur += a
+        elif cur:
+            runs.append(cur)
+            cur = ""
+    if cur:
+        runs.append(cur)
+    out: list[str] = []
+    for run in runs:
+        cuts = {0, len(run)} | {i for i, c in enumerate(run) if c == "_"} | {i + 1 for i, c in enumerate(run) if c == "_"}
+        cuts = sorted(cuts)
+        for i, s in enumerate(cuts):
+            for e in cuts[i + 1:]:
+                piece = run[s:e]
+                if len(_PARTS.findall(piece)) >= 2 and piece not in out and engine.find(piece):
+                    out.append(piece)
+    return out
+
+
+class StoredSet:
+    """spelling -> (kind, name as written, path:line): the first place by path and line speaks."""
+
+    def __init__(self, spelled: dict[str, tuple[str, str, str]] | None = None) -> None:
+        self.spelled = dict(spelled or {})
+
+    def __bool__(self) -> bool:
+        return bool(self.spelled)
+
+    @classmethod
+    def of(cls, outcomes) -> "StoredSet":
+        found: dict[str, tuple[str, str, str, tuple[str, int]]] = {}
+        for o in outcomes:
+            for spelling, kind, written, line in o.stored_spellings:
+                place = (o.rel, int(line))
+                old = found.get(spelling)
+                if old is None or place < old[3]:
+                    found[spelling] = (kind, written, f"{o.rel}:{line}", place)
+        return cls({s: v[:3] for s, v in found.items()})
+
+    def get(self, literal: str) -> tuple[str, str, str] | None:
+        return self.spelled.get(literal)
+
+    def key_of(self, data: bytes) -> str:
+        """What a file's result depends on of them: the spellings its bytes hold ('' for none)."""
+        if not self.spelled:
+            return ""
+        held = sorted((s, list(v)) for s, v in self.spelled.items() if s.encode() in data)
+        return json.dumps(held) if held else ""
