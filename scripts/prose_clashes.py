@@ -67,7 +67,7 @@ def hunks(diff: str):
 def clashes(text: str, regex) -> list[str]:
     from runsmig.languages.markdown.prose import clash_spans
 
-    return [" ".join(words.lower().split()) for _, _, words in clash_spans(text, regex)]
+    return [" ".join(words.lower().split()) for _, _, words in clash_spans(text, regex, grow=False)]
 
 
 def repeated(text: str, regex, engine, sources: set[str], family: set[str]) -> list[str]:
@@ -88,7 +88,7 @@ def repeated(text: str, regex, engine, sources: set[str], family: set[str]) -> l
     pieces.append((npos, npos + len(text) - pos, pos, len(text), False))
     parts.append(text[pos:])
     out = []
-    for s, e, words in clash_spans("".join(parts), regex):
+    for s, e, words in clash_spans("".join(parts), regex, grow=False):
         hit = [p for p in pieces if p[0] < e and p[1] > s]
         first, last = hit[0], hit[-1]
         o_start = first[2] + (s - first[0] if not first[4] else 0)

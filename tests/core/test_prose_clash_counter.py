@@ -58,7 +58,7 @@ def test_words_that_already_repeated_each_other_are_no_new_clash(tmp_path):
             "-Concurrent jobs per job type.\n+Concurrent runs per run type.\n"
             "-The job isn't in running jobs.\n+The run isn't in running runs.\n")
     found = _counter().introduced(diff, load_recipe(tmp_path / "r.yaml"))
-    assert found == [("docs/a.md", 2, "run isn't in running runs")]
+    assert found == [("docs/a.md", 2, "run isn't in running"), ("docs/a.md", 2, "running runs")]  # window by window
 
 
 def test_a_clash_that_runs_on_past_the_first_is_kept_whole(tmp_path):
@@ -94,4 +94,19 @@ def test_messages_in_typescript_and_paragraphs_around_code_are_judged_like_prose
     assert "src/log.ts:1:14: the rewrite would read 'Running run'" in err, err
     assert "docs/api.md:1:8: the rewrite would read 'run of `runName` gets run'" in err, err
     assert "src/log.ts" not in out and "docs/api.md" not in out
+    assert _counter().introduced(out, load_recipe_text(tmp_path)) == []
+
+
+def test_restructuredtext_and_plain_text_prose_get_the_clash_check(tmp_path):
+    """An .rst or .txt page is prose (the plain-text pass): phrases apply and a rewrite that would read
+    'runs to run' is kept and reported, as in Markdown."""
+    root, _ = committed_checkout(tmp_path, {
+        "docs/index.rst": "Usage\n=====\n\nYou can schedule jobs to run later. Each job has an id.\n",
+        "NOTES.txt": "A slow job is fine.\n",
+    }, RECIPE)
+    proc = runsmig("plan", str(root), "--recipe", str(tmp_path / "recipe.yaml"), "--workers", "1")
+    err, out = proc.stderr.decode(), proc.stdout.decode()
+    assert "docs/index.rst:4:" in err and "'runs to run'" in err, err
+    assert "+You can schedule jobs to run later. Each run has an id." in out
+    assert "+A slow run is fine." in out
     assert _counter().introduced(out, load_recipe_text(tmp_path)) == []

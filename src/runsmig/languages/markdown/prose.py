@@ -119,18 +119,19 @@ def reads_as_clash(matched: str) -> bool:
     return not (joined and any(w.lower() not in _JOINS for w in words))
 
 
-def clash_spans(text: str, regex: re.Pattern[str], accept=None) -> list[tuple[int, int, str]]:
+def clash_spans(text: str, regex: re.Pattern[str], accept=None, grow: bool = True) -> list[tuple[int, int, str]]:
     """(start, end, words) of each clash in ``text``, left to right, that ``accept(start, end)``
     takes (default: all). Windows overlap: one inside a clash already found is the same; one that
     starts inside it and ends beyond ("run isn't in running" then "running runs") extends it, so
-    the words kept for the first do not make the second."""
+    the words kept for the first do not make the second (``grow=False``: every window that reads
+    as a clash is one, overlapping or not: what a counter of clashes compares)."""
     out: list[tuple[int, int, str]] = []
     for m in regex.finditer(text):
         a, b = m.start(1), m.end(1)
-        if out and a < out[-1][1] and b <= out[-1][1]:
+        if grow and out and a < out[-1][1] and b <= out[-1][1]:
             continue
         if reads_as_clash(m.group(1)) and (accept is None or accept(a, b)):
-            if out and a < out[-1][1]:
+            if grow and out and a < out[-1][1]:
                 out[-1] = (out[-1][0], b, text[out[-1][0]:b])
             else:
                 out.append((a, b, m.group(1)))
