@@ -136,8 +136,7 @@ def from_argv(args: list[str]) -> None:
         return
     root = Path(paths[0] if paths else ".")
     try:
-        if not (root / ".git").exists() or (root / "pyproject.toml").is_file() and \
-                b"[tool.runsmig" in (root / "pyproject.toml").read_bytes()[:1 << 20]:
+        if not (root / ".git").exists() or _names_settings(root / "pyproject.toml"):
             return
         root = root.resolve()
     except OSError:
@@ -154,6 +153,14 @@ def from_argv(args: list[str]) -> None:
 
     prefetch(root)
     start(root, Path(recipe), cache_dir(root) if cache else None)
+
+
+def _names_settings(pyproject: Path) -> bool:
+    """Whether the checkout's pyproject.toml (a regular file; its first MB) has a [tool.runsmig] table."""
+    if not pyproject.is_file():
+        return False
+    with open(pyproject, "rb") as fh:
+        return b"[tool.runsmig" in fh.read(1 << 20)
 
 
 def adopt(root: Path, words: list[str]) -> tuple[subprocess.Popen, ...] | None:

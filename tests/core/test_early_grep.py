@@ -112,3 +112,23 @@ def _recipe(tmp_path: Path, text: str = RECIPES["plain"]) -> Path:
     path.write_text(text, "utf-8")
     path.chmod(stat.S_IRUSR | stat.S_IWUSR)
     return path
+
+
+@pytest.mark.parametrize("extra,pyproject,starts", [
+    ([], None, True),
+    (["--no-cache", "--format", "json"], None, True),
+    (["--since", "HEAD~1"], None, False),  # a partial check: left to the command
+    (["--unknown"], None, False),
+    ([], "[tool.runsmig]\nrecipe = 'x'\n", False),  # the checkout names its recipe: known after the settings
+    ([], "[project]\nname = 'x'\n", True),
+])
+def test_the_command_line_starts_the_grep_only_for_a_plain_check(tmp_path, monkeypatch, extra, pyproject, starts):
+    root = committed_checkout(tmp_path, {"a.py": "job = 1\n"}, RECIPES["plain"])[0]
+    if pyproject is not None:
+        (root / "pyproject.toml").write_text(pyproject)
+    monkeypatch.chdir(root)
+    earlygrep.from_argv([".", "--no-job-terms", "--recipe", str(_recipe(tmp_path)), *extra])
+    try:
+        assert (root.resolve() in earlygrep._RUNNING) is starts
+    finally:
+        earlygrep._stop_all()
