@@ -157,3 +157,13 @@ def _path_findings(files: list[str], recipe: Recipe, engine: TermEngine, plan: P
             else:
                 out.append(f)
     return out
+
+
+def explicit_moves(recipe, moves: dict[str, str]) -> frozenset[str]:
+    """The moving files an explicit recipe rename names (they never count as conflicts)."""
+    out = set()
+    for r in recipe.renames:
+        for rel in moves:
+            if rel.startswith(r.source) if r.source.endswith("/") else rel == r.source:
+                out.add(rel)
+    return frozenset(out)

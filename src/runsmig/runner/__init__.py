@@ -172,8 +172,6 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
     _load_named_transforms(recipe, [rel for rel, _ in todo])  # a broken one stops the run here, as a recipe error
     if not todo:  # nothing to read: no cache, no pool
         return RunResult(root, recipe, outcomes, unread, paths, found.skipped, found.git, p.history, inherited)
-    from runsmig.runner.pool import analyze_many
-
     store = p.result_cache(root, recipe) if cache else None
     if store is not None:
         store.derive(engine)
@@ -222,7 +220,8 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
 
 def _settle_references(p: Prepared, root: Path, recipe: Recipe, all_files: frozenset[str], look: set[str],
                        git: bool) -> None:
-    from runsmig.languages.refs.settle import explicit_moves, settle
+    from runsmig.languages.refs.settle import settle
+    from runsmig.paths import explicit_moves
 
     before = p.paths.moves
     settle(root, p.paths, all_files, look, recipe, p.engine, explicit_moves(recipe, before), git)

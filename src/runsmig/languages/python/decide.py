@@ -25,7 +25,12 @@ import builtins
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst.metadata.scope_provider import Assignment, ClassScope, ImportAssignment, Scope
+from libcst.metadata.scope_provider import (
+    Assignment,
+    ClassScope,
+    ImportAssignment,
+    Scope,
+)
 
 from runsmig.languages.python.capture import captures, declared_names, pattern_names
 from runsmig.languages.python.imports import AliasRec, ImportRec
@@ -191,30 +196,21 @@ class Decider:
 
     def _annotated_ours(self, sym: Symbol) -> bool:
         """A binding of ``sym`` is annotated with a class of the checkout."""
+        return any(self._names_ours(ann.annotation) for ann in self._annotations(sym))
+
+    def _annotations(self, sym: Symbol):
+        """The annotations written on the bindings of ``sym`` (``x: T = ...``, ``def f(x: T)``)."""
         for n in sym.nodes:
             p = self.scan.parent.get(id(n))
-            ann = None
-            if isinstance(p, cst.AnnAssign) and p.target is n:
-                ann = p.annotation
-            elif isinstance(p, cst.Param) and p.name is n:
-                ann = p.annotation
-            if ann is not None and self._names_ours(ann.annotation):
-                return True
-        return False
+            if isinstance(p, cst.AnnAssign) and p.target is n or isinstance(p, cst.Param) and p.name is n:
+                if p.annotation is not None:
+                    yield p.annotation
 
     def _annotated_theirs(self, sym: Symbol) -> bool:
         """A binding of ``sym`` is annotated with a third-party class (and none with ours): what
         it holds is an instance of the package's, so are its attributes."""
         found = False
-        for n in sym.nodes:
-            p = self.scan.parent.get(id(n))
-            ann = None
-            if isinstance(p, cst.AnnAssign) and p.target is n:
-                ann = p.annotation
-            elif isinstance(p, cst.Param) and p.name is n:
-                ann = p.annotation
-            if ann is None:
-                continue
+        for ann in self._annotations(sym):
             if self._names_ours(ann.annotation) or not self._names_theirs(ann.annotation):
                 return False
             found = True

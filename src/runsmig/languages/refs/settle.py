@@ -26,7 +26,14 @@ from pathlib import Path
 
 from runsmig.findings import Finding, LineIndex
 from runsmig.languages.refs import patterns
-from runsmig.languages.refs.resolve import Target, location, narrow, resolve, tree, written
+from runsmig.languages.refs.resolve import (
+    Target,
+    location,
+    narrow,
+    resolve,
+    tree,
+    written,
+)
 from runsmig.languages.refs.tokens import around, dynamic
 
 MAX_BYTES = 1_000_000  # a larger file is not read here (the analyzer scans it as text anyway)
@@ -108,16 +115,6 @@ def settle(root: Path, paths, files: frozenset[str], candidates, recipe, engine,
             break
     if len(moves) != len(paths.moves):
         paths.moves = moves
-
-
-def explicit_moves(recipe, moves: dict[str, str]) -> frozenset[str]:
-    """The moving files an explicit recipe rename names."""
-    out = set()
-    for r in recipe.renames:
-        for rel in moves:
-            if rel.startswith(r.source) if r.source.endswith("/") else rel == r.source:
-                out.add(rel)
-    return frozenset(out)
 
 
 def _statics(text: str, names: re.Pattern) -> list:

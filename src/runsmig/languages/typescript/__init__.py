@@ -47,11 +47,16 @@ from runsmig.envnames import tool_of
 from runsmig.findings import Analysis, Edit, Finding, apply_edits, dedupe_edits
 from runsmig.languages.base import FileContext, Language
 from runsmig.languages.markdown.prose import prose_edits
-from runsmig.languages.typescript.collisions import Renames, declaration_collisions, member_collisions
+from runsmig.languages.typescript.collisions import (
+    Renames,
+    declaration_collisions,
+    member_collisions,
+)
 from runsmig.languages.typescript.externals import SNIPPET, Externals, find_externals
-from runsmig.languages.typescript.modules import Resolved, explicit_moves, listed, module_index
+from runsmig.languages.typescript.modules import Resolved, listed, module_index
 from runsmig.languages.typescript.offsets import NodeSpans
 from runsmig.languages.typescript.scopes import SHORTHAND, captures
+from runsmig.paths import explicit_moves
 from runsmig.recipe.sections.stored import keeps_stored
 from runsmig.textio import DecodeFailure, decode, read_file
 

@@ -26,6 +26,7 @@ from typing import Callable
 
 from runsmig import deps
 from runsmig.pathmatch import starting_with
+from runsmig.paths import explicit_moves
 
 # what an extensionless specifier may denote, in TypeScript's order
 EXTENSIONS = (".ts", ".tsx", ".d.ts", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
@@ -446,16 +447,6 @@ def answer(kind: str, question: str, view) -> str | None:
                                                     explicit_moves(view.recipe, view.moves))
         return idx.conflicts().get(question) or ""
     return None
-
-
-def explicit_moves(recipe, moves: dict[str, str]) -> frozenset[str]:
-    """The moving files an explicit recipe rename names (they never count as conflicts)."""
-    out = set()
-    for r in recipe.renames:
-        for rel in moves:
-            if rel.startswith(r.source) if r.source.endswith("/") else rel == r.source:
-                out.add(rel)
-    return frozenset(out)
 
 
 def _importable_as(mid: str, after: dict[str, set[str]]) -> set[str]:
