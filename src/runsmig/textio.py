@@ -80,17 +80,18 @@ class NotAFile(OSError):
     """A path whose entry is not a regular file (a FIFO, socket, device or folder): never read."""
 
 
-def read_file(path: Path | str) -> bytes:
-    """The bytes of a regular file. Opened without blocking and without following a final
-    symlink, then checked: a FIFO (whose read would wait for a writer forever), a device, a socket
-    or a folder raises :class:`NotAFile` (an ``OSError``) instead of being read."""
+def read_file(path: Path | str, limit: int = -1) -> bytes:
+    """The bytes of a regular file (with ``limit``: its first ``limit`` bytes at most). Opened
+    without blocking and without following a final symlink, then checked: a FIFO (whose read would
+    wait for a writer forever), a device, a socket or a folder raises :class:`NotAFile` (an
+    ``OSError``) instead of being read."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise NotAFile(0, f"not a regular file ({kind_of(st.st_mode)})", str(path))
         with os.fdopen(fd, "rb", closefd=False) as fh:
-            return fh.read()
+            return fh.read(limit)
     finally:
         os.close(fd)
 

@@ -152,21 +152,12 @@ def _confirmed(root: Path, rel: str, claims: list[Claim], heads: dict[str, bytes
 
 def _head(path: Path) -> bytes | None:
     """The first bytes of a regular file (None: not one, or unreadable: never history then)."""
-    import os
-    import stat
+    from runsmig.textio import read_file
 
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+        return read_file(path, SNIFF_BYTES)
     except OSError:
         return None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        return os.read(fd, SNIFF_BYTES)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
 
 
 def folders_of(rel: str) -> list[str]:
