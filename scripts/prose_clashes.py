@@ -19,9 +19,10 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections import Counter
+from collections import Counter, namedtuple
 from pathlib import Path
 
+Edit = namedtuple("Edit", "start end text")  # a term match as prose.rewritten takes it
 DOCS = re.compile(r"\.(?:md|mdx|markdown|rst|txt|adoc)$", re.IGNORECASE)
 COMMENT = re.compile(r"(?:^\s*(?:#|//|\*|/\*+|\"\"\"|''')|\s#\s|\s//\s)(.*)$")
 
@@ -74,26 +75,13 @@ def repeated(text: str, regex, engine, sources: set[str], family: set[str]) -> l
     """The clashes the plain term map makes of words that already repeated each other ("jobs per
     job" -> "runs per run", "Jobs, JOBS"): the clash's first and last words were both the term.
     They are no new clash (the issue's "the same word already there"); runsmig judges so too."""
-    from runsmig.languages.markdown.prose import already_repeated, clash_spans
+    from runsmig.languages.markdown.prose import already_repeated, clash_spans, origin_of, rewritten
 
-    pieces: list[tuple[int, int, int, int, bool]] = []  # new start, new end, old start, old end, rewritten
-    parts: list[str] = []
-    pos = npos = 0
-    for m in engine.find(text):
-        for seg, a, b, done in ((text[pos:m.start], pos, m.start, False), (m.replacement, m.start, m.end, True)):
-            pieces.append((npos, npos + len(seg), a, b, done))
-            parts.append(seg)
-            npos += len(seg)
-        pos = m.end
-    pieces.append((npos, npos + len(text) - pos, pos, len(text), False))
-    parts.append(text[pos:])
+    new, pieces = rewritten(text, 0, len(text), [Edit(m.start, m.end, m.replacement) for m in engine.find(text)])
     out = []
-    for s, e, words in clash_spans("".join(parts), regex, grow=False):
-        hit = [p for p in pieces if p[0] < e and p[1] > s]
-        first, last = hit[0], hit[-1]
-        o_start = first[2] + (s - first[0] if not first[4] else 0)
-        o_end = last[3] if last[4] else last[2] + (e - last[0])
-        if already_repeated(re.findall(r"\w+", text[o_start:o_end].lower()), sources, family):
+    for s, e, words in clash_spans(new, regex, grow=False):
+        span = origin_of(pieces, s, e)
+        if span and already_repeated(re.findall(r"\w+", text[span[0]:span[1]].lower()), sources, family):
             out.append(" ".join(words.lower().split()))
     return out
 

@@ -146,16 +146,17 @@ def is_clash(f: Finding) -> bool:
     return f.rule == "follow-up" and f.message.startswith(CLASH_MESSAGE)
 
 
-def clash_findings(ctx, start: int, end: int, edits: list[Edit], kind: str = "prose") -> list[Finding]:
-    """Clashes ('runs and runs', 'run run') in the rewritten chunk that an edit produced."""
-    pieces: list[tuple[int, int, int, int, bool]] = []  # new_start, new_end, orig_start, orig_end, edited
+def rewritten(text: str, start: int, end: int, edits) -> tuple[str, list[tuple[int, int, int, int, bool]]]:
+    """``text[start:end]`` with ``edits`` (anything with ``start``, ``end``, ``text``) applied, and its
+    pieces: (new start, new end, old start, old end, edited), to map a span back (:func:`origin_of`)."""
+    pieces: list[tuple[int, int, int, int, bool]] = []
     out_parts: list[str] = []
     pos, npos = start, 0
     for e in sorted(edits, key=lambda e: e.start):
         if e.start < pos or e.end > end:
             continue
         if e.start > pos:
-            seg = ctx.text[pos:e.start]
+            seg = text[pos:e.start]
             pieces.append((npos, npos + len(seg), pos, e.start, False))
             out_parts.append(seg)
             npos += len(seg)
@@ -163,26 +164,38 @@ def clash_findings(ctx, start: int, end: int, edits: list[Edit], kind: str = "pr
         out_parts.append(e.text)
         npos += len(e.text)
         pos = e.end
-    seg = ctx.text[pos:end]
+    seg = text[pos:end]
     pieces.append((npos, npos + len(seg), pos, end, False))
     out_parts.append(seg)
-    new = "".join(out_parts)
+    return "".join(out_parts), pieces
+
+
+def origin_of(pieces, m_start: int, m_end: int) -> tuple[int, int] | None:
+    """The span before the rewrite of ``[m_start, m_end)`` of the rewritten text, when an edit made
+    part of it (None: it was there before)."""
+    hit = [p for p in pieces if p[0] < m_end and p[1] > m_start]
+    if not any(p[4] for p in hit):
+        return None
+    first, last = hit[0], hit[-1]
+    o_start = first[2] + (m_start - first[0] if not first[4] else 0)
+    return o_start, max(last[3] if last[4] else last[2] + (m_end - last[0]), o_start)
+
+
+def clash_findings(ctx, start: int, end: int, edits: list[Edit], kind: str = "prose") -> list[Finding]:
+    """Clashes ('runs and runs', 'run run') in the rewritten chunk that an edit produced."""
+    new, pieces = rewritten(ctx.text, start, end, edits)
     regex = _clash_re(tuple(_targets(ctx.recipe)))
     sources = {t.singular.lower() for t in ctx.recipe.terms} | {t.plural.lower() for t in ctx.recipe.terms}
     family = {w.lower() for w in _targets(ctx.recipe)}
 
     def origin(m_start: int, m_end: int) -> tuple[int, int] | None:
         """The clash's span in the text before the rewrite, when an edit made it (else None)."""
-        hit = [p for p in pieces if p[0] < m_end and p[1] > m_start]
-        if not any(p[4] for p in hit):
+        span = origin_of(pieces, m_start, m_end)
+        if span is None:
             return None  # already in the text before the rewrite: not ours
-        first, last = hit[0], hit[-1]
-        o_start = first[2] + (m_start - first[0] if not first[4] else 0)
-        o_end = max(last[3] if last[4] else last[2] + (m_end - last[0]), o_start)
-        words = re.findall(r"\w+", ctx.text[o_start:o_end].lower())
-        if already_repeated(words, sources, family):
+        if already_repeated(re.findall(r"\w+", ctx.text[span[0]:span[1]].lower()), sources, family):
             return None  # "Jobs, JOBS" / "jobs and jobs": the words repeated each other already
-        return o_start, o_end
+        return span
 
     found: list[Finding] = []
     for m_start, m_end, m_text in clash_spans(new, regex, lambda a, b: origin(a, b) is not None):
