@@ -214,6 +214,12 @@ def test_spec_commands_and_detection(tmp_path):
     assert mod.detect_migrate(tmp_path) is None
     assert mod.renamed("tracker_job", [("job", "run")]) == "tracker_run"
     assert mod.renamed("jobs", [("job", "run")]) == "runs" and mod.renamed("jobserver", [("job", "run")]) == "jobserver"
+    # Django's tables join the words of the model's name: the term inside a word counts, and a table
+    # not found under the word-renamed name is looked for with the term replaced inside its words
+    assert mod.holds_term("django_apscheduler_djangojobexecution", [("job", "run")])
+    assert not mod.holds_term("shop_order", [("job", "run")]) and mod.holds_term("shop_jobs", [("job", "run")])
+    assert mod.renamed_inside("shop_djangojobexecution", [("job", "run")]) == "shop_djangorunexecution"
+    assert mod.renamed_inside("shop_bigjobs", [("job", "run")]) == "shop_bigruns"
 
 
 def test_pg_dump_normalisation_drops_only_noise():
