@@ -148,34 +148,74 @@ def _forms(schema_editor, table, columns, info, tables):
     if info.get("foreign_key"):
         to_table, to_column = info["foreign_key"]
         to_table, to_columns = tables.get(to_table, (to_table, {{}}))
-        full = make(
-            table,
-            columns,
-            "_fk_%s_%s" % (to_table, to_columns.get(to_column, to_column)),
-        )
+        to_column = to_columns.get(to_column, to_column)
+        full = make(table, columns, "_fk_%s_%s" % (to_table, to_column))
         # "_fk": a foreign key Django rebuilt when its target's primary key changed type
         out.append(([full, make(table, columns, "_fk")], full))
     check = make(table, columns, "_check")
     if schema_editor.connection.vendor != "postgresql":
         return out + [([check], check)]
     joined = "_".join(columns)
-    out.append(([_pg_name(table, None, "pkey")], _pg_name(table, None, "pkey")))
-    out += [
-        ([_pg_name(table, joined, x)], _pg_name(table, joined, x))
-        for x in ("key", "fkey", "idx")
-    ]
+    pkey = _pg_name(table, None, "pkey")
+    out.append(([pkey], pkey))
+    for label in ("key", "fkey", "idx"):
+        name = _pg_name(table, joined, label)
+        out.append(([name], name))
     # a column's check: PostgreSQL names it when the column is created, Django
     # when it alters it
-    return out + [
-        ([check, _pg_name(table, joined, "check")], _pg_name(table, joined, "check"))
-    ]
+    name = _pg_name(table, joined, "check")
+    return out + [([check, name], name)]
+
+
+def _renamed(schema_editor, table, name, info, old_tables, new_tables, forwards):
+    old_table, old_of = old_tables[table]
+    columns = list(info.get("columns") or [])
+    if not columns and not info.get("primary_key"):
+        return name
+    old_columns = [old_of.get(c, c) for c in columns]
+    olds = _forms(schema_editor, old_table, old_columns, info, old_tables)
+    news = _forms(schema_editor, table, columns, info, new_tables)
+    for old, new in zip(olds, news):
+        if name in old[0] + new[0]:
+            return (new if forwards else old)[1]
+    return name
+
+
+def _rename_object(schema_editor, cursor, table, name, new, info):
+    quote = schema_editor.quote_name
+    if schema_editor.connection.vendor == "postgresql":
+        if info.get("index"):
+            sql = "ALTER INDEX %s RENAME TO %s" % (quote(name), quote(new))
+        else:
+            sql = "ALTER TABLE %s RENAME CONSTRAINT %s TO %s"
+            sql = sql % (quote(table), quote(name), quote(new))
+        schema_editor.execute(sql)
+        return
+    cursor.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = %s", [name]
+    )
+    row = cursor.fetchone()
+    if row and row[0] and quote(name) in row[0]:
+        schema_editor.execute("DROP INDEX %s" % quote(name))
+        schema_editor.execute(row[0].replace(quote(name), quote(new), 1))
+
+
+def _rename_sequences(schema_editor, cursor, table, old_table, old_of, forwards):
+    quote = schema_editor.quote_name
+    for seq in schema_editor.connection.introspection.get_sequences(cursor, table):
+        column = seq.get("column") or "id"
+        old = _pg_name(old_table, old_of.get(column, column), "seq")
+        new = _pg_name(table, column, "seq")
+        source, target = (old, new) if forwards else (new, old)
+        if seq["name"] == source and source != target:
+            sql = "ALTER SEQUENCE %s RENAME TO %s"
+            schema_editor.execute(sql % (quote(source), quote(target)))
 
 
 def _rename_derived(apps, schema_editor, forwards):
     connection = schema_editor.connection
     if connection.vendor not in ("postgresql", "sqlite"):
         return
-    quote = schema_editor.quote_name
     old_tables = {{
         new: (old, {{n: o for o, n in cols.items()}}) for old, new, cols in RENAMED
     }}
@@ -184,56 +224,15 @@ def _rename_derived(apps, schema_editor, forwards):
         for table, (old_table, old_of) in old_tables.items():
             found = connection.introspection.get_constraints(cursor, table)
             for name, info in found.items():
-                columns = list(info.get("columns") or [])
-                if not columns and not info.get("primary_key"):
-                    continue
-                olds = _forms(
-                    schema_editor,
-                    old_table,
-                    [old_of.get(c, c) for c in columns],
-                    info,
-                    old_tables,
+                new = _renamed(
+                    schema_editor, table, name, info, old_tables, new_tables, forwards
                 )
-                news = _forms(schema_editor, table, columns, info, new_tables)
-                new = next(
-                    (
-                        (b if forwards else a)[1]
-                        for a, b in zip(olds, news)
-                        if name in a[0] + b[0]
-                    ),
-                    name,
+                if new != name and new not in found:
+                    _rename_object(schema_editor, cursor, table, name, new, info)
+            if connection.vendor == "postgresql":
+                _rename_sequences(
+                    schema_editor, cursor, table, old_table, old_of, forwards
                 )
-                if new == name or new in found:
-                    continue
-                if connection.vendor == "postgresql":
-                    if info.get("index"):
-                        sql = "ALTER INDEX %s RENAME TO %s" % (quote(name), quote(new))
-                    else:
-                        sql = "ALTER TABLE %s RENAME CONSTRAINT %s TO %s" % (
-                            quote(table),
-                            quote(name),
-                            quote(new),
-                        )
-                    schema_editor.execute(sql)
-                    continue
-                cursor.execute(
-                    "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = %s",
-                    [name],
-                )
-                row = cursor.fetchone()
-                if row and row[0] and quote(name) in row[0]:
-                    schema_editor.execute("DROP INDEX %s" % quote(name))
-                    schema_editor.execute(row[0].replace(quote(name), quote(new), 1))
-            if connection.vendor != "postgresql":
-                continue
-            for seq in connection.introspection.get_sequences(cursor, table):
-                column = seq.get("column") or "id"
-                old = _pg_name(old_table, old_of.get(column, column), "seq")
-                new = _pg_name(table, column, "seq")
-                source, target = (old, new) if forwards else (new, old)
-                if seq["name"] == source and source != target:
-                    sql = "ALTER SEQUENCE %s RENAME TO %s"
-                    schema_editor.execute(sql % (quote(source), quote(target)))
 
 
 def rename_derived(apps, schema_editor):
