@@ -489,3 +489,22 @@ def test_written_migration_with_derived_names_is_formatted_and_lint_clean(tmp_pa
     text = path.read_text()
     helper = text[text.index("RENAMED = ["):text.index("class Migration")]
     assert max(len(line) for line in helper.splitlines()) <= 88  # black's width: nothing for it to wrap
+
+
+def test_keep_renames_the_model_in_state_only_and_its_content_type_itself(tmp_path):
+    """Under keep a RenameModel is state only: Django before 4.1 alters every foreign key into the
+    renamed model although its table stays (PostgreSQL rebuilds the constraint under a new name,
+    SQLite copies the whole table). The content type, which Django's hook renames only after a
+    top-level RenameModel, is renamed by a RunPython of the migration (tests/django/test_real_django
+    checks the row on a real database)."""
+    _, _, changes = _plan(tmp_path, {**INIT, "shop/models.py": DERIVED_MODELS}, "stored: keep\n")
+    mig = changes["shop/migrations/0002_rename_run_and_more.py"].new.decode()
+    assert ('        migrations.SeparateDatabaseAndState(\n'
+            '            state_operations=[migrations.RenameModel(old_name="Job", new_name="Run")]\n        ),\n') in mig
+    assert "        migrations.RenameModel(" not in mig  # none with database operations
+    assert 'CONTENT_TYPES = [\n    ("shop", "job", "run"),\n]' in mig
+    assert mig.index("RunPython(rename_content_types, restore_content_types)") < mig.index(
+        "RunPython(rename_permissions, restore_permissions)")
+    _, _, migrated = _plan(tmp_path / "m", {**INIT, "shop/models.py": DERIVED_MODELS}, "stored: migrate\n")
+    mig = migrated["shop/migrations/0002_rename_run_and_more.py"].new.decode()
+    assert "CONTENT_TYPES" not in mig and "SeparateDatabaseAndState" not in mig  # Django renames it all

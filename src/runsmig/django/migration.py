@@ -77,6 +77,8 @@ class AppOps:
     migrates: list[tuple[str, str, str, str | None]] = field(default_factory=list)
     # stored: keep: the names derived from a table or column it writes out, kept with them: (kind, name, table)
     keeps: list[tuple[str, str, str]] = field(default_factory=list)
+    # stored: keep: content types renamed by a RunPython (RenameModel is state only): (old, new) model names
+    content_types: list[tuple[str, str]] = field(default_factory=list)
 
     def operations(self) -> list[str]:
         return self.first + self.ops + self.last
@@ -125,7 +127,16 @@ def operations(change: ModuleChange, renamed: dict[str, str], into: AppOps, keep
                 into.ops.append(_op("AlterModelTable", name=_q(a.lower), table=_q(table) if table else "None"))
                 into.fragments.append(f"alter_{a.lower}_table")
         if a.name != b.name:
-            into.ops.append(_op("RenameModel", old_name=_q(a.name), new_name=_q(b.name)))
+            if keep and b.concrete:
+                # state only: Django before 4.1 alters every foreign key into a renamed model even
+                # when its table stays (PostgreSQL rebuilds the constraint under a new name, SQLite
+                # the whole table); the content type follows in a RunPython of this migration, as
+                # Django's own hook only sees a RenameModel at the top of a migration
+                rename = f"migrations.RenameModel(old_name={_q(a.name)}, new_name={_q(b.name)})"
+                into.ops.append(_nested(f"migrations.SeparateDatabaseAndState(state_operations=[{rename}])"))
+                into.content_types.append((a.lower, b.lower))
+            else:
+                into.ops.append(_op("RenameModel", old_name=_q(a.name), new_name=_q(b.name)))
             into.fragments.append(f"rename_{b.lower}")
             into.permissions += [((a.lower, b.lower), f"{act}_{a.lower}", f"{act}_{b.lower}",
                                   f"Can {act} {b.verbose_name}") for act in _ACTIONS]
@@ -564,8 +575,10 @@ def render(app: AppOps, dependencies: list[tuple[str, str]], why: str) -> str:
     django = "from django.db import migrations, models" if "models." in body else "from django.db import migrations"
     lines += sorted((app.imports - {"from django.db import models"}) | {django},
                     key=lambda line: (line.startswith("from "), line.split()[1]))
-    helpers = bool(app.permissions or app.derived)
+    helpers = bool(app.permissions or app.derived or app.content_types)
     lines += [""] if helpers else ["", ""]  # black: one blank line before a comment, two before a class
+    if app.content_types:
+        lines += _content_types_code(app)
     if app.permissions:
         lines += _permissions_code(app)
     if app.derived:
@@ -573,6 +586,8 @@ def render(app: AppOps, dependencies: list[tuple[str, str]], why: str) -> str:
     lines += ["class Migration(migrations.Migration):", "    dependencies = ["]
     lines += [layout.text(cst.parse_expression(f"({_q(a)}, {_q(n)})"), 8, "", ",").rstrip("\n") for a, n in dependencies]
     lines += ["    ]", "", "    operations = ["]
+    if app.content_types:
+        body += "        migrations.RunPython(rename_content_types, restore_content_types),\n"
     if app.permissions:
         body += "        migrations.RunPython(rename_permissions, restore_permissions),\n"
     if app.derived:
@@ -584,6 +599,42 @@ def _derived_row(row: tuple[str, str, dict[str, str]]) -> str:
     old, new, columns = row
     cols = "{" + ", ".join(f"{_q(o)}: {_q(n)}" for o, n in columns.items()) + "}"
     return layout.text(cst.parse_expression(f"({_q(old)}, {_q(new)}, {cols})"), 4, "", ",").rstrip("\n")
+
+
+def _content_types_code(app: AppOps) -> list[str]:
+    rows = [layout.text(cst.parse_expression(f"({_q(app.label)}, {_q(old)}, {_q(new)})"), 4, "", ",").rstrip("\n")
+            for old, new in app.content_types]
+    return [
+        "# Content types of the renamed models: RenameModel is state only here (the tables stay), so",
+        "# Django's hook that renames a content type after a RenameModel does not see it.",
+        "CONTENT_TYPES = [",
+        *rows,
+        "]",
+        "",
+        "",
+        "def _content_types(apps, schema_editor, forwards):",
+        "    try:",
+        '        ContentType = apps.get_model("contenttypes", "ContentType")',
+        "    except LookupError:  # django.contrib.contenttypes is not installed",
+        "        return",
+        "    db = schema_editor.connection.alias",
+        "    for app_label, old, new in CONTENT_TYPES:",
+        "        old, new = (old, new) if forwards else (new, old)",
+        "        rows = ContentType.objects.db_manager(db).filter(app_label=app_label)",
+        "        if not rows.filter(model=new).exists():",
+        "            rows.filter(model=old).update(model=new)",
+        "    ContentType.objects.clear_cache()",
+        "",
+        "",
+        "def rename_content_types(apps, schema_editor):",
+        "    _content_types(apps, schema_editor, True)",
+        "",
+        "",
+        "def restore_content_types(apps, schema_editor):",
+        "    _content_types(apps, schema_editor, False)",
+        "",
+        "",
+    ]
 
 
 def _permissions_code(app: AppOps) -> list[str]:

@@ -87,6 +87,7 @@ def generate(root: Path, recipe, result, options: dict) -> list[NewFile]:
         rel = f"{history.folder}/{name}.py"
         kinds = sorted({op.split("(", 1)[0].strip().removeprefix("migrations.") for op in app.operations()})
         note = f"{rel}: new Django migration of app '{app.label}' ({', '.join(kinds)}" + (
+            ", RunPython: content types" if app.content_types else "") + (
             ", RunPython: permission codenames" if app.permissions else "") + (
             ", RunPython: names derived from the renamed tables and columns" if app.derived else "") + ")"
         perms = [f"{rel}: permission codename '{old}' -> '{new}' (a stored value: renamed by the migration, "
