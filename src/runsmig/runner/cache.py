@@ -108,12 +108,14 @@ def _recipe_fingerprint(recipe) -> str:
     """What one file's analysis reads of the recipe: the recipe file, the YAML beside it, its
     transforms (not the rest of its folder: a recipe kept at the checkout's root is common); and
     whether it runs them (a data-only recipe, as ``check`` has it, gives other results than the
-    same recipe in ``plan``: their entries never mix)."""
+    same recipe in ``plan``: their entries never mix). Which of the folder's files is the recipe is
+    part of it: two recipes side by side (``stored: keep`` and ``stored: migrate``) hash the same
+    files."""
     folder = recipe.folder
     files = {recipe.source, *folder.glob("*.yaml"), *folder.glob("*.yml")}
     if recipe.code_folder is not None:
         files |= {p for p in (folder / "transforms").rglob("*.py") if "__pycache__" not in p.parts}
-    parts = [b"with-code" if recipe.code_folder is not None else b"data-only"]
+    parts = [b"with-code" if recipe.code_folder is not None else b"data-only", recipe.source.name.encode()]
     for f in sorted(f for f in files if f.is_file()):
         parts += [f.name.encode(), f.read_bytes()]
     return _h(*parts)
