@@ -9,8 +9,8 @@ What a result is keyed by:
 * the **base** of the run: runsmig's own source files and the installed parsers (by name, size
   and modification time), the Python version, the recipe, the planned moves and deletes, and the
   contents of the configuration every file of a language may read (``package.json``,
-  ``tsconfig*.json``, ``jsconfig*.json``); the recipe is its file, the YAML beside it and its
-  ``transforms/``;
+  ``tsconfig*.json``, ``jsconfig*.json``); the recipe is which file it is, its file, the YAML
+  beside it and its ``transforms/``;
 * the file: its path, where it moves, and its bytes (never its stat data);
 * and, checked on every use (``runsmig.deps``): the bytes of each other file its analysis read, and
   the checkout's file list as far as the analysis depended on it: the answers the current list
