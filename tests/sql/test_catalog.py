@@ -107,6 +107,8 @@ def test_unread_statements_are_noted():
     ("sql-numbered", ["m/9-a.sql"], ["m/10-runsmig_stored_names.sql"]),
     ("dbmate", ["db/migrations/20241231235959_a.sql"], ["db/migrations/20250101000000_runsmig_stored_names.sql"]),
     ("flyway", ["sql/V1__a.sql", "sql/V1_2__b.sql", "sql/U1_2__b.sql"], ["sql/V1_3__runsmig_stored_names.sql"]),
+    # bare numbers (a runner that reads only /^[0-9]{6}\.sql$/): the next is bare too
+    ("sql-numbered", ["sql/000001.sql", "sql/000002.sql", "sql/000019.sql"], ["sql/000020.sql"]),
     ("golang-migrate", ["m/000001_a.up.sql", "m/000001_a.down.sql"],
      ["m/000002_runsmig_stored_names.up.sql", "m/000002_runsmig_stored_names.down.sql"]),
 ])

@@ -6,6 +6,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from runsmig.console import err
+from runsmig.findings import PAYLOAD_KEY
 
 if TYPE_CHECKING:
     from runsmig.plan import Plan
@@ -74,7 +75,7 @@ def _stored(p: Plan) -> None:
               markup=False)
     for (kind, name), fs in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1].lower())):
         more = f" (+{len(fs) - 1} more)" if len(fs) > 1 else ""
-        how = " (written out)" if not fs[0].allowed_by else ""
+        how = " (written out)" if not fs[0].allowed_by and kind != PAYLOAD_KEY else ""
         err.print(f"  {kind} {_short(name)}: {fs[0].path}:{fs[0].line}{how}{more}", markup=False)
 
 

@@ -3,7 +3,8 @@ decides): string and template literals that may be SQL (a template's ``${expr}``
 escape sequence a blank), and the names a TypeORM entity declares: ``@Entity("jobs")``,
 ``@Entity({ name: "jobs" })``, ``@Column({ name: "job_id" })``, ``@JoinColumn({ name: "job_id",
 referencedColumnName: "id" })``, ``@JoinTable({ name: "job_tags" })``, ``@Index("ix_jobs_state")``,
-``@Unique("uq_jobs", [...])``."""
+``@Unique("uq_jobs", [...])``; and the keys of object literals (``{ jobId: job.id }``): a value
+of the file's SQL that spells one is a payload key, renamed with the code."""
 
 from __future__ import annotations
 
@@ -71,4 +72,18 @@ def entity_names(root, span, text: str, has_term) -> list[StoredSpan]:
                         add(pair.field("value"), kind)
                     elif k in _KEYS:
                         add(pair.field("value"), _KEYS[k])
+    return out
+
+
+def object_keys(root, span, has_term) -> list[tuple[int, int]]:
+    """The ``key`` of each ``key: value`` pair of an object literal that holds a term (not a
+    shorthand ``{ jobId }``, which is also a variable's use, nor a method or a type's member)."""
+    out: list[tuple[int, int]] = []
+    for pair in root.find_all(kind="pair"):
+        key = pair.field("key")
+        if key is None or key.kind() != "property_identifier":
+            continue
+        a, b = span(key)
+        if has_term(a, b):
+            out.append((a, b))
     return out
