@@ -179,7 +179,7 @@ class Analysis:
     stored: list[StoredSpan] = field(default_factory=list)
     # keys of object literals the code builds ({ jobId: job.id }): a quoted value of the file's SQL
     # that spells one (``el->>'jobId'``) is that payload's key, renamed with the code (runner.stored)
-    keys: list[tuple[int, int]] = field(default_factory=list)
+    keys: list[tuple[int, int, bool]] = field(default_factory=list)  # (start, end, shorthand)
     # spans of path references the language resolved itself (module specifiers, Markdown links):
     # the path-reference pass (runsmig.languages.refs.follow) leaves them to it
     references: list[tuple[int, int]] = field(default_factory=list)

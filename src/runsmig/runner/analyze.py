@@ -346,8 +346,9 @@ def _stored_names(text: str, analysis: Analysis, recipe: Recipe, engine: TermEng
     return stored_names(text, analysis, recipe, engine)
 
 
-def _inside(spans: list[tuple[int, int]], p: int) -> bool:
-    return any(a <= p < b for a, b in spans)
+def _inside(keys: list[tuple[int, int, bool]], p: int) -> bool:
+    """Is ``p`` inside the key of a ``key: value`` pair (not a shorthand ``{ job_key }``)?"""
+    return any(a <= p < b for a, b, shorthand in keys if not shorthand)
 
 
 def _compound(name: str) -> bool:

@@ -42,9 +42,12 @@ class StoredNames:
         self.follow_starts = [k.start for k in self.follows]
         self.starts = [k.start for k in self.kept]
         self.names: dict[str, str] = {}
+        self.values: set[str] = set()
         for k in self.kept:
             if k.kind not in ("value", "bind parameter"):
                 self.names.setdefault(k.name, k.kind)
+            elif k.kind == "value":
+                self.values.add(k.name)
 
     def __bool__(self) -> bool:
         return bool(self.kept)
@@ -65,8 +68,12 @@ class StoredNames:
         return None
 
     def spelled(self, f: Finding) -> str | None:
-        """The kind of a stored name an identifier-like literal spells exactly."""
-        return self.names.get(unquote(f.literal)) if f.literal else None
+        """The kind of a stored name an identifier-like literal spells exactly (a value the SQL
+        keeps too: ``add_job('job3')`` beside ``expect(task).toEqual("job3")``)."""
+        if not f.literal:
+            return None
+        text = unquote(f.literal)
+        return self.names.get(text) or ("value" if text in self.values else None)
 
 
 def stored_names(text: str, analysis: Analysis, recipe, engine: TermEngine) -> StoredNames | None:
@@ -97,7 +104,7 @@ def stored_names(text: str, analysis: Analysis, recipe, engine: TermEngine) -> S
         binds += [(region.start + b.start, region.start + b.end, b.name) for b in reading.binds]
     names = {k.name for k in kept if k.kind != "value"}
     kept += [Kept(a, b, "bind parameter", name) for a, b, name in binds if name in names]
-    built = {text[a:b] for a, b in analysis.keys}
+    built = {text[a:b] for a, b, _ in analysis.keys}
     follows = [k for k in kept if k.kind == "value" and k.name in built]
     if follows:  # a JSON key this file's code builds and its SQL reads: renamed with the code
         kept = [k for k in kept if not (k.kind == "value" and k.name in built)]

@@ -75,15 +75,20 @@ def entity_names(root, span, text: str, has_term) -> list[StoredSpan]:
     return out
 
 
-def object_keys(root, span, has_term) -> list[tuple[int, int]]:
-    """The ``key`` of each ``key: value`` pair of an object literal that holds a term (not a
-    shorthand ``{ jobId }``, which is also a variable's use, nor a method or a type's member)."""
-    out: list[tuple[int, int]] = []
+def object_keys(root, span, has_term) -> list[tuple[int, int, bool]]:
+    """(start, end, shorthand) of each key of an object literal that holds a term: the ``key`` of
+    a ``key: value`` pair, and a shorthand ``{ job1 }`` (a variable's use that is also the key:
+    renamed with the variable). Not a method, nor a type's member."""
+    out: list[tuple[int, int, bool]] = []
     for pair in root.find_all(kind="pair"):
         key = pair.field("key")
         if key is None or key.kind() != "property_identifier":
             continue
         a, b = span(key)
         if has_term(a, b):
-            out.append((a, b))
+            out.append((a, b, False))
+    for node in root.find_all(kind="shorthand_property_identifier"):
+        a, b = span(node)
+        if has_term(a, b):
+            out.append((a, b, True))
     return out
