@@ -116,3 +116,47 @@ def test_next_file_follows_the_folders_scheme(kind, files, expected):
     ordered = [s for s in steps(files, kind) if s.up]
     folder = files[0].rsplit("/", 1)[0]
     assert next_names(folder, kind, ordered) == expected
+
+
+PSQL_HISTORY = [
+    ("0001.sql", "create table :APP_SCHEMA.jobs (id bigserial primary key, job_queue_id int, key text unique);\n"
+                 "alter table :APP_SCHEMA.jobs enable row level security;\n"
+                 "create type :APP_SCHEMA.job_spec as (identifier text, job_key text);\n"),
+    ("0002.sql", "alter table :APP_SCHEMA.jobs rename to jobs_legacy;\n"
+                 "create table :APP_SCHEMA.jobs (id bigint primary key generated always as identity,"
+                 " key text unique);\n"
+                 "drop table :APP_SCHEMA.jobs_legacy;\n"
+                 "alter table :APP_SCHEMA.jobs rename to _private_jobs;\n"),
+]
+
+
+def test_psql_variables_and_schema_qualifiers_as_written():
+    """A history written for psql (:APP_SCHEMA.jobs): names read through the variable, every object
+    keeps the schema as written, and statements that name nothing are not 'unread'."""
+    cat = replay(PSQL_HISTORY)
+    assert not cat.unread
+    table = cat.find("table", "_private_jobs")
+    assert table is not None and table.schema == ":APP_SCHEMA"
+    assert cat.find("attribute", "job_key", "job_spec") is not None
+
+
+def test_taken_names_get_postgres_numbered_names():
+    """A new table beside a renamed one whose constraints and sequence hold the names: PostgreSQL
+    names the new ones jobs_pkey1, jobs_key_key1, jobs_id_seq1 (ChooseRelationName)."""
+    cat = replay(PSQL_HISTORY)
+    names = {(o.kind, o.name) for o in cat.objects if o.table == "_private_jobs"}
+    assert {("constraint", "jobs_pkey1"), ("constraint", "jobs_key_key1"), ("sequence", "jobs_id_seq1")} <= names
+
+
+def test_renames_name_the_schema_as_the_history_does():
+    from runsmig.migration import postgres
+
+    m = plan_renames(replay(PSQL_HISTORY), rewrite)
+    sql = "\n".join(postgres.statements(m))
+    assert "ALTER TABLE :APP_SCHEMA._private_jobs RENAME TO _private_runs;" in sql
+    assert "ALTER TABLE :APP_SCHEMA._private_runs RENAME CONSTRAINT jobs_pkey1 TO runs_pkey1;" in sql
+    assert "ALTER SEQUENCE :APP_SCHEMA.jobs_id_seq1 RENAME TO runs_id_seq1;" in sql
+    assert "ALTER TYPE :APP_SCHEMA.job_spec RENAME TO run_spec;" in sql
+    assert "ALTER TYPE :APP_SCHEMA.run_spec RENAME ATTRIBUTE job_key TO run_key;" in sql
+    back = "\n".join(postgres.statements(m, back=True))
+    assert "ALTER TABLE :APP_SCHEMA._private_runs RENAME TO _private_jobs;" in back

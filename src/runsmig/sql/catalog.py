@@ -187,7 +187,10 @@ def _apply(cat: Catalog, d, stmt, text: str, sql: str, where: str) -> None:
     from sqlglot import exp
 
     words = [t.text.upper() for t in stmt]
-    head = " ".join(words[:4])
+    written = getattr(text, "written", text)
+    head = " ".join(written[t.start:t.end + 1] for t in stmt[:4])
+    if words[:2] == ["ALTER", "TABLE"] and _no_names(words):
+        return  # row level security, owner, storage: no object made or renamed
     if words[0] == "CREATE" and _created_kind(words) in ("FUNCTION", "PROCEDURE"):
         return _function(cat, stmt, text, sql, where)
     if words[0] == "CREATE" and _created_kind(words) == "TRIGGER":
@@ -256,6 +259,13 @@ def _apply(cat: Catalog, d, stmt, text: str, sql: str, where: str) -> None:
                     cat.objects = [o for o in cat.objects if not (o.kind == "constraint" and o.index and o.name == name)]
         return
     # DML, COMMENT, GRANT ...: no object made
+
+
+def _no_names(words: list[str]) -> bool:
+    """ALTER TABLE t {ENABLE|DISABLE|FORCE|NO FORCE} ROW LEVEL SECURITY, OWNER TO, REPLICA IDENTITY:
+    actions that make, rename or drop no named object (alone in their statement)."""
+    text = " ".join(words)
+    return "," not in words and any(p in text for p in (" ROW LEVEL SECURITY", " OWNER TO ", " REPLICA IDENTITY "))
 
 
 def _created_kind(words: list[str]) -> str:
