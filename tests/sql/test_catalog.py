@@ -160,3 +160,12 @@ def test_renames_name_the_schema_as_the_history_does():
     assert "ALTER TYPE :APP_SCHEMA.run_spec RENAME ATTRIBUTE job_key TO run_key;" in sql
     back = "\n".join(postgres.statements(m, back=True))
     assert "ALTER TABLE :APP_SCHEMA._private_runs RENAME TO _private_jobs;" in back
+
+
+def test_parameters_of_recreated_functions_are_listed():
+    cat = replay([("1.sql", "create table jobs (id int);\n"
+                            "create function remove_job(job_key text, force boolean) returns void as $$ begin "
+                            "delete from jobs where id = job_key::int; end; $$ language plpgsql;")])
+    m = plan_renames(cat, rewrite)
+    assert ("parameter", "job_key", "run_key", "function remove_job") in m.carried
+    assert not any(c[1] == "force" for c in m.carried)

@@ -88,8 +88,8 @@ def _migrated(p: Plan) -> None:
               + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) + "): renamed with the code and by the "
               "new migration (recipe 'stored: migrate')", markup=False)
     for kind, old, new, table, path in p.migrated:
-        where = f" (in {table})" if kind in ("channel", "value") else f" (of {table})" if table and kind in (
-            "column", "constraint", "enum value", "trigger") else ""
+        where = f" (in {table})" if kind in ("channel", "value", "parameter") else f" (of {table})" if table and kind in (
+            "column", "constraint", "enum value", "attribute", "trigger") else ""
         err.print(f"  {kind} {old} -> {new}{where}: {path}", markup=False)
 
 

@@ -132,15 +132,35 @@ def _recreates(cat: Catalog, rewrite, tables: dict[str, str]) -> list[Recreate]:
 
 
 def _carried(recreates: list[Recreate], rewrite) -> list[tuple[str, str, str, str]]:
-    """The channels and values of the recreated definitions that the term map rewrites."""
+    """The parameters, channels and values of the recreated definitions that the term map rewrites
+    (a parameter is a stored name too: callers name it, ``add_job(job_key => ...)``)."""
     from runsmig import sql
 
     out = []
     for r in recreates:
+        for param in _params(r.old.args) if r.kind == "function" else ():
+            if rewrite(param) != param:
+                out.append(("parameter", param, rewrite(param), f"{r.kind} {r.old.name}"))
         reading = sql.read(r.old.sql, known=True, wanted=lambda w: rewrite(w) != w)
         for n in reading.names if reading else ():
             if n.kind in ("channel", "value"):
                 out.append((n.kind, n.name, rewrite(n.name), f"{r.kind} {r.old.name}"))
+    return out
+
+
+def _params(args: str | None) -> list[str]:
+    """The names in a DROP FUNCTION argument list (``job_ids bigint[], OUT x int``; unnamed: none)."""
+    import re
+
+    from runsmig.sql.catalog import _split_top
+
+    out = []
+    for part in _split_top(args or ""):
+        words = part.split()
+        if words and words[0].upper() in ("IN", "OUT", "INOUT", "VARIADIC"):
+            words = words[1:]
+        if len(words) >= 2 and re.fullmatch(r'[A-Za-z_][\w$]*|"[^"]+"', words[0]):
+            out.append(words[0].strip('"'))
     return out
 
 
