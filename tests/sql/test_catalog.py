@@ -169,3 +169,24 @@ def test_parameters_of_recreated_functions_are_listed():
     m = plan_renames(cat, rewrite)
     assert ("parameter", "job_key", "run_key", "function remove_job") in m.carried
     assert not any(c[1] == "force" for c in m.carried)
+
+
+def test_a_generated_module_holding_the_history_gets_a_note(tmp_path):
+    """A build step compiles the migrations into a module (skipped: a tool's output); the plan
+    says to run its generator, as the new file is not in it yet."""
+    from runsmig.plan import build_plan
+    from runsmig.recipe import load_recipe
+
+    files = {"sql/000001.sql": "create table jobs (id int);\n", "sql/000002.sql": "create index on jobs (id);\n",
+             "sql/000003.sql": "alter table jobs add column n int;\n",
+             "src/generated/sql.ts": "/* This file is auto-generated; DO NOT EDIT */\nexport const migrations = {\n"
+                                     '  "000003.sql": `alter table jobs add column n int;`,\n};\n'}
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    recipe_file = tmp_path.parent / "recipe.yaml"
+    recipe_file.write_text("version: 1\nname: t\nterms:\n  - {from: job, plural: jobs, to: run, to_plural: runs}\n"
+                           "stored: migrate\n")
+    plan = build_plan(tmp_path, load_recipe(recipe_file), workers=1)
+    assert any(c.path == "sql/000004.sql" for c in plan.changes)
+    assert any(n.startswith("src/generated/sql.ts: generated") and "000004.sql" in n for n in plan.notes)

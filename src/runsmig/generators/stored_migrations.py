@@ -16,5 +16,29 @@ def generate(root: Path, recipe, result, options: dict) -> list[NewFile]:
     out = []
     for w in plan_migrations(root, recipe, result.history):
         listing = tuple((k, o, n, t, w.path) for k, o, n, t in w.migration.listing()) if w.migration else ()
-        out.append(NewFile(w.path, w.content, w.notes, listing))
+        notes = w.notes + tuple(_stale_generated(root, result, w.path)) if w.migration else w.notes
+        out.append(NewFile(w.path, w.content, notes, listing))
+    return out
+
+
+def _stale_generated(root: Path, result, new: str) -> list[str]:
+    """Generated files (left as they are: a tool's output) that hold the history of the new file's
+    folder (a module a build step compiles the migrations into, naming ``000019.sql``): they lack
+    the new file until their tool runs again."""
+    folder, _, leaf = new.rpartition("/")
+    released = sorted(rel for rel in result.history.kinds if rel.rpartition("/")[0] == folder)
+    if not released:
+        return []
+    last = released[-1].rpartition("/")[2]
+    generated = [rel for rel, why in result.skipped if "generated" in why]  # .gitattributes, by name
+    generated += [o.rel for o in result.looked if o.status == "skipped" and o.reason.startswith("generated")]
+    out = []
+    for rel in generated:
+        try:
+            text = (root / rel).read_bytes()[:4 << 20].decode("utf-8", "replace")
+        except OSError:
+            continue
+        if last in text:
+            out.append(f"{rel}: generated, and it holds the migrations of {folder or '.'}/ (names {last}); "
+                       f"run its generator after apply so that it holds {leaf} too")
     return out
