@@ -173,14 +173,16 @@ def test_parameters_of_recreated_functions_are_listed():
 
 def test_a_generated_module_holding_the_history_gets_a_note(tmp_path):
     """A build step compiles the migrations into a module (skipped: a tool's output); the plan
-    says to run its generator, as the new file is not in it yet."""
+    says to run its generator, as the new file is not in it yet; and a constant naming the last
+    migration's number (a test's MAX_MIGRATION_NUMBER) is noted, not a retry count of 3."""
     from runsmig.plan import build_plan
     from runsmig.recipe import load_recipe
 
     files = {"sql/000001.sql": "create table jobs (id int);\n", "sql/000002.sql": "create index on jobs (id);\n",
              "sql/000003.sql": "alter table jobs add column n int;\n",
              "src/generated/sql.ts": "/* This file is auto-generated; DO NOT EDIT */\nexport const migrations = {\n"
-                                     '  "000003.sql": `alter table jobs add column n int;`,\n};\n'}
+                                     '  "000003.sql": `alter table jobs add column n int;`,\n};\n',
+             "test/migrate.test.ts": "const MAX_MIGRATION_NUMBER = 3;\nconst jobs = 1;\nconst retries = 3;\n"}
     for rel, text in files.items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(text)
@@ -190,3 +192,6 @@ def test_a_generated_module_holding_the_history_gets_a_note(tmp_path):
     plan = build_plan(tmp_path, load_recipe(recipe_file), workers=1)
     assert any(c.path == "sql/000004.sql" for c in plan.changes)
     assert any(n.startswith("src/generated/sql.ts: generated") and "000004.sql" in n for n in plan.notes)
+    pinned = [n for n in plan.notes if n.startswith("test/migrate.test.ts:")]
+    assert pinned == ["test/migrate.test.ts:1: MAX_MIGRATION_NUMBER = 3 names the last migration of sql/; "
+                      "000004.sql makes it 4"]
