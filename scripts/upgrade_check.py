@@ -297,17 +297,23 @@ class Database:
             self.psql(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)', self.admin)
 
     def row_counts(self) -> dict[str, int]:
-        """Rows of every table (PostgreSQL: the current schema's tables)."""
+        """Rows of every table (PostgreSQL: every schema's but the system's; a table outside the
+        current schema is named ``schema.table``)."""
         if self.kind == "sqlite":
             with sqlite3.connect(self.path) as conn:
                 names = [r[0] for r in conn.execute(
                     "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
                 return {n: conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
-        names = self.psql("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
-                          " AND table_type = 'BASE TABLE' ORDER BY 1").split()
-        if not names:
+        rows = self.psql("SELECT CASE WHEN table_schema = current_schema() THEN '' ELSE table_schema END, table_name"
+                         " FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
+                         " AND table_schema NOT IN ('pg_catalog', 'information_schema')"
+                         " AND table_schema NOT LIKE 'pg\\_%' ORDER BY 1, 2").split()
+        if not rows:
             return {}
-        union = " UNION ALL ".join(f"SELECT '{n}', count(*) FROM \"{n}\"" for n in names)
+        pairs = [tuple(r.split("|", 1)) for r in rows]
+        union = " UNION ALL ".join(
+            f"SELECT '{f'{sc}.{n}' if sc else n}', count(*) FROM {f'{_quote(sc)}.' if sc else ''}{_quote(n)}"
+            for sc, n in pairs)
         return {name: int(count) for name, count in (line.split("|") for line in self.psql(union).split())}
 
     def schema(self) -> list[str]:
@@ -321,6 +327,10 @@ class Database:
         if res.returncode:
             raise RuntimeError(f"pg_dump: {res.stderr.strip()}")
         return normalise_pg_dump(res.stdout)
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def normalise_pg_dump(text: str) -> list[str]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from runsmig.diff import file_diff
-from runsmig.findings import Finding
+from runsmig.findings import PAYLOAD_KEY, Finding
 from runsmig.generators import NewFile, generate_all
 from runsmig.recipe.model import Recipe
 from runsmig.runner import RunResult, file_mode, run
@@ -125,7 +125,8 @@ class Plan:
             "externals": [f.as_dict() for f in self.externals()],
             "identifiers": idents,
             "stored": [{"path": f.path, "line": f.line, "col": f.col, "name": f.word or f.text, "kind": f.stored,
-                        "action": "kept" if f.allowed_by else "written out"} for f in self.stored()]
+                        "action": "kept" if f.allowed_by else "renamed" if f.stored == PAYLOAD_KEY else "written out"}
+                       for f in self.stored()]
             + [{"path": path, "line": None, "col": None, "name": name, "kind": kind, "action": "kept", "table": table,
                 "derived": True} for kind, name, table, path in self.derived_kept]
             + [{"path": path, "line": None, "col": None, "name": old, "kind": kind, "action": "migrated", "new": new,

@@ -246,3 +246,21 @@ def test_runsmig_apply_then_upgrade(name, stored, db, tmp_path):
     rc, out, verdicts = upgrade_check(work, db, "--term", "job:run", "--compare-fresh")
     assert rc in (0, 1), out  # a usage or setup error is a test failure
     assert verdicts == dict.fromkeys(ALL_STEPS, "PASS") and rc == 0, out
+
+
+@pytest.mark.postgres
+def test_row_counts_cover_every_schema(pg_server, tmp_path):
+    """A project that keeps its tables in a schema of its own (graphile_worker.jobs): they are
+    counted, named schema.table; the current schema's stay bare; the system's are left out."""
+    mod = _script()
+    database = mod.Database("postgresql", pg_server.replace("+psycopg", ""), tmp_path, "rows")
+    database.create()
+    try:
+        database.psql("CREATE SCHEMA app; CREATE TABLE app._private_jobs (id int); CREATE TABLE runs (id int);"
+                      " INSERT INTO app._private_jobs VALUES (1), (2), (3); INSERT INTO runs VALUES (1);")
+        counts = database.row_counts()
+        assert counts == {"app._private_jobs": 3, "runs": 1}
+        assert mod.holds_term("app._private_jobs", [("job", "run")])
+        assert mod.renamed("app._private_jobs", [("job", "run")]) == "app._private_runs"
+    finally:
+        database.drop()

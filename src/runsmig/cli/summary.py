@@ -6,6 +6,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from runsmig.console import err
+from runsmig.findings import PAYLOAD_KEY
 
 if TYPE_CHECKING:
     from runsmig.plan import Plan
@@ -75,7 +76,7 @@ def _stored(p: Plan) -> None:
               markup=False)
     for (kind, name), fs in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1].lower())):
         more = f" (+{len(fs) - 1} more)" if len(fs) > 1 else ""
-        how = " (written out)" if not fs[0].allowed_by else ""
+        how = " (written out)" if not fs[0].allowed_by and kind != PAYLOAD_KEY else ""
         err.print(f"  {kind} {_short(name)}: {fs[0].path}:{fs[0].line}{how}{more}", markup=False)
     for kind, name, table, path in p.derived_kept:
         err.print(f"  {kind} {_short(name)} (of {table}; derived from it, kept with it): {path}", markup=False)
@@ -90,8 +91,8 @@ def _migrated(p: Plan) -> None:
               + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) + "): renamed with the code and by the "
               "new migration (recipe 'stored: migrate')", markup=False)
     for kind, old, new, table, path in p.migrated:
-        where = f" (in {table})" if kind in ("channel", "value") else f" (of {table})" if table and kind in (
-            "column", "constraint", "enum value", "trigger") else ""
+        where = f" (in {table})" if kind in ("channel", "value", "parameter") else f" (of {table})" if table and kind in (
+            "column", "constraint", "enum value", "attribute", "trigger") else ""
         err.print(f"  {kind} {old} -> {new}{where}: {path}", markup=False)
 
 

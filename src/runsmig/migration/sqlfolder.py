@@ -3,7 +3,7 @@
 files in the order they run, and the name and text of the next one.
 
 The next file follows the folder's own scheme: the next number with the same width (or the next
-Flyway version), a timestamp one second after the last, a ``.down.sql`` beside a golang-migrate
+Flyway version; a bare ``000020.sql`` after ``000019.sql``), a timestamp one second after the last, a ``.down.sql`` beside a golang-migrate
 ``.up.sql``. A folder whose files hold both directions (dbmate's ``-- migrate:up`` /
 ``-- migrate:down``, goose's ``-- +goose Up`` / ``-- +goose Down``) gets both in the new file too.
 """
@@ -19,7 +19,7 @@ SLUG = "runsmig_stored_names"  # the new file's description (no term in it)
 MARKER = "runsmig: migration written by runsmig"
 
 _FLYWAY = re.compile(r"([VU])(\d+(?:[._]\d+)*)__(.+)\.sql\Z", re.I)
-_NUMBERED = re.compile(r"(\d+)([_-])(.+?)(\.up\.sql|\.down\.sql|\.sql)\Z", re.I)
+_NUMBERED = re.compile(r"(\d+)(?:([_-])(.+?))?(\.up\.sql|\.down\.sql|\.sql)\Z", re.I)
 # (up marker, down marker, statement wrapper) of tools that keep both directions in one file
 SECTIONS = (
     ("-- migrate:up", "-- migrate:down", None),
@@ -81,6 +81,8 @@ def next_names(folder: str, kind: str, ordered: list[Step]) -> list[str]:
         return [f"{base}V{''.join(parts)}__{SLUG}.sql"]
     m = _NUMBERED.match(leaf)
     number, sep = _bump(m.group(1)), m.group(2)
+    if sep is None:  # bare numbers (``000019.sql``): the next is bare too, a runner may read only those
+        return [f"{base}{number}.sql"]
     if kind == "golang-migrate":
         return [f"{base}{number}{sep}{SLUG}.up.sql", f"{base}{number}{sep}{SLUG}.down.sql"]
     return [f"{base}{number}{sep}{SLUG}.sql"]
