@@ -204,6 +204,7 @@ def build_plan(root: Path, recipe: Recipe, workers: int | None = None, regenerat
         changes.append(Change("create", nf.path, None, None, nf.content.encode("utf-8"), 0o100644))
         migrated.extend(nf.migrates)
         derived_kept.extend(nf.keeps)
+        changes = _updated(root, changes, nf.updates)
     if regenerate and recipe.generated:
         changes = _regenerated(root, recipe, result, changes, notes)
     relinks, unfollowed = retarget(root, result, changes)  # symlinks to what moves
@@ -211,6 +212,21 @@ def build_plan(root: Path, recipe: Recipe, workers: int | None = None, regenerat
     result.paths.findings.extend(unfollowed)
     changes.sort(key=lambda c: c.path)
     return Plan(root, recipe, changes, result, notes, migrated, derived_kept)
+
+
+def _updated(root: Path, changes: list[Change], updates) -> list[Change]:
+    """Existing files a new file changes (runsmig.generators.NewFile.updates): their content was
+    computed on what the plan already makes of them, so it replaces a planned modify or rename."""
+    for rel, content in updates:
+        planned = next((c for c in changes if c.path == rel), None)
+        if planned is None:
+            old = (root / rel).read_bytes()
+            if old != content:
+                changes.append(Change("modify", rel, None, old, content, file_mode(root / rel)))
+        elif planned.action in ("modify", "rename"):
+            changes[changes.index(planned)] = Change(planned.action, planned.path, planned.new_path, planned.old,
+                                                     content, planned.mode)
+    return changes
 
 
 def _regenerated(root: Path, recipe: Recipe, result: RunResult, changes: list[Change], notes: list[str]) -> list[Change]:

@@ -20,6 +20,9 @@ class NewFile:
     # stored names kept because the file keeps what they derive from (a Django table written out: its
     # indexes, keys, sequences): (kind, name, table, path of the file)
     keeps: tuple[tuple[str, str, str, str], ...] = field(default=())
+    # existing files the new file changes (code that follows the history's length): (path, whole new
+    # content), computed on what the plan already makes of the file
+    updates: tuple[tuple[str, bytes], ...] = field(default=())
 
 
 def generate_all(root: Path, recipe, result, options: dict | None = None) -> list[NewFile]:

@@ -17,59 +17,100 @@ def generate(root: Path, recipe, result, options: dict) -> list[NewFile]:
     out = []
     for w in plan_migrations(root, recipe, result.history):
         listing = tuple((k, o, n, t, w.path) for k, o, n, t in w.migration.listing()) if w.migration else ()
-        notes = w.notes + tuple(_stale_generated(root, result, w.path)) + tuple(_pinned(root, result, w.path)) \
-            if w.migration else w.notes
-        out.append(NewFile(w.path, w.content, notes, listing))
+        notes, updates = w.notes, ()
+        if w.migration and not (root / w.path).exists():
+            embedded = _embedded(root, result, w.path, w.content)
+            pinned = _pinned(root, result, w.path)
+            notes += tuple(n for n, _ in embedded + pinned)
+            updates = tuple(u for _, u in embedded + pinned if u is not None)
+        out.append(NewFile(w.path, w.content, notes, listing, updates=updates))
     return out
 
 
-def _stale_generated(root: Path, result, new: str) -> list[str]:
-    """Generated files (left as they are: a tool's output) that hold the history of the new file's
-    folder (a module a build step compiles the migrations into, naming ``000019.sql``): they lack
-    the new file until their tool runs again."""
+def _released(result, folder: str) -> list[str]:
+    return sorted(rel for rel in result.history.kinds if rel.rpartition("/")[0] == folder)
+
+
+def _planned(root: Path, result, rel: str) -> bytes | None:
+    """What the plan makes of ``rel`` so far: its new content when the run changes it, else its bytes."""
+    for o in result.looked:
+        if o.rel == rel:
+            if o.status == "deleted":
+                return None
+            if o.status == "changed" and o.new is not None:
+                return o.new
+            break
+    try:
+        return (root / rel).read_bytes()
+    except OSError:
+        return None
+
+
+def _embedded(root: Path, result, new: str, content: str) -> list[tuple[str, tuple[str, bytes] | None]]:
+    """Generated files (a tool's output, otherwise left as they are) that hold the history of the new
+    file's folder (a module a build step compiles the migrations into, naming ``000019.sql``): the
+    new file is appended to them as their generator writes it (runsmig.migration.shape), or, when
+    their shape is not one runsmig can reproduce, noted: run the generator after apply."""
+    from runsmig.migration.shape import embedded_entry
+
     folder, _, leaf = new.rpartition("/")
-    released = sorted(rel for rel in result.history.kinds if rel.rpartition("/")[0] == folder)
+    released = _released(result, folder)
     if not released:
         return []
-    last = released[-1].rpartition("/")[2]
+    names = [rel.rpartition("/")[2] for rel in released]
     generated = [rel for rel, why in result.skipped if "generated" in why]  # .gitattributes, by name
     generated += [o.rel for o in result.looked if o.status == "skipped" and o.reason.startswith("generated")]
-    out = []
+    out: list[tuple[str, tuple[str, bytes] | None]] = []
+    contents: dict[str, str] | None = None
     for rel in generated:
-        try:
-            text = (root / rel).read_bytes()[:4 << 20].decode("utf-8", "replace")
-        except OSError:
+        data = _planned(root, result, rel)
+        if data is None or len(data) > 16 << 20:
             continue
-        if last in text:
-            out.append(f"{rel}: generated, and it holds the migrations of {folder or '.'}/ (names {last}); "
-                       f"run its generator after apply so that it holds {leaf} too")
+        text = data.decode("utf-8", "replace")
+        if names[-1] not in text:
+            continue
+        if contents is None:
+            contents = {n: (root / r).read_bytes().decode("utf-8", "replace") for n, r in zip(names, released)}
+        found = embedded_entry(text, rel, names, contents, leaf, content) if "\ufffd" not in text else None
+        if found is None:
+            out.append((f"{rel}: generated, and it holds the migrations of {folder or '.'}/ (names {names[-1]}); "
+                        f"run its generator after apply so that it holds {leaf} too", None))
+            continue
+        at, entry = found
+        out.append((f"{rel}: generated, and it holds the migrations of {folder or '.'}/: {leaf} appended as "
+                    f"its other entries are written", (rel, (text[:at] + entry + text[at:]).encode("utf-8"))))
     return out
 
 
-_PINNED = re.compile(r"(?i)\b([A-Za-z_]*migration[A-Za-z_]*)\s*(?::[^=\n]{0,40})?=\s*(\d+)\b")
+def _pinned(root: Path, result, new: str) -> list[tuple[str, tuple[str, bytes] | None]]:
+    """Code that pins the number of the last migration (``const MAX_MIGRATION_NUMBER = 19`` in a
+    test counting the rows of a migrations table): the new file makes it one more, so it moves with
+    the history (runsmig.migration.shape decides which constants, with the syntax tree)."""
+    from runsmig.migration.shape import grammar_of, pinned_head
 
-
-def _pinned(root: Path, result, new: str) -> list[str]:
-    """Code that pins the number of the last migration (``const MAX_MIGRATION_NUMBER = 19``, a test
-    counting the rows of a migrations table): it says one less than the history now has."""
     folder, _, leaf = new.rpartition("/")
-    numbers = [int(m.group(0)) for rel in result.history.kinds if rel.rpartition("/")[0] == folder
+    numbers = [int(m.group(0)) for rel in _released(result, folder)
                for m in [re.match(r"\d+", rel.rpartition("/")[2])] if m]
     new_number = re.match(r"\d+", leaf)
     if not numbers or new_number is None or len(str(max(numbers))) > 6:
         return []  # timestamps are not counted
-    last = max(numbers)
-    out = []
-    for o in result.looked:
-        if o.rel in result.history.kinds or not o.rel.endswith((".py", ".ts", ".tsx", ".js", ".mjs", ".cjs")):
+    last, head = max(numbers), int(new_number.group(0))
+    out: list[tuple[str, tuple[str, bytes] | None]] = []
+    for rel in [o.rel for o in result.looked] + list(result.unread):
+        if rel in result.history.kinds or rel.endswith("/") or grammar_of(rel) is None:
+            continue
+        data = _planned(root, result, rel)
+        if data is None or str(last).encode() not in data:
             continue
         try:
-            text = (root / o.rel).read_text(encoding="utf-8", errors="replace")
-        except OSError:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
             continue
-        for m in _PINNED.finditer(text):
-            if int(m.group(2)) == last:
-                line = text.count("\n", 0, m.start()) + 1
-                out.append(f"{o.rel}:{line}: {m.group(1)} = {last} names the last migration of {folder or '.'}/; "
-                           f"{leaf} makes it {int(new_number.group(0))}")
+        spans = pinned_head(text, rel, last)
+        for a, b, name, line in reversed(spans):
+            text = text[:a] + str(head) + text[b:]
+        out.extend((f"{rel}:{line}: {name} = {last} names the last migration of {folder or '.'}/; {leaf} makes it "
+                    f"{head}", None) for _, _, name, line in spans)
+        if spans:
+            out[-1] = (out[-1][0], (rel, text.encode("utf-8")))
     return out
