@@ -73,12 +73,13 @@ def _embedded(root: Path, result, new: str, content: str) -> list[tuple[str, tup
             contents = {n: (root / r).read_bytes().decode("utf-8", "replace") for n, r in zip(names, released)}
         found = embedded_entry(text, rel, names, contents, leaf, content) if "\ufffd" not in text else None
         if found is None:
-            out.append((f"{rel}: generated, and it holds the migrations of {folder or '.'}/ (names {names[-1]}); "
-                        f"run its generator after apply so that it holds {leaf} too", None))
+            note = (f"{rel}: generated, and it holds the migrations of {folder or '.'}/ (names {names[-1]}); "
+                    f"run its generator after apply so that it holds {leaf} too")
+            out.append((note, None))
             continue
         at, entry = found
-        out.append((f"{rel}: generated, and it holds the migrations of {folder or '.'}/: {leaf} appended as "
-                    f"its other entries are written", (rel, (text[:at] + entry + text[at:]).encode("utf-8"))))
+        note = f"{rel}: generated, and it holds the migrations of {folder or '.'}/: {leaf} appended as its other entries are written"
+        out.append((note, (rel, (text[:at] + entry + text[at:]).encode("utf-8"))))
     return out
 
 
@@ -109,8 +110,8 @@ def _pinned(root: Path, result, new: str) -> list[tuple[str, tuple[str, bytes] |
         spans = pinned_head(text, rel, last)
         for a, b, name, line in reversed(spans):
             text = text[:a] + str(head) + text[b:]
-        out.extend((f"{rel}:{line}: {name} = {last} names the last migration of {folder or '.'}/; {leaf} makes it "
-                    f"{head}", None) for _, _, name, line in spans)
+        out.extend((f"{rel}:{line}: {name} = {last} names the last migration of {folder or '.'}/; {leaf} makes it {head}",
+                    None) for _, _, name, line in spans)
         if spans:
             out[-1] = (out[-1][0], (rel, text.encode("utf-8")))
     return out
