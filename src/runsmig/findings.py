@@ -146,6 +146,9 @@ class SqlRegion:
     end: int
     holes: tuple[tuple[int, int, bool], ...] = ()
     known: bool = False
+    # under stored: migrate, the schema this SQL runs against when it is not the head ("migration 10":
+    # code that runs the history up to there, runsmig.languages.typescript.asof): its names are kept
+    as_of: str = ""
 
 
 @dataclass(frozen=True)

@@ -70,14 +70,19 @@ def _stored(p: Plan) -> None:
         groups.setdefault((f.stored, f.word or f.text), []).append(f)
     if not groups and not p.derived_kept:
         return
+    why = ("the database, listeners and stored data know these names; the code keeps using them (recipe 'stored: "
+           "keep')")
+    if all(", as of " in (f.stored or "") for f in p.stored()) and not p.derived_kept:
+        why = ("SQL that runs against the schema before the new migration (code running the history up to a "
+               "fixed migration) keeps the names that schema has")
     err.print(f"stored names kept ({len(p.stored()) + len(p.derived_kept)} occurrences, "
-              f"{len(groups) + len(p.derived_kept)} distinct): the database, "
-              "listeners and stored data know these names; the code keeps using them (recipe 'stored: keep')",
-              markup=False)
+              f"{len(groups) + len(p.derived_kept)} distinct): {why}", markup=False)
     for (kind, name), fs in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1].lower())):
         more = f" (+{len(fs) - 1} more)" if len(fs) > 1 else ""
         how = " (written out)" if not fs[0].allowed_by and kind != PAYLOAD_KEY else ""
-        err.print(f"  {kind} {_short(name)}: {fs[0].path}:{fs[0].line}{how}{more}", markup=False)
+        kind, _, as_of = kind.partition(", as of ")
+        as_of = f" (the schema as of {as_of})" if as_of else ""
+        err.print(f"  {kind} {_short(name)}{as_of}: {fs[0].path}:{fs[0].line}{how}{more}", markup=False)
     for kind, name, table, path in p.derived_kept:
         err.print(f"  {kind} {_short(name)} (of {table}; derived from it, kept with it): {path}", markup=False)
 

@@ -33,7 +33,7 @@ class Kept:
 class StoredNames:
     """The stored names of one file, and what each edit or finding in it is."""
 
-    def __init__(self, kept: list[Kept], follows: list[Kept] = ()):
+    def __init__(self, kept: list[Kept], follows: list[Kept] = (), spread: bool = True):
         self.kept = sorted(kept, key=lambda k: (k.start, k.end))
         # quoted values of the SQL that spell a key of an object literal the file builds
         # ({ jobId: job.id } beside el->>'jobId'): a payload between the code and its SQL, renamed
@@ -43,7 +43,9 @@ class StoredNames:
         self.starts = [k.start for k in self.kept]
         self.names: dict[str, str] = {}
         self.values: set[str] = set()
-        for k in self.kept:
+        # spread: the names kept here keep their other spellings in the file (stored: keep); not so
+        # for SQL run against an older schema (stored: migrate), kept where it is and nowhere else
+        for k in self.kept if spread else ():
             if k.kind not in ("value", "bind parameter"):
                 self.names.setdefault(k.name, k.kind)
             elif k.kind == "value":
@@ -77,17 +79,21 @@ class StoredNames:
 
 
 def stored_names(text: str, analysis: Analysis, recipe, engine: TermEngine) -> StoredNames | None:
-    """None when nothing here can be a stored name (or the recipe migrates them)."""
+    """None when nothing here can be a stored name. Under ``stored: migrate`` only the SQL that runs
+    against the schema before the new migration (a region ``as_of`` a migration) keeps its names."""
     if not (analysis.sql or analysis.stored):
         return None
     choice = stored_of(recipe)
-    if choice.action != "keep":
+    older = choice.action == "migrate"  # only SQL run against the schema before the new migration
+    if choice.action != "keep" and not older:
         return None
-    kept = [Kept(s.start, s.end, s.kind, s.name) for s in analysis.stored]
+    kept = [] if older else [Kept(s.start, s.end, s.kind, s.name) for s in analysis.stored]
     points = sorted(e.start for e in analysis.edits)
     wanted = _wanted(engine)
     binds = []
     for region in analysis.sql:
+        if older != bool(region.as_of):
+            continue
         i = bisect.bisect_left(points, region.start)
         if i == len(points) or points[i] >= region.end:
             continue  # no rewrite in it: nothing to keep
@@ -100,6 +106,9 @@ def stored_names(text: str, analysis: Analysis, recipe, engine: TermEngine) -> S
             continue
         for n in reading.names:
             kind = n.kind if n.parsed else "unparsed SQL"
+            if older and kind == "value":
+                continue  # data, not the schema's: it follows the code as everywhere
+            kind = f"{kind}, as of {region.as_of}" if older else kind
             kept.append(Kept(region.start + n.start, region.start + n.end, kind, n.name))
         binds += [(region.start + b.start, region.start + b.end, b.name) for b in reading.binds]
     names = {k.name for k in kept if k.kind != "value"}
@@ -108,6 +117,8 @@ def stored_names(text: str, analysis: Analysis, recipe, engine: TermEngine) -> S
     follows = [k for k in kept if k.kind == "value" and k.name in built]
     if follows:  # a JSON key this file's code builds and its SQL reads: renamed with the code
         kept = [k for k in kept if not (k.kind == "value" and k.name in built)]
+    if older:
+        return StoredNames(kept, spread=False) if kept else None
     return StoredNames(kept, follows) if kept or follows else None
 
 

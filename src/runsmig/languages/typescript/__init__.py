@@ -57,7 +57,7 @@ from runsmig.languages.typescript.modules import Resolved, listed, module_index
 from runsmig.languages.typescript.offsets import NodeSpans
 from runsmig.languages.typescript.scopes import SHORTHAND, captures
 from runsmig.paths import explicit_moves
-from runsmig.recipe.sections.stored import keeps_stored
+from runsmig.recipe.sections.stored import keeps_stored, migrates_stored
 from runsmig.textio import DecodeFailure, decode, read_file
 
 GRAMMARS = {
@@ -252,6 +252,11 @@ def _analyze(ctx: FileContext, grammar: str) -> Analysis:
         analysis.sql = stored.regions(root, offsets.span, text, has_term)
         analysis.stored = stored.entity_names(root, offsets.span, text, has_term)
         analysis.keys = stored.object_keys(root, offsets.span, has_term)
+    elif edits and migrates_stored(ctx.recipe):  # SQL run against an older schema keeps its names
+        from runsmig.languages.typescript.asof import older_regions
+
+        raw = ctx.engine.raw_re
+        analysis.sql = older_regions(root, offsets.span, lambda a, b: raw.search(text, a, b) is not None)
     return analysis
 
 
