@@ -100,3 +100,34 @@ def test_plan_moves_the_history_shape_with_the_new_file(tmp_path):
     assert by_path["test/migrate.test.ts"].new == b"const MAX_MIGRATION_NUMBER = 4;\nconst runs = 1;\nconst retries = 3;\n"
     assert "src/generated/sql.ts" not in by_path
     assert any(n.startswith("src/generated/sql.ts: generated") and "run its generator" in n for n in plan.notes)
+
+
+def test_a_dump_of_the_migrations_rows_is_read_in_its_own_format():
+    from runsmig.migration.shape import dumped_heads
+
+    dump = ("CREATE TABLE app.jobs (id integer);\n"
+            "COPY app.migrations (id, ts, breaking) FROM stdin;\n1\t1970-01-01\tt\n2\t1970-01-01\tf\n\\.\n"
+            "COPY app.jobs (id) FROM stdin;\n7\n\\.\n"
+            'COPY public."schema_migrations" (version) FROM stdin;\n20240101120000\n\\.\n'
+            "COPY app.migration_notes (note) FROM stdin;\nabc\n\\.\n")
+    assert dumped_heads(dump) == [(2, "app.migrations", 2), (9, "public.schema_migrations", 20240101120000)]
+
+
+def test_plan_notes_a_dump_holding_the_rows_up_to_the_last_migration(tmp_path):
+    from runsmig.plan import build_plan
+    from runsmig.recipe import load_recipe
+
+    files = {"sql/000001.sql": "create table jobs (id int);\n", "sql/000002.sql": "create index on jobs (id);\n",
+             "sql/000003.sql": "alter table jobs add column n int;\n",
+             "test/schema.sql": "CREATE TABLE jobs (id int, n int);\nCOPY migrations (id) FROM stdin;\n1\n2\n3\n\\.\n",
+             "test/old.sql": "COPY migrations (id) FROM stdin;\n1\n2\n\\.\n"}
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    recipe_file = tmp_path.parent / "recipe.yaml"
+    recipe_file.write_text("version: 1\nname: t\nterms:\n  - {from: job, plural: jobs, to: run, to_plural: runs}\n"
+                           "stored: migrate\n")
+    plan = build_plan(tmp_path, load_recipe(recipe_file), workers=1)
+    assert [n for n in plan.notes if "a dump" in n] == [
+        "test/schema.sql:2: a dump holding the rows of migrations up to 3: dump it again after apply and migrate, "
+        "so that it holds the row 000004.sql adds (written by the migration runner)"]

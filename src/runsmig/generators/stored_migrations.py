@@ -21,7 +21,7 @@ def generate(root: Path, recipe, result, options: dict) -> list[NewFile]:
         if w.migration and not (root / w.path).exists():
             embedded = _embedded(root, result, w.path, w.content)
             pinned = _pinned(root, result, w.path)
-            notes += tuple(n for n, _ in embedded + pinned)
+            notes += tuple(n for n, _ in embedded + pinned) + tuple(_dumped(root, result, w.path))
             updates = tuple(u for _, u in embedded + pinned if u is not None)
         out.append(NewFile(w.path, w.content, notes, listing, updates=updates))
     return out
@@ -114,4 +114,29 @@ def _pinned(root: Path, result, new: str) -> list[tuple[str, tuple[str, bytes] |
                     None) for _, _, name, line in spans)
         if spans:
             out[-1] = (out[-1][0], (rel, text.encode("utf-8")))
+    return out
+
+
+def _dumped(root: Path, result, new: str) -> list[str]:
+    """A schema dump outside the history holding the rows of a migrations table up to the last
+    migration (a ``pg_dump`` a CI job compares with a fresh one): its row for the new file is the
+    migration runner's to write (its other columns: when, whether breaking), so it is a follow-up."""
+    from runsmig.migration.shape import dumped_heads
+
+    folder, _, leaf = new.rpartition("/")
+    numbers = [int(m.group(0)) for rel in _released(result, folder)
+               for m in [re.match(r"\d+", rel.rpartition("/")[2])] if m]
+    if not numbers or len(str(max(numbers))) > 6:
+        return []
+    out = []
+    for rel in [o.rel for o in result.looked] + list(result.unread):
+        if rel in result.history.kinds or not rel.lower().endswith(".sql"):
+            continue
+        data = _planned(root, result, rel)
+        if data is None or b"FROM stdin;" not in data and b"from stdin;" not in data.lower():
+            continue
+        for line, table, head in dumped_heads(data.decode("utf-8", "replace")):
+            if head == max(numbers):
+                out.append(f"{rel}:{line}: a dump holding the rows of {table} up to {head}: dump it again after "
+                           f"apply and migrate, so that it holds the row {leaf} adds (written by the migration runner)")
     return out

@@ -165,3 +165,30 @@ def _entry(text, spans, pairs, names, contents, new_name, new_content) -> tuple[
         if all(enc(contents[n]) == v for n, v in zip(names, values)):
             return parts[-1][3], seps.pop() + key + colons.pop() + enc(new_content)
     return None
+
+
+_COPY = re.compile(r"^COPY\s+((?:[\w\"]+\.)?[\w\"]+)\s*(?:\([^)]*\))?\s+FROM\s+stdin;\s*$", re.IGNORECASE)
+
+
+def dumped_heads(text: str) -> list[tuple[int, str, int]]:
+    """(line, table, highest id) of each ``COPY … FROM stdin`` block of a ``pg_dump`` (its own format:
+    the statement, tab-separated rows, ``\\.``) into a table named for migrations whose rows' first
+    column is an integer: a dump that holds the history's rows, up to that migration."""
+    out = []
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        m = _COPY.match(lines[i])
+        i += 1
+        if m is None:
+            continue
+        start, table = i, m.group(1).replace('"', "")
+        ids: list[int] = []
+        while i < len(lines) and lines[i] != "\\.":
+            first = lines[i].split("\t", 1)[0]
+            ids.append(int(first) if first.isdigit() else -1)
+            i += 1
+        named = _words(table.rpartition(".")[2]) and {"migration", "migrations"} & set(_words(table.rpartition(".")[2]))
+        if named and ids and min(ids) >= 0:
+            out.append((start, table, max(ids)))
+    return out
