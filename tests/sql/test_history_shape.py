@@ -131,3 +131,27 @@ def test_plan_notes_a_dump_holding_the_rows_up_to_the_last_migration(tmp_path):
     assert [n for n in plan.notes if "a dump" in n] == [
         "test/schema.sql:2: a dump holding the rows of migrations up to 3: dump it again after apply and migrate, "
         "so that it holds the row 000004.sql adds (written by the migration runner)"]
+
+
+def test_plan_notes_the_history_marking_breaking_changes(tmp_path):
+    """A runner that marks breaking migrations by their first line: the new file breaks the released
+    code too; marking it is the runner's convention, a follow-up. No marker in the history: no note."""
+    from runsmig.plan import build_plan
+    from runsmig.recipe import load_recipe
+
+    recipe_file = tmp_path.parent / "recipe.yaml"
+    recipe_file.write_text("version: 1\nname: t\nterms:\n  - {from: job, plural: jobs, to: run, to_plural: runs}\n"
+                           "stored: migrate\n")
+    for marked in (True, False):
+        root = tmp_path / str(marked)
+        files = {"sql/000001.sql": ("--! breaking-change\n" if marked else "-- the start\n") + "create table jobs (id int);\n",
+                 "sql/000002.sql": "-- not breaking anything\ncreate index on jobs (id);\n",
+                 "sql/000003.sql": "alter table jobs add column n int;\n"}
+        for rel, text in files.items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text(text)
+        notes = [n for n in build_plan(root, load_recipe(recipe_file), workers=1).notes if "breaking" in n]
+        assert notes == ([
+            "sql/: 1 released file(s) start with '--! breaking-change' (000001.sql); 000004.sql renames what the "
+            "released code names, so that code breaks on an upgraded database: put the marker on its first line "
+            "after apply if older code must refuse it"] if marked else [])

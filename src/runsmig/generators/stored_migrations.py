@@ -22,6 +22,7 @@ def generate(root: Path, recipe, result, options: dict) -> list[NewFile]:
             embedded = _embedded(root, result, w.path, w.content)
             pinned = _pinned(root, result, w.path)
             notes += tuple(n for n, _ in embedded + pinned) + tuple(_dumped(root, result, w.path))
+            notes += tuple(_breaking(root, result, w.path))
             updates = tuple(u for _, u in embedded + pinned if u is not None)
         out.append(NewFile(w.path, w.content, notes, listing, updates=updates))
     return out
@@ -140,3 +141,29 @@ def _dumped(root: Path, result, new: str) -> list[str]:
                 out.append(f"{rel}:{line}: a dump holding the rows of {table} up to {head}: dump it again after "
                            f"apply and migrate, so that it holds the row {leaf} adds (written by the migration runner)")
     return out
+
+
+def _breaking(root: Path, result, new: str) -> list[str]:
+    """Released files of the folder whose first line is a comment directive marking a breaking change
+    (its text begins with the word, three words at most: ``--! breaking-change``, a runner that makes
+    older code refuse the upgraded database; not ``-- not breaking anything``): the new
+    file renames what the released code names, so it breaks that code too; whether to mark it is
+    the runner's convention, so it is a follow-up, not written."""
+    folder, _, leaf = new.rpartition("/")
+    marked: list[tuple[str, str]] = []
+    for rel in _released(result, folder):
+        try:
+            with open(root / rel, "rb") as fh:
+                first = fh.readline(200).decode("utf-8", "replace").strip()
+        except OSError:
+            continue
+        body = re.sub(r"^(?:--|#|//|/\*)[\s!@:#*-]*", "", first).rstrip("*/ ")
+        if body != first and re.match(r"(?i)breaking\b", body) and len(body.split()) <= 3:  # a directive
+            marked.append((rel.rpartition("/")[2], first))
+    if not marked:
+        return []
+    lines = sorted({m for _, m in marked})
+    names = ", ".join(n for n, _ in marked[:5]) + (", ..." if len(marked) > 5 else "")
+    return [(f"{folder or '.'}/: {len(marked)} released file(s) start with {' or '.join(repr(x) for x in lines)} "
+            f"({names}); {leaf} renames what the released code names, so that code breaks on an upgraded "
+            f"database: put the marker on its first line after apply if older code must refuse it")]
