@@ -155,3 +155,33 @@ def test_plan_notes_the_history_marking_breaking_changes(tmp_path):
             "sql/: 1 released file(s) start with '--! breaking-change' (000001.sql); 000004.sql renames what the "
             "released code names, so that code breaks on an upgraded database: put the marker on its first line "
             "after apply if older code must refuse it"] if marked else [])
+
+
+def test_check_follows_up_a_dump_lagging_behind_the_migration_runsmig_wrote(tmp_path):
+    """check, once applied: the dump still holds the rows up to the file before runsmig's; a dump
+    made again, or a last file of the project's own, is no follow-up."""
+    from runsmig.cli.check import build_report
+    from runsmig.recipe import load_recipe
+
+    recipe_file = tmp_path.parent / "recipe.yaml"
+    recipe_file.write_text("version: 1\nname: t\nterms:\n  - {from: job, plural: jobs, to: run, to_plural: runs}\n"
+                           "stored: migrate\n")
+    cases = {"lagging": ("-- runsmig: migration written by runsmig (stored: migrate).\nalter table jobs rename to runs;\n", 3),
+             "dumped again": ("-- runsmig: migration written by runsmig (stored: migrate).\nalter table jobs rename to runs;\n", 4),
+             "own file": ("alter table runs add column m int;\n", 3)}
+    found = {}
+    for name, (last, rows) in cases.items():
+        root = tmp_path / name.replace(" ", "-")
+        files = {"sql/000001.sql": "create table runs (id int);\n", "sql/000002.sql": "create index on runs (id);\n",
+                 "sql/000003.sql": "alter table runs add column n int;\n", "sql/000004.sql": last,
+                 "test/schema.sql": "CREATE TABLE runs (id int);\nCOPY app.migrations (id) FROM stdin;\n"
+                                    + "".join(f"{i}\n" for i in range(1, rows + 1)) + "\\.\n"}
+        for rel, text in files.items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text(text)
+        rep = build_report(root, load_recipe(recipe_file), workers=1)
+        found[name] = [(f.path, f.line, f.rule, f.message) for f in rep.findings]
+    assert found == {
+        "lagging": [("test/schema.sql", 2, "follow-up", "a dump holding the rows of app.migrations up to 3, but "
+                     "sql/000004.sql (written by runsmig) is 4: dump the schema again")],
+        "dumped again": [], "own file": []}

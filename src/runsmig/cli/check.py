@@ -41,6 +41,11 @@ def build_report(root: Path, recipe: Recipe | Path | None, workers: int | None =
     externals = [f for o in looked for f in o.reported if f.rule == "external"]
     mine = (lambda path: True) if only is None else belongs_to(only)
     findings += [f for f in result.paths.findings if mine(f.path)]
+    if result.history:  # a dump lagging behind a migration runsmig wrote (runsmig.migration.followups)
+        from runsmig.migration.followups import stale_dumps
+
+        findings += [f for f in stale_dumps(root, result.history, [o.rel for o in looked] + result.unread)
+                     if mine(f.path)]
     allowed = [f for o in looked for f in o.allowed] + [f for f in result.paths.allowed if mine(f.path)]
     failures = [(o.rel, o.reason, o.line) for o in result.by_status("failed")]
     # deleted-by-recipe files are remnants until apply removes them
