@@ -42,6 +42,10 @@ class Decl:
     statics: dict[str, str] = field(default_factory=dict)
     optional: frozenset[str] = frozenset()  # interface members declared with ``?``
     bases: tuple[str, ...] = ()  # names an interface extends (local spelling)
+    tp_text: str = ""  # the type parameters as written, ``<D = any, N extends string = string>``
+    tp_refs: tuple[str, ...] = ()  # type names the type parameters refer to
+    # where each of tp_refs can be imported from: name -> (file, exported name); absent: nowhere
+    tp_imports: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def is_value(self) -> bool:
@@ -218,7 +222,7 @@ class _ModuleReader:
             decl = stmt.field("declaration")
             if decl is not None:
                 for d in _declared(decl, rel):
-                    out[d.name] = d
+                    out[d.name] = local.get(d.name, d)
                 continue
             if any(c.kind() == "default" for c in stmt.children()):
                 continue
@@ -246,6 +250,15 @@ class _ModuleReader:
                 if name != "default":
                     out.setdefault(name, d)
         self.memo[rel] = out
+        mine = {d.name: n for n, d in out.items() if d.file == rel}
+        for d in local.values():
+            for ref in d.tp_refs:
+                if ref in mine:
+                    d.tp_imports[ref] = (rel, mine[ref])
+                elif ref in imports and imports[ref][0].startswith("."):
+                    target = resolve_relative(self.files, rel, imports[ref][0])
+                    if target is not None:
+                        d.tp_imports[ref] = (target, imports[ref][1])
         return out
 
     def _find(self, target: str, name: str) -> Decl | None:
@@ -313,6 +326,10 @@ def _declared(node, rel: str) -> list[Decl]:
     if what is None or name is None:
         return []
     d = Decl(name.text(), what, rel, _type_params(node))
+    tp = node.field("type_parameters")
+    if tp is not None:
+        d.tp_text = tp.text()
+        d.tp_refs = tuple(sorted({t.text() for t in tp.find_all(kind="type_identifier")} - set(d.type_params)))
     if what == "class":
         _class_members(node, d)
     elif what == "interface":
@@ -357,7 +374,15 @@ def _class_members(node, d: Decl) -> None:
         if "private" in mods or "protected" in mods:
             continue
         name = _member_name(m)
-        if name is None or name == "constructor":
+        if name == "constructor":  # parameter properties: constructor(public runId: string)
+            params = m.field("parameters")
+            for p in params.children() if params is not None else ():
+                acc = {c.text() for c in p.children() if c.kind() in ("accessibility_modifier", "readonly")}
+                pat = p.field("pattern")
+                if acc and not ({"private", "protected"} & acc) and pat is not None and pat.kind() == "identifier":
+                    d.members[pat.text()] = "property"
+            continue
+        if name is None:
             continue
         what = "accessor" if {"get", "set"} & mods else ("property" if "field" in k or "property" in k else "method")
         (d.statics if "static" in mods else d.members)[name] = what
