@@ -1,0 +1,6 @@
+"""Python aliases (stub)."""
+from runsmig.compat.planning import Output
+
+
+def make(ctx):
+    return Output()
