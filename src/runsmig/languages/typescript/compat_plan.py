@@ -69,7 +69,7 @@ def plan_ts_compat(files_before, read_before: Callable[[str], str | None], files
     out.files[path] = mod.content
     out.files[mod.runtime_path] = mod.runtime
     out.created |= {path, mod.runtime_path}
-    out.files[entry] = with_hook(read_after(entry) or "", mod.hook)
+    out.files[entry] = with_hook(read_after(entry) or "", mod.hook, removed_in)
     keys = [Key(m.owner, m.old, m.new) for m in out.members if m.decl.kind == "interface" and not m.static]
     if keys:
         texts = {}
@@ -79,7 +79,8 @@ def plan_ts_compat(files_before, read_before: Callable[[str], str | None], files
                 texts[rel] = text
         types = option_types(texts, keys)
         for rel, text in texts.items():
-            new, n, notes = fallback_reads(rel, text, keys, mod.runtime_path, after.specifier_style, types)
+            new, n, notes = fallback_reads(rel, text, keys, mod.runtime_path, after.specifier_style, types,
+                                           removed_in)
             out.notes.extend(notes)
             if n:
                 out.files[rel] = new

@@ -14,7 +14,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 
-from runsmig.languages.typescript.compat_writer import _spec
+from runsmig.languages.typescript.compat_writer import _spec, hook_block
 
 READ_HELPER = "compatRead"
 WRITE_KINDS = ("assignment_expression", "augmented_assignment_expression", "update_expression")
@@ -91,7 +91,7 @@ def _last_name(obj) -> str | None:
 
 
 def fallback_reads(rel: str, text: str, keys: list[Key], runtime: str, style: str,
-                   types: set[str] | None = None) -> tuple[str, int, list[str]]:
+                   types: set[str] | None = None, removed_in: str = "") -> tuple[str, int, list[str]]:
     """(new text, reads rewritten, notes) of one source file of the package. ``types``: the option
     types (:func:`option_types`); a read is rewritten when its object is a name annotated with one."""
     by_new: dict[str, list[Key]] = {}
@@ -126,7 +126,8 @@ def fallback_reads(rel: str, text: str, keys: list[Key], runtime: str, style: st
         k = ks[0]
         a, b = node.range().start.index, node.range().end.index
         oa, ob = obj.range().start.index, obj.range().end.index
-        edits.append((a, b, f"{READ_HELPER}({text[oa:ob]}, '{k.new}', '{k.old}', '{k.owner}')"))
+        optional = ", true" if any(c.kind() == "optional_chain" for c in node.children()) else ""
+        edits.append((a, b, f"{READ_HELPER}({text[oa:ob]}, '{k.new}', '{k.owner}'{optional})"))
     for pat in root.find_all(kind="object_pattern"):
         for s in pat.children():
             name = s.field("key") if s.kind() == "pair_pattern" else s
@@ -139,7 +140,7 @@ def fallback_reads(rel: str, text: str, keys: list[Key], runtime: str, style: st
     out = text
     for a, b, r in sorted(edits, reverse=True):
         out = out[:a] + r + out[b:]
-    out = _with_import(out, rel, runtime, style)
+    out = _with_import(out, rel, runtime, style, removed_in)
     return out, len(edits), notes
 
 
@@ -162,23 +163,49 @@ def _outermost(edits):
     return keep
 
 
-def _with_import(text: str, rel: str, runtime: str, style: str) -> str:
+def _with_import(text: str, rel: str, runtime: str, style: str, removed_in: str) -> str:
     line = f"import {{ {READ_HELPER} }} from '{_spec(rel, runtime, style)}';"
     if line in text:
         return text
+    nl = "\r\n" if "\r\n" in text else "\n"
+    block = hook_block(line, removed_in, nl)
     root = _parse(text, rel)
     last = None
     for stmt in root.children():
         if stmt.kind() == "import_statement":
             last = stmt
-    nl = "\r\n" if "\r\n" in text else "\n"
     if last is None:
         i = 0
         if text.startswith("#!"):
             i = text.find("\n") + 1
-        return text[:i] + line + nl + text[i:]
-    end = last.range().end.index
-    return text[:end] + nl + line + text[end:]
+        return text[:i] + block + text[i:]
+    end = text.find("\n", last.range().end.index)
+    end = len(text) if end < 0 else end + 1
+    return text[:end] + block + text[end:]
+
+
+def undo_reads(rel: str, text: str) -> str:
+    """The source without its fallback reads: ``compatRead(opts, 'runId', 'RunOptions')`` -> ``opts.runId``
+    (``runsmig compat drop``; the import goes with its marked lines)."""
+    if READ_HELPER + "(" not in text:
+        return text
+    root = _parse(text, rel)
+    edits = []
+    for call in root.find_all(kind="call_expression"):
+        fn, args = call.field("function"), call.field("arguments")
+        if fn is None or fn.text() != READ_HELPER or args is None:
+            continue
+        named = [c for c in args.children() if c.is_named()]
+        if len(named) < 3 or named[1].kind() != "string":
+            continue
+        key = named[1].text()[1:-1]
+        dot = "?." if len(named) > 3 and named[3].text() == "true" else "."
+        a, b = call.range().start.index, call.range().end.index
+        edits.append((a, b, f"{named[0].text()}{dot}{key}"))
+    edits = _outermost(edits)
+    for a, b, r in sorted(edits, reverse=True):
+        text = text[:a] + r + text[b:]
+    return text
 
 
 def package_sources(files, entry: str, skip: set[str]) -> list[str]:
@@ -197,4 +224,4 @@ def package_sources(files, entry: str, skip: set[str]) -> list[str]:
     return out
 
 
-__all__ = ["Key", "READ_HELPER", "fallback_reads", "package_sources"]
+__all__ = ["Key", "READ_HELPER", "fallback_reads", "option_types", "package_sources", "undo_reads"]
