@@ -51,9 +51,13 @@ def drop_changes(root: Path, before: str) -> list:
                 changes.append(Change("delete", rel, None, data, None, file_mode(full)))
             continue
         text = data.decode("utf-8", "surrogateescape")
+        if rel.endswith((".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")):
+            from runsmig.languages.typescript.compat_reads import undo_reads  # fallback reads of old option keys
+
+            text = undo_reads(rel, text)
         reasons = marker.line_reasons(text)
         gone = {ln for ln, why in reasons.items() if due(why[len("compat (removed in "):-1], before)}
-        if not gone:
+        if not gone and text == data.decode("utf-8", "surrogateescape"):
             continue
         kept = [ln for i, ln in enumerate(text.splitlines(keepends=True), start=1) if i not in gone]
         new = "".join(kept).encode("utf-8", "surrogateescape")

@@ -40,11 +40,11 @@ export function deprecated(old: string, now: string): void {
   }
   warned.add(old);
   const message = `${old} is deprecated: use ${now} instead (removed in ${REMOVED_IN})`;
-  const proc: any = typeof process === 'undefined' ? undefined : process;
-  if (proc && typeof proc.emitWarning === 'function') {
-    proc.emitWarning(message, 'DeprecationWarning');
-  } else if (typeof console !== 'undefined') {
-    console.warn(`DeprecationWarning: ${message}`);
+  const host: any = typeof globalThis === 'undefined' ? undefined : globalThis;
+  if (host && host.process && typeof host.process.emitWarning === 'function') {
+    host.process.emitWarning(message, 'DeprecationWarning');
+  } else if (host && host.console) {
+    host.console.warn(`DeprecationWarning: ${message}`);
   }
 }
 

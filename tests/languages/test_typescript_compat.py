@@ -1,0 +1,122 @@
+"""TS/JS compat (issue #22): the package's public surface, the generated aliases, and what they do
+when compiled with tsc and run with node (skipped, saying why, without them)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from runsmig.languages.typescript.compat_reads import undo_reads
+from runsmig.languages.typescript.compat_surface import read_surface
+
+FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "ts-compat-aliases"
+
+
+def _tree(root: Path):
+    files = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+    return files, lambda rel: (root / rel).read_text() if rel in files else None
+
+
+def test_surface_follows_reexports_and_members():
+    s = read_surface(*_tree(FIXTURE / "before"))
+    assert s.package == "tiny-queue" and s.entries == ["src/index.ts"]
+    assert {"Job", "Queue", "JobOptions", "JobState", "addJob", "JOB_PREFIX", "makeJobId"} <= set(s.exports)
+    assert s.exports["Job"].type_params == ("DataType", "NameType")
+    assert s.exports["Queue"].members == {"add": "method", "getJobs": "method", "jobCount": "accessor"}
+    assert s.exports["Job"].members["jobId"] == "property"  # a constructor parameter property
+    assert s.exports["Job"].statics == {"fromJSON": "method"}
+    assert s.exports["JobOptions"].optional == {"jobId", "prefix"}
+
+
+def test_private_members_are_not_public():
+    s = read_surface(*_tree(FIXTURE / "before"))
+    assert "jobs" not in s.exports["Queue"].members
+
+
+def test_undo_reads_restores_the_read():
+    text = "const a = compatRead(opts, 'runId', 'RunOptions');\nconst b = compatRead(o.x, 'runId', 'RunOptions', true);\n"
+    assert undo_reads("a.ts", text) == "const a = opts.runId;\nconst b = o.x?.runId;\n"
+
+
+def _tsc() -> str | None:
+    return os.environ.get("RUNSMIG_TSC") or shutil.which("tsc")
+
+
+CONSUMER = """\
+import { Job, JobOptions, JobState, Queue, addJob, makeJobId } from '../src';
+
+const q = new Queue<number>();
+const opts: JobOptions = { jobId: 'a' };
+const j: Job<number> = addJob(q, 1, opts);
+addJob(q, 2, { jobId: 'a' });
+const s: JobState = 'waiting';
+class MyJob extends Job<string> {}
+const mine = new MyJob('x', 'y', 'z');
+console.log(JSON.stringify({ n: q.getJobs().length, count: q.jobCount, isJob: j instanceof Job, id: j.jobId, s,
+  mk: makeJobId({}, 3), sub: mine instanceof Job && mine.describe() }));
+"""
+
+
+@pytest.fixture()
+def compiled(tmp_path):
+    tsc, node = _tsc(), shutil.which("node")
+    if tsc is None or node is None:
+        pytest.skip("no tsc (set RUNSMIG_TSC or put tsc on PATH) or no node")
+
+    def build(tree: Path, consumer: str) -> subprocess.CompletedProcess:
+        work = tmp_path / ("build-" + tree.name)
+        shutil.copytree(tree, work)
+        (work / "consumer").mkdir()
+        (work / "consumer" / "use.ts").write_text(consumer)
+        cfg = {"compilerOptions": {"target": "es2020", "module": "commonjs", "strict": True, "rootDir": ".",
+                                   "outDir": "out", "types": []},
+               "include": ["consumer", "src"]}
+        (work / "tsconfig.test.json").write_text(json.dumps(cfg))
+        out = subprocess.run([tsc, "-p", "tsconfig.test.json"], cwd=work, capture_output=True, text=True)
+        assert out.returncode == 0, out.stdout + out.stderr
+        return subprocess.run([node, "out/consumer/use.js"], cwd=work, capture_output=True, text=True)
+
+    return build
+
+
+def test_old_names_compile_work_and_warn(compiled):
+    run = compiled(FIXTURE / "after", "declare const console: any;\n" + CONSUMER)
+    assert run.returncode == 0, run.stderr
+    got = json.loads(run.stdout)
+    # the old option key is read (one run with id 'a', not two): never silently ignored
+    assert got == {"n": 1, "count": 1, "isJob": True, "id": "a", "s": "waiting", "mk": "id-3", "sub": "x#z"}
+    for old, new in [("addJob", "addRun"), ("RunOptions.jobId", "RunOptions.runId"), ("Queue.getJobs", "Queue.getRuns"),
+                     ("Queue.jobCount", "Queue.runCount"), ("Run.jobId", "Run.runId"), ("makeJobId", "makeRunId"),
+                     ("Job", "Run")]:
+        assert f"DeprecationWarning: {old} is deprecated: use {new} instead (removed in 2.0)" in run.stderr
+    assert run.stderr.count("addJob is deprecated") == 1  # once per name
+
+
+def test_new_names_do_not_warn(compiled):
+    consumer = CONSUMER.replace("Job", "Run").replace("jobId", "runId").replace("jobCount", "runCount")
+    run = compiled(FIXTURE / "after", "declare const console: any;\n" + consumer)
+    assert run.returncode == 0 and "Deprecation" not in run.stderr, run.stderr
+    assert json.loads(run.stdout)["n"] == 1
+
+
+def test_drop_leaves_a_package_that_compiles(compiled, tmp_path):
+    from runsmig.compat.drop import drop_changes
+
+    tree = tmp_path / "dropped"
+    shutil.copytree(FIXTURE / "after", tree)
+    for c in drop_changes(tree, "2.0"):
+        if c.action == "delete":
+            (tree / c.path).unlink()
+        else:
+            (tree / c.path).write_bytes(c.new)
+    assert not (tree / "src" / "compat.ts").exists() and not (tree / "src" / "compat-runtime.ts").exists()
+    assert "compat" not in (tree / "src" / "index.ts").read_text()
+    assert "return opts.runId ??" in (tree / "src" / "classes" / "run.ts").read_text()
+    consumer = CONSUMER.replace("Job", "Run").replace("jobId", "runId").replace("jobCount", "runCount")
+    run = compiled(tree, "declare const console: any;\n" + consumer)
+    assert run.returncode == 0, run.stderr
