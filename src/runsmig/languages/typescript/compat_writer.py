@@ -157,7 +157,8 @@ class _Imports:
     def add(self, file: str, imported: str, local: str, value: bool) -> str | None:
         """The local name bound to ``imported`` of ``file`` (None: the local name is taken by another)."""
         if local in self.locals and self.locals[local] != (file, imported):
-            return None
+            # one name of one package: the same declaration reached through another module
+            return local if self.locals[local][1] == imported else None
         self.locals[local] = (file, imported)
         spec = _spec(self.here, file, self.style)
         (self.values if value else self.types).setdefault(spec, {})[local] = imported
