@@ -42,7 +42,7 @@ def py(root: Path, code: str, **env: str) -> dict:
         out = {}
     """) + textwrap.dedent(code) + "\nprint(json.dumps(out, default=str))\n"
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("WORKQ_")}
-    proc = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=False,
                           env={**full_env, "PYTHONPATH": str(root), **env})
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout.splitlines()[-1])
@@ -117,8 +117,8 @@ def test_environment_variable_fallback(applied):
         out["warned"] = warned()
     """, WORKQ_JOB_TIMEOUT="7")
     assert out["timeout"] == 7
-    assert out["warned"] == ["environment variable WORKQ_JOB_TIMEOUT is deprecated, use WORKQ_RUN_TIMEOUT instead; "
-                             "it will be removed in 2.0"]
+    assert out["warned"] == [("environment variable WORKQ_JOB_TIMEOUT is deprecated, use WORKQ_RUN_TIMEOUT "
+                              "instead; it will be removed in 2.0")]
     both = py(applied, """
         import workq.run
         out["timeout"] = workq.run.run_timeout()

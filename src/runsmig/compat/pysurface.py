@@ -92,9 +92,8 @@ def _class(node: ast.ClassDef) -> ClassSurface:
             kind = "property" if decos & {"property", "cached_property", "setter", "getter", "deleter"} else "method"
             if public(item.name):
                 cs.members.setdefault(item.name, kind)
-            if public(item.name) or item.name in ("__init__", "__call__", "__new__"):
-                if kind == "method":
-                    cs.params[item.name] = keyword_params(item)
+            if kind == "method" and (public(item.name) or item.name in ("__init__", "__call__", "__new__")):
+                cs.params[item.name] = keyword_params(item)
             for n in ast.walk(item):
                 if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store) and isinstance(n.value, ast.Name) \
                         and n.value.id == "self" and public(n.attr):
@@ -157,9 +156,9 @@ def surface(text: str) -> Surface | None:
                 first = n.args[0]
                 if isinstance(first, ast.Constant) and isinstance(first.value, str):
                     s.env.add(first.value)
-        elif isinstance(n, ast.Subscript) and _names_environ(n.value):
-            if isinstance(n.slice, ast.Constant) and isinstance(n.slice.value, str):
-                s.env.add(n.slice.value)
+        elif isinstance(n, ast.Subscript) and _names_environ(n.value) and isinstance(n.slice, ast.Constant) \
+                and isinstance(n.slice.value, str):
+            s.env.add(n.slice.value)
     return s
 
 

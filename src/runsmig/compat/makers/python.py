@@ -62,8 +62,8 @@ def make(ctx: Context) -> Output:
     release = ctx.compat.removed_in or "the next major release"
     planned = {c.target: c for c in ctx.changes if c.action != "delete"}
     moved_from = {c.path: c for c in ctx.changes if c.action in ("rename", "delete")}
-    old_exists = lambda rel: (root / rel).is_file()  # noqa: E731
-    new_exists = lambda rel: rel in planned or ((root / rel).is_file() and rel not in moved_from)  # noqa: E731
+    old_exists = lambda rel: (root / rel).is_file()
+    new_exists = lambda rel: rel in planned or ((root / rel).is_file() and rel not in moved_from)
 
     tables: dict[str, dict] = defaultdict(lambda: {"names": defaultdict(dict), "members": defaultdict(dict),
                                                     "parameters": defaultdict(dict), "options": {}, "env": {},
@@ -225,7 +225,7 @@ def _module_path(mod: str, pkgdir: str, planned: dict, root, moved_from: dict) -
 
 
 def _uses_click(text: str) -> bool:
-    return re.search(r"^\s*(import click|from click\b)", text, re.M) is not None
+    return re.search(r"^\s*(import click|from click\b)", text, re.MULTILINE) is not None
 
 
 def _defines_commands(text: str) -> bool:
