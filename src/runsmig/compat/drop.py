@@ -59,7 +59,11 @@ def drop_changes(root: Path, before: str) -> list:
         gone = {ln for ln, why in reasons.items() if due(why[len("compat (removed in "):-1], before)}
         if not gone and text == data.decode("utf-8", "surrogateescape"):
             continue
-        kept = [ln for i, ln in enumerate(text.splitlines(keepends=True), start=1) if i not in gone]
+        lines = text.splitlines(keepends=True)
+        kept = [ln for i, ln in enumerate(lines, start=1) if i not in gone]
+        if len(lines) in gone:  # a hook that ended the file: the blank lines written before it go too
+            while kept and not kept[-1].strip():
+                kept.pop()
         new = "".join(kept).encode("utf-8", "surrogateescape")
         if new != data:
             changes.append(Change("modify", rel, None, data, new, file_mode(full)))

@@ -77,3 +77,19 @@ def line_reasons(text: str) -> dict[int, str]:
         if release is not None:
             out[i] = reason(release)
     return out
+
+
+def pinned(root, rels) -> dict[str, str]:
+    """Of ``rels`` (files whose names may hold a term), those that are generated compat code, with
+    their reason: such a file keeps its name (an old module's shim is named by the old name)."""
+    out: dict[str, str] = {}
+    for rel in rels:
+        try:
+            with open(root / rel, "rb") as fh:
+                head = fh.read(1024)
+        except OSError:
+            continue
+        why = file_reason(head)
+        if why is not None:
+            out[rel] = why
+    return out

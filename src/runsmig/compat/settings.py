@@ -173,7 +173,7 @@ def _guess_version(root: Path, name: str) -> str | None:
     return None
 
 
-_VERSION = re.compile(r"""^(?:__version__|VERSION|version)\s*(?::\s*\w+\s*)?=\s*['"]([^'"]+)['"]""", re.M)
+_VERSION = re.compile(r"""^(?:__version__|VERSION|version)\s*(?::\s*\w+\s*)?=\s*['"]([^'"]+)['"]""", re.MULTILINE)
 
 
 def _version_in(path: Path) -> str | None:

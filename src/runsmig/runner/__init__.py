@@ -106,7 +106,25 @@ def prepare(root: Path, recipe: Recipe, cache: bool = False, limits: Limits = DE
 
     history = detect(root, found.files, recipe, engine)  # released history: never rewritten (runsmig.history)
     engine = engine.with_keep(history.keep)
-    return Prepared(engine, scan, found, plan_paths(found.files, recipe, engine, history), limits, history)
+    return Prepared(engine, scan, found, plan_paths(found.files, recipe, engine, _with_compat(root, history, engine,
+                                                                                              found.files)),
+                    limits, history)
+
+
+def _with_compat(root: Path, history, engine, files: list[str]):
+    """History as the path plan sees it: generated compat files (runsmig.compat.marker) keep their
+    names too (a shim is named by the old module's name)."""
+    from runsmig.compat.marker import pinned
+
+    named = engine.paths_that_may_hold(files)
+    found = pinned(root, sorted(rel for rel in named if rel.endswith((".py", ".ts", ".js", ".mjs", ".cjs", ".d.ts",
+                                                                          ".tsx", ".yaml", ".yml")))) if named else {}
+    if not found:
+        return history
+    import dataclasses
+
+    folders = {"/".join(rel.split("/")[:i]) for rel in found for i in range(1, rel.count("/") + 1)}
+    return dataclasses.replace(history, pinned={**history.pinned, **found}, held=history.held | folders)
 
 
 def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] | None = None,
