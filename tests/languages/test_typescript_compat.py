@@ -120,3 +120,95 @@ def test_drop_leaves_a_package_that_compiles(compiled, tmp_path):
     consumer = CONSUMER.replace("Job", "Run").replace("jobId", "runId").replace("jobCount", "runCount")
     run = compiled(tree, "declare const console: any;\n" + consumer)
     assert run.returncode == 0, run.stderr
+
+
+# -- downstream ------------------------------------------------------------------------------
+
+DOWNSTREAM = FIXTURE.parent / "ts-compat-downstream"
+MAIN = """\
+import { Queue } from 'tiny-queue';
+import { count, enqueue, make } from './use';
+
+declare const console: any;
+const q = new Queue<number>();
+enqueue(q, 'a');
+enqueue(q, 'a');
+console.log(JSON.stringify({ n: count(q), made: make().describe() }));
+"""
+
+
+def test_downstream_recipe_renames_only_the_library_names():
+    from runsmig.compat.downstream import DownstreamSection
+    from runsmig.languages.typescript.compat_downstream import downstream_text, maps_of
+
+    section = DownstreamSection("tiny-queue", "2.0", {
+        "export": {"tiny-queue:Job": "tiny-queue:Run"}, "member": {"tiny-queue:Queue.getJobs": "tiny-queue:Queue.getRuns"},
+        "key": {"tiny-queue:RunOptions.jobId": "tiny-queue:RunOptions.runId"}})
+    text = ("import { Job, Queue } from 'tiny-queue';\nclass Mine { getJobs() { return 1; } }\n"
+            "const m = new Mine();\nm.getJobs();\nconst q = new Queue();\nq.getJobs();\n"
+            "const jobId = 'x';\nq.add('n', 1, { jobId });\nconst Job2: Job = new Job();\n")
+    new, n, _ = downstream_text("a.ts", text, "typescript", maps_of(section))
+    assert new == ("import { Run, Queue } from 'tiny-queue';\nclass Mine { getJobs() { return 1; } }\n"
+                   "const m = new Mine();\nm.getJobs();\nconst q = new Queue();\nq.getRuns();\n"
+                   "const jobId = 'x';\nq.add('n', 1, { runId: jobId });\nconst Job2: Run = new Run();\n")
+
+
+def test_downstream_new_name_taken_imports_under_the_old_name():
+    from runsmig.compat.downstream import DownstreamSection
+    from runsmig.languages.typescript.compat_downstream import downstream_text, maps_of
+
+    section = DownstreamSection("tiny-queue", "2.0", {"export": {"tiny-queue:Job": "tiny-queue:Run"}})
+    text = "import { Job } from 'tiny-queue';\nclass Run {}\nnew Job();\n"
+    new, n, notes = downstream_text("a.ts", text, "typescript", maps_of(section))
+    assert new == "import { Run as Job } from 'tiny-queue';\nclass Run {}\nnew Job();\n" and notes
+
+
+@pytest.fixture()
+def downstream_build(tmp_path):
+    tsc, node = _tsc(), shutil.which("node")
+    if tsc is None or node is None:
+        pytest.skip("no tsc (set RUNSMIG_TSC or put tsc on PATH) or no node")
+
+    def build(library: Path, project: Path, name: str) -> subprocess.CompletedProcess:
+        work = tmp_path / name
+        lib = work / "node_modules" / "tiny-queue"
+        shutil.copytree(library, lib)
+        cfg = json.loads((lib / "tsconfig.json").read_text())
+        cfg["compilerOptions"]["types"] = []
+        (lib / "tsconfig.json").write_text(json.dumps(cfg))
+        out = subprocess.run([tsc, "-p", "."], cwd=lib, capture_output=True, text=True)
+        assert out.returncode == 0, out.stdout + out.stderr
+        shutil.copytree(project / "src", work / "src")
+        (work / "src" / "main.ts").write_text(MAIN)
+        (work / "tsconfig.json").write_text(json.dumps({"compilerOptions": {
+            "target": "es2020", "module": "commonjs", "strict": True, "outDir": "out", "types": []},
+            "include": ["src"]}))
+        out = subprocess.run([tsc, "-p", "."], cwd=work, capture_output=True, text=True)
+        assert out.returncode == 0, out.stdout + out.stderr
+        return subprocess.run([node, "out/main.js"], cwd=work, capture_output=True, text=True)
+
+    return build
+
+
+def test_unchanged_downstream_works_with_warnings(downstream_build):
+    run = downstream_build(FIXTURE / "after", DOWNSTREAM / "before", "unchanged")
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == {"n": 2, "made": "n#id"}  # one row per add, the old key read
+    assert "RunOptions.jobId is deprecated" in run.stderr and "addJob is deprecated" in run.stderr
+
+
+def test_migrated_downstream_works_without_warnings(downstream_build):
+    run = downstream_build(FIXTURE / "after", DOWNSTREAM / "after", "migrated")
+    assert run.returncode == 0 and "Deprecation" not in run.stderr, run.stderr
+    assert json.loads(run.stdout) == {"n": 2, "made": "n#id"}
+
+
+def test_migrated_downstream_works_after_drop(downstream_build, tmp_path):
+    from runsmig.compat.drop import drop_changes
+
+    lib = tmp_path / "dropped-lib"
+    shutil.copytree(FIXTURE / "after", lib)
+    for c in drop_changes(lib, "2.0"):
+        (lib / c.path).unlink() if c.action == "delete" else (lib / c.path).write_bytes(c.new)
+    run = downstream_build(lib, DOWNSTREAM / "after", "after-drop")
+    assert run.returncode == 0 and "Deprecation" not in run.stderr, run.stderr
