@@ -196,3 +196,58 @@ def test_compat_none_makes_no_alias(tmp_path):
                    "--format", "json", check_rc=0)
     review = json.loads(proc.stdout)
     assert "public" not in review and not any(c["path"].endswith("_deprecated_aliases.py") for c in review["changes"])
+
+
+DOWNSTREAM = REPO / "fixtures" / "compat-py-downstream"
+USE = """
+    from app.tasks import MyJob, submit
+    from workq.queue import Queue
+    q = Queue()
+    fetched, cls, timeout, found, mine = submit(q, "a")
+    out["works"] = [fetched.run_id, cls.__name__, timeout, len(found)]
+    out["override"] = mine("x").requeue_run(at_front=True)
+    out["warned"] = warned()
+"""
+
+
+def _with_library(lib: Path, project: Path) -> Path:
+    import shutil
+
+    shutil.copytree(lib / "workq", project / "workq")
+    return project
+
+
+def test_downstream_unchanged_works_with_warnings_then_migrated_without(applied, tmp_path):
+    old = _with_library(applied, git_copy(DOWNSTREAM / "before", tmp_path / "old"))
+    out = py(old, USE)
+    assert out["works"] == ["a", "Run", None, 1]
+    assert out["warned"] and all("is deprecated" in m for m in out["warned"])
+    migrated = git_copy(DOWNSTREAM / "before", tmp_path / "new")
+    runsmig("apply", str(migrated), "--recipe", str(applied / "runsmig-downstream.yaml"), "-q", check_rc=0)
+    assert runsmig("plan", str(migrated), "--recipe", str(applied / "runsmig-downstream.yaml")).stdout == b""
+    _with_library(applied, migrated)
+    out = py(migrated, USE)
+    assert out["works"] == ["a", "Run", None, 1] and out["override"] == ["requeued", "x", True]
+    assert out["warned"] == []
+    # and after the library drops its aliases, the migrated project still works
+    runsmig("compat", "drop", str(applied), "--before", "2.0", check_rc=0)
+    import shutil
+
+    shutil.rmtree(migrated / "workq")
+    out = py(_with_library(applied, migrated), USE)
+    assert out["works"][0] == "a" and out["warned"] == []
+
+
+def test_downstream_recipe_keeps_the_projects_own_names(tmp_path):
+    work = git_copy(DOWNSTREAM / "before", tmp_path / "d")
+    proc = runsmig("plan", str(work), "--recipe", str(DOWNSTREAM / "recipe.yaml"), check_rc=0)
+    diff, err = proc.stdout.decode(), proc.stderr.decode()
+    assert "job_count" not in diff and "def fetch_job" not in diff and "+    return queue.fetch_run(job_id), workq.run.Run" in diff and "thing.fetch_job" not in diff
+    assert "+    job = create_run(run_id=job_id)" in diff
+    assert "this project defines them too (check their uses of workq by hand): fetch_job" in err
+
+
+def test_check_refuses_a_downstream_recipe(tmp_path):
+    work = git_copy(DOWNSTREAM / "before", tmp_path / "d")
+    proc = runsmig("check", str(work), "--recipe", str(DOWNSTREAM / "recipe.yaml"))
+    assert proc.returncode == 2 and b"it is a downstream recipe" in proc.stderr
