@@ -221,6 +221,9 @@ def test_downstream_unchanged_works_with_warnings_then_migrated_without(applied,
     old = _with_library(applied, git_copy(DOWNSTREAM / "before", tmp_path / "old"))
     out = py(old, USE)
     assert out["works"] == ["a", "Run", None, 1]
+    assert out["override"] == ["requeued", "x", True]  # the project's override of the old name is the one called
+    assert any("app.tasks.MyJob.requeue_job (overrides workq.run.Run.requeue_job) is deprecated" in m
+               for m in out["warned"])
     assert out["warned"] and all("is deprecated" in m for m in out["warned"])
     migrated = git_copy(DOWNSTREAM / "before", tmp_path / "new")
     runsmig("apply", str(migrated), "--recipe", str(applied / "runsmig-downstream.yaml"), "-q", check_rc=0)
@@ -251,3 +254,20 @@ def test_check_refuses_a_downstream_recipe(tmp_path):
     work = git_copy(DOWNSTREAM / "before", tmp_path / "d")
     proc = runsmig("check", str(work), "--recipe", str(DOWNSTREAM / "recipe.yaml"))
     assert proc.returncode == 2 and b"it is a downstream recipe" in proc.stderr
+
+
+def test_subclasses_that_define_old_names(applied):
+    out = py(applied, """
+        from workq.queue import Queue
+        from workq.run import Run
+        class MyRun(Run):
+            def requeue_job(self, at_front=False):
+                return ["mine"] + list(super().requeue_job(at_front=at_front))
+        class MyQueue(Queue):
+            jobs = "class attribute"
+        out["defined"] = warned()
+        r = MyRun("x")
+        out["calls"] = [r.requeue_run(), r.requeue_job(at_front=True), MyQueue.runs]
+    """)
+    assert out["calls"] == [["mine", "requeued", "x", False], ["mine", "requeued", "x", True], "class attribute"]
+    assert len(out["defined"]) == 2 and all("(overrides workq." in m for m in out["defined"])

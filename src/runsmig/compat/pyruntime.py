@@ -41,6 +41,14 @@ class _Alias:
 
     def __get__(self, obj, owner=None):
         _warn(f'{self.owner}.{self.old}', f'{self.owner}.{self.new}')
+        if obj is not None and self.new in getattr(obj, '__dict__', {}):
+            return obj.__dict__[self.new]
+        cls = type(obj) if obj is not None else owner
+        for klass in cls.__mro__:
+            found = klass.__dict__.get(self.new, _Alias)
+            if found is _Alias or found is klass.__dict__.get(self.old):
+                continue  # not here, or an old-named override forwarded here: reached through super()
+            return found.__get__(obj, cls) if hasattr(found, '__get__') else found
         return getattr(owner if obj is None else obj, self.new)
 
     def __set__(self, obj, value):
@@ -50,6 +58,26 @@ class _Alias:
     def __delete__(self, obj):
         _warn(f'{self.owner}.{self.old}', f'{self.owner}.{self.new}')
         delattr(obj, self.new)
+
+
+def _forward_overrides(cls, owner, members):
+    """Subclasses that define an old member name (an override, a class attribute such as a class to use)
+    define the new one too, with a warning: the package only reads the new name."""
+    original = cls.__dict__.get('__init_subclass__')
+
+    def __init_subclass__(sub, **kwargs):
+        for old, new in members.items():
+            value = sub.__dict__.get(old, _Alias)
+            if value is not _Alias and new not in sub.__dict__:
+                _warn(f'{sub.__module__}.{sub.__qualname__}.{old} (overrides {owner}.{old})', f'{owner}.{new}',
+                      stacklevel=4)
+                setattr(sub, new, value)
+        if original is not None:
+            original.__func__(sub, **kwargs)
+        else:
+            super(cls, sub).__init_subclass__(**kwargs)
+
+    cls.__init_subclass__ = classmethod(__init_subclass__)
 
 
 def _renamed(func, renames, qualname):
@@ -121,6 +149,7 @@ def install(g):
             for old, new in members.items():
                 if old not in cls.__dict__:
                     setattr(cls, old, _Alias(f'{module}.{cls_name}', old, new))
+            _forward_overrides(cls, f'{module}.{cls_name}', members)
     for target, renames in PARAMETERS.get(module, {}).items():
         _wrap_parameters(g, module, target, renames)
     if OPTIONS:
