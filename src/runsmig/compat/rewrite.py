@@ -113,7 +113,7 @@ class _Rewriter(cst.CSTTransformer):
     def leave_ImportFrom(self, original, updated):
         if updated.relative or updated.module is None:
             return updated
-        dotted = _dotted(updated.module)
+        dotted = _dotted(original.module)  # as written: the children may be renamed already
         new_mod = self.maps.module(dotted) if dotted else None
         if new_mod and new_mod != dotted:
             self.count += 1
@@ -121,8 +121,8 @@ class _Rewriter(cst.CSTTransformer):
         if isinstance(updated.names, cst.ImportStar):
             return updated
         names = []
-        for alias in updated.names:
-            short = alias.name.value if isinstance(alias.name, cst.Name) else None
+        for before, alias in zip(original.names, updated.names):
+            short = before.name.value if isinstance(before.name, cst.Name) else None
             target = self.maps.qualified(f"{dotted}.{short}") if short else None
             if target:
                 self.count += 1
