@@ -271,3 +271,17 @@ def test_subclasses_that_define_old_names(applied):
     """)
     assert out["calls"] == [["mine", "requeued", "x", False], ["mine", "requeued", "x", True], "class attribute"]
     assert len(out["defined"]) == 2 and all("(overrides workq." in m for m in out["defined"])
+
+
+def test_renamed_package_and_its_submodules(tmp_path):
+    case = REPO / "fixtures" / "compat-py-package"
+    work = git_copy(case / "before", tmp_path / "pkg")
+    runsmig("apply", str(work), "--recipe", str(case / "recipe.yaml"), "-q", check_rc=0)
+    out = py(work, """
+        import pkgx.jobs.retry as old_mod, pkgx.runs.retry as new_mod, pkgx.jobs as old_pkg, pkgx.runs as new_pkg
+        out["same"] = [old_mod is new_mod, old_pkg is new_pkg, old_pkg.retry_job("a", attempts=1)]
+        out["warned"] = warned()
+    """)
+    assert out["same"] == [True, True, ["a"]]
+    assert any(m.startswith("module pkgx.jobs.retry is deprecated, use pkgx.runs.retry") for m in out["warned"])
+    assert any(m.startswith("module pkgx.jobs is deprecated, use pkgx.runs") for m in out["warned"])
