@@ -22,7 +22,12 @@ from collections import defaultdict
 from pathlib import Path
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, ParentNodeProvider, QualifiedNameProvider, ScopeProvider
+from libcst.metadata import (
+    MetadataWrapper,
+    ParentNodeProvider,
+    QualifiedNameProvider,
+    ScopeProvider,
+)
 
 from runsmig.compat.downstream import DownstreamSection
 
@@ -95,7 +100,7 @@ class _Rewriter(cst.CSTTransformer):
     def _qnames(self, node) -> set[str]:
         try:
             return {q.name for q in self.get_metadata(QualifiedNameProvider, node, set())}
-        except Exception:
+        except Exception:  # noqa: BLE001 - a node the provider has no answer for
             return set()
 
     # imports -------------------------------------------------------------
@@ -162,7 +167,7 @@ class _Rewriter(cst.CSTTransformer):
         try:
             scope = self.get_metadata(ScopeProvider, value)
             assignments = list(scope[value.value]) if scope is not None else []
-        except Exception:
+        except Exception:  # noqa: BLE001 - a name the scope analysis cannot place
             return False
         if not assignments:
             return False
@@ -249,9 +254,8 @@ def _own_names(files: dict[str, str], maps: _Maps) -> set[str]:
             continue
         classes_from_lib = set()
         for node in ast.walk(tree):
-            if isinstance(node, ast.ClassDef):
-                if any(_mentions_library(b, tree, maps.library) for b in node.bases):
-                    classes_from_lib.update(id(n) for n in ast.walk(node))
+            if isinstance(node, ast.ClassDef) and any(_mentions_library(b, tree, maps.library) for b in node.bases):
+                classes_from_lib.update(id(n) for n in ast.walk(node))
         for node in ast.walk(tree):
             if id(node) in classes_from_lib:
                 continue
@@ -270,10 +274,9 @@ def _mentions_library(base: ast.expr, tree: ast.Module, library: str) -> bool:
             root = root.value
         return isinstance(root, ast.Name) and root.id == library
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and (node.module == library
-                                                                  or node.module.startswith(library + ".")):
-            if any((a.asname or a.name) == name for a in node.names):
-                return True
+        if isinstance(node, ast.ImportFrom) and node.module and (node.module == library or node.module.startswith(
+                library + ".")) and any((a.asname or a.name) == name for a in node.names):
+            return True
     return False
 
 
