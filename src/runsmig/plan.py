@@ -176,6 +176,10 @@ def _b64(data: bytes | None) -> str | None:
 
 def build_plan(root: Path, recipe: Recipe, workers: int | None = None, regenerate: bool = True,
                generator_options: dict | None = None, progress=None, cache: bool = False, limits=None) -> Plan:
+    if "downstream" in recipe.sections:  # a downstream recipe: only uses of a library's names (runsmig.compat)
+        from runsmig.compat.rewrite import build
+
+        return build(root, recipe)
     result = run(root, recipe, workers=workers, progress=progress, cache=cache, limits=limits)
     changes: list[Change] = []
     for o in result.looked:  # an unread file neither moves nor changes

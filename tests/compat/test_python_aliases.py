@@ -196,3 +196,92 @@ def test_compat_none_makes_no_alias(tmp_path):
                    "--format", "json", check_rc=0)
     review = json.loads(proc.stdout)
     assert "public" not in review and not any(c["path"].endswith("_deprecated_aliases.py") for c in review["changes"])
+
+
+DOWNSTREAM = REPO / "fixtures" / "compat-py-downstream"
+USE = """
+    from app.tasks import MyJob, submit
+    from workq.queue import Queue
+    q = Queue()
+    fetched, cls, timeout, found, mine = submit(q, "a")
+    out["works"] = [fetched.run_id, cls.__name__, timeout, len(found)]
+    out["override"] = mine("x").requeue_run(at_front=True)
+    out["warned"] = warned()
+"""
+
+
+def _with_library(lib: Path, project: Path) -> Path:
+    import shutil
+
+    shutil.copytree(lib / "workq", project / "workq")
+    return project
+
+
+def test_downstream_unchanged_works_with_warnings_then_migrated_without(applied, tmp_path):
+    old = _with_library(applied, git_copy(DOWNSTREAM / "before", tmp_path / "old"))
+    out = py(old, USE)
+    assert out["works"] == ["a", "Run", None, 1]
+    assert out["override"] == ["requeued", "x", True]  # the project's override of the old name is the one called
+    assert any("app.tasks.MyJob.requeue_job (overrides workq.run.Run.requeue_job) is deprecated" in m
+               for m in out["warned"])
+    assert out["warned"] and all("is deprecated" in m for m in out["warned"])
+    migrated = git_copy(DOWNSTREAM / "before", tmp_path / "new")
+    runsmig("apply", str(migrated), "--recipe", str(applied / "runsmig-downstream.yaml"), "-q", check_rc=0)
+    assert runsmig("plan", str(migrated), "--recipe", str(applied / "runsmig-downstream.yaml")).stdout == b""
+    _with_library(applied, migrated)
+    out = py(migrated, USE)
+    assert out["works"] == ["a", "Run", None, 1] and out["override"] == ["requeued", "x", True]
+    assert out["warned"] == []
+    # and after the library drops its aliases, the migrated project still works
+    runsmig("compat", "drop", str(applied), "--before", "2.0", check_rc=0)
+    import shutil
+
+    shutil.rmtree(migrated / "workq")
+    out = py(_with_library(applied, migrated), USE)
+    assert out["works"][0] == "a" and out["warned"] == []
+
+
+def test_downstream_recipe_keeps_the_projects_own_names(tmp_path):
+    work = git_copy(DOWNSTREAM / "before", tmp_path / "d")
+    proc = runsmig("plan", str(work), "--recipe", str(DOWNSTREAM / "recipe.yaml"), check_rc=0)
+    diff, err = proc.stdout.decode(), proc.stderr.decode()
+    assert "job_count" not in diff and "def fetch_job" not in diff and "+    return queue.fetch_run(job_id), workq.run.Run" in diff and "thing.fetch_job" not in diff
+    assert "+    job = create_run(run_id=job_id)" in diff
+    assert "this project defines them too (check their uses of workq by hand): fetch_job" in err
+
+
+def test_check_refuses_a_downstream_recipe(tmp_path):
+    work = git_copy(DOWNSTREAM / "before", tmp_path / "d")
+    proc = runsmig("check", str(work), "--recipe", str(DOWNSTREAM / "recipe.yaml"))
+    assert proc.returncode == 2 and b"it is a downstream recipe" in proc.stderr
+
+
+def test_subclasses_that_define_old_names(applied):
+    out = py(applied, """
+        from workq.queue import Queue
+        from workq.run import Run
+        class MyRun(Run):
+            def requeue_job(self, at_front=False):
+                return ["mine"] + list(super().requeue_job(at_front=at_front))
+        class MyQueue(Queue):
+            jobs = "class attribute"
+        out["defined"] = warned()
+        r = MyRun("x")
+        out["calls"] = [r.requeue_run(), r.requeue_job(at_front=True), MyQueue.runs]
+    """)
+    assert out["calls"] == [["mine", "requeued", "x", False], ["mine", "requeued", "x", True], "class attribute"]
+    assert len(out["defined"]) == 2 and all("(overrides workq." in m for m in out["defined"])
+
+
+def test_renamed_package_and_its_submodules(tmp_path):
+    case = REPO / "fixtures" / "compat-py-package"
+    work = git_copy(case / "before", tmp_path / "pkg")
+    runsmig("apply", str(work), "--recipe", str(case / "recipe.yaml"), "-q", check_rc=0)
+    out = py(work, """
+        import pkgx.jobs.retry as old_mod, pkgx.runs.retry as new_mod, pkgx.jobs as old_pkg, pkgx.runs as new_pkg
+        out["same"] = [old_mod is new_mod, old_pkg is new_pkg, old_pkg.retry_job("a", attempts=1)]
+        out["warned"] = warned()
+    """)
+    assert out["same"] == [True, True, ["a"]]
+    assert any(m.startswith("module pkgx.jobs.retry is deprecated, use pkgx.runs.retry") for m in out["warned"])
+    assert any(m.startswith("module pkgx.jobs is deprecated, use pkgx.runs") for m in out["warned"])

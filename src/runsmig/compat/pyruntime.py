@@ -8,8 +8,6 @@ that ends a module with aliases; ``shim(...)`` the whole text of an old module's
 
 from __future__ import annotations
 
-import pprint
-
 from runsmig.compat import marker
 
 COMPAT_MODULE = "_deprecated_aliases"
@@ -41,6 +39,14 @@ class _Alias:
 
     def __get__(self, obj, owner=None):
         _warn(f'{self.owner}.{self.old}', f'{self.owner}.{self.new}')
+        if obj is not None and self.new in getattr(obj, '__dict__', {}):
+            return obj.__dict__[self.new]
+        cls = type(obj) if obj is not None else owner
+        for klass in cls.__mro__:
+            found = klass.__dict__.get(self.new, _Alias)
+            if found is _Alias or found is klass.__dict__.get(self.old):
+                continue  # not here, or an old-named override forwarded here: reached through super()
+            return found.__get__(obj, cls) if hasattr(found, '__get__') else found
         return getattr(owner if obj is None else obj, self.new)
 
     def __set__(self, obj, value):
@@ -50,6 +56,26 @@ class _Alias:
     def __delete__(self, obj):
         _warn(f'{self.owner}.{self.old}', f'{self.owner}.{self.new}')
         delattr(obj, self.new)
+
+
+def _forward_overrides(cls, owner, members):
+    """Subclasses that define an old member name (an override, a class attribute such as a class to use)
+    define the new one too, with a warning: the package only reads the new name."""
+    original = cls.__dict__.get('__init_subclass__')
+
+    def __init_subclass__(sub, **kwargs):
+        for old, new in members.items():
+            value = sub.__dict__.get(old, _Alias)
+            if value is not _Alias and new not in sub.__dict__:
+                _warn(f'{sub.__module__}.{sub.__qualname__}.{old} (overrides {owner}.{old})', f'{owner}.{new}',
+                      stacklevel=4)
+                setattr(sub, new, value)
+        if original is not None:
+            original.__func__(sub, **kwargs)
+        else:
+            super(cls, sub).__init_subclass__(**kwargs)
+
+    cls.__init_subclass__ = classmethod(__init_subclass__)
 
 
 def _renamed(func, renames, qualname):
@@ -113,7 +139,7 @@ def _wrap_options(command):
 
 def install(g):
     """Called by the hook that ends a module: aliases its renamed members, parameters and options, and
-    returns the module's ``__getattr__`` (PEP 562) that answers its old names with a warning."""
+    returns the ``__getattr__`` of the module (PEP 562) that answers its old names with a warning."""
     module = g['__name__']
     for cls_name, members in MEMBERS.get(module, {}).items():
         cls = g.get(cls_name)
@@ -121,6 +147,7 @@ def install(g):
             for old, new in members.items():
                 if old not in cls.__dict__:
                     setattr(cls, old, _Alias(f'{module}.{cls_name}', old, new))
+            _forward_overrides(cls, f'{module}.{cls_name}', members)
     for target, renames in PARAMETERS.get(module, {}).items():
         _wrap_parameters(g, module, target, renames)
     if OPTIONS:
@@ -145,7 +172,7 @@ def install(g):
 
 
 def shim(old, stacklevel=4):
-    """An old module's file: the old name is the new module (same object), with a warning."""
+    """The file of an old module: the old name is the new module (same object), with a warning."""
     new = MODULES[old]
     _warn(f'module {old}', new, stacklevel=stacklevel)
     module = importlib.import_module(new)
@@ -186,31 +213,54 @@ for _new, _old in ENV.items():
 '''
 
 
-def _table(name: str, comment: str, value) -> str:
-    text = pprint.pformat(value, width=110, sort_dicts=True)
-    return f"# {comment}\n{name} = {text}\n"
+def _q(text: str, quote: str) -> str:
+    return repr(text) if quote == "'" else '"' + repr(text)[1:-1].replace('"', '\\"').replace("\\'", "'") + '"'
+
+
+def _literal(value, indent: int = 0, quote: str = "'") -> str:
+    """A dict/list literal, one entry a line (4-space indents, trailing commas), keys sorted."""
+    pad = " " * (indent + 4)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = [f"{pad}{_q(k, quote)}: {_literal(v, indent + 4, quote)}," for k, v in sorted(value.items())]
+        return "{\n" + "\n".join(items) + "\n" + " " * indent + "}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        return "[\n" + "\n".join(f"{pad}{_q(v, quote)}," for v in value) + "\n" + " " * indent + "]"
+    return _q(value, quote) if isinstance(value, str) else repr(value)
+
+
+def _table(name: str, comment: str, value, quote: str) -> str:
+    text = _literal(value, 0, quote)
+    kind = "list" if isinstance(value, list) else "dict"
+    return f"# {comment}\n{name}: {kind} = {text}\n"
 
 
 def module_text(library: str, recipe_name: str, removed_in: str, names: dict, members: dict, parameters: dict,
-                options: dict, env: dict, modules: dict, packages: list[str]) -> str:
+                options: dict, env: dict, modules: dict, packages: list[str], quote: str = "'") -> str:
+    """``quote``: the quote the package writes its strings with (the runtime has no string holding
+    either quote, so it is written with that one)."""
     head = (f"{marker.line(removed_in)}\n"
-            f'"""Deprecated aliases of {library}\'s public names renamed by \'{recipe_name}\'; removed in {removed_in}.\n\n'
+            f'"""Deprecated aliases of the public names of {library} renamed by {recipe_name}; removed in {removed_in}.\n\n'
             "Written by runsmig. Each module that had a renamed public name ends with a hook calling install();\n"
-            "each renamed module's old file calls shim(). Every old name keeps working and warns\n"
+            "the old file of each renamed module calls shim(). Every old name keeps working and warns\n"
             "(DeprecationWarning), naming the new name and the release that removes the old one.\n"
             '"""\n')
     tables = "\n".join([
-        f"REMOVED_IN = {removed_in!r}\n",
-        _table("NAMES", "module -> {old name: new name}", names),
-        _table("MEMBERS", "module -> {class: {old member: new member}}", members),
-        _table("PARAMETERS", "module -> {function or Class.method: {old parameter: new parameter}}", parameters),
-        _table("OPTIONS", "old CLI option -> new (click commands of the hooked modules)", options),
-        _table("ENV", "new environment variable -> old one, read as a fallback", env),
-        _table("MODULES", "old module -> new module", modules),
-        _table("PACKAGES", "renamed packages (old names)", sorted(packages)),
+        f"REMOVED_IN = {_q(removed_in, quote)}\n",
+        _table("NAMES", "module -> {old name: new name}", names, quote),
+        _table("MEMBERS", "module -> {class: {old member: new member}}", members, quote),
+        _table("PARAMETERS", "module -> {function or Class.method: {old parameter: new parameter}}", parameters, quote),
+        _table("OPTIONS", "old CLI option -> new (click commands of the hooked modules)", options, quote),
+        _table("ENV", "new environment variable -> old one, read as a fallback", env, quote),
+        _table("MODULES", "old module -> new module", modules, quote),
+        _table("PACKAGES", "renamed packages (old names)", sorted(packages), quote),
     ])
     # imports first (ruff I001/E402), then the tables, then the code
-    imports, _, code = _RUNTIME.strip("\n").partition("\n\n\n")
+    runtime = _RUNTIME if quote == "'" else _RUNTIME.replace("'", '"')
+    imports, _, code = runtime.strip("\n").partition("\n\n\n")
     return head + "\n" + imports + "\n\n" + tables + "\n\n" + code + "\n"
 
 

@@ -98,6 +98,11 @@ class Prepared:
 
 
 def prepare(root: Path, recipe: Recipe, cache: bool = False, limits: Limits = DEFAULT_LIMITS) -> Prepared:
+    if not recipe.terms:  # a downstream recipe (runsmig.compat.downstream) names uses, not terms
+        from runsmig.errors import UsageError
+
+        raise UsageError("this recipe has no terms: it is a downstream recipe, for 'plan' and 'apply' only",
+                         str(recipe.source), hint="run 'runsmig plan' with it: an empty plan means every use is migrated")
     engine = TermEngine.from_recipe(recipe)
     scan = Candidates(root, recipe, engine, remember=cache)  # git grep runs while the file list is made
     found = discover(root, recipe.ignore)

@@ -148,7 +148,7 @@ def make(ctx: Context) -> Output:
         out.created[compat_rel] = pyruntime.module_text(
             t["pkgname"], getattr(ctx.recipe, "name", "rename"), release,
             _plain(t["names"]), _plain(t["members"]), _plain(t["parameters"]), t["options"], t["env"],
-            t["modules"], t["packages"]).encode("utf-8")
+            t["modules"], t["packages"], quote).encode("utf-8")
         for old_rel, old_mod in t["shims"].items():
             if old_rel in planned or (root / old_rel).exists() and old_rel not in moved_from:
                 out.notes.append(f"compat: {old_rel} is taken: module {old_mod} gets no shim")
