@@ -212,11 +212,6 @@ def build_plan(root: Path, recipe: Recipe, workers: int | None = None, regenerat
 
     changes, public, compat_notes = extend(root, recipe, result, changes)
     notes.extend(compat_notes)
-    if recipe.sections.get("downstream") is not None:  # a library's downstream recipe: uses of its TS names
-        from runsmig.languages.typescript.compat_downstream import downstream_changes
-
-        changes, ts_notes = downstream_changes(root, recipe, result, changes)
-        notes.extend(ts_notes)
     relinks, unfollowed = retarget(root, result, changes)  # symlinks to what moves
     changes += relinks
     result.paths.findings.extend(unfollowed)

@@ -291,7 +291,8 @@ def build(root: Path, recipe):
         if maps.words else None
     files: dict[str, str] = {}
     raw: dict[str, bytes] = {}
-    for rel in discover(root, recipe.ignore).files:
+    listed = discover(root, recipe.ignore).files
+    for rel in listed:
         if not rel.endswith(".py") or (root / rel).is_symlink():
             continue
         try:
@@ -322,4 +323,8 @@ def build(root: Path, recipe):
         notes.append(f"downstream: {section.library}'s renamed CLI options (command lines calling it change by "
                      "hand): " + ", ".join(f"{o.split(':')[-1]} -> {n.split(':')[-1]}" for o, n in
                                           sorted(maps.options.items())))
+    from runsmig.languages.typescript.compat_downstream import downstream_changes  # TS/JS uses of the library
+
+    changes, ts_notes = downstream_changes(root, recipe, listed, changes)
+    notes.extend(ts_notes)
     return Plan(root, recipe, changes, None, notes)

@@ -136,10 +136,11 @@ def _in_import_specifier(root, a: int, b: int) -> bool:
     return False
 
 
-def downstream_changes(root: Path, recipe, result, changes: list) -> tuple[list, list[str]]:
-    """The plan's changes with the downstream section's TS/JS rewrites merged in."""
+def downstream_changes(root: Path, recipe, files, changes: list) -> tuple[list, list[str]]:
+    """The plan's changes with the downstream section's TS/JS rewrites merged in (``files``: the
+    checkout's files, checkout-relative)."""
     section = recipe.sections.get("downstream") if recipe is not None else None
-    if section is None or result is None:
+    if section is None:
         return changes, []
     from runsmig.languages.typescript import LANGUAGE
     from runsmig.plan import Change
@@ -151,10 +152,9 @@ def downstream_changes(root: Path, recipe, result, changes: list) -> tuple[list,
     by_target = {c.target: c for c in changes}
     out = list(changes)
     notes: list[str] = []
-    total = files = 0
-    rels = [o.rel for o in result.looked if not o.rel.endswith("/")] + list(result.unread)
-    for rel in rels:
-        if not rel.endswith(TS_EXTS) or "node_modules/" in rel:
+    total = touched = 0
+    for rel in files:
+        if not rel.endswith(TS_EXTS) or "node_modules/" in rel or (root / rel).is_symlink():
             continue
         c = by_target.get(rel)
         try:
@@ -167,14 +167,14 @@ def downstream_changes(root: Path, recipe, result, changes: list) -> tuple[list,
         if not n:
             continue
         total += n
-        files += 1
+        touched += 1
         body = new.encode("utf-8")
         if c is not None:
             out[out.index(c)] = Change(c.action, c.path, c.new_path, c.old, body, c.mode)
         else:
             out.append(Change("modify", rel, None, data, body, file_mode(root / rel)))
     if total:
-        notes.insert(0, f"downstream: {total} uses of {maps.library}'s renamed names in {files} files move to "
+        notes.insert(0, f"downstream: {total} uses of {maps.library}'s renamed names in {touched} files move to "
                         f"the new names")
     if maps.ambiguous:
         notes.append(f"downstream: members mapped to two new names are left: {', '.join(sorted(maps.ambiguous))}")
