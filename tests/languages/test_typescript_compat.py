@@ -212,3 +212,54 @@ def test_migrated_downstream_works_after_drop(downstream_build, tmp_path):
         (lib / c.path).unlink() if c.action == "delete" else (lib / c.path).write_bytes(c.new)
     run = downstream_build(lib, DOWNSTREAM / "after", "after-drop")
     assert run.returncode == 0 and "Deprecation" not in run.stderr, run.stderr
+
+
+# -- CLI flags -------------------------------------------------------------------------------
+
+FLAGS = FIXTURE.parent / "ts-compat-cli-flags"
+
+
+def test_cli_flags_of_the_bin_are_public():
+    s = read_surface(*_tree(FLAGS / "before"))
+    assert s.bins == ["src/cli.ts"] and s.flags == {"--job-id", "--keep-jobs", "--verbose"}
+
+
+@pytest.fixture()
+def cli(tmp_path):
+    tsc, node = _tsc(), shutil.which("node")
+    if tsc is None or node is None:
+        pytest.skip("no tsc (set RUNSMIG_TSC or put tsc on PATH) or no node")
+
+    def build(tree: Path, name: str):
+        work = tmp_path / name
+        shutil.copytree(tree, work)
+        out = subprocess.run([tsc, "-p", "."], cwd=work, capture_output=True, text=True)
+        assert out.returncode == 0, out.stdout + out.stderr
+        return lambda *args: subprocess.run([node, "dist/cli.js", *args], cwd=work, capture_output=True, text=True)
+
+    return build
+
+
+def test_old_flags_work_and_warn(cli):
+    run = cli(FLAGS / "after", "aliased")
+    old = run("--job-id", "7", "--keep-jobs", "--verbose")
+    assert old.returncode == 0 and json.loads(old.stdout) == {"run-id": "7", "keep-runs": True, "verbose": True}
+    assert "--job-id is deprecated: use --run-id instead (removed in 1.0)" in old.stderr
+    assert "--keep-jobs is deprecated: use --keep-runs instead" in old.stderr
+    inline = run("--job-id=8")
+    assert json.loads(inline.stdout) == {"run-id": "8"}
+    new = run("--run-id", "9")
+    assert new.returncode == 0 and json.loads(new.stdout) == {"run-id": "9"} and "Deprecation" not in new.stderr
+
+
+def test_old_flags_fail_loudly_after_drop(cli, tmp_path):
+    from runsmig.compat.drop import drop_changes
+
+    tree = tmp_path / "dropped-cli"
+    shutil.copytree(FLAGS / "after", tree)
+    for c in drop_changes(tree, "1.0"):
+        (tree / c.path).unlink() if c.action == "delete" else (tree / c.path).write_bytes(c.new)
+    run = cli(tree, "dropped")
+    old = run("--job-id", "7")
+    assert old.returncode != 0 and "unknown option '--job-id'" in old.stderr
+    assert json.loads(run("--run-id", "7").stdout) == {"run-id": "7"}

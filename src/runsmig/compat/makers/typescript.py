@@ -39,6 +39,8 @@ def make(ctx) -> Output:
         ok = m.decl.kind in ("class", "interface")
         aliases.append(Alias(f"{pkg}:{m.owner}.{m.old}", f"{pkg}:{m.owner}.{m.new}", kind, "typescript", release,
                              ok, compat_file if ok else "", "" if ok else "members of a type alias cannot be added back"))
+    for old, new in sorted(tc.flags.items()):
+        aliases.append(Alias(f"{pkg}:{old}", f"{pkg}:{new}", "flag", "typescript", release, True, compat_file))
     out = Output(aliases=aliases, notes=[f"compat: {n}" for n in tc.notes])
     if tc.reads:
         out.notes.append(f"compat: {tc.reads} reads of renamed option keys also read the old key (with a warning)")

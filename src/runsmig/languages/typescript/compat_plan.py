@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from runsmig.languages.typescript.compat_reads import Key, fallback_reads, option_types, package_sources
-from runsmig.languages.typescript.compat_surface import ExportAlias, MemberAlias, read_surface, renamed
-from runsmig.languages.typescript.compat_writer import compat_path, with_hook, write_compat
+from runsmig.languages.typescript.compat_surface import ExportAlias, MemberAlias, read_surface, renamed, renamed_flags
+from runsmig.languages.typescript.compat_writer import compat_path, with_argv_hook, with_hook, write_compat
 
 
 @dataclass
@@ -27,11 +27,13 @@ class TsCompat:
     created: set[str] = field(default_factory=set)  # which of them are new files
     notes: list[str] = field(default_factory=list)
     reads: int = 0  # fallback reads of old option keys written into the package's sources
+    flags: dict[str, str] = field(default_factory=dict)  # old long option -> new, of the package's commands
 
     def renames(self) -> list[tuple[str, str, str]]:
         """(kind, old, new) of every public rename: export ``Job -> Run``, member ``Queue.getJobs -> getRuns``."""
         out = [("export", a.old, a.new) for a in self.exports]
         out += [("member", f"{m.owner}.{m.old}", f"{m.owner}.{m.new}") for m in self.members]
+        out += [("flag", old, new) for old, new in sorted(self.flags.items())]
         return out
 
 
@@ -58,18 +60,25 @@ def plan_ts_compat(files_before, read_before: Callable[[str], str | None], files
         return None
     out = TsCompat(before.package)
     out.exports, out.members = renamed(before, after, rewrite)
-    if not aliases or not after.entries or not (out.exports or out.members):
+    out.flags = renamed_flags(before, after, rewrite)
+    if not aliases or not (after.entries or after.bins) or not (out.exports or out.members or out.flags):
         return out
-    entry = after.entries[0]
+    entry = (after.entries or after.bins)[0]
     path = compat_path(entry, set(files_after))
-    mod = write_compat(entry, path, removed_in, after.specifier_style, out.exports, out.members, what)
+    mod = write_compat(entry, path, removed_in, after.specifier_style, out.exports, out.members, what, out.flags)
     if mod is None:
         return out
     out.notes.extend(mod.notes)
     out.files[path] = mod.content
     out.files[mod.runtime_path] = mod.runtime
     out.created |= {path, mod.runtime_path}
-    out.files[entry] = with_hook(read_after(entry) or "", mod.hook, removed_in)
+    if after.entries:
+        out.files[entry] = with_hook(read_after(entry) or "", mod.hook, removed_in)
+    if out.flags:
+        for rel in after.bins:
+            text = out.files.get(rel) if rel in out.files else read_after(rel)
+            if text is not None:
+                out.files[rel] = with_argv_hook(text, rel, mod.runtime_path, after.specifier_style, removed_in)
     keys = [Key(m.owner, m.old, m.new) for m in out.members if m.decl.kind == "interface" and not m.static]
     if keys:
         texts = {}

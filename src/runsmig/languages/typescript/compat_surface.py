@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -63,6 +64,8 @@ class Surface:
     exports: dict[str, Decl]  # exported name -> its declaration
     problems: list[str] = field(default_factory=list)
     specifier_style: str = ""  # "" or ".js": how the entry spells relative imports
+    bins: list[str] = field(default_factory=list)  # source files of the package.json ``bin`` commands
+    flags: set[str] = field(default_factory=set)  # long options their CLI parsers define (``--job-id``)
 
 
 Reader = Callable[[str], "str | None"]
@@ -177,8 +180,75 @@ def read_surface(files, read: Reader, package_json: str = "package.json") -> Sur
             surface.exports.setdefault(name, decl)
         if not surface.specifier_style:
             surface.specifier_style = reader.style.get(entry, "")
+    bins = pkg.get("bin")
+    for target in ([bins] if isinstance(bins, str) else list(bins.values()) if isinstance(bins, dict) else []):
+        src = source_of(files, read, folder, target) if isinstance(target, str) else None
+        if src is not None and src not in surface.bins:
+            surface.bins.append(src)
+    surface.flags = cli_flags(files, read, surface.bins)
     surface.problems = reader.problems
     return surface
+
+
+OPTION_CALLS = {"option", "requiredOption", "options", "addOption", "Option", "flag", "flags", "parseArgs"}
+_LONG = re.compile(r"--([A-Za-z0-9][\w-]*)")
+
+
+def cli_flags(files, read: Reader, bins: list[str]) -> set[str]:
+    """The long options defined by the CLI parser calls (commander ``.option('-j, --job-id <id>')``,
+    ``new Option('--job-id')``; yargs ``.option('job-id', …)``, ``.options({ 'job-id': … })``) in the
+    bin files and the package files they import (relative imports, followed)."""
+    out: set[str] = set()
+    seen: set[str] = set()
+    todo = list(bins)
+    while todo:
+        rel = todo.pop()
+        if rel in seen:
+            continue
+        seen.add(rel)
+        text = read(rel)
+        if text is None:
+            continue
+        root = _parse(text, rel)
+        for stmt in root.find_all(any=[{"kind": "import_statement"}, {"kind": "call_expression"}]):
+            spec = _string(stmt.field("source")) if stmt.kind() == "import_statement" else None
+            if spec is not None:
+                target = resolve_relative(files, rel, spec)
+                if target is not None:
+                    todo.append(target)
+        for call in root.find_all(any=[{"kind": "call_expression"}, {"kind": "new_expression"}]):
+            fn = call.field("function") if call.kind() == "call_expression" else call.field("constructor")
+            if fn is None:
+                continue
+            name = (fn.field("property") or fn).text() if fn.kind() == "member_expression" else fn.text()
+            if name not in OPTION_CALLS:
+                continue
+            args = call.field("arguments")
+            named = [c for c in args.children() if c.is_named()] if args is not None else []
+            if not named:
+                continue
+            first = named[0]
+            if first.kind() == "string":
+                value = _string(first) or ""
+                longs = _LONG.findall(value)
+                if longs:
+                    out |= {"--" + f for f in longs}
+                elif re.fullmatch(r"[A-Za-z][\w-]+", value) and name in ("option", "options"):
+                    out.add("--" + value)  # yargs: .option('job-id', {...})
+            elif first.kind() == "object" and name in ("options", "parseArgs"):
+                if name == "parseArgs":  # node:util parseArgs({ options: { 'job-id': {...} } })
+                    first = next((p.field("value") for p in first.children() if p.kind() == "pair"
+                                  and p.field("key") is not None and p.field("key").text() == "options"), None)
+                    if first is None or first.kind() != "object":
+                        continue
+                for pair in first.children():
+                    key = pair.field("key") if pair.kind() == "pair" else None
+                    if key is None:
+                        continue
+                    k = _string(key) if key.kind() == "string" else key.text()
+                    if k and re.fullmatch(r"[A-Za-z][\w-]+", k):
+                        out.add("--" + k)
+    return out
 
 
 class _ModuleReader:
@@ -450,4 +520,15 @@ def renamed(before: Surface, after: Surface, rewrite: Callable[[str], str]) -> t
     return exports, members
 
 
-__all__ = ["Decl", "ExportAlias", "MemberAlias", "Surface", "read_surface", "renamed", "resolve_relative", "source_of"]
+def renamed_flags(before: Surface, after: Surface, rewrite: Callable[[str], str]) -> dict[str, str]:
+    """old long option -> new, for the CLI flags the rename changed."""
+    out = {}
+    for f in sorted(before.flags - after.flags):
+        new = "--" + rewrite(f[2:])
+        if new != f and new in after.flags and new not in before.flags:
+            out[f] = new
+    return out
+
+
+__all__ = ["Decl", "ExportAlias", "MemberAlias", "Surface", "cli_flags", "read_surface", "renamed", "renamed_flags",
+           "resolve_relative", "source_of"]

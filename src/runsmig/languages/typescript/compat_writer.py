@@ -105,6 +105,35 @@ export function compatRead(options: any, now: string, owner: string, optional?: 
   }
   return value;
 }
+
+/** Old long options of the package's commands, renamed in ``argv`` (before any parser reads it)
+ * with a warning: ``--old``, ``--old=value`` and ``--no-old``. */
+export function compatArgv(argv?: string[]): void {
+  const host: any = typeof globalThis === 'undefined' ? undefined : globalThis;
+  const args: string[] | undefined = argv || (host && host.process && host.process.argv);
+  if (!args) {
+    return;
+  }
+  for (let i = 2; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--') {
+      break;
+    }
+    if (!arg.startsWith('--')) {
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq < 0 ? arg : arg.slice(0, eq);
+    let now = OLD_FLAGS[name];
+    if (now === undefined && name.startsWith('--no-') && OLD_FLAGS['--' + name.slice(5)] !== undefined) {
+      now = '--no-' + OLD_FLAGS['--' + name.slice(5)].slice(2);
+    }
+    if (now !== undefined) {
+      deprecated(name, now);
+      args[i] = now + (eq < 0 ? '' : arg.slice(eq));
+    }
+  }
+}
 """
 
 
@@ -197,9 +226,10 @@ def _type_params(d: Decl, imports: _Imports) -> tuple[str, str]:
 
 
 def write_compat(entry: str, path: str, removed_in: str, style: str, exports: list[ExportAlias],
-                 members: list[MemberAlias], what: str = "") -> CompatModule | None:
+                 members: list[MemberAlias], what: str = "", flags: dict[str, str] | None = None) -> CompatModule | None:
     """The compat module for these renames (None when there is nothing to alias)."""
-    if not exports and not members:
+    flags = flags or {}
+    if not exports and not members and not flags:
         return None
     imports = _Imports(path, style)
     body: list[str] = []
@@ -263,11 +293,14 @@ def write_compat(entry: str, path: str, removed_in: str, style: str, exports: li
             f"{removed_in} is released (runsmig compat drop).",
             "/* eslint-disable */", ""]
     rt = runtime_path(path)
-    helpers = f"import {{ alias, aliasMember }} from '{_spec(path, rt, style)}';"
-    text = "\n".join(head + [helpers] + imports.render() + [""] + body).rstrip() + "\n"
+    used = [h for h in ("alias", "aliasMember") if any(f"{h}(" in b for b in body)]
+    helpers = [f"import {{ {', '.join(used)} }} from '{_spec(path, rt, style)}';"] if used else []
+    if not body:
+        body = ["export {};  // the renamed options of the package's commands: see compat-runtime"]
+    text = "\n".join(head + helpers + imports.render() + [""] + body).rstrip() + "\n"
     runtime = "\n".join([head[0], f"// Helpers of {posixpath.basename(path)} and of the fallback reads of old option keys; "
                                    f"removed with it.", "/* eslint-disable */", "",
-                         f"const REMOVED_IN = '{removed_in}';", _old_keys(members), "", RUNTIME]).rstrip() + "\n"
+                         f"const REMOVED_IN = '{removed_in}';", _old_keys(members), _old_flags(flags), "", RUNTIME]).rstrip() + "\n"
     hook = f"export * from '{_spec(entry, path, style)}';"
     return CompatModule(path, text, rt, runtime, entry, hook, tuple(notes))
 
@@ -282,6 +315,36 @@ def _old_keys(members: list[MemberAlias]) -> str:
     return f"const OLD_KEYS: Record<string, string> = {{{body}{chr(10) if body else ''}}};"
 
 
+def _old_flags(flags: dict[str, str]) -> str:
+    body = "".join(f"\n  '{k}': '{v}'," for k, v in sorted(flags.items()))
+    return f"const OLD_FLAGS: Record<string, string> = {{{body}{chr(10) if body else ''}}};"
+
+
+def with_argv_hook(text: str, rel: str, runtime: str, style: str, removed_in: str) -> str:
+    """A command's source with the renaming of old options in ``process.argv`` after its imports
+    (before its body parses the command line)."""
+    from ast_grep_py import SgRoot
+
+    from runsmig.languages.typescript import LANGUAGE
+
+    line = f"import {{ compatArgv }} from '{_spec(rel, runtime, style)}';"
+    if line in text:
+        return text
+    nl = "\r\n" if "\r\n" in text else "\n"
+    block = hook_block(f"{line}{nl}compatArgv();", removed_in, nl)
+    root = SgRoot(text, LANGUAGE.grammar(rel)).root()
+    last = None
+    for stmt in root.children():
+        if stmt.kind() == "import_statement":
+            last = stmt
+    if last is None:
+        i = text.find("\n") + 1 if text.startswith("#!") else 0
+        return text[:i] + block + text[i:]
+    end = text.find("\n", last.range().end.index)
+    end = len(text) if end < 0 else end + 1
+    return text[:end] + block + text[end:]
+
+
 def with_hook(entry_text: str, hook: str, removed_in: str) -> str:
     """The entry with the re-export of the compat module as its last lines (once)."""
     if hook in entry_text:
@@ -291,4 +354,4 @@ def with_hook(entry_text: str, hook: str, removed_in: str) -> str:
     return entry_text + sep + hook_block(hook, removed_in, nl)
 
 
-__all__ = ["CompatModule", "compat_path", "hook_block", "runtime_path", "with_hook", "write_compat"]
+__all__ = ["CompatModule", "compat_path", "hook_block", "runtime_path", "with_argv_hook", "with_hook", "write_compat"]
