@@ -97,6 +97,26 @@ def test_old_names_compile_work_and_warn(compiled):
     assert run.stderr.count("addJob is deprecated") == 1  # once per name
 
 
+def test_subclass_overriding_an_old_method_is_still_called(compiled):
+    consumer = """\
+import { Queue, addJob } from '../src';
+
+class Capped extends Queue<number> {
+  getJobs() {
+    return super.getJobs().slice(0, 1);
+  }
+}
+const q = new Capped();
+addJob(q, 1, { jobId: 'a' });
+addJob(q, 2, { jobId: 'b' });
+console.log(JSON.stringify({ viaNew: q.getRuns().length, viaOld: q.getJobs().length, count: q.runCount }));
+"""
+    run = compiled(FIXTURE / "after", "declare const console: any;\n" + consumer)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == {"viaNew": 1, "viaOld": 1, "count": 2}  # the package's call reaches the override
+    assert "Queue.getJobs (overridden) is deprecated: use Queue.getRuns" in run.stderr
+
+
 def test_new_names_do_not_warn(compiled):
     consumer = CONSUMER.replace("Job", "Run").replace("jobId", "runId").replace("jobCount", "runCount")
     run = compiled(FIXTURE / "after", "declare const console: any;\n" + consumer)

@@ -70,22 +70,57 @@ export function alias<T>(value: T, old: string, now: string): T {
   }) as T;
 }
 
-export function aliasMember(owner: any, old: string, now: string, label: string): void {
+export function aliasMember(owner: any, old: string, now: string, label: string, method?: boolean): void {
   if (!owner || Object.prototype.hasOwnProperty.call(owner, old)) {
     return;
   }
+  const base = method && typeof owner[now] === 'function' ? owner[now] : undefined;
   Object.defineProperty(owner, old, {
     configurable: true,
     enumerable: false,
     get(this: any) {
       deprecated(`${label}.${old}`, `${label}.${now}`);
-      return this[now];
+      // reached through super.old() from a subclass that overrides the old name: the original
+      return base !== undefined && overrideOf(this, owner, old) !== undefined ? base : this[now];
     },
     set(this: any, value: unknown) {
       deprecated(`${label}.${old}`, `${label}.${now}`);
       this[now] = value;
     },
   });
+  if (base !== undefined) {
+    // a subclass that still overrides the old name is called where the package calls the new one
+    Object.defineProperty(owner, now, {
+      configurable: true,
+      enumerable: false,
+      writable: true,
+      value: function (this: any, ...args: any[]) {
+        const override = overrideOf(this, owner, old);
+        if (override !== undefined) {
+          deprecated(`${label}.${old} (overridden)`, `${label}.${now}`);
+          return override.apply(this, args);
+        }
+        return base.apply(this, args);
+      },
+    });
+  }
+}
+
+function overrideOf(self: any, owner: any, old: string): ((...args: any[]) => any) | undefined {
+  if (self === null || self === undefined || self === owner) {
+    return undefined;
+  }
+  const own = Object.getOwnPropertyDescriptor(self, old);
+  if (own && typeof own.value === 'function') {
+    return own.value;
+  }
+  for (let p = Object.getPrototypeOf(self); p && p !== owner; p = Object.getPrototypeOf(p)) {
+    const d = Object.getOwnPropertyDescriptor(p, old);
+    if (d && typeof d.value === 'function') {
+      return d.value;
+    }
+  }
+  return undefined;
 }
 
 /** The option ``now`` of ``options`` (a value of type ``owner``), else its old key (an own
@@ -270,8 +305,12 @@ def write_compat(entry: str, path: str, removed_in: str, style: str, exports: li
             lines.append(f"  interface {d.name}{args} {{")
             for m in inst:
                 opt = "?" if d.kind == "interface" else ""
-                lines += [f"    /** @deprecated Use {m.new} instead ({when}). */",
-                          f"    {m.old}{opt}: {d.name}{args}['{m.new}'];"]
+                lines.append(f"    /** @deprecated Use {m.new} instead ({when}). */")
+                if m.what == "method" and d.kind == "class":  # a method, so that a subclass may still override it
+                    t = f"{d.name}{args}['{m.new}']"
+                    lines.append(f"    {m.old}(...args: Parameters<{t}>): ReturnType<{t}>;")
+                else:
+                    lines.append(f"    {m.old}{opt}: {d.name}{args}['{m.new}'];")
             lines.append("  }")
         if stat:
             lines.append(f"  namespace {d.name} {{")
@@ -283,7 +322,8 @@ def write_compat(entry: str, path: str, removed_in: str, style: str, exports: li
         body += lines
         if d.kind == "class":
             for m in inst:
-                body.append(f"aliasMember({local}.prototype, '{m.old}', '{m.new}', '{owner}');")
+                flag = ", true" if m.what == "method" else ""
+                body.append(f"aliasMember({local}.prototype, '{m.old}', '{m.new}', '{owner}'{flag});")
             for m in stat:
                 body.append(f"aliasMember({local}, '{m.old}', '{m.new}', '{owner}');")
         body.append("")
