@@ -285,3 +285,17 @@ def test_renamed_package_and_its_submodules(tmp_path):
     assert out["same"] == [True, True, ["a"]]
     assert any(m.startswith("module pkgx.jobs.retry is deprecated, use pkgx.runs.retry") for m in out["warned"])
     assert any(m.startswith("module pkgx.jobs is deprecated, use pkgx.runs") for m in out["warned"])
+
+
+def test_argparse_option_is_not_aliased_and_fails_loudly(tmp_path):
+    case = REPO / "fixtures" / "compat-py-argparse"
+    work = git_copy(case / "before", tmp_path / "tool")
+    review = json.loads(runsmig("plan", str(work), "--recipe", str(case / "recipe.yaml"), "--format", "json",
+                                check_rc=0).stdout)
+    assert review["public"] == [{"old": "toolq.main:--max-jobs", "new": "toolq.main:--max-runs", "kind": "option",
+                                 "language": "python", "removed_in": "4.0", "aliased": False, "where": "",
+                                 "why": "not a click option: the old option fails loudly (unknown option)"}]
+    runsmig("apply", str(work), "--recipe", str(case / "recipe.yaml"), "-q", check_rc=0)
+    proc = subprocess.run([sys.executable, "-c", "from toolq.main import parse; parse(['--max-jobs', '2'])"],
+                          cwd=work, capture_output=True, text=True, check=False)
+    assert proc.returncode == 2 and "unrecognized arguments: --max-jobs" in proc.stderr

@@ -134,7 +134,8 @@ def make(ctx: Context) -> Output:
         if _defines_commands(new_text):
             clicky[pkgdir].append(new_mod)
     for pkgdir, t in tables.items():
-        if not t["aliases"]:
+        if not any(a.aliased for a in t["aliases"]):  # nothing to alias (an argparse option): listed only
+            out.aliases.extend(t["aliases"])
             continue
         if t["options"]:
             t["hooks"].update(clicky[pkgdir])
