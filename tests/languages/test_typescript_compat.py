@@ -26,7 +26,7 @@ def test_surface_follows_reexports_and_members():
     s = read_surface(*_tree(FIXTURE / "before"))
     assert s.package == "tiny-queue" and s.entries == ["src/index.ts"]
     assert {"Job", "Queue", "JobOptions", "JobState", "addJob", "JOB_PREFIX", "makeJobId"} <= set(s.exports)
-    assert s.exports["Job"].type_params == ("DataType", "NameType")
+    assert s.exports["Job"].type_params == ("DataType", "NameType", "ReturnType")
     assert s.exports["Queue"].members == {"add": "method", "getJobs": "method", "jobCount": "accessor"}
     assert s.exports["Job"].members["jobId"] == "property"  # a constructor parameter property
     assert s.exports["Job"].statics == {"fromJSON": "method"}
@@ -58,7 +58,7 @@ const s: JobState = 'waiting';
 class MyJob extends Job<string> {}
 const mine = new MyJob('x', 'y', 'z');
 console.log(JSON.stringify({ n: q.getJobs().length, count: q.jobCount, isJob: j instanceof Job, id: j.jobId, s,
-  mk: makeJobId({}, 3), sub: mine instanceof Job && mine.describe() }));
+  mk: makeJobId({}, 3), sub: mine instanceof Job && mine.describe(), key: j.jobKey() }));
 """
 
 
@@ -89,7 +89,7 @@ def test_old_names_compile_work_and_warn(compiled):
     assert run.returncode == 0, run.stderr
     got = json.loads(run.stdout)
     # the old option key is read (one run with id 'a', not two): never silently ignored
-    assert got == {"n": 1, "count": 1, "isJob": True, "id": "a", "s": "waiting", "mk": "id-3", "sub": "x#z"}
+    assert got == {"n": 1, "count": 1, "isJob": True, "id": "a", "s": "waiting", "mk": "id-3", "sub": "x#z", "key": "run:a"}
     for old, new in [("addJob", "addRun"), ("RunOptions.jobId", "RunOptions.runId"), ("Queue.getJobs", "Queue.getRuns"),
                      ("Queue.jobCount", "Queue.runCount"), ("Run.jobId", "Run.runId"), ("makeJobId", "makeRunId"),
                      ("Job", "Run")]:
@@ -118,7 +118,7 @@ console.log(JSON.stringify({ viaNew: q.getRuns().length, viaOld: q.getJobs().len
 
 
 def test_new_names_do_not_warn(compiled):
-    consumer = CONSUMER.replace("Job", "Run").replace("jobId", "runId").replace("jobCount", "runCount")
+    consumer = CONSUMER.replace("Job", "Run").replace("jobId", "runId").replace("jobCount", "runCount").replace("jobKey", "runKey")
     run = compiled(FIXTURE / "after", "declare const console: any;\n" + consumer)
     assert run.returncode == 0 and "Deprecation" not in run.stderr, run.stderr
     assert json.loads(run.stdout)["n"] == 1
@@ -137,7 +137,7 @@ def test_drop_leaves_a_package_that_compiles(compiled, tmp_path):
     assert not (tree / "src" / "compat.ts").exists() and not (tree / "src" / "compat-runtime.ts").exists()
     assert "compat" not in (tree / "src" / "index.ts").read_text()
     assert "return opts.runId ??" in (tree / "src" / "classes" / "run.ts").read_text()
-    consumer = CONSUMER.replace("Job", "Run").replace("jobId", "runId").replace("jobCount", "runCount")
+    consumer = CONSUMER.replace("Job", "Run").replace("jobId", "runId").replace("jobCount", "runCount").replace("jobKey", "runKey")
     run = compiled(tree, "declare const console: any;\n" + consumer)
     assert run.returncode == 0, run.stderr
 

@@ -308,7 +308,7 @@ def write_compat(entry: str, path: str, removed_in: str, style: str, exports: li
                 lines.append(f"    /** @deprecated Use {m.new} instead ({when}). */")
                 if m.what == "method" and d.kind == "class":  # a method, so that a subclass may still override it
                     t = f"{d.name}{args}['{m.new}']"
-                    lines.append(f"    {m.old}(...args: Parameters<{t}>): ReturnType<{t}>;")
+                    lines.append(f"    {m.old}(...args: CompatArgs<{t}>): CompatResult<{t}>;")
                 else:
                     lines.append(f"    {m.old}{opt}: {d.name}{args}['{m.new}'];")
             lines.append("  }")
@@ -337,6 +337,9 @@ def write_compat(entry: str, path: str, removed_in: str, style: str, exports: li
     helpers = [f"import {{ {', '.join(used)} }} from '{_spec(path, rt, style)}';"] if used else []
     if not body:
         body = ["export {};  // the renamed options of the package's commands: see compat-runtime"]
+    if any("CompatArgs<" in b for b in body):  # not Parameters/ReturnType: a type parameter may be called so
+        body = ["type CompatArgs<F> = F extends (...args: infer A) => any ? A : never;",
+                "type CompatResult<F> = F extends (...args: any[]) => infer R ? R : never;", ""] + body
     text = "\n".join(head + helpers + imports.render() + [""] + body).rstrip() + "\n"
     runtime = "\n".join([head[0], f"// Helpers of {posixpath.basename(path)} and of the fallback reads of old option keys; "
                                    f"removed with it.", "/* eslint-disable */", "",
