@@ -51,6 +51,8 @@ class Plan:
     migrated: list[tuple[str, str, str, str | None, str]] = field(default_factory=list)
     # stored names kept with what they derive from (stored: keep): (kind, name, table, file)
     derived_kept: list[tuple[str, str, str, str]] = field(default_factory=list)
+    # renamed public names and their aliases (runsmig.compat): runsmig.compat.model.Alias
+    public: list = field(default_factory=list)
 
     def diff(self) -> bytes:
         return b"".join(c.diff() for c in self.changes)
@@ -118,7 +120,9 @@ class Plan:
                         "failed": len(self.failures()), "follow_ups": len(self.follow_ups()),
                         "externals": len(self.externals()), "identifiers": len(idents),
                         "stored": len(self.stored()) + len(self.derived_kept), "stored_migrated": len(self.migrated),
-                        "history": len(self.history())},
+                        "history": len(self.history()),
+                        **({"public_renamed": len(self.public), "aliases": sum(1 for a in self.public if a.aliased)}
+                           if self.public else {})},
             "changes": [{"action": c.action, "path": c.path, "new_path": c.new_path} for c in self.changes],
             "failures": [{"path": p, "line": ln, "reason": r} for p, r, ln in self.failures()],
             "follow_ups": [f.as_dict() for f in self.follow_ups()],
@@ -132,6 +136,7 @@ class Plan:
             + [{"path": path, "line": None, "col": None, "name": old, "kind": kind, "action": "migrated", "new": new,
                 "table": table} for kind, old, new, table, path in self.migrated],
             "history": [{"path": p, "kind": k} for p, k in self.history().items()],
+            **({"public": [a.as_dict() for a in self.public]} if self.public else {}),
             "notes": list(self.notes),
         }
 
@@ -176,6 +181,10 @@ def _b64(data: bytes | None) -> str | None:
 
 def build_plan(root: Path, recipe: Recipe, workers: int | None = None, regenerate: bool = True,
                generator_options: dict | None = None, progress=None, cache: bool = False, limits=None) -> Plan:
+    if "downstream" in recipe.sections:  # a downstream recipe: only uses of a library's names (runsmig.compat)
+        from runsmig.compat.rewrite import build
+
+        return build(root, recipe)
     result = run(root, recipe, workers=workers, progress=progress, cache=cache, limits=limits)
     changes: list[Change] = []
     for o in result.looked:  # an unread file neither moves nor changes
@@ -207,11 +216,15 @@ def build_plan(root: Path, recipe: Recipe, workers: int | None = None, regenerat
         changes = _updated(root, changes, nf.updates)
     if regenerate and recipe.generated:
         changes = _regenerated(root, recipe, result, changes, notes)
+    from runsmig.compat.planning import extend  # deprecated aliases of renamed public names (issue #22)
+
+    changes, public, compat_notes = extend(root, recipe, result, changes)
+    notes.extend(compat_notes)
     relinks, unfollowed = retarget(root, result, changes)  # symlinks to what moves
     changes += relinks
     result.paths.findings.extend(unfollowed)
     changes.sort(key=lambda c: c.path)
-    return Plan(root, recipe, changes, result, notes, migrated, derived_kept)
+    return Plan(root, recipe, changes, result, notes, migrated, derived_kept, public)
 
 
 def _updated(root: Path, changes: list[Change], updates) -> list[Change]:

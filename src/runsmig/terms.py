@@ -88,7 +88,8 @@ class TermEngine:
         self.symbols = dict(symbols or {})
         self.keep = tuple(keep)
         stems = sorted({t.singular for t in terms} | {t.plural for t in terms}, key=len, reverse=True)
-        self._stem_re = re.compile("|".join(re.escape(s) for s in stems), re.IGNORECASE)
+        # no terms (a downstream recipe, runsmig.compat.downstream): a pattern that matches nothing
+        self._stem_re = re.compile("|".join(re.escape(s) for s in stems) if stems else r"(?!)", re.IGNORECASE)
         self._forms: dict[str, tuple[Term, bool]] = {}
         for t in terms:
             self._forms[t.singular] = (t, False)

@@ -24,6 +24,10 @@ def written_reason(rel: str, data: bytes) -> str | None:
     """Why this file keeps its names (None: it is not one runsmig wrote)."""
     if data.startswith(MARKER) and _DJANGO.search(rel) is not None:
         return REASON
+    if b"runsmig: compat" in data[:1024]:  # generated compat code (runsmig.compat.marker)
+        from runsmig.compat.marker import file_reason
+
+        return file_reason(data)
     return None
 
 

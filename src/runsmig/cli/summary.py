@@ -34,6 +34,9 @@ def print_summary(p: Plan, verb: str = "would change") -> None:
         if p.migrated:
             table.add_row("stored names migrated", str(len(p.migrated)))
         table.add_row("history (kept as released)", str(len(p.history())))
+    if p.public:
+        table.add_row("public names renamed", str(len(p.public)))
+        table.add_row("aliases kept (deprecated)", str(sum(1 for a in p.public if a.aliased)))
     err.print(table)
     for path, reason, line in p.failures():
         err.print(f"failed: {path}:{line or 1}: {reason} (left untouched)", markup=False)
@@ -43,6 +46,7 @@ def print_summary(p: Plan, verb: str = "would change") -> None:
     _identifiers(p)
     _stored(p)
     _migrated(p)
+    _public(p)
     for note in p.notes:
         err.print(f"note: {note}", markup=False)
 
@@ -105,3 +109,15 @@ def _short(text: str, most: int = 120) -> str:
     """A literal as one line of at most ``most`` characters: a long one is never printed whole."""
     one = text.replace("\n", "\\n")
     return one if len(one) <= most else f"{one[:most - 30]}…{one[-20:]} ({len(text):,} characters)"
+
+
+def _public(p: Plan) -> None:
+    """The public names the plan renames (runsmig.compat), each with the alias it keeps."""
+    if not p.public:
+        return
+    kept = sum(1 for a in p.public if a.aliased)
+    err.print(f"public names renamed ({len(p.public)}; {kept} kept as deprecated aliases):", markup=False)
+    for a in p.public:
+        how = (f"alias in {a.where}, removed in {a.removed_in}" if a.aliased
+               else f"no alias{': ' + a.why if a.why else ''}")
+        err.print(f"  {a.kind} {a.old} -> {a.new} ({how})", markup=False)

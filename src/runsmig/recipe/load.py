@@ -61,13 +61,14 @@ def load_recipe(path: Path | None = None) -> Recipe:
 
 
 def _parse(root: Node, path: Path) -> Recipe:
-    fields = root.mapping(required={"version", "name", "terms"})
+    downstream = "downstream" in fields_of(root)  # a downstream recipe (runsmig.compat.downstream): no terms
+    fields = root.mapping(required={"version", "name"} if downstream else {"version", "name", "terms"})
     extra = {k: v for k, v in fields.items() if k not in CORE_KEYS}
     if fields["version"].integer() != 1:
         raise fields["version"].fail("only version 1 is supported")
-    term_nodes = list(fields["terms"].sequence())
+    term_nodes = list(fields["terms"].sequence()) if "terms" in fields else []
     terms = tuple(_term(n) for n in term_nodes)
-    if not terms:
+    if not terms and not downstream:
         raise fields["terms"].fail("at least one term is required")
     symbols = fields["symbols"].string_map() if "symbols" in fields else {}
     for key, node in (fields["symbols"].mapping().items() if "symbols" in fields else []):
@@ -110,6 +111,10 @@ def _parse(root: Node, path: Path) -> Recipe:
         generated=generated,
         sections=sections,
     )
+
+
+def fields_of(root: Node) -> set:
+    return set(root.value) if isinstance(root.value, dict) else set()
 
 
 def _term(n: Node) -> Term:

@@ -98,6 +98,11 @@ class Prepared:
 
 
 def prepare(root: Path, recipe: Recipe, cache: bool = False, limits: Limits = DEFAULT_LIMITS) -> Prepared:
+    if not recipe.terms:  # a downstream recipe (runsmig.compat.downstream) names uses, not terms
+        from runsmig.errors import UsageError
+
+        raise UsageError("this recipe has no terms: it is a downstream recipe, for 'plan' and 'apply' only",
+                         str(recipe.source), hint="run 'runsmig plan' with it: an empty plan means every use is migrated")
     engine = TermEngine.from_recipe(recipe)
     scan = Candidates(root, recipe, engine, remember=cache)  # git grep runs while the file list is made
     found = discover(root, recipe.ignore)
@@ -106,7 +111,25 @@ def prepare(root: Path, recipe: Recipe, cache: bool = False, limits: Limits = DE
 
     history = detect(root, found.files, recipe, engine)  # released history: never rewritten (runsmig.history)
     engine = engine.with_keep(history.keep)
-    return Prepared(engine, scan, found, plan_paths(found.files, recipe, engine, history), limits, history)
+    return Prepared(engine, scan, found, plan_paths(found.files, recipe, engine, _with_compat(root, history, engine,
+                                                                                              found.files)),
+                    limits, history)
+
+
+def _with_compat(root: Path, history, engine, files: list[str]):
+    """History as the path plan sees it: generated compat files (runsmig.compat.marker) keep their
+    names too (a shim is named by the old module's name)."""
+    from runsmig.compat.marker import pinned
+
+    named = engine.paths_that_may_hold(files)
+    found = pinned(root, sorted(rel for rel in named if rel.endswith((".py", ".ts", ".js", ".mjs", ".cjs", ".d.ts",
+                                                                          ".tsx", ".yaml", ".yml")))) if named else {}
+    if not found:
+        return history
+    import dataclasses
+
+    folders = {"/".join(rel.split("/")[:i]) for rel in found for i in range(1, rel.count("/") + 1)}
+    return dataclasses.replace(history, pinned={**history.pinned, **found}, held=history.held | folders)
 
 
 def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] | None = None,

@@ -47,6 +47,14 @@ def suppressed_lines(text: str) -> set[int]:
     return lines
 
 
+def _compat_lines(text: str) -> dict[int, str]:
+    if "runsmig: compat" not in text:
+        return {}
+    from runsmig.compat.marker import line_reasons
+
+    return line_reasons(text)
+
+
 def file_mode(path: Path) -> int:
     st = os.lstat(path)
     return 0o100755 if st.st_mode & stat.S_IXUSR else 0o100644
@@ -168,6 +176,7 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
 
         analysis, kept, forced = follow(ctx, analysis, names)
     quiet = suppressed_lines(text)
+    compat = _compat_lines(text)  # hooks of generated compat code (runsmig.compat.marker)
     stored = _stored_names(text, analysis, recipe, engine)
     if stored is not None:  # what other files keep with it (runsmig.runner.storedset)
         from runsmig.runner.storedset import spellings_of
@@ -194,7 +203,9 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
             continue
         if f is not None:
             allow = recipe.allow_for(rel, index.line_text(f.line), f.kind)
-            if allow is not None and not allow.rewrite:
+            if f.line in compat:
+                reason = compat[f.line]
+            elif allow is not None and not allow.rewrite:
                 reason = allow.reason
             elif forced and any(a <= e.start and e.end <= b for a, b in forced):
                 reason = None  # renamed as the code renames it: no literals: rule of this file keeps it
@@ -252,7 +263,10 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
             spans.append((*span, "allowed"))
             continue
         allow = recipe.allow_for(rel, index.line_text(f.line) if f.line else "", f.kind)
-        if allow is not None and f.rule not in ("conflict", "follow-up"):
+        if f.line in compat and f.rule not in ("conflict", "follow-up"):
+            out.allowed.append(Finding(**{**f.__dict__, "allowed_by": compat[f.line]}))
+            label = "allowed"
+        elif allow is not None and f.rule not in ("conflict", "follow-up"):
             out.allowed.append(Finding(**{**f.__dict__, "allowed_by": allow.reason}))
             label = "allowed"
         elif released is not None and f.line and f.line >= released and f.rule != "external":

@@ -1,0 +1,15 @@
+"""Deprecated aliases for renamed public names (issue #22): the shared parts.
+
+A library that renames its public API keeps the old spellings for a while, as deprecated aliases
+pointing at the new names; ``apply`` also writes a recipe for downstream projects; ``runsmig compat
+drop`` removes the aliases once their window is over. Modules:
+
+- ``model``: :class:`Alias` (old qualified name, new qualified name, kind, language, removed_in).
+- ``marker``: the one-line marker of generated compat code and ``check``'s reasons for it.
+- ``settings``: ``resolve(root, recipe) -> Compat`` (the recipe's ``compat:`` section or the default
+  read from the checkout's metadata; the removal release).
+- ``planning``: ``extend(root, recipe, result, changes) -> (changes, aliases, notes)``, called by
+  ``runsmig.plan.build_plan``; every module of ``runsmig.compat.makers`` is a language's alias maker.
+- ``downstream``: the downstream recipe (writer, loader and its plan).
+- ``drop``: the changes that remove the aliases whose window is over.
+"""

@@ -1,0 +1,70 @@
+"""``runsmig compat drop``: the changes that remove the aliases whose window is over.
+
+A file whose marker (runsmig.compat.marker) says ``compat aliases until R`` is deleted, a marked line
+or block removed, when R <= the release given (``--before``; default: the project's current version
+from its metadata). The downstream recipe stays: projects that use the library may still need it.
+
+Interface: ``drop_changes(root, before) -> list[runsmig.plan.Change]``; ``due(release, before) -> bool``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from runsmig.compat import marker
+
+
+def _key(release: str) -> tuple:
+    return tuple(int(x) for x in re.findall(r"\d+", release)) or (0,)
+
+
+def due(release: str, before: str) -> bool:
+    """Whether aliases removed in ``release`` are over when the project is at ``before``."""
+    a, b = _key(release), _key(before)
+    n = max(len(a), len(b))
+    return a + (0,) * (n - len(a)) <= b + (0,) * (n - len(b))
+
+
+def drop_changes(root: Path, before: str) -> list:
+    from runsmig.discover import discover
+    from runsmig.plan import Change
+    from runsmig.runner import file_mode
+    from runsmig.textio import read_file
+
+    changes = []
+    for rel in discover(root).files:
+        full = root / rel
+        if full.is_symlink() or not full.is_file():
+            continue
+        try:
+            data = read_file(full)
+        except OSError:
+            continue
+        if marker.BYTES not in data:
+            continue
+        head = data[:1024].decode("utf-8", "replace")
+        whole = marker.file_reason(data)
+        if whole is not None:
+            release = marker.release_of(head)
+            if "downstream recipe" not in head.split("\n", 1)[0] and release and due(release, before):
+                changes.append(Change("delete", rel, None, data, None, file_mode(full)))
+            continue
+        text = data.decode("utf-8", "surrogateescape")
+        if rel.endswith((".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")):
+            from runsmig.languages.typescript.compat_reads import undo_reads  # fallback reads of old option keys
+
+            text = undo_reads(rel, text)
+        reasons = marker.line_reasons(text)
+        gone = {ln for ln, why in reasons.items() if due(why[len("compat (removed in "):-1], before)}
+        if not gone and text == data.decode("utf-8", "surrogateescape"):
+            continue
+        lines = text.splitlines(keepends=True)
+        kept = [ln for i, ln in enumerate(lines, start=1) if i not in gone]
+        if len(lines) in gone:  # a hook that ended the file: the blank lines written before it go too
+            while kept and not kept[-1].strip():
+                kept.pop()
+        new = "".join(kept).encode("utf-8", "surrogateescape")
+        if new != data:
+            changes.append(Change("modify", rel, None, data, new, file_mode(full)))
+    return sorted(changes, key=lambda c: c.path)

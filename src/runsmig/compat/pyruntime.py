@@ -1,0 +1,279 @@
+"""The text of a package's generated compat module (``<package>/_deprecated_aliases.py``) and of the
+hooks and shims that use it. Only what the generated code needs is imported there (the standard
+library); it imports nothing of the package at import time, so any module may hook into it.
+
+``module_text(...)`` renders it; ``hook(package_module, removed_in, quote, newline)`` is the block
+that ends a module with aliases; ``shim(...)`` the whole text of an old module's file.
+"""
+
+from __future__ import annotations
+
+from runsmig.compat import marker
+
+COMPAT_MODULE = "_deprecated_aliases"
+
+_RUNTIME = '''
+import functools
+import importlib
+import importlib.abc
+import importlib.util
+import inspect
+import os
+import sys
+import warnings
+
+
+def _warn(old, new, stacklevel=3):
+    warnings.warn(
+        f'{old} is deprecated, use {new} instead; it will be removed in {REMOVED_IN}',
+        DeprecationWarning,
+        stacklevel=stacklevel,
+    )
+
+
+class _Alias:
+    """An old member name on its class: reads, writes and deletes go to the new name, with a warning."""
+
+    def __init__(self, owner, old, new):
+        self.owner, self.old, self.new = owner, old, new
+
+    def __get__(self, obj, owner=None):
+        _warn(f'{self.owner}.{self.old}', f'{self.owner}.{self.new}')
+        if obj is not None and self.new in getattr(obj, '__dict__', {}):
+            return obj.__dict__[self.new]
+        cls = type(obj) if obj is not None else owner
+        for klass in cls.__mro__:
+            found = klass.__dict__.get(self.new, _Alias)
+            if found is _Alias or found is klass.__dict__.get(self.old):
+                continue  # not here, or an old-named override forwarded here: reached through super()
+            return found.__get__(obj, cls) if hasattr(found, '__get__') else found
+        return getattr(owner if obj is None else obj, self.new)
+
+    def __set__(self, obj, value):
+        _warn(f'{self.owner}.{self.old}', f'{self.owner}.{self.new}')
+        setattr(obj, self.new, value)
+
+    def __delete__(self, obj):
+        _warn(f'{self.owner}.{self.old}', f'{self.owner}.{self.new}')
+        delattr(obj, self.new)
+
+
+def _forward_overrides(cls, owner, members):
+    """Subclasses that define an old member name (an override, a class attribute such as a class to use)
+    define the new one too, with a warning: the package only reads the new name."""
+    original = cls.__dict__.get('__init_subclass__')
+
+    def __init_subclass__(sub, **kwargs):
+        for old, new in members.items():
+            value = sub.__dict__.get(old, _Alias)
+            if value is not _Alias and new not in sub.__dict__:
+                _warn(f'{sub.__module__}.{sub.__qualname__}.{old} (overrides {owner}.{old})', f'{owner}.{new}',
+                      stacklevel=4)
+                setattr(sub, new, value)
+        if original is not None:
+            original.__func__(sub, **kwargs)
+        else:
+            super(cls, sub).__init_subclass__(**kwargs)
+
+    cls.__init_subclass__ = classmethod(__init_subclass__)
+
+
+def _renamed(func, renames, qualname):
+    """``func`` accepting its renamed keyword parameters under their old names too, with a warning."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        for old, new in renames.items():
+            if old in kwargs:
+                if new in kwargs:
+                    raise TypeError(f'{qualname}() got both {old!r} (deprecated) and {new!r}')
+                _warn(f'parameter {old!r} of {qualname}()', repr(new))
+                kwargs[new] = kwargs.pop(old)
+        return func(*args, **kwargs)
+
+    if inspect.iscoroutinefunction(func) and hasattr(inspect, 'markcoroutinefunction'):
+        inspect.markcoroutinefunction(wrapper)
+    return wrapper
+
+
+def _wrap_parameters(g, module, target, renames):
+    name, _, method = target.partition('.')
+    if not method:
+        func = g.get(name)
+        if inspect.isfunction(func):
+            g[name] = _renamed(func, renames, f'{module}.{name}')
+        return
+    cls = g.get(name)
+    raw = cls.__dict__.get(method) if isinstance(cls, type) else None
+    if isinstance(raw, (staticmethod, classmethod)):
+        setattr(cls, method, type(raw)(_renamed(raw.__func__, renames, f'{module}.{target}')))
+    elif inspect.isfunction(raw):
+        setattr(cls, method, _renamed(raw, renames, f'{module}.{target}'))
+
+
+def _wrap_options(command):
+    """A click command accepting its renamed options under their old names (hidden), with a warning."""
+    own = {o for p in command.params for o in list(p.opts) + list(getattr(p, 'secondary_opts', []))}
+    mine = {old: new for old, new in OPTIONS.items() if new in own and old not in own}
+    if not mine or getattr(command, '_deprecated_options', None):
+        return
+    parse = command.parse_args
+
+    def parse_args(ctx, args):
+        out = []
+        for arg in args:
+            flag, eq, value = arg.partition('=')
+            if flag in mine:
+                sys.stderr.write(
+                    f'Warning: option {flag} is deprecated, use {mine[flag]} instead; '
+                    f'it will be removed in {REMOVED_IN}\\n'
+                )
+                _warn(f'option {flag}', mine[flag], stacklevel=2)
+                arg = mine[flag] + eq + value
+            out.append(arg)
+        return parse(ctx, out)
+
+    command.parse_args = parse_args
+    command._deprecated_options = mine
+
+
+def install(g):
+    """Called by the hook that ends a module: aliases its renamed members, parameters and options, and
+    returns the ``__getattr__`` of the module (PEP 562) that answers its old names with a warning."""
+    module = g['__name__']
+    for cls_name, members in MEMBERS.get(module, {}).items():
+        cls = g.get(cls_name)
+        if isinstance(cls, type):
+            for old, new in members.items():
+                if old not in cls.__dict__:
+                    setattr(cls, old, _Alias(f'{module}.{cls_name}', old, new))
+            _forward_overrides(cls, f'{module}.{cls_name}', members)
+    for target, renames in PARAMETERS.get(module, {}).items():
+        _wrap_parameters(g, module, target, renames)
+    if OPTIONS:
+        for value in list(g.values()):
+            if hasattr(value, 'parse_args') and isinstance(getattr(value, 'params', None), list):
+                _wrap_options(value)
+    names = NAMES.get(module, {})
+    previous = g.get('__getattr__')
+
+    def __getattr__(name):
+        new = names.get(name)
+        if new is not None:
+            _warn(f'{module}.{name}', f'{module}.{new}')
+            return g[new] if new in g else previous(new)
+        if f'{module}.{name}' in MODULES:
+            return importlib.import_module(f'{module}.{name}')
+        if previous is not None:
+            return previous(name)
+        raise AttributeError(f'module {module!r} has no attribute {name!r}')
+
+    return __getattr__
+
+
+def shim(old, stacklevel=4):
+    """The file of an old module: the old name is the new module (same object), with a warning."""
+    new = MODULES[old]
+    _warn(f'module {old}', new, stacklevel=stacklevel)
+    module = importlib.import_module(new)
+    sys.modules[old] = module
+    return module
+
+
+class _Loader(importlib.abc.Loader):
+    def __init__(self, old):
+        self.old = old
+
+    def create_module(self, spec):
+        return shim(self.old, stacklevel=5)
+
+    def exec_module(self, module):
+        pass
+
+
+class _Finder(importlib.abc.MetaPathFinder):
+    """Old submodules of a renamed package that have no file of their own."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name in MODULES and any(name.startswith(p + '.') for p in PACKAGES):
+            return importlib.util.spec_from_loader(name, _Loader(name))
+        return None
+
+
+if PACKAGES:
+    sys.meta_path.insert(0, _Finder())
+
+for _new, _old in ENV.items():
+    if _old in os.environ:
+        if _new in os.environ:
+            _warn(f'environment variable {_old} (ignored: {_new} is set)', _new, stacklevel=2)
+        else:
+            _warn(f'environment variable {_old}', _new, stacklevel=2)
+            os.environ[_new] = os.environ[_old]
+'''
+
+
+def _q(text: str, quote: str) -> str:
+    return repr(text) if quote == "'" else '"' + repr(text)[1:-1].replace('"', '\\"').replace("\\'", "'") + '"'
+
+
+def _literal(value, indent: int = 0, quote: str = "'") -> str:
+    """A dict/list literal, one entry a line (4-space indents, trailing commas), keys sorted."""
+    pad = " " * (indent + 4)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = [f"{pad}{_q(k, quote)}: {_literal(v, indent + 4, quote)}," for k, v in sorted(value.items())]
+        return "{\n" + "\n".join(items) + "\n" + " " * indent + "}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        return "[\n" + "\n".join(f"{pad}{_q(v, quote)}," for v in value) + "\n" + " " * indent + "]"
+    return _q(value, quote) if isinstance(value, str) else repr(value)
+
+
+def _table(name: str, comment: str, value, quote: str) -> str:
+    text = _literal(value, 0, quote)
+    kind = "list" if isinstance(value, list) else "dict"
+    return f"# {comment}\n{name}: {kind} = {text}\n"
+
+
+def module_text(library: str, recipe_name: str, removed_in: str, names: dict, members: dict, parameters: dict,
+                options: dict, env: dict, modules: dict, packages: list[str], quote: str = "'") -> str:
+    """``quote``: the quote the package writes its strings with (the runtime has no string holding
+    either quote, so it is written with that one)."""
+    head = (f"{marker.line(removed_in)}\n"
+            f'"""Deprecated aliases of the public names of {library} renamed by {recipe_name}; removed in {removed_in}.\n\n'
+            "Written by runsmig. Each module that had a renamed public name ends with a hook calling install();\n"
+            "the old file of each renamed module calls shim(). Every old name keeps working and warns\n"
+            "(DeprecationWarning), naming the new name and the release that removes the old one.\n"
+            '"""\n')
+    tables = "\n".join([
+        f"REMOVED_IN = {_q(removed_in, quote)}\n",
+        _table("NAMES", "module -> {old name: new name}", names, quote),
+        _table("MEMBERS", "module -> {class: {old member: new member}}", members, quote),
+        _table("PARAMETERS", "module -> {function or Class.method: {old parameter: new parameter}}", parameters, quote),
+        _table("OPTIONS", "old CLI option -> new (click commands of the hooked modules)", options, quote),
+        _table("ENV", "new environment variable -> old one, read as a fallback", env, quote),
+        _table("MODULES", "old module -> new module", modules, quote),
+        _table("PACKAGES", "renamed packages (old names)", sorted(packages), quote),
+    ])
+    # imports first (ruff I001/E402), then the tables, then the code
+    runtime = _RUNTIME if quote == "'" else _RUNTIME.replace("'", '"')
+    imports, _, code = runtime.strip("\n").partition("\n\n\n")
+    return head + "\n" + imports + "\n\n" + tables + "\n\n" + code + "\n"
+
+
+def hook(compat_module: str, removed_in: str, quote: str = "'", newline: str = "\n") -> str:
+    q = quote
+    lines = [marker.begin(removed_in, "#") + " (deprecated aliases, remove with 'runsmig compat drop')",
+             f"__getattr__ = __import__({q}{compat_module}{q}, fromlist=[{q}install{q}]).install(globals())",
+             marker.end("#")]
+    return newline.join(lines) + newline
+
+
+def shim(compat_module: str, old: str, new: str, removed_in: str, quote: str = "'") -> str:
+    q = quote
+    return (f"{marker.line(removed_in)}\n"
+            f'"""Deprecated: {old} is now {new}; this name will be removed in {removed_in}."""\n\n'
+            f"__import__({q}{compat_module}{q}, fromlist=[{q}shim{q}]).shim(__name__)\n")

@@ -1,0 +1,172 @@
+"""The public surface of one Python module, read with ``ast`` (issue #22, item 1).
+
+``surface(text) -> Surface | None`` (None: not parsable). Public means: listed in ``__all__`` where
+the module has one, else a top-level binding whose name does not start with ``_``. Of each public
+class: its methods, properties and class attributes, the attributes its methods set on ``self``, and
+the keyword parameters of its methods (``__init__`` and ``__call__`` included); of each public
+function: its keyword parameters. Also the CLI options the module declares (``click.option``,
+``typer.Option``, ``add_argument``: strings starting with ``-``) and the environment variables it
+reads (``os.environ.get``, ``os.getenv``, ``os.environ[...]``, string constants only).
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+_OPTION_CALLS = {"option", "Option", "add_argument", "add_option", "Argument", "argument"}
+_CLI_DECORATORS = {"command", "group", "option", "argument", "callback"}
+_ENV_CALLS = {"getenv", "get", "pop", "setdefault"}
+
+
+@dataclass
+class ClassSurface:
+    members: dict[str, str] = field(default_factory=dict)  # name -> method | property | attribute
+    params: dict[str, list[str]] = field(default_factory=dict)  # method -> keyword parameters
+
+
+@dataclass
+class Surface:
+    names: dict[str, str] = field(default_factory=dict)  # public name -> function | class | constant | import
+    bindings: set[str] = field(default_factory=set)  # every top-level binding
+    classes: dict[str, ClassSurface] = field(default_factory=dict)
+    functions: dict[str, list[str]] = field(default_factory=dict)  # public function -> keyword parameters
+    options: set[str] = field(default_factory=set)
+    env: set[str] = field(default_factory=set)
+
+    def count(self) -> int:
+        return (len(self.names) + sum(len(c.members) + sum(len(p) for p in c.params.values())
+                                      for c in self.classes.values())
+                + sum(len(p) for p in self.functions.values()) + len(self.options) + len(self.env))
+
+
+def public(name: str) -> bool:
+    return not name.startswith("_")
+
+
+def keyword_params(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    a = fn.args
+    return [x.arg for x in a.args + a.kwonlyargs if x.arg not in ("self", "cls")]
+
+
+def _top_level(body: list[ast.stmt]):
+    """Top-level statements, looking into if/try/with blocks (conditional definitions)."""
+    for node in body:
+        yield node
+        if isinstance(node, ast.If):
+            yield from _top_level(node.body + node.orelse)
+        elif isinstance(node, ast.Try):
+            yield from _top_level(node.body + node.orelse + node.finalbody
+                                  + [s for h in node.handlers for s in h.body])
+        elif isinstance(node, (ast.With,)):
+            yield from _top_level(node.body)
+
+
+def _targets(node: ast.stmt) -> list[str]:
+    out: list[str] = []
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
+        node, (ast.AnnAssign, ast.AugAssign)) else []
+    for t in targets:
+        for n in ast.walk(t):
+            if isinstance(n, ast.Name):
+                out.append(n.id)
+    return out
+
+
+def _decorators(fn) -> set[str]:
+    out = set()
+    for d in fn.decorator_list:
+        d = d.func if isinstance(d, ast.Call) else d
+        if isinstance(d, ast.Name):
+            out.add(d.id)
+        elif isinstance(d, ast.Attribute):
+            out.add(d.attr)
+    return out
+
+
+def _class(node: ast.ClassDef) -> ClassSurface:
+    cs = ClassSurface()
+    for item in node.body:
+        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            decos = _decorators(item)
+            kind = "property" if decos & {"property", "cached_property", "setter", "getter", "deleter"} else "method"
+            if public(item.name):
+                cs.members.setdefault(item.name, kind)
+            if kind == "method" and (public(item.name) or item.name in ("__init__", "__call__", "__new__")):
+                cs.params[item.name] = keyword_params(item)
+            for n in ast.walk(item):
+                if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store) and isinstance(n.value, ast.Name) \
+                        and n.value.id == "self" and public(n.attr):
+                    cs.members.setdefault(n.attr, "attribute")
+        else:
+            for name in _targets(item):
+                if public(name):
+                    cs.members.setdefault(name, "attribute")
+    return cs
+
+
+def _all(tree: ast.Module) -> list[str] | None:
+    for node in tree.body:
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and "__all__" in _targets(node):
+            value = node.value
+            if isinstance(value, (ast.List, ast.Tuple)):
+                return [e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+    return None
+
+
+def surface(text: str) -> Surface | None:
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+    s = Surface()
+    kinds: dict[str, str] = {}
+    for node in _top_level(tree.body):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            kinds[node.name] = "function"
+        elif isinstance(node, ast.ClassDef):
+            kinds[node.name] = "class"
+        elif isinstance(node, ast.ImportFrom):
+            for a in node.names:
+                if a.name != "*":
+                    # re-exported only in __all__ or as 'import x as x' (PEP 484, typed packages)
+                    kinds.setdefault(a.asname or a.name, "export" if a.asname == a.name else "import")
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            for name in _targets(node):
+                kinds.setdefault(name, "constant")
+    s.bindings = set(kinds)
+    listed = _all(tree)
+    chosen = [n for n in listed if n in kinds] if listed is not None else \
+        [n for n, k in kinds.items() if public(n) and k != "import"]
+    s.names = {n: kinds[n] for n in chosen if n != "__all__"}
+    for node in _top_level(tree.body):
+        if isinstance(node, ast.ClassDef) and node.name in s.names:
+            s.classes[node.name] = _class(node)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in s.names \
+                and not _decorators(node) & _CLI_DECORATORS:  # a CLI command's parameters are its options
+            s.functions[node.name] = keyword_params(node)
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Call):
+            fname = n.func.attr if isinstance(n.func, ast.Attribute) else n.func.id if isinstance(n.func, ast.Name) else ""
+            if fname in _OPTION_CALLS:
+                for a in n.args:
+                    if isinstance(a, ast.Constant) and isinstance(a.value, str) and a.value.startswith("-"):
+                        s.options.add(a.value)
+            if fname in _ENV_CALLS and _is_environ(n.func, fname) and n.args:
+                first = n.args[0]
+                if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    s.env.add(first.value)
+        elif isinstance(n, ast.Subscript) and _names_environ(n.value) and isinstance(n.slice, ast.Constant) \
+                and isinstance(n.slice.value, str):
+            s.env.add(n.slice.value)
+    return s
+
+
+def _names_environ(node: ast.AST) -> bool:
+    return (isinstance(node, ast.Attribute) and node.attr == "environ") or (isinstance(node, ast.Name) and node.id == "environ")
+
+
+def _is_environ(func: ast.AST, fname: str) -> bool:
+    if fname == "getenv":
+        return True
+    return isinstance(func, ast.Attribute) and _names_environ(func.value)

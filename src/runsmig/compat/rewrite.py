@@ -1,0 +1,330 @@
+"""The plan of a downstream recipe (runsmig.compat.downstream): in a project that uses a renamed
+library, the uses of the library's old public names become the new names. Python files only.
+
+What is rewritten, each decided by LibCST's QualifiedNameProvider (through the file's imports):
+- ``import lib.old_mod`` / ``from lib.old_mod import x`` / ``from lib import old_mod``: the module;
+- an imported old name (``from lib.mod import OldName``) and its uses in the file (an ``as`` alias
+  keeps the local name), and ``lib.mod.OldName`` spelled out;
+- members (``obj.old_member``) and keyword arguments (``f(old_param=...)``) by their short names,
+  unless the project defines a name of that spelling itself (then they are left, with a note):
+  an attribute's owner cannot be known without types. A method a project class overrides (its class
+  derives from a class of the library) is renamed with the library's method;
+- environment variable names spelled as whole string literals.
+Never the project's own names; CLI options are listed in a note (the project's own options may
+share their spelling). Interface: ``build(root, recipe) -> runsmig.plan.Plan``.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import libcst as cst
+from libcst.metadata import (
+    MetadataWrapper,
+    ParentNodeProvider,
+    QualifiedNameProvider,
+    ScopeProvider,
+)
+
+from runsmig.compat.downstream import DownstreamSection
+
+
+class _Maps:
+    def __init__(self, section: DownstreamSection) -> None:
+        r = section.renames
+        self.library = section.library.replace("-", "_")
+        self.modules = dict(r.get("module", {}))
+        self.names = dict(r.get("name", {}))
+        self.members: dict[str, str] = {}
+        for old, new in r.get("member", {}).items():
+            self.members[old.rsplit(".", 1)[1]] = new.rsplit(".", 1)[1]
+        self.params: dict[str, dict[str, str]] = defaultdict(dict)  # callable short name -> {old: new}
+        for old, new in r.get("parameter", {}).items():
+            m_old, m_new = _PARAM.match(old), _PARAM.match(new)
+            if not (m_old and m_new):
+                continue
+            for callee in {m_old.group(1).rsplit(".", 1)[-1], m_new.group(1).rsplit(".", 1)[-1]}:
+                if callee == "__init__":  # a constructor: called by the class's names
+                    for cls in {m_old.group(1).rsplit(".", 2)[-2], m_new.group(1).rsplit(".", 2)[-2]}:
+                        self.params[cls][m_old.group(2)] = m_new.group(2)
+                else:
+                    self.params[callee][m_old.group(2)] = m_new.group(2)
+        self.env = {old.lstrip("$"): new.lstrip("$") for old, new in r.get("env", {}).items()}
+        self.options = dict(r.get("option", {}))
+        self.words = {q.rsplit(".", 1)[-1] for q in list(self.modules) + list(self.names)} | set(self.members) \
+            | {p for m in self.params.values() for p in m} | set(self.env)
+
+    def module(self, dotted: str) -> str | None:
+        for old in sorted(self.modules, key=len, reverse=True):
+            if dotted == old or dotted.startswith(old + "."):
+                return self.modules[old] + dotted[len(old):]
+        return None
+
+    def qualified(self, q: str) -> str | None:
+        """New qualified name of an old one (a name, or a module)."""
+        return self.names.get(q) or self.modules.get(q)
+
+
+_PARAM = re.compile(r"^(.*)\((\w+)\)$")
+
+
+def _dotted(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        left = _dotted(node.value)
+        return f"{left}.{node.attr.value}" if left else None
+    return None
+
+
+def _expr(dotted: str) -> cst.BaseExpression:
+    parts = dotted.split(".")
+    out: cst.BaseExpression = cst.Name(parts[0])
+    for p in parts[1:]:
+        out = cst.Attribute(out, cst.Name(p))
+    return out
+
+
+class _Rewriter(cst.CSTTransformer):
+    METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider, ParentNodeProvider)
+
+    def __init__(self, maps: _Maps, own: set[str]) -> None:
+        super().__init__()
+        self.maps, self.own = maps, own
+        self.count = 0
+        self.class_stack: list[bool] = []  # whether each enclosing class derives from the library
+
+    def _qnames(self, node) -> set[str]:
+        try:
+            return {q.name for q in self.get_metadata(QualifiedNameProvider, node, set())}
+        except Exception:  # noqa: BLE001 - a node the provider has no answer for
+            return set()
+
+    # imports -------------------------------------------------------------
+    def leave_Import(self, original, updated):
+        names = []
+        for alias in updated.names:
+            dotted = _dotted(alias.name)
+            new = self.maps.module(dotted) if dotted else None
+            if new and new != dotted:
+                self.count += 1
+                alias = alias.with_changes(name=_expr(new))
+            names.append(alias)
+        return updated.with_changes(names=names)
+
+    def leave_ImportFrom(self, original, updated):
+        if updated.relative or updated.module is None:
+            return updated
+        dotted = _dotted(original.module)  # as written: the children may be renamed already
+        new_mod = self.maps.module(dotted) if dotted else None
+        if new_mod and new_mod != dotted:
+            self.count += 1
+            updated = updated.with_changes(module=_expr(new_mod))
+        if isinstance(updated.names, cst.ImportStar):
+            return updated
+        names = []
+        for before, alias in zip(original.names, updated.names):
+            short = before.name.value if isinstance(before.name, cst.Name) else None
+            target = self.maps.qualified(f"{dotted}.{short}") if short else None
+            if target:
+                self.count += 1
+                alias = alias.with_changes(name=cst.Name(target.rsplit(".", 1)[1]))
+            names.append(alias)
+        return updated.with_changes(names=names)
+
+    # uses ----------------------------------------------------------------
+    def leave_Name(self, original, updated):
+        for q in self._qnames(original):
+            new = self.maps.qualified(q)
+            if new and q.rsplit(".", 1)[1] == original.value:
+                self.count += 1
+                return updated.with_changes(value=new.rsplit(".", 1)[1])
+        return updated
+
+    def leave_Attribute(self, original, updated):
+        attr = original.attr.value
+        for q in self._qnames(original):
+            new = self.maps.qualified(q)
+            if new and q.rsplit(".", 1)[1] == attr:
+                self.count += 1
+                return updated.with_changes(attr=cst.Name(new.rsplit(".", 1)[1]))
+        if attr in self.maps.members and (attr not in self.own or self._library_receiver(original.value)):
+            self.count += 1
+            return updated.with_changes(attr=cst.Name(self.maps.members[attr]))
+        return updated
+
+    def _of_library(self, node) -> bool:
+        return any(q == self.maps.library or q.startswith(self.maps.library + ".") for q in self._qnames(node))
+
+    def _library_receiver(self, value) -> bool:
+        """Whether ``value`` is a name bound to an instance of a library class: a parameter annotated
+        with one, or a variable assigned a call of one."""
+        if not isinstance(value, cst.Name):
+            return False
+        try:
+            scope = self.get_metadata(ScopeProvider, value)
+            assignments = list(scope[value.value]) if scope is not None else []
+        except Exception:  # noqa: BLE001 - a name the scope analysis cannot place
+            return False
+        if not assignments:
+            return False
+        for a in assignments:
+            node = getattr(a, "node", None)
+            if isinstance(node, cst.Param):
+                ann = node.annotation.annotation if node.annotation is not None else None
+                if ann is None or not any(self._of_library(n) for n in _names_in(ann)):
+                    return False
+            elif isinstance(node, cst.Name):
+                target = self.get_metadata(ParentNodeProvider, node, None)
+                assign = self.get_metadata(ParentNodeProvider, target, None) if target is not None else None
+                call = getattr(assign, "value", None)
+                if not (isinstance(call, cst.Call) and self._of_library(call.func)):
+                    return False
+            else:
+                return False
+        return True
+
+    def leave_Call(self, original, updated):
+        func = original.func
+        callee = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
+        renames = self.maps.params.get(callee or "")
+        if not renames:
+            return updated
+        args = []
+        for a in updated.args:
+            if a.keyword is not None and a.keyword.value in renames and callee not in self.own:
+                self.count += 1
+                a = a.with_changes(keyword=cst.Name(renames[a.keyword.value]))
+            args.append(a)
+        return updated.with_changes(args=args)
+
+    def leave_SimpleString(self, original, updated):
+        text = original.value
+        quote = text[-1]
+        inner = text[text.index(quote) + 1:-1] if not text.startswith(quote * 3) else None
+        if inner and inner in self.maps.env and text[:text.index(quote)].lower() in ("", "r", "b"):
+            self.count += 1
+            return updated.with_changes(value=text[:text.index(quote) + 1] + self.maps.env[inner] + quote)
+        return updated
+
+    def visit_ClassDef(self, node):
+        derives = any(q.startswith(self.maps.library + ".") for b in node.bases for q in self._qnames(b.value))
+        self.class_stack.append(derives)
+
+    def leave_ClassDef(self, original, updated):
+        self.class_stack.pop()
+        return updated
+
+    def leave_FunctionDef(self, original, updated):
+        name = original.name.value
+        if self.class_stack and self.class_stack[-1] and name in self.maps.members:
+            self.count += 1  # an override of the library's method
+            return updated.with_changes(name=cst.Name(self.maps.members[name]))
+        return updated
+
+
+def _names_in(node) -> list:
+    out = []
+
+    class _Collect(cst.CSTVisitor):
+        def visit_Name(self, n):
+            out.append(n)
+
+        def visit_Attribute(self, n):
+            out.append(n)
+
+    node.visit(_Collect())
+    return out
+
+
+def _own_names(files: dict[str, str], maps: _Maps) -> set[str]:
+    """Names the project defines itself (functions, classes, attributes), outside classes deriving
+    from the library's, among the spellings of the library's members and of its callables with
+    renamed parameters: their uses cannot be told from the library's."""
+
+    wanted = set(maps.members) | set(maps.params)
+    own: set[str] = set()
+    for text in files.values():
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError):
+            continue
+        classes_from_lib = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef) and any(_mentions_library(b, tree, maps.library) for b in node.bases):
+                classes_from_lib.update(id(n) for n in ast.walk(node))
+        for node in ast.walk(tree):
+            if id(node) in classes_from_lib:
+                continue
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name in wanted:
+                own.add(node.name)
+            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) and node.attr in wanted:
+                own.add(node.attr)
+    return own
+
+
+def _mentions_library(base: ast.expr, tree: ast.Module, library: str) -> bool:
+    name = base.id if isinstance(base, ast.Name) else None
+    if isinstance(base, ast.Attribute):
+        root = base
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        return isinstance(root, ast.Name) and root.id == library
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and (node.module == library or node.module.startswith(
+                library + ".")) and any((a.asname or a.name) == name for a in node.names):
+            return True
+    return False
+
+
+def build(root: Path, recipe):
+    from runsmig.discover import discover
+    from runsmig.plan import Change, Plan
+    from runsmig.runner import file_mode
+
+    section: DownstreamSection = recipe.sections["downstream"]
+    maps = _Maps(section)
+    words = re.compile("|".join(sorted((re.escape(w) for w in maps.words), key=len, reverse=True))) \
+        if maps.words else None
+    files: dict[str, str] = {}
+    raw: dict[str, bytes] = {}
+    listed = discover(root, recipe.ignore).files
+    for rel in listed:
+        if not rel.endswith(".py") or (root / rel).is_symlink():
+            continue
+        try:
+            data = (root / rel).read_bytes()
+            text = data.decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        files[rel], raw[rel] = text, data
+    own = _own_names(files, maps)
+    changes, notes = [], []
+    for rel, text in sorted(files.items()):
+        if words is None or not words.search(text):
+            continue
+        try:
+            wrapper = MetadataWrapper(cst.parse_module(text))
+        except cst.ParserSyntaxError:
+            notes.append(f"{rel}: not parsed; left as it is")
+            continue
+        rw = _Rewriter(maps, own)
+        new = wrapper.visit(rw).code
+        if new != text:
+            changes.append(Change("modify", rel, None, raw[rel], new.encode("utf-8"), file_mode(root / rel)))
+    kept = sorted(own & set(maps.members))
+    if kept:
+        notes.append(f"downstream: left as they are, this project defines them too (check their uses of "
+                     f"{section.library} by hand): {', '.join(kept)}")
+    if maps.options:
+        notes.append(f"downstream: {section.library}'s renamed CLI options (command lines calling it change by "
+                     "hand): " + ", ".join(f"{o.split(':')[-1]} -> {n.split(':')[-1]}" for o, n in
+                                          sorted(maps.options.items())))
+    from runsmig.languages.typescript.compat_downstream import downstream_changes  # TS/JS uses of the library
+
+    changes, ts_notes = downstream_changes(root, recipe, listed, changes)
+    notes.extend(ts_notes)
+    return Plan(root, recipe, changes, None, notes)
