@@ -91,9 +91,11 @@ def _expr(dotted: str) -> cst.BaseExpression:
 class _Rewriter(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider, ParentNodeProvider)
 
-    def __init__(self, maps: _Maps, own: set[str]) -> None:
+    def __init__(self, maps: _Maps, own: set[str], derived: dict[str, str], returns: dict[str, str]) -> None:
         super().__init__()
         self.maps, self.own = maps, own
+        self.derived = derived  # project class -> the library class it derives from (short names)
+        self.returns = returns  # project function -> the library class its return annotation names
         self.count = 0
         self.class_stack: list[bool] = []  # whether each enclosing class derives from the library
 
@@ -160,42 +162,75 @@ class _Rewriter(cst.CSTTransformer):
         return any(q == self.maps.library or q.startswith(self.maps.library + ".") for q in self._qnames(node))
 
     def _library_receiver(self, value) -> bool:
-        """Whether ``value`` is a name bound to an instance of a library class: a parameter annotated
-        with one, or a variable assigned a call of one."""
+        return self._library_class_of(value) is not None
+
+    def _library_class_of(self, value) -> str | None:
+        """The library class (short name) that ``value``, a name, holds an instance of or is: bound
+        to a parameter annotated with one (``Queue``, ``type[Queue]``, ``Optional[...]``), or assigned
+        the result of a call of one, of a project class deriving from one, or of a function of this
+        file whose return annotation names one. None when any binding says otherwise."""
         if not isinstance(value, cst.Name):
-            return False
+            return None
+        if value.value == "self" and self.class_stack and self.class_stack[-1]:
+            return "self"  # a method of a project class deriving from the library's
         try:
             scope = self.get_metadata(ScopeProvider, value)
             assignments = list(scope[value.value]) if scope is not None else []
         except Exception:  # noqa: BLE001 - a name the scope analysis cannot place
-            return False
-        if not assignments:
-            return False
+            return None
+        found: set[str] = set()
         for a in assignments:
             node = getattr(a, "node", None)
+            name = None
             if isinstance(node, cst.Param):
                 ann = node.annotation.annotation if node.annotation is not None else None
-                if ann is None or not any(self._of_library(n) for n in _names_in(ann)):
-                    return False
+                name = self._library_name_in(ann) if ann is not None else None
             elif isinstance(node, cst.Name):
                 target = self.get_metadata(ParentNodeProvider, node, None)
                 assign = self.get_metadata(ParentNodeProvider, target, None) if target is not None else None
                 call = getattr(assign, "value", None)
-                if not (isinstance(call, cst.Call) and self._of_library(call.func)):
-                    return False
-            else:
-                return False
-        return True
+                if isinstance(call, cst.Call):
+                    name = self._class_called(call.func)
+            if name is None:
+                return None
+            found.add(name)
+        return found.pop() if len(found) == 1 else None
+
+    def _library_name_in(self, expr) -> str | None:
+        for n in _names_in(expr):
+            for q in self._qnames(n):
+                if q.startswith(self.maps.library + "."):
+                    return q.rsplit(".", 1)[1]
+            short = n.value if isinstance(n, cst.Name) else n.attr.value
+            if short in self.derived:
+                return self.derived[short]
+        return None
+
+    def _class_called(self, func) -> str | None:
+        for q in self._qnames(func):
+            if q.startswith(self.maps.library + "."):
+                return q.rsplit(".", 1)[1]
+        short = func.value if isinstance(func, cst.Name) else func.attr.value if isinstance(func, cst.Attribute) \
+            else None
+        if short in self.derived:
+            return self.derived[short]
+        if short in self.returns:
+            return self.returns[short]
+        return None
 
     def leave_Call(self, original, updated):
         func = original.func
         callee = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
         renames = self.maps.params.get(callee or "")
+        resolved = False
+        if not renames and isinstance(func, cst.Name):  # a variable holding a library class
+            cls = self._library_class_of(func)
+            renames, resolved = self.maps.params.get(cls or ""), True
         if not renames:
             return updated
         args = []
         for a in updated.args:
-            if a.keyword is not None and a.keyword.value in renames and callee not in self.own:
+            if a.keyword is not None and a.keyword.value in renames and (resolved or callee not in self.own):
                 self.count += 1
                 a = a.with_changes(keyword=cst.Name(renames[a.keyword.value]))
             args.append(a)
@@ -266,6 +301,40 @@ def _own_names(files: dict[str, str], maps: _Maps) -> set[str]:
     return own
 
 
+def _derived(files: dict[str, str], library: str) -> dict[str, str]:
+    """Project classes deriving (directly) from a class imported from the library: name -> base."""
+    out: dict[str, str] = {}
+    for text in files.values():
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                for b in node.bases:
+                    if _mentions_library(b, tree, library):
+                        out[node.name] = b.id if isinstance(b, ast.Name) else b.attr if isinstance(
+                            b, ast.Attribute) else node.name
+    return out
+
+
+def _returns(text: str, library: str) -> dict[str, str]:
+    """Functions of this file whose return annotation names a class imported from the library."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return {}
+    imported = {(a.asname or a.name): a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module
+                and (n.module == library or n.module.startswith(library + ".")) for a in n.names}
+    out = {}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.returns is not None:
+            names = [n.id for n in ast.walk(node.returns) if isinstance(n, ast.Name) and n.id in imported]
+            if len(set(names)) == 1:
+                out[node.name] = imported[names[0]]
+    return out
+
+
 def _mentions_library(base: ast.expr, tree: ast.Module, library: str) -> bool:
     name = base.id if isinstance(base, ast.Name) else None
     if isinstance(base, ast.Attribute):
@@ -301,6 +370,7 @@ def build(root: Path, recipe):
             continue
         files[rel], raw[rel] = text, data
     own = _own_names(files, maps)
+    derived = _derived(files, maps.library)
     changes, notes = [], []
     for rel, text in sorted(files.items()):
         if words is None or not words.search(text):
@@ -310,7 +380,7 @@ def build(root: Path, recipe):
         except cst.ParserSyntaxError:
             notes.append(f"{rel}: not parsed; left as it is")
             continue
-        rw = _Rewriter(maps, own)
+        rw = _Rewriter(maps, own, derived, _returns(text, maps.library))
         new = wrapper.visit(rw).code
         if new != text:
             changes.append(Change("modify", rel, None, raw[rel], new.encode("utf-8"), file_mode(root / rel)))
