@@ -25,6 +25,7 @@ import libcst as cst
 from libcst.metadata import (
     MetadataWrapper,
     ParentNodeProvider,
+    PositionProvider,
     QualifiedNameProvider,
     ScopeProvider,
 )
@@ -52,6 +53,7 @@ class _Maps:
                         self.params[cls][m_old.group(2)] = m_new.group(2)
                 else:
                     self.params[callee][m_old.group(2)] = m_new.group(2)
+        self.all_params = {p for m in self.params.values() for p in m}
         self.env = {old.lstrip("$"): new.lstrip("$") for old, new in r.get("env", {}).items()}
         self.options = dict(r.get("option", {}))
         self.words = {q.rsplit(".", 1)[-1] for q in list(self.modules) + list(self.names)} | set(self.members) \
@@ -89,7 +91,7 @@ def _expr(dotted: str) -> cst.BaseExpression:
 
 
 class _Rewriter(cst.CSTTransformer):
-    METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider, ParentNodeProvider)
+    METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider, ParentNodeProvider, PositionProvider)
 
     def __init__(self, maps: _Maps, own: set[str], derived: dict[str, str], returns: dict[str, str]) -> None:
         super().__init__()
@@ -97,6 +99,7 @@ class _Rewriter(cst.CSTTransformer):
         self.derived = derived  # project class -> the library class it derives from (short names)
         self.returns = returns  # project function -> the library class its return annotation names
         self.count = 0
+        self.unsure: list[tuple[int, str]] = []  # (line, what): uses that may be the library's, left
         self.class_stack: list[bool] = []  # whether each enclosing class derives from the library
 
     def _qnames(self, node) -> set[str]:
@@ -157,6 +160,16 @@ class _Rewriter(cst.CSTTransformer):
             self.count += 1
             return updated.with_changes(attr=cst.Name(self.maps.members[attr]))
         return updated
+
+    def _imported(self, node) -> bool:
+        """Whether ``node`` names an import (of another module: the project's or a third party's)."""
+        from libcst.metadata import QualifiedNameSource
+
+        try:
+            return any(q.source == QualifiedNameSource.IMPORT
+                       for q in self.get_metadata(QualifiedNameProvider, node, set()))
+        except Exception:  # noqa: BLE001 - a node the provider has no answer for
+            return False
 
     def _of_library(self, node) -> bool:
         return any(q == self.maps.library or q.startswith(self.maps.library + ".") for q in self._qnames(node))
@@ -227,6 +240,12 @@ class _Rewriter(cst.CSTTransformer):
             cls = self._library_class_of(func)
             renames, resolved = self.maps.params.get(cls or ""), True
         if not renames:
+            if isinstance(func, cst.Name) and callee not in self.own and callee not in self.returns \
+                    and not self._imported(func):
+                olds = {a.keyword.value for a in original.args if a.keyword is not None} & self.maps.all_params
+                if olds:  # a callable held by a variable: whose it is cannot be known
+                    line = self.get_metadata(PositionProvider, original).start.line
+                    self.unsure.append((line, f"{callee}({', '.join(sorted(o + '=' for o in olds))}...)"))
             return updated
         args = []
         for a in updated.args:
@@ -382,6 +401,8 @@ def build(root: Path, recipe):
             continue
         rw = _Rewriter(maps, own, derived, _returns(text, maps.library))
         new = wrapper.visit(rw).code
+        notes += [f"downstream: {rel}:{line}: {what}: left as it is; if it calls {section.library}, rename the "
+                  "keyword by hand" for line, what in rw.unsure]
         if new != text:
             changes.append(Change("modify", rel, None, raw[rel], new.encode("utf-8"), file_mode(root / rel)))
     kept = sorted(own & set(maps.members))
