@@ -248,7 +248,7 @@ def test_downstream_recipe_keeps_the_projects_own_names(tmp_path):
     assert "job_count" not in diff and "def fetch_job" not in diff and "+    return queue.fetch_run(job_id), workq.run.Run" in diff and "thing.fetch_job" not in diff
     assert "+    job = create_run(run_id=job_id)" in diff
     assert "this project defines them too (check their uses of workq by hand): fetch_job" in err
-    assert "app/tasks.py:49: queue_class(job_class=...): left as it is; if it calls workq, rename the keyword" in err
+    assert "app/tasks.py:49: queue_class(job_class=...): left as it is; if it is workq's, rename it by hand" in err
 
 
 def test_check_refuses_a_downstream_recipe(tmp_path):

@@ -159,6 +159,10 @@ class _Rewriter(cst.CSTTransformer):
         if attr in self.maps.members and (attr not in self.own or self._library_receiver(original.value)):
             self.count += 1
             return updated.with_changes(attr=cst.Name(self.maps.members[attr]))
+        if attr in self.maps.members and not (isinstance(original.value, cst.Name) and original.value.value == "self"):
+            line = self.get_metadata(PositionProvider, original).start.line
+            new = self.maps.members[attr]
+            self.unsure.append((line, f".{attr} (the project has one too; the library's is .{new} now)"))
         return updated
 
     def _imported(self, node) -> bool:
@@ -401,8 +405,8 @@ def build(root: Path, recipe):
             continue
         rw = _Rewriter(maps, own, derived, _returns(text, maps.library))
         new = wrapper.visit(rw).code
-        notes += [f"downstream: {rel}:{line}: {what}: left as it is; if it calls {section.library}, rename the "
-                  "keyword by hand" for line, what in rw.unsure]
+        notes += [f"downstream: {rel}:{line}: {what}: left as it is; if it is {section.library}'s, rename it by hand"
+                  for line, what in rw.unsure]
         if new != text:
             changes.append(Change("modify", rel, None, raw[rel], new.encode("utf-8"), file_mode(root / rel)))
     kept = sorted(own & set(maps.members))
