@@ -417,4 +417,15 @@ def build(root: Path, recipe):
         notes.append(f"downstream: {section.library}'s renamed CLI options (command lines calling it change by "
                      "hand): " + ", ".join(f"{o.split(':')[-1]} -> {n.split(':')[-1]}" for o, n in
                                           sorted(maps.options.items())))
-    return Plan(root, recipe, changes, None, notes)
+    import importlib
+    import pkgutil
+
+    from runsmig.compat import downstreams
+
+    for info in sorted(pkgutil.iter_modules(downstreams.__path__), key=lambda m: m.name):
+        mod = importlib.import_module(f"{downstreams.__name__}.{info.name}")
+        if hasattr(mod, "rewrite"):
+            more, said = mod.rewrite(root, recipe)
+            changes += more
+            notes += said
+    return Plan(root, recipe, sorted(changes, key=lambda c: c.path), None, notes)
