@@ -10,6 +10,10 @@ drop`` removes the aliases once their window is over. Modules:
   read from the checkout's metadata; the removal release).
 - ``planning``: ``extend(root, recipe, result, changes) -> (changes, aliases, notes)``, called by
   ``runsmig.plan.build_plan``; every module of ``runsmig.compat.makers`` is a language's alias maker.
-- ``downstream``: the downstream recipe (writer, loader and its plan).
-- ``drop``: the changes that remove the aliases whose window is over.
+- ``downstream``: the downstream recipe: ``render(aliases, library, removed_in, recipe_name)`` and
+  its ``downstream:`` section; ``rewrite.build(root, recipe)`` is its plan (Python files; other
+  languages register in ``runsmig.compat.downstreams``).
+- ``drop``: ``drop_changes(root, before)``, the changes that remove the aliases whose window is over.
+- Python: ``pysurface`` (public surface of a module), ``pyruntime`` (the generated compat module,
+  hooks, shims), ``makers.python`` (the maker).
 """

@@ -28,6 +28,11 @@ def line(removed_in: str, comment: str = "#", what: str = "aliases") -> str:
     return f"{comment} {TEXT} {what} until {removed_in}, {DROP}"
 
 
+def short(removed_in: str, comment: str = "#") -> str:
+    """The marker of one added line, short enough for the end of a line: ``# runsmig: compat aliases until 3.0``."""
+    return f"{comment} {TEXT} aliases until {removed_in}"
+
+
 def begin(removed_in: str, comment: str = "//") -> str:
     return f"{comment} {TEXT} begin until {removed_in}"
 

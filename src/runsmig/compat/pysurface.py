@@ -33,6 +33,7 @@ class Surface:
     functions: dict[str, list[str]] = field(default_factory=dict)  # public function -> keyword parameters
     options: set[str] = field(default_factory=set)
     env: set[str] = field(default_factory=set)
+    env_written: set[str] = field(default_factory=set)  # os.environ["NAME"] = ... (for child processes)
 
     def count(self) -> int:
         return (len(self.names) + sum(len(c.members) + sum(len(p) for p in c.params.values())
@@ -159,6 +160,8 @@ def surface(text: str) -> Surface | None:
         elif isinstance(n, ast.Subscript) and _names_environ(n.value) and isinstance(n.slice, ast.Constant) \
                 and isinstance(n.slice.value, str):
             s.env.add(n.slice.value)
+            if isinstance(n.ctx, ast.Store):
+                s.env_written.add(n.slice.value)
     return s
 
 

@@ -25,6 +25,7 @@ import libcst as cst
 from libcst.metadata import (
     MetadataWrapper,
     ParentNodeProvider,
+    PositionProvider,
     QualifiedNameProvider,
     ScopeProvider,
 )
@@ -52,6 +53,7 @@ class _Maps:
                         self.params[cls][m_old.group(2)] = m_new.group(2)
                 else:
                     self.params[callee][m_old.group(2)] = m_new.group(2)
+        self.all_params = {p for m in self.params.values() for p in m}
         self.env = {old.lstrip("$"): new.lstrip("$") for old, new in r.get("env", {}).items()}
         self.options = dict(r.get("option", {}))
         self.words = {q.rsplit(".", 1)[-1] for q in list(self.modules) + list(self.names)} | set(self.members) \
@@ -89,12 +91,15 @@ def _expr(dotted: str) -> cst.BaseExpression:
 
 
 class _Rewriter(cst.CSTTransformer):
-    METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider, ParentNodeProvider)
+    METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider, ParentNodeProvider, PositionProvider)
 
-    def __init__(self, maps: _Maps, own: set[str]) -> None:
+    def __init__(self, maps: _Maps, own: set[str], derived: dict[str, str], returns: dict[str, str]) -> None:
         super().__init__()
         self.maps, self.own = maps, own
+        self.derived = derived  # project class -> the library class it derives from (short names)
+        self.returns = returns  # project function -> the library class its return annotation names
         self.count = 0
+        self.unsure: list[tuple[int, str]] = []  # (line, what): uses that may be the library's, left
         self.class_stack: list[bool] = []  # whether each enclosing class derives from the library
 
     def _qnames(self, node) -> set[str]:
@@ -154,48 +159,101 @@ class _Rewriter(cst.CSTTransformer):
         if attr in self.maps.members and (attr not in self.own or self._library_receiver(original.value)):
             self.count += 1
             return updated.with_changes(attr=cst.Name(self.maps.members[attr]))
+        if attr in self.maps.members and not (isinstance(original.value, cst.Name) and original.value.value == "self"):
+            line = self.get_metadata(PositionProvider, original).start.line
+            new = self.maps.members[attr]
+            self.unsure.append((line, f".{attr} (the project has one too; the library's is .{new} now)"))
         return updated
+
+    def _imported(self, node) -> bool:
+        """Whether ``node`` names an import (of another module: the project's or a third party's)."""
+        from libcst.metadata import QualifiedNameSource
+
+        try:
+            return any(q.source == QualifiedNameSource.IMPORT
+                       for q in self.get_metadata(QualifiedNameProvider, node, set()))
+        except Exception:  # noqa: BLE001 - a node the provider has no answer for
+            return False
 
     def _of_library(self, node) -> bool:
         return any(q == self.maps.library or q.startswith(self.maps.library + ".") for q in self._qnames(node))
 
     def _library_receiver(self, value) -> bool:
-        """Whether ``value`` is a name bound to an instance of a library class: a parameter annotated
-        with one, or a variable assigned a call of one."""
+        return self._library_class_of(value) is not None
+
+    def _library_class_of(self, value) -> str | None:
+        """The library class (short name) that ``value``, a name, holds an instance of or is: bound
+        to a parameter annotated with one (``Queue``, ``type[Queue]``, ``Optional[...]``), or assigned
+        the result of a call of one, of a project class deriving from one, or of a function of this
+        file whose return annotation names one. None when any binding says otherwise."""
         if not isinstance(value, cst.Name):
-            return False
+            return None
+        if value.value == "self" and self.class_stack and self.class_stack[-1]:
+            return "self"  # a method of a project class deriving from the library's
         try:
             scope = self.get_metadata(ScopeProvider, value)
             assignments = list(scope[value.value]) if scope is not None else []
         except Exception:  # noqa: BLE001 - a name the scope analysis cannot place
-            return False
-        if not assignments:
-            return False
+            return None
+        found: set[str] = set()
         for a in assignments:
             node = getattr(a, "node", None)
+            name = None
             if isinstance(node, cst.Param):
                 ann = node.annotation.annotation if node.annotation is not None else None
-                if ann is None or not any(self._of_library(n) for n in _names_in(ann)):
-                    return False
+                name = self._library_name_in(ann) if ann is not None else None
             elif isinstance(node, cst.Name):
                 target = self.get_metadata(ParentNodeProvider, node, None)
                 assign = self.get_metadata(ParentNodeProvider, target, None) if target is not None else None
                 call = getattr(assign, "value", None)
-                if not (isinstance(call, cst.Call) and self._of_library(call.func)):
-                    return False
-            else:
-                return False
-        return True
+                if isinstance(call, cst.Call):
+                    name = self._class_called(call.func)
+            if name is None:
+                return None
+            found.add(name)
+        return found.pop() if len(found) == 1 else None
+
+    def _library_name_in(self, expr) -> str | None:
+        for n in _names_in(expr):
+            for q in self._qnames(n):
+                if q.startswith(self.maps.library + "."):
+                    return q.rsplit(".", 1)[1]
+            short = n.value if isinstance(n, cst.Name) else n.attr.value
+            if short in self.derived:
+                return self.derived[short]
+        return None
+
+    def _class_called(self, func) -> str | None:
+        for q in self._qnames(func):
+            if q.startswith(self.maps.library + "."):
+                return q.rsplit(".", 1)[1]
+        short = func.value if isinstance(func, cst.Name) else func.attr.value if isinstance(func, cst.Attribute) \
+            else None
+        if short in self.derived:
+            return self.derived[short]
+        if short in self.returns:
+            return self.returns[short]
+        return None
 
     def leave_Call(self, original, updated):
         func = original.func
         callee = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
         renames = self.maps.params.get(callee or "")
+        resolved = False
+        if not renames and isinstance(func, cst.Name):  # a variable holding a library class
+            cls = self._library_class_of(func)
+            renames, resolved = self.maps.params.get(cls or ""), True
         if not renames:
+            if isinstance(func, cst.Name) and callee not in self.own and callee not in self.returns \
+                    and not self._imported(func):
+                olds = {a.keyword.value for a in original.args if a.keyword is not None} & self.maps.all_params
+                if olds:  # a callable held by a variable: whose it is cannot be known
+                    line = self.get_metadata(PositionProvider, original).start.line
+                    self.unsure.append((line, f"{callee}({', '.join(sorted(o + '=' for o in olds))}...)"))
             return updated
         args = []
         for a in updated.args:
-            if a.keyword is not None and a.keyword.value in renames and callee not in self.own:
+            if a.keyword is not None and a.keyword.value in renames and (resolved or callee not in self.own):
                 self.count += 1
                 a = a.with_changes(keyword=cst.Name(renames[a.keyword.value]))
             args.append(a)
@@ -266,6 +324,40 @@ def _own_names(files: dict[str, str], maps: _Maps) -> set[str]:
     return own
 
 
+def _derived(files: dict[str, str], library: str) -> dict[str, str]:
+    """Project classes deriving (directly) from a class imported from the library: name -> base."""
+    out: dict[str, str] = {}
+    for text in files.values():
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                for b in node.bases:
+                    if _mentions_library(b, tree, library):
+                        out[node.name] = b.id if isinstance(b, ast.Name) else b.attr if isinstance(
+                            b, ast.Attribute) else node.name
+    return out
+
+
+def _returns(text: str, library: str) -> dict[str, str]:
+    """Functions of this file whose return annotation names a class imported from the library."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return {}
+    imported = {(a.asname or a.name): a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module
+                and (n.module == library or n.module.startswith(library + ".")) for a in n.names}
+    out = {}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.returns is not None:
+            names = [n.id for n in ast.walk(node.returns) if isinstance(n, ast.Name) and n.id in imported]
+            if len(set(names)) == 1:
+                out[node.name] = imported[names[0]]
+    return out
+
+
 def _mentions_library(base: ast.expr, tree: ast.Module, library: str) -> bool:
     name = base.id if isinstance(base, ast.Name) else None
     if isinstance(base, ast.Attribute):
@@ -302,6 +394,7 @@ def build(root: Path, recipe):
             continue
         files[rel], raw[rel] = text, data
     own = _own_names(files, maps)
+    derived = _derived(files, maps.library)
     changes, notes = [], []
     for rel, text in sorted(files.items()):
         if words is None or not words.search(text):
@@ -311,8 +404,10 @@ def build(root: Path, recipe):
         except cst.ParserSyntaxError:
             notes.append(f"{rel}: not parsed; left as it is")
             continue
-        rw = _Rewriter(maps, own)
+        rw = _Rewriter(maps, own, derived, _returns(text, maps.library))
         new = wrapper.visit(rw).code
+        notes += [f"downstream: {rel}:{line}: {what}: left as it is; if it is {section.library}'s, rename it by hand"
+                  for line, what in rw.unsure]
         if new != text:
             changes.append(Change("modify", rel, None, raw[rel], new.encode("utf-8"), file_mode(root / rel)))
     kept = sorted(own & set(maps.members))
@@ -323,8 +418,19 @@ def build(root: Path, recipe):
         notes.append(f"downstream: {section.library}'s renamed CLI options (command lines calling it change by "
                      "hand): " + ", ".join(f"{o.split(':')[-1]} -> {n.split(':')[-1]}" for o, n in
                                           sorted(maps.options.items())))
+    import importlib
+    import pkgutil
+
+    from runsmig.compat import downstreams
+
+    for info in sorted(pkgutil.iter_modules(downstreams.__path__), key=lambda m: m.name):
+        mod = importlib.import_module(f"{downstreams.__name__}.{info.name}")
+        if hasattr(mod, "rewrite"):
+            more, said = mod.rewrite(root, recipe)
+            changes += more
+            notes += said
     from runsmig.languages.typescript.compat_downstream import downstream_changes  # TS/JS uses of the library
 
     changes, ts_notes = downstream_changes(root, recipe, listed, changes)
     notes.extend(ts_notes)
-    return Plan(root, recipe, changes, None, notes)
+    return Plan(root, recipe, sorted(changes, key=lambda c: c.path), None, notes)

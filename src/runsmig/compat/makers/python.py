@@ -68,7 +68,8 @@ def make(ctx: Context) -> Output:
     tables: dict[str, dict] = defaultdict(lambda: {"names": defaultdict(dict), "members": defaultdict(dict),
                                                     "parameters": defaultdict(dict), "options": {}, "env": {},
                                                     "modules": {}, "packages": [], "hooks": set(), "shims": {},
-                                                    "pkgdir": None, "pkgname": None, "aliases": []})
+                                                    "pkgdir": None, "pkgname": None, "aliases": [],
+                                                    "env_writes": {}})
     out = Output()
     clicky: dict[str, list[str]] = defaultdict(list)  # package -> modules with click commands (new names)
     for c in ctx.changes:
@@ -129,6 +130,8 @@ def make(ctx: Context) -> Output:
             elif kind == "env":
                 t["env"][new] = old
                 add(Alias(f"${old}", f"${new}", "env", "python", release, where=compat_rel))
+                if new in after.env_written:  # written for other processes: written under the old name too
+                    t["env_writes"].setdefault(c.target, set()).add((new, old))
             if kind in ("name", "member", "parameter", "env"):
                 t["hooks"].add(new_mod)
         if _defines_commands(new_text):
@@ -155,19 +158,47 @@ def make(ctx: Context) -> Output:
                 out.notes.append(f"compat: {old_rel} is taken: module {old_mod} gets no shim")
                 continue
             out.created[old_rel] = pyruntime.shim(compat_mod, old_mod, t["modules"][old_mod], release, quote).encode()
+        hooked = {mod: _module_path(mod, pkgdir, planned, root, moved_from) for mod in t["hooks"]}
+        for rel, pairs in t["env_writes"].items():
+            text = planned[rel].new.decode("utf-8")
+            out.contents[rel] = _env_writes(text, pairs, release).encode("utf-8")
         for mod in sorted(t["hooks"]):
-            rel = _module_path(mod, pkgdir, planned, root, moved_from)
+            rel = hooked[mod]
             if rel is None:
                 continue
-            data = planned[rel].new if rel in planned else (root / rel).read_bytes()
+            data = out.contents.get(rel) or (planned[rel].new if rel in planned else (root / rel).read_bytes())
             text = data.decode("utf-8")
-            if marker.TEXT in text:
+            if "runsmig: compat begin" in text:
                 continue
             nl = "\r\n" if "\r\n" in text else "\n"
             sep = "" if not text.strip() else nl if text.endswith(nl + nl) else nl * 2 if text.endswith(nl) else nl * 3
             out.contents[rel] = (text + sep + pyruntime.hook(compat_mod, release, quote, nl)).encode("utf-8")
         out.aliases.extend(t["aliases"])
     return out
+
+
+def _env_writes(text: str, pairs: set[tuple[str, str]], release: str) -> str:
+    """After each one-line ``<environ>["NEW"] = ...``, the old name is written too (a marked line)."""
+    import ast
+
+    tree = ast.parse(text)
+    olds = dict(pairs)
+    spots: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and node.lineno == node.end_lineno:
+            t = node.targets[0]
+            if isinstance(t, ast.Subscript) and isinstance(t.slice, ast.Constant) and t.slice.value in olds:
+                base = ast.get_source_segment(text, t.value)
+                line = text.splitlines()[node.lineno - 1]
+                q = line[t.slice.col_offset]
+                indent = line[:len(line) - len(line.lstrip())]
+                old, new = olds[t.slice.value], t.slice.value
+                spots.append((node.lineno, f"{indent}{base}[{q}{old}{q}] = {base}[{q}{new}{q}]  {marker.short(release)}"))
+    lines = text.splitlines(keepends=True)
+    nl = "\r\n" if "\r\n" in text else "\n"
+    for lineno, added in sorted(spots, reverse=True):
+        lines.insert(lineno, added + nl)
+    return "".join(lines)
 
 
 def _pairs(before: Surface, after: Surface, ren) -> list[tuple[str, str, str, object]]:
