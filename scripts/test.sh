@@ -9,4 +9,12 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+# The TypeScript compat tests compile what runsmig writes with tsc: a pinned TypeScript in .venv/tsc
+# (skipped, saying why, without npm; RUNSMIG_TSC points at another tsc).
+if [ -z "${RUNSMIG_TSC:-}" ] && command -v npm >/dev/null 2>&1; then
+  if [ ! -x .venv/tsc/node_modules/.bin/tsc ]; then
+    npm install -s --no-audit --no-fund --prefix .venv/tsc typescript@5.8.3 >/dev/null
+  fi
+  export RUNSMIG_TSC="$PWD/.venv/tsc/node_modules/.bin/tsc"
+fi
 exec .venv/bin/python -m pytest -q -p no:cacheprovider "$@"

@@ -47,6 +47,14 @@ def _tsc() -> str | None:
     return os.environ.get("RUNSMIG_TSC") or shutil.which("tsc")
 
 
+def _no_tsc() -> None:
+    """Skip, saying why; in CI (RUNSMIG_REQUIRE_TSC=1, set by .ci/run) a missing tsc fails."""
+    why = "no tsc (set RUNSMIG_TSC or put tsc on PATH) or no node"
+    if os.environ.get("RUNSMIG_REQUIRE_TSC") == "1":
+        pytest.fail(why)
+    pytest.skip(why)
+
+
 CONSUMER = """\
 import { Job, JobOptions, JobState, Queue, addJob, makeJobId } from '../src';
 
@@ -66,7 +74,7 @@ console.log(JSON.stringify({ n: q.getJobs().length, count: q.jobCount, isJob: j 
 def compiled(tmp_path):
     tsc, node = _tsc(), shutil.which("node")
     if tsc is None or node is None:
-        pytest.skip("no tsc (set RUNSMIG_TSC or put tsc on PATH) or no node")
+        _no_tsc()
 
     def build(tree: Path, consumer: str) -> subprocess.CompletedProcess:
         work = tmp_path / ("build-" + tree.name)
@@ -187,7 +195,7 @@ def test_downstream_new_name_taken_imports_under_the_old_name():
 def downstream_build(tmp_path):
     tsc, node = _tsc(), shutil.which("node")
     if tsc is None or node is None:
-        pytest.skip("no tsc (set RUNSMIG_TSC or put tsc on PATH) or no node")
+        _no_tsc()
 
     def build(library: Path, project: Path, name: str) -> subprocess.CompletedProcess:
         work = tmp_path / name
@@ -248,7 +256,7 @@ def test_cli_flags_of_the_bin_are_public():
 def cli(tmp_path):
     tsc, node = _tsc(), shutil.which("node")
     if tsc is None or node is None:
-        pytest.skip("no tsc (set RUNSMIG_TSC or put tsc on PATH) or no node")
+        _no_tsc()
 
     def build(tree: Path, name: str):
         work = tmp_path / name
