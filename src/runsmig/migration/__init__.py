@@ -80,7 +80,9 @@ def _sql_folder(root: Path, folder: str, kind: str, rels: list[str], rewrite, di
     m = plan_renames(cat, rewrite)
     if not m:
         return []
-    names = next_names(folder, kind, ups)
+    from runsmig.migration.versioned import release_tags
+
+    names = next_names(folder, kind, ups, lambda: release_tags(root))
     up, down = postgres.statements(m), postgres.statements(m, back=True)
     header = [f"{MARKER} (stored: migrate).", f"Renames the stored names the rename changes: {postgres.describe(m)}.",
               "Read from the migrations before it; once applied it is history: never edit it."]
