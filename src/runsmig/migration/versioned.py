@@ -7,7 +7,8 @@ Read from the folder's own names, never from a list of projects:
 - **version**: a dotted number (``03.04.00``) is a release version when one of the project's
   release tags (git tags that read as versions: ``3.0.0``, ``v3.0.0``) equals one of the folder's
   file versions; the new file then ships with the next minor release after the newest tag
-  (``3.9.0`` -> ``03.10.00``: a schema change is a feature). Without that evidence, the minor part
+  (``3.9.0`` -> ``03.10.00``: a schema change is a feature), or with the last file's release
+  when that is newer than every tag (not released yet). Without that evidence, the minor part
   of the last file's version is bumped. Each part keeps the width the last file gives it.
 - **index**: the second number; a new release starts at the index its phase starts with in the
   folder (``01``), a release that already has files continues after its highest index.
@@ -62,9 +63,8 @@ def next_version(last: list[str], versions: list[tuple[int, ...]], tags: list[tu
     released = set(normtags) & {_norm(v, n) for v in versions}
     if released and n >= 2:
         top = max(normtags)
-        new = (top[0], top[1] + 1) + (0,) * (n - 2)
-        if new <= lastv:
-            new = (lastv[0], lastv[1] + 1) + (0,) * (n - 2)
+        # the last file is newer than every release: it is unreleased, the new one joins it
+        new = lastv if lastv > top else (top[0], top[1] + 1) + (0,) * (n - 2)
     else:
         k = 1 if n >= 2 else 0
         new = lastv[:k] + (lastv[k] + 1,) + (0,) * (n - k - 1)
