@@ -6,7 +6,9 @@ may be SQL; :class:`runsmig.findings.StoredSpan`: a name an ORM model declares);
 (:mod:`runsmig.sql`) only in regions that hold a term. A name kept in this file also keeps its
 other spellings in it: an identifier-like string literal that spells it (``row["job_id"]`` for
 the column ``job_id``) and a named bind parameter (``%(job_id)s``), so the code and its SQL keep
-agreeing.
+agreeing. A bind parameter of a ``.sql`` file is not a stored name: the code of other files
+supplies it by keyword (``execute(queries["finish"], job_id=...)``), and those keywords are
+renamed with the code, so the parameter follows them (``%(run_id)s``).
 """
 
 from __future__ import annotations
@@ -80,7 +82,8 @@ def stored_names(text: str, analysis: Analysis, recipe, engine: TermEngine) -> S
         for n in reading.names:
             kind = n.kind if n.parsed else "unparsed SQL"
             kept.append(Kept(region.start + n.start, region.start + n.end, kind, n.name))
-        binds += [(region.start + b.start, region.start + b.end, b.name) for b in reading.binds]
+        if not region.known:  # a .sql file's parameters are supplied by code elsewhere (see below)
+            binds += [(region.start + b.start, region.start + b.end, b.name) for b in reading.binds]
     names = {k.name for k in kept if k.kind != "value"}
     kept += [Kept(a, b, "bind parameter", name) for a, b, name in binds if name in names]
     return StoredNames(kept) if kept else None
