@@ -114,3 +114,22 @@ def test_next_file_follows_the_folders_scheme(kind, files, expected):
     ordered = [s for s in steps(files, kind) if s.up]
     folder = files[0].rsplit("/", 1)[0]
     assert next_names(folder, kind, ordered) == expected
+
+
+def test_function_and_trigger_renames_are_followed_with_their_statements():
+    cat = replay([("m.sql", """CREATE TABLE jobs (id INT, job_id INT);
+CREATE FUNCTION unlink() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN UPDATE jobs SET job_id = NULL; RETURN OLD; END; $$;
+CREATE TRIGGER delete_jobs BEFORE DELETE ON jobs FOR EACH ROW EXECUTE PROCEDURE unlink();
+ALTER FUNCTION unlink RENAME TO unlink_v1;
+ALTER TRIGGER delete_jobs ON jobs RENAME TO delete_jobs_v1;
+""")])
+    assert not cat.unread
+    fn, trig = cat.find("function", "unlink_v1"), cat.find("trigger", "delete_jobs_v1", "jobs")
+    assert cat.find("function", "unlink") is None and cat.find("trigger", "delete_jobs") is None
+    assert fn.sql.startswith("CREATE FUNCTION unlink_v1()")
+    assert trig.sql.startswith("CREATE TRIGGER delete_jobs_v1 ") and trig.sql.endswith("EXECUTE PROCEDURE unlink_v1()")
+    m = plan_renames(cat, rewrite)
+    up = "\n".join(postgres.statements(m))
+    assert "DROP TRIGGER delete_jobs_v1 ON jobs;" in up
+    assert "CREATE OR REPLACE FUNCTION unlink_v1()" in up and "SET run_id = NULL" in up
+    assert "CREATE TRIGGER delete_runs_v1" in up and "EXECUTE PROCEDURE unlink_v1()" in up

@@ -121,7 +121,9 @@ def operations(change: ModuleChange, renamed: dict[str, str], into: AppOps, keep
     for a, b in pairs:
         if a.abstract or b.proxy:
             continue
-        for fa, fb in zip(a.fields, b.fields):
+        # an unmanaged model's fields, indexes and constraints are not in Django's migration state
+        # (the autodetector compares them for managed models only): no operation on them
+        for fa, fb in zip(a.fields, b.fields) if not (a.unmanaged or b.unmanaged) else ():
             ka = _key(fa, change.old, change.label, old_names, renamed, old_consts)
             kb = _key(fb, change.new, change.label, new_names, {}, new_consts)
             if ka != kb:
@@ -138,7 +140,8 @@ def operations(change: ModuleChange, renamed: dict[str, str], into: AppOps, keep
                 into.ops.append(_op("RenameField", model_name=_q(b.lower), old_name=_q(fa.name), new_name=_q(fb.name)))
                 into.fragments.append(f"rename_{b.lower}_{fb.name}")
         _options(change, a, b, into)
-        _meta_objects(change, a, b, into, keep, rename_index)
+        if not (a.unmanaged or b.unmanaged):
+            _meta_objects(change, a, b, into, keep, rename_index)
         if a.concrete and not a.abstract:
             old_codes, new_codes = a.permissions(), b.permissions()
             if len(old_codes) == len(new_codes):
