@@ -397,3 +397,30 @@ def test_meta_constraints_and_indexes(stored, rename_index, tmp_path, monkeypatc
             assert "RenameIndex" not in mig
             assert 'migrations.RemoveIndex(\n            model_name="job",\n            name="job_day_idx",' in mig
             assert 'index=models.Index(fields=["day"], name="run_day_idx"),' in mig
+
+
+@pytest.mark.parametrize("stored", ["keep", "migrate"])
+def test_unmanaged_model_gets_no_field_operations(stored, tmp_path):
+    # Django's state holds no field, index or constraint change of an unmanaged model: a RenameField
+    # of a field its state lacks fails ('KeyError'), and makemigrations would never write one
+    work, plan, changes = _plan(tmp_path, {**INIT, "shop/models.py": """
+        from django.db import models
+
+        class Job(models.Model):
+            job_name = models.CharField(max_length=5)
+
+            class Meta:
+                managed = False
+                db_table = "shop_jobs"
+
+        class Step(models.Model):
+            job = models.ForeignKey(Job, on_delete=models.CASCADE)
+
+            class Meta:
+                managed = False
+                db_table = "steps"
+        """}, f"stored: {stored}\n")
+    name = next(p for p in changes if p.startswith("shop/migrations/0002_"))
+    mig = changes[name].new.decode()
+    assert 'old_name="Job"' in mig
+    assert "RenameField" not in mig and "AlterField" not in mig
