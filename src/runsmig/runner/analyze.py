@@ -207,7 +207,8 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
                 kind = _stored_kind(stored, e, f, read)
                 if kind is not None:
                     f, reason = Finding(**{**f.__dict__, "stored": kind}), "stored"
-            if reason is None and elsewhere and f.literal:
+            if reason is None and elsewhere and f.literal and not any(
+                    a <= e.start and e.end <= b for a, b in analysis.code_names):
                 hit = elsewhere.get(unquote(f.literal))
                 if hit is not None:  # spells a stored name another file keeps
                     kind, written, where = hit
