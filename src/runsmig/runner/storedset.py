@@ -18,7 +18,10 @@ import re
 
 _SQL = re.compile(rb"(?i)\b(?:create|alter|select|insert|update|delete|drop|listen|notify)\b")
 _PARTS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
-_SKIP = ("value", "bind parameter")
+# spread to other files: the names of database objects only; not a value, a bind parameter or a
+# routine's parameter (client code names neither: a dict key "jobs" is a query's keyword), nor a word
+# of text the reader could not parse (not known to name anything: never guessed)
+_SKIP = ("value", "bind parameter", "parameter", "unparsed SQL", "name")
 
 
 def sql_like(data: bytes) -> bool:

@@ -271,6 +271,13 @@ def _classify(stmt, tree, masked: str, wanted, dialect: str) -> list[StoredName]
             tag = body[:body.find("$", 1) + 1] if body.startswith("$") else ""
             if tag and body.endswith(tag) and len(body) >= 2 * len(tag):
                 inner = read(body[len(tag):len(body) - len(tag)], known=True, dialect=dialect, wanted=wanted)
+                if inner is not None and inner.unparsed:
+                    # a procedural body (plpgsql): its variables, declared in one statement and used in
+                    # others, cannot be told from stored names statement by statement: kept whole
+                    seen = {(n.start, n.end) for n in inner.names}
+                    rest = [n for n in _opaque(body[len(tag):len(body) - len(tag)], wanted).names
+                            if not any(a < n.end and n.start < b for a, b in seen)]
+                    inner = Reading(names=inner.names + rest, unparsed=inner.unparsed)
                 for s in inner.names if inner else ():
                     shift = raw_start + len(tag)
                     out.append(StoredName(s.start + shift, s.end + shift, s.name, s.kind, s.parsed))
