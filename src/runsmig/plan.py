@@ -187,6 +187,15 @@ def build_plan(root: Path, recipe: Recipe, workers: int | None = None, regenerat
                         for o in result.looked if o.unparsed]
     notes.extend(result.history.notes)
     notes.extend(result.notes)
+    renamed_py = [(c.path, c.new_path, c.old) for c in changes if c.action == "rename" and c.path.endswith(".py")
+                  and c.old is not None]
+    if renamed_py:  # a module's logger named after it (runsmig.loggers): a stored value
+        from runsmig import loggers
+        from runsmig.recipe.sections.stored import stored_of
+
+        before = {o.rel for o in result.looked} | set(result.unread)
+        after = {o.new_rel or o.rel for o in result.looked} | set(result.unread)
+        notes.extend(loggers.notes(renamed_py, before, after, stored_of(recipe).action == "keep"))
     taken = {c.target for c in changes} | {o.rel for o in result.looked} | set(result.unread)
     migrated: list[tuple[str, str, str, str | None, str]] = []
     for nf in generate_all(root, recipe, result, generator_options):
