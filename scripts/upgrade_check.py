@@ -28,7 +28,7 @@ the spec names no seed or read step (only the migrations were checked):
    `fresh`, e.g. its schema file, else its migrate; a `sql_folder` migrate's bookkeeping table
    `schema_migrations` is then left out of both dumps); its schema must
    equal the upgraded one (PostgreSQL: `pg_dump --schema-only`, comments, SET lines and \\restrict
-   keys left out; SQLite: `sqlite_master` sorted), else a unified diff is printed.
+   keys left out, a table's columns in name order; SQLite: `sqlite_master` sorted), else a unified diff is printed.
 
 The spec (`--spec`, default `upgrade.yaml`; a relative path is read from each tree, so the old steps
 come from the old tree's spec and the new steps from the new tree's) is YAML:
@@ -326,14 +326,28 @@ class Database:
 
 def normalise_pg_dump(text: str) -> list[str]:
     """pg_dump's schema without what differs between two dumps of one schema: comments, blank
-    lines, session SET lines and psql's per-dump \\restrict key."""
-    keep = []
+    lines, session SET lines and psql's per-dump \\restrict key; a table's column and constraint
+    lines are sorted (without their trailing comma): ALTER TABLE cannot reorder columns, so a
+    migrated database has its added columns last where a fresh install may declare them earlier."""
+    keep: list[str] = []
+    table: list[str] | None = None
     for line in text.splitlines():
         s = line.rstrip()
         if not s or s.startswith("--") or s.startswith(("SET ", "SELECT pg_catalog.set_config(", "\\restrict", "\\unrestrict")):
             continue
+        if table is not None:
+            if s.startswith(")"):
+                keep += sorted(table)
+                table = None
+            else:
+                table.append(s.removesuffix(","))
+                continue
+        elif s.startswith("CREATE TABLE ") and s.endswith("("):
+            keep.append(s)
+            table = []
+            continue
         keep.append(s)
-    return keep
+    return keep + sorted(table or [])
 
 
 def apply_sql_folder(db: Database, folder: Path) -> tuple[bool, str]:

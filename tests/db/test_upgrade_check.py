@@ -251,3 +251,12 @@ def test_fresh_step_is_read_like_migrate(tmp_path):
     assert got.steps["migrate"].kind == "sql_folder"
     spec.write_text("fresh: {django: manage.py}\n")
     assert uc.load_spec(spec).steps["fresh"].kind == "django"
+
+
+def test_pg_dump_normalisation_ignores_column_order_only():
+    mod = _script()
+    a = "CREATE TABLE public.jobs (\n    id integer,\n    b text,\n    a text\n);\nCREATE INDEX i ON public.jobs (a);\n"
+    b = "CREATE TABLE public.jobs (\n    id integer,\n    a text,\n    b text\n);\nCREATE INDEX i ON public.jobs (a);\n"
+    c = "CREATE TABLE public.jobs (\n    id integer,\n    a text,\n    b integer\n);\nCREATE INDEX i ON public.jobs (a);\n"
+    assert mod.normalise_pg_dump(a) == mod.normalise_pg_dump(b)
+    assert mod.normalise_pg_dump(a) != mod.normalise_pg_dump(c)
