@@ -114,6 +114,9 @@ def _recipe_fingerprint(recipe) -> str:
     if recipe.code_folder is not None:
         files |= {p for p in (folder / "transforms").rglob("*.py") if "__pycache__" not in p.parts}
     parts = [b"with-code" if recipe.code_folder is not None else b"data-only"]
+    # which of the folder's YAML files is the recipe: two recipes side by side (keep.yaml and
+    # migrate.yaml) hash the same files, yet give other results
+    parts += [b"source", Path(recipe.source).name.encode()]
     for f in sorted(f for f in files if f.is_file()):
         parts += [f.name.encode(), f.read_bytes()]
     return _h(*parts)
