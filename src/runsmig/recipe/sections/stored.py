@@ -54,3 +54,7 @@ def stored_of(recipe) -> StoredSection:
 
 def keeps_stored(recipe) -> bool:
     return stored_of(recipe).action == "keep"
+
+
+def migrates_stored(recipe) -> bool:
+    return stored_of(recipe).action == "migrate"
