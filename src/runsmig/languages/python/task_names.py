@@ -70,6 +70,10 @@ def written_out(ctx: FileContext, module: cst.Module, span, edits: list[Edit], k
     moved = ctx.new_rel != ctx.rel
     out: list[Edit] = []
     notes: list[Finding] = []
+    from runsmig.languages.markdown.embed import _FENCE_NO
+
+    if _FENCE_NO.search(ctx.rel):
+        return out, notes  # a documentation snippet (a Markdown fence): no queue stores its tasks
     for fn, d, call in _decorators(module):
         if _name_arg(call) is not None:
             continue
