@@ -14,6 +14,7 @@ from runsmig.diff import file_diff
 from runsmig.findings import Finding
 from runsmig.generators import NewFile, generate_all
 from runsmig.recipe.model import Recipe
+from runsmig.recipe.sections.stored import keeps_stored as stored_keeps
 from runsmig.runner import RunResult, file_mode, run
 from runsmig.symlinks import retarget
 
@@ -196,6 +197,11 @@ def build_plan(root: Path, recipe: Recipe, workers: int | None = None, regenerat
         before = {o.rel for o in result.looked} | set(result.unread)
         after = {o.new_rel or o.rel for o in result.looked} | set(result.unread)
         notes.extend(loggers.notes(renamed_py, before, after, stored_of(recipe).action == "keep"))
+    if result.history and stored_keeps(recipe):
+        from runsmig.migration.implicit import implicit_notes
+
+        listed = {f.word or f.text for o in result.looked for f in o.allowed + o.applied if f.stored}
+        notes.extend(implicit_notes(root, recipe, result.history, listed))
     taken = {c.target for c in changes} | {o.rel for o in result.looked} | set(result.unread)
     migrated: list[tuple[str, str, str, str | None, str]] = []
     for nf in generate_all(root, recipe, result, generator_options):
