@@ -496,10 +496,14 @@ def file_name(number: int, fragments: list[str]) -> str:
     return f"{number:04d}_{first}{more}"[:52]
 
 
-def render(app: AppOps, dependencies: list[tuple[str, str]], why: str) -> str:
-    """The text of the migration file (a ``MARKER`` line first: check accepts what it names)."""
+def render(app: AppOps, dependencies: list[tuple[str, str]], why: str, future: bool = False) -> str:
+    """The text of the migration file (a ``MARKER`` line first: check accepts what it names);
+    ``future``: the app's migrations start with ``from __future__ import annotations`` (a house
+    rule their linter enforces), so this one does too."""
     lines = [*textwrap.wrap(f"{MARKER}: {why}.", 99, subsequent_indent="# ", break_on_hyphens=False),
              "# It names the old names on purpose (the state it starts from); it is history from here on.", ""]
+    if future:
+        lines += ["from __future__ import annotations", ""]
     body = "".join(app.operations())
     django = "from django.db import migrations, models" if "models." in body else "from django.db import migrations"
     lines += sorted((app.imports - {"from django.db import models"}) | {django},
