@@ -20,9 +20,11 @@ the spec names no seed or read step (only the migrations were checked):
    database `upgrade_check_<hex>` on that server, dropped afterwards unless `--keep`; with
    `--db sqlite` a file in the temp folder;
 2. old code: migrate to head, then seed;
-3. with `--term job:run`: every table whose name holds the term has at least 3 rows;
+3. with `--term job:run`: every table whose name holds the term has at least 3 rows (as a word
+   between `_`, or inside one: Django's `shop_djangojob` joins the words of its model's name);
 4. new code: migrate (its own command, on the old database); every table that had rows still has at
-   least as many (under its name, or under the name the terms give it: jobs -> runs);
+   least as many (under its name, or under the name the terms give it: jobs -> runs, and where no
+   such table exists, the term replaced inside a word: shop_djangojob -> shop_djangorun);
 5. new code: read (its own code reads and processes the old rows);
 6. with `--compare-fresh`: a second database, installed from nothing by the new code (the spec's
    `fresh`, e.g. its schema file, else its migrate; a `sql_folder` migrate's bookkeeping table
@@ -287,7 +289,9 @@ class Database:
 
     def create(self) -> None:
         if self.kind == "postgresql":
-            self.psql(f'CREATE DATABASE "{self.name}"', self.admin)
+            # template0 takes no connections: a session idling in template1 (another client of a
+            # shared server) cannot make CREATE DATABASE fail
+            self.psql(f'CREATE DATABASE "{self.name}" TEMPLATE template0', self.admin)
         else:
             sqlite3.connect(self.path).close()
 
@@ -296,17 +300,23 @@ class Database:
             self.psql(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)', self.admin)
 
     def row_counts(self) -> dict[str, int]:
-        """Rows of every table (PostgreSQL: the current schema's tables)."""
+        """Rows of every table (PostgreSQL: every schema's but the system's; a table outside the
+        current schema is named ``schema.table``)."""
         if self.kind == "sqlite":
             with sqlite3.connect(self.path) as conn:
                 names = [r[0] for r in conn.execute(
                     "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
                 return {n: conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
-        names = self.psql("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
-                          " AND table_type = 'BASE TABLE' ORDER BY 1").split()
-        if not names:
+        rows = self.psql("SELECT CASE WHEN table_schema = current_schema() THEN '' ELSE table_schema END, table_name"
+                         " FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
+                         " AND table_schema NOT IN ('pg_catalog', 'information_schema')"
+                         " AND table_schema NOT LIKE 'pg\\_%' ORDER BY 1, 2").split()
+        if not rows:
             return {}
-        union = " UNION ALL ".join(f"SELECT '{n}', count(*) FROM \"{n}\"" for n in names)
+        pairs = [tuple(r.split("|", 1)) for r in rows]
+        union = " UNION ALL ".join(
+            f"SELECT '{f'{sc}.{n}' if sc else n}', count(*) FROM {f'{_quote(sc)}.' if sc else ''}{_quote(n)}"
+            for sc, n in pairs)
         return {name: int(count) for name, count in (line.split("|") for line in self.psql(union).split())}
 
     def schema(self, exclude: tuple[str, ...] = ()) -> list[str]:
@@ -322,6 +332,10 @@ class Database:
         if res.returncode:
             raise RuntimeError(f"pg_dump: {res.stderr.strip()}")
         return normalise_pg_dump(res.stdout)
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def normalise_pg_dump(text: str) -> list[str]:
@@ -494,9 +508,18 @@ def renamed(table: str, terms: list[tuple[str, str]]) -> str:
     return "_".join(pairs.get(part, part) for part in table.split("_"))
 
 
+def renamed_inside(table: str, terms: list[tuple[str, str]]) -> str:
+    """A table's name with every term replaced inside its words too (shop_djangojob -> shop_djangorun:
+    Django names a table after its model's name lowercased, the words joined)."""
+    out = table
+    for old, new in terms:
+        out = re.sub(f"{re.escape(old)}(s?)", lambda m, new=new: new + m.group(1), out)
+    return out
+
+
 def holds_term(table: str, terms: list[tuple[str, str]]) -> bool:
-    parts = table.lower().split("_")
-    return any(old in parts or old + "s" in parts for old, _ in terms)
+    """The term is one of the name's words or inside one (a lowercased CamelCase model name)."""
+    return any(old in part for part in table.lower().split("_") for old, _ in terms)
 
 
 # ---------------------------------------------------------------- trees
@@ -675,6 +698,7 @@ def steps(checker: Checker, args, old: Tree, new: Tree, database) -> None:
     lost = []
     for table, count in seeded.items():
         now = after.get(table, after.get(renamed(table, args.term)))
+        now = after.get(renamed_inside(table, args.term)) if now is None else now
         if count and (now is None or now < count):
             lost.append(f"{table}: {count} rows before, {'table gone' if now is None else f'{now} after'}")
     kept = ", ".join(f"{t}: {n}" for t, n in seeded.items() if n) or "no rows were seeded"

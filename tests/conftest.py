@@ -53,16 +53,15 @@ def pg_server() -> str:
     return PG_URL
 
 
-@pytest.fixture
-def pg_url(pg_server: str) -> Iterator[str]:
-    """A URL to a fresh, empty PostgreSQL database, dropped after the test."""
+def _fresh_database(pg_server: str) -> Iterator[str]:
     from sqlalchemy import text
     from sqlalchemy.engine import make_url
 
     name = f"runsmig_t_{uuid.uuid4().hex[:12]}"
     eng = _admin_engine()
     with eng.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        # template0 takes no connections: a session idling in template1 cannot make this fail
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE template0'))
     url = make_url(pg_server).set(database=name).render_as_string(hide_password=False)
     try:
         yield url
@@ -70,6 +69,18 @@ def pg_url(pg_server: str) -> Iterator[str]:
         with eng.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         eng.dispose()
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> Iterator[str]:
+    """A URL to a fresh, empty PostgreSQL database, dropped after the test."""
+    yield from _fresh_database(pg_server)
+
+
+@pytest.fixture
+def pg_url2(pg_server: str) -> Iterator[str]:
+    """A second one (a test comparing two databases)."""
+    yield from _fresh_database(pg_server)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

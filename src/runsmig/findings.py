@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+# the stored kind of a quoted SQL value renamed with the object key the code builds (runner.stored)
+PAYLOAD_KEY = "payload key (renamed with the code)"
+
 @dataclass(frozen=True)
 class Finding:
     """One remnant (or note) at path:line:col. ``replacement`` is what the recipe would write."""
@@ -174,6 +177,9 @@ class Analysis:
     # may be SQL, and strings the code declares as the database's names
     sql: list[SqlRegion] = field(default_factory=list)
     stored: list[StoredSpan] = field(default_factory=list)
+    # keys of object literals the code builds ({ jobId: job.id }): a quoted value of the file's SQL
+    # that spells one (``el->>'jobId'``) is that payload's key, renamed with the code (runner.stored)
+    keys: list[tuple[int, int, bool]] = field(default_factory=list)  # (start, end, shorthand)
     # spans of path references the language resolved itself (module specifiers, Markdown links):
     # the path-reference pass (runsmig.languages.refs.follow) leaves them to it
     references: list[tuple[int, int]] = field(default_factory=list)

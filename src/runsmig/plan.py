@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from runsmig.diff import file_diff
-from runsmig.findings import Finding
+from runsmig.findings import PAYLOAD_KEY, Finding
 from runsmig.generators import NewFile, generate_all
 from runsmig.recipe.model import Recipe
 from runsmig.recipe.sections.stored import keeps_stored as stored_keeps
@@ -50,6 +50,8 @@ class Plan:
     notes: list[str] = field(default_factory=list)
     # stored names the plan's new migrations rename (stored: migrate): (kind, old, new, table, file)
     migrated: list[tuple[str, str, str, str | None, str]] = field(default_factory=list)
+    # stored names kept with what they derive from (stored: keep): (kind, name, table, file)
+    derived_kept: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     def diff(self) -> bytes:
         return b"".join(c.diff() for c in self.changes)
@@ -116,7 +118,7 @@ class Plan:
             "summary": {**{a: counts.get(a, 0) for a in ("modify", "rename", "delete", "create")},
                         "failed": len(self.failures()), "follow_ups": len(self.follow_ups()),
                         "externals": len(self.externals()), "identifiers": len(idents),
-                        "stored": len(self.stored()), "stored_migrated": len(self.migrated),
+                        "stored": len(self.stored()) + len(self.derived_kept), "stored_migrated": len(self.migrated),
                         "history": len(self.history())},
             "changes": [{"action": c.action, "path": c.path, "new_path": c.new_path} for c in self.changes],
             "failures": [{"path": p, "line": ln, "reason": r} for p, r, ln in self.failures()],
@@ -124,7 +126,10 @@ class Plan:
             "externals": [f.as_dict() for f in self.externals()],
             "identifiers": idents,
             "stored": [{"path": f.path, "line": f.line, "col": f.col, "name": f.word or f.text, "kind": f.stored,
-                        "action": "kept" if f.allowed_by else "written out"} for f in self.stored()]
+                        "action": "kept" if f.allowed_by else "renamed" if f.stored == PAYLOAD_KEY else "written out"}
+                       for f in self.stored()]
+            + [{"path": path, "line": None, "col": None, "name": name, "kind": kind, "action": "kept", "table": table,
+                "derived": True} for kind, name, table, path in self.derived_kept]
             + [{"path": path, "line": None, "col": None, "name": old, "kind": kind, "action": "migrated", "new": new,
                 "table": table} for kind, old, new, table, path in self.migrated],
             "history": [{"path": p, "kind": k} for p, k in self.history().items()],
@@ -204,6 +209,7 @@ def build_plan(root: Path, recipe: Recipe, workers: int | None = None, regenerat
         notes.extend(implicit_notes(root, recipe, result.history, listed))
     taken = {c.target for c in changes} | {o.rel for o in result.looked} | set(result.unread)
     migrated: list[tuple[str, str, str, str | None, str]] = []
+    derived_kept: list[tuple[str, str, str, str]] = []
     for nf in generate_all(root, recipe, result, generator_options):
         notes.extend(nf.notes)
         if not nf.path:  # notes only
@@ -212,13 +218,14 @@ def build_plan(root: Path, recipe: Recipe, workers: int | None = None, regenerat
             continue
         changes.append(Change("create", nf.path, None, None, nf.content.encode("utf-8"), 0o100644))
         migrated.extend(nf.migrates)
+        derived_kept.extend(nf.keeps)
     if regenerate and recipe.generated:
         changes = _regenerated(root, recipe, result, changes, notes)
     relinks, unfollowed = retarget(root, result, changes)  # symlinks to what moves
     changes += relinks
     result.paths.findings.extend(unfollowed)
     changes.sort(key=lambda c: c.path)
-    return Plan(root, recipe, changes, result, notes, migrated)
+    return Plan(root, recipe, changes, result, notes, migrated, derived_kept)
 
 
 def _regenerated(root: Path, recipe: Recipe, result: RunResult, changes: list[Change], notes: list[str]) -> list[Change]:

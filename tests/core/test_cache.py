@@ -99,6 +99,19 @@ def test_recipe_change_invalidates_everything(tmp_path, cache_env, spy):
     assert len(spy) == 2 * n
 
 
+def test_two_recipes_side_by_side_never_share_results(tmp_path, cache_env, spy):
+    """Recipes kept in one folder (stored: keep beside stored: migrate) hash the same folder: which
+    file is the recipe is part of the key, so the second never gets the first's results."""
+    root, recipe = _tree(tmp_path)
+    (tmp_path / "other.yaml").write_text(RECIPE.replace("cache-case", "other-case") + "stored: migrate\n", "utf-8")
+    run(root, recipe, workers=1, cache=True)
+    n = len(spy)
+    other = load_recipe(tmp_path / "other.yaml")
+    cached = _view(run(root, other, workers=1, cache=True))
+    assert len(spy) == 2 * n
+    assert cached == _view(run(root, other, workers=1, cache=False))
+
+
 def test_a_new_file_elsewhere_costs_no_cached_result(tmp_path, cache_env, spy):
     """Every pass records what it asks of the file list (runsmig.deps.asked): Python imports,
     TypeScript specifiers, Markdown links. A file that answers none of their questions otherwise

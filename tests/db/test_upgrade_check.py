@@ -214,6 +214,12 @@ def test_spec_commands_and_detection(tmp_path):
     assert mod.detect_migrate(tmp_path) is None
     assert mod.renamed("tracker_job", [("job", "run")]) == "tracker_run"
     assert mod.renamed("jobs", [("job", "run")]) == "runs" and mod.renamed("jobserver", [("job", "run")]) == "jobserver"
+    # Django's tables join the words of the model's name: the term inside a word counts, and a table
+    # not found under the word-renamed name is looked for with the term replaced inside its words
+    assert mod.holds_term("django_apscheduler_djangojobexecution", [("job", "run")])
+    assert not mod.holds_term("shop_order", [("job", "run")]) and mod.holds_term("shop_jobs", [("job", "run")])
+    assert mod.renamed_inside("shop_djangojobexecution", [("job", "run")]) == "shop_djangorunexecution"
+    assert mod.renamed_inside("shop_bigjobs", [("job", "run")]) == "shop_bigruns"
 
 
 def test_pg_dump_normalisation_drops_only_noise():
@@ -260,3 +266,21 @@ def test_pg_dump_normalisation_ignores_column_order_only():
     c = "CREATE TABLE public.jobs (\n    id integer,\n    a text,\n    b integer\n);\nCREATE INDEX i ON public.jobs (a);\n"
     assert mod.normalise_pg_dump(a) == mod.normalise_pg_dump(b)
     assert mod.normalise_pg_dump(a) != mod.normalise_pg_dump(c)
+
+
+@pytest.mark.postgres
+def test_row_counts_cover_every_schema(pg_server, tmp_path):
+    """A project that keeps its tables in a schema of its own (graphile_worker.jobs): they are
+    counted, named schema.table; the current schema's stay bare; the system's are left out."""
+    mod = _script()
+    database = mod.Database("postgresql", pg_server.replace("+psycopg", ""), tmp_path, "rows")
+    database.create()
+    try:
+        database.psql("CREATE SCHEMA app; CREATE TABLE app._private_jobs (id int); CREATE TABLE runs (id int);"
+                      " INSERT INTO app._private_jobs VALUES (1), (2), (3); INSERT INTO runs VALUES (1);")
+        counts = database.row_counts()
+        assert counts == {"app._private_jobs": 3, "runs": 1}
+        assert mod.holds_term("app._private_jobs", [("job", "run")])
+        assert mod.renamed("app._private_jobs", [("job", "run")]) == "app._private_runs"
+    finally:
+        database.drop()

@@ -440,3 +440,114 @@ def test_migration_follows_the_apps_future_import(tmp_path):
     work, plan, changes = _plan(tmp_path / "b", {**files, "shop/migrations/0001_initial.py": INIT[
         "shop/migrations/0001_initial.py"]}, "stored: migrate\n")
     assert "__future__" not in next(c for p, c in changes.items() if "0002_" in p).new.decode()
+
+
+DERIVED_MODELS = """
+    from django.db import models
+
+
+    class Job(models.Model):
+        key = models.CharField(max_length=40, unique=True)
+        job_name = models.CharField(max_length=20, db_index=True)
+        job_attempts = models.PositiveIntegerField(default=0)
+
+
+    class Attempt(models.Model):
+        job = models.ForeignKey(Job, on_delete=models.CASCADE)
+        number = models.IntegerField()
+
+        class Meta:
+            unique_together = [("job", "number")]
+    """
+
+
+def test_derived_names_are_djangos_and_postgresqls():
+    """runsmig.django.derived names what Django's schema editor and PostgreSQL name (the digest, the
+    truncation of long names), without importing Django."""
+    pytest.importorskip("django")
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    from runsmig.django.derived import index_name, pg_name
+
+    editor = DatabaseWrapper({"NAME": "x", "USER": "", "PASSWORD": "", "HOST": "", "PORT": "", "OPTIONS": {},
+                              "TIME_ZONE": None, "CONN_MAX_AGE": 0, "CONN_HEALTH_CHECKS": False,
+                              "AUTOCOMMIT": True, "ATOMIC_REQUESTS": False}).schema_editor(collect_sql=True)
+    for table, columns, suffix in [("shop_job", ["job_name"], ""), ("shop_job", ["key"], "_like"),
+                                   ("django_apscheduler_djangojobexecution", ["job_id"], ""),
+                                   ("django_apscheduler_djangojobexecution", ["job_id"],
+                                    "_fk_django_apscheduler_djangojob_id"),
+                                   ("shop_attempt", ["job_id", "number"], "_uniq"), ("_x" * 40, ["a" * 50], "")]:
+        assert index_name(table, columns, suffix) == editor._create_index_name(table, columns, suffix)
+    assert pg_name("shop_job", None, "pkey") == "shop_job_pkey"
+    assert pg_name("shop_job", "id", "seq") == "shop_job_id_seq"
+    long = pg_name("t" * 70, "c" * 10, "key")
+    assert len(long) == 63 and long == "t" * 48 + "_" + "c" * 10 + "_key"  # the longer part shortened
+
+
+@pytest.mark.parametrize("stored", ["keep", "migrate"])
+def test_plan_lists_the_names_derived_from_tables(stored, tmp_path):
+    """Under migrate the plan lists the table, the columns and every name derived from them
+    (pkey, sequence, unique key, index and its _like twin, check, foreign key, unique_together),
+    old -> new, and the migration renames them at migrate time (RunPython); under keep it lists
+    the derived names as kept with the table written out, and the migration has no such step."""
+    _, plan, changes = _plan(tmp_path, {**INIT, "shop/models.py": DERIVED_MODELS}, f"stored: {stored}\n")
+    mig = changes["shop/migrations/0002_rename_run_and_more.py"].new.decode()
+    if stored == "migrate":
+        got = {(k, o, n) for k, o, n, _, _ in plan.migrated}
+        assert {("table", "shop_job", "shop_run"), ("column", "job_name", "run_name"),
+                ("column", "job_id", "run_id"), ("constraint", "shop_job_pkey", "shop_run_pkey"),
+                ("sequence", "shop_job_id_seq", "shop_run_id_seq"),
+                ("constraint", "shop_job_key_key", "shop_run_key_key"),
+                ("constraint", "shop_job_job_attempts_check", "shop_run_run_attempts_check"),
+                ("index", "shop_job_job_name_4057c02d", "shop_run_run_name_cfdeb332"),
+                ("index", "shop_job_job_name_4057c02d_like", "shop_run_run_name_cfdeb332_like"),
+                ("index", "shop_attempt_job_id_405d19a5", "shop_attempt_run_id_435b1ab5"),
+                ("constraint", "shop_attempt_job_id_405d19a5_fk_shop_job_id",
+                 "shop_attempt_run_id_435b1ab5_fk_shop_run_id"),
+                ("constraint", "shop_attempt_job_id_number_096ffe57_uniq",
+                 "shop_attempt_run_id_number_687f2bd3_uniq")} <= got
+        assert not plan.derived_kept
+        assert "migrations.RunPython(rename_derived, restore_derived)," in mig
+        assert '("shop_attempt", "shop_attempt", {"job_id": "run_id"}),' in mig
+        assert plan.review()["summary"]["stored_migrated"] == len(plan.migrated)
+    else:
+        kept = {(k, n) for k, n, _, _ in plan.derived_kept}
+        assert {("constraint", "shop_job_pkey"), ("index", "shop_job_job_name_4057c02d"),
+                ("constraint", "shop_attempt_job_id_405d19a5_fk_shop_job_id")} <= kept
+        assert not plan.migrated and "rename_derived" not in mig
+        entries = [e for e in plan.review()["stored"] if e.get("derived")]
+        assert len(entries) == len(plan.derived_kept) and all(e["action"] == "kept" for e in entries)
+
+
+def test_written_migration_with_derived_names_is_formatted_and_lint_clean(tmp_path):
+    _, _, changes = _plan(tmp_path, {**INIT, "shop/models.py": DERIVED_MODELS}, "stored: migrate\n")
+    path = tmp_path / "0002_mig.py"
+    path.write_bytes(changes["shop/migrations/0002_rename_run_and_more.py"].new)
+    ruff = _ruff()
+    fmt = subprocess.run([ruff, "format", "--no-cache", "--diff", str(path)], capture_output=True, text=True, check=False)
+    assert fmt.returncode == 0, fmt.stdout + fmt.stderr
+    lint = subprocess.run([ruff, "check", "--no-cache", "--isolated", "--select", "F,E9,E1,W", "--preview",
+                           str(path)], capture_output=True, text=True, check=False)
+    assert lint.returncode == 0, lint.stdout
+    text = path.read_text()
+    helper = text[text.index("RENAMED = ["):text.index("class Migration")]
+    assert max(len(line) for line in helper.splitlines()) <= 88  # black's width: nothing for it to wrap
+
+
+def test_keep_renames_the_model_in_state_only_and_its_content_type_itself(tmp_path):
+    """Under keep a RenameModel is state only: Django before 4.1 alters every foreign key into the
+    renamed model although its table stays (PostgreSQL rebuilds the constraint under a new name,
+    SQLite copies the whole table). The content type, which Django's hook renames only after a
+    top-level RenameModel, is renamed by a RunPython of the migration (tests/django/test_real_django
+    checks the row on a real database)."""
+    _, _, changes = _plan(tmp_path, {**INIT, "shop/models.py": DERIVED_MODELS}, "stored: keep\n")
+    mig = changes["shop/migrations/0002_rename_run_and_more.py"].new.decode()
+    assert ('        migrations.SeparateDatabaseAndState(\n'
+            '            state_operations=[migrations.RenameModel(old_name="Job", new_name="Run")]\n        ),\n') in mig
+    assert "        migrations.RenameModel(" not in mig  # none with database operations
+    assert 'CONTENT_TYPES = [\n    ("shop", "job", "run"),\n]' in mig
+    assert mig.index("RunPython(rename_content_types, restore_content_types)") < mig.index(
+        "RunPython(rename_permissions, restore_permissions)")
+    _, _, migrated = _plan(tmp_path / "m", {**INIT, "shop/models.py": DERIVED_MODELS}, "stored: migrate\n")
+    mig = migrated["shop/migrations/0002_rename_run_and_more.py"].new.decode()
+    assert "CONTENT_TYPES" not in mig and "SeparateDatabaseAndState" not in mig  # Django renames it all

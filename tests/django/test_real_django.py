@@ -112,3 +112,91 @@ def test_sqlmigrate_keep_touches_nothing(case, tmp_path):
         assert statements == []
     else:
         assert any('RENAME TO "shop_run"' in s for s in statements)
+
+
+NAMES = """
+import json
+from django.db import connection
+out = {}
+with connection.cursor() as cur:
+    for table in connection.introspection.table_names(cur):
+        if not table.startswith("shop_"):
+            continue
+        names = sorted(n for n in connection.introspection.get_constraints(cur, table)
+                       if not n.startswith(("fk_", "__")))  # SQLite's own keys of unnamed constraints
+        if connection.vendor == "postgresql":
+            names += sorted(s["name"] for s in connection.introspection.get_sequences(cur, table))
+        else:
+            cur.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL "
+                        "ORDER BY name", [table])
+            names += [r[0] for r in cur.fetchall()]
+        out[table] = names
+print(json.dumps(out))
+"""
+
+
+DERIVED_SEED = """
+from datetime import datetime, timezone
+from shop.models import Attempt, Job
+for i in range(3):
+    job = Job.objects.create(key=f"k{i}", job_name=f"j{i}", job_attempts=i, queued_at=datetime.now(timezone.utc))
+    Attempt.objects.create(job=job, number=1)
+"""
+
+DERIVED_READ = """
+from datetime import datetime, timezone
+from shop import views
+from shop.models import Attempt, Run
+assert views.run_names() == ["j0", "j1", "j2"], views.run_names()
+assert views.attempts_of("k1") == 1
+assert sorted(Run.objects.values_list("run_attempts", flat=True)) == [0, 1, 2]
+Attempt.objects.create(run=Run.objects.get(key="k1"), number=2)
+Run.objects.create(key="k3", run_name="j3", queued_at=datetime.now(timezone.utc))
+print("ok", Run.objects.count(), Attempt.objects.count())
+"""
+
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.mark.parametrize("case, seed", [("django-stored-migrate", SEED), ("django-stored-migrate-derived", DERIVED_SEED)])
+def test_migrate_names_derived_from_tables_like_a_fresh_install(case, seed, kind, tmp_path, request):
+    """Under migrate, the names Django and PostgreSQL derive from a table's and its columns' names
+    (indexes, unique keys, checks, primary and foreign keys, sequences) are renamed by the migration:
+    an upgraded database holds the names a fresh install of the new models gives (no migrations:
+    straight from the models), none holds the old term, and migrating back gives the released names
+    again."""
+    case = FIXTURES / case
+    work, _, _ = run_case(case, tmp_path)
+    assert not same_tree(work, case / "after")
+    env = _database(kind, tmp_path, request)
+    before = tmp_path / "before"
+    shutil.copytree(case / "before", before)
+    _ok(_manage(before, env, "migrate", "-v0"))
+    _ok(_manage(before, env, "shell", "-v0", code=seed))
+    check = _manage(work, env, "makemigrations", "--check", "--dry-run")
+    assert check.returncode == 0 and "No changes detected" in check.stdout, check.stdout + check.stderr
+    released = json.loads(_ok(_manage(before, env, "shell", "-v0", code=NAMES)).strip().splitlines()[-1])
+    assert any("job" in n for names in released.values() for n in names)  # the released names hold the term
+
+    _ok(_manage(work, env, "migrate", "-v0"))
+    if seed is DERIVED_SEED:
+        assert _ok(_manage(work, env, "shell", "-v0", code=DERIVED_READ)).split()[-3:] == ["ok", "4", "4"]
+    upgraded = json.loads(_ok(_manage(work, env, "shell", "-v0", code=NAMES)).strip().splitlines()[-1])
+
+    (work / "fresh_settings.py").write_text("from proj.settings import *  # noqa\nMIGRATION_MODULES = {'shop': None}\n")
+    fresh_env = dict(env, DJANGO_SETTINGS_MODULE="fresh_settings")
+    if kind == "sqlite":
+        fresh_env["SHOP_DB_NAME"] = str(tmp_path / "fresh.sqlite3")
+    else:
+        from sqlalchemy.engine import make_url
+
+        fresh_env["SHOP_DB_NAME"] = make_url(request.getfixturevalue("pg_url2")).database
+    _ok(_manage(work, fresh_env, "migrate", "--run-syncdb", "-v0"))
+    fresh = json.loads(_ok(_manage(work, fresh_env, "shell", "-v0", code=NAMES)).strip().splitlines()[-1])
+
+    assert upgraded == fresh
+    assert not [n for names in upgraded.values() for n in names if "job" in n.lower()]
+
+    released_head = max(p.stem for p in (before / "shop" / "migrations").glob("0*.py"))
+    _ok(_manage(work, env, "migrate", "shop", released_head, "-v0"))
+    back = json.loads(_ok(_manage(work, env, "shell", "-v0", code=NAMES)).strip().splitlines()[-1])
+    assert back == released

@@ -45,6 +45,11 @@ def kinds(tmp_path: Path, files: dict[str, str], sections=None) -> dict[str, str
     ({"sql/001_a.sql": "", "sql/002_b.sql": "", "sql/003_c.sql": ""},
      {"sql/001_a.sql": "sql-numbered", "sql/002_b.sql": "sql-numbered", "sql/003_c.sql": "sql-numbered"}),
     ({"db/migrations/20240101120000_jobs.sql": ""}, {"db/migrations/20240101120000_jobs.sql": "dbmate"}),
+    # bare numbers, three or more in one folder (a runner reading sql/000001.sql ... in order)
+    ({"sql/000001.sql": "", "sql/000002.sql": "", "sql/000003.sql": ""},
+     {"sql/000001.sql": "sql-numbered", "sql/000002.sql": "sql-numbered", "sql/000003.sql": "sql-numbered"}),
+    ({"RELEASE_NOTES.md": "", "docs/release-notes.rst": "", "ReleaseNotes.txt": ""},
+     {"RELEASE_NOTES.md": "changelog", "docs/release-notes.rst": "changelog", "ReleaseNotes.txt": "changelog"}),
     ({"prisma/migrations/20240101_jobs/migration.sql": "", "prisma/migrations/migration_lock.toml": ""},
      {"prisma/migrations/20240101_jobs/migration.sql": "prisma"}),
     ({"db/migrate/20240101000000_create_jobs.rb": ""}, {"db/migrate/20240101000000_create_jobs.rb": "rails"}),
@@ -71,6 +76,8 @@ def test_recognised(tmp_path, files, want):
     {"api/env.py": "", "api/versions/v1.py": "JOBS = []\n", "api/versions/jobs.py": "revision = 2\n"},
     # numbered documents and one numbered SQL file outside a migrations folder
     {"docs/01-intro.md": "", "docs/02-jobs.md": "", "docs/03-runs.md": "", "queries/01_jobs.sql": ""},
+    # one or two bare-numbered files outside a migrations folder, and release tooling that is no changelog
+    {"fixtures/1.sql": "", "fixtures/2.sql": "", "scripts/release.js": "", "RELEASE_NOTES_TEMPLATE.md": ""},
     # a JS module of a migrations folder that exports no up
     {"migrations/20240101_jobs.js": "export const jobs = 1\n"},
 ])

@@ -198,6 +198,21 @@ def test_jest_snapshot_file_is_javascript_and_entries_resorted(tmp_path):
         "exports[`run queue 10`] = `\"x\"`;\n")
 
 
+def test_snapshot_object_keys_resorted(tmp_path):
+    """pretty-format prints an object's keys sorted: a renamed key moves to its place, its value
+    (however many lines) with it; an object that was not sorted stays as it is."""
+    snap = ("// Jest Snapshot v1, https://goo.gl/fbAQLP\n\n"
+            "exports[`options 1`] = `\nObject {\n  \"backfill\": 0,\n  \"jobKey\": Object {\n    \"a\": 1,\n  },\n"
+            "  \"maxAttempts\": undefined,\n  \"queue\": null,\n}\n`;\n\n"
+            "exports[`unsorted 1`] = `\nObject {\n  \"zeta\": 0,\n  \"jobKey\": 1,\n  \"alpha\": 2,\n}\n`;\n")
+    out, _ = migrate(tmp_path, {"src/__snapshots__/o.test.ts.snap": snap})
+    assert out["src/__snapshots__/o.test.ts.snap"] == (
+        "// Jest Snapshot v1, https://goo.gl/fbAQLP\n\n"
+        "exports[`options 1`] = `\nObject {\n  \"backfill\": 0,\n  \"maxAttempts\": undefined,\n  \"queue\": null,\n"
+        "  \"runKey\": Object {\n    \"a\": 1,\n  },\n}\n`;\n\n"
+        "exports[`unsorted 1`] = `\nObject {\n  \"zeta\": 0,\n  \"runKey\": 1,\n  \"alpha\": 2,\n}\n`;\n")
+
+
 def test_ts_import_sharing_a_line_is_a_follow_up(tmp_path):
     src = 'import { jobQueue } from "./jobs"; import { q } from "./queue";\nimport { zeta } from "./zeta";\n'
     files = {**TS_MODULES, "src/zeta.ts": "export const zeta = 1;\n", "src/main.ts": src.replace('"./zeta"', '"./queue2"'),

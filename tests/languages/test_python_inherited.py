@@ -1,5 +1,6 @@
 """Names a checkout class shares with an installed third-party base are kept everywhere
-(runsmig.languages.python.inherited); a base that is not installed is not guessed about."""
+(runsmig.languages.python.inherited); a base that is not installed is not guessed about (the plan
+says so)."""
 
 from __future__ import annotations
 
@@ -36,7 +37,12 @@ def test_base_not_installed_is_not_guessed_about(tmp_path, monkeypatch):
     shutil.rmtree(tmp_path / "co" / "venv")
     plan, new = plan_of(tmp_path / "co")
     assert "def lookup_run(self, run_id)" in new["app/store.py"]
-    assert not [n for n in plan.notes if "third-party 'schedlib" in n]
+    assert not [n for n in plan.notes if "is kept everywhere" in n and "schedlib" in n]
+    # but the plan says the base could not be read, and which names of the class followed the map
+    unread = [n for n in plan.notes if "cannot be read where runsmig looks" in n]
+    store = [n for n in unread if n.startswith("class Store (app/store.py:5) derives from third-party "
+                                               "'schedlib.base.BaseStore'")]
+    assert len(store) == 1 and "lookup_job" in store[0] and "install the project's dependencies" in store[0]
 
 
 def test_virtual_env_is_looked_in(tmp_path, monkeypatch):

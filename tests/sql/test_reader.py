@@ -84,6 +84,48 @@ def test_unparsed_sql_is_kept_whole():
     assert any(n == "job_id" and not parsed for _, n, parsed in got)
 
 
+def test_a_dollar_quoted_body_is_kept_whole():
+    """plpgsql variables span the body's statements and its text is what the database stores:
+    every word of it that holds the term is kept, comments included; its channel keeps its kind."""
+    body = ("create function remove_job(job_key text) returns jobs as $$\ndeclare\n  v_job jobs;\nbegin\n"
+            "  -- Delete job if not locked\n  delete from jobs as jobs where jobs.key = job_key returning * into v_job;\n"
+            "  perform pg_notify('jobs:insert', '');\n  return v_job;\nend;\n$$ language plpgsql;")
+    got = names(body, known=True)
+    body_words = [(k, n) for k, n, parsed in got if not parsed]
+    assert body_words.count(("name", "v_job")) == 3
+    assert ("name", "job") in body_words  # the comment's word
+    assert ("channel", "jobs:insert") in body_words
+
+
+def test_a_body_keeps_what_its_parsed_statements_place():
+    """A body the parser reads (LANGUAGE sql) is kept whole too, and its parsed statements' names
+    keep their kinds (a table, a column: stored names other files may spell)."""
+    got = names("create function finish(job_id bigint) returns void language sql as $$\n"
+                "  delete from queue_jobs where id = job_id;\n$$;", known=True)
+    assert got == [("parameter", "job_id", True), ("table", "queue_jobs", True), ("column", "job_id", True)]
+
+
+def test_a_view_definition_keeps_its_aliases():
+    got = names("create view job_view as select jobs.id from _private_jobs as jobs", known=True)
+    assert [n for k, n, parsed in got if n == "jobs"] == ["jobs", "jobs"]
+
+
+def test_a_template_starting_with_a_line_continuation_is_read():
+    text = "\\\nupdate _private_jobs as jobs set job_queue_id = null"
+    holes = ((0, 2, True),)  # the escape sequence: a blank
+    got = [(n.kind, n.name) for n in read(text, holes, wanted=wanted).names]
+    assert ("table", "_private_jobs") in got and ("column", "job_queue_id") in got
+
+
+def test_a_hole_standing_alone_may_be_a_clause():
+    text = "select jobs.job_queue_id from ${s}._private_jobs as jobs where true ${clause} order by jobs.id"
+    holes = tuple((m.start(), m.end(), False) for m in re.finditer(r"\$\{[^}]*\}", text))
+    r = read(text, holes, wanted=wanted)
+    assert r is not None and r.unparsed == 0
+    got = [(n.kind, n.name) for n in r.names]
+    assert ("table", "_private_jobs") in got and ("column", "job_queue_id") in got
+
+
 @pytest.mark.parametrize("text", ["Select a job to run", "Delete the job", "update job status", "with jobs done",
                                   "Create a job", "no SQL here about jobs"])
 def test_prose_is_not_sql(text):

@@ -6,6 +6,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from runsmig.console import err
+from runsmig.findings import PAYLOAD_KEY
 
 if TYPE_CHECKING:
     from runsmig.plan import Plan
@@ -28,8 +29,8 @@ def print_summary(p: Plan, verb: str = "would change") -> None:
         table.add_row("follow-ups", str(len(p.follow_ups())))
         table.add_row("external (kept)", str(len(p.externals())))
         table.add_row("identifiers in strings", str(len(p.identifiers())))
-        if p.stored():
-            table.add_row("stored names (kept)", str(len(p.stored())))
+        if p.stored() or p.derived_kept:
+            table.add_row("stored names (kept)", str(len(p.stored()) + len(p.derived_kept)))
         if p.migrated:
             table.add_row("stored names migrated", str(len(p.migrated)))
         table.add_row("history (kept as released)", str(len(p.history())))
@@ -67,15 +68,18 @@ def _stored(p: Plan) -> None:
     groups: dict[tuple[str, str], list] = {}
     for f in p.stored():
         groups.setdefault((f.stored, f.word or f.text), []).append(f)
-    if not groups:
+    if not groups and not p.derived_kept:
         return
-    err.print(f"stored names kept ({len(p.stored())} occurrences, {len(groups)} distinct): the database, "
+    err.print(f"stored names kept ({len(p.stored()) + len(p.derived_kept)} occurrences, "
+              f"{len(groups) + len(p.derived_kept)} distinct): the database, "
               "listeners and stored data know these names; the code keeps using them (recipe 'stored: keep')",
               markup=False)
     for (kind, name), fs in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1].lower())):
         more = f" (+{len(fs) - 1} more)" if len(fs) > 1 else ""
-        how = " (written out)" if not fs[0].allowed_by else ""
+        how = " (written out)" if not fs[0].allowed_by and kind != PAYLOAD_KEY else ""
         err.print(f"  {kind} {_short(name)}: {fs[0].path}:{fs[0].line}{how}{more}", markup=False)
+    for kind, name, table, path in p.derived_kept:
+        err.print(f"  {kind} {_short(name)} (of {table}; derived from it, kept with it): {path}", markup=False)
 
 
 def _migrated(p: Plan) -> None:
@@ -87,8 +91,8 @@ def _migrated(p: Plan) -> None:
               + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) + "): renamed with the code and by the "
               "new migration (recipe 'stored: migrate')", markup=False)
     for kind, old, new, table, path in p.migrated:
-        where = f" (in {table})" if kind in ("channel", "value") else f" (of {table})" if table and kind in (
-            "column", "constraint", "enum value", "trigger") else ""
+        where = f" (in {table})" if kind in ("channel", "value", "parameter") else f" (of {table})" if table and kind in (
+            "column", "constraint", "enum value", "attribute", "trigger") else ""
         err.print(f"  {kind} {old} -> {new}{where}: {path}", markup=False)
 
 

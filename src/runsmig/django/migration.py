@@ -16,6 +16,9 @@ paired in order (a rename never adds or removes a class or a field). Per app, in
 * ``RunPython`` renaming the permission codenames that follow the model's name (``add_job`` ->
   ``add_run``) and those of ``Meta.permissions`` the rename changed: Django renames the content
   type with ``RenameModel`` but leaves its permissions, and would create new ones beside them.
+* under ``stored: migrate``, a last ``RunPython`` renaming the names the database derived from
+  the renamed tables and columns (indexes, keys, checks, sequences: runsmig.django.derived), read
+  from the database at migrate time, so an upgraded database holds a fresh install's names.
 
 A field declaration is written with its source's arguments, its model references as labels
 (``"shop.run"``), a name of the models module bound to a literal as that literal
@@ -32,6 +35,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from runsmig.django import derived as derived_names
 from runsmig.django import layout
 from runsmig.django.constants import Constants
 from runsmig.django.constants import source as constant_source
@@ -66,6 +70,15 @@ class AppOps:
     needs: set[str] = field(default_factory=set)  # labels of other apps' renamed models it refers to
     first: list[str] = field(default_factory=list)  # operations before the renames (a constraint removed)
     last: list[str] = field(default_factory=list)  # operations after them (a constraint added)
+    # stored: migrate: (old table, new table, {old column: new column}) of every model whose table or
+    # columns the renames change (runsmig.django.derived renames the names derived from them), and
+    # each stored name the migration renames: (kind, old, new, table)
+    derived: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
+    migrates: list[tuple[str, str, str, str | None]] = field(default_factory=list)
+    # stored: keep: the names derived from a table or column it writes out, kept with them: (kind, name, table)
+    keeps: list[tuple[str, str, str]] = field(default_factory=list)
+    # stored: keep: content types renamed by a RunPython (RenameModel is state only): (old, new) model names
+    content_types: list[tuple[str, str]] = field(default_factory=list)
 
     def operations(self) -> list[str]:
         return self.first + self.ops + self.last
@@ -114,7 +127,16 @@ def operations(change: ModuleChange, renamed: dict[str, str], into: AppOps, keep
                 into.ops.append(_op("AlterModelTable", name=_q(a.lower), table=_q(table) if table else "None"))
                 into.fragments.append(f"alter_{a.lower}_table")
         if a.name != b.name:
-            into.ops.append(_op("RenameModel", old_name=_q(a.name), new_name=_q(b.name)))
+            if keep and b.concrete:
+                # state only: Django before 4.1 alters every foreign key into a renamed model even
+                # when its table stays (PostgreSQL rebuilds the constraint under a new name, SQLite
+                # the whole table); the content type follows in a RunPython of this migration, as
+                # Django's own hook only sees a RenameModel at the top of a migration
+                rename = f"migrations.RenameModel(old_name={_q(a.name)}, new_name={_q(b.name)})"
+                into.ops.append(_nested(f"migrations.SeparateDatabaseAndState(state_operations=[{rename}])"))
+                into.content_types.append((a.lower, b.lower))
+            else:
+                into.ops.append(_op("RenameModel", old_name=_q(a.name), new_name=_q(b.name)))
             into.fragments.append(f"rename_{b.lower}")
             into.permissions += [((a.lower, b.lower), f"{act}_{a.lower}", f"{act}_{b.lower}",
                                   f"Can {act} {b.verbose_name}") for act in _ACTIONS]
@@ -140,12 +162,61 @@ def operations(change: ModuleChange, renamed: dict[str, str], into: AppOps, keep
                 into.ops.append(_op("RenameField", model_name=_q(b.lower), old_name=_q(fa.name), new_name=_q(fb.name)))
                 into.fragments.append(f"rename_{b.lower}_{fb.name}")
         _options(change, a, b, into)
-        if not (a.unmanaged or b.unmanaged):
+        if not (a.unmanaged or b.unmanaged):  # Django neither made nor renames its table's objects
             _meta_objects(change, a, b, into, keep, rename_index)
+            _stored_renames(change, a, b, pairs, into, keep)
         if a.concrete and not a.abstract:
             old_codes, new_codes = a.permissions(), b.permissions()
             if len(old_codes) == len(new_codes):
                 into.permissions += [((a.lower, b.lower), o, n, None) for o, n in zip(old_codes, new_codes) if o != n]
+
+
+def _stored_renames(change: ModuleChange, a: Model, b: Model, pairs: list[tuple[Model, Model]], into: AppOps,
+                    keep: bool) -> None:
+    """Under ``stored: migrate``: the table and columns Django renames, and the names derived from
+    them (runsmig.django.derived): listed, and given to the migration's ``RunPython``. Under
+    ``stored: keep``: the names derived from a table or column written out, listed as kept."""
+    if not a.concrete or not b.concrete:
+        return
+    old_table, new_table = a.table(change.label), b.table(change.label)
+    if not isinstance(old_table, str) or not isinstance(new_table, str):
+        return
+    columns = {fa.column: fb.column for fa, fb in zip(a.fields, b.fields)
+               if fa.column and fb.column and not fa.many}
+
+    def targets(m: Model, side: int) -> dict[str, tuple[str, str]]:
+        """A ForeignKey's field name -> (target table, target column), for targets of this module."""
+        by_name = {pair[side].name: pair[side] for pair in pairs}
+        out = {}
+        for f in m.fields:
+            ref = _target(f) if f.kind in SINGLE else None
+            name = ref.value if isinstance(ref, cst.Name) else string_value(ref) if ref is not None else None
+            to = by_name.get(m.name if name == "self" else name.split(".")[-1] if name else "")
+            if to is None or not to.concrete:
+                continue
+            table = to.table(change.label)
+            pk = next((x.column for x in to.fields if x.keyword("primary_key") is not None), None) or "id"
+            if isinstance(table, str):
+                out[f.name] = (table, pk)
+        return out
+
+    old_names = derived_names.postgres_names(a, old_table, targets(a, 0))
+    new_names = derived_names.postgres_names(b, new_table, targets(b, 1))
+    aligned = len(old_names) == len(new_names) and all(x[0] == y[0] for x, y in zip(old_names, new_names))
+    if keep:
+        written = a.option("db_table") != b.option("db_table") or any(
+            fa.explicit_column != fb.explicit_column for fa, fb in zip(a.fields, b.fields))
+        if written and aligned and old_names == new_names:
+            into.keeps += [(k, n, new_table) for k, n in new_names]
+        return
+    changed = [(k, o, n) for (k, o), (_, n) in zip(old_names, new_names) if o != n] if aligned else []
+    if old_table == new_table and all(o == n for o, n in columns.items()) and not changed:
+        return
+    into.derived.append((old_table, new_table, {o: n for o, n in columns.items() if o != n}))
+    if old_table != new_table:
+        into.migrates.append(("table", old_table, new_table, None))
+    into.migrates += [("column", o, n, new_table) for o, n in columns.items() if o != n]
+    into.migrates += [(k, o, n, new_table) for k, o, n in changed]
 
 
 def _options(change: ModuleChange, a: Model, b: Model, into: AppOps) -> None:
@@ -224,11 +295,14 @@ def _meta_objects(change: ModuleChange, a: Model, b: Model, into: AppOps, keep: 
                     and layout.code(_renamed_to(o, new_name)) == change.new.code_for_node(n):
                 into.last.append(_op("RenameIndex", model_name=_q(b.lower), new_name=_q(new_name),
                                      old_name=_q(old_name)))
+                into.migrates.append(("index", old_name, new_name, b.table(change.label)))
                 into.fragments.append(f"rename_{old_name}_{new_name}")
             else:
                 into.first.append(_op(f"Remove{kind}", model_name=_q(a.lower), name=_q(old_name)))
                 into.last.append(_op(f"Add{kind}", model_name=_q(b.lower), **{word: decl}))
                 into.fragments += [f"remove_{a.lower}_{old_name}", f"{b.lower}_{new_name}"]
+                if old_name != new_name:
+                    into.migrates.append((word, old_name, new_name, b.table(change.label)))
 
 
 def _elements(node) -> list | None:
@@ -508,15 +582,66 @@ def render(app: AppOps, dependencies: list[tuple[str, str]], why: str, future: b
     django = "from django.db import migrations, models" if "models." in body else "from django.db import migrations"
     lines += sorted((app.imports - {"from django.db import models"}) | {django},
                     key=lambda line: (line.startswith("from "), line.split()[1]))
-    lines += [""] if app.permissions else ["", ""]  # black: one blank line before a comment, two before a class
+    helpers = bool(app.permissions or app.derived or app.content_types)
+    lines += [""] if helpers else ["", ""]  # black: one blank line before a comment, two before a class
+    if app.content_types:
+        lines += _content_types_code(app)
     if app.permissions:
         lines += _permissions_code(app)
+    if app.derived:
+        lines += derived_names.runtime_code([_derived_row(row) for row in app.derived])
     lines += ["class Migration(migrations.Migration):", "    dependencies = ["]
     lines += [layout.text(cst.parse_expression(f"({_q(a)}, {_q(n)})"), 8, "", ",").rstrip("\n") for a, n in dependencies]
     lines += ["    ]", "", "    operations = ["]
+    if app.content_types:
+        body += "        migrations.RunPython(rename_content_types, restore_content_types),\n"
     if app.permissions:
         body += "        migrations.RunPython(rename_permissions, restore_permissions),\n"
+    if app.derived:
+        body += "        migrations.RunPython(rename_derived, restore_derived),\n"
     return "\n".join(lines) + "\n" + body + "    ]\n"
+
+
+def _derived_row(row: tuple[str, str, dict[str, str]]) -> str:
+    old, new, columns = row
+    cols = "{" + ", ".join(f"{_q(o)}: {_q(n)}" for o, n in columns.items()) + "}"
+    return layout.text(cst.parse_expression(f"({_q(old)}, {_q(new)}, {cols})"), 4, "", ",").rstrip("\n")
+
+
+def _content_types_code(app: AppOps) -> list[str]:
+    rows = [layout.text(cst.parse_expression(f"({_q(app.label)}, {_q(old)}, {_q(new)})"), 4, "", ",").rstrip("\n")
+            for old, new in app.content_types]
+    return [
+        "# Content types of the renamed models: RenameModel is state only here (the tables stay), so",
+        "# Django's hook that renames a content type after a RenameModel does not see it.",
+        "CONTENT_TYPES = [",
+        *rows,
+        "]",
+        "",
+        "",
+        "def _content_types(apps, schema_editor, forwards):",
+        "    try:",
+        '        ContentType = apps.get_model("contenttypes", "ContentType")',
+        "    except LookupError:  # django.contrib.contenttypes is not installed",
+        "        return",
+        "    db = schema_editor.connection.alias",
+        "    for app_label, old, new in CONTENT_TYPES:",
+        "        old, new = (old, new) if forwards else (new, old)",
+        "        rows = ContentType.objects.db_manager(db).filter(app_label=app_label)",
+        "        if not rows.filter(model=new).exists():",
+        "            rows.filter(model=old).update(model=new)",
+        "    ContentType.objects.clear_cache()",
+        "",
+        "",
+        "def rename_content_types(apps, schema_editor):",
+        "    _content_types(apps, schema_editor, True)",
+        "",
+        "",
+        "def restore_content_types(apps, schema_editor):",
+        "    _content_types(apps, schema_editor, False)",
+        "",
+        "",
+    ]
 
 
 def _permissions_code(app: AppOps) -> list[str]:

@@ -18,6 +18,9 @@ class NewFile:
     notes: tuple[str, ...] = field(default=())
     # stored names this file migrates: (kind, old, new, table or None, path of the file)
     migrates: tuple[tuple[str, str, str, str | None, str], ...] = field(default=())
+    # stored names kept because the file keeps what they derive from (a Django table written out: its
+    # indexes, keys, sequences): (kind, name, table, path of the file)
+    keeps: tuple[tuple[str, str, str, str], ...] = field(default=())
 
 
 def generate_all(root: Path, recipe, result, options: dict | None = None) -> list[NewFile]:

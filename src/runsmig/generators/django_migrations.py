@@ -87,10 +87,15 @@ def generate(root: Path, recipe, result, options: dict) -> list[NewFile]:
         rel = f"{history.folder}/{name}.py"
         kinds = sorted({op.split("(", 1)[0].strip().removeprefix("migrations.") for op in app.operations()})
         note = f"{rel}: new Django migration of app '{app.label}' ({', '.join(kinds)}" + (
-            ", RunPython: permission codenames" if app.permissions else "") + ")"
+            ", RunPython: content types" if app.content_types else "") + (
+            ", RunPython: permission codenames" if app.permissions else "") + (
+            ", RunPython: names derived from the renamed tables and columns" if app.derived else "") + ")"
         perms = [f"{rel}: permission codename '{old}' -> '{new}' (a stored value: renamed by the migration, "
                  "as Django names permissions after the model)" for _, old, new, _ in app.permissions]
-        out.append(NewFile(rel, render(app, deps, why, _future(root, history)), (note, *perms, *app.notes)))
+        migrates = tuple((kind, o, n, table, rel) for kind, o, n, table in app.migrates)
+        keeps = tuple((kind, n, table, rel) for kind, n, table in app.keeps)
+        out.append(NewFile(rel, render(app, deps, why, _future(root, history)), (note, *perms, *app.notes),
+                           migrates, keeps))
     return out
 
 

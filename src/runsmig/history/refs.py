@@ -74,8 +74,9 @@ def references(root: Path, kinds: dict[str, str], heads: dict[str, bytes], files
                         keep.setdefault(n, f"released history imports it ({rel}:{node.lineno})")
     if django_terms:
         notes_first = (f"history: {django_terms} released Django migration(s) name what the rename changes (models, "
-                       "fields): they stay as they are; after apply run 'manage.py makemigrations' (RenameModel, "
-                       "RenameField) so existing databases follow",)
+                       "fields): they stay as they are; the app's next migration (RenameModel, RenameField), "
+                       "written by this plan (or by 'manage.py makemigrations' where a note says it cannot be), "
+                       "carries existing databases along",)
     else:
         notes_first = ()
     held = frozenset(f for rel in pinned for f in folders_of(rel))

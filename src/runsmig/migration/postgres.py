@@ -32,32 +32,40 @@ def literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def qualified(schema: str, name: str) -> str:
+    """``schema.name`` with the schema as the history writes it (a psql ``:VARIABLE`` too)."""
+    return f"{schema}.{ident(name)}" if schema else ident(name)
+
+
 def _rename(r: Rename, back: bool = False) -> str:
     old, new = (r.new, r.old) if back else (r.old, r.new)
     table = r.new_table  # tables are renamed first forward, last back: the others see the new name
+    q = r.schema
     if r.kind == "table":
-        return f"ALTER TABLE {ident(old)} RENAME TO {ident(new)};"
+        return f"ALTER TABLE {qualified(q, old)} RENAME TO {ident(new)};"
     if r.kind == "column":
-        return f"ALTER TABLE {ident(table)} RENAME COLUMN {ident(old)} TO {ident(new)};"
+        return f"ALTER TABLE {qualified(q, table)} RENAME COLUMN {ident(old)} TO {ident(new)};"
     if r.kind == "constraint":
-        return f"ALTER TABLE {ident(table)} RENAME CONSTRAINT {ident(old)} TO {ident(new)};"
+        return f"ALTER TABLE {qualified(q, table)} RENAME CONSTRAINT {ident(old)} TO {ident(new)};"
     if r.kind == "index":
-        return f"ALTER INDEX {ident(old)} RENAME TO {ident(new)};"
+        return f"ALTER INDEX {qualified(q, old)} RENAME TO {ident(new)};"
     if r.kind == "sequence":
-        return f"ALTER SEQUENCE {ident(old)} RENAME TO {ident(new)};"
+        return f"ALTER SEQUENCE {qualified(q, old)} RENAME TO {ident(new)};"
     if r.kind == "type":
-        return f"ALTER TYPE {ident(old)} RENAME TO {ident(new)};"
+        return f"ALTER TYPE {qualified(q, old)} RENAME TO {ident(new)};"
+    if r.kind == "attribute":
+        return f"ALTER TYPE {qualified(q, table)} RENAME ATTRIBUTE {ident(old)} TO {ident(new)};"
     if r.kind == "enum value":
-        return f"ALTER TYPE {ident(table)} RENAME VALUE {literal(old)} TO {literal(new)};"
+        return f"ALTER TYPE {qualified(q, table)} RENAME VALUE {literal(old)} TO {literal(new)};"
     raise ValueError(r.kind)
 
 
-def _drop(kind: str, name: str, table: str | None, args: str | None) -> str:
+def _drop(kind: str, name: str, table: str | None, args: str | None, schema: str = "") -> str:
     if kind == "trigger":
-        return f"DROP TRIGGER {ident(name)} ON {ident(table)};"
+        return f"DROP TRIGGER {ident(name)} ON {qualified(schema, table)};"
     if kind == "view":
-        return f"DROP VIEW {ident(name)};"
-    return f"DROP FUNCTION {ident(name)}({args or ''});"
+        return f"DROP VIEW {qualified(schema, name)};"
+    return f"DROP FUNCTION {qualified(schema, name)}({args or ''});"
 
 
 def _create(sql: str, replace: bool) -> str:
@@ -81,17 +89,17 @@ def steps(m: StoredMigration, back: bool = False) -> list[tuple[Rename | None, s
     renamed_fns = [r for r in functions if r.new_name != r.old.name]
     out: list[str] = []
     if not back:
-        out += [_drop("trigger", r.old.name, r.old.table, None) for r in triggers]
-        out += [_drop("view", r.old.name, None, None) for r in reversed(views)]
-        out += [_drop("function", r.old.name, None, r.old.args) for r in renamed_fns]
+        out += [_drop("trigger", r.old.name, r.old.table, None, r.old.schema) for r in triggers]
+        out += [_drop("view", r.old.name, None, None, r.old.schema) for r in reversed(views)]
+        out += [_drop("function", r.old.name, None, r.old.args, r.old.schema) for r in renamed_fns]
         renames = [(r, _rename(r)) for r in m.renames]
         creates = [_create(r.new_sql, r.new_name == r.old.name) for r in functions]
         creates += [_create(r.new_sql, False) for r in views]
         creates += [_create(r.new_sql, False) for r in triggers]
     else:
-        out += [_drop("trigger", r.new_name, r.new_table, None) for r in triggers]
-        out += [_drop("view", r.new_name, None, None) for r in reversed(views)]
-        out += [_drop("function", r.new_name, None, r.new_args) for r in renamed_fns]
+        out += [_drop("trigger", r.new_name, r.new_table, None, r.old.schema) for r in triggers]
+        out += [_drop("view", r.new_name, None, None, r.old.schema) for r in reversed(views)]
+        out += [_drop("function", r.new_name, None, r.new_args, r.old.schema) for r in renamed_fns]
         renames = [(r, _rename(r, back=True)) for r in reversed(m.renames)]
         creates = [_create(r.old.sql, r.new_name == r.old.name) for r in functions]
         creates += [_create(r.old.sql, False) for r in views]

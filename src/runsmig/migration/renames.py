@@ -14,16 +14,17 @@ from dataclasses import dataclass, field
 
 from runsmig.sql.catalog import RELATIONS, Catalog, Obj
 
-ORDER = ("table", "column", "constraint", "index", "sequence", "type", "enum value")
+ORDER = ("table", "column", "constraint", "index", "sequence", "type", "enum value", "attribute")
 
 
 @dataclass(frozen=True)
 class Rename:
-    kind: str  # table, column, constraint, index, sequence, type, enum value
+    kind: str  # table, column, constraint, index, sequence, type, enum value, attribute
     old: str
     new: str
     table: str | None = None  # column, constraint: the table's old name; enum value: the type's old name
     new_table: str | None = None  # ... and its new name
+    schema: str = ""  # the schema qualifier as the history writes it ("" when it writes none)
 
 
 @dataclass(frozen=True)
@@ -77,12 +78,13 @@ def plan_renames(cat: Catalog, rewrite) -> StoredMigration:
             new = rewrite(o.name)
             if new == o.name:
                 continue
-            owner = types if kind == "enum value" else tables
+            owner = types if kind in ("enum value", "attribute") else tables
             clash = _clash(cat, o, new, taken)
             if clash:
                 out.notes.append(f"stored {kind} '{o.name}' not renamed to '{new}': {clash}")
                 continue
-            out.renames.append(Rename(kind, o.name, new, o.table, owner.get(o.table, o.table) if o.table else None))
+            out.renames.append(Rename(kind, o.name, new, o.table, owner.get(o.table, o.table) if o.table else None,
+                                      o.schema))
     out.recreates = _recreates(cat, rewrite, tables)
     out.carried = _carried(out.recreates, rewrite)
     for where, head in cat.unread:
@@ -97,6 +99,8 @@ def _clash(cat: Catalog, o: Obj, new: str, taken) -> str | None:
         return f"'{o.table}' has a {o.kind} of that name already"
     if o.kind == "type" and new in taken["type"]:
         return "a type has that name already"
+    if o.kind == "attribute" and cat.find("attribute", new, o.table) is not None:
+        return f"the type '{o.table}' has an attribute of that name already"
     if o.kind == "enum value" and cat.find("enum value", new, o.table) is not None:
         return f"the type '{o.table}' has that value already"
     return None
@@ -128,15 +132,35 @@ def _recreates(cat: Catalog, rewrite, tables: dict[str, str]) -> list[Recreate]:
 
 
 def _carried(recreates: list[Recreate], rewrite) -> list[tuple[str, str, str, str]]:
-    """The channels and values of the recreated definitions that the term map rewrites."""
+    """The parameters, channels and values of the recreated definitions that the term map rewrites
+    (a parameter is a stored name too: callers name it, ``add_job(job_key => ...)``)."""
     from runsmig import sql
 
     out = []
     for r in recreates:
+        for param in _params(r.old.args) if r.kind == "function" else ():
+            if rewrite(param) != param:
+                out.append(("parameter", param, rewrite(param), f"{r.kind} {r.old.name}"))
         reading = sql.read(r.old.sql, known=True, wanted=lambda w: rewrite(w) != w)
         for n in reading.names if reading else ():
             if n.kind in ("channel", "value"):
                 out.append((n.kind, n.name, rewrite(n.name), f"{r.kind} {r.old.name}"))
+    return out
+
+
+def _params(args: str | None) -> list[str]:
+    """The names in a DROP FUNCTION argument list (``job_ids bigint[], OUT x int``; unnamed: none)."""
+    import re
+
+    from runsmig.sql.catalog import _split_top
+
+    out = []
+    for part in _split_top(args or ""):
+        words = part.split()
+        if words and words[0].upper() in ("IN", "OUT", "INOUT", "VARIADIC"):
+            words = words[1:]
+        if len(words) >= 2 and re.fullmatch(r'[A-Za-z_][\w$]*|"[^"]+"', words[0]):
+            out.append(words[0].strip('"'))
     return out
 
 

@@ -3,8 +3,9 @@
 files in the order they run, and the name and text of the next one.
 
 The next file follows the folder's own scheme: the next number with the same width (or the next
-Flyway version), a timestamp one second after the last, a ``.down.sql`` beside a golang-migrate
-``.up.sql``. A folder whose files hold both directions (dbmate's ``-- migrate:up`` /
+Flyway version; a bare ``000020.sql`` after ``000019.sql``; the next release's name in a folder
+named after releases, runsmig.migration.versioned), a timestamp one second after the last, a
+``.down.sql`` beside a golang-migrate ``.up.sql``. A folder whose files hold both directions (dbmate's ``-- migrate:up`` /
 ``-- migrate:down``, goose's ``-- +goose Up`` / ``-- +goose Down``) gets both in the new file too.
 """
 
@@ -19,7 +20,7 @@ SLUG = "runsmig_stored_names"  # the new file's description (no term in it)
 MARKER = "runsmig: migration written by runsmig"
 
 _FLYWAY = re.compile(r"([VU])(\d+(?:[._]\d+)*)__(.+)\.sql\Z", re.I)
-_NUMBERED = re.compile(r"(\d+(?:\.\d+)*)([_-])(.+?)(\.up\.sql|\.down\.sql|\.sql)\Z", re.I)
+_NUMBERED = re.compile(r"(\d+(?:\.\d+)*)(?:([_-])(.+?))?(\.up\.sql|\.down\.sql|\.sql)\Z", re.I)
 _INDEX = re.compile(r"(\d+)[_-]")
 # (up marker, down marker, statement wrapper) of tools that keep both directions in one file
 SECTIONS = (
@@ -51,7 +52,7 @@ def steps(rels: list[str], kind: str) -> list[Step]:
             if m is None:
                 continue
             version = tuple(int(x) for x in m.group(1).split("."))
-            index = _INDEX.match(m.group(3)) if "." in m.group(1) else None
+            index = _INDEX.match(m.group(3)) if "." in m.group(1) and m.group(3) else None
             out.append(Step(rel, version + ((int(index.group(1)),) if index else ()), m.group(4).lower() != ".down.sql"))
     return sorted(out, key=lambda s: (s.version, s.rel))
 
@@ -79,7 +80,8 @@ def next_names(folder: str, kind: str, ordered: list[Step], tags=None) -> list[s
     last = ordered[-1]
     leaf = last.rel.rsplit("/", 1)[-1]
     base = f"{folder}/" if folder else ""
-    if kind == "sql-numbered" and "." in leaf.split("_", 1)[0].split("-", 1)[0]:
+    numbered = _NUMBERED.match(leaf)
+    if kind == "sql-numbered" and numbered and "." in numbered.group(1):
         from runsmig.migration import versioned
 
         name = versioned.next_name([s.rel.rsplit("/", 1)[-1] for s in ordered], SLUG, tags() if tags else [])
@@ -93,6 +95,8 @@ def next_names(folder: str, kind: str, ordered: list[Step], tags=None) -> list[s
     m = _NUMBERED.match(leaf)
     head, _, tail = m.group(1).rpartition(".")
     number, sep = head + ("." if head else "") + _bump(tail), m.group(2)
+    if sep is None:  # bare numbers (``000019.sql``): the next is bare too, a runner may read only those
+        return [f"{base}{number}.sql"]
     if kind == "golang-migrate":
         return [f"{base}{number}{sep}{SLUG}.up.sql", f"{base}{number}{sep}{SLUG}.down.sql"]
     return [f"{base}{number}{sep}{SLUG}.sql"]

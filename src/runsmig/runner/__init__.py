@@ -320,8 +320,9 @@ def _with_inherited(root: Path, engine: TermEngine, candidates: set[str], all_fi
         return engine, ()
     from runsmig.languages.python.inherited import inherited_names
 
-    found = inherited_names(root, candidates, all_files, engine)
-    return engine.with_keep(tuple(sorted(found))), tuple(found[n] for n in sorted(found))
+    unread: list[str] = []
+    found = inherited_names(root, candidates, all_files, engine, unread)
+    return engine.with_keep(tuple(sorted(found))), tuple(found[n] for n in sorted(found)) + tuple(dict.fromkeys(unread))
 
 
 def _from_cache(store: ResultCache, root: Path, todo: list[tuple[str, str]], keep_bytes: bool, engine=None,

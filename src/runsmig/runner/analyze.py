@@ -11,6 +11,7 @@ from pathlib import Path
 
 from runsmig import deps
 from runsmig.findings import (
+    PAYLOAD_KEY,
     Analysis,
     Edit,
     Finding,
@@ -207,18 +208,34 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
                 kind = _stored_kind(stored, e, f, read)
                 if kind is not None:
                     f, reason = Finding(**{**f.__dict__, "stored": kind}), "stored"
-            if reason is None and elsewhere and f.literal and not any(
+            if reason is None and elsewhere and (f.literal or (f.kind == "string" and "_" in f.word)) and not any(
                     a <= e.start and e.end <= b for a, b in analysis.code_names):
-                hit = elsewhere.get(unquote(f.literal))
+                # the whole literal, or a snake_case word of a SQL piece too short to read; not a
+                # string that names code (the decorated function's own parameters)
+                hit = elsewhere.get(unquote(f.literal) if f.literal else f.word)
+                if hit is not None and not _compound(unquote(f.literal) if f.literal else f.word):
+                    hit = None  # a bare word ("jobs": a CLI option, a key) is no evidence of the table
                 if hit is not None:  # spells a stored name another file keeps
                     kind, written, where = hit
                     f = Finding(**{**f.__dict__, "stored": kind,
                                    "message": f"{SPELLS_STORED}{kind} '{written}' kept at {where}"})
                     reason = "stored"
+            if reason is None and elsewhere and lang.name == "typescript" and f.kind == "identifier" \
+                    and "_" in f.word and elsewhere.get(f.word) is not None \
+                    and (stored is None or f.word not in stored.names or _inside(analysis.keys, e.start)):
+                # a snake_case property of a row another file's SQL stores (``interface DbJob {
+                # job_queue_id }``, ``job.job_queue_id``, an object literal ``{ job_key: spec.key }``
+                # of such a type); a file whose own SQL keeps it decides its other identifiers itself
+                kind, written, where = elsewhere.get(f.word)
+                f = Finding(**{**f.__dict__, "stored": kind,
+                               "message": f"{SPELLS_STORED}{kind} '{written}' kept at {where}"})
+                reason = "stored"
             if reason is not None:
                 out.allowed.append(Finding(**{**f.__dict__, "allowed_by": reason}))
                 spans.append((e.start, e.end, "allowed"))
                 continue
+            if stored is not None and stored.follows and not f.stored and stored.followed(e.start, e.end):
+                f = Finding(**{**f.__dict__, "stored": PAYLOAD_KEY})  # listed: renamed with the code
             out.applied.append(f)
             if stored is not None and f.kind == "identifier" and f.word in stored.names and _member(text, e.start):
                 out.reported.append(_member_note(text, e, f, stored.names[f.word]))
@@ -331,6 +348,16 @@ def _stored_names(text: str, analysis: Analysis, recipe: Recipe, engine: TermEng
     return stored_names(text, analysis, recipe, engine)
 
 
+def _inside(keys: list[tuple[int, int, bool]], p: int) -> bool:
+    """Is ``p`` inside the key of a ``key: value`` pair (not a shorthand ``{ job_key }``)?"""
+    return any(a <= p < b for a, b, shorthand in keys if not shorthand)
+
+
+def _compound(name: str) -> bool:
+    """A name of two or more word parts (``job_name``, ``jobKey``, ``_private_jobs``)."""
+    return len(re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+", name)) >= 2
+
+
 def _stored_kind(stored, e: Edit, f: Finding, read: frozenset[int] = frozenset()) -> str | None:
     """The kind of the stored name this edit would rename (None: not a stored name). An edit that
     writes a stored name out (an ORM column named explicitly) is one already. Beside the file's
@@ -375,7 +402,9 @@ def _declares(text: str, p: int) -> bool:
     while p < len(text) and (text[p].isalnum() or text[p] in "_$"):
         p += 1
     rest = text[p:p + 3].lstrip(" \t")
-    return rest[:1] in (":", "!") or (rest[:1] == "=" and rest[1:2] not in ("=", ">"))
+    if rest[:1] == "!":  # ``this.job_id!: string`` declares; ``row.job_id != null`` compares
+        return rest[1:2] == ":"
+    return rest[:1] == ":" or (rest[:1] == "=" and rest[1:2] not in ("=", ">"))
 
 
 def _member(text: str, p: int) -> bool:

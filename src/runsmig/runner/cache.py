@@ -9,8 +9,8 @@ What a result is keyed by:
 * the **base** of the run: runsmig's own source files and the installed parsers (by name, size
   and modification time), the Python version, the recipe, the planned moves and deletes, and the
   contents of the configuration every file of a language may read (``package.json``,
-  ``tsconfig*.json``, ``jsconfig*.json``); the recipe is its file, the YAML beside it and its
-  ``transforms/``;
+  ``tsconfig*.json``, ``jsconfig*.json``); the recipe is which file it is, its file, the YAML
+  beside it and its ``transforms/``;
 * the file: its path, where it moves, and its bytes (never its stat data);
 * and, checked on every use (``runsmig.deps``): the bytes of each other file its analysis read, and
   the checkout's file list as far as the analysis depended on it: the answers the current list
@@ -108,15 +108,14 @@ def _recipe_fingerprint(recipe) -> str:
     """What one file's analysis reads of the recipe: the recipe file, the YAML beside it, its
     transforms (not the rest of its folder: a recipe kept at the checkout's root is common); and
     whether it runs them (a data-only recipe, as ``check`` has it, gives other results than the
-    same recipe in ``plan``: their entries never mix)."""
+    same recipe in ``plan``: their entries never mix). Which of the folder's files is the recipe is
+    part of it: two recipes side by side (``stored: keep`` and ``stored: migrate``) hash the same
+    files."""
     folder = recipe.folder
     files = {recipe.source, *folder.glob("*.yaml"), *folder.glob("*.yml")}
     if recipe.code_folder is not None:
         files |= {p for p in (folder / "transforms").rglob("*.py") if "__pycache__" not in p.parts}
-    parts = [b"with-code" if recipe.code_folder is not None else b"data-only"]
-    # which of the folder's YAML files is the recipe: two recipes side by side (keep.yaml and
-    # migrate.yaml) hash the same files, yet give other results
-    parts += [b"source", Path(recipe.source).name.encode()]
+    parts = [b"with-code" if recipe.code_folder is not None else b"data-only", recipe.source.name.encode()]
     for f in sorted(f for f in files if f.is_file()):
         parts += [f.name.encode(), f.read_bytes()]
     return _h(*parts)

@@ -8,7 +8,10 @@ other spellings in it: an identifier-like string literal that spells it (``row["
 the column ``job_id``) and a named bind parameter (``%(job_id)s``), so the code and its SQL keep
 agreeing. A bind parameter of a ``.sql`` file is not a stored name: the code of other files
 supplies it by keyword (``execute(queries["finish"], job_id=...)``), and those keywords are
-renamed with the code, so the parameter follows them (``%(run_id)s``).
+renamed with the code, so the parameter follows them (``%(run_id)s``). The other way round, a
+quoted value of the SQL that spells a key of an object literal the file builds (``el->>'jobId'``
+beside ``JSON.stringify({ jobId: job.id })``) is a payload between the code and its SQL: it is
+renamed with the code's key, and listed (kind ``payload key``).
 """
 
 from __future__ import annotations
@@ -33,13 +36,21 @@ class Kept:
 class StoredNames:
     """The stored names of one file, and what each edit or finding in it is."""
 
-    def __init__(self, kept: list[Kept]):
+    def __init__(self, kept: list[Kept], follows: list[Kept] = ()):
         self.kept = sorted(kept, key=lambda k: (k.start, k.end))
+        # quoted values of the SQL that spell a key of an object literal the file builds
+        # ({ jobId: job.id } beside el->>'jobId'): a payload between the code and its SQL, renamed
+        # with the code's key and listed (kind "payload key")
+        self.follows = sorted(follows, key=lambda k: (k.start, k.end))
+        self.follow_starts = [k.start for k in self.follows]
         self.starts = [k.start for k in self.kept]
         self.names: dict[str, str] = {}
+        self.values: set[str] = set()
         for k in self.kept:
             if k.kind not in ("value", "bind parameter"):
                 self.names.setdefault(k.name, k.kind)
+            elif k.kind == "value":
+                self.values.add(k.name)
 
     def __bool__(self) -> bool:
         return bool(self.kept)
@@ -52,9 +63,20 @@ class StoredNames:
                 return k
         return None
 
+    def followed(self, start: int, end: int) -> Kept | None:
+        """The payload key (renamed with the code) an edit of text[start:end] is inside."""
+        i = bisect.bisect_right(self.follow_starts, start)
+        if i and start < self.follows[i - 1].end and end <= self.follows[i - 1].end:
+            return self.follows[i - 1]
+        return None
+
     def spelled(self, f: Finding) -> str | None:
-        """The kind of a stored name an identifier-like literal spells exactly."""
-        return self.names.get(unquote(f.literal)) if f.literal else None
+        """The kind of a stored name an identifier-like literal spells exactly (a value the SQL
+        keeps too: ``add_job('job3')`` beside ``expect(task).toEqual("job3")``)."""
+        if not f.literal:
+            return None
+        text = unquote(f.literal)
+        return self.names.get(text) or ("value" if text in self.values else None)
 
 
 def stored_names(text: str, analysis: Analysis, recipe, engine: TermEngine) -> StoredNames | None:
@@ -86,7 +108,11 @@ def stored_names(text: str, analysis: Analysis, recipe, engine: TermEngine) -> S
             binds += [(region.start + b.start, region.start + b.end, b.name) for b in reading.binds]
     names = {k.name for k in kept if k.kind != "value"}
     kept += [Kept(a, b, "bind parameter", name) for a, b, name in binds if name in names]
-    return StoredNames(kept) if kept else None
+    built = {text[a:b] for a, b, _ in analysis.keys}
+    follows = [k for k in kept if k.kind == "value" and k.name in built]
+    if follows:  # a JSON key this file's code builds and its SQL reads: renamed with the code
+        kept = [k for k in kept if not (k.kind == "value" and k.name in built)]
+    return StoredNames(kept, follows) if kept or follows else None
 
 
 def _wanted(engine: TermEngine):

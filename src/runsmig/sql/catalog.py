@@ -6,6 +6,11 @@ unnamed ones: ``jobs_pkey``, ``steps_job_id_fkey``, ``jobs_name_key``, ``steps_p
 sequences (``SERIAL`` and identity columns own ``<table>_<column>_seq``), the types and their enum
 values, and the functions, triggers and views with the statement that defined them, as released.
 
+Names are read from the text with its placeholders masked (``:SCHEMA`` psql variables, ``$1``): a
+schema qualifier is kept as written (``:GRAPHILE_WORKER_SCHEMA``, ``app``) in :attr:`Obj.schema`, so
+the statements that rename an object name it as the history did. An unnamed object whose name is
+taken already gets PostgreSQL's next one (``jobs_pkey1`` beside a renamed table's ``jobs_pkey``).
+
 What sqlglot reads only as an opaque command (``ALTER TYPE ... ADD VALUE``, ``ALTER TABLE ...
 RENAME CONSTRAINT``, a plpgsql ``CREATE FUNCTION``) is read from its tokens; a statement neither
 can place is listed in :attr:`Catalog.unread` (never guessed).
@@ -22,13 +27,14 @@ RELATIONS = ("table", "view", "index", "sequence")  # one namespace in PostgreSQ
 
 @dataclass(frozen=True)
 class Obj:
-    kind: str  # table, column, constraint, index, sequence, type, enum value, function, trigger, view
+    kind: str  # table, column, constraint, index, sequence, type, enum value, attribute, function, trigger, view
     name: str
-    table: str | None = None  # column, constraint, index, trigger: its table; enum value: its type
+    table: str | None = None  # column, constraint, index, trigger: its table; enum value, attribute: its type
     sql: str | None = None  # function, trigger, view: the statement that defined it, as released
     args: str | None = None  # function: its argument list (for DROP FUNCTION)
     index: bool = False  # constraint: a primary key or unique constraint (its index has its name)
     where: str = ""  # the migration file that made it (last)
+    schema: str = ""  # the schema qualifier as the history writes it (its table's, for a column ...)
 
 
 @dataclass
@@ -71,7 +77,7 @@ class Catalog:
             self.objects = [replace(o, table=new) if o.kind in ("column", "constraint", "index", "trigger", "sequence")
                             and o.table == old else o for o in self.objects]
         elif kind == "type":
-            self.objects = [replace(o, table=new) if o.kind == "enum value" and o.table == old else o
+            self.objects = [replace(o, table=new) if o.kind in ("enum value", "attribute") and o.table == old else o
                             for o in self.objects]
         elif kind == "index":  # the constraint an index backs shares its name
             for i, o in enumerate(self.objects):
@@ -101,21 +107,62 @@ def replay(files: list[tuple[str, str]], dialect: str = "postgres") -> Catalog:
     """The catalog after the migrations ``files`` ((name, SQL text), in the order they run)."""
     from runsmig.sql.reader import _dialect, _statements
 
+    from runsmig.sql.mask import mask
+
     d = _dialect(dialect)
     cat = Catalog()
     for where, text in files:
+        masked = mask(text)[0]  # a psql variable (:SCHEMA) reads as a name of the same length
         try:
-            tokens = d.tokenize(text)
+            tokens = d.tokenize(masked)
         except Exception:
             cat.unread.append((where, "(not tokenized)"))
             continue
         for stmt in _statements(tokens):
             sql = text[stmt[0].start:stmt[-1].end + 1]
             try:
-                _apply(cat, d, stmt, text, sql, where)
+                _apply(cat, d, stmt, _Text(masked, text), sql, where)
             except Exception:
-                cat.unread.append((where, " ".join(t.text for t in stmt[:4])))
+                cat.unread.append((where, " ".join(text[t.start:t.end + 1] for t in stmt[:4])))
     return cat
+
+
+class _Text(str):
+    """The masked text (what the parser reads), with the text as written beside it."""
+
+    def __new__(cls, masked: str, written: str):
+        out = super().__new__(cls, masked)
+        out.written = written
+        return out
+
+
+def _qualified(stmt, i: int, text) -> tuple[str, str, int]:
+    """The name at token ``i`` (``schema . name`` or ``name``): (name, schema as written, next index)."""
+    from sqlglot.tokens import TokenType
+
+    if i + 2 < len(stmt) and stmt[i + 1].token_type == TokenType.DOT:
+        written = getattr(text, "written", text)
+        return _tok(stmt[i + 2]), written[stmt[i].start:stmt[i].end + 1], i + 3
+    return _tok(stmt[i]), "", i + 1
+
+
+def _after(stmt, words: list[str], first: int, text) -> tuple[str, str, int]:
+    """The (qualified) name after ``first`` and any IF [NOT] EXISTS / ONLY."""
+    i = first
+    while i < len(words) and words[i] in ("IF", "NOT", "EXISTS", "ONLY"):
+        i += 1
+    return _qualified(stmt, i, text)
+
+
+def _choose(cat: Catalog, name1: str, name2: str | None, label: str) -> str:
+    """PostgreSQL's ChooseRelationName: ``name1_name2_label``, else ``..._label1``, ``label2`` ...
+    while a table, view, index, sequence or index-backed constraint has the name."""
+    taken = cat.names(RELATIONS) | {o.name for o in cat.objects if o.kind == "constraint" and o.index}
+    name, n = object_name(name1, name2, label), 0
+    while name in taken:
+        n += 1
+        name = object_name(name1, name2, f"{label}{n}")
+    return name
 
 
 def _ident(node) -> str:
@@ -140,19 +187,24 @@ def _apply(cat: Catalog, d, stmt, text: str, sql: str, where: str) -> None:
     from sqlglot import exp
 
     words = [t.text.upper() for t in stmt]
-    head = " ".join(words[:4])
+    written = getattr(text, "written", text)
+    head = " ".join(written[t.start:t.end + 1] for t in stmt[:4])
+    if words[:2] == ["ALTER", "TABLE"] and _no_names(words):
+        return  # row level security, owner, storage: no object made or renamed
     if words[0] == "CREATE" and _created_kind(words) in ("FUNCTION", "PROCEDURE"):
         return _function(cat, stmt, text, sql, where)
     if words[0] == "CREATE" and _created_kind(words) == "TRIGGER":
-        return _trigger(cat, stmt, sql, where)
+        return _trigger(cat, stmt, words, sql, where, text)
     if words[0] == "DROP" and len(words) > 2 and words[1] in ("FUNCTION", "PROCEDURE"):
         return _drop_function(cat, stmt, words)
     if words[:2] == ["ALTER", "TABLE"] and "RENAME" in words:
-        return _rename_in_table(cat, stmt, words)
+        return _rename_in_table(cat, stmt, words, text)
     if words[0] == "ALTER" and len(words) > 2 and words[1] in ("FUNCTION", "PROCEDURE", "TRIGGER") and "RENAME" in words:
-        return _rename_routine(cat, d, stmt, words)
+        return _rename_routine(cat, d, stmt, words, text)
     if words[:2] == ["ALTER", "TYPE"] or (words[:2] == ["ALTER", "SEQUENCE"] and "RENAME" in words):
-        return _alter_tokens(cat, stmt, words, where)
+        return _alter_tokens(cat, stmt, words, where, text)
+    if words[:2] == ["DROP", "TRIGGER"]:
+        return _drop_trigger(cat, stmt, words, text)
     trees = [t for t in d.parser().parse(stmt, text) if t is not None]
     tree = trees[0] if len(trees) == 1 else None
     if tree is None or isinstance(tree, exp.Command):
@@ -161,20 +213,28 @@ def _apply(cat: Catalog, d, stmt, text: str, sql: str, where: str) -> None:
         return
     if isinstance(tree, exp.Create):
         kind = str(tree.args.get("kind") or "").upper()
+        k = _created_kind(words)
+        at = words.index(k, 1) + (2 if k == "MATERIALIZED" else 1)
+        qual = _after(stmt, words, at, text)[1]
         if kind == "TABLE":
-            return _create_table(cat, tree, where)
+            return _create_table(cat, tree, where, qual)
         if kind == "INDEX":
-            return _create_index(cat, tree, where)
+            on = words.index("ON", at)
+            return _create_index(cat, tree, where, _after(stmt, words, on + 1, text)[1])
         if kind in ("VIEW", "MATERIALIZED VIEW"):
-            cat.add(Obj("view", _ident(tree.this), sql=sql, where=where))
+            cat.add(Obj("view", _ident(tree.this), sql=sql, where=where, schema=qual))
             return
         if kind == "SEQUENCE":
-            cat.add(Obj("sequence", _ident(tree.this), where=where))
+            cat.add(Obj("sequence", _ident(tree.this), where=where, schema=qual))
             return
         if kind == "TYPE":
             name = _ident(tree.this)
-            cat.add(Obj("type", name, where=where))
+            cat.add(Obj("type", name, where=where, schema=qual))
             expr = tree.args.get("expression")
+            if isinstance(expr, exp.Schema):  # a composite type: its attributes
+                for a in expr.expressions:
+                    if isinstance(a, exp.ColumnDef):
+                        cat.add(Obj("attribute", _ident(a.this), table=name, where=where, schema=qual))
             if isinstance(expr, exp.DataType):
                 for v in expr.expressions:
                     if isinstance(v, exp.Literal):
@@ -183,7 +243,7 @@ def _apply(cat: Catalog, d, stmt, text: str, sql: str, where: str) -> None:
         cat.unread.append((where, head))
         return
     if isinstance(tree, exp.Alter):
-        return _alter(cat, tree, where)
+        return _alter(cat, tree, where, _after(stmt, words, 2, text)[1])
     if isinstance(tree, exp.Drop):
         kind = str(tree.args.get("kind") or "").upper()
         for t in tree.args.get("tables") or []:
@@ -195,11 +255,19 @@ def _apply(cat: Catalog, d, stmt, text: str, sql: str, where: str) -> None:
                 k = {"MATERIALIZED VIEW": "view", "PROCEDURE": "function"}.get(kind, kind.lower())
                 cat.drop(k, name)
                 if k == "type":
-                    cat.objects = [o for o in cat.objects if not (o.kind == "enum value" and o.table == name)]
+                    cat.objects = [o for o in cat.objects
+                                   if not (o.kind in ("enum value", "attribute") and o.table == name)]
                 if k == "index":
                     cat.objects = [o for o in cat.objects if not (o.kind == "constraint" and o.index and o.name == name)]
         return
     # DML, COMMENT, GRANT ...: no object made
+
+
+def _no_names(words: list[str]) -> bool:
+    """ALTER TABLE t {ENABLE|DISABLE|FORCE|NO FORCE} ROW LEVEL SECURITY, OWNER TO, REPLICA IDENTITY:
+    actions that make, rename or drop no named object (alone in their statement)."""
+    text = " ".join(words)
+    return "," not in words and any(p in text for p in (" ROW LEVEL SECURITY", " OWNER TO ", " REPLICA IDENTITY "))
 
 
 def _created_kind(words: list[str]) -> str:
@@ -211,7 +279,7 @@ def _created_kind(words: list[str]) -> str:
     return words[i] if i < len(words) else ""
 
 
-def _create_table(cat: Catalog, tree, where: str) -> None:
+def _create_table(cat: Catalog, tree, where: str, qual: str = "") -> None:
     from sqlglot import exp
 
     schema = tree.this
@@ -220,7 +288,7 @@ def _create_table(cat: Catalog, tree, where: str) -> None:
         return
     table = _ident(schema.this)
     cat.drop_table(table)
-    cat.add(Obj("table", table, where=where))
+    cat.add(Obj("table", table, where=where, schema=qual))
     for e in schema.expressions:
         if isinstance(e, exp.ColumnDef):
             _column(cat, table, e, where)
@@ -232,20 +300,21 @@ def _column(cat: Catalog, table: str, col, where: str) -> None:
     from sqlglot import exp
 
     name = _ident(col.this)
-    cat.add(Obj("column", name, table=table, where=where))
+    qual = _schema_of(cat, table)
+    cat.add(Obj("column", name, table=table, where=where, schema=qual))
     kind = col.args.get("kind")
     if isinstance(kind, exp.DataType) and kind.this in (exp.DataType.Type.SERIAL, exp.DataType.Type.BIGSERIAL,
                                                         exp.DataType.Type.SMALLSERIAL):
-        cat.add(Obj("sequence", object_name(table, name, "seq"), table=table, where=where))
+        cat.add(Obj("sequence", _choose(cat, table, name, "seq"), table=table, where=where, schema=qual))
     for c in col.args.get("constraints") or []:
         ck = c.args.get("kind")
         given = _ident(c.this) if c.this is not None else None
         if isinstance(ck, exp.GeneratedAsIdentityColumnConstraint):
-            cat.add(Obj("sequence", object_name(table, name, "seq"), table=table, where=where))
+            cat.add(Obj("sequence", _choose(cat, table, name, "seq"), table=table, where=where, schema=qual))
         elif isinstance(ck, exp.PrimaryKeyColumnConstraint):
-            _constraint(cat, table, given or object_name(table, None, "pkey"), True, where)
+            _constraint(cat, table, given or _choose(cat, table, None, "pkey"), True, where)
         elif isinstance(ck, exp.UniqueColumnConstraint):
-            _constraint(cat, table, given or object_name(table, name, "key"), True, where)
+            _constraint(cat, table, given or _choose(cat, table, name, "key"), True, where)
         elif isinstance(ck, exp.Reference):
             _constraint(cat, table, given or object_name(table, name, "fkey"), False, where)
         elif isinstance(ck, exp.CheckColumnConstraint):
@@ -253,7 +322,12 @@ def _column(cat: Catalog, table: str, col, where: str) -> None:
 
 
 def _constraint(cat: Catalog, table: str, name: str, index: bool, where: str) -> None:
-    cat.add(Obj("constraint", name, table=table, index=index, where=where))
+    cat.add(Obj("constraint", name, table=table, index=index, where=where, schema=_schema_of(cat, table)))
+
+
+def _schema_of(cat: Catalog, table: str | None) -> str:
+    t = cat.find("table", table) if table else None
+    return t.schema if t is not None else ""
 
 
 def _cols(node) -> list[str]:
@@ -274,10 +348,10 @@ def _table_constraint(cat: Catalog, table: str, e, where: str, given: str | None
             _table_constraint(cat, table, inner, where, _ident(e.this))
         return
     if isinstance(e, exp.PrimaryKey):
-        _constraint(cat, table, given or object_name(table, None, "pkey"), True, where)
+        _constraint(cat, table, given or _choose(cat, table, None, "pkey"), True, where)
     elif isinstance(e, exp.UniqueColumnConstraint):
         cols = _cols(e.this)
-        _constraint(cat, table, given or object_name(table, "_".join(cols) or None, "key"), True, where)
+        _constraint(cat, table, given or _choose(cat, table, "_".join(cols) or None, "key"), True, where)
     elif isinstance(e, exp.ForeignKey):
         cols = [_ident(x) for x in e.expressions]
         _constraint(cat, table, given or object_name(table, "_".join(cols) or None, "fkey"), False, where)
@@ -288,7 +362,7 @@ def _table_constraint(cat: Catalog, table: str, e, where: str, given: str | None
         _constraint(cat, table, given, False, where)
 
 
-def _create_index(cat: Catalog, tree, where: str) -> None:
+def _create_index(cat: Catalog, tree, where: str, qual: str = "") -> None:
     from sqlglot import exp
 
     index = tree.this
@@ -300,13 +374,13 @@ def _create_index(cat: Catalog, tree, where: str) -> None:
         for o in (params.args.get("columns") or []) if params is not None else []:
             c = o.this if isinstance(o, exp.Ordered) else o
             cols.append(_ident(c) if isinstance(c, exp.Column) else "expr")
-        label = object_name(table, "_".join(cols) or None, "idx")
+        label = _choose(cat, table, "_".join(cols) or None, "idx")
     else:
         label = _ident(name)
-    cat.add(Obj("index", label, table=table, where=where))
+    cat.add(Obj("index", label, table=table, where=where, schema=qual or _schema_of(cat, table)))
 
 
-def _alter(cat: Catalog, tree, where: str) -> None:
+def _alter(cat: Catalog, tree, where: str, qual: str = "") -> None:
     from sqlglot import exp
 
     kind = str(tree.args.get("kind") or "").upper()
@@ -337,37 +411,34 @@ def _alter(cat: Catalog, tree, where: str) -> None:
                     cat.drop("index", _ident(t), name)
 
 
-def _alter_tokens(cat: Catalog, stmt, words: list[str], where: str) -> None:
+def _alter_tokens(cat: Catalog, stmt, words: list[str], where: str, text="") -> None:
     """ALTER TYPE t RENAME TO / RENAME VALUE / ADD VALUE; ALTER SEQUENCE s RENAME TO;
     ALTER TABLE t RENAME CONSTRAINT a TO b (what sqlglot reads as a command)."""
     from sqlglot.tokens import TokenType
 
-    name = _tok(stmt[2])
-    rest = words[3:]
+    name, _, i = _after(stmt, words, 2, text)
+    rest = words[i:]
     if words[1] == "TYPE":
         if rest[:2] == ["RENAME", "TO"]:
-            cat.rename("type", name, _tok(stmt[5]))
+            cat.rename("type", name, _tok(stmt[i + 2]))
         elif rest[:2] == ["RENAME", "VALUE"]:
-            old, new = stmt[5].text, stmt[7].text
+            old, new = stmt[i + 2].text, stmt[i + 4].text
             cat.rename("enum value", old, new, name)
+        elif rest[:2] == ["RENAME", "ATTRIBUTE"]:
+            cat.rename("attribute", _tok(stmt[i + 2]), _tok(stmt[i + 4]), name)
         elif rest[:2] == ["ADD", "VALUE"]:
-            vals = [t.text for t in stmt[5:] if t.token_type == TokenType.STRING]
+            vals = [t.text for t in stmt[i + 2:] if t.token_type == TokenType.STRING]
             if vals:
                 cat.add(Obj("enum value", vals[0], table=name, where=where))
         return
     if words[1] == "SEQUENCE" and rest[:2] == ["RENAME", "TO"]:
-        cat.rename("sequence", name, _tok(stmt[5]))
+        cat.rename("sequence", name, _tok(stmt[i + 2]))
 
 
-def _rename_in_table(cat: Catalog, stmt, words: list[str]) -> None:
+def _rename_in_table(cat: Catalog, stmt, words: list[str], text="") -> None:
     """ALTER TABLE [IF EXISTS] [ONLY] t RENAME TO u | RENAME [COLUMN] a TO b | RENAME CONSTRAINT a TO b
     (PostgreSQL's forms; sqlglot reads ``RENAME a TO b`` as a table rename)."""
-    i = 2
-    if words[i:i + 2] == ["IF", "EXISTS"]:
-        i += 2
-    if words[i] == "ONLY":
-        i += 1
-    table = _tok(stmt[i])
+    table, _, i = _after(stmt, words, 2, text)
     r = words.index("RENAME", i)
     rest = words[r + 1:]
     if rest[:1] == ["TO"]:
@@ -379,24 +450,17 @@ def _rename_in_table(cat: Catalog, stmt, words: list[str]) -> None:
         cat.rename("column", _tok(stmt[k]), _tok(stmt[k + 2]), table)
 
 
-def _rename_routine(cat: Catalog, d, stmt, words: list[str]) -> None:
+def _rename_routine(cat: Catalog, d, stmt, words: list[str], text="") -> None:
     """ALTER FUNCTION|PROCEDURE f[(args)] RENAME TO g; ALTER TRIGGER t ON tbl RENAME TO u. The
     object keeps its released statement with the name token changed, so a recreation (a body the
     map rewrites) makes it under the name the database has."""
-    from sqlglot.tokens import TokenType
-
-    i = 2
-    if words[i:i + 2] == ["IF", "EXISTS"]:
-        i += 2
-    if i + 1 < len(stmt) and stmt[i + 1].token_type == TokenType.DOT:  # schema-qualified
-        i += 2
-    old = _tok(stmt[i])
+    old, _, i = _after(stmt, words, 2, text)
     r = words.index("RENAME")
     if words[r + 1:r + 2] != ["TO"] or r + 2 >= len(stmt):
         raise ValueError("not a rename of the object itself")
     new = _tok(stmt[r + 2])
     kind = "trigger" if words[1] == "TRIGGER" else "function"
-    table = _tok(stmt[words.index("ON", i) + 1]) if kind == "trigger" else None
+    table = _qualified(stmt, words.index("ON", i) + 1, text)[0] if kind == "trigger" else None
     for k, o in enumerate(cat.objects):
         if o.kind == kind and o.name == old and (table is None or o.table == table):
             cat.objects[k] = replace(o, name=new, sql=_renamed_sql(d, o.sql, words[1], old, new) if o.sql else o.sql)
@@ -409,7 +473,9 @@ def _renamed_sql(d, sql: str, keyword: str, old: str, new: str) -> str:
     """``sql`` (a CREATE statement) with the name after ``keyword`` changed from ``old`` to ``new``."""
     from sqlglot.tokens import TokenType
 
-    tokens = d.tokenize(sql)
+    from runsmig.sql.mask import mask
+
+    tokens = d.tokenize(mask(sql)[0])  # a psql variable (:SCHEMA) reads as a name of the same length
     for k, t in enumerate(tokens):
         if t.text.upper() == keyword:
             for u in tokens[k + 1:k + 4]:
@@ -426,7 +492,7 @@ def _drop_function(cat: Catalog, stmt, words: list[str]) -> None:
     i = 4 if words[2:4] == ["IF", "EXISTS"] else 2
     depth = 0
     expect = True
-    for t in stmt[i:]:
+    for k, t in enumerate(stmt[i:], i):
         if t.token_type == TokenType.L_PAREN:
             depth += 1
         elif t.token_type == TokenType.R_PAREN:
@@ -436,6 +502,10 @@ def _drop_function(cat: Catalog, stmt, words: list[str]) -> None:
         elif depth == 0 and expect:
             if t.text.upper() in ("CASCADE", "RESTRICT"):
                 break
+            if k + 2 < len(stmt) and stmt[k + 1].token_type == TokenType.DOT:
+                continue  # a schema: the name follows the dot
+            if t.token_type == TokenType.DOT:
+                continue
             cat.drop("function", _tok(t))
             expect = False
 
@@ -445,8 +515,9 @@ def _function(cat: Catalog, stmt, text: str, sql: str, where: str) -> None:
 
     i = next(k for k, t in enumerate(stmt) if t.text.upper() in ("FUNCTION", "PROCEDURE"))
     name = _tok(stmt[i + 1])
+    qual = ""
     if i + 2 < len(stmt) and stmt[i + 2].token_type == TokenType.DOT:  # schema-qualified
-        name = _tok(stmt[i + 3])
+        name, qual, _ = _qualified(stmt, i + 1, text)
         i += 2
     open_ = stmt[i + 2]
     depth, close = 0, None
@@ -458,8 +529,9 @@ def _function(cat: Catalog, stmt, text: str, sql: str, where: str) -> None:
             if depth == 0:
                 close = t
                 break
-    args = text[open_.start + 1:close.start] if close is not None else ""
-    cat.add(Obj("function", name, sql=sql, args=_drop_args(args), where=where))
+    written = getattr(text, "written", text)
+    args = written[open_.start + 1:close.start] if close is not None else ""
+    cat.add(Obj("function", name, sql=sql, args=_drop_args(args), where=where, schema=qual))
 
 
 def _drop_args(args: str) -> str:
@@ -491,12 +563,20 @@ def _split_top(s: str) -> list[str]:
     return parts
 
 
-def _trigger(cat: Catalog, stmt, sql: str, where: str) -> None:
+def _trigger(cat: Catalog, stmt, words: list[str], sql: str, where: str, text="") -> None:
     i = next(k for k, t in enumerate(stmt) if t.text.upper() == "TRIGGER")
     name = _tok(stmt[i + 1])
     on = next(k for k, t in enumerate(stmt) if k > i and t.text.upper() == "ON")
-    table = _tok(stmt[on + 1])
-    cat.add(Obj("trigger", name, table=table, sql=sql, where=where))
+    table, qual, _ = _qualified(stmt, on + 1, text)
+    cat.add(Obj("trigger", name, table=table, sql=sql, where=where, schema=qual))
+
+
+def _drop_trigger(cat: Catalog, stmt, words: list[str], text="") -> None:
+    """DROP TRIGGER [IF EXISTS] name ON [schema.]table"""
+    i = 4 if words[2:4] == ["IF", "EXISTS"] else 2
+    name = _tok(stmt[i])
+    table = _qualified(stmt, i + 2, text)[0] if i + 1 < len(words) and words[i + 1] == "ON" else None
+    cat.drop("trigger", name, table)
 
 
 __all__ = ["Catalog", "Obj", "object_name", "replay"]

@@ -75,14 +75,44 @@ def read(text: str, holes: tuple[tuple[int, int, bool], ...] = (), *, known: boo
     """The stored names in ``text`` that ``wanted`` accepts. ``known``: the text is SQL (a ``.sql``
     file); otherwise (a string literal) None unless it starts like SQL and its first statement
     parses as one. Never raises for any input."""
-    if not known and not looks_like_sql(text):
+    if not known and not looks_like_sql(_blanked(text, holes)):
         return None
     try:
-        return _read(text, holes, known, dialect, wanted)
+        reading = _read(text, holes, known, dialect, wanted)
+        clauses = _clause_holes(text, holes)
+        if clauses and (reading is None or reading.unparsed):
+            # a hole may be a clause (`${queueClause}`), not a name: read it as nothing instead
+            again = _read(text, tuple((a, b, True) if (a, b) in clauses else (a, b, s) for a, b, s in holes),
+                          known, dialect, wanted)
+            if again is not None and (reading is None or again.unparsed < reading.unparsed):
+                return again
+        return reading
     except Exception:  # the parser's own errors are handled below; anything else: opaque
         if not known:
             return None
         return _opaque(text, wanted)
+
+
+def _clause_holes(text: str, holes) -> set[tuple[int, int]]:
+    """The template holes that stand alone (not part of a name: no ``.``, quote or word character
+    touching them), which may hold a whole clause rather than a name."""
+    def name_char(c: str) -> bool:
+        return c.isalnum() or c in "_$.\"'`"
+
+    return {(a, b) for a, b, space in holes
+            if not space and not (a > 0 and name_char(text[a - 1])) and not (b < len(text) and name_char(text[b]))}
+
+
+def _blanked(text: str, holes) -> str:
+    """``text`` with its blank holes (escape sequences: a template's ``\\`` line continuation)
+    as spaces, so a string that starts with one is judged by what follows it."""
+    blanks = [(a, b) for a, b, space in holes if space]
+    if not blanks:
+        return text
+    chars = list(text)
+    for a, b in blanks:
+        chars[a:b] = " " * (b - a)
+    return "".join(chars)
 
 
 def _opaque(text: str, wanted: Callable[[str], bool]) -> Reading:
@@ -167,6 +197,8 @@ def _sane(stmt, tree) -> bool:
     return True
 
 
+# CREATE statements whose text the database keeps as its definition (pg_get_viewdef, a trigger's)
+_DEFINITIONS = {"VIEW", "MATERIALIZED VIEW", "TRIGGER", "FUNCTION", "PROCEDURE", "RULE", "POLICY"}
 _CREATE_KINDS = {"TABLE": "table", "VIEW": "view", "SEQUENCE": "sequence", "TYPE": "type", "SCHEMA": "schema",
                  "FUNCTION": "function", "PROCEDURE": "function", "INDEX": "index", "TRIGGER": "trigger",
                  "DATABASE": "database", "DOMAIN": "type", "MATERIALIZED VIEW": "view"}
@@ -263,24 +295,12 @@ def _classify(stmt, tree, masked: str, wanted, dialect: str) -> list[StoredName]
     at, local, by_name = _roles(tree) if parsed else ({}, set(), {})
     channel_stmt = stmt[0].text.upper() in _CHANNEL_STATEMENTS
     enum = parsed and str(tree.args.get("kind") or "").upper() == "TYPE"
+    defines = parsed and str(tree.args.get("kind") or "").upper() in _DEFINITIONS
     out: list[StoredName] = []
     for i, t in enumerate(stmt):
         raw_start, raw_end = t.start, t.end + 1
-        if t.token_type == TokenType.HEREDOC_STRING:  # a function body: SQL of its own, read whole
-            body = masked[raw_start:raw_end]
-            tag = body[:body.find("$", 1) + 1] if body.startswith("$") else ""
-            if tag and body.endswith(tag) and len(body) >= 2 * len(tag):
-                inner = read(body[len(tag):len(body) - len(tag)], known=True, dialect=dialect, wanted=wanted)
-                if inner is not None and inner.unparsed:
-                    # a procedural body (plpgsql): its variables, declared in one statement and used in
-                    # others, cannot be told from stored names statement by statement: kept whole
-                    seen = {(n.start, n.end) for n in inner.names}
-                    rest = [n for n in _opaque(body[len(tag):len(body) - len(tag)], wanted).names
-                            if not any(a < n.end and n.start < b for a, b in seen)]
-                    inner = Reading(names=inner.names + rest, unparsed=inner.unparsed)
-                for s in inner.names if inner else ():
-                    shift = raw_start + len(tag)
-                    out.append(StoredName(s.start + shift, s.end + shift, s.name, s.kind, s.parsed))
+        if t.token_type == TokenType.HEREDOC_STRING:  # a function body or DO block
+            out += _body(masked, raw_start, raw_end, dialect, wanted)
             continue
         if t.token_type in strings:
             a, b = _inside_quotes(masked, raw_start, raw_end, "'")
@@ -310,9 +330,36 @@ def _classify(stmt, tree, masked: str, wanted, dialect: str) -> list[StoredName]
         low = word.lower()
         kind = at.get(raw_start) or by_name.get(low)
         if kind is None and low in local:
+            if defines:  # the database keeps this definition's text, aliases and all
+                out.append(StoredName(a, b, word, "name", False))
             continue  # an alias or CTE name of this statement: not stored, renamed with its uses
         out.append(StoredName(a, b, word, kind or "name", True))
     return out
+
+
+def _body(masked: str, start: int, end: int, dialect: str, wanted) -> list[StoredName]:
+    """A dollar-quoted body (``$$ ... $$``: a function's or a DO block's) is text the database
+    keeps as written (a function's source), and its variables and aliases span its statements
+    (plpgsql): it is kept whole. What a statement of it the parser reads places keeps its kind
+    (a table, a column; its channels and values, listed unparsed); every other word the caller
+    wants, comments, aliases and plpgsql variables included, is kept unparsed."""
+    body = masked[start:end]
+    tag = body[:body.find("$", 1) + 1] if body.startswith("$") else ""
+    if not (tag and body.endswith(tag) and len(body) >= 2 * len(tag)):
+        return []
+    shift = start + len(tag)
+    inner = body[len(tag):len(body) - len(tag)]
+    reading = read(inner, known=True, dialect=dialect, wanted=wanted)
+    out = [StoredName(n.start + shift, n.end + shift, n.name, n.kind, n.parsed and n.kind not in ("channel", "value"))
+           for n in (reading.names if reading else ())]
+    taken = {(n.start, n.end) for n in out}
+    quoted = [(n.start, n.end) for n in out if n.kind in ("channel", "value")]
+    for m in re.finditer(r"[A-Za-z_][\w$]*", inner):
+        a, b = m.start() + shift, m.end() + shift
+        if (a, b) in taken or any(x <= a and b <= y for x, y in quoted) or not wanted(m.group(0)):
+            continue
+        out.append(StoredName(a, b, m.group(0), "name", False))
+    return sorted(out, key=lambda n: n.start)
 
 
 def _inside_quotes(text: str, start: int, end: int, quote: str) -> tuple[int, int]:

@@ -1,4 +1,5 @@
-"""Changelogs: ``CHANGELOG``, ``CHANGES``, ``HISTORY``, ``NEWS``, ``RELEASES`` (``.md``, ``.rst``,
+"""Changelogs: ``CHANGELOG``, ``CHANGES``, ``HISTORY``, ``NEWS``, ``RELEASES``, ``RELEASE_NOTES``
+(``RELEASE-NOTES``, ``RELEASENOTES``; ``.md``, ``.rst``,
 ``.txt`` or no extension). Only their released sections are history (runsmig.history.changelog):
 an "Unreleased" section above the first release stays editable."""
 
@@ -11,7 +12,7 @@ from runsmig.history.base import Claim, name
 
 KIND = "changelog"
 NEEDLES = ("changelog", "changes", "history", "news", "release")  # in any case: CHANGELOG.md
-_NAME = re.compile(r"(?:CHANGELOG|CHANGES|HISTORY|NEWS|RELEASES?)(?:\.(?:md|markdown|rst|txt))?", re.I)
+_NAME = re.compile(r"(?:CHANGELOG|CHANGES|HISTORY|NEWS|RELEASES?|RELEASE[_-]?NOTES)(?:\.(?:md|markdown|rst|txt))?", re.I)
 
 
 def claims(paths: list[str], files: frozenset[str]) -> Iterator[Claim]:

@@ -11,7 +11,9 @@ speaks the base's vocabulary, which the term map must not touch:
 
 What the base declares is read from the installed package (:mod:`.installed`); a base that is not
 installed where runsmig looks is not guessed about (the class's names follow the term map as
-before). Each such name is kept everywhere, like a recipe ``keep:`` word, so the uses in other
+before), but the plan says so when the class defines or uses a name holding a term: renamed, an
+override of the base would break (install the project's dependencies where runsmig looks: a
+virtualenv at the checkout's top, ``$VIRTUAL_ENV``). Each such name is kept everywhere, like a recipe ``keep:`` word, so the uses in other
 files (``store.lookup_job(...)`` in a test whose ``store`` is a fixture) stay with it; the plan
 says which class and base keep it.
 
@@ -33,9 +35,11 @@ _CLASS_WITH_BASE = re.compile(rb"^[ \t]*class[ \t]+\w+[ \t]*\([ \t]*[\w\\\n]", r
 _MOST = 2 * 1024 * 1024
 
 
-def inherited_names(root: Path, rels, all_files: frozenset[str], engine) -> dict[str, str]:
+def inherited_names(root: Path, rels, all_files: frozenset[str], engine,
+                    unread: list[str] | None = None) -> dict[str, str]:
     """Name -> why it is kept, for the names holding a term that a class in the Python files
-    ``rels`` shares with an installed third-party base."""
+    ``rels`` shares with an installed third-party base; ``unread`` gets a note per third-party base
+    that cannot be read where runsmig looks, of a class with names holding a term."""
     found: dict[str, str] = {}
     sites = None
     for rel in sorted(rels):
@@ -55,7 +59,7 @@ def inherited_names(root: Path, rels, all_files: frozenset[str], engine) -> dict
             continue
         if sites is None:
             sites = site_dirs(root)
-        for name, why in _of_module(root, rel, tree, all_files, engine, sites):
+        for name, why in _of_module(root, rel, tree, all_files, engine, sites, unread):
             found.setdefault(name, why)
     return found
 
@@ -73,7 +77,7 @@ def _imports(tree: ast.Module) -> dict[str, tuple[str, str, int]]:
     return out
 
 
-def _of_module(root: Path, rel: str, tree: ast.Module, all_files, engine, sites):
+def _of_module(root: Path, rel: str, tree: ast.Module, all_files, engine, sites, unread=None):
     idx = index_for(all_files)
     imports = _imports(tree)
     for cls in [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]:
@@ -89,6 +93,15 @@ def _of_module(root: Path, rel: str, tree: ast.Module, all_files, engine, sites)
             members = class_members(sites, *target)
             if members is not None:  # a base that is not installed here is not guessed about
                 theirs.append((f"{target[0]}.{target[1]}", members))
+            elif unread is not None:
+                names = sorted(n for n in _defined(cls) | _self_uses(cls) if engine.find(n))
+                if names:
+                    shown = ", ".join(names[:5]) + (f", … ({len(names) - 5} more)" if len(names) > 5 else "")
+                    unread.append(f"class {cls.name} ({rel}:{cls.lineno}) derives from third-party "
+                                  f"'{target[0]}.{target[1]}', which cannot be read where runsmig looks (a "
+                                  "virtualenv at the checkout's top, $VIRTUAL_ENV, runsmig's own): its names "
+                                  f"holding a term ({shown}) follow the term map; any that override the base "
+                                  "would break: install the project's dependencies there and plan again")
         if not theirs:
             continue
         own = _defined(cls)

@@ -251,6 +251,7 @@ def _analyze(ctx: FileContext, grammar: str) -> Analysis:
         has_term = lambda a, b: raw.search(text, a, b) is not None  # noqa: E731
         analysis.sql = stored.regions(root, offsets.span, text, has_term)
         analysis.stored = stored.entity_names(root, offsets.span, text, has_term)
+        analysis.keys = stored.object_keys(root, offsets.span, has_term)
     return analysis
 
 

@@ -8,6 +8,8 @@ sorted by natural-compare."""
 
 from __future__ import annotations
 
+import re
+
 from runsmig.languages.order import Item, Sequence, leading_comments, line_end, line_start, listed
 
 COMMENT = ("//", "/*", "*")
@@ -19,7 +21,7 @@ def sequences(text: str, root, span, snapshot: bool) -> list[Sequence]:
     out: list[Sequence] = []
     if snapshot:
         seq = _snapshot_entries(text, root, span)
-        return [seq] if seq is not None else []
+        return ([seq] if seq is not None else []) + _snapshot_objects(text, root, span)
     for kind, item_kind, what in (("named_imports", "import_specifier", "the names of this import"),
                                   ("export_clause", "export_specifier", "the names of this export")):
         for group in root.find_all(kind=kind):
@@ -141,3 +143,63 @@ def _snapshot_key(node):
     if obj is None or obj.text() != "exports" or index is None or index.kind() not in ("template_string", "string"):
         return None
     return index
+
+
+_SNAP_KEY = re.compile(r'[ \t]*"((?:[^"\\]|\\.)*)": ')
+_SNAP_OPEN = re.compile(r'(?:^|[ \t])(?:[A-Za-z_$][\w$]*[ \t])?\{$')
+
+
+def _snapshot_objects(text: str, root, span) -> list[Sequence]:
+    """The keys of each object a snapshot prints (pretty-format's ``Object {`` blocks, one
+    ``"key": value,`` per line at two more spaces, a value spanning the lines down to the next
+    key): pretty-format writes them sorted, so a renamed key moves to its place."""
+    out: list[Sequence] = []
+    for node in root.children():
+        key = _snapshot_key(node) if node.kind() != "comment" else None
+        assign = next((c for c in node.children() if c.is_named()), None) if key is not None else None
+        right = assign.field("right") if assign is not None else None
+        if right is None or right.kind() != "template_string":
+            continue
+        a, b = span(right)
+        out += _object_blocks(text, a + 1, b - 1)
+    return out
+
+
+def _object_blocks(text: str, a: int, b: int) -> list[Sequence]:
+    lines = []  # (start, end) of each line of text[a:b], without its newline
+    pos = a
+    while pos <= b:
+        nl = text.find("\n", pos, b)
+        end = b if nl == -1 else nl
+        lines.append((pos, end))
+        if nl == -1:
+            break
+        pos = nl + 1
+    out: list[Sequence] = []
+    stack: list[tuple[int, list[list[int]]]] = []  # (indent of the opening line, items: [first, last] line)
+    for i, (s, e) in enumerate(lines):
+        line = text[s:e]
+        indent = len(line) - len(line.lstrip(" "))
+        closes = bool(stack) and line.strip().startswith("}") and indent == stack[-1][0]
+        if closes:
+            _, items = stack.pop()
+            if len(items) >= 2:
+                out.append(_block(text, lines, items))
+        key = not closes and bool(stack) and indent == stack[-1][0] + 2 and _SNAP_KEY.match(line) is not None
+        for depth, (at, items) in enumerate(stack):
+            if items and not (key and depth == len(stack) - 1) and indent >= at + 2:
+                items[-1][1] = i  # a value spanning more lines (a nested object's lines and its end)
+        if key:
+            stack[-1][1].append([i, i])
+        if not closes and _SNAP_OPEN.search(line.rstrip()):
+            stack.append((indent, []))
+    return out
+
+
+def _block(text: str, lines, items) -> Sequence:
+    seq_items = []
+    for first, last in items:
+        s, e = lines[first][0], lines[last][1]
+        m = _SNAP_KEY.match(text, s)
+        seq_items.append(Item(((s, e),), ((0, m.start(1), m.end(1)),)))
+    return Sequence(tuple(seq_items), "the keys of this snapshot object", ("plain",))

@@ -3,7 +3,8 @@ decides): string and template literals that may be SQL (a template's ``${expr}``
 escape sequence a blank), and the names a TypeORM entity declares: ``@Entity("jobs")``,
 ``@Entity({ name: "jobs" })``, ``@Column({ name: "job_id" })``, ``@JoinColumn({ name: "job_id",
 referencedColumnName: "id" })``, ``@JoinTable({ name: "job_tags" })``, ``@Index("ix_jobs_state")``,
-``@Unique("uq_jobs", [...])``."""
+``@Unique("uq_jobs", [...])``; and the keys of object literals (``{ jobId: job.id }``): a value
+of the file's SQL that spells one is a payload key, renamed with the code."""
 
 from __future__ import annotations
 
@@ -71,4 +72,23 @@ def entity_names(root, span, text: str, has_term) -> list[StoredSpan]:
                         add(pair.field("value"), kind)
                     elif k in _KEYS:
                         add(pair.field("value"), _KEYS[k])
+    return out
+
+
+def object_keys(root, span, has_term) -> list[tuple[int, int, bool]]:
+    """(start, end, shorthand) of each key of an object literal that holds a term: the ``key`` of
+    a ``key: value`` pair, and a shorthand ``{ job1 }`` (a variable's use that is also the key:
+    renamed with the variable). Not a method, nor a type's member."""
+    out: list[tuple[int, int, bool]] = []
+    for pair in root.find_all(kind="pair"):
+        key = pair.field("key")
+        if key is None or key.kind() != "property_identifier":
+            continue
+        a, b = span(key)
+        if has_term(a, b):
+            out.append((a, b, False))
+    for node in root.find_all(kind="shorthand_property_identifier"):
+        a, b = span(node)
+        if has_term(a, b):
+            out.append((a, b, True))
     return out
