@@ -26,9 +26,11 @@ the spec names no seed or read step (only the migrations were checked):
    least as many (under its name, or under the name the terms give it: jobs -> runs, and where no
    such table exists, the term replaced inside a word: shop_djangojob -> shop_djangorun);
 5. new code: read (its own code reads and processes the old rows);
-6. with `--compare-fresh`: a second database, migrated from nothing by the new code; its schema must
+6. with `--compare-fresh`: a second database, installed from nothing by the new code (the spec's
+   `fresh`, e.g. its schema file, else its migrate; a `sql_folder` migrate's bookkeeping table
+   `schema_migrations` is then left out of both dumps); its schema must
    equal the upgraded one (PostgreSQL: `pg_dump --schema-only`, comments, SET lines and \\restrict
-   keys left out; SQLite: `sqlite_master` sorted), else a unified diff is printed.
+   keys left out, a table's columns in name order; SQLite: `sqlite_master` sorted), else a unified diff is printed.
 
 The spec (`--spec`, default `upgrade.yaml`; a relative path is read from each tree, so the old steps
 come from the old tree's spec and the new steps from the new tree's) is YAML:
@@ -39,6 +41,7 @@ come from the old tree's spec and the new steps from the new tree's) is YAML:
     migrate: COMMAND                # optional: found when left out (below)
     seed: COMMAND                   # the old code's rows
     read: COMMAND                   # the new code reads and processes them (exit 0 = usable)
+    fresh: COMMAND                  # optional: a fresh install (its schema file); default: migrate
 
 A COMMAND is a string (split like a shell does, not run by one) or a list of words, or a mapping
 `{run: COMMAND, cwd: DIR, env: {...}}`. `migrate` may also be `{alembic: alembic.ini}`,
@@ -181,7 +184,7 @@ def _command(path: str, node, step: str) -> Command:
 
     if not isinstance(node, yaml.MappingNode):
         return Command(words=_words(path, node, step))
-    kinds = ("run", "alembic", "django", "sql_folder") if step == "migrate" else ("run",)
+    kinds = ("run", "alembic", "django", "sql_folder") if step in ("migrate", "fresh") else ("run",)
     keys = _mapping(path, node, step, (*kinds, "cwd", "env"))
     given = [k for k in kinds if k in keys]
     if len(given) != 1:
@@ -215,14 +218,14 @@ def load_spec(file: Path, shown: str | None = None) -> Spec:
     spec = Spec(path=path)
     if root is None:
         return spec
-    keys = _mapping(path, root, "spec", ("version", "cwd", "env", "migrate", "seed", "read"))
+    keys = _mapping(path, root, "spec", ("version", "cwd", "env", "migrate", "seed", "read", "fresh"))
     if "version" in keys and _str(path, keys["version"][1], "version") != "1":
         raise UsageError(f"{_where(path, keys['version'][1])}: version: only 1 is known")
     if "cwd" in keys:
         spec.cwd = _str(path, keys["cwd"][1], "cwd")
     if "env" in keys:
         spec.env = _env(path, keys["env"][1], "env")
-    for step in ("migrate", "seed", "read"):
+    for step in ("migrate", "seed", "read", "fresh"):
         if step in keys:
             spec.steps[step] = _command(path, keys[step][1], step)
     return spec
@@ -316,14 +319,16 @@ class Database:
             for sc, n in pairs)
         return {name: int(count) for name, count in (line.split("|") for line in self.psql(union).split())}
 
-    def schema(self) -> list[str]:
-        """The schema as normalised lines (what two databases are compared by)."""
+    def schema(self, exclude: tuple[str, ...] = ()) -> list[str]:
+        """The schema as normalised lines (what two databases are compared by), without the
+        PostgreSQL tables named in ``exclude``."""
         if self.kind == "sqlite":
             with sqlite3.connect(self.path) as conn:
                 rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"
                                     " WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name").fetchall()
             return [f"{t} {n} ON {tb}: {' '.join((sql or '').split())}" for t, n, tb, sql in rows]
-        res = _run(["pg_dump", "--schema-only", "--no-owner", "--no-privileges", self.url])
+        res = _run(["pg_dump", "--schema-only", "--no-owner", "--no-privileges",
+                    *(f"--exclude-table={t}" for t in exclude), self.url])
         if res.returncode:
             raise RuntimeError(f"pg_dump: {res.stderr.strip()}")
         return normalise_pg_dump(res.stdout)
@@ -335,14 +340,28 @@ def _quote(name: str) -> str:
 
 def normalise_pg_dump(text: str) -> list[str]:
     """pg_dump's schema without what differs between two dumps of one schema: comments, blank
-    lines, session SET lines and psql's per-dump \\restrict key."""
-    keep = []
+    lines, session SET lines and psql's per-dump \\restrict key; a table's column and constraint
+    lines are sorted (without their trailing comma): ALTER TABLE cannot reorder columns, so a
+    migrated database has its added columns last where a fresh install may declare them earlier."""
+    keep: list[str] = []
+    table: list[str] | None = None
     for line in text.splitlines():
         s = line.rstrip()
         if not s or s.startswith("--") or s.startswith(("SET ", "SELECT pg_catalog.set_config(", "\\restrict", "\\unrestrict")):
             continue
+        if table is not None:
+            if s.startswith(")"):
+                keep += sorted(table)
+                table = None
+            else:
+                table.append(s.removesuffix(","))
+                continue
+        elif s.startswith("CREATE TABLE ") and s.endswith("("):
+            keep.append(s)
+            table = []
+            continue
         keep.append(s)
-    return keep
+    return keep + sorted(table or [])
 
 
 def apply_sql_folder(db: Database, folder: Path) -> tuple[bool, str]:
@@ -700,11 +719,16 @@ def counts(checker: Checker, db: Database, name: str) -> dict[str, int] | None:
 
 def compare_fresh(checker: Checker, new: Tree, upgraded: Database, database) -> None:
     fresh = database("fresh")
-    if fresh is None or not checker.run_step(new, "migrate", fresh, name="fresh: migrate (new code, empty database)"):
+    own = new.spec.steps.get("fresh")
+    step, label = ("fresh", "fresh: install (new code, empty database)") if own else ("migrate", "fresh: migrate (new code, empty database)")
+    if fresh is None or not checker.run_step(new, step, fresh, name=label):
         checker.skip("schema: upgraded equals fresh", "no fresh database")
         return
+    # a fresh install of its own does not know the bookkeeping table this script's sql_folder keeps
+    migrate = new.spec.steps.get("migrate") or detect_migrate(new.root)
+    exclude = ("public.schema_migrations",) if own and migrate is not None and migrate.kind == "sql_folder" else ()
     try:
-        a, b = upgraded.schema(), fresh.schema()
+        a, b = upgraded.schema(exclude), fresh.schema(exclude)
     except (RuntimeError, OSError) as exc:
         checker.report("FAIL", "schema: upgraded equals fresh", tail=str(exc))
         return

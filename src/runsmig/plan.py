@@ -14,6 +14,7 @@ from runsmig.diff import file_diff
 from runsmig.findings import PAYLOAD_KEY, Finding
 from runsmig.generators import NewFile, generate_all
 from runsmig.recipe.model import Recipe
+from runsmig.recipe.sections.stored import keeps_stored as stored_keeps
 from runsmig.runner import RunResult, file_mode, run
 from runsmig.symlinks import retarget
 
@@ -201,6 +202,20 @@ def build_plan(root: Path, recipe: Recipe, workers: int | None = None, regenerat
                         for o in result.looked if o.unparsed]
     notes.extend(result.history.notes)
     notes.extend(result.notes)
+    renamed_py = [(c.path, c.new_path, c.old) for c in changes if c.action == "rename" and c.path.endswith(".py")
+                  and c.old is not None]
+    if renamed_py:  # a module's logger named after it (runsmig.loggers): a stored value
+        from runsmig import loggers
+        from runsmig.recipe.sections.stored import stored_of
+
+        before = {o.rel for o in result.looked} | set(result.unread)
+        after = {o.new_rel or o.rel for o in result.looked} | set(result.unread)
+        notes.extend(loggers.notes(renamed_py, before, after, stored_of(recipe).action == "keep"))
+    if result.history and stored_keeps(recipe):
+        from runsmig.migration.implicit import implicit_notes
+
+        listed = {f.word or f.text for o in result.looked for f in o.allowed + o.applied if f.stored}
+        notes.extend(implicit_notes(root, recipe, result.history, listed))
     taken = {c.target for c in changes} | {o.rel for o in result.looked} | set(result.unread)
     migrated: list[tuple[str, str, str, str | None, str]] = []
     derived_kept: list[tuple[str, str, str, str]] = []

@@ -316,3 +316,15 @@ def test_a_new_file_that_makes_a_module_move_ambiguous_analyses_its_importers_ag
     assert {"jobs.ts", "app.ts"} <= set(spy) and "util.ts" not in spy
     assert _view(after) == _view(run(root, recipe, workers=1, cache=False))
     assert "module move conflict" in next(o for o in after.looked if o.rel == "jobs.ts").reason
+
+
+def test_two_recipes_side_by_side_have_their_own_entries(tmp_path):
+    from runsmig.recipe import load_recipe
+    from runsmig.runner.cache import _recipe_fingerprint
+
+    base = "version: 1\nname: t\nterms:\n  - {from: job, to: run}\n"
+    (tmp_path / "keep.yaml").write_text(base + "stored: keep\n")
+    (tmp_path / "migrate.yaml").write_text(base + "stored: migrate\n")
+    keep, migrate = load_recipe(tmp_path / "keep.yaml"), load_recipe(tmp_path / "migrate.yaml")
+    assert _recipe_fingerprint(keep) != _recipe_fingerprint(migrate)
+    assert _recipe_fingerprint(keep) == _recipe_fingerprint(load_recipe(tmp_path / "keep.yaml"))

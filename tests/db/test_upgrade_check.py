@@ -169,7 +169,7 @@ def test_before_ref_and_spec_errors(tmp_path):
     git(work, "commit", "-q", "-am", "bad spec")
     rc, out, _ = upgrade_check(work, "sqlite")
     assert rc == 2, out
-    assert "HEAD:upgrade.yaml:3:1: spec.sed: unknown key (allowed: version, cwd, env, migrate, seed, read)" in out, out
+    assert "HEAD:upgrade.yaml:3:1: spec.sed: unknown key (allowed: version, cwd, env, migrate, seed, read, fresh)" in out, out
     rc, out, _ = upgrade_check(work, "sqlite", "--spec", "ci/upgrade.yaml")
     assert rc == 2 and "HEAD:ci/upgrade.yaml: no such spec file" in out, out
 
@@ -246,6 +246,26 @@ def test_runsmig_apply_then_upgrade(name, stored, db, tmp_path):
     rc, out, verdicts = upgrade_check(work, db, "--term", "job:run", "--compare-fresh")
     assert rc in (0, 1), out  # a usage or setup error is a test failure
     assert verdicts == dict.fromkeys(ALL_STEPS, "PASS") and rc == 0, out
+
+
+def test_fresh_step_is_read_like_migrate(tmp_path):
+    uc = _script()
+    spec = tmp_path / "s.yaml"
+    spec.write_text("migrate: {sql_folder: db}\nfresh: psql {db_url} -f schema.sql\nseed: python s.py\n")
+    got = uc.load_spec(spec)
+    assert got.steps["fresh"].words == ["psql", "{db_url}", "-f", "schema.sql"]
+    assert got.steps["migrate"].kind == "sql_folder"
+    spec.write_text("fresh: {django: manage.py}\n")
+    assert uc.load_spec(spec).steps["fresh"].kind == "django"
+
+
+def test_pg_dump_normalisation_ignores_column_order_only():
+    mod = _script()
+    a = "CREATE TABLE public.jobs (\n    id integer,\n    b text,\n    a text\n);\nCREATE INDEX i ON public.jobs (a);\n"
+    b = "CREATE TABLE public.jobs (\n    id integer,\n    a text,\n    b text\n);\nCREATE INDEX i ON public.jobs (a);\n"
+    c = "CREATE TABLE public.jobs (\n    id integer,\n    a text,\n    b integer\n);\nCREATE INDEX i ON public.jobs (a);\n"
+    assert mod.normalise_pg_dump(a) == mod.normalise_pg_dump(b)
+    assert mod.normalise_pg_dump(a) != mod.normalise_pg_dump(c)
 
 
 @pytest.mark.postgres

@@ -399,6 +399,49 @@ def test_meta_constraints_and_indexes(stored, rename_index, tmp_path, monkeypatc
             assert 'index=models.Index(fields=["day"], name="run_day_idx"),' in mig
 
 
+@pytest.mark.parametrize("stored", ["keep", "migrate"])
+def test_unmanaged_model_gets_no_field_operations(stored, tmp_path):
+    # Django's state holds no field, index or constraint change of an unmanaged model: a RenameField
+    # of a field its state lacks fails ('KeyError'), and makemigrations would never write one
+    work, plan, changes = _plan(tmp_path, {**INIT, "shop/models.py": """
+        from django.db import models
+
+        class Job(models.Model):
+            job_name = models.CharField(max_length=5)
+
+            class Meta:
+                managed = False
+                db_table = "shop_jobs"
+
+        class Step(models.Model):
+            job = models.ForeignKey(Job, on_delete=models.CASCADE)
+
+            class Meta:
+                managed = False
+                db_table = "steps"
+        """}, f"stored: {stored}\n")
+    name = next(p for p in changes if p.startswith("shop/migrations/0002_"))
+    mig = changes[name].new.decode()
+    assert 'old_name="Job"' in mig
+    assert "RenameField" not in mig and "AlterField" not in mig
+
+
+def test_migration_follows_the_apps_future_import(tmp_path):
+    files = {**INIT, "shop/migrations/0001_initial.py": "from __future__ import annotations\n\n" + INIT[
+        "shop/migrations/0001_initial.py"], "shop/models.py": """
+        from django.db import models
+
+        class Job(models.Model):
+            name = models.CharField(max_length=5)
+        """}
+    work, plan, changes = _plan(tmp_path, files, "stored: migrate\n")
+    mig = changes["shop/migrations/0002_rename_run.py"].new.decode()
+    assert "\nfrom __future__ import annotations\n\nfrom django.db import migrations" in mig
+    work, plan, changes = _plan(tmp_path / "b", {**files, "shop/migrations/0001_initial.py": INIT[
+        "shop/migrations/0001_initial.py"]}, "stored: migrate\n")
+    assert "__future__" not in next(c for p, c in changes.items() if "0002_" in p).new.decode()
+
+
 DERIVED_MODELS = """
     from django.db import models
 

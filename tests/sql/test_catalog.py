@@ -118,6 +118,25 @@ def test_next_file_follows_the_folders_scheme(kind, files, expected):
     assert next_names(folder, kind, ordered) == expected
 
 
+def test_function_and_trigger_renames_are_followed_with_their_statements():
+    cat = replay([("m.sql", """CREATE TABLE jobs (id INT, job_id INT);
+CREATE FUNCTION unlink() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN UPDATE jobs SET job_id = NULL; RETURN OLD; END; $$;
+CREATE TRIGGER delete_jobs BEFORE DELETE ON jobs FOR EACH ROW EXECUTE PROCEDURE unlink();
+ALTER FUNCTION unlink RENAME TO unlink_v1;
+ALTER TRIGGER delete_jobs ON jobs RENAME TO delete_jobs_v1;
+""")])
+    assert not cat.unread
+    fn, trig = cat.find("function", "unlink_v1"), cat.find("trigger", "delete_jobs_v1", "jobs")
+    assert cat.find("function", "unlink") is None and cat.find("trigger", "delete_jobs") is None
+    assert fn.sql.startswith("CREATE FUNCTION unlink_v1()")
+    assert trig.sql.startswith("CREATE TRIGGER delete_jobs_v1 ") and trig.sql.endswith("EXECUTE PROCEDURE unlink_v1()")
+    m = plan_renames(cat, rewrite)
+    up = "\n".join(postgres.statements(m))
+    assert "DROP TRIGGER delete_jobs_v1 ON jobs;" in up
+    assert "CREATE OR REPLACE FUNCTION unlink_v1()" in up and "SET run_id = NULL" in up
+    assert "CREATE TRIGGER delete_runs_v1" in up and "EXECUTE PROCEDURE unlink_v1()" in up
+
+
 PSQL_HISTORY = [
     ("0001.sql", "create table :APP_SCHEMA.jobs (id bigserial primary key, job_queue_id int, key text unique);\n"
                  "alter table :APP_SCHEMA.jobs enable row level security;\n"
@@ -195,3 +214,27 @@ def test_a_generated_module_holding_the_history_gets_a_note(tmp_path):
     pinned = [n for n in plan.notes if n.startswith("test/migrate.test.ts:")]
     assert pinned == ["test/migrate.test.ts:1: MAX_MIGRATION_NUMBER = 3 names the last migration of sql/; "
                       "000004.sql makes it 4"]
+
+
+def test_function_and_trigger_renames_read_through_psql_schema_variables():
+    """ALTER FUNCTION/TRIGGER ... RENAME TO on a psql-variable history (:S.unlink): followed, the
+    recreated statements keep the schema as written."""
+    cat = replay([("0001.sql", """create table :S.jobs (id int, job_id int);
+create function :S.unlink() returns trigger language plpgsql as $$ begin update :S.jobs set job_id = null; return old; end; $$;
+create trigger delete_jobs before delete on :S.jobs for each row execute procedure :S.unlink();
+alter function :S.unlink rename to unlink_v1;
+alter trigger delete_jobs on :S.jobs rename to delete_jobs_v1;
+""")])
+    assert not cat.unread
+    fn, trig = cat.find("function", "unlink_v1"), cat.find("trigger", "delete_jobs_v1", "jobs")
+    assert fn.schema == ":S" and fn.sql.startswith("create function :S.unlink_v1()")
+    assert trig.sql.endswith("execute procedure :S.unlink_v1()")
+
+
+@pytest.mark.parametrize("rels, expected", [
+    (["sql/000001.sql", "sql/000002.sql"], ["sql/000003.sql"]),
+    (["m/01.00.00_01_a.sql", "m/01.01.00_01_b.sql"], ["m/01.02.00_01_runsmig_stored_names.sql"]),
+])
+def test_bare_numbers_and_release_versions_side_by_side(rels, expected):
+    folder = rels[0].rsplit("/", 1)[0]
+    assert next_names(folder, "sql-numbered", steps(rels, "sql-numbered")) == expected

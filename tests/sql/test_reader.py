@@ -97,6 +97,14 @@ def test_a_dollar_quoted_body_is_kept_whole():
     assert ("channel", "jobs:insert") in body_words
 
 
+def test_a_body_keeps_what_its_parsed_statements_place():
+    """A body the parser reads (LANGUAGE sql) is kept whole too, and its parsed statements' names
+    keep their kinds (a table, a column: stored names other files may spell)."""
+    got = names("create function finish(job_id bigint) returns void language sql as $$\n"
+                "  delete from queue_jobs where id = job_id;\n$$;", known=True)
+    assert got == [("parameter", "job_id", True), ("table", "queue_jobs", True), ("column", "job_id", True)]
+
+
 def test_a_view_definition_keeps_its_aliases():
     got = names("create view job_view as select jobs.id from _private_jobs as jobs", known=True)
     assert [n for k, n, parsed in got if n == "jobs"] == ["jobs", "jobs"]

@@ -143,7 +143,9 @@ def operations(change: ModuleChange, renamed: dict[str, str], into: AppOps, keep
     for a, b in pairs:
         if a.abstract or b.proxy:
             continue
-        for fa, fb in zip(a.fields, b.fields):
+        # an unmanaged model's fields, indexes and constraints are not in Django's migration state
+        # (the autodetector compares them for managed models only): no operation on them
+        for fa, fb in zip(a.fields, b.fields) if not (a.unmanaged or b.unmanaged) else ():
             ka = _key(fa, change.old, change.label, old_names, renamed, old_consts)
             kb = _key(fb, change.new, change.label, new_names, {}, new_consts)
             if ka != kb:
@@ -160,8 +162,9 @@ def operations(change: ModuleChange, renamed: dict[str, str], into: AppOps, keep
                 into.ops.append(_op("RenameField", model_name=_q(b.lower), old_name=_q(fa.name), new_name=_q(fb.name)))
                 into.fragments.append(f"rename_{b.lower}_{fb.name}")
         _options(change, a, b, into)
-        _meta_objects(change, a, b, into, keep, rename_index)
-        _stored_renames(change, a, b, pairs, into, keep)
+        if not (a.unmanaged or b.unmanaged):  # Django neither made nor renames its table's objects
+            _meta_objects(change, a, b, into, keep, rename_index)
+            _stored_renames(change, a, b, pairs, into, keep)
         if a.concrete and not a.abstract:
             old_codes, new_codes = a.permissions(), b.permissions()
             if len(old_codes) == len(new_codes):
@@ -567,10 +570,14 @@ def file_name(number: int, fragments: list[str]) -> str:
     return f"{number:04d}_{first}{more}"[:52]
 
 
-def render(app: AppOps, dependencies: list[tuple[str, str]], why: str) -> str:
-    """The text of the migration file (a ``MARKER`` line first: check accepts what it names)."""
+def render(app: AppOps, dependencies: list[tuple[str, str]], why: str, future: bool = False) -> str:
+    """The text of the migration file (a ``MARKER`` line first: check accepts what it names);
+    ``future``: the app's migrations start with ``from __future__ import annotations`` (a house
+    rule their linter enforces), so this one does too."""
     lines = [*textwrap.wrap(f"{MARKER}: {why}.", 99, subsequent_indent="# ", break_on_hyphens=False),
              "# It names the old names on purpose (the state it starts from); it is history from here on.", ""]
+    if future:
+        lines += ["from __future__ import annotations", ""]
     body = "".join(app.operations())
     django = "from django.db import migrations, models" if "models." in body else "from django.db import migrations"
     lines += sorted((app.imports - {"from django.db import models"}) | {django},

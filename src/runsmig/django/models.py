@@ -84,6 +84,11 @@ class Model:
         return self.option("proxy") is True
 
     @property
+    def unmanaged(self) -> bool:
+        """``Meta.managed = False``: Django's autodetector tracks no field, index or constraint of it."""
+        return self.option("managed") is False
+
+    @property
     def concrete(self) -> bool:
         """A model with a table of its own."""
         return not (self.abstract or self.proxy)

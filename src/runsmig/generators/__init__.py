@@ -1,6 +1,7 @@
 """New files a recipe generates (e.g. Alembic revisions), registered by existing:
 every module here defines ``generate(root, recipe, result, options) -> list[NewFile]``; ``options``
-holds the command line's choices for generators (``head``, ``jobs_history``), each None when not given."""
+holds the command line's choices for generators (``head``, ``jobs_history``), each None when not given,
+and ``generated``: the files the generators before it (in module name order) wrote."""
 
 from __future__ import annotations
 
@@ -33,5 +34,6 @@ def generate_all(root: Path, recipe, result, options: dict | None = None) -> lis
         mod = importlib.import_module(f"{__name__}.{info.name}")
         gen = getattr(mod, "generate", None)
         if gen is not None:
-            out.extend(gen(root, recipe, result, options or {}))
+            # the files generated so far (modules run in name order): a later one may build on them
+            out.extend(gen(root, recipe, result, {**(options or {}), "generated": tuple(out)}))
     return out

@@ -94,5 +94,20 @@ def generate(root: Path, recipe, result, options: dict) -> list[NewFile]:
                  "as Django names permissions after the model)" for _, old, new, _ in app.permissions]
         migrates = tuple((kind, o, n, table, rel) for kind, o, n, table in app.migrates)
         keeps = tuple((kind, n, table, rel) for kind, n, table in app.keeps)
-        out.append(NewFile(rel, render(app, deps, why), (note, *perms, *app.notes), migrates, keeps))
+        out.append(NewFile(rel, render(app, deps, why, _future(root, history)), (note, *perms, *app.notes),
+                           migrates, keeps))
     return out
+
+
+def _future(root: Path, history) -> bool:
+    """The app's latest migration imports ``from __future__ import annotations`` (read with ast)."""
+    import ast
+
+    if not history.names:
+        return False
+    try:
+        tree = ast.parse((root / history.folder / f"{history.names[-1]}.py").read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        return False
+    return any(isinstance(n, ast.ImportFrom) and n.module == "__future__"
+               and any(a.name == "annotations" for a in n.names) for n in tree.body)

@@ -15,7 +15,8 @@ def generate(root: Path, recipe, result, options: dict) -> list[NewFile]:
     if not writes_migrations(recipe) or not result.history:
         return []
     out = []
-    for w in plan_migrations(root, recipe, result.history):
+    written = plan_migrations(root, recipe, result.history)
+    for w in written:
         listing = tuple((k, o, n, t, w.path) for k, o, n, t in w.migration.listing()) if w.migration else ()
         notes, updates = w.notes, ()
         if w.migration and not (root / w.path).exists():
@@ -25,6 +26,13 @@ def generate(root: Path, recipe, result, options: dict) -> list[NewFile]:
             notes += tuple(_breaking(root, result, w.path))
             updates = tuple(u for _, u in embedded + pinned if u is not None)
         out.append(NewFile(w.path, w.content, notes, listing, updates=updates))
+    sql_new = [(w.path, w.released) for w in written if w.migration is not None and w.released]
+    if sql_new:  # a Django app wrapping the SQL folder's files wraps the new one too
+        from runsmig.migration.django_wrap import wrappers
+
+        earlier = [(f.path, f.content) for f in options.get("generated", ()) if f.path]
+        for path, content, note in wrappers(root, result.history.kinds, sql_new, earlier):
+            out.append(NewFile(path, content, (note,)))
     return out
 
 
@@ -94,8 +102,8 @@ def _pinned(root: Path, result, new: str) -> list[tuple[str, tuple[str, bytes] |
     numbers = [int(m.group(0)) for rel in _released(result, folder)
                for m in [re.match(r"\d+", rel.rpartition("/")[2])] if m]
     new_number = re.match(r"\d+", leaf)
-    if not numbers or new_number is None or len(str(max(numbers))) > 6:
-        return []  # timestamps are not counted
+    if not numbers or new_number is None or len(str(max(numbers))) > 6 or re.match(r"\d+\.\d", leaf):
+        return []  # timestamps and release versions (03.04.00_01_x.sql) are not counted
     last, head = max(numbers), int(new_number.group(0))
     out: list[tuple[str, tuple[str, bytes] | None]] = []
     for rel in [o.rel for o in result.looked] + list(result.unread):

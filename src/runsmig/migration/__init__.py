@@ -30,6 +30,7 @@ class Written:
     content: str
     migration: StoredMigration | None = None  # None: a companion file (a .down.sql)
     notes: tuple[str, ...] = field(default=())
+    released: tuple[str, ...] = ()  # a SQL folder's released files, in run order
 
 
 def writes_migrations(recipe) -> bool:
@@ -80,15 +81,17 @@ def _sql_folder(root: Path, folder: str, kind: str, rels: list[str], rewrite, di
     m = plan_renames(cat, rewrite)
     if not m:
         return []
-    names = next_names(folder, kind, ups)
+    from runsmig.migration.versioned import release_tags
+
+    names = next_names(folder, kind, ups, lambda: release_tags(root))
     up, down = postgres.statements(m), postgres.statements(m, back=True)
     header = [f"{MARKER} (stored: migrate).", f"Renames the stored names the rename changes: {postgres.describe(m)}.",
               "Read from the migrations before it; once applied it is history: never edit it."]
     notes = tuple(m.notes)
     if kind == "golang-migrate":
-        return [Written(names[0], render(header, up, None, None), m, notes),
+        return [Written(names[0], render(header, up, None, None), m, notes, tuple(s.rel for s in ups)),
                 Written(names[1], render(header, down, None, None))]
-    return [Written(names[0], render(header, up, down if section else None, section), m, notes)]
+    return [Written(names[0], render(header, up, down if section else None, section), m, notes, tuple(s.rel for s in ups))]
 
 
 __all__ = ["MARKER", "REASON", "Written", "plan_migrations", "writes_migrations"]

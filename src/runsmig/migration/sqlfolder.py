@@ -3,8 +3,9 @@
 files in the order they run, and the name and text of the next one.
 
 The next file follows the folder's own scheme: the next number with the same width (or the next
-Flyway version; a bare ``000020.sql`` after ``000019.sql``), a timestamp one second after the last, a ``.down.sql`` beside a golang-migrate
-``.up.sql``. A folder whose files hold both directions (dbmate's ``-- migrate:up`` /
+Flyway version; a bare ``000020.sql`` after ``000019.sql``; the next release's name in a folder
+named after releases, runsmig.migration.versioned), a timestamp one second after the last, a
+``.down.sql`` beside a golang-migrate ``.up.sql``. A folder whose files hold both directions (dbmate's ``-- migrate:up`` /
 ``-- migrate:down``, goose's ``-- +goose Up`` / ``-- +goose Down``) gets both in the new file too.
 """
 
@@ -19,7 +20,8 @@ SLUG = "runsmig_stored_names"  # the new file's description (no term in it)
 MARKER = "runsmig: migration written by runsmig"
 
 _FLYWAY = re.compile(r"([VU])(\d+(?:[._]\d+)*)__(.+)\.sql\Z", re.I)
-_NUMBERED = re.compile(r"(\d+)(?:([_-])(.+?))?(\.up\.sql|\.down\.sql|\.sql)\Z", re.I)
+_NUMBERED = re.compile(r"(\d+(?:\.\d+)*)(?:([_-])(.+?))?(\.up\.sql|\.down\.sql|\.sql)\Z", re.I)
+_INDEX = re.compile(r"(\d+)[_-]")
 # (up marker, down marker, statement wrapper) of tools that keep both directions in one file
 SECTIONS = (
     ("-- migrate:up", "-- migrate:down", None),
@@ -49,7 +51,9 @@ def steps(rels: list[str], kind: str) -> list[Step]:
             m = _NUMBERED.match(leaf)
             if m is None:
                 continue
-            out.append(Step(rel, (int(m.group(1)),), m.group(4).lower() != ".down.sql"))
+            version = tuple(int(x) for x in m.group(1).split("."))
+            index = _INDEX.match(m.group(3)) if "." in m.group(1) and m.group(3) else None
+            out.append(Step(rel, version + ((int(index.group(1)),) if index else ()), m.group(4).lower() != ".down.sql"))
     return sorted(out, key=lambda s: (s.version, s.rel))
 
 
@@ -69,18 +73,28 @@ def sections_of(texts: list[str]):
     return None
 
 
-def next_names(folder: str, kind: str, ordered: list[Step]) -> list[str]:
-    """The new file's path (and its ``.down.sql`` for golang-migrate)."""
+def next_names(folder: str, kind: str, ordered: list[Step], tags=None) -> list[str]:
+    """The new file's path (and its ``.down.sql`` for golang-migrate). ``tags``: a callable giving
+    the project's release versions, asked only for files named after releases (``03.04.00_01_x``:
+    runsmig.migration.versioned)."""
     last = ordered[-1]
     leaf = last.rel.rsplit("/", 1)[-1]
     base = f"{folder}/" if folder else ""
+    numbered = _NUMBERED.match(leaf)
+    if kind == "sql-numbered" and numbered and "." in numbered.group(1):
+        from runsmig.migration import versioned
+
+        name = versioned.next_name([s.rel.rsplit("/", 1)[-1] for s in ordered], SLUG, tags() if tags else [])
+        if name is not None:
+            return [f"{base}{name}"]
     if kind == "flyway":
         m = _FLYWAY.match(leaf)
         parts = re.split(r"([._])", m.group(2))
         parts[-1] = _bump(parts[-1])
         return [f"{base}V{''.join(parts)}__{SLUG}.sql"]
     m = _NUMBERED.match(leaf)
-    number, sep = _bump(m.group(1)), m.group(2)
+    head, _, tail = m.group(1).rpartition(".")
+    number, sep = head + ("." if head else "") + _bump(tail), m.group(2)
     if sep is None:  # bare numbers (``000019.sql``): the next is bare too, a runner may read only those
         return [f"{base}{number}.sql"]
     if kind == "golang-migrate":

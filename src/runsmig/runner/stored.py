@@ -6,9 +6,12 @@ may be SQL; :class:`runsmig.findings.StoredSpan`: a name an ORM model declares);
 (:mod:`runsmig.sql`) only in regions that hold a term. A name kept in this file also keeps its
 other spellings in it: an identifier-like string literal that spells it (``row["job_id"]`` for
 the column ``job_id``) and a named bind parameter (``%(job_id)s``), so the code and its SQL keep
-agreeing. The other way round, a quoted value of the SQL that spells a key of an object literal the
-file builds (``el->>'jobId'`` beside ``JSON.stringify({ jobId: job.id })``) is a payload between
-the code and its SQL: it is renamed with the code's key, and listed (kind ``payload key``).
+agreeing. A bind parameter of a ``.sql`` file is not a stored name: the code of other files
+supplies it by keyword (``execute(queries["finish"], job_id=...)``), and those keywords are
+renamed with the code, so the parameter follows them (``%(run_id)s``). The other way round, a
+quoted value of the SQL that spells a key of an object literal the file builds (``el->>'jobId'``
+beside ``JSON.stringify({ jobId: job.id })``) is a payload between the code and its SQL: it is
+renamed with the code's key, and listed (kind ``payload key``).
 """
 
 from __future__ import annotations
@@ -110,7 +113,8 @@ def stored_names(text: str, analysis: Analysis, recipe, engine: TermEngine) -> S
                 continue  # data, not the schema's: it follows the code as everywhere
             kind = f"{kind}, as of {region.as_of}" if older else kind
             kept.append(Kept(region.start + n.start, region.start + n.end, kind, n.name))
-        binds += [(region.start + b.start, region.start + b.end, b.name) for b in reading.binds]
+        if not region.known:  # a .sql file's parameters are supplied by code elsewhere (see below)
+            binds += [(region.start + b.start, region.start + b.end, b.name) for b in reading.binds]
     names = {k.name for k in kept if k.kind != "value"}
     kept += [Kept(a, b, "bind parameter", name) for a, b, name in binds if name in names]
     built = {text[a:b] for a, b, _ in analysis.keys}

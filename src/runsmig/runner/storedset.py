@@ -18,7 +18,13 @@ import re
 
 _SQL = re.compile(rb"(?i)\b(?:create|alter|select|insert|update|delete|drop|listen|notify)\b")
 _PARTS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
-_SKIP = ("value", "bind parameter")
+# spread to other files: not a bind parameter or a routine's parameter (client code names neither: a
+# dict key "jobs" is a query's keyword); a value the SQL writes or sends (a NOTIFY payload's
+# 'abort_job_requested', 'job_id') and a word of text the reader could not parse only when it reads
+# as a name (two or more word parts, no space): code compares or indexes with that spelling
+_SKIP = ("bind parameter", "parameter")
+_LOOSE = ("value", "unparsed SQL", "name")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def sql_like(data: bytes) -> bool:
@@ -32,6 +38,8 @@ def spellings_of(text: str, stored, index, engine) -> list[list]:
     seen: set[tuple[str, str]] = set()
     for k in stored.kept:
         if k.kind in _SKIP:
+            continue
+        if k.kind in _LOOSE and not (_NAME.fullmatch(k.name) and len(_PARTS.findall(k.name)) >= 2):
             continue
         written = text[k.start:k.end]
         line = index.pos(k.start)[0]

@@ -199,6 +199,8 @@ def _apply(cat: Catalog, d, stmt, text: str, sql: str, where: str) -> None:
         return _drop_function(cat, stmt, words)
     if words[:2] == ["ALTER", "TABLE"] and "RENAME" in words:
         return _rename_in_table(cat, stmt, words, text)
+    if words[0] == "ALTER" and len(words) > 2 and words[1] in ("FUNCTION", "PROCEDURE", "TRIGGER") and "RENAME" in words:
+        return _rename_routine(cat, d, stmt, words, text)
     if words[:2] == ["ALTER", "TYPE"] or (words[:2] == ["ALTER", "SEQUENCE"] and "RENAME" in words):
         return _alter_tokens(cat, stmt, words, where, text)
     if words[:2] == ["DROP", "TRIGGER"]:
@@ -446,6 +448,41 @@ def _rename_in_table(cat: Catalog, stmt, words: list[str], text="") -> None:
     else:
         k = r + 2 if rest[:1] == ["COLUMN"] else r + 1
         cat.rename("column", _tok(stmt[k]), _tok(stmt[k + 2]), table)
+
+
+def _rename_routine(cat: Catalog, d, stmt, words: list[str], text="") -> None:
+    """ALTER FUNCTION|PROCEDURE f[(args)] RENAME TO g; ALTER TRIGGER t ON tbl RENAME TO u. The
+    object keeps its released statement with the name token changed, so a recreation (a body the
+    map rewrites) makes it under the name the database has."""
+    old, _, i = _after(stmt, words, 2, text)
+    r = words.index("RENAME")
+    if words[r + 1:r + 2] != ["TO"] or r + 2 >= len(stmt):
+        raise ValueError("not a rename of the object itself")
+    new = _tok(stmt[r + 2])
+    kind = "trigger" if words[1] == "TRIGGER" else "function"
+    table = _qualified(stmt, words.index("ON", i) + 1, text)[0] if kind == "trigger" else None
+    for k, o in enumerate(cat.objects):
+        if o.kind == kind and o.name == old and (table is None or o.table == table):
+            cat.objects[k] = replace(o, name=new, sql=_renamed_sql(d, o.sql, words[1], old, new) if o.sql else o.sql)
+        elif kind == "function" and o.kind == "trigger" and o.sql:  # EXECUTE FUNCTION|PROCEDURE f()
+            for keyword in ("FUNCTION", "PROCEDURE"):
+                cat.objects[k] = o = replace(o, sql=_renamed_sql(d, o.sql, keyword, old, new))
+
+
+def _renamed_sql(d, sql: str, keyword: str, old: str, new: str) -> str:
+    """``sql`` (a CREATE statement) with the name after ``keyword`` changed from ``old`` to ``new``."""
+    from sqlglot.tokens import TokenType
+
+    from runsmig.sql.mask import mask
+
+    tokens = d.tokenize(mask(sql)[0])  # a psql variable (:SCHEMA) reads as a name of the same length
+    for k, t in enumerate(tokens):
+        if t.text.upper() == keyword:
+            for u in tokens[k + 1:k + 4]:
+                if u.token_type != TokenType.DOT and _tok(u) == old:
+                    return sql[:u.start] + new + sql[u.end + 1:]
+            break
+    return sql
 
 
 def _drop_function(cat: Catalog, stmt, words: list[str]) -> None:

@@ -340,8 +340,9 @@ def _classify(stmt, tree, masked: str, wanted, dialect: str) -> list[StoredName]
 def _body(masked: str, start: int, end: int, dialect: str, wanted) -> list[StoredName]:
     """A dollar-quoted body (``$$ ... $$``: a function's or a DO block's) is text the database
     keeps as written (a function's source), and its variables and aliases span its statements
-    (plpgsql): it is kept whole. Its channels and values, read as SQL where the parser can, keep
-    their kind; every other word the caller wants, comments included, is kept unparsed."""
+    (plpgsql): it is kept whole. What a statement of it the parser reads places keeps its kind
+    (a table, a column; its channels and values, listed unparsed); every other word the caller
+    wants, comments, aliases and plpgsql variables included, is kept unparsed."""
     body = masked[start:end]
     tag = body[:body.find("$", 1) + 1] if body.startswith("$") else ""
     if not (tag and body.endswith(tag) and len(body) >= 2 * len(tag)):
@@ -349,10 +350,10 @@ def _body(masked: str, start: int, end: int, dialect: str, wanted) -> list[Store
     shift = start + len(tag)
     inner = body[len(tag):len(body) - len(tag)]
     reading = read(inner, known=True, dialect=dialect, wanted=wanted)
-    out = [StoredName(n.start + shift, n.end + shift, n.name, n.kind, False)
-           for n in (reading.names if reading else ()) if n.kind in ("channel", "value")]
+    out = [StoredName(n.start + shift, n.end + shift, n.name, n.kind, n.parsed and n.kind not in ("channel", "value"))
+           for n in (reading.names if reading else ())]
     taken = {(n.start, n.end) for n in out}
-    quoted = [(n.start, n.end) for n in out]
+    quoted = [(n.start, n.end) for n in out if n.kind in ("channel", "value")]
     for m in re.finditer(r"[A-Za-z_][\w$]*", inner):
         a, b = m.start() + shift, m.end() + shift
         if (a, b) in taken or any(x <= a and b <= y for x, y in quoted) or not wanted(m.group(0)):

@@ -1,6 +1,7 @@
-"""Ordered SQL migrations: ``<number or timestamp>_<name>.sql`` (``001_create.sql``,
-``20240101120000_add.sql`` of dbmate) or a bare number (``000001.sql``, a folder a runner reads in
-order) in a folder whose path says migrations (``migrations/``,
+"""Ordered SQL migrations: ``<number, timestamp or dotted version>_<name>.sql`` (``001_create.sql``,
+``20240101120000_add.sql`` of dbmate, ``03.04.00_01_add.sql`` named after the release shipping it)
+or a bare number (``000001.sql``, a folder a runner reads in order) in a folder whose path says
+migrations (``migrations/``,
 ``db/migrate/``), or three or more such files in one folder. One numbered ``.sql`` file elsewhere
 (a seed, a query) is not history; nor is a numbered document (``docs/01-intro.md``)."""
 
@@ -14,7 +15,7 @@ from runsmig.history.base import Claim, name, parent
 
 KIND = "sql-numbered"
 NEEDLES = (".sql",)
-_NAME = re.compile(r"\d+(?:[_-][^/]*)?\.sql", re.I)
+_NAME = re.compile(r"\d+(?:(?:\.\d+)*[_-][^/]*)?\.sql", re.I)
 _DBMATE = re.compile(r"\d{14}_[^/]+\.sql")
 
 

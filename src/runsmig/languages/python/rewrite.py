@@ -23,7 +23,8 @@ from runsmig.languages.python.modules import index_for
 from runsmig.languages.python.scan import Scan, chain_names, scan, walk
 from runsmig.languages.python.spans import resolve, shared_wrapper
 from runsmig.languages.python.targets import target_info
-from runsmig.recipe.sections.stored import keeps_stored
+from runsmig.languages.python import task_names
+from runsmig.recipe.sections.stored import keeps_stored, migrates_stored
 
 _NL = re.compile(r"\r\n|\r|\n")
 
@@ -103,14 +104,17 @@ class _FileRewrite:
                             sequences=self._sequences() if self.edits else [])
         if self.edits and keeps_stored(ctx.recipe):
             self._stored_names(analysis)
+        elif self.edits and migrates_stored(ctx.recipe) and task_names.applies(ctx.text):
+            analysis.findings += task_names.written_out(ctx, self.module, self.span, self.edits, keep=False)[1]
         return analysis
 
     def _stored_names(self, analysis: Analysis) -> None:
         """Where stored names may be: strings that may be SQL, and the names ORM models declare
         (runsmig.runner.stored keeps them); an implicit column name is written out."""
-        from runsmig.languages.python import orm, sqltext
+        from runsmig.languages.python import orm, paramnames, sqltext
 
         ctx = self.ctx
+        analysis.code_names = paramnames.spans(self.module, self.span)
         raw = ctx.engine.raw_re
         analysis.sql = sqltext.regions(ctx.text, sqltext.outermost(self.module, walk), self.span,
                                        lambda a, b: raw.search(ctx.text, a, b) is not None)
@@ -121,6 +125,9 @@ class _FileRewrite:
             from runsmig.languages.python.django_keep import written_out
 
             analysis.edits += written_out(ctx, self.module, self.span, analysis.edits)
+        if task_names.applies(ctx.text):  # a task function's stored name (runsmig.languages.python.task_names)
+            analysis.stored += task_names.stored_spans(ctx, self.module, self.span)
+            analysis.edits += task_names.written_out(ctx, self.module, self.span, analysis.edits, keep=True)[0]
 
     def _sequences(self):
         """What isort and ruff keep sorted (runsmig.languages.order puts it back in order)."""
