@@ -66,3 +66,14 @@ def test_the_declarations_are_a_recorded_question(tmp_path):
     assert answer(kind, question, view) == rec.asked[(kind, question)]
     (tmp_path / "node_modules/msgpackr/index.d.ts").unlink()
     assert answer(kind, question, view) == "-"  # uninstalled: a different answer, so analysed again
+
+
+def test_names_of_a_package_the_declarations_import_count(tmp_path):
+    files = {"node_modules/queue/index.d.ts": "import { RedisOptions } from 'redis-lib';\n"
+                                              "export function connect(o: RedisOptions): void\n",
+             "node_modules/@types/redis-lib/index.d.ts": "/// <reference types=\"node\" />\n"
+                                                         "export interface RedisOptions { maxJobs?: number }\n",
+             "node_modules/@types/node/index.d.ts": "export interface Spawn { jobSlots: number }\n",
+             "package.json": '{"dependencies": {"queue": "1"}}\n'}
+    text = "import { connect } from 'queue';\nconnect({ maxJobs: 1, jobSlots: 2, minJobs: 0 });\n"
+    assert run(tmp_path, files, text) == "import { connect } from 'queue';\nconnect({ maxJobs: 1, jobSlots: 2, minRuns: 0 });\n"

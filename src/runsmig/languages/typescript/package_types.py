@@ -23,12 +23,17 @@ from functools import lru_cache
 from pathlib import Path
 
 from runsmig import deps
-from runsmig.languages.typescript.modules import NODE_BUILTINS
+from runsmig.languages.typescript.modules import NODE_BUILTINS, package_name
 
 NAMES = "typescript.package_types:names"  # a recorded question (runsmig.listing answers it again)
 
 DECLARATION_SUFFIXES = (".d.ts", ".d.mts", ".d.cts")
 _MOST_BYTES = 32 * 1024 * 1024  # a package's declarations read at most
+_MOST_PACKAGES = 64  # packages followed through the declarations' imports
+# a package the declarations import or reference: ``from 'x'``, ``import('x')``, ``require('x')``,
+# ``/// <reference types="x" />``
+_IMPORTED = re.compile(r"""(?:\bfrom|\bimport|\brequire)\s*\(?\s*['"]([^'"./][^'"]*)['"]"""
+                       r"""|<reference\s+types\s*=\s*['"]([^'"]+)['"]""")
 _COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
 # a member, property, parameter or method declared: ``jobId?:``, ``'job-id':``, ``keep(``, ``keep<T>(``
 _MEMBER = re.compile(r"""(?:(['"])([^'"\n]+)\1|([A-Za-z_$][\w$]*))\s*\??\s*[:(<]""")
@@ -70,12 +75,33 @@ def _lookup(root: Path, importer: str, pkg: str) -> frozenset[str] | None:
     while True:
         nm = folder / "node_modules"
         if nm.is_dir():
-            got = _names_in(str(nm), pkg, _stamp(str(nm), pkg))
+            got = _names_in(str(nm), pkg)
             if got is not None:
                 return got
         if folder == top or top not in folder.parents:
             return None
         folder = folder.parent
+
+
+def _names_in(node_modules: str, pkg: str) -> frozenset[str] | None:
+    """``pkg``'s names and those of the packages its declarations import or reference
+    (``import { RedisOptions } from 'ioredis'``, ``/// <reference types="node" />``): a type it
+    takes from another package names that package's members too."""
+    first = _own(node_modules, types_dirs(pkg), _stamp(node_modules, pkg))
+    if first is None:
+        return None
+    names, todo = set(first[0]), list(first[1])
+    seen = {types_dirs(pkg)}
+    while todo and len(seen) < _MOST_PACKAGES:
+        other = todo.pop()
+        if types_dirs(other) in seen:
+            continue
+        seen.add(types_dirs(other))
+        got = _own(node_modules, types_dirs(other), _stamp(node_modules, other))
+        if got is not None:
+            names |= got[0]
+            todo += got[1]
+    return frozenset(names)
 
 
 def _stamp(node_modules: str, pkg: str) -> tuple:
@@ -91,12 +117,15 @@ def _stamp(node_modules: str, pkg: str) -> tuple:
     return tuple(out)
 
 
-@lru_cache(maxsize=256)
-def _names_in(node_modules: str, pkg: str, stamp: tuple) -> frozenset[str] | None:
+@lru_cache(maxsize=512)
+def _own(node_modules: str, dirs: tuple[str, ...], stamp: tuple) -> tuple[frozenset[str], tuple[str, ...]] | None:
+    """The names a package's own declaration files (in ``dirs``) give, and the packages they
+    import (None: no declaration files)."""
     names: set[str] = set()
+    specs: set[str] = set()
     found = False
     budget = _MOST_BYTES
-    for sub in types_dirs(pkg):
+    for sub in dirs:
         base = os.path.join(node_modules, sub)
         if not os.path.isdir(base):
             continue
@@ -112,10 +141,14 @@ def _names_in(node_modules: str, pkg: str, stamp: tuple) -> frozenset[str] | Non
                         continue
                     budget -= size
                     with open(path, encoding="utf-8", errors="replace") as fh:
-                        text = _COMMENT.sub(" ", fh.read())
+                        raw = fh.read()
                 except OSError:
                     continue
                 found = True
-                for m in _MEMBER.finditer(text):
+                for m in _IMPORTED.finditer(raw):
+                    name = package_name(m.group(1) or m.group(2))
+                    if name is not None:
+                        specs.add(name)
+                for m in _MEMBER.finditer(_COMMENT.sub(" ", raw)):
                     names.add(m.group(2) or m.group(3))
-    return frozenset(names) if found else None
+    return (frozenset(names), tuple(sorted(specs))) if found else None
