@@ -264,10 +264,18 @@ def _externals(ctx: FileContext, grammar: str, index, root, offsets: "_Offsets")
     """What comes from third-party packages (with the earlier fences' imports in a Markdown snippet)."""
     snippet = SNIPPET.get() if not listed(ctx.all_files, ctx.rel) else None
     ext = find_externals(root, offsets.span, lambda spec: index.package_of(ctx.rel, spec),
-                         snippet.prelude if snippet is not None else None, lambda ks: kinds_of(grammar, ks))
+                         snippet.prelude if snippet is not None else None, lambda ks: kinds_of(grammar, ks),
+                         _declares(ctx.root, ctx.rel))
     if snippet is not None:
         snippet.top = ext.top
     return ext
+
+
+def _declares(root, rel: str):
+    """pkg -> the names its type declarations name, as ``rel`` finds them (None: none readable)."""
+    from runsmig.languages.typescript.package_types import declared_names
+
+    return lambda pkg: declared_names(root, rel, pkg)
 
 
 def _local(ctx: FileContext, grammar: str, root, offsets: "_Offsets", covered: list[tuple[int, int]],
@@ -442,7 +450,7 @@ def _local_check_for(ctx: FileContext):
         offsets = _Offsets(dec.text)
         idx = module_index(ctx.root, ctx.all_files, ctx.moves, ctx.deletes, _explicit_moves(ctx))
         ext = find_externals(root, offsets.span, lambda spec: idx.package_of(rel, spec),
-                             known=lambda ks: kinds_of(grammar, ks))
+                             known=lambda ks: kinds_of(grammar, ks), declares=_declares(ctx.root, rel))
         _, _, failed = _local(other, grammar, root, offsets, [], {}, ext)
         return None if failed is None else failed.failed
     return check

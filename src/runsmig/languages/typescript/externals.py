@@ -115,9 +115,12 @@ SNIPPET: contextvars.ContextVar[SnippetContext | None] = contextvars.ContextVar(
 
 def find_externals(root, spans: Callable, third_party: Callable[[str], str | None],
                    prelude: dict[str, tuple[str, bool, bool]] | None = None,
-                   known: Callable = lambda kinds: kinds) -> Externals:
-    """``known(kinds)``: the node kinds the grammar has (JavaScript has no ``type_identifier``)."""
-    return _Finder(root, spans, third_party, prelude or {}, tuple(known(REF_KINDS))).run()
+                   known: Callable = lambda kinds: kinds,
+                   declares: Callable[[str], frozenset[str] | None] | None = None) -> Externals:
+    """``known(kinds)``: the node kinds the grammar has (JavaScript has no ``type_identifier``).
+    ``declares(pkg)``: the names the package's type declarations name (None: not readable), see
+    :mod:`runsmig.languages.typescript.package_types`; without it every option key is the package's."""
+    return _Finder(root, spans, third_party, prelude or {}, tuple(known(REF_KINDS)), declares).run()
 
 
 def _string_value(node) -> str | None:
@@ -144,8 +147,10 @@ def module_call(node) -> str | None:
 
 
 class _Finder:
-    def __init__(self, root, spans, third_party, prelude, ref_kinds):
+    def __init__(self, root, spans, third_party, prelude, ref_kinds, declares=None):
         self.root = root
+        self.declares = declares
+        self._declares: dict[str, frozenset[str] | None] = {}
         self.ref_kinds = ref_kinds
         self.spans = spans
         self.third_party = third_party
@@ -393,6 +398,8 @@ class _Finder:
                 prop = p.field("property")
                 if release is not None and prop is not None and release.frees(level, prop.text()):
                     return  # request.body.jobId: a member of the user's type argument
+                if prop is not None and not self.option(prop, pkg):
+                    return  # values.keepJobs: a name the package's declarations never give (the project's)
                 self.keep(prop, pkg)
                 if prop is not None and prop.text() in ENVIRONMENTS:
                     return  # process.env.X: the project's own environment variables, not the module's
@@ -451,19 +458,36 @@ class _Finder:
             if a.kind() == "object":
                 self.options(a, pkg)
 
+    def option(self, key, pkg: str) -> bool:
+        """Is ``key`` the package's option name? Only when the package's declarations name it
+        (``jobId`` in bull's ``JobsOptions``); a key they do not name (``pack({ keepJobs })``,
+        msgpackr's ``value: any``; ``parseArgs({ options: { 'job-id': … } })``, an index
+        signature) is the project's own data, renamed with the project's reads of it. Declarations
+        that cannot be read (not installed): the package's, as the call's argument."""
+        name = _key_name(key)
+        if name is None or self.declares is None:
+            return True
+        if pkg not in self._declares:
+            self._declares[pkg] = self.declares(pkg)
+        names = self._declares[pkg]
+        return names is None or name in names
+
     def options(self, obj, pkg: str) -> None:
         for c in obj.children():
             ck = c.kind()
             if ck == "pair":
                 key = c.field("key")
-                self.keep(key, pkg)
+                if self.option(key, pkg):
+                    self.keep(key, pkg)
                 value = c.field("value")
                 if value is not None and value.kind() == "object" and not (key is not None and key.text() in ENVIRONMENTS):
                     self.options(value, pkg)  # but spawn(cmd, { env: { MY_JOB_VAR } }): the project's variables
             elif ck == "shorthand_property_identifier":
-                self.out.expand[self.spans(c)] = "key"  # an option name: it wins over "value"
+                if self.option(c, pkg):
+                    self.out.expand[self.spans(c)] = "key"  # an option name: it wins over "value"
             elif ck == "method_definition":
-                self.keep(c.field("name"), pkg)
+                if self.option(c.field("name"), pkg):
+                    self.keep(c.field("name"), pkg)
 
     def annotated(self, type_node, pkg: str) -> None:
         """``x: Job`` / ``x: Bull.Job<T>`` with an external type: x's members are the package's."""
@@ -573,6 +597,18 @@ class _Finder:
             if n is not None and n.text() == name:
                 return d
         return None
+
+
+def _key_name(key) -> str | None:
+    """An object key's name (``jobId``, ``'job-id'``); None for a computed or numeric key."""
+    if key is None:
+        return None
+    if key.kind() == "string":
+        return _string_value(key)
+    if key.kind() in ("property_identifier", "shorthand_property_identifier", "identifier",
+                      "private_property_identifier"):
+        return key.text()
+    return None
 
 
 def _members(node) -> set[str]:
