@@ -142,15 +142,45 @@ def test_check_points_at_the_undecidable_place(tmp_path):
     from runsmig.cli.check import build_report
 
     tree(tmp_path / "co", {"app/__init__.py": "", "app/use.py":
-                           "import functools\n\ndef f(cb):\n    return functools.partial(cb, job_manager=1)\n"})
+                           "import asyncio\n\ndef f(cb):\n    return asyncio.to_thread(cb, job_manager=1)\n"})
     rep = build_report(tmp_path / "co", recipe(tmp_path).source, workers=1)
     assert [(f.line, f.rule) for f in rep.findings] == [(4, "follow-up")]
     assert not rep.externals
 
 
+# -- functools.partial binds like a direct call, even of a callable this file cannot resolve ------
+BOUND = [
+    ("import functools\ndef fixture(factory, pg):\n    return functools.partial(factory, job_manager=pg)\n",
+     "return functools.partial(factory, run_manager=pg)"),
+    ("from functools import partial as bind\ndef fixture(self):\n    return bind(self.make, job_manager=1)\n",
+     "return bind(self.make, run_manager=1)"),
+    ("import functools\nclass C:\n    def _impl(self, job_id):\n        pass\n"
+     "    go = functools.partialmethod(_impl, job_id=1)\n",
+     "go = functools.partialmethod(_impl, run_id=1)"),
+]
+
+
+@pytest.mark.parametrize("src,expected", BOUND, ids=["parameter", "attribute-alias", "partialmethod"])
+def test_partial_of_an_unresolved_callable_renames_like_a_direct_call(tmp_path, src, expected):
+    o = run_use(tmp_path, src)
+    assert expected in new_text(o)
+    direct = run_use(tmp_path / "direct", "def fixture(factory, pg):\n    return factory(job_manager=pg)\n")
+    assert "factory(run_manager=pg)" in new_text(direct)  # the decision partial now shares
+    assert not rules(o, "follow-up")
+    assert not [t for t in externals(o) if t.startswith("job_")]
+
+
+def test_partial_not_from_functools_is_still_undecided(tmp_path):
+    src = "from somelib import partial\ndef fixture(factory):\n    return partial(factory, job_manager=1)\n"
+    o = run_use(tmp_path, src)
+    assert o.status == "unchanged"
+    assert [f.text for f in rules(o, "follow-up")] == ["job_manager"]
+
+
 # -- still third-party -------------------------------------------------------------------
 NOOPS = [
     "import functools\nfrom somelib import fetch\nfunctools.partial(fetch, job_id=1)\n",
+    "from functools import partial\nimport requests\npartial(requests.get, job_id=1)\n",
     "from typing import cast\nfrom rq.job import Job\ndef f(x):\n    return cast(Job, x).jobs_count\n",
     "from somelib import schedule\nschedule(print, job_timeout=3)\n",
     "from rq.job import Job\nfrom app.models import Manager\nthing = Job.fetch('x')\n"
@@ -158,7 +188,7 @@ NOOPS = [
 ]
 
 
-@pytest.mark.parametrize("src", NOOPS, ids=["partial-of-third-party", "cast-to-third-party", "builtin-target",
+@pytest.mark.parametrize("src", NOOPS, ids=["partial-of-third-party", "partial-of-attribute", "cast-to-third-party", "builtin-target",
                                              "narrowed-to-other"])
 def test_still_third_party(tmp_path, src):
     o = run_use(tmp_path, src)

@@ -63,6 +63,9 @@ TYPED_BY_FIRST = frozenset({"cast"})  # typing.cast(T, x): the result is a T
 # wrappers whose keywords (and result) belong to the callable they are handed first
 FORWARDERS = frozenset({"partial", "partialmethod", "wraps", "update_wrapper", "to_thread", "submit",
                         "run_in_threadpool", "run_sync"})
+# functools wrappers with no keyword parameters of their own: every keyword they get is the wrapped
+# callable's, bound exactly as in a direct call of it (so decided like one, even when it is unknown)
+BINDERS = frozenset({"partial", "partialmethod"})
 
 
 class Decider:
@@ -330,6 +333,8 @@ class Decider:
             if owner is OURS:
                 return OURS  # its keywords and what it returns belong to the wrapped checkout code
             if owner is not EXTERNAL:
+                if kind in BINDERS and self._from_module(func, "functools"):
+                    return OURS  # partial(cb, job_id=1) binds like cb(job_id=1): decided as that call
                 for a in kws:
                     self._judge(a.keyword, [], "param")
                 return []
@@ -354,6 +359,22 @@ class Decider:
                 return sym.aliases[0][1].source.rsplit(".", 1)[-1]
             return func.value
         return ""
+
+    def _from_module(self, func: cst.CSTNode, module: str) -> bool:
+        """``func`` is imported from ``module`` (``module.f``, ``from module import f [as g]``)."""
+        root = func
+        while isinstance(root, cst.Attribute):
+            root = root.value
+        sym = self.symbol_of.get(id(root)) if isinstance(root, cst.Name) else None
+        if sym is None or sym.assigned or not sym.aliases:
+            return False
+        for rec, a in sym.aliases:
+            if isinstance(rec.stmt, cst.ImportFrom):
+                if rec.old_module != (0, module) or root is not func:
+                    return False
+            elif a.source != module or not isinstance(func, cst.Attribute) or func.value is not root:
+                return False
+        return True
 
     def _owner(self, value: cst.CSTNode) -> object:
         """OURS when ``value`` is (an attribute of) a class or function of the checkout, EXTERNAL
