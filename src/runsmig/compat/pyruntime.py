@@ -79,20 +79,31 @@ def _forward_overrides(cls, owner, members):
 
 
 def _renamed(func, renames, qualname):
-    """``func`` accepting its renamed keyword parameters under their old names too, with a warning."""
+    """``func`` accepting its renamed keyword parameters under their old names too, with a warning.
+    A coroutine function stays one (``async def``): callers test it (asyncio, asgiref.sync
+    .async_to_sync), and ``inspect.markcoroutinefunction`` only exists from Python 3.12."""
 
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
+    def moved(kwargs):
         for old, new in renames.items():
             if old in kwargs:
                 if new in kwargs:
                     raise TypeError(f'{qualname}() got both {old!r} (deprecated) and {new!r}')
-                _warn(f'parameter {old!r} of {qualname}()', repr(new))
+                _warn(f'parameter {old!r} of {qualname}()', repr(new), stacklevel=4)
                 kwargs[new] = kwargs.pop(old)
-        return func(*args, **kwargs)
+        return kwargs
 
-    if inspect.iscoroutinefunction(func) and hasattr(inspect, 'markcoroutinefunction'):
-        inspect.markcoroutinefunction(wrapper)
+    if inspect.iscoroutinefunction(func):
+
+        @functools.wraps(func)
+        async def wrapper(*args, **kwargs):
+            return await func(*args, **moved(kwargs))
+
+        return wrapper
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        return func(*args, **moved(kwargs))
+
     return wrapper
 
 
