@@ -189,3 +189,6 @@ class Analysis:
     # strings that name the file's own code (a decorated function's parameters): never kept for
     # spelling a stored name of another file (runsmig.languages.python.paramnames)
     code_names: list[tuple[int, int]] = field(default_factory=list)
+    # string keys of dict literals of string keys, with the dict's key set: a keyword mapping's keys
+    # are the code's names too (runsmig.runner.kwsets)
+    dict_keys: list[tuple[int, int, frozenset]] = field(default_factory=list)

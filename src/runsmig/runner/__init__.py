@@ -295,7 +295,21 @@ def _stored_set(store, root, recipe, engine, candidates, moves, deletes, all_fil
         return None
     found = _analysed(store, root, recipe, engine, first, moves, deletes, all_files, workers, None, False, limits,
                       None, history)
-    return StoredSet.of(found) or None
+    kept = StoredSet.of(found)
+    if kept:
+        from runsmig.runner.kwsets import keyword_sets
+
+        def python_files():
+            for rel in sorted(candidates):
+                if rel.endswith(".py") and rel not in deletes:
+                    try:
+                        data = regular_bytes(root / rel)
+                    except OSError:
+                        continue
+                    if data is not None:
+                        yield rel, data
+        kept.kwsets = [frozenset(k) for k in keyword_sets(python_files(), set(kept.spelled))]
+    return kept or None
 
 
 def _deciders(root: Path, engine: TermEngine, followers: list[tuple[str, str]], others: list[str],

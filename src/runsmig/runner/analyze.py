@@ -220,9 +220,11 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
                 if kind is not None:
                     f, reason = Finding(**{**f.__dict__, "stored": kind}), "stored"
             if reason is None and elsewhere and (f.literal or (f.kind == "string" and "_" in f.word)) and not any(
-                    a <= e.start and e.end <= b for a, b in analysis.code_names):
+                    a <= e.start and e.end <= b for a, b in analysis.code_names) and not any(
+                    a <= e.start and e.end <= b and elsewhere.keyword_mapping(keys) for a, b, keys in analysis.dict_keys):
                 # the whole literal, or a snake_case word of a SQL piece too short to read; not a
-                # string that names code (the decorated function's own parameters)
+                # string that names code (the decorated function's own parameters, a key of a dict
+                # of keyword arguments: runsmig.runner.kwsets)
                 hit = elsewhere.get(unquote(f.literal) if f.literal else f.word)
                 if hit is not None and not _compound(unquote(f.literal) if f.literal else f.word):
                     hit = None  # a bare word ("jobs": a CLI option, a key) is no evidence of the table

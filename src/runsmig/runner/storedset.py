@@ -86,6 +86,14 @@ class StoredSet:
 
     def __init__(self, spelled: dict[str, tuple[str, str, str]] | None = None) -> None:
         self.spelled = dict(spelled or {})
+        # keyword names passed together by one call, one of them a stored spelling (runner.kwsets)
+        self.kwsets: list[frozenset[str]] = []
+
+    def keyword_mapping(self, keys: frozenset[str]) -> bool:
+        """A dict literal with these string keys is a call's keyword mapping (runsmig.runner.kwsets)."""
+        from runsmig.runner.kwsets import keyword_mapping
+
+        return keyword_mapping(keys, self.kwsets)
 
     def __bool__(self) -> bool:
         return bool(self.spelled)
@@ -109,4 +117,7 @@ class StoredSet:
         if not self.spelled:
             return ""
         held = sorted((s, list(v)) for s, v in self.spelled.items() if s.encode() in data)
+        if held and self.kwsets:
+            spelled = {s for s, _ in held}
+            held.append(("", sorted(sorted(k) for k in self.kwsets if k & spelled)))
         return json.dumps(held) if held else ""
