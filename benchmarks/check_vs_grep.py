@@ -202,10 +202,16 @@ def generate(root: Path, n: int, share: float, seed: int = 12) -> int:
 
 # -- timing -----------------------------------------------------------------------------------
 def wall(cmd: list[str], cwd: Path, env: dict | None = None) -> float:
-    """Wall seconds of one run, nothing else running in this script meanwhile."""
+    """Wall seconds of one run, nothing else running in this script meanwhile. A run that fails
+    (exit 2 or more: a usage or recipe error, a crash) stops the script: its time would be a
+    figure of nothing (git grep -c exits 1 when nothing matches, runsmig check 1 on findings)."""
     t = time.perf_counter()
-    subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
-    return time.perf_counter() - t
+    done = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, check=False)
+    took = time.perf_counter() - t
+    if done.returncode not in (0, 1):
+        sys.exit(f"check_vs_grep: {' '.join(cmd[:4])} ... exited {done.returncode}: "
+                 f"{done.stderr.decode('utf-8', 'replace').strip()[-500:]}")
+    return took
 
 
 def peak_memory(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float]:
