@@ -40,6 +40,14 @@ def _released(result, folder: str) -> list[str]:
     return sorted(rel for rel in result.history.kinds if rel.rpartition("/")[0] == folder)
 
 
+def _last_number(result, folder: str) -> int | None:
+    """The highest leading number of the folder's released files; None when none has one or it is a
+    timestamp (more than 6 digits: such a history is not counted)."""
+    numbers = [int(m.group(0)) for rel in _released(result, folder)
+               for m in [re.match(r"\d+", rel.rpartition("/")[2])] if m]
+    return max(numbers) if numbers and len(str(max(numbers))) <= 6 else None
+
+
 def _planned(root: Path, result, rel: str) -> bytes | None:
     """What the plan makes of ``rel`` so far: its new content when the run changes it, else its bytes."""
     for o in result.looked:
@@ -99,12 +107,10 @@ def _pinned(root: Path, result, new: str) -> list[tuple[str, tuple[str, bytes] |
     from runsmig.migration.shape import grammar_of, pinned_head
 
     folder, _, leaf = new.rpartition("/")
-    numbers = [int(m.group(0)) for rel in _released(result, folder)
-               for m in [re.match(r"\d+", rel.rpartition("/")[2])] if m]
-    new_number = re.match(r"\d+", leaf)
-    if not numbers or new_number is None or len(str(max(numbers))) > 6 or re.match(r"\d+\.\d", leaf):
-        return []  # timestamps and release versions (03.04.00_01_x.sql) are not counted
-    last, head = max(numbers), int(new_number.group(0))
+    last, new_number = _last_number(result, folder), re.match(r"\d+", leaf)
+    if last is None or new_number is None or re.match(r"\d+\.\d", leaf):
+        return []  # release versions (03.04.00_01_x.sql) are not counted either
+    head = int(new_number.group(0))
     out: list[tuple[str, tuple[str, bytes] | None]] = []
     for rel in [o.rel for o in result.looked] + list(result.unread):
         if rel in result.history.kinds or rel.endswith("/") or grammar_of(rel) is None:
@@ -133,9 +139,8 @@ def _dumped(root: Path, result, new: str) -> list[str]:
     from runsmig.migration.shape import dumped_heads
 
     folder, _, leaf = new.rpartition("/")
-    numbers = [int(m.group(0)) for rel in _released(result, folder)
-               for m in [re.match(r"\d+", rel.rpartition("/")[2])] if m]
-    if not numbers or len(str(max(numbers))) > 6:
+    last = _last_number(result, folder)
+    if last is None:
         return []
     out = []
     for rel in [o.rel for o in result.looked] + list(result.unread):
@@ -145,7 +150,7 @@ def _dumped(root: Path, result, new: str) -> list[str]:
         if data is None or b"FROM stdin;" not in data and b"from stdin;" not in data.lower():
             continue
         for line, table, head in dumped_heads(data.decode("utf-8", "replace")):
-            if head == max(numbers):
+            if head == last:
                 out.append(f"{rel}:{line}: a dump holding the rows of {table} up to {head}: dump it again after "
                            f"apply and migrate, so that it holds the row {leaf} adds (written by the migration runner)")
     return out
