@@ -426,11 +426,6 @@ def build(root: Path, recipe):
     for info in sorted(pkgutil.iter_modules(downstreams.__path__), key=lambda m: m.name):
         mod = importlib.import_module(f"{downstreams.__name__}.{info.name}")
         if hasattr(mod, "rewrite"):
-            more, said = mod.rewrite(root, recipe)
-            changes += more
+            changes, said = mod.rewrite(root, recipe, listed, changes)
             notes += said
-    from runsmig.languages.typescript.compat_downstream import downstream_changes  # TS/JS uses of the library
-
-    changes, ts_notes = downstream_changes(root, recipe, listed, changes)
-    notes.extend(ts_notes)
     return Plan(root, recipe, sorted(changes, key=lambda c: c.path), None, notes)
