@@ -254,6 +254,7 @@ def module_text(library: str, recipe_name: str, removed_in: str, names: dict, me
     """``quote``: the quote the package writes its strings with (the runtime has no string holding
     either quote, so it is written with that one)."""
     head = (f"{marker.line(removed_in)}\n"
+            "# type: ignore\n"  # untyped runtime; type checkers read the old names in each module (pytypes)
             f'"""Deprecated aliases of the public names of {library} renamed by {recipe_name}; removed in {removed_in}.\n\n'
             "Written by runsmig. Each module that had a renamed public name ends with a hook calling install();\n"
             "the old file of each renamed module calls shim(). Every old name keeps working and warns\n"
@@ -275,16 +276,20 @@ def module_text(library: str, recipe_name: str, removed_in: str, names: dict, me
     return head + "\n" + imports + "\n\n" + tables + "\n\n" + code + "\n"
 
 
-def hook(compat_module: str, removed_in: str, quote: str = "'", newline: str = "\n") -> str:
+def hook(compat_module: str, removed_in: str, quote: str = "'", newline: str = "\n",
+         types: list[str] | None = None) -> str:
+    """The block ending a hooked module; ``types``: its lines for type checkers (runsmig.compat.pytypes)."""
     q = quote
     lines = [marker.begin(removed_in, "#") + " (deprecated aliases, remove with 'runsmig compat drop')",
              f"__getattr__ = __import__({q}{compat_module}{q}, fromlist=[{q}install{q}]).install(globals())",
-             marker.end("#")]
+             *(types or []), marker.end("#")]
     return newline.join(lines) + newline
 
 
-def shim(compat_module: str, old: str, new: str, removed_in: str, quote: str = "'") -> str:
+def shim(compat_module: str, old: str, new: str, removed_in: str, quote: str = "'",
+         types: list[str] | None = None) -> str:
     q = quote
     return (f"{marker.line(removed_in)}\n"
             f'"""Deprecated: {old} is now {new}; this name will be removed in {removed_in}."""\n\n'
-            f"__import__({q}{compat_module}{q}, fromlist=[{q}shim{q}]).shim(__name__)\n")
+            f"__import__({q}{compat_module}{q}, fromlist=[{q}shim{q}]).shim(__name__)\n"
+            + "".join(ln + "\n" for ln in types or []))

@@ -22,7 +22,7 @@ import re
 from collections import defaultdict
 from pathlib import PurePosixPath
 
-from runsmig.compat import marker, pyruntime
+from runsmig.compat import marker, pyruntime, pytypes
 from runsmig.compat.model import Alias
 from runsmig.compat.planning import Context, Output
 from runsmig.compat.pysurface import Surface, surface
@@ -157,7 +157,9 @@ def make(ctx: Context) -> Output:
             if old_rel in planned or (root / old_rel).exists() and old_rel not in moved_from:
                 out.notes.append(f"compat: {old_rel} is taken: module {old_mod} gets no shim")
                 continue
-            out.created[old_rel] = pyruntime.shim(compat_mod, old_mod, t["modules"][old_mod], release, quote).encode()
+            new_mod = t["modules"][old_mod]
+            out.created[old_rel] = pyruntime.shim(compat_mod, old_mod, new_mod, release, quote,
+                                                  pytypes.shim_lines(new_mod, list(t["names"].get(new_mod, {})), quote)).encode()
         hooked = {mod: _module_path(mod, pkgdir, planned, root, moved_from) for mod in t["hooks"]}
         for rel, pairs in t["env_writes"].items():
             text = planned[rel].new.decode("utf-8")
@@ -171,8 +173,12 @@ def make(ctx: Context) -> Output:
             if "runsmig: compat begin" in text:
                 continue
             nl = "\r\n" if "\r\n" in text else "\n"
+            package = mod if rel.endswith("/__init__.py") else mod.rpartition(".")[0]
+            types = pytypes.module_lines(text, t["names"].get(mod, {}), release, quote, package,
+                                         lambda m, names=t["names"]: names.get(m))
+            text = pytypes.with_class_blocks(text, t["members"].get(mod, {}), release, nl, quote)
             sep = "" if not text.strip() else nl if text.endswith(nl + nl) else nl * 2 if text.endswith(nl) else nl * 3
-            out.contents[rel] = (text + sep + pyruntime.hook(compat_mod, release, quote, nl)).encode("utf-8")
+            out.contents[rel] = (text + sep + pyruntime.hook(compat_mod, release, quote, nl, types)).encode("utf-8")
         out.aliases.extend(t["aliases"])
     return out
 
