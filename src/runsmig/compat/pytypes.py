@@ -42,9 +42,10 @@ _EMPTY = cst.Module([])
 QUIET = ['# mypy: disable-error-code="deprecated"', "# pyright: reportDeprecated=false"]
 
 
-def _message(old: str, new: str, release: str, quote: str) -> str:
-    """The warning's text as a string literal (names and a release: no quote inside)."""
-    return f"{quote}{old} is deprecated, use {new} instead; it will be removed in {release}{quote}"
+def _message(new: str, release: str, quote: str) -> str:
+    """The deprecation's text as a string literal (a name and a release: no quote inside); a type
+    checker names the old function, method or class itself ("The method x in class Y is deprecated")."""
+    return f"{quote}Use {new} instead; removed in {release}{quote}"
 
 
 def _deco_name(d: cst.Decorator) -> str:
@@ -52,7 +53,7 @@ def _deco_name(d: cst.Decorator) -> str:
     return node.attr.value if isinstance(node, cst.Attribute) else node.value if isinstance(node, cst.Name) else ""
 
 
-def _stubs(funcs: list[cst.FunctionDef], old: str, new: str, msg: str, indent: str) -> list[str]:
+def _stubs(funcs: list[cst.FunctionDef], old: str, new: str, msg: str, indent: str, width: int) -> list[str]:
     """Every definition of ``new`` (overloads, a property's getter and setter) under the old name. A
     getter followed by a setter takes ``@_deprecated`` above ``@property``: below it, mypy and pyright
     forget it once the setter is defined (pyright then flags reads and writes; mypy writes only)."""
@@ -63,7 +64,7 @@ def _stubs(funcs: list[cst.FunctionDef], old: str, new: str, msg: str, indent: s
         if setters and any(_deco_name(d) == "property" for d in stub.decorators):
             *rest, mark = stub.decorators
             stub = stub.with_changes(decorators=[mark, *rest])
-        out += _code(stub, indent)
+        out += _code(stub, indent, width)
     return out
 
 
@@ -83,8 +84,32 @@ def _stub(fn: cst.FunctionDef, old: str, new: str, msg: str) -> cst.FunctionDef:
                            body=cst.SimpleStatementSuite([cst.Expr(cst.Ellipsis())]))
 
 
-def _code(node: cst.CSTNode, indent: str) -> list[str]:
-    return [indent + ln if ln else ln for ln in _EMPTY.code_for_node(node).rstrip("\n").split("\n")]
+def _code(stub: cst.FunctionDef, indent: str, width: int) -> list[str]:
+    """The stub's lines at ``indent``; a signature longer than ``width`` (the project's line length)
+    gets one parameter a line, with a trailing comma, as formatters lay it out."""
+    lines = [indent + ln if ln else ln for ln in _EMPTY.code_for_node(stub).rstrip("\n").split("\n")]
+    if all(len(ln) <= width for ln in lines):
+        return lines
+    deco = [indent + _EMPTY.code_for_node(d).strip() for d in stub.decorators]
+    ps = stub.params
+    parts = [_param(p) for p in ps.posonly_params] + (["/"] if ps.posonly_params else [])
+    parts += [_param(p) for p in ps.params]
+    if isinstance(ps.star_arg, cst.Param):
+        parts.append(_param(ps.star_arg))
+    elif isinstance(ps.star_arg, cst.ParamStar):
+        parts.append("*")
+    parts += [_param(p) for p in ps.kwonly_params]
+    if isinstance(ps.star_kwarg, cst.Param):
+        parts.append(_param(ps.star_kwarg))
+    if any("\n" in p for p in parts):
+        return lines  # a default written over several lines: left as written
+    ret = f" -> {_EMPTY.code_for_node(stub.returns.annotation)}" if stub.returns else ""
+    head = f"{indent}{'async ' if stub.asynchronous else ''}def {stub.name.value}("
+    return deco + [head] + [f"{indent}    {p}," for p in parts] + [f"{indent}){ret}: ..."]
+
+
+def _param(p: cst.Param) -> str:
+    return _EMPTY.code_for_node(p.with_changes(comma=cst.MaybeSentinel.DEFAULT)).strip()
 
 
 def _top_defs(body) -> dict[str, list]:
@@ -139,15 +164,14 @@ class _Imported:
 
 
 def _declared(names: dict[str, str], defs: dict[str, list], release: str, indent: str, quote: str,
-              package: str = "", olds_of=None) -> list[str]:
+              package: str, olds_of, width: int) -> list[str]:
     aliases: list[str] = []
     stubs: list[list[str]] = []
     for old, new in sorted(names.items()):
         found = defs.get(new, [])
         funcs = [d for d in found if isinstance(d, cst.FunctionDef)]
         if funcs:
-            msg = _message(old, new, release, quote)
-            stubs.append(_stubs(funcs, old, new, msg, indent))
+            stubs.append(_stubs(funcs, old, new, _message(new, release, quote), indent, width))
         elif found and isinstance(found[-1], _Imported) and olds_of is not None:
             written, absolute = found[-1].module(package)
             there = {n: o for o, n in (olds_of(absolute) or {}).items()}
@@ -175,14 +199,14 @@ def _header(indent: str, lines: list[str], quote: str, needs_any: bool = False) 
     inner = indent + "    "
     head = [indent + guard(quote)]
     if needs_any:
-        head.append(f"{inner}from typing import Any as _Any")
+        head.append(f"{inner}from typing_extensions import Any as _Any")
     if any(ln.lstrip().startswith("@_deprecated(") for ln in lines):
         head.append(f"{inner}from typing_extensions import deprecated as _deprecated")
     return head + [""] + lines if len(head) > 1 else head + lines
 
 
 def module_lines(text: str, names: dict[str, str], release: str, quote: str = '"', package: str = "",
-                 olds_of=None) -> list[str]:
+                 olds_of=None, width: int = 88) -> list[str]:
     """The type-checker block for a module's renamed top-level names (``{old: new}``), or [].
     ``package``: the package relative imports start from; ``olds_of(module) -> {old: new}``: the
     names another module declares, so a re-exported name is imported under its old name there (and
@@ -191,7 +215,8 @@ def module_lines(text: str, names: dict[str, str], release: str, quote: str = '"
         module = cst.parse_module(text)
     except cst.ParserSyntaxError:
         return []
-    lines = _header("", _declared(names, _top_defs(module.body), release, "    ", quote, package, olds_of), quote)
+    declared = _declared(names, _top_defs(module.body), release, "    ", quote, package, olds_of, width)
+    lines = _header("", declared, quote)
     return QUIET + lines if any(ln.lstrip().startswith("from ") and " as " in ln for ln in lines) else lines
 
 
@@ -222,18 +247,19 @@ def _is_declaration(cls: cst.ClassDef) -> bool:
     return False
 
 
-def _class_lines(cls: cst.ClassDef, members: dict[str, str], release: str, indent: str, quote: str) -> list[str]:
+def _class_lines(cls: cst.ClassDef, members: dict[str, str], release: str, indent: str, quote: str,
+                 width: int) -> list[str]:
     inner = indent + "    "
     defs = _top_defs(cls.body.body) if isinstance(cls.body, cst.IndentedBlock) else {}
     aliases: list[str] = []
     stubs: list[list[str]] = []
     needs_any = False
     for old, new in sorted(members.items()):
-        msg = _message(f"{cls.name.value}.{old}", f"{cls.name.value}.{new}", release, quote)
+        msg = _message(new, release, quote)
         found = defs.get(new, [])
         funcs = [d for d in found if isinstance(d, cst.FunctionDef)]
         if funcs:
-            stubs.append(_stubs(funcs, old, new, msg, inner))
+            stubs.append(_stubs(funcs, old, new, msg, inner, width))
         elif any(isinstance(d, cst.Assign) or (isinstance(d, cst.AnnAssign) and d.value is not None) for d in found) \
                 or any(isinstance(d, cst.ClassDef) for d in found):
             aliases.append(f"{inner}{old} = {new}")
@@ -248,7 +274,7 @@ def _class_lines(cls: cst.ClassDef, members: dict[str, str], release: str, inden
 
 
 def with_class_blocks(text: str, members: dict[str, dict[str, str]], release: str, nl: str = "\n",
-                      quote: str = '"') -> str:
+                      quote: str = '"', width: int = 88) -> str:
     """``text`` with a marked type-checker block at the end of each class of ``members``
     (``{class: {old member: new member}}``), for top-level classes found with an indented body."""
     if not members:
@@ -264,7 +290,7 @@ def with_class_blocks(text: str, members: dict[str, dict[str, str]], release: st
                 or not isinstance(stmt.body, cst.IndentedBlock) or not stmt.body.body:
             continue
         indent = " " * (positions[stmt.body.body[0]].start.column)
-        lines = _class_lines(stmt, members[stmt.name.value], release, indent, quote)
+        lines = _class_lines(stmt, members[stmt.name.value], release, indent, quote, width)
         if lines:
             block = [indent + marker.begin(release, "#") + " (type checkers)"] + lines + [indent + marker.end("#")]
             spots.append((positions[stmt].end.line, block))
@@ -278,6 +304,37 @@ def with_class_blocks(text: str, members: dict[str, dict[str, str]], release: st
     return "".join(out)
 
 
+def line_length(root) -> int:
+    """The project's line length: ruff's or black's ``line-length`` (pyproject.toml, ruff.toml,
+    .ruff.toml), else flake8's ``max-line-length`` (setup.cfg, tox.ini, .flake8), else 88 (both
+    formatters' default)."""
+    import configparser
+    import tomllib
+
+    for name, table in (("pyproject.toml", ("tool", "ruff")), ("pyproject.toml", ("tool", "black")),
+                        ("ruff.toml", ()), (".ruff.toml", ())):
+        try:
+            data = tomllib.loads((root / name).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue
+        for key in table:
+            data = data.get(key, {}) if isinstance(data, dict) else {}
+        value = data.get("line-length") if isinstance(data, dict) else None
+        if isinstance(value, int) and value > 0:
+            return value
+    for name in ("setup.cfg", "tox.ini", ".flake8"):
+        cfg = configparser.ConfigParser(interpolation=None)
+        try:
+            cfg.read_string((root / name).read_text(encoding="utf-8"))
+            value = cfg.get("flake8", "max-line-length", fallback=None) or cfg.get("flake8", "max_line_length",
+                                                                                   fallback=None)
+        except (OSError, UnicodeDecodeError, configparser.Error):
+            continue
+        if value and value.strip().isdigit():
+            return int(value.strip())
+    return 88
+
+
 def shim_lines(new_module: str, olds: list[str], quote: str = '"') -> list[str]:
     """What the old module's file shows a type checker: the new module, and its old names."""
     lines = QUIET + [guard(quote), f"    from {new_module} import *  # noqa: F401,F403"]
@@ -285,4 +342,4 @@ def shim_lines(new_module: str, olds: list[str], quote: str = '"') -> list[str]:
     return lines
 
 
-__all__ = ["guard", "module_lines", "shim_lines", "with_class_blocks"]
+__all__ = ["guard", "line_length", "module_lines", "shim_lines", "with_class_blocks"]

@@ -161,6 +161,7 @@ def make(ctx: Context) -> Output:
             out.created[old_rel] = pyruntime.shim(compat_mod, old_mod, new_mod, release, quote,
                                                   pytypes.shim_lines(new_mod, list(t["names"].get(new_mod, {})), quote)).encode()
         hooked = {mod: _module_path(mod, pkgdir, planned, root, moved_from) for mod in t["hooks"]}
+        width = pytypes.line_length(root)
         for rel, pairs in t["env_writes"].items():
             text = planned[rel].new.decode("utf-8")
             out.contents[rel] = _env_writes(text, pairs, release).encode("utf-8")
@@ -175,8 +176,8 @@ def make(ctx: Context) -> Output:
             nl = "\r\n" if "\r\n" in text else "\n"
             package = mod if rel.endswith("/__init__.py") else mod.rpartition(".")[0]
             types = pytypes.module_lines(text, t["names"].get(mod, {}), release, quote, package,
-                                         lambda m, names=t["names"]: names.get(m))
-            text = pytypes.with_class_blocks(text, t["members"].get(mod, {}), release, nl, quote)
+                                         lambda m, names=t["names"]: names.get(m), width)
+            text = pytypes.with_class_blocks(text, t["members"].get(mod, {}), release, nl, quote, width)
             sep = "" if not text.strip() else nl if text.endswith(nl + nl) else nl * 2 if text.endswith(nl) else nl * 3
             out.contents[rel] = (text + sep + pyruntime.hook(compat_mod, release, quote, nl, types)).encode("utf-8")
         out.aliases.extend(t["aliases"])

@@ -1,6 +1,7 @@
 """The sequences of a Python file that isort, ruff and their kin keep sorted (see
 :mod:`runsmig.languages.order`): consecutive ``import``/``from`` statements of one block (no blank
-line between; comment lines directly above an import move with it), the names of one
+line between; comment lines directly above an import move with it, except above the block's first
+import, where they head the block and stay), the names of one
 ``from x import a, b, c``, and the items of ``__all__``."""
 
 from __future__ import annotations
@@ -61,7 +62,9 @@ def _import_runs(text: str, body, lines: set[int], span: Span) -> list[Sequence]
             ls = line_start(text, s)
             if text[ls:s].strip():
                 stuck = "an import shares its line"
-            lead = leading_comments(text, ls, ("#",))
+            # comment lines above the block's first import head the block (a file's ``# ruff: noqa``,
+            # a section title): ruff and isort leave them on top; above a later import they move with it
+            lead = ls if stmt is run[0] else leading_comments(text, ls, ("#",))
             key = _key_span(imp, span)
             rank = 1 if isinstance(imp, cst.ImportFrom) else 0
             items.append(Item(((lead, ls), (ls, line_end(text, e))), ((rank, *key), (0, *key))))
