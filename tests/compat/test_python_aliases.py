@@ -184,7 +184,10 @@ def test_drop_removes_aliases_then_check_is_clean(applied):
         text = (applied / rel).read_text()
         assert "runsmig: compat" not in text and "__getattr__" not in text, rel
         after = (FIXTURE / "after" / rel).read_text().split("\n\n\n# runsmig: compat begin")[0] + "\n"
-        marked = marker.line_reasons(after)  # marked lines and blocks (a class's block for type checkers)
+        marked = set(marker.line_reasons(after))  # marked lines and blocks (a class's block for type checkers)
+        lines = after.splitlines(keepends=True)  # ... and the blank line written before a class's block
+        marked |= {i - 1 for i in range(2, len(lines) + 1) if marker.begins(lines[i - 1]) and lines[i - 1][0] == " "
+                   and not lines[i - 2].strip()}
         assert text == "".join(ln for i, ln in enumerate(after.splitlines(keepends=True), start=1)
                                if i not in marked), rel
     assert not (applied / "workq" / "_deprecated_aliases.py").exists() and not (applied / "workq" / "job.py").exists()

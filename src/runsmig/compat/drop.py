@@ -26,6 +26,17 @@ def due(release: str, before: str) -> bool:
     return a + (0,) * (n - len(a)) <= b + (0,) * (n - len(b))
 
 
+def _blank_before_indented_blocks(lines: list[str], gone: set[int]) -> set[int]:
+    """The blank line written before each indented block that goes (a class's block for type
+    checkers, runsmig.compat.pytypes): line numbers, 1-based."""
+    out = set()
+    for i in gone:
+        if i - 1 not in gone and i >= 3 and marker.begins(lines[i - 1]) and lines[i - 1][:1] in (" ", "\t") \
+                and not lines[i - 2].strip() and lines[i - 3].strip():
+            out.add(i - 1)
+    return out
+
+
 def drop_changes(root: Path, before: str) -> list:
     from runsmig.discover import discover
     from runsmig.plan import Change
@@ -60,6 +71,7 @@ def drop_changes(root: Path, before: str) -> list:
         if not gone and text == data.decode("utf-8", "surrogateescape"):
             continue
         lines = text.splitlines(keepends=True)
+        gone |= _blank_before_indented_blocks(lines, gone)
         kept = [ln for i, ln in enumerate(lines, start=1) if i not in gone]
         if len(lines) in gone:  # a hook that ended the file: the blank lines written before it go too
             while kept and not kept[-1].strip():

@@ -41,6 +41,11 @@ def end(comment: str = "//") -> str:
     return f"{comment} {TEXT} end"
 
 
+def begins(text: str) -> bool:
+    """Whether a line opens a marked block."""
+    return _BEGIN.search(text) is not None
+
+
 def reason(removed_in: str) -> str:
     return f"compat (removed in {removed_in})"
 

@@ -67,8 +67,11 @@ def _forward_overrides(cls, owner, members):
         for old, new in members.items():
             value = sub.__dict__.get(old, _Alias)
             if value is not _Alias and new not in sub.__dict__:
-                _warn(f'{sub.__module__}.{sub.__qualname__}.{old} (overrides {owner}.{old})', f'{owner}.{new}',
-                      stacklevel=4)
+                _warn(
+                    f'{sub.__module__}.{sub.__qualname__}.{old} (overrides {owner}.{old})',
+                    f'{owner}.{new}',
+                    stacklevel=4,
+                )
                 setattr(sub, new, value)
         if original is not None:
             original.__func__(sub, **kwargs)

@@ -292,7 +292,9 @@ def with_class_blocks(text: str, members: dict[str, dict[str, str]], release: st
         indent = " " * (positions[stmt.body.body[0]].start.column)
         lines = _class_lines(stmt, members[stmt.name.value], release, indent, quote, width)
         if lines:
-            block = [indent + marker.begin(release, "#") + " (type checkers)"] + lines + [indent + marker.end("#")]
+            # after a blank line, as formatters separate a statement from the method before it;
+            # ``compat drop`` takes that line with an indented block
+            block = ["", indent + marker.begin(release, "#") + " (type checkers)"] + lines + [indent + marker.end("#")]
             spots.append((positions[stmt].end.line, block))
     if not spots:
         return text
