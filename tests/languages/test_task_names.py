@@ -23,11 +23,18 @@ def _plan(tmp_path, stored: str):
 def test_migrate_says_which_stored_task_names_change(tmp_path):
     plan = _plan(tmp_path, "migrate")
     follow = sorted(f.message for f in plan.follow_ups() if "task name" in f.message)
-    assert follow == [
+    assert follow == [  # no migration history here: nothing carries the rows, the follow-up says how
+        "task name 'cleanup_job' becomes 'cleanup_run' (stored: migrate): rows and messages queued by the previous "
+        "release carry the old name; carry them (UPDATE <table> SET <column> = 'cleanup_run' WHERE <column> = "
+        "'cleanup_job', on the column that stores task names) or register the old name as an alias",
         "task name 'shop.tasks.remove_old_jobs' becomes 'shop.tasks.remove_old_runs' (stored: migrate): rows and "
-        "messages queued by the previous release carry the old name; register it as an alias",
+        "messages queued by the previous release carry the old name; carry them (UPDATE <table> SET <column> = "
+        "'shop.tasks.remove_old_runs' WHERE <column> = 'shop.tasks.remove_old_jobs', on the column that stores task "
+        "names) or register the old name as an alias",
         "task name 'shop.tasks.send_job_report' becomes 'shop.tasks.send_run_report' (stored: migrate): rows and "
-        "messages queued by the previous release carry the old name; register it as an alias",
+        "messages queued by the previous release carry the old name; carry them (UPDATE <table> SET <column> = "
+        "'shop.tasks.send_run_report' WHERE <column> = 'shop.tasks.send_job_report', on the column that stores task "
+        "names) or register the old name as an alias",
     ]
     new = next(c for c in plan.changes if c.path == "shop/tasks.py").new.decode()
     assert 'name="shop.tasks' not in new
@@ -39,3 +46,32 @@ def test_keep_lists_each_task_name(tmp_path):
     assert stored == {("shop.tasks.remove_old_jobs", "task name", "written out"),
                       ("shop.tasks.send_job_report", "task name", "written out"),
                       ("cleanup_job", "task name", "kept")}
+
+
+VALUES = FIXTURES / "stored-migrate-task-names"
+
+
+def _values_plan(tmp_path, edit):
+    work = tmp_path / "v"
+    shutil.copytree(VALUES / "before", work)
+    first = work / "db" / "migrations" / "0001_create_queue.sql"
+    first.write_text(edit(first.read_text()))
+    return build_plan(work, load_recipe(VALUES / "recipe.yaml"), workers=1)
+
+
+def test_no_column_named_for_tasks_keeps_the_follow_up(tmp_path):
+    plan = _values_plan(tmp_path, lambda t: t.replace("task_name varchar(120)", "func varchar(120)")
+                        .replace("task text", "target text"))
+    assert not [c for c in plan.changes if c.action == "create"] and not plan.migrated
+    follow = sorted(f.message for f in plan.follow_ups() if "task name" in f.message)
+    assert len(follow) == 2 and all("carry them (UPDATE <table> SET <column> = " in m for m in follow)
+    assert "'purge_old_runs' WHERE <column> = 'purge_old_jobs'" in follow[0]  # a literal name= changes too
+
+
+def test_a_column_too_short_for_the_new_name_is_a_note(tmp_path):
+    plan = _values_plan(tmp_path, lambda t: t.replace("task_name varchar(120)", "task_name varchar(20)"))
+    assert {(o, t) for _, o, _, t, _ in plan.migrated} == {
+        ("shop.tasks.send_job_report", "schedules.task"), ("purge_old_jobs", "queue_items.task_name"),
+        ("purge_old_jobs", "schedules.task")}
+    assert ("stored task name 'shop.tasks.send_job_report' -> 'shop.tasks.send_run_report': not carried in "
+            "queue_items.task_name (VARCHAR(20) is too short for it)") in plan.notes
