@@ -20,21 +20,19 @@ def _plan(tmp_path, stored: str):
     return build_plan(work, load_recipe(r), workers=1)
 
 
+def _follow(old: str, new: str) -> str:
+    return (f"task name '{old}' becomes '{new}' (stored: migrate): rows and messages queued by the previous "
+            f"release carry the old name; carry them (UPDATE <table> SET <column> = '{new}' WHERE <column> = "
+            f"'{old}', on the column that stores task names) or register the old name as an alias")
+
+
 def test_migrate_says_which_stored_task_names_change(tmp_path):
     plan = _plan(tmp_path, "migrate")
     follow = sorted(f.message for f in plan.follow_ups() if "task name" in f.message)
     assert follow == [  # no migration history here: nothing carries the rows, the follow-up says how
-        "task name 'cleanup_job' becomes 'cleanup_run' (stored: migrate): rows and messages queued by the previous "
-        "release carry the old name; carry them (UPDATE <table> SET <column> = 'cleanup_run' WHERE <column> = "
-        "'cleanup_job', on the column that stores task names) or register the old name as an alias",
-        "task name 'shop.tasks.remove_old_jobs' becomes 'shop.tasks.remove_old_runs' (stored: migrate): rows and "
-        "messages queued by the previous release carry the old name; carry them (UPDATE <table> SET <column> = "
-        "'shop.tasks.remove_old_runs' WHERE <column> = 'shop.tasks.remove_old_jobs', on the column that stores task "
-        "names) or register the old name as an alias",
-        "task name 'shop.tasks.send_job_report' becomes 'shop.tasks.send_run_report' (stored: migrate): rows and "
-        "messages queued by the previous release carry the old name; carry them (UPDATE <table> SET <column> = "
-        "'shop.tasks.send_run_report' WHERE <column> = 'shop.tasks.send_job_report', on the column that stores task "
-        "names) or register the old name as an alias",
+        _follow("cleanup_job", "cleanup_run"),
+        _follow("shop.tasks.remove_old_jobs", "shop.tasks.remove_old_runs"),
+        _follow("shop.tasks.send_job_report", "shop.tasks.send_run_report"),
     ]
     new = next(c for c in plan.changes if c.path == "shop/tasks.py").new.decode()
     assert 'name="shop.tasks' not in new

@@ -85,4 +85,4 @@ def pattern(value: str) -> str:
     return r"^([^:]*:)?" + re.sub(r"([^\w])", r"\\\1", value) + "$"
 
 
-__all__ = ["Carry", "WORDS", "carries", "columns", "pattern"]
+__all__ = ["WORDS", "Carry", "carries", "columns", "pattern"]
