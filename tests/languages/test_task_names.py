@@ -73,3 +73,46 @@ def test_a_column_too_short_for_the_new_name_is_a_note(tmp_path):
         ("purge_old_jobs", "schedules.task")}
     assert ("stored task name 'shop.tasks.send_job_report' -> 'shop.tasks.send_run_report': not carried in "
             "queue_items.task_name (VARCHAR(20) is too short for it)") in plan.notes
+
+
+REVISION = '''"""add task names
+
+Revision ID: 0003_task_names
+Revises: 0002_add_events
+Create Date: 2024-03-01 12:00:00
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0003_task_names"
+down_revision = "0002_add_events"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column("jobs", sa.Column("task_name", sa.String(100), nullable=True))
+
+
+def downgrade() -> None:
+    op.drop_column("jobs", "task_name")
+'''
+
+
+def test_an_alembic_history_carries_them_too(tmp_path):
+    work = tmp_path / "a"
+    shutil.copytree(FIXTURES / "alembic-stored-migrate" / "before", work)
+    (work / "migrations" / "versions" / "0003_task_names.py").write_text(REVISION)
+    (work / "app" / "tasks.py").write_text("from app import queue\n\n\n@queue.task\ndef send_job_report():\n"
+                                            "    return 1\n")
+    plan = build_plan(work, load_recipe(FIXTURES / "alembic-stored-migrate" / "recipe.yaml"), workers=1)
+    new = next(c for c in plan.changes if c.path == "migrations/versions/0004_runsmig_stored_names.py").new.decode()
+    assert "Carries the stored values rows hold that the rename changes: 1 task name (in jobs.task_name)." in new
+    up, down = new.split("def downgrade")
+    assert ("op.execute(\"UPDATE runs SET task_name = regexp_replace(task_name, '^([^:]*:)?app\\\\.tasks\\\\."
+            "send_job_report$', '\\\\1app.tasks.send_run_report') WHERE task_name ~ '^([^:]*:)?app\\\\.tasks\\\\."
+            "send_job_report$'\")") in up
+    assert "'\\\\1app.tasks.send_job_report')" in down  # and back, before the table gets its old name
+    assert down.index("UPDATE runs") < down.index('op.rename_table("runs", "jobs")')
+    assert ("task name", "app.tasks.send_job_report", "jobs.task_name") in {(k, o, t) for k, o, _, t, _ in plan.migrated}
+    assert not [f for f in plan.follow_ups() if "task name" in f.message]

@@ -62,7 +62,7 @@ def plan_migrations(root: Path, recipe, history, values: tuple = ()) -> list[Wri
         if kind == "alembic":
             from runsmig.migration.alembic import alembic_migration
 
-            out += alembic_migration(root, folder, sorted(rels), engine.rewrite)
+            out += alembic_migration(root, folder, sorted(rels), engine.rewrite, values)
         else:
             out += _sql_folder(root, folder, kind, rels, engine.rewrite, dialect, values)
     return out
@@ -73,6 +73,7 @@ def _sql_folder(root: Path, folder: str, kind: str, rels: list[str], rewrite, di
     from runsmig.migration import postgres
     from runsmig.migration.renames import plan_renames
     from runsmig.migration.sqlfolder import next_names, render, sections_of, steps, up_text
+    from runsmig.migration.values import attach
     from runsmig.sql.catalog import replay
 
     ordered = steps(rels, kind)
@@ -83,13 +84,7 @@ def _sql_folder(root: Path, folder: str, kind: str, rels: list[str], rewrite, di
     section = sections_of([t for _, t in texts])
     cat = replay([(rel, up_text(t)) for rel, t in texts], dialect)
     m = plan_renames(cat, rewrite)
-    if values:
-        from runsmig.migration.values import carries
-
-        tables = {r.old: r.new for r in m.renames if r.kind == "table"}
-        cols = {(r.table, r.old): r.new for r in m.renames if r.kind == "column"}
-        m.values, value_notes, _ = carries(cat, list(values), tables, cols)
-        m.notes += value_notes
+    attach(m, cat, values)
     if not m:
         return []
     from runsmig.migration.versioned import release_tags

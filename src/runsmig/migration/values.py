@@ -79,10 +79,21 @@ def carries(cat: Catalog, values: list[tuple[str, str, str]], tables: dict[str, 
     return out, notes, done
 
 
+def attach(m, cat: Catalog, values) -> None:
+    """Add to the migration ``m`` (runsmig.migration.renames.StoredMigration) the carries of
+    ``values`` = [(kind, old, new)], under the new table and column names it gives."""
+    if not values:
+        return
+    tables = {r.old: r.new for r in m.renames if r.kind == "table"}
+    cols = {(r.table, r.old): r.new for r in m.renames if r.kind == "column"}
+    m.values, notes, _ = carries(cat, list(values), tables, cols)
+    m.notes += notes
+
+
 def pattern(value: str) -> str:
     """A PostgreSQL regular expression matching a value that is ``value``, or ``value`` after a
     registry's namespace (``builtin:value``)."""
     return r"^([^:]*:)?" + re.sub(r"([^\w])", r"\\\1", value) + "$"
 
 
-__all__ = ["WORDS", "Carry", "carries", "columns", "pattern"]
+__all__ = ["WORDS", "Carry", "attach", "carries", "columns", "pattern"]
