@@ -188,7 +188,18 @@ def test_subclasses(pkg):
         o = OwnHooks()
         o.job_store = {"z": 0}
         out["own"] = [o.job_store, o.run_store, o.other, dir(o), len(warned())]
+
+        class Logged:
+            def __setattr__(self, name, value):
+                object.__setattr__(self, "log", getattr(self, "log", []) + [name])
+                object.__setattr__(self, name, value)
+        class Both(Plain, Logged):  # the next __setattr__ after Plain's in Both's MRO is Logged's
+            pass
+        b = Both()
+        b.job_store = {}
+        out["mro"] = [b.log, b.run_store, len(warned())]
     """)
     assert len(out["defined"]) == 2 and all("(overrides pkg.m.Plain." in m for m in out["defined"])
     assert out["override"] == ["mine:fetched", 9, True, False, 1]  # super().fetch_job() warns
     assert out["own"] == [{"z": 0}, {"z": 0}, "own:other", ["only"], 2]
+    assert out["mro"] == [["run_store", "run_store"], {}, 1]
