@@ -229,6 +229,7 @@ def build_plan(root: Path, recipe: Recipe, workers: int | None = None, regenerat
         migrated.extend(nf.migrates)
         derived_kept.extend(nf.keeps)
         changes = _updated(root, changes, nf.updates)
+    _carried_follow_ups(result, migrated)
     if regenerate and recipe.generated:
         changes = _regenerated(root, recipe, result, changes, notes)
     from runsmig.compat.planning import extend  # deprecated aliases of renamed public names (issue #22)
@@ -240,6 +241,20 @@ def build_plan(root: Path, recipe: Recipe, workers: int | None = None, regenerat
     result.paths.findings.extend(unfollowed)
     changes.sort(key=lambda c: c.path)
     return Plan(root, recipe, changes, result, notes, migrated, derived_kept, public)
+
+
+def _carried_follow_ups(result: RunResult, migrated) -> None:
+    """A stored value the plan's new migration carries for the rows that hold it (a task name,
+    runsmig.migration.values) is listed with the names it migrates: its follow-up is done."""
+    from runsmig.migration.values import WORDS
+
+    carried = {(kind, old) for kind, old, *_ in migrated if kind in WORDS}
+    if not carried:
+        return
+    for o in result.looked:
+        if any(f.stored in WORDS for f in o.reported):
+            o.reported = [f for f in o.reported
+                          if not (f.rule == "follow-up" and (f.stored, f.word) in carried)]
 
 
 def _updated(root: Path, changes: list[Change], updates) -> list[Change]:

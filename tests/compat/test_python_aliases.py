@@ -95,6 +95,7 @@ def test_members_and_parameters(applied):
         out["queue"] = [q.fetch_job(job_id="b") is r, q.jobs == [r], Queue.from_jobs(jobs=[r]).runs == [r],
                         q.job_class is Run]
         out["queue_warned"] = warned()
+        out["listed"] = sorted({"jobs", "job_class", "enqueue_job", "job_id"} & (set(dir(q)) | set(dir(r)) | set(dir(Queue))))
         try:
             create_run(job_id="a", run_id="b")
         except TypeError as exc:
@@ -109,6 +110,7 @@ def test_members_and_parameters(applied):
     for old in ("enqueue_job", "fetch_job", "from_jobs", "'job_class'", "'jobs'", "Queue.jobs", "job_class"):
         assert any(old in m for m in out["queue_warned"]), old
     assert "got both 'job_id' (deprecated) and 'run_id'" in out["both"]
+    assert out["listed"] == ["enqueue_job"]  # a method stays on its class (Queue.enqueue_job), dir(Queue) lists it
 
 
 def test_environment_variable_fallback(applied):

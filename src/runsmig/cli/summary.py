@@ -92,7 +92,10 @@ def _stored(p: Plan) -> None:
 
 
 def _migrated(p: Plan) -> None:
-    """Stored names the plan's new migration files rename (``stored: migrate``), by kind."""
+    """Stored names the plan's new migration files rename (``stored: migrate``), by kind; a stored value
+    rows hold (a task name) names the column whose rows carry it (``table.column``)."""
+    from runsmig.migration.values import WORDS as VALUE_KINDS
+
     if not p.migrated:
         return
     counts = Counter(kind for kind, *_ in p.migrated)
@@ -101,7 +104,8 @@ def _migrated(p: Plan) -> None:
               "new migration (recipe 'stored: migrate')", markup=False)
     for kind, old, new, table, path in p.migrated:
         where = f" (in {table})" if kind in ("channel", "value", "parameter") else f" (of {table})" if table and kind in (
-            "column", "constraint", "enum value", "attribute", "trigger") else ""
+            "column", "constraint", "enum value", "attribute", "trigger") else f" (rows of {table})" if table and kind in (
+            VALUE_KINDS) else ""
         err.print(f"  {kind} {old} -> {new}{where}: {path}", markup=False)
 
 

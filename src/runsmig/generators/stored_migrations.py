@@ -15,7 +15,7 @@ def generate(root: Path, recipe, result, options: dict) -> list[NewFile]:
     if not writes_migrations(recipe) or not result.history:
         return []
     out = []
-    written = plan_migrations(root, recipe, result.history)
+    written = plan_migrations(root, recipe, result.history, stored_values(result))
     for w in written:
         listing = tuple((k, o, n, t, w.path) for k, o, n, t in w.migration.listing()) if w.migration else ()
         notes, updates = w.notes, ()
@@ -34,6 +34,16 @@ def generate(root: Path, recipe, result, options: dict) -> list[NewFile]:
         for path, content, note in wrappers(root, result.history.kinds, sql_new, earlier):
             out.append(NewFile(path, content, (note,)))
     return out
+
+
+def stored_values(result) -> tuple[tuple[str, str, str], ...]:
+    """The stored values rows hold that the plan changes, (kind, old, new): the follow-ups of the files'
+    analysis that carry them (a task name, runsmig.languages.python.task_names), in order."""
+    from runsmig.migration.values import WORDS
+
+    found = ((f.stored, f.word, f.word_replacement) for o in result.looked for f in o.reported
+             if f.rule == "follow-up" and f.stored in WORDS and f.word and f.word_replacement)
+    return tuple(dict.fromkeys(found))
 
 
 def _released(result, folder: str) -> list[str]:

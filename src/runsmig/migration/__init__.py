@@ -40,8 +40,11 @@ def writes_migrations(recipe) -> bool:
     return stored_of(recipe).action == "migrate" and "database" not in recipe.sections
 
 
-def plan_migrations(root: Path, recipe, history) -> list[Written]:
-    """The files to write for every migration history of the checkout ([] when nothing to migrate)."""
+def plan_migrations(root: Path, recipe, history, values: tuple = ()) -> list[Written]:
+    """The files to write for every migration history of the checkout ([] when nothing to migrate).
+    ``values``: stored values rows hold that the rename changes, (kind, old, new) (a task name):
+    carried by a SQL folder's migration when its schema says which column stores them
+    (runsmig.migration.values)."""
     if not writes_migrations(recipe) or not history:
         return []
     from runsmig.migration.sqlfolder import SQL_KINDS
@@ -59,16 +62,18 @@ def plan_migrations(root: Path, recipe, history) -> list[Written]:
         if kind == "alembic":
             from runsmig.migration.alembic import alembic_migration
 
-            out += alembic_migration(root, folder, sorted(rels), engine.rewrite)
+            out += alembic_migration(root, folder, sorted(rels), engine.rewrite, values)
         else:
-            out += _sql_folder(root, folder, kind, rels, engine.rewrite, dialect)
+            out += _sql_folder(root, folder, kind, rels, engine.rewrite, dialect, values)
     return out
 
 
-def _sql_folder(root: Path, folder: str, kind: str, rels: list[str], rewrite, dialect: str) -> list[Written]:
+def _sql_folder(root: Path, folder: str, kind: str, rels: list[str], rewrite, dialect: str,
+                values: tuple = ()) -> list[Written]:
     from runsmig.migration import postgres
     from runsmig.migration.renames import plan_renames
     from runsmig.migration.sqlfolder import next_names, render, sections_of, steps, up_text
+    from runsmig.migration.values import attach
     from runsmig.sql.catalog import replay
 
     ordered = steps(rels, kind)
@@ -79,14 +84,19 @@ def _sql_folder(root: Path, folder: str, kind: str, rels: list[str], rewrite, di
     section = sections_of([t for _, t in texts])
     cat = replay([(rel, up_text(t)) for rel, t in texts], dialect)
     m = plan_renames(cat, rewrite)
+    attach(m, cat, values)
     if not m:
         return []
     from runsmig.migration.versioned import release_tags
 
     names = next_names(folder, kind, ups, lambda: release_tags(root))
     up, down = postgres.statements(m), postgres.statements(m, back=True)
-    header = [f"{MARKER} (stored: migrate).", f"Renames the stored names the rename changes: {postgres.describe(m)}.",
-              "Read from the migrations before it; once applied it is history: never edit it."]
+    header = [f"{MARKER} (stored: migrate)."]
+    if m.renames or m.recreates:
+        header.append(f"Renames the stored names the rename changes: {postgres.describe(m)}.")
+    if m.values:
+        header.append(f"Carries the stored values rows hold that the rename changes: {postgres.describe_values(m)}.")
+    header.append("Read from the migrations before it; once applied it is history: never edit it.")
     notes = tuple(m.notes)
     if kind == "golang-migrate":
         return [Written(names[0], render(header, up, None, None), m, notes, tuple(s.rel for s in ups)),

@@ -18,7 +18,7 @@ from runsmig.migration.renames import Rename, StoredMigration
 from runsmig.migration.sqlfolder import MARKER, SLUG
 
 
-def alembic_migration(root: Path, folder: str, rels: list[str], rewrite) -> list:
+def alembic_migration(root: Path, folder: str, rels: list[str], rewrite, values: tuple = ()) -> list:
     from runsmig.db.discover import find_environments, resolve_head
     from runsmig.migration import Written
 
@@ -35,10 +35,12 @@ def alembic_migration(root: Path, folder: str, rels: list[str], rewrite) -> list
                       f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}): "
                       "stored names not migrated")]
     from runsmig.migration.renames import plan_renames
+    from runsmig.migration.values import attach
     from runsmig.sql.catalog import replay
 
     cat = replay([(folder, sql)])
     m = plan_renames(cat, rewrite)
+    attach(m, cat, values)  # stored task names the rows hold (runsmig.migration.values)
     if not m:
         return []
     rev_id = _rev_id(script, head, m)
@@ -102,8 +104,11 @@ def render(env, rev_id: str, head: str, m: StoredMigration) -> str:
 
     up = [line for step in postgres.steps(m) for line in _op(step, False)]
     down = [line for step in postgres.steps(m, back=True) for line in _op(step, True)]
+    renames = f"Renames the stored names the rename changes: {postgres.describe(m)}.\n" if m.renames or m.recreates else ""
+    if m.values:
+        renames += f"Carries the stored values rows hold that the rename changes: {postgres.describe_values(m)}.\n"
     message = (f"{MARKER} (stored: migrate).\n\n"
-               f"Renames the stored names the rename changes: {postgres.describe(m)}.\n"
+               f"{renames}"
                "PostgreSQL (indexes, constraints, sequences, types and functions are renamed with its SQL).\n"
                "Read from the revisions before it; once applied it is history: never edit it.")
     marker = f"runsmig:stored-names:{hashlib.sha256(repr(m.listing()).encode()).hexdigest()[:12]}"

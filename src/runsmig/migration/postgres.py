@@ -104,12 +104,35 @@ def steps(m: StoredMigration, back: bool = False) -> list[tuple[Rename | None, s
         creates = [_create(r.old.sql, r.new_name == r.old.name) for r in functions]
         creates += [_create(r.old.sql, False) for r in views]
         creates += [_create(r.old.sql, False) for r in triggers]
-    return [(None, s) for s in out] + renames + [(None, s) for s in creates]
+    values = [(None, _carry(v, back)) for v in (reversed(m.values) if back else m.values)]
+    if back:  # the rows are carried back under the new names, before the renames are undone
+        return [(None, s) for s in out] + values + renames + [(None, s) for s in creates]
+    return [(None, s) for s in out] + renames + values + [(None, s) for s in creates]
+
+
+def _carry(v, back: bool = False) -> str:
+    """The rows of a column holding an old stored value (runsmig.migration.values) get the new one."""
+    from runsmig.migration.values import pattern
+
+    old, new = (v.new, v.old) if back else (v.old, v.new)
+    col, found = ident(v.new_column), literal(pattern(old))
+    return (f"UPDATE {qualified(v.schema, v.new_table)} SET {col} = regexp_replace({col}, {found}, "
+            f"{literal(chr(92) + '1' + new.replace(chr(92), chr(92) * 2).replace('&', chr(92) + '&'))}) "
+            f"WHERE {col} ~ {found};")
 
 
 def describe(m: StoredMigration) -> str:
     counts = m.counts()
     return ", ".join(f"{n} {_plural(k) if n != 1 else k}" for k, n in counts.items())
+
+
+def describe_values(m: StoredMigration) -> str:
+    """``2 task names, in procrastinate_jobs.task_name, ...``: the stored values the rows carry."""
+    kinds: dict[str, set[str]] = {}
+    for v in m.values:
+        kinds.setdefault(v.kind, set()).add(v.old)
+    where = ", ".join(dict.fromkeys(f"{v.table}.{v.column}" for v in m.values))
+    return ", ".join(f"{len(o)} {_plural(k) if len(o) != 1 else k}" for k, o in kinds.items()) + f" (in {where})"
 
 
 def _plural(kind: str) -> str:

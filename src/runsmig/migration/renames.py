@@ -45,9 +45,11 @@ class StoredMigration:
     # names that live in the recreated definitions only (a NOTIFY channel, a value a trigger
     # writes): (kind, old, new, "function add_job")
     carried: list[tuple[str, str, str, str]] = field(default_factory=list)
+    # stored values rows hold that the rename changes (a task name): runsmig.migration.values.Carry
+    values: list = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.renames or self.recreates)
+        return bool(self.renames or self.recreates or self.values)
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -62,6 +64,7 @@ class StoredMigration:
         out = [(r.kind, r.old, r.new, r.table) for r in self.renames]
         out += [(r.kind, r.old.name, r.new_name, r.old.table) for r in self.recreates]
         out += list(dict.fromkeys(self.carried))
+        out += list(dict.fromkeys((v.kind, v.old, v.new, f"{v.table}.{v.column}") for v in self.values))
         return out
 
 

@@ -35,6 +35,7 @@ class Obj:
     index: bool = False  # constraint: a primary key or unique constraint (its index has its name)
     where: str = ""  # the migration file that made it (last)
     schema: str = ""  # the schema qualifier as the history writes it (its table's, for a column ...)
+    type: str = ""  # column: its data type as PostgreSQL writes it (``VARCHAR(128)``, ``TEXT``); "" unknown
 
 
 @dataclass
@@ -301,8 +302,9 @@ def _column(cat: Catalog, table: str, col, where: str) -> None:
 
     name = _ident(col.this)
     qual = _schema_of(cat, table)
-    cat.add(Obj("column", name, table=table, where=where, schema=qual))
     kind = col.args.get("kind")
+    cat.add(Obj("column", name, table=table, where=where, schema=qual,
+                type=kind.sql("postgres") if isinstance(kind, exp.DataType) else ""))
     if isinstance(kind, exp.DataType) and kind.this in (exp.DataType.Type.SERIAL, exp.DataType.Type.BIGSERIAL,
                                                         exp.DataType.Type.SMALLSERIAL):
         cat.add(Obj("sequence", _choose(cat, table, name, "seq"), table=table, where=where, schema=qual))
@@ -401,6 +403,10 @@ def _alter(cat: Catalog, tree, where: str, qual: str = "") -> None:
                 _table_constraint(cat, name, e, where)
         elif isinstance(a, exp.RenameColumn):
             cat.rename("column", _ident(a.this), _ident(a.args["to"]), name)
+        elif isinstance(a, exp.AlterColumn) and isinstance(a.args.get("dtype"), exp.DataType):
+            cat.objects = [replace(o, type=a.args["dtype"].sql("postgres"))
+                           if o.kind == "column" and o.name == _ident(a.this) and o.table == name else o
+                           for o in cat.objects]
         elif isinstance(a, exp.Drop):
             dk = str(a.args.get("kind") or "").upper()
             for t in a.args.get("tables") or []:

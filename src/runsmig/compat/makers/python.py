@@ -4,7 +4,9 @@ checkout, the old spelling keeps working and warns.
 - a renamed module: its old file becomes a shim (the old name is the new module object); a renamed
   package: its old ``__init__.py`` is a shim and its old submodules are found by a meta path finder;
 - a renamed module-level name: the module's ``__getattr__`` (PEP 562) answers the old name;
-- a renamed method, property or attribute: a descriptor on its class forwards to the new name;
+- a renamed method, property, class attribute or slot: a descriptor on its class forwards to the new
+  name; an attribute only instances hold: a ``__getattr__`` fallback (and ``__setattr__``/``__delattr__``)
+  on its class; ``dir()`` of an instance lists neither (pyruntime);
 - a renamed keyword parameter: the function is wrapped to accept the old keyword;
 - a renamed click option: the command accepts the old flag (hidden); argparse and typer options are
   not aliased (an unknown option fails loudly), the plan says so;

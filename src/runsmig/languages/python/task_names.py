@@ -7,7 +7,11 @@ queued by the previous release are no longer found (``TaskNotFound``).
 * ``stored: keep``: the old name is written out as the decorator's ``name=`` (a call gets the
   keyword first, a bare decorator becomes a call), and a literal ``name=`` of such a decorator is a
   stored name (kept, listed);
-* ``stored: migrate``: a follow-up says the stored name changes (queued rows carry the old one).
+* ``stored: migrate``: a follow-up says the stored name changes (queued rows carry the old one),
+  with the UPDATE that carries them; it carries ``stored=KIND``, ``word`` (old) and
+  ``word_replacement`` (new), so the migration written for the project's SQL history carries the
+  rows itself when its schema tells which column stores task names (runsmig.migration.values), and
+  the follow-up is dropped. A literal ``name=`` the rename rewrites changes the stored name too.
 """
 
 from __future__ import annotations
@@ -75,7 +79,14 @@ def written_out(ctx: FileContext, module: cst.Module, span, edits: list[Edit], k
     if _FENCE_NO.search(ctx.rel):
         return out, notes  # a documentation snippet (a Markdown fence): no queue stores its tasks
     for fn, d, call in _decorators(module):
-        if _name_arg(call) is not None:
+        arg = _name_arg(call)
+        if arg is not None:
+            if not keep and isinstance(arg.value, cst.SimpleString) and "b" not in arg.value.prefix.lower():
+                a, b = span(arg.value)
+                a, b = a + len(arg.value.prefix) + len(arg.value.quote), b - len(arg.value.quote)
+                new_value = _renamed(ctx.text, (a, b), edits)
+                if new_value is not None:
+                    notes.append(_changes(ctx, a, b, ctx.text[a:b], new_value))
             continue
         new_fn = _renamed(ctx.text, span(fn.name), edits)
         if new_fn is None and not moved:
@@ -87,9 +98,7 @@ def written_out(ctx: FileContext, module: cst.Module, span, edits: list[Edit], k
             continue
         s, e = span(fn.name)
         if not keep:
-            notes.append(ctx.finding(s, e, "identifier", None, "follow-up",
-                                     f"task name '{old}' becomes '{new}' (stored: migrate): rows and messages "
-                                     "queued by the previous release carry the old name; register it as an alias"))
+            notes.append(_changes(ctx, s, e, old, new))
             continue
         dec_start, dec_end = span(d.decorator)
         if call is None:
@@ -103,4 +112,16 @@ def written_out(ctx: FileContext, module: cst.Module, span, edits: list[Edit], k
     return out, notes
 
 
-__all__ = ["DECORATORS", "KIND", "applies", "stored_spans", "written_out"]
+def _changes(ctx: FileContext, s: int, e: int, old: str, new: str) -> Finding:
+    """The follow-up of a stored task name that changes (stored: migrate), with what carries the rows."""
+    f = ctx.finding(s, e, "identifier", None, "follow-up", follow_up(old, new))
+    return replace(f, stored=KIND, word=old, word_replacement=new)
+
+
+def follow_up(old: str, new: str, why: str = "") -> str:
+    return (f"task name '{old}' becomes '{new}' (stored: migrate): rows and messages queued by the previous "
+            f"release carry the old name{why}; carry them (UPDATE <table> SET <column> = '{new}' WHERE <column> = "
+            f"'{old}', on the column that stores task names) or register the old name as an alias")
+
+
+__all__ = ["DECORATORS", "KIND", "applies", "follow_up", "stored_spans", "written_out"]
