@@ -96,80 +96,25 @@ def _hide(cls, names):
     cls.__dir__ = __dir__
 
 
-def _fallback(cls, owner, attrs):
-    """Renamed attributes that only instances hold (assigned on ``self``, never on the class): the old
-    name is not put on the class, so neither ``dir(cls)`` nor ``dir(instance)`` lists it (the class
-    never had it). ``__getattr__`` (called only when the normal lookup fails) answers it;
-    ``__setattr__``/``__delattr__`` move writes and deletes to the new name. The class's own hooks, or the
-    inherited ones, are called for every other name. The price: a class with ``__getattr__`` is not
-    specialised by CPython's attribute cache (a read of its instances takes ~2-3x as long, ~20 ns), and
-    each write makes one Python call."""
-    read, delete = cls.__dict__.get('__getattr__'), _own(cls, '__delattr__')
-
-    def __getattr__(self, name):
-        new = attrs.get(name)
-        if new is not None:
-            _warn(f'{owner}.{name}', f'{owner}.{new}')
-            return getattr(self, new)
-        if read is not None:
-            return read(self, name)
-        up = getattr(super(cls, self), '__getattr__', None)
-        if up is not None:
-            return up(name)
-        return type(self).__getattribute__(self, name)  # the lookup's own error, as without this hook
-
-    own_write, writes = cls.__dict__.get('__setattr__'), {}
-
-    def __setattr__(self, name, value):  # every write: kept to one Python call
-        new = attrs.get(name)
-        if new is not None:
-            _warn(f'{owner}.{name}', f'{owner}.{new}')
-            name = new
-        if own_write is not None:
-            return own_write(self, name, value)
-        kind = type(self)
-        func = writes.get(kind)
-        if func is None:
-            mro = kind.__mro__
-            func = writes[kind] = next(k.__dict__['__setattr__'] for k in mro[mro.index(cls) + 1:]
-                                       if '__setattr__' in k.__dict__)
-        return func(self, name, value)
-
-    def __delattr__(self, name):
-        new = attrs.get(name)
-        if new is not None:
-            _warn(f'{owner}.{name}', f'{owner}.{new}')
-            name = new
-        delete(self, name)
-
-    cls.__getattr__, cls.__setattr__, cls.__delattr__ = __getattr__, __setattr__, __delattr__
-
-
 def _alias_members(cls, owner, members):
-    """A renamed member the class (or a base) holds, a method, property, class attribute or slot, keeps
-    its old name as a forwarding descriptor on the class (``cls.old`` and ``super().old`` work); one only
-    instances hold falls back through ``__getattr__``. Neither is listed by ``dir()`` of an instance."""
-    on_class, on_instances = set(), {}
+    """A renamed member keeps its old name as a forwarding descriptor on the class (``cls.old``,
+    ``super().old``, reads and writes on instances), left out of ``dir()`` of an instance. ``dir(cls)``
+    is computed by the metaclass from the classes' ``__dict__`` and lists it: hiding it there too
+    would take a metaclass, or a hook on every attribute read or write of the class's instances."""
+    on_class = set()
     for old, new in members.items():
-        if old in cls.__dict__:
-            continue
-        if any(new in k.__dict__ for k in cls.__mro__):
+        if old not in cls.__dict__:
             setattr(cls, old, _Alias(owner, old, new))
             on_class.add(old)
-        else:
-            on_instances[old] = new
     if on_class:
         _hide(cls, frozenset(on_class))
-    if on_instances:
-        _fallback(cls, owner, on_instances)
-    _forward_overrides(cls, owner, members, frozenset(on_class), on_instances)
+    _forward_overrides(cls, owner, members, frozenset(on_class))
 
 
-def _forward_overrides(cls, owner, members, on_class, on_instances):
+def _forward_overrides(cls, owner, members, on_class):
     """Subclasses that define an old member name (an override, a class attribute such as a class to use)
     define the new one too, with a warning: the package only reads the new name. A subclass's own
-    ``__dir__``, ``__getattr__``, ``__setattr__`` or ``__delattr__`` (which may not call up) is wrapped so
-    the aliases stay answered and unlisted."""
+    ``__dir__`` (which may not call up) is wrapped so the aliases stay unlisted."""
     original = cls.__dict__.get('__init_subclass__')
 
     def __init_subclass__(sub, **kwargs):
@@ -184,8 +129,6 @@ def _forward_overrides(cls, owner, members, on_class, on_instances):
                 setattr(sub, new, value)
         if on_class and '__dir__' in sub.__dict__:
             _hide(sub, on_class)
-        if on_instances and any(h in sub.__dict__ for h in ('__getattr__', '__setattr__', '__delattr__')):
-            _fallback(sub, owner, on_instances)
         if original is not None:
             original.__func__(sub, **kwargs)
         else:
