@@ -233,6 +233,14 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
                     f = Finding(**{**f.__dict__, "stored": kind,
                                    "message": f"{SPELLS_STORED}{kind} '{written}' kept at {where}"})
                     reason = "stored"
+            if reason is None and elsewhere and elsewhere.texts and f.kind == "string":
+                # a string comparing with a text the kept SQL emits (runsmig.runner.storedtext)
+                hit = _stored_text(text, analysis.sql, e, elsewhere, engine)
+                if hit is not None:
+                    kind, said, where = hit
+                    f = Finding(**{**f.__dict__, "stored": "value",
+                                   "message": f"{SPELLS_STORED}text {_quoted(said)} ({kind}) kept at {where}"})
+                    reason = "stored"
             if reason is None and elsewhere and lang.name == "typescript" and f.kind == "identifier" \
                     and "_" in f.word and elsewhere.get(f.word) is not None \
                     and (stored is None or f.word not in stored.names or _inside(analysis.keys, e.start)):
@@ -362,6 +370,23 @@ def _stored_names(text: str, analysis: Analysis, recipe: Recipe, engine: TermEng
     from runsmig.runner.stored import stored_names
 
     return stored_names(text, analysis, recipe, engine)
+
+
+def _stored_text(text: str, regions, e: Edit, elsewhere, engine: TermEngine):
+    """(kind, stored text, path:line) when the string literal holding this edit spells a text the
+    kept SQL emits, or a piece of it (runsmig.runner.storedtext)."""
+    from runsmig.runner.storedtext import literal_of
+
+    region = next((r for r in regions if r.start <= e.start and e.end <= r.end), None)
+    if region is None:
+        return None
+    raw = engine.raw_re
+    return elsewhere.text_spelled(literal_of(text, region), lambda t: raw.search(t) is not None)
+
+
+def _quoted(said: str, most: int = 80) -> str:
+    one = said.replace("\n", "\\n")
+    return repr(one if len(one) <= most else one[:most - 1] + "…")
 
 
 def _inside(keys: list[tuple[int, int, bool]], p: int) -> bool:
