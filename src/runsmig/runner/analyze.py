@@ -216,7 +216,8 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
             if reason == "stored":  # a literals: entry says it is a stored value
                 f = Finding(**{**f.__dict__, "stored": "value"})
             if reason is None and stored is not None:
-                kind = _stored_kind(stored, e, f, read)
+                kind = _stored_kind(stored, e, f, read, code=any(
+                    a <= e.start and e.end <= b for a, b in analysis.code_names))
                 if kind is not None:
                     f, reason = Finding(**{**f.__dict__, "stored": kind}), "stored"
             if reason is None and elsewhere and (f.literal or (f.kind == "string" and "_" in f.word)) and not any(
@@ -399,17 +400,20 @@ def _compound(name: str) -> bool:
     return len(re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+", name)) >= 2
 
 
-def _stored_kind(stored, e: Edit, f: Finding, read: frozenset[int] = frozenset()) -> str | None:
+def _stored_kind(stored, e: Edit, f: Finding, read: frozenset[int] = frozenset(), code: bool = False) -> str | None:
     """The kind of the stored name this edit would rename (None: not a stored name). An edit that
     writes a stored name out (an ORM column named explicitly) is one already. Beside the file's
     SQL, a snake_case word of a string that spells a stored name (``"job_id = $1"``, a piece of
     SQL too short to read) and a member access that reads one (``row.job_id``, see
-    :func:`_read_by_name`) are that name."""
+    :func:`_read_by_name`) are that name; ``code``: not a string that names the code
+    (``Analysis.code_names``: a key of a dict compared with a queryset's ``.values()``)."""
     if f.stored:
         return None
     kept = stored.at(e.start, e.end)
     if kept is not None:
         return kept.kind
+    if code:
+        return None
     if f.kind == "string" and "_" in f.word and f.word in stored.names:
         return stored.names[f.word]
     if e.start in read:
