@@ -237,9 +237,9 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
             if reason is None and elsewhere and elsewhere.texts and f.kind == "string":
                 # a string comparing with a text the kept SQL emits (runsmig.runner.storedtext)
                 hit = _stored_text(text, analysis.sql, e, elsewhere, engine)
-                if hit is not None:
-                    kind, said, where = hit
-                    f = Finding(**{**f.__dict__, "stored": "value",
+                if hit is not None:  # listed under the literal's text, not its word alone
+                    kind, said, where, written = hit
+                    f = Finding(**{**f.__dict__, "stored": "value", "word": written, "word_replacement": written,
                                    "message": f"{SPELLS_STORED}text {_quoted(said)} ({kind}) kept at {where}"})
                     reason = "stored"
             if reason is None and elsewhere and lang.name == "typescript" and f.kind == "identifier" \
@@ -374,15 +374,16 @@ def _stored_names(text: str, analysis: Analysis, recipe: Recipe, engine: TermEng
 
 
 def _stored_text(text: str, regions, e: Edit, elsewhere, engine: TermEngine):
-    """(kind, stored text, path:line) when the string literal holding this edit spells a text the
-    kept SQL emits, or a piece of it (runsmig.runner.storedtext)."""
+    """(kind, stored text, path:line, the literal as written) when the string literal holding this
+    edit spells a text the kept SQL emits, or a piece of it (runsmig.runner.storedtext)."""
     from runsmig.runner.storedtext import literal_of
 
     region = next((r for r in regions if r.start <= e.start and e.end <= r.end), None)
     if region is None:
         return None
     raw = engine.raw_re
-    return elsewhere.text_spelled(literal_of(text, region), lambda t: raw.search(t) is not None)
+    hit = elsewhere.text_spelled(literal_of(text, region), lambda t: raw.search(t) is not None)
+    return None if hit is None else (*hit, text[region.start:region.end])
 
 
 def _quoted(said: str, most: int = 80) -> str:
