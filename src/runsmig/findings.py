@@ -186,7 +186,8 @@ class Analysis:
     # spans of path references the language resolved itself (module specifiers, Markdown links):
     # the path-reference pass (runsmig.languages.refs.follow) leaves them to it
     references: list[tuple[int, int]] = field(default_factory=list)
-    # strings that name the file's own code (a decorated function's parameters): never kept for
+    # strings that name the file's own code (a decorated function's parameters, the keys of a dict compared
+    # with a queryset's .values(): runsmig.languages.python.ormdicts): never kept for
     # spelling a stored name of another file (runsmig.languages.python.paramnames)
     code_names: list[tuple[int, int]] = field(default_factory=list)
     # string keys of dict literals of string keys, with the dict's key set: a keyword mapping's keys

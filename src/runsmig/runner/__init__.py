@@ -295,7 +295,7 @@ def _stored_set(store, root, recipe, engine, candidates, moves, deletes, all_fil
         return None
     found = _analysed(store, root, recipe, engine, first, moves, deletes, all_files, workers, None, False, limits,
                       None, history)
-    kept = StoredSet.of(found)
+    kept = StoredSet.of(found, engine.raw_re)
     if kept:
         from runsmig.runner.kwsets import keyword_sets
 

@@ -216,7 +216,8 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
             if reason == "stored":  # a literals: entry says it is a stored value
                 f = Finding(**{**f.__dict__, "stored": "value"})
             if reason is None and stored is not None:
-                kind = _stored_kind(stored, e, f, read)
+                kind = _stored_kind(stored, e, f, read, code=any(
+                    a <= e.start and e.end <= b for a, b in analysis.code_names))
                 if kind is not None:
                     f, reason = Finding(**{**f.__dict__, "stored": kind}), "stored"
             if reason is None and elsewhere and (f.literal or (f.kind == "string" and "_" in f.word)) and not any(
@@ -232,6 +233,14 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
                     kind, written, where = hit
                     f = Finding(**{**f.__dict__, "stored": kind,
                                    "message": f"{SPELLS_STORED}{kind} '{written}' kept at {where}"})
+                    reason = "stored"
+            if reason is None and elsewhere and elsewhere.texts and f.kind == "string":
+                # a string comparing with a text the kept SQL emits (runsmig.runner.storedtext)
+                hit = _stored_text(text, analysis.sql, e, elsewhere, engine)
+                if hit is not None:  # listed under the literal's text, not its word alone
+                    kind, said, where, written = hit
+                    f = Finding(**{**f.__dict__, "stored": "value", "word": written, "word_replacement": written,
+                                   "message": f"{SPELLS_STORED}text {_quoted(said)} ({kind}) kept at {where}"})
                     reason = "stored"
             if reason is None and elsewhere and lang.name == "typescript" and f.kind == "identifier" \
                     and "_" in f.word and elsewhere.get(f.word) is not None \
@@ -364,6 +373,24 @@ def _stored_names(text: str, analysis: Analysis, recipe: Recipe, engine: TermEng
     return stored_names(text, analysis, recipe, engine)
 
 
+def _stored_text(text: str, regions, e: Edit, elsewhere, engine: TermEngine):
+    """(kind, stored text, path:line, the literal as written) when the string literal holding this
+    edit spells a text the kept SQL emits, or a piece of it (runsmig.runner.storedtext)."""
+    from runsmig.runner.storedtext import literal_of
+
+    region = next((r for r in regions if r.start <= e.start and e.end <= r.end), None)
+    if region is None:
+        return None
+    raw = engine.raw_re
+    hit = elsewhere.text_spelled(literal_of(text, region), lambda t: raw.search(t) is not None)
+    return None if hit is None else (*hit, text[region.start:region.end])
+
+
+def _quoted(said: str, most: int = 80) -> str:
+    one = said.replace("\n", "\\n")
+    return repr(one if len(one) <= most else one[:most - 1] + "…")
+
+
 def _inside(keys: list[tuple[int, int, bool]], p: int) -> bool:
     """Is ``p`` inside the key of a ``key: value`` pair (not a shorthand ``{ job_key }``)?"""
     return any(a <= p < b for a, b, shorthand in keys if not shorthand)
@@ -374,17 +401,20 @@ def _compound(name: str) -> bool:
     return len(re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+", name)) >= 2
 
 
-def _stored_kind(stored, e: Edit, f: Finding, read: frozenset[int] = frozenset()) -> str | None:
+def _stored_kind(stored, e: Edit, f: Finding, read: frozenset[int] = frozenset(), code: bool = False) -> str | None:
     """The kind of the stored name this edit would rename (None: not a stored name). An edit that
     writes a stored name out (an ORM column named explicitly) is one already. Beside the file's
     SQL, a snake_case word of a string that spells a stored name (``"job_id = $1"``, a piece of
     SQL too short to read) and a member access that reads one (``row.job_id``, see
-    :func:`_read_by_name`) are that name."""
+    :func:`_read_by_name`) are that name; ``code``: not a string that names the code
+    (``Analysis.code_names``: a key of a dict compared with a queryset's ``.values()``)."""
     if f.stored:
         return None
     kept = stored.at(e.start, e.end)
     if kept is not None:
         return kept.kind
+    if code:
+        return None
     if f.kind == "string" and "_" in f.word and f.word in stored.names:
         return stored.names[f.word]
     if e.start in read:

@@ -16,6 +16,8 @@ from __future__ import annotations
 import json
 import re
 
+from runsmig.runner.storedtext import anchors, is_text
+
 _SQL = re.compile(rb"(?i)\b(?:create|alter|select|insert|update|delete|drop|listen|notify)\b")
 _PARTS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 # spread to other files: not a bind parameter or a routine's parameter (client code names neither: a
@@ -25,6 +27,9 @@ _PARTS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 _SKIP = ("bind parameter", "parameter")
 _LOOSE = ("value", "unparsed SQL", "name")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# a quoted text the kept SQL emits (a RAISE message): code comparing with it keeps its spelling
+# (runsmig.runner.storedtext); recorded beside the spellings with this kind
+TEXT = "stored text"
 
 
 def sql_like(data: bytes) -> bool:
@@ -38,6 +43,11 @@ def spellings_of(text: str, stored, index, engine) -> list[list]:
     seen: set[tuple[str, str]] = set()
     for k in stored.kept:
         if k.kind in _SKIP:
+            continue
+        if k.kind in _LOOSE and is_text(k.name):
+            if (k.name, TEXT) not in seen:
+                seen.add((k.name, TEXT))
+                out.append([k.name, TEXT, k.kind, index.pos(k.start)[0]])
             continue
         if k.kind in _LOOSE and not (_NAME.fullmatch(k.name) and len(_PARTS.findall(k.name)) >= 2):
             continue
@@ -84,8 +94,11 @@ def _fragments(written: str, masked: str, engine) -> list[str]:
 class StoredSet:
     """spelling -> (kind, name as written, path:line): the first place by path and line speaks."""
 
-    def __init__(self, spelled: dict[str, tuple[str, str, str]] | None = None) -> None:
+    def __init__(self, spelled: dict[str, tuple[str, str, str]] | None = None,
+                 texts: dict[str, tuple[str, str, list[str]]] | None = None) -> None:
         self.spelled = dict(spelled or {})
+        # stored texts (runsmig.runner.storedtext): text -> (kind, path:line, its words holding a term)
+        self.texts = dict(texts or {})
         # keyword names passed together by one call, one of them a stored spelling (runner.kwsets)
         self.kwsets: list[frozenset[str]] = []
 
@@ -96,28 +109,51 @@ class StoredSet:
         return keyword_mapping(keys, self.kwsets)
 
     def __bool__(self) -> bool:
-        return bool(self.spelled)
+        return bool(self.spelled or self.texts)
 
     @classmethod
-    def of(cls, outcomes) -> "StoredSet":
+    def of(cls, outcomes, raw_re=None) -> "StoredSet":
+        """``raw_re``: the term engine's stem pattern (a stored text's anchors, :meth:`key_of`)."""
         found: dict[str, tuple[str, str, str, tuple[str, int]]] = {}
+        texts: dict[str, tuple[str, str, tuple[str, int]]] = {}
         for o in outcomes:
             for spelling, kind, written, line in o.stored_spellings:
                 place = (o.rel, int(line))
+                if kind == TEXT:  # written: the kind the SQL reader gave it (value, unparsed SQL)
+                    old = texts.get(spelling)
+                    if old is None or place < old[2]:
+                        texts[spelling] = (written, f"{o.rel}:{line}", place)
+                    continue
                 old = found.get(spelling)
                 if old is None or place < old[3]:
                     found[spelling] = (kind, written, f"{o.rel}:{line}", place)
-        return cls({s: v[:3] for s, v in found.items()})
+        words = (lambda t: anchors(t, raw_re)) if raw_re is not None else (lambda t: [])
+        return cls({s: v[:3] for s, v in found.items()},
+                   {t: (v[0], v[1], words(t)) for t, v in sorted(texts.items())})
+
+    def text_spelled(self, pieces, has_term) -> tuple[str, str, str] | None:
+        """(kind, stored text, path:line) of the first stored text a code literal spells
+        (:func:`runsmig.runner.storedtext.literal_of`), or None."""
+        from runsmig.runner.storedtext import spells
+
+        for text, (kind, where, _) in self.texts.items():
+            if spells(pieces, text, has_term):
+                return kind, text, where
+        return None
 
     def get(self, literal: str) -> tuple[str, str, str] | None:
         return self.spelled.get(literal)
 
     def key_of(self, data: bytes) -> str:
         """What a file's result depends on of them: the spellings its bytes hold ('' for none)."""
-        if not self.spelled:
+        if not (self.spelled or self.texts):
             return ""
         held = sorted((s, list(v)) for s, v in self.spelled.items() if s.encode() in data)
         if held and self.kwsets:
             spelled = {s for s, _ in held}
             held.append(("", sorted(sorted(k) for k in self.kwsets if k & spelled)))
+        # a literal spelling a stored text holds one of its words that hold a term, as written
+        texts = [[t, list(v)] for t, v in self.texts.items() if any(w.encode() in data for w in v[2])]
+        if texts:
+            held.append((TEXT, texts))
         return json.dumps(held) if held else ""
