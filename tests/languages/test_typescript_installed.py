@@ -43,3 +43,12 @@ def test_no_note_without_a_term_in_typescript(tmp_path):
     root, _ = committed_checkout(tmp_path, files, RECIPE)
     _, err = _plan(root, tmp_path)
     assert "not installed" not in err
+
+
+def test_an_optional_peer_that_is_not_installed_is_no_reason(tmp_path):
+    files = dict(FILES, **{"package.json": '{"name": "x", "version": "1.0.0", "private": true, '
+                                           '"peerDependencies": {"msgpackr": "1"}, '
+                                           '"peerDependenciesMeta": {"msgpackr": {"optional": true}}}\n'})
+    root, _ = committed_checkout(tmp_path, files, RECIPE)
+    _, err = _plan(root, tmp_path)
+    assert "not installed" not in err

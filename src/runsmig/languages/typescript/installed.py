@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 
 SOURCES = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
-_FIELDS = ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")
+_FIELDS = ("dependencies", "devDependencies", "peerDependencies")  # optional ones may be absent
 
 
 def uninstalled_note(root: Path, candidates) -> tuple[str, ...]:
@@ -29,7 +29,9 @@ def uninstalled_note(root: Path, candidates) -> tuple[str, ...]:
         return ()
     if not isinstance(meta, dict):
         return ()
-    declared = sorted({name for f in _FIELDS if isinstance(meta.get(f), dict) for name in meta[f]})
+    peer_meta = meta.get("peerDependenciesMeta") if isinstance(meta.get("peerDependenciesMeta"), dict) else {}
+    optional = {n for n, m in peer_meta.items() if isinstance(m, dict) and m.get("optional") is True}
+    declared = sorted({name for f in _FIELDS if isinstance(meta.get(f), dict) for name in meta[f]} - optional)
     missing = [n for n in declared if not (root / "node_modules" / n / "package.json").is_file()]
     if not missing:
         return ()
