@@ -45,7 +45,10 @@ def test_a_plan_leaves_no_clash_unreported(tmp_path):
     from runsmig.recipe import load_recipe
 
     assert _counter().introduced(diff, load_recipe(tmp_path / "recipe.yaml")) == []
-    assert proc.stderr.decode().count("would read") == 3  # each kept clash is reported
+    # 'Run the run' and 'running run' are reworded ("Execute the run", "An executing run"); the clash
+    # whose words cannot be told apart ('run and run') is kept and reported
+    assert "+Execute the run again. An executing run stops." in diff
+    assert proc.stderr.decode().count("would read") == 1
 
 
 def test_words_that_already_repeated_each_other_are_no_new_clash(tmp_path):
@@ -83,30 +86,34 @@ def load_recipe_text(tmp_path):
 
 def test_messages_in_typescript_and_paragraphs_around_code_are_judged_like_prose(tmp_path):
     """A TS/JS string with a space is a message (prose, as in the Python pass); a paragraph whose
-    clash spans an inline code span is judged whole. Both are kept and reported; the counter then
-    finds nothing the plan let through."""
+    clash spans an inline code span is judged whole. A clash whose word of the family can be told
+    apart is reworded, one that cannot is kept and reported; the counter then finds nothing the plan
+    let through."""
     root, _ = committed_checkout(tmp_path, {
-        "src/log.ts": 'console.log("Running job:", name);\n',
+        "src/log.ts": 'console.log("Running job:", name);\nconsole.log("Start the job and run it");\n',
         "docs/api.md": "When a job of `jobName` gets run, it is passed to `fn`.\n",
     }, RECIPE)
     proc = runsmig("plan", str(root), "--recipe", str(tmp_path / "recipe.yaml"), "--workers", "1")
     err, out = proc.stderr.decode(), proc.stdout.decode()
-    assert "src/log.ts:1:14: the rewrite would read 'Running run'" in err, err
-    assert "docs/api.md:1:8: the rewrite would read 'run of `runName` gets run'" in err, err
-    assert "src/log.ts" not in out and "docs/api.md" not in out
+    assert "src/log.ts:2:24: the rewrite would read 'run and run'" in err, err
+    assert err.count("would read") == 1, err  # the paragraph's clash across `jobName` is reworded
+    assert '+console.log("Executing run:", name);' in out and '+console.log("Start the run' not in out
+    assert "+When a run of `runName` gets executed, it is passed to `fn`." in out
     assert _counter().introduced(out, load_recipe_text(tmp_path)) == []
 
 
 def test_restructuredtext_and_plain_text_prose_get_the_clash_check(tmp_path):
-    """An .rst or .txt page is prose (the plain-text pass): phrases apply and a rewrite that would read
-    'runs to run' is kept and reported, as in Markdown."""
+    """An .rst or .txt page is prose (the plain-text pass): phrases apply, a rewrite that would read
+    'runs to run' is reworded ('runs to execute') and one that would read 'run and run' is kept and
+    reported, as in Markdown."""
     root, _ = committed_checkout(tmp_path, {
-        "docs/index.rst": "Usage\n=====\n\nYou can schedule jobs to run later. Each job has an id.\n",
+        "docs/index.rst": "Usage\n=====\n\nYou can schedule jobs to run later. Each job has an id.\n"
+                          "Start the job and run it.\n",
         "NOTES.txt": "A slow job is fine.\n",
     }, RECIPE)
     proc = runsmig("plan", str(root), "--recipe", str(tmp_path / "recipe.yaml"), "--workers", "1")
     err, out = proc.stderr.decode(), proc.stdout.decode()
-    assert "docs/index.rst:4:" in err and "'runs to run'" in err, err
-    assert "+You can schedule jobs to run later. Each run has an id." in out
+    assert "docs/index.rst:5:" in err and "'run and run'" in err, err
+    assert "+You can schedule runs to execute later. Each run has an id." in out
     assert "+A slow run is fine." in out
     assert _counter().introduced(out, load_recipe_text(tmp_path)) == []

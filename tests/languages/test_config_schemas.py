@@ -177,9 +177,9 @@ def test_workflow_prose_keeps_githubs_words_the_users_names_are_renamed():
 
 def test_the_same_prose_in_an_ordinary_yaml_file_is_renamed():
     out, res = run(PROSE_WF, "ci/pipeline.yml")
-    # everything follows the term map; 'run jobs' stays only because 'run runs' would read badly
-    assert out == PROSE_WF.replace("job", "run").replace("JOB", "RUN").replace("run runs on", "run jobs on")
-    assert [f.rule for f in res.findings] == ["follow-up"]
+    # everything follows the term map; 'run jobs' would read 'run runs': the verb takes a synonym
+    assert out == PROSE_WF.replace("job", "run").replace("JOB", "RUN").replace("run runs on", "execute runs on")
+    assert [f.rule for f in res.findings] == []
 
 
 @pytest.mark.parametrize("rel, text", [

@@ -157,6 +157,7 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
     look_all = frozenset(look)
     engine = _with_derived(root, engine, look)
     engine, inherited = _with_inherited(root, engine, look, all_files)
+    inherited += _uninstalled(root, look)
     if only is not None:
         look &= set(wanted)
     if found.must_read:  # whatever the scan says: the analyzer reports why they cannot be read
@@ -360,6 +361,14 @@ def _with_inherited(root: Path, engine: TermEngine, candidates: set[str], all_fi
     unread: list[str] = []
     found = inherited_names(root, candidates, all_files, engine, unread)
     return engine.with_keep(tuple(sorted(found))), tuple(found[n] for n in sorted(found)) + tuple(dict.fromkeys(unread))
+
+
+def _uninstalled(root: Path, candidates: set[str]) -> tuple[str, ...]:
+    """The plan's note when the TypeScript/JavaScript packages are not installed (their declarations
+    decide which keys are theirs: runsmig.languages.typescript.installed)."""
+    from runsmig.languages.typescript.installed import uninstalled_note
+
+    return uninstalled_note(root, candidates)
 
 
 def _from_cache(store: ResultCache, root: Path, todo: list[tuple[str, str]], keep_bytes: bool, engine=None,

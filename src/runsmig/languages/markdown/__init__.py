@@ -409,7 +409,7 @@ class MarkdownAnalyzer:
     def _clashes_across(self, start: int, end: int, first_edit: int, first_finding: int) -> None:
         """A clash the rewrite makes across the pieces of one paragraph ("a run of `runName` gets
         run": prose, code, prose), which no piece sees alone: kept whole and reported, as within one."""
-        from runsmig.languages.markdown.prose import clash_findings
+        from runsmig.languages.markdown.prose import clash_findings, reworded
 
         mine = self.edits[first_edit:]
         if not mine:
@@ -421,6 +421,7 @@ class MarkdownAnalyzer:
                             self.ctx.index.offset(f.line, f.col) < b for a, b in seen)]
         if not found:
             return
+        mine, found = reworded(self.ctx, start, end, mine, found, "prose")
         spans = [(self.ctx.index.offset(f.line, f.col), self.ctx.index.offset(f.line, f.col) + len(f.text))
                  for f in found]
         self.edits[first_edit:] = [e for e in mine if not any(a < e.end and e.start < b for a, b in spans)]

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from runsmig.findings import Edit, Finding
+from runsmig.findings import Edit, Finding, splice
+from runsmig.languages.markdown.reword import reword
 from runsmig.phrases import PhraseRule, _rules, phrase_matches  # noqa: F401 (PhraseRule re-exported)
 from runsmig.recipe.model import Recipe
 from runsmig.terms import apply_case
@@ -63,11 +64,68 @@ def prose_edits(ctx, start: int, end: int, kind: str = "prose", phrases: bool = 
     edits.extend(ctx.term_edits(start + pos, end, kind))
     found = clash_findings(ctx, start, end, edits, kind) if clashes and edits else []
     if found:
+        edits, found = reworded(ctx, start, end, edits, found, kind)
+    if found:
         # a rewrite that would read badly is not made: the words stay, the follow-up says why,
         # and ``check`` finds the same follow-up again after apply (the term is still there)
         spans = [(ctx.index.offset(f.line, f.col), ctx.index.offset(f.line, f.col) + len(f.text)) for f in found]
         edits = [e for e in edits if not any(a < e.end and e.start < b for a, b in spans)]
     return edits, found
+
+
+def _spans(ctx, found: list[Finding]) -> list[tuple[int, int]]:
+    return [(ctx.index.offset(f.line, f.col), ctx.index.offset(f.line, f.col) + len(f.text)) for f in found]
+
+
+def reworded(ctx, start: int, end: int, edits: list[Edit], found: list[Finding],
+             kind: str) -> tuple[list[Edit], list[Finding]]:
+    """The clashes whose words of the new spelling's family that were there before take a synonym
+    (:mod:`reword`) so that the rewrite reads right: made, with those words reworded, and no
+    follow-up; the others stay follow-ups, as they were."""
+    terms = ctx.recipe.terms
+    singulars = {t.singular.lower() for t in terms}
+    plurals = {t.plural.lower() for t in terms}
+    targets = [t.to_singular for t in terms]
+
+    def words(span: tuple[int, int], made: list[Edit]) -> list[tuple[int, int, str]] | None:
+        return reword(ctx.text, start, span[0], span[1], [(e.start, e.end) for e in made], targets,
+                      singulars, plurals)
+
+    windows = []  # (clash span, its reworded words)
+    for span in _spans(ctx, found):
+        got = words(span, edits)
+        if got is not None:
+            windows.append((span, [Edit(x, y, new) for x, y, new in got]))
+    while True:
+        made = edits + [e for _, ws in windows for e in ws]
+        clashes = clash_findings(ctx, start, end, made, kind)
+        # a clash whose words of the family left are all names of code (`run()`) reads right
+        again = [f for f, span in zip(clashes, _spans(ctx, clashes)) if words(span, made) != []]
+        spans = _spans(ctx, again)
+        kept = [(w, ws) for w, ws in windows
+                if not any(a < e.end and e.start < b for a, b in spans for e in ws)]
+        if len(kept) == len(windows):
+            return _joined(ctx, edits, windows), again
+        windows = kept
+
+
+def _joined(ctx, edits: list[Edit], windows) -> list[Edit]:
+    """Each clash's reworded words joined with its term edits into one edit that carries a term's
+    finding: kept with them (released history, an allowlist, a suppressed line) or made with them,
+    never alone."""
+    out = list(edits)
+    for (a, b), ws in windows:
+        if not ws:
+            continue
+        lo, hi = min(a, *(e.start for e in ws)), max(b, *(e.end for e in ws))
+        group = [e for e in out if lo < e.end and e.start < hi] + ws
+        f = next((e.finding for e in group if e.finding is not None), None)
+        if f is None:
+            continue  # no term edit of its own: the words stay as they are
+        x, y = min(e.start for e in group), max(e.end for e in group)
+        out = [e for e in out if not (lo < e.end and e.start < hi)]
+        out.append(Edit(x, y, splice(ctx.text, x, y, group), f))
+    return sorted(out, key=lambda e: e.start)
 
 
 def _targets(recipe: Recipe) -> list[str]:

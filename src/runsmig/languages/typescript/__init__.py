@@ -116,9 +116,20 @@ class TypeScript(Language):
 
 
 def _parse(text: str, grammar: str):
+    """The tree of ``text``; when it does not parse only because of ``typeof import('pkg')`` type
+    arguments, the tree of the text with those read as ``typeof`` a name (:mod:`typeimports`)."""
     from ast_grep_py import SgRoot
 
-    return SgRoot(text, grammar).root()
+    from runsmig.languages.typescript.typeimports import masked
+
+    root = SgRoot(text, grammar).root()
+    if "import" in text and syntax_problem(root) is not None:
+        other = masked(text)
+        if other is not None:
+            alt = SgRoot(other, grammar).root()
+            if syntax_problem(alt) is None:
+                return alt
+    return root
 
 
 _KINDS: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}

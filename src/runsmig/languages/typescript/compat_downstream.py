@@ -62,15 +62,13 @@ def _is_member(text: str, a: int, kind: str) -> bool:
 
 def downstream_text(rel: str, text: str, grammar: str, maps: Maps) -> tuple[str, int, list[str]]:
     """(new text, names renamed, notes) of one file."""
-    from ast_grep_py import SgRoot
-
-    from runsmig.languages.typescript import kinds_of, syntax_problem
+    from runsmig.languages.typescript import _parse, kinds_of, syntax_problem
     from runsmig.languages.typescript.externals import find_externals
     from runsmig.languages.typescript.offsets import NodeSpans
 
     if maps.library not in text:
         return text, 0, []
-    root = SgRoot(text, grammar).root()
+    root = _parse(text, grammar)
     if syntax_problem(root) is not None:
         return text, 0, [f"{rel}: does not parse; its uses of {maps.library} are left as they are"]
     spans = NodeSpans(text)
@@ -123,7 +121,7 @@ def downstream_text(rel: str, text: str, grammar: str, maps: Maps) -> tuple[str,
     out = text
     for a, b, r in sorted(set(edits), reverse=True):
         out = out[:a] + r + out[b:]
-    if syntax_problem(SgRoot(out, grammar).root()) is not None:
+    if syntax_problem(_parse(out, grammar)) is not None:
         return text, 0, notes + [f"{rel}: the rewrite would not parse; its uses of {lib} are left as they are"]
     return out, len(edits), notes
 
