@@ -54,6 +54,13 @@ class _Maps:
                 else:
                     self.params[callee][m_old.group(2)] = m_new.group(2)
         self.all_params = {p for m in self.params.values() for p in m}
+        # one term map renames a keyword the same way wherever the library has it: a call of a library
+        # callable the recipe does not list by name (a subclass inheriting __init__) takes these
+        spelled: dict[str, set[str]] = defaultdict(set)
+        for m in self.params.values():
+            for o, n in m.items():
+                spelled[o].add(n)
+        self.any_param = {o: next(iter(n)) for o, n in spelled.items() if len(n) == 1}
         self.env = {old.lstrip("$"): new.lstrip("$") for old, new in r.get("env", {}).items()}
         self.options = dict(r.get("option", {}))
         self.words = {q.rsplit(".", 1)[-1] for q in list(self.modules) + list(self.names)} | set(self.members) \
@@ -93,14 +100,17 @@ def _expr(dotted: str) -> cst.BaseExpression:
 class _Rewriter(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider, ParentNodeProvider, PositionProvider)
 
-    def __init__(self, maps: _Maps, own: set[str], derived: dict[str, str], returns: dict[str, str]) -> None:
+    def __init__(self, maps: _Maps, own: set[str], derived: dict[str, str], returns: dict[str, str],
+                 classes: frozenset[str] = frozenset()) -> None:
         super().__init__()
+        self.classes = classes  # the project's own class names
         self.maps, self.own = maps, own
         self.derived = derived  # project class -> the library class it derives from (short names)
         self.returns = returns  # project function -> the library class its return annotation names
         self.count = 0
         self.unsure: list[tuple[int, str]] = []  # (line, what): uses that may be the library's, left
         self.class_stack: list[bool] = []  # whether each enclosing class derives from the library
+        self.in_import = False
 
     def _qnames(self, node) -> set[str]:
         try:
@@ -110,6 +120,7 @@ class _Rewriter(cst.CSTTransformer):
 
     # imports -------------------------------------------------------------
     def leave_Import(self, original, updated):
+        self.in_import = False
         names = []
         for alias in updated.names:
             dotted = _dotted(alias.name)
@@ -121,6 +132,7 @@ class _Rewriter(cst.CSTTransformer):
         return updated.with_changes(names=names)
 
     def leave_ImportFrom(self, original, updated):
+        self.in_import = False
         if updated.relative or updated.module is None:
             return updated
         dotted = _dotted(original.module)  # as written: the children may be renamed already
@@ -159,11 +171,18 @@ class _Rewriter(cst.CSTTransformer):
         if attr in self.maps.members and (attr not in self.own or self._library_receiver(original.value)):
             self.count += 1
             return updated.with_changes(attr=cst.Name(self.maps.members[attr]))
-        if attr in self.maps.members and not (isinstance(original.value, cst.Name) and original.value.value == "self"):
+        if attr in self.maps.members and not (isinstance(original.value, cst.Name) and original.value.value == "self") \
+                and not self.in_import:
             line = self.get_metadata(PositionProvider, original).start.line
             new = self.maps.members[attr]
             self.unsure.append((line, f".{attr} (the project has one too; the library's is .{new} now)"))
         return updated
+
+    def visit_Import(self, node):
+        self.in_import = True
+
+    def visit_ImportFrom(self, node):
+        self.in_import = True
 
     def _imported(self, node) -> bool:
         """Whether ``node`` names an import (of another module: the project's or a third party's)."""
@@ -179,6 +198,8 @@ class _Rewriter(cst.CSTTransformer):
         return any(q == self.maps.library or q.startswith(self.maps.library + ".") for q in self._qnames(node))
 
     def _library_receiver(self, value) -> bool:
+        if isinstance(value, cst.Call):  # Queue(...).enqueue_job(...): an instance made right there
+            return self._class_called(value.func) is not None
         return self._library_class_of(value) is not None
 
     def _library_class_of(self, value) -> str | None:
@@ -196,22 +217,36 @@ class _Rewriter(cst.CSTTransformer):
         except Exception:  # noqa: BLE001 - a name the scope analysis cannot place
             return None
         found: set[str] = set()
+        declared = unknown = False
         for a in assignments:
             node = getattr(a, "node", None)
             name = None
             if isinstance(node, cst.Param):
                 ann = node.annotation.annotation if node.annotation is not None else None
                 name = self._library_name_in(ann) if ann is not None else None
+                declared = declared or name is not None
             elif isinstance(node, cst.Name):
                 target = self.get_metadata(ParentNodeProvider, node, None)
                 assign = self.get_metadata(ParentNodeProvider, target, None) if target is not None else None
                 call = getattr(assign, "value", None)
                 if isinstance(call, cst.Call):
                     name = self._class_called(call.func)
+                    if name is None and self._untyped_call(call.func):
+                        unknown = True  # the parameter's annotation still says what it holds
+                        continue
             if name is None:
                 return None
             found.add(name)
+        if unknown and not declared:
+            return None
         return found.pop() if len(found) == 1 else None
+
+    def _untyped_call(self, func) -> bool:
+        """A call whose result's type this file does not say: of a function (not a class: the
+        project's classes are known by name) without a return annotation."""
+        short = func.value if isinstance(func, cst.Name) else func.attr.value if isinstance(func, cst.Attribute) \
+            else None
+        return short is not None and short not in self.classes and not short[:1].isupper()
 
     def _library_name_in(self, expr) -> str | None:
         for n in _names_in(expr):
@@ -243,6 +278,10 @@ class _Rewriter(cst.CSTTransformer):
         if not renames and isinstance(func, cst.Name):  # a variable holding a library class
             cls = self._library_class_of(func)
             renames, resolved = self.maps.params.get(cls or ""), True
+            if not renames and cls is not None and cls != "self":
+                renames = self.maps.any_param  # a library class the recipe lists no parameter of
+        if not renames and self._of_library(func):  # e.g. a subclass inheriting a renamed __init__
+            renames, resolved = self.maps.any_param, True
         if not renames:
             if isinstance(func, cst.Name) and callee not in self.own and callee not in self.returns \
                     and not self._imported(func):
@@ -282,6 +321,13 @@ class _Rewriter(cst.CSTTransformer):
             self.count += 1  # an override of the library's method
             return updated.with_changes(name=cst.Name(self.maps.members[name]))
         return updated
+
+
+def _walk(text: str):
+    try:
+        return ast.walk(ast.parse(text))
+    except (SyntaxError, ValueError):
+        return iter(())
 
 
 def _names_in(node) -> list:
@@ -395,6 +441,7 @@ def build(root: Path, recipe):
         files[rel], raw[rel] = text, data
     own = _own_names(files, maps)
     derived = _derived(files, maps.library)
+    classes = frozenset(n.name for t in files.values() for n in _walk(t) if isinstance(n, ast.ClassDef))
     changes, notes = [], []
     for rel, text in sorted(files.items()):
         if words is None or not words.search(text):
@@ -404,7 +451,7 @@ def build(root: Path, recipe):
         except cst.ParserSyntaxError:
             notes.append(f"{rel}: not parsed; left as it is")
             continue
-        rw = _Rewriter(maps, own, derived, _returns(text, maps.library))
+        rw = _Rewriter(maps, own, derived, _returns(text, maps.library), classes)
         new = wrapper.visit(rw).code
         notes += [f"downstream: {rel}:{line}: {what}: left as it is; if it is {section.library}'s, rename it by hand"
                   for line, what in rw.unsure]
