@@ -404,6 +404,59 @@ def _returns(text: str, library: str) -> dict[str, str]:
     return out
 
 
+def _module_of(rel: str) -> str:
+    parts = rel[:-3].split("/")
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imported_from(tree: ast.Module, rel: str) -> dict[str, tuple[str, str]]:
+    """Names this file imports from modules: local name -> (absolute module, name there)."""
+    here = _module_of(rel).split(".")
+    package = here if rel.endswith("__init__.py") else here[:-1]
+    out = {}
+    for n in ast.walk(tree):
+        if isinstance(n, ast.ImportFrom):
+            if n.level:
+                base = package[:len(package) - n.level + 1] if n.level > 1 else package
+                module = ".".join(base + ([n.module] if n.module else []))
+            else:
+                module = n.module or ""
+            for a in n.names:
+                out[a.asname or a.name] = (module, a.name)
+    return out
+
+
+def _project_returns(files: dict[str, str], library: str) -> dict[str, dict[str, str]]:
+    """For each file, the functions it calls by a name imported from another module of the project
+    (``from .queues import get_queue_by_index``, also through a package's re-export) whose return
+    annotation there names a class imported from the library: local name -> class."""
+    by_module: dict[str, dict[str, str]] = {}
+    imports: dict[str, dict[str, tuple[str, str]]] = {}
+    for rel, text in files.items():
+        by_module[_module_of(rel)] = _returns(text, library)
+        try:
+            imports[rel] = _imported_from(ast.parse(text), rel)
+        except (SyntaxError, ValueError):
+            imports[rel] = {}
+    modules = {_module_of(rel): rel for rel in files}
+
+    def resolve(module: str, name: str, depth: int = 0) -> str | None:
+        if module not in by_module or depth > 3:
+            return None
+        if name in by_module[module]:
+            return by_module[module][name]
+        again = imports.get(modules[module], {}).get(name)  # a re-export
+        return resolve(*again, depth + 1) if again else None
+
+    out: dict[str, dict[str, str]] = {}
+    for rel in files:
+        found = {local: cls for local, (module, name) in imports[rel].items()
+                 if (cls := resolve(module, name)) is not None}
+        if found:
+            out[rel] = found
+    return out
+
+
 def _mentions_library(base: ast.expr, tree: ast.Module, library: str) -> bool:
     name = base.id if isinstance(base, ast.Name) else None
     if isinstance(base, ast.Attribute):
@@ -441,6 +494,7 @@ def build(root: Path, recipe):
         files[rel], raw[rel] = text, data
     own = _own_names(files, maps)
     derived = _derived(files, maps.library)
+    returns = _project_returns(files, maps.library)
     classes = frozenset(n.name for t in files.values() for n in _walk(t) if isinstance(n, ast.ClassDef))
     changes, notes = [], []
     for rel, text in sorted(files.items()):
@@ -451,7 +505,7 @@ def build(root: Path, recipe):
         except cst.ParserSyntaxError:
             notes.append(f"{rel}: not parsed; left as it is")
             continue
-        rw = _Rewriter(maps, own, derived, _returns(text, maps.library), classes)
+        rw = _Rewriter(maps, own, derived, {**returns.get(rel, {}), **_returns(text, maps.library)}, classes)
         new = wrapper.visit(rw).code
         notes += [f"downstream: {rel}:{line}: {what}: left as it is; if it is {section.library}'s, rename it by hand"
                   for line, what in rw.unsure]
