@@ -23,6 +23,7 @@ _ENV_CALLS = {"getenv", "get", "pop", "setdefault"}
 class ClassSurface:
     members: dict[str, str] = field(default_factory=dict)  # name -> method | property | attribute
     params: dict[str, list[str]] = field(default_factory=dict)  # method -> keyword parameters
+    open: set[str] = field(default_factory=set)  # methods that take any keyword (a **kwargs they pass on)
 
 
 @dataclass
@@ -158,6 +159,8 @@ def _class(node: ast.ClassDef) -> ClassSurface:
                 cs.params[item.name] = keyword_params(item)
             if kind == "method":
                 forwards[item.name] = forwarded_to(item, node.name)
+                if item.args.kwarg is not None:
+                    cs.open.add(item.name)
             for n in ast.walk(item):
                 if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store) and isinstance(n.value, ast.Name) \
                         and n.value.id == "self" and public(n.attr):

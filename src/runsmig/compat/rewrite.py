@@ -61,6 +61,14 @@ class _Maps:
             for o, n in m.items():
                 spelled[o].add(n)
         self.any_param = {o: next(iter(n)) for o, n in spelled.items() if len(n) == 1}
+        # old member spelling -> the keywords each library method of that name takes (new spellings)
+        self.accepts: dict[str, list[tuple[set[str], bool]]] = defaultdict(list)
+        new_to_old = {new: old for old, new in r.get("member", {}).items()}
+        for name, params in section.signatures.items():
+            old = new_to_old.get(name)
+            if old is not None:
+                words = {p.strip() for p in params.split(",") if p.strip()}
+                self.accepts[old.rsplit(".", 1)[1]].append((words - {"**"}, "**" in words))
         self.env = {old.lstrip("$"): new.lstrip("$") for old, new in r.get("env", {}).items()}
         self.options = dict(r.get("option", {}))
         self.words = {q.rsplit(".", 1)[-1] for q in list(self.modules) + list(self.names)} | set(self.members) \
@@ -101,8 +109,9 @@ class _Rewriter(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider, ParentNodeProvider, PositionProvider)
 
     def __init__(self, maps: _Maps, own: set[str], derived: dict[str, str], returns: dict[str, str],
-                 classes: frozenset[str] = frozenset()) -> None:
+                 classes: frozenset[str] = frozenset(), own_sigs: dict | None = None) -> None:
         super().__init__()
+        self.own_sigs = own_sigs or {}  # the project's definitions of those names: their signatures
         self.classes = classes  # the project's own class names
         self.maps, self.own = maps, own
         self.derived = derived  # project class -> the library class it derives from (short names)
@@ -168,7 +177,8 @@ class _Rewriter(cst.CSTTransformer):
             if new and q.rsplit(".", 1)[1] == attr:
                 self.count += 1
                 return updated.with_changes(attr=cst.Name(new.rsplit(".", 1)[1]))
-        if attr in self.maps.members and (attr not in self.own or self._library_receiver(original.value)):
+        if attr in self.maps.members and (attr not in self.own or self._library_receiver(original.value)
+                                          or self._the_librarys_call(original, attr)):
             self.count += 1
             return updated.with_changes(attr=cst.Name(self.maps.members[attr]))
         if attr in self.maps.members and not (isinstance(original.value, cst.Name) and original.value.value == "self") \
@@ -177,6 +187,19 @@ class _Rewriter(cst.CSTTransformer):
             new = self.maps.members[attr]
             self.unsure.append((line, f".{attr} (the project has one too; the library's is .{new} now)"))
         return updated
+
+    def _the_librarys_call(self, attribute, attr: str) -> bool:
+        """Whether ``attribute`` is called (``x.attr(...)``) with arguments no definition of the
+        project's own ``attr`` takes (a keyword none has, more positional arguments than any) and a
+        method of the library of that name takes (each keyword, under its old or new spelling)."""
+        call = self.get_metadata(ParentNodeProvider, attribute, None)
+        if not isinstance(call, cst.Call) or call.func is not attribute or attr not in self.maps.accepts:
+            return False
+        if any(sig.accepts(call) for sig in self.own_sigs.get(attr, [])):
+            return False
+        keywords = [a.keyword.value for a in call.args if a.keyword is not None]
+        return any(open_ or all(k in words or self.maps.any_param.get(k) in words for k in keywords)
+                   for words, open_ in self.maps.accepts[attr])
 
     def visit_Import(self, node):
         self.in_import = True
@@ -344,6 +367,55 @@ def _names_in(node) -> list:
     return out
 
 
+class _Signature:
+    """What one of the project's own definitions takes: a call it cannot take is not a call of it."""
+
+    def __init__(self, fn: ast.FunctionDef | ast.AsyncFunctionDef | None, method: bool) -> None:
+        self.any = fn is None  # an attribute or a class: what it takes is not known here
+        if fn is None:
+            return
+        a = fn.args
+        positional = a.posonlyargs + a.args
+        static = any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in fn.decorator_list)
+        if method and positional and not static:
+            positional = positional[1:]  # self / cls
+        self.positional = len(positional)
+        self.names = {x.arg for x in a.args + a.kwonlyargs}
+        self.star, self.starstar = a.vararg is not None, a.kwarg is not None
+
+    def accepts(self, call: cst.Call) -> bool:
+        if self.any:
+            return True
+        positional = 0
+        for arg in call.args:
+            if arg.star:  # *xs / **kw: what they hold is not known here
+                return True
+            if arg.keyword is None:
+                positional += 1
+            elif arg.keyword.value not in self.names and not self.starstar:
+                return False
+        return positional <= self.positional or self.star
+
+
+def _own_signatures(files: dict[str, str], names: set[str]) -> dict[str, list[_Signature]]:
+    """Every definition of the project's among ``names`` (functions, methods, classes, attributes)."""
+    out: dict[str, list[_Signature]] = defaultdict(list)
+    for text in files.values():
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError):
+            continue
+        methods = {id(item) for n in ast.walk(tree) if isinstance(n, ast.ClassDef) for item in n.body}
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in names:
+                out[node.name].append(_Signature(node, id(node) in methods))
+            elif isinstance(node, ast.ClassDef) and node.name in names:
+                out[node.name].append(_Signature(None, False))
+            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) and node.attr in names:
+                out[node.attr].append(_Signature(None, False))
+    return dict(out)
+
+
 def _own_names(files: dict[str, str], maps: _Maps) -> set[str]:
     """Names the project defines itself (functions, classes, attributes), outside classes deriving
     from the library's, among the spellings of the library's members and of its callables with
@@ -495,6 +567,7 @@ def build(root: Path, recipe):
     own = _own_names(files, maps)
     derived = _derived(files, maps.library)
     returns = _project_returns(files, maps.library)
+    own_sigs = _own_signatures(files, own & set(maps.accepts))
     classes = frozenset(n.name for t in files.values() for n in _walk(t) if isinstance(n, ast.ClassDef))
     changes, notes = [], []
     for rel, text in sorted(files.items()):
@@ -505,7 +578,8 @@ def build(root: Path, recipe):
         except cst.ParserSyntaxError:
             notes.append(f"{rel}: not parsed; left as it is")
             continue
-        rw = _Rewriter(maps, own, derived, {**returns.get(rel, {}), **_returns(text, maps.library)}, classes)
+        rw = _Rewriter(maps, own, derived, {**returns.get(rel, {}), **_returns(text, maps.library)}, classes,
+                       own_sigs)
         new = wrapper.visit(rw).code
         notes += [f"downstream: {rel}:{line}: {what}: left as it is; if it is {section.library}'s, rename it by hand"
                   for line, what in rw.unsure]

@@ -112,6 +112,10 @@ def make(ctx: Context) -> Output:
                 add(Alias(f"{old_mod}.{old}", f"{new_mod}.{new}", "name", "python", release, where=compat_rel))
             elif kind == "member":
                 (cls_old, cls_new), (m_old, m_new) = where, (old, new)
+                new_cls = after.classes.get(cls_new)
+                if new_cls is not None and m_new in new_cls.params:  # a method: what a call of it may pass
+                    out.signatures[f"{new_mod}.{cls_new}.{m_new}"] = ", ".join(
+                        new_cls.params[m_new] + (["**"] if m_new in new_cls.open else []))
                 t["members"][new_mod].setdefault(cls_new, {})[m_old] = m_new
                 add(Alias(f"{old_mod}.{cls_old}.{m_old}", f"{new_mod}.{cls_new}.{m_new}", "member", "python",
                           release, where=compat_rel))
