@@ -46,6 +46,13 @@ def public(name: str) -> bool:
     return not name.startswith("_")
 
 
+def reachable(name: str) -> bool:
+    """A member of a public class that its users can reach: public, or ``_private`` (single
+    underscore; a downstream project subclassing or driving the class may use it, and renaming it
+    without an alias would break it as surely as a public one). Not ``__mangled`` names."""
+    return public(name) or not name.startswith("__")
+
+
 def keyword_params(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
     a = fn.args
     return [x.arg for x in a.args + a.kwonlyargs if x.arg not in ("self", "cls")] + kwargs_keys(fn)
@@ -153,7 +160,7 @@ def _class(node: ast.ClassDef) -> ClassSurface:
         if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
             decos = _decorators(item)
             kind = "property" if decos & {"property", "cached_property", "setter", "getter", "deleter"} else "method"
-            if public(item.name):
+            if reachable(item.name):
                 cs.members.setdefault(item.name, kind)
             if kind == "method" and (public(item.name) or item.name in ("__init__", "__call__", "__new__")):
                 cs.params[item.name] = keyword_params(item)
@@ -163,11 +170,11 @@ def _class(node: ast.ClassDef) -> ClassSurface:
                     cs.open.add(item.name)
             for n in ast.walk(item):
                 if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store) and isinstance(n.value, ast.Name) \
-                        and n.value.id == "self" and public(n.attr):
+                        and n.value.id == "self" and reachable(n.attr):
                     cs.members.setdefault(n.attr, "attribute")
         else:
             for name in _targets(item):
-                if public(name):
+                if reachable(name):
                     cs.members.setdefault(name, "attribute")
     every = {item.name: keyword_params(item) for item in node.body
              if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))}
