@@ -346,6 +346,35 @@ class _Rewriter(cst.CSTTransformer):
         return updated
 
 
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
+_LOOKUP = re.compile(r"\.([A-Za-z_]\w*)")
+
+
+def _template_lookups(root: Path, listed, maps: _Maps, library: str) -> list[str]:
+    """Notes for attribute lookups in template tags (``{{ execution.job_id }}``, ``{% url ... x.job %}``)
+    spelled like a renamed member of the library: templates are not rewritten (what a variable
+    holds is not known there), and a template engine renders a missing attribute as nothing."""
+    out = []
+    for rel in listed:
+        if rel.endswith(".py") or not rel.endswith((".html", ".htm", ".txt", ".jinja", ".jinja2", ".j2", ".tpl")):
+            continue
+        try:
+            text = (root / rel).read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        seen: set[str] = set()
+        for tag in _TAG.finditer(text):
+            for m in _LOOKUP.finditer(tag.group(0)):
+                attr = m.group(1)
+                if attr in maps.members and attr not in seen:
+                    seen.add(attr)
+                    line = text.count("\n", 0, tag.start() + m.start()) + 1
+                    out.append(f"downstream: {rel}:{line}: template lookup .{attr}: left as it is (templates are not "
+                               f"rewritten); if it reads {library}'s, it is .{maps.members[attr]} now (a template "
+                               "renders a missing attribute as nothing once the aliases go)")
+    return out
+
+
 def _walk(text: str):
     try:
         return ast.walk(ast.parse(text))
@@ -585,6 +614,7 @@ def build(root: Path, recipe):
                   for line, what in rw.unsure]
         if new != text:
             changes.append(Change("modify", rel, None, raw[rel], new.encode("utf-8"), file_mode(root / rel)))
+    notes += _template_lookups(root, listed, maps, section.library)
     kept = sorted(own & set(maps.members))
     if kept:
         notes.append(f"downstream: left as they are, this project defines them too (check their uses of "
