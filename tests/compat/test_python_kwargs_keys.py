@@ -37,3 +37,12 @@ def test_old_keys_of_kwargs_are_accepted_with_a_warning(tmp_path):
     assert any("'job_label' of kwq.queue.Queue.enqueue()" in m for m in out["warned"])
     assert any("'job_timeout' of kwq.queue.submit()" in m for m in out["warned"])
     assert "got both 'job_timeout' (deprecated) and 'run_timeout'" in out["both"]
+
+
+def test_a_dict_attribute_whose_keys_are_renamed_is_named(tmp_path):
+    """The reverse direction, a dict the library builds and its users read (``q.defaults['job_timeout']``),
+    cannot be aliased: the plan names it instead of breaking it silently."""
+    work = git_copy(CASE / "before", tmp_path / "lib")
+    err = runsmig("plan", str(work), "--recipe", str(CASE / "recipe.yaml"), check_rc=0).stderr.decode()
+    assert ("note: compat: kwq.queue.Queue.defaults holds a dict whose keys are renamed ('job_timeout' -> "
+            "'run_timeout'): code reading the old keys gets nothing") in err

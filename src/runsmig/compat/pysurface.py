@@ -24,6 +24,7 @@ class ClassSurface:
     members: dict[str, str] = field(default_factory=dict)  # name -> method | property | attribute
     params: dict[str, list[str]] = field(default_factory=dict)  # method -> keyword parameters
     open: set[str] = field(default_factory=set)  # methods that take any keyword (a **kwargs they pass on)
+    dict_keys: dict[str, set[str]] = field(default_factory=dict)  # attribute set to a dict display -> its keys
 
 
 @dataclass
@@ -172,6 +173,12 @@ def _class(node: ast.ClassDef) -> ClassSurface:
                 if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store) and isinstance(n.value, ast.Name) \
                         and n.value.id == "self" and reachable(n.attr):
                     cs.members.setdefault(n.attr, "attribute")
+                if isinstance(n, (ast.Assign, ast.AnnAssign)) and isinstance(n.value, ast.Dict):
+                    for t in (n.targets if isinstance(n, ast.Assign) else [n.target]):
+                        if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self" \
+                                and public(t.attr):
+                            cs.dict_keys.setdefault(t.attr, set()).update(
+                                k.value for k in n.value.keys if isinstance(k, ast.Constant) and isinstance(k.value, str))
         else:
             for name in _targets(item):
                 if reachable(name):
