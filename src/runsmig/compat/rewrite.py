@@ -217,6 +217,11 @@ class _Rewriter(cst.CSTTransformer):
         except Exception:  # noqa: BLE001 - a node the provider has no answer for
             return False
 
+    def _library_class_called(self, func) -> bool:
+        """Whether ``func`` names a class of the library (a capitalized name it resolves to there)."""
+        return any(q.startswith(self.maps.library + ".") and q.rsplit(".", 1)[1][:1].isupper()
+                   for q in self._qnames(func))
+
     def _of_library(self, node) -> bool:
         return any(q == self.maps.library or q.startswith(self.maps.library + ".") for q in self._qnames(node))
 
@@ -303,7 +308,7 @@ class _Rewriter(cst.CSTTransformer):
             renames, resolved = self.maps.params.get(cls or ""), True
             if not renames and cls is not None and cls != "self":
                 renames = self.maps.any_param  # a library class the recipe lists no parameter of
-        if not renames and self._of_library(func):  # e.g. a subclass inheriting a renamed __init__
+        if not renames and self._library_class_called(func):  # e.g. a subclass inheriting a renamed __init__
             renames, resolved = self.maps.any_param, True
         if not renames:
             if isinstance(func, cst.Name) and callee not in self.own and callee not in self.returns \
