@@ -30,8 +30,8 @@ def test_old_keys_of_kwargs_are_accepted_with_a_warning(tmp_path):
     """)
     assert out["new"] == [[[1], {"x": 2}, 5, None], []]
     assert out["old"][0] == [[1], {"x": 2}, 5, None]
-    assert out["old"][1] == ["parameter 'job_timeout' of kwq.queue.Queue.enqueue() is deprecated, use 'run_timeout' "
-                             "instead; it will be removed in 2.0"]
+    assert out["old"][1] == [("parameter 'job_timeout' of kwq.queue.Queue.enqueue() is deprecated, use 'run_timeout' "
+                              "instead; it will be removed in 2.0")]
     assert out["splat"] == [[], {}, 6, "l"]
     assert out["forwarded"] == [[], {}, 8, None]
     assert any("'job_label' of kwq.queue.Queue.enqueue()" in m for m in out["warned"])

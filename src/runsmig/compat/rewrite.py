@@ -351,7 +351,7 @@ class _Rewriter(cst.CSTTransformer):
         return updated
 
 
-_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 _LOOKUP = re.compile(r"\.([A-Za-z_]\w*)")
 
 
