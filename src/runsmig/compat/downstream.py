@@ -39,7 +39,8 @@ def target_path(recipe) -> str:
     return FILE
 
 
-def render(aliases: list[Alias], library: str, removed_in: str, recipe_name: str) -> str:
+def render(aliases: list[Alias], library: str, removed_in: str, recipe_name: str,
+           signatures: dict[str, str] | None = None) -> str:
     by_kind: dict[str, dict[str, str]] = defaultdict(dict)
     for a in aliases:
         by_kind[a.kind][a.old] = a.new
@@ -57,6 +58,10 @@ def render(aliases: list[Alias], library: str, removed_in: str, recipe_name: str
             lines.append(f"    {kind}:")
             for old, new in sorted(by_kind[kind].items()):
                 lines.append(f"      {json.dumps(old)}: {json.dumps(new)}")
+    if signatures:  # the keywords each renamed method takes: a call it could not take is not its
+        lines.append("  signatures:")
+        for name, params in sorted(signatures.items()):
+            lines.append(f"    {json.dumps(name)}: {json.dumps(params)}")
     return "\n".join(lines) + "\n"
 
 
@@ -65,12 +70,14 @@ class DownstreamSection:
     library: str
     removed_in: str
     renames: dict[str, dict[str, str]] = field(default_factory=dict)  # kind -> old -> new
+    signatures: dict[str, str] = field(default_factory=dict)  # new method -> "a, b, **" (its keywords)
 
 
 def parse(node, folder: Path) -> DownstreamSection:
-    m = node.mapping(allowed={"library", "removed_in", "renames"}, required={"library", "renames"})
+    m = node.mapping(allowed={"library", "removed_in", "renames", "signatures"}, required={"library", "renames"})
     renames: dict[str, dict[str, str]] = {}
     for kind, sub in m["renames"].mapping(allowed=set(KINDS)).items():
         renames[kind] = sub.string_map()
     removed = m["removed_in"].string(non_empty=False) if "removed_in" in m else ""
-    return DownstreamSection(m["library"].string(), removed, renames)
+    signatures = m["signatures"].string_map() if "signatures" in m else {}
+    return DownstreamSection(m["library"].string(), removed, renames, signatures)

@@ -37,6 +37,7 @@ class Output:
     contents: dict[str, bytes] = field(default_factory=dict)  # path after the plan -> final bytes
     created: dict[str, bytes] = field(default_factory=dict)  # new files: path -> bytes
     notes: list[str] = field(default_factory=list)
+    signatures: dict[str, str] = field(default_factory=dict)  # renamed method (new name) -> its keywords
 
 
 def makers():
@@ -56,10 +57,12 @@ def extend(root: Path, recipe, result, changes: list) -> tuple[list, list[Alias]
     ctx = Context(root, recipe, settings, list(changes), result)
     aliases: list[Alias] = []
     notes: list[str] = []
+    signatures: dict[str, str] = {}
     out = list(changes)
     for mod in makers():
         res: Output = mod.make(ctx)
         aliases += res.aliases
+        signatures.update(res.signatures)
         notes += res.notes
         out = merge(root, out, res)
         ctx.changes = list(out)
@@ -72,7 +75,7 @@ def extend(root: Path, recipe, result, changes: list) -> tuple[list, list[Alias]
             notes.append(f"compat: {path} exists already: the downstream recipe of this rename is not written")
         else:
             lib = settings.library.name if settings.library else root.name
-            text = render(aliases, lib, settings.removed_in or "", recipe.name if recipe else "rename")
+            text = render(aliases, lib, settings.removed_in or "", recipe.name if recipe else "rename", signatures)
             out = merge(root, out, Output(created={path: text.encode("utf-8")}))
             notes.append(f"compat: {path}: the recipe for projects that use {lib} "
                          f"(runsmig apply --recipe {path} THEIR-CHECKOUT)")

@@ -23,6 +23,8 @@ _ENV_CALLS = {"getenv", "get", "pop", "setdefault"}
 class ClassSurface:
     members: dict[str, str] = field(default_factory=dict)  # name -> method | property | attribute
     params: dict[str, list[str]] = field(default_factory=dict)  # method -> keyword parameters
+    open: set[str] = field(default_factory=set)  # methods that take any keyword (a **kwargs they pass on)
+    dict_keys: dict[str, set[str]] = field(default_factory=dict)  # attribute set to a dict display -> its keys
 
 
 @dataclass
@@ -45,9 +47,76 @@ def public(name: str) -> bool:
     return not name.startswith("_")
 
 
+def reachable(name: str) -> bool:
+    """A member of a public class that its users can reach: public, or ``_private`` (single
+    underscore; a downstream project subclassing or driving the class may use it, and renaming it
+    without an alias would break it as surely as a public one). Not ``__mangled`` names."""
+    return public(name) or not name.startswith("__")
+
+
 def keyword_params(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
     a = fn.args
-    return [x.arg for x in a.args + a.kwonlyargs if x.arg not in ("self", "cls")]
+    return [x.arg for x in a.args + a.kwonlyargs if x.arg not in ("self", "cls")] + kwargs_keys(fn)
+
+
+def kwargs_keys(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    """Keywords a function takes through its ``**kwargs``: the string keys it reads from that dict
+    (``kwargs.pop('name', d)``, ``.get``, ``kwargs['name']``, ``'name' in kwargs``). A caller passes
+    them as keyword arguments like the named parameters (``q.enqueue(f, job_timeout=5)``)."""
+    if fn.args.kwarg is None:
+        return []
+    kw = fn.args.kwarg.arg
+    named = {x.arg for x in fn.args.args + fn.args.kwonlyargs}
+    out: list[str] = []
+    for n in ast.walk(fn):
+        key = None
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("pop", "get", "setdefault") \
+                and _is_name(n.func.value, kw) and n.args:
+            key = n.args[0]
+        elif isinstance(n, ast.Subscript) and _is_name(n.value, kw):
+            key = n.slice
+        elif isinstance(n, ast.Compare) and len(n.ops) == 1 and isinstance(n.ops[0], (ast.In, ast.NotIn)) \
+                and _is_name(n.comparators[0], kw):
+            key = n.left
+        if isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value.isidentifier() \
+                and key.value not in named and key.value not in out:
+            out.append(key.value)
+    return out
+
+
+def forwarded_to(fn: ast.FunctionDef | ast.AsyncFunctionDef, owner: str | None = None) -> set[str]:
+    """Names of the callables ``fn`` passes its own ``**kwargs`` on to (``self.parse_args(f, **kwargs)``,
+    ``cls.make(**kwargs)``, ``Owner.make(**kwargs)`` in a method of class ``owner``, ``helper(**kwargs)``)."""
+    if fn.args.kwarg is None:
+        return set()
+    kw = fn.args.kwarg.arg
+    out = set()
+    for n in ast.walk(fn):
+        if isinstance(n, ast.Call) and any(k.arg is None and _is_name(k.value, kw) for k in n.keywords):
+            f = n.func
+            if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id in ("self", "cls", owner):
+                out.add(f.attr)
+            elif isinstance(f, ast.Name):
+                out.add(f.id)
+    return out
+
+
+def _with_forwarded(params: dict[str, list[str]], forwards: dict[str, set[str]]) -> None:
+    """Add to each callable's keywords those of the callables of the same scope it forwards its
+    ``**kwargs`` to (transitively): a key the callee pops is a keyword of the caller too."""
+    changed = True
+    while changed:
+        changed = False
+        for name, targets in forwards.items():
+            for t in targets:
+                for p in params.get(t, []):
+                    if name in params and p not in params[name]:
+                        params[name].append(p)
+                        changed = True
+
+
+def _is_name(node: ast.AST, name: str) -> bool:
+    return isinstance(node, ast.Name) and node.id == name
 
 
 def _top_level(body: list[ast.stmt]):
@@ -87,22 +156,38 @@ def _decorators(fn) -> set[str]:
 
 def _class(node: ast.ClassDef) -> ClassSurface:
     cs = ClassSurface()
+    forwards: dict[str, set[str]] = {}
     for item in node.body:
         if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
             decos = _decorators(item)
             kind = "property" if decos & {"property", "cached_property", "setter", "getter", "deleter"} else "method"
-            if public(item.name):
+            if reachable(item.name):
                 cs.members.setdefault(item.name, kind)
             if kind == "method" and (public(item.name) or item.name in ("__init__", "__call__", "__new__")):
                 cs.params[item.name] = keyword_params(item)
+            if kind == "method":
+                forwards[item.name] = forwarded_to(item, node.name)
+                if item.args.kwarg is not None:
+                    cs.open.add(item.name)
             for n in ast.walk(item):
                 if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store) and isinstance(n.value, ast.Name) \
-                        and n.value.id == "self" and public(n.attr):
+                        and n.value.id == "self" and reachable(n.attr):
                     cs.members.setdefault(n.attr, "attribute")
+                if isinstance(n, (ast.Assign, ast.AnnAssign)) and isinstance(n.value, ast.Dict):
+                    for t in (n.targets if isinstance(n, ast.Assign) else [n.target]):
+                        if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self" \
+                                and public(t.attr):
+                            cs.dict_keys.setdefault(t.attr, set()).update(
+                                k.value for k in n.value.keys if isinstance(k, ast.Constant) and isinstance(k.value, str))
         else:
             for name in _targets(item):
-                if public(name):
+                if reachable(name):
                     cs.members.setdefault(name, "attribute")
+    every = {item.name: keyword_params(item) for item in node.body
+             if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    _with_forwarded(every, forwards)
+    for name in cs.params:
+        cs.params[name] = every.get(name, cs.params[name])
     return cs
 
 
@@ -146,6 +231,11 @@ def surface(text: str) -> Surface | None:
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in s.names \
                 and not _decorators(node) & _CLI_DECORATORS:  # a CLI command's parameters are its options
             s.functions[node.name] = keyword_params(node)
+    top = {n.name: n for n in _top_level(tree.body) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    every = {name: keyword_params(fn) for name, fn in top.items()}
+    _with_forwarded(every, {name: forwarded_to(fn) for name, fn in top.items()})
+    for name in s.functions:
+        s.functions[name] = every.get(name, s.functions[name])
     for n in ast.walk(tree):
         if isinstance(n, ast.Call):
             fname = n.func.attr if isinstance(n.func, ast.Attribute) else n.func.id if isinstance(n.func, ast.Name) else ""

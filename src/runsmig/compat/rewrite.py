@@ -54,6 +54,21 @@ class _Maps:
                 else:
                     self.params[callee][m_old.group(2)] = m_new.group(2)
         self.all_params = {p for m in self.params.values() for p in m}
+        # one term map renames a keyword the same way wherever the library has it: a call of a library
+        # callable the recipe does not list by name (a subclass inheriting __init__) takes these
+        spelled: dict[str, set[str]] = defaultdict(set)
+        for m in self.params.values():
+            for o, n in m.items():
+                spelled[o].add(n)
+        self.any_param = {o: next(iter(n)) for o, n in spelled.items() if len(n) == 1}
+        # old member spelling -> the keywords each library method of that name takes (new spellings)
+        self.accepts: dict[str, list[tuple[set[str], bool]]] = defaultdict(list)
+        new_to_old = {new: old for old, new in r.get("member", {}).items()}
+        for name, params in section.signatures.items():
+            old = new_to_old.get(name)
+            if old is not None:
+                words = {p.strip() for p in params.split(",") if p.strip()}
+                self.accepts[old.rsplit(".", 1)[1]].append((words - {"**"}, "**" in words))
         self.env = {old.lstrip("$"): new.lstrip("$") for old, new in r.get("env", {}).items()}
         self.options = dict(r.get("option", {}))
         self.words = {q.rsplit(".", 1)[-1] for q in list(self.modules) + list(self.names)} | set(self.members) \
@@ -93,14 +108,18 @@ def _expr(dotted: str) -> cst.BaseExpression:
 class _Rewriter(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider, ParentNodeProvider, PositionProvider)
 
-    def __init__(self, maps: _Maps, own: set[str], derived: dict[str, str], returns: dict[str, str]) -> None:
+    def __init__(self, maps: _Maps, own: set[str], derived: dict[str, str], returns: dict[str, str],
+                 classes: frozenset[str] = frozenset(), own_sigs: dict | None = None) -> None:
         super().__init__()
+        self.own_sigs = own_sigs or {}  # the project's definitions of those names: their signatures
+        self.classes = classes  # the project's own class names
         self.maps, self.own = maps, own
         self.derived = derived  # project class -> the library class it derives from (short names)
         self.returns = returns  # project function -> the library class its return annotation names
         self.count = 0
         self.unsure: list[tuple[int, str]] = []  # (line, what): uses that may be the library's, left
         self.class_stack: list[bool] = []  # whether each enclosing class derives from the library
+        self.in_import = False
 
     def _qnames(self, node) -> set[str]:
         try:
@@ -110,6 +129,7 @@ class _Rewriter(cst.CSTTransformer):
 
     # imports -------------------------------------------------------------
     def leave_Import(self, original, updated):
+        self.in_import = False
         names = []
         for alias in updated.names:
             dotted = _dotted(alias.name)
@@ -121,6 +141,7 @@ class _Rewriter(cst.CSTTransformer):
         return updated.with_changes(names=names)
 
     def leave_ImportFrom(self, original, updated):
+        self.in_import = False
         if updated.relative or updated.module is None:
             return updated
         dotted = _dotted(original.module)  # as written: the children may be renamed already
@@ -156,14 +177,35 @@ class _Rewriter(cst.CSTTransformer):
             if new and q.rsplit(".", 1)[1] == attr:
                 self.count += 1
                 return updated.with_changes(attr=cst.Name(new.rsplit(".", 1)[1]))
-        if attr in self.maps.members and (attr not in self.own or self._library_receiver(original.value)):
+        if attr in self.maps.members and (attr not in self.own or self._library_receiver(original.value)
+                                          or self._the_librarys_call(original, attr)):
             self.count += 1
             return updated.with_changes(attr=cst.Name(self.maps.members[attr]))
-        if attr in self.maps.members and not (isinstance(original.value, cst.Name) and original.value.value == "self"):
+        if attr in self.maps.members and not (isinstance(original.value, cst.Name) and original.value.value == "self") \
+                and not self.in_import:
             line = self.get_metadata(PositionProvider, original).start.line
             new = self.maps.members[attr]
             self.unsure.append((line, f".{attr} (the project has one too; the library's is .{new} now)"))
         return updated
+
+    def _the_librarys_call(self, attribute, attr: str) -> bool:
+        """Whether ``attribute`` is called (``x.attr(...)``) with arguments no definition of the
+        project's own ``attr`` takes (a keyword none has, more positional arguments than any) and a
+        method of the library of that name takes (each keyword, under its old or new spelling)."""
+        call = self.get_metadata(ParentNodeProvider, attribute, None)
+        if not isinstance(call, cst.Call) or call.func is not attribute or attr not in self.maps.accepts:
+            return False
+        if any(sig.accepts(call) for sig in self.own_sigs.get(attr, [])):
+            return False
+        keywords = [a.keyword.value for a in call.args if a.keyword is not None]
+        return any(open_ or all(k in words or self.maps.any_param.get(k) in words for k in keywords)
+                   for words, open_ in self.maps.accepts[attr])
+
+    def visit_Import(self, node):
+        self.in_import = True
+
+    def visit_ImportFrom(self, node):
+        self.in_import = True
 
     def _imported(self, node) -> bool:
         """Whether ``node`` names an import (of another module: the project's or a third party's)."""
@@ -175,10 +217,17 @@ class _Rewriter(cst.CSTTransformer):
         except Exception:  # noqa: BLE001 - a node the provider has no answer for
             return False
 
+    def _library_class_called(self, func) -> bool:
+        """Whether ``func`` names a class of the library (a capitalized name it resolves to there)."""
+        return any(q.startswith(self.maps.library + ".") and q.rsplit(".", 1)[1][:1].isupper()
+                   for q in self._qnames(func))
+
     def _of_library(self, node) -> bool:
         return any(q == self.maps.library or q.startswith(self.maps.library + ".") for q in self._qnames(node))
 
     def _library_receiver(self, value) -> bool:
+        if isinstance(value, cst.Call):  # Queue(...).enqueue_job(...): an instance made right there
+            return self._class_called(value.func) is not None
         return self._library_class_of(value) is not None
 
     def _library_class_of(self, value) -> str | None:
@@ -196,22 +245,36 @@ class _Rewriter(cst.CSTTransformer):
         except Exception:  # noqa: BLE001 - a name the scope analysis cannot place
             return None
         found: set[str] = set()
+        declared = unknown = False
         for a in assignments:
             node = getattr(a, "node", None)
             name = None
             if isinstance(node, cst.Param):
                 ann = node.annotation.annotation if node.annotation is not None else None
                 name = self._library_name_in(ann) if ann is not None else None
+                declared = declared or name is not None
             elif isinstance(node, cst.Name):
                 target = self.get_metadata(ParentNodeProvider, node, None)
                 assign = self.get_metadata(ParentNodeProvider, target, None) if target is not None else None
                 call = getattr(assign, "value", None)
                 if isinstance(call, cst.Call):
                     name = self._class_called(call.func)
+                    if name is None and self._untyped_call(call.func):
+                        unknown = True  # the parameter's annotation still says what it holds
+                        continue
             if name is None:
                 return None
             found.add(name)
+        if unknown and not declared:
+            return None
         return found.pop() if len(found) == 1 else None
+
+    def _untyped_call(self, func) -> bool:
+        """A call whose result's type this file does not say: of a function (not a class: the
+        project's classes are known by name) without a return annotation."""
+        short = func.value if isinstance(func, cst.Name) else func.attr.value if isinstance(func, cst.Attribute) \
+            else None
+        return short is not None and short not in self.classes and not short[:1].isupper()
 
     def _library_name_in(self, expr) -> str | None:
         for n in _names_in(expr):
@@ -243,6 +306,10 @@ class _Rewriter(cst.CSTTransformer):
         if not renames and isinstance(func, cst.Name):  # a variable holding a library class
             cls = self._library_class_of(func)
             renames, resolved = self.maps.params.get(cls or ""), True
+            if not renames and cls is not None and cls != "self":
+                renames = self.maps.any_param  # a library class the recipe lists no parameter of
+        if not renames and self._library_class_called(func):  # e.g. a subclass inheriting a renamed __init__
+            renames, resolved = self.maps.any_param, True
         if not renames:
             if isinstance(func, cst.Name) and callee not in self.own and callee not in self.returns \
                     and not self._imported(func):
@@ -284,6 +351,42 @@ class _Rewriter(cst.CSTTransformer):
         return updated
 
 
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+_LOOKUP = re.compile(r"\.([A-Za-z_]\w*)")
+
+
+def _template_lookups(root: Path, listed, maps: _Maps, library: str) -> list[str]:
+    """Notes for attribute lookups in template tags (``{{ execution.job_id }}``, ``{% url ... x.job %}``)
+    spelled like a renamed member of the library: templates are not rewritten (what a variable
+    holds is not known there), and a template engine renders a missing attribute as nothing."""
+    out = []
+    for rel in listed:
+        if rel.endswith(".py") or not rel.endswith((".html", ".htm", ".txt", ".jinja", ".jinja2", ".j2", ".tpl")):
+            continue
+        try:
+            text = (root / rel).read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        seen: set[str] = set()
+        for tag in _TAG.finditer(text):
+            for m in _LOOKUP.finditer(tag.group(0)):
+                attr = m.group(1)
+                if attr in maps.members and attr not in seen:
+                    seen.add(attr)
+                    line = text.count("\n", 0, tag.start() + m.start()) + 1
+                    out.append(f"downstream: {rel}:{line}: template lookup .{attr}: left as it is (templates are not "
+                               f"rewritten); if it reads {library}'s, it is .{maps.members[attr]} now (a template "
+                               "renders a missing attribute as nothing once the aliases go)")
+    return out
+
+
+def _walk(text: str):
+    try:
+        return ast.walk(ast.parse(text))
+    except (SyntaxError, ValueError):
+        return iter(())
+
+
 def _names_in(node) -> list:
     out = []
 
@@ -296,6 +399,55 @@ def _names_in(node) -> list:
 
     node.visit(_Collect())
     return out
+
+
+class _Signature:
+    """What one of the project's own definitions takes: a call it cannot take is not a call of it."""
+
+    def __init__(self, fn: ast.FunctionDef | ast.AsyncFunctionDef | None, method: bool) -> None:
+        self.any = fn is None  # an attribute or a class: what it takes is not known here
+        if fn is None:
+            return
+        a = fn.args
+        positional = a.posonlyargs + a.args
+        static = any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in fn.decorator_list)
+        if method and positional and not static:
+            positional = positional[1:]  # self / cls
+        self.positional = len(positional)
+        self.names = {x.arg for x in a.args + a.kwonlyargs}
+        self.star, self.starstar = a.vararg is not None, a.kwarg is not None
+
+    def accepts(self, call: cst.Call) -> bool:
+        if self.any:
+            return True
+        positional = 0
+        for arg in call.args:
+            if arg.star:  # *xs / **kw: what they hold is not known here
+                return True
+            if arg.keyword is None:
+                positional += 1
+            elif arg.keyword.value not in self.names and not self.starstar:
+                return False
+        return positional <= self.positional or self.star
+
+
+def _own_signatures(files: dict[str, str], names: set[str]) -> dict[str, list[_Signature]]:
+    """Every definition of the project's among ``names`` (functions, methods, classes, attributes)."""
+    out: dict[str, list[_Signature]] = defaultdict(list)
+    for text in files.values():
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError):
+            continue
+        methods = {id(item) for n in ast.walk(tree) if isinstance(n, ast.ClassDef) for item in n.body}
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in names:
+                out[node.name].append(_Signature(node, id(node) in methods))
+            elif isinstance(node, ast.ClassDef) and node.name in names:
+                out[node.name].append(_Signature(None, False))
+            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) and node.attr in names:
+                out[node.attr].append(_Signature(None, False))
+    return dict(out)
 
 
 def _own_names(files: dict[str, str], maps: _Maps) -> set[str]:
@@ -358,6 +510,59 @@ def _returns(text: str, library: str) -> dict[str, str]:
     return out
 
 
+def _module_of(rel: str) -> str:
+    parts = rel[:-3].split("/")
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imported_from(tree: ast.Module, rel: str) -> dict[str, tuple[str, str]]:
+    """Names this file imports from modules: local name -> (absolute module, name there)."""
+    here = _module_of(rel).split(".")
+    package = here if rel.endswith("__init__.py") else here[:-1]
+    out = {}
+    for n in ast.walk(tree):
+        if isinstance(n, ast.ImportFrom):
+            if n.level:
+                base = package[:len(package) - n.level + 1] if n.level > 1 else package
+                module = ".".join(base + ([n.module] if n.module else []))
+            else:
+                module = n.module or ""
+            for a in n.names:
+                out[a.asname or a.name] = (module, a.name)
+    return out
+
+
+def _project_returns(files: dict[str, str], library: str) -> dict[str, dict[str, str]]:
+    """For each file, the functions it calls by a name imported from another module of the project
+    (``from .queues import get_queue_by_index``, also through a package's re-export) whose return
+    annotation there names a class imported from the library: local name -> class."""
+    by_module: dict[str, dict[str, str]] = {}
+    imports: dict[str, dict[str, tuple[str, str]]] = {}
+    for rel, text in files.items():
+        by_module[_module_of(rel)] = _returns(text, library)
+        try:
+            imports[rel] = _imported_from(ast.parse(text), rel)
+        except (SyntaxError, ValueError):
+            imports[rel] = {}
+    modules = {_module_of(rel): rel for rel in files}
+
+    def resolve(module: str, name: str, depth: int = 0) -> str | None:
+        if module not in by_module or depth > 3:
+            return None
+        if name in by_module[module]:
+            return by_module[module][name]
+        again = imports.get(modules[module], {}).get(name)  # a re-export
+        return resolve(*again, depth + 1) if again else None
+
+    out: dict[str, dict[str, str]] = {}
+    for rel in files:
+        found = {local: cls for local, (module, name) in imports[rel].items()
+                 if (cls := resolve(module, name)) is not None}
+        if found:
+            out[rel] = found
+    return out
+
+
 def _mentions_library(base: ast.expr, tree: ast.Module, library: str) -> bool:
     name = base.id if isinstance(base, ast.Name) else None
     if isinstance(base, ast.Attribute):
@@ -395,6 +600,9 @@ def build(root: Path, recipe):
         files[rel], raw[rel] = text, data
     own = _own_names(files, maps)
     derived = _derived(files, maps.library)
+    returns = _project_returns(files, maps.library)
+    own_sigs = _own_signatures(files, own & set(maps.accepts))
+    classes = frozenset(n.name for t in files.values() for n in _walk(t) if isinstance(n, ast.ClassDef))
     changes, notes = [], []
     for rel, text in sorted(files.items()):
         if words is None or not words.search(text):
@@ -404,12 +612,14 @@ def build(root: Path, recipe):
         except cst.ParserSyntaxError:
             notes.append(f"{rel}: not parsed; left as it is")
             continue
-        rw = _Rewriter(maps, own, derived, _returns(text, maps.library))
+        rw = _Rewriter(maps, own, derived, {**returns.get(rel, {}), **_returns(text, maps.library)}, classes,
+                       own_sigs)
         new = wrapper.visit(rw).code
         notes += [f"downstream: {rel}:{line}: {what}: left as it is; if it is {section.library}'s, rename it by hand"
                   for line, what in rw.unsure]
         if new != text:
             changes.append(Change("modify", rel, None, raw[rel], new.encode("utf-8"), file_mode(root / rel)))
+    notes += _template_lookups(root, listed, maps, section.library)
     kept = sorted(own & set(maps.members))
     if kept:
         notes.append(f"downstream: left as they are, this project defines them too (check their uses of "

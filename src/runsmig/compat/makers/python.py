@@ -94,6 +94,7 @@ def make(ctx: Context) -> Output:
         t["pkgdir"], t["pkgname"] = pkgdir, new_mod.split(".")[0]
         compat_rel = f"{pkgdir}/{pyruntime.COMPAT_MODULE}.py"
         found = _pairs(before, after, ren)
+        out.notes += _renamed_keys(before, after, ren, new_mod)
         add = t["aliases"].append
         if old_mod != new_mod:
             t["modules"][old_mod] = new_mod
@@ -114,6 +115,10 @@ def make(ctx: Context) -> Output:
                 add(Alias(f"{old_mod}.{old}", f"{new_mod}.{new}", "name", "python", release, where=compat_rel))
             elif kind == "member":
                 (cls_old, cls_new), (m_old, m_new) = where, (old, new)
+                new_cls = after.classes.get(cls_new)
+                if new_cls is not None and m_new in new_cls.params:  # a method: what a call of it may pass
+                    out.signatures[f"{new_mod}.{cls_new}.{m_new}"] = ", ".join(
+                        new_cls.params[m_new] + (["**"] if m_new in new_cls.open else []))
                 t["members"][new_mod].setdefault(cls_new, {})[m_old] = m_new
                 add(Alias(f"{old_mod}.{cls_old}.{m_old}", f"{new_mod}.{cls_new}.{m_new}", "member", "python",
                           release, where=compat_rel))
@@ -240,6 +245,27 @@ def _pairs(before: Surface, after: Surface, ren) -> list[tuple[str, str, str, ob
         if ren(var) in after.env and ren(var) != var:
             out.append(("env", var, ren(var), None))
     return out
+
+
+def _renamed_keys(before: Surface, after: Surface, ren, module: str) -> list[str]:
+    """A public attribute holding a dict the class builds (``self.job_options = {'job_timeout': ...}``)
+    whose keys the plan renames: its readers' old keys find nothing (``.get`` returns None) and no
+    alias can answer them; named in a note so that the break is not silent."""
+    notes = []
+    for cls, cs in before.classes.items():
+        ncs = after.classes.get(cls) or after.classes.get(ren(cls))
+        if ncs is None:
+            continue
+        for attr, keys in sorted(cs.dict_keys.items()):
+            new_keys = ncs.dict_keys.get(attr) or ncs.dict_keys.get(ren(attr)) or set()
+            moved = sorted(k for k in keys if k not in new_keys and ren(k) in new_keys)
+            if moved:
+                new_cls = cls if cls in after.classes else ren(cls)
+                new_attr = attr if attr in ncs.dict_keys else ren(attr)
+                notes.append(f"compat: {module}.{new_cls}.{new_attr} holds a dict whose keys are renamed ("
+                             + ", ".join(f"'{k}' -> '{ren(k)}'" for k in moved) + "): code reading the old keys "
+                             "gets nothing (no alias answers a dict key); say so in the release notes")
+    return notes
 
 
 def _param_pairs(old: list[str], new: list[str] | None, ren) -> list[tuple[str, str]]:
