@@ -33,7 +33,8 @@ def test_init_writes_a_loadable_recipe_with_suggestions_and_plans_clean(tmp_path
     rec = load_recipe(root / ".runsmig")
     assert [(t.singular, t.plural, t.to_singular, t.to_plural) for t in rec.terms] == [("job", "jobs", "run", "runs")]
     assert rec.symbols == {} and rec.phrases == () and rec.keep == ()
-    assert "'job runs': ..." in text  # prose that would read 'run runs'
+    # prose that would read 'run runs' is reworded ('run executes'): no phrases: suggestion needed
+    assert "'job runs': ..." not in text
     assert "belongs to GitHub Actions" in text and "third-party package" in text
     assert "pattern: '^app:job:$'" in text
     assert "#   run_job: run_run" in text  # a doubled word: a symbols: suggestion
@@ -41,6 +42,7 @@ def test_init_writes_a_loadable_recipe_with_suggestions_and_plans_clean(tmp_path
     proc = runsmig("plan", str(root), "--recipe", str(root / ".runsmig"), "--no-regenerate", check_rc=0)
     assert b".runsmig/recipe.yaml" not in proc.stdout
     assert b"def run_run(run)" in proc.stdout
+    assert b"The run executes here." in proc.stdout and b"Each run executes once." in proc.stdout
     # a second init does not overwrite it
     again = runsmig("init", str(root), "--term", "job:run", "--no-scan")
     assert again.returncode == 4 and b"not overwritten" in again.stderr
