@@ -71,7 +71,7 @@ def _own(cls, name):
         func = found.get(kind)
         if func is None:
             mro = kind.__mro__
-            func = found[kind] = next(k.__dict__[name] for k in mro[mro.index(cls) + 1:] if name in k.__dict__)
+            func = found[kind] = next(k.__dict__[name] for k in mro[mro.index(cls) + 1 :] if name in k.__dict__)
         return func(self, *args)
 
     return up

@@ -306,37 +306,6 @@ def with_class_blocks(text: str, members: dict[str, dict[str, str]], release: st
     return "".join(out)
 
 
-def line_length(root) -> int:
-    """The project's line length: ruff's or black's ``line-length`` (pyproject.toml, ruff.toml,
-    .ruff.toml), else flake8's ``max-line-length`` (setup.cfg, tox.ini, .flake8), else 88 (both
-    formatters' default)."""
-    import configparser
-    import tomllib
-
-    for name, table in (("pyproject.toml", ("tool", "ruff")), ("pyproject.toml", ("tool", "black")),
-                        ("ruff.toml", ()), (".ruff.toml", ())):
-        try:
-            data = tomllib.loads((root / name).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-            continue
-        for key in table:
-            data = data.get(key, {}) if isinstance(data, dict) else {}
-        value = data.get("line-length") if isinstance(data, dict) else None
-        if isinstance(value, int) and value > 0:
-            return value
-    for name in ("setup.cfg", "tox.ini", ".flake8"):
-        cfg = configparser.ConfigParser(interpolation=None)
-        try:
-            cfg.read_string((root / name).read_text(encoding="utf-8"))
-            value = cfg.get("flake8", "max-line-length", fallback=None) or cfg.get("flake8", "max_line_length",
-                                                                                   fallback=None)
-        except (OSError, UnicodeDecodeError, configparser.Error):
-            continue
-        if value and value.strip().isdigit():
-            return int(value.strip())
-    return 88
-
-
 def shim_lines(new_module: str, olds: list[str], quote: str = '"') -> list[str]:
     """What the old module's file shows a type checker: the new module, and its old names."""
     lines = QUIET + [guard(quote), f"    from {new_module} import *  # noqa: F401,F403"]
@@ -344,4 +313,4 @@ def shim_lines(new_module: str, olds: list[str], quote: str = '"') -> list[str]:
     return lines
 
 
-__all__ = ["guard", "line_length", "module_lines", "shim_lines", "with_class_blocks"]
+__all__ = ["guard", "module_lines", "shim_lines", "with_class_blocks"]

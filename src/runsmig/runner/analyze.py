@@ -276,7 +276,7 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
             spans.append((*span, "allowed"))
             continue
         allow = recipe.allow_for(rel, index.line_text(f.line) if f.line else "", f.kind)
-        if f.line in compat and f.rule not in ("conflict", "follow-up"):
+        if f.line in compat:  # generated compat code: its old names stand beside the new ones on purpose
             out.allowed.append(Finding(**{**f.__dict__, "allowed_by": compat[f.line]}))
             label = "allowed"
         elif allow is not None and f.rule not in ("conflict", "follow-up"):
