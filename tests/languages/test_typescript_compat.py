@@ -291,3 +291,35 @@ def test_old_flags_fail_loudly_after_drop(cli, tmp_path):
     old = run("--job-id", "7")
     assert old.returncode != 0 and "unknown option '--job-id'" in old.stderr
     assert json.loads(run("--run-id", "7").stdout) == {"run-id": "7"}
+
+
+STYLE = FIXTURE.parent / "ts-compat-style"
+
+
+def test_constraints_on_global_names_are_kept_and_compile(compiled):
+    """A type parameter constrained by a ``declare global`` namespace keeps its constraint in the
+    alias (no import needed; ``= any`` would not satisfy the target's constraint: TS2344)."""
+    compat = (STYLE / "after" / "src" / "compat.ts").read_text()
+    assert "export type JobSpec<\n  TIdentifier extends keyof StyleQueue.Tasks | (string & {}) = string,\n>" in compat
+    consumer = ("declare const console: any;\n"
+                "import { JobSpec, addJob } from '../src';\n"
+                "const spec: JobSpec<'send'> = { identifier: 'send' };\n"
+                "console.log(addJob(spec));\n")
+    run = compiled(STYLE / "after", consumer)
+    assert run.returncode == 0 and run.stdout.strip() == "added:send"
+
+
+def test_generated_code_takes_the_packages_quotes_and_print_width():
+    compat = (STYLE / "after" / "src" / "compat.ts").read_text()
+    runtime = (STYLE / "after" / "src" / "compat-runtime.ts").read_text()
+    code = [ln for ln in (compat + runtime).splitlines() if not ln.lstrip().startswith(("//", "/*", "*"))]
+    assert not any("'" in ln for ln in code)  # the package writes double quotes
+    assert 'export * from "./compat";' in (STYLE / "after" / "src" / "index.ts").read_text()
+    # past 80 columns: an import one name a line, a type alias broken after '='
+    assert "import type {\n  RunEventEmitterConfiguration,\n" in compat
+    assert ("export type JobHelpersForLongNamedTaskRunners =\n  RunHelpersForLongNamedTaskRunners;") in compat
+    assert all(len(ln) <= 80 for ln in compat.splitlines() if not ln.startswith(("//", "/*")))  # code, not comments
+    # the runtime's statements are left to no formatter, whatever its settings
+    lines = runtime.splitlines()
+    starts = [i for i, ln in enumerate(lines) if ln.startswith(("export function", "function "))]
+    assert starts and all(lines[i - 1] == "// prettier-ignore" for i in starts)

@@ -94,7 +94,25 @@ def plan_ts_compat(files_before, read_before: Callable[[str], str | None], files
             if n:
                 out.files[rel] = new
                 out.reads += n
+    _styled(out, files_after, read_after)
     return out
+
+
+def _styled(out: TsCompat, files_after, read_after) -> None:
+    """What runsmig wrote, in the package's quote (runsmig.languages.typescript.compat_style)."""
+    from runsmig.languages.typescript.compat_style import added_lines, quote_of, requote
+
+    sources = [t for r in sorted(files_after)[:400]
+               if r.endswith((".ts", ".tsx", ".mts", ".cts", ".js", ".mjs", ".cjs")) and "node_modules/" not in r
+               and r not in out.created and (t := read_after(r))]
+    quote = quote_of(sources)
+    if quote == "'":
+        return
+    for rel, text in list(out.files.items()):
+        if rel in out.created:
+            out.files[rel] = requote(text, rel, quote)
+        else:
+            out.files[rel] = requote(text, rel, quote, added_lines(read_after(rel) or "", text))
 
 
 __all__ = ["TsCompat", "is_library", "plan_ts_compat"]

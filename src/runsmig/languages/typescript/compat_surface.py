@@ -47,6 +47,9 @@ class Decl:
     tp_refs: tuple[str, ...] = ()  # type names the type parameters refer to
     # where each of tp_refs can be imported from: name -> (file, exported name); absent: nowhere
     tp_imports: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # of tp_refs, those every file sees without an import: TypeScript's own (``Record``) and names a
+    # ``declare global`` block of the package declares (a ``namespace GraphileWorker``)
+    tp_globals: set[str] = field(default_factory=set)
 
     @property
     def is_value(self) -> bool:
@@ -259,6 +262,31 @@ class _ModuleReader:
         self.trees: dict[str, object] = {}
         self.style: dict[str, str] = {}
         self.problems: list[str] = []
+        self._globals: set[str] | None = None
+
+    def globals(self) -> set[str]:
+        """Names the package's ``declare global { ... }`` blocks declare (namespaces, interfaces,
+        types, classes): visible in every file of the program, imported by none."""
+        if self._globals is None:
+            self._globals = set()
+            for rel in sorted(self.files):
+                if not rel.endswith((".ts", ".tsx", ".mts", ".cts")) or "node_modules/" in rel:
+                    continue
+                text = self.read(rel)
+                if not text or "declare global" not in text:
+                    continue
+                root = self.tree(rel)
+                for amb in root.find_all(kind="ambient_declaration") if root is not None else []:
+                    if not any(c.kind() == "global" for c in amb.children()):
+                        continue
+                    for block in (c for c in amb.children() if c.kind() == "statement_block"):
+                        for stmt in block.children():
+                            node = stmt.children()[0] if stmt.kind() == "expression_statement" and stmt.children() \
+                                else stmt
+                            name = node.field("name")
+                            if name is not None:
+                                self._globals.add(name.text())
+        return self._globals
 
     def tree(self, rel: str):
         if rel not in self.trees:
@@ -329,6 +357,8 @@ class _ModuleReader:
                     target = resolve_relative(self.files, rel, imports[ref][0])
                     if target is not None:
                         d.tp_imports[ref] = (target, imports[ref][1])
+                elif ref not in local and ref not in imports and (ref in LIB_TYPES or ref in self.globals()):
+                    d.tp_globals.add(ref)
         return out
 
     def _find(self, target: str, name: str) -> Decl | None:
@@ -399,7 +429,7 @@ def _declared(node, rel: str) -> list[Decl]:
     tp = node.field("type_parameters")
     if tp is not None:
         d.tp_text = tp.text()
-        d.tp_refs = tuple(sorted({t.text() for t in tp.find_all(kind="type_identifier")} - set(d.type_params)))
+        d.tp_refs = tuple(sorted({_ref(t) for t in tp.find_all(kind="type_identifier")} - set(d.type_params)))
     if what == "class":
         _class_members(node, d)
     elif what == "interface":
@@ -415,6 +445,32 @@ def _declared(node, rel: str) -> list[Decl]:
         if value is not None and value.kind() == "object_type":
             _interface_members(value, d)
     return [d]
+
+
+# TypeScript's own global types a type parameter's constraint or default may name (lib.es*.d.ts)
+LIB_TYPES = frozenset({
+    "Array", "ReadonlyArray", "Record", "Partial", "Required", "Readonly", "Pick", "Omit", "Exclude", "Extract",
+    "NonNullable", "ReturnType", "Parameters", "InstanceType", "ConstructorParameters", "Awaited", "Promise",
+    "PromiseLike", "Map", "ReadonlyMap", "Set", "ReadonlySet", "WeakMap", "WeakSet", "Date", "Error", "RegExp",
+    "Function", "Object", "String", "Number", "Boolean", "Symbol", "BigInt", "Iterable", "AsyncIterable",
+    "Iterator", "AsyncIterator", "Uppercase", "Lowercase", "Capitalize", "Uncapitalize", "ThisType", "JSON",
+})
+
+
+def _ref(t) -> str:
+    """The name a type reference needs in scope: ``GraphileWorker`` for ``GraphileWorker.Tasks``."""
+    node = t
+    while node.parent() is not None and node.parent().kind() == "nested_type_identifier":
+        node = node.parent()
+    if node is t:
+        return t.text()
+    first = node
+    while first.children() and first.children()[0].kind() in ("nested_identifier", "identifier",
+                                                                "nested_type_identifier"):
+        first = first.children()[0]
+        if first.kind() == "identifier":
+            return first.text()
+    return node.text().split(".")[0]
 
 
 def _type_params(node) -> tuple[str, ...]:

@@ -31,6 +31,8 @@ def hook_block(line: str, removed_in: str, nl: str = "\n") -> str:
     """A hook line between the compat markers (``runsmig compat drop`` removes the three lines)."""
     return f"{marker.begin(removed_in)}{nl}{line}{nl}{marker.end()}{nl}"
 
+WIDTH = 80  # prettier's print width: generated lines longer than this are laid out as it would
+
 RUNTIME = """\
 const warned = new Set<string>();
 
@@ -236,11 +238,18 @@ class _Imports:
             vals = self.values.get(spec, {})
             types = {k: v for k, v in self.types.get(spec, {}).items() if k not in vals}
             if vals:
-                out.append(f"import {{ {', '.join(_spec_item(k, v) for k, v in sorted(vals.items()))} }} from '{spec}';")
+                out += _import_lines("import", [_spec_item(k, v) for k, v in sorted(vals.items())], spec)
             if types:
-                out.append(f"import type {{ {', '.join(_spec_item(k, v) for k, v in sorted(types.items()))} }} "
-                           f"from '{spec}';")
+                out += _import_lines("import type", [_spec_item(k, v) for k, v in sorted(types.items())], spec)
         return out
+
+
+def _import_lines(head: str, items: list[str], spec: str, width: int | None = None) -> list[str]:
+    """One import, on one line when it fits the print width, else one name a line (as prettier)."""
+    line = f"{head} {{ {', '.join(items)} }} from '{spec}';"
+    if len(line) <= (width or WIDTH):
+        return [line]
+    return [f"{head} {{", *(f"  {item}," for item in items), f"}} from '{spec}';"]
 
 
 def _spec_item(local: str, imported: str) -> str:
@@ -249,11 +258,12 @@ def _spec_item(local: str, imported: str) -> str:
 
 def _type_params(d: Decl, imports: _Imports) -> tuple[str, str]:
     """(declaration, arguments) of an alias's type parameters: as written when every type they name
-    can be imported, else each parameter unconstrained with default ``any``."""
+    can be imported or is global (TypeScript's own, a ``declare global`` name), else each parameter
+    unconstrained with default ``any``."""
     if not d.type_params:
         return "", ""
     args = "<" + ", ".join(d.type_params) + ">"
-    if all(r in d.tp_imports for r in d.tp_refs):
+    if all(r in d.tp_imports or r in d.tp_globals for r in d.tp_refs):
         ok = all(imports.add(f, n, r, False) is not None for r, (f, n) in sorted(d.tp_imports.items()))
         if ok:
             return d.tp_text, args
@@ -277,12 +287,18 @@ def write_compat(entry: str, path: str, removed_in: str, style: str, exports: li
             if imports.add(d.file, _exported_as(d, a.new), a.new, True) is None:
                 notes.append(f"{a.old}: no alias (the name '{a.new}' is taken in the compat module)")
                 continue
-            body += [doc, f"export const {a.old} = alias({a.new}, '{a.old}', '{a.new}');"]
+            line = f"export const {a.old} = alias({a.new}, '{a.old}', '{a.new}');"
+            # past the print width prettier breaks the call, with or without a trailing comma as the
+            # package configures: left to no formatter
+            body += [doc] + (["// prettier-ignore"] if len(line) > WIDTH else []) + [line]
         if d.is_type:
             if imports.add(d.file, _exported_as(d, a.new), a.new, d.is_value) is None:
                 continue
             decl, args = _type_params(d, imports)
-            body += [doc, f"export type {a.old}{decl} = {a.new}{args};"]
+            line = f"export type {a.old}{decl} = {a.new}{args};"
+            if len(line) > WIDTH and "\n" not in line:  # as prettier breaks a long type alias
+                line = f"export type {a.old}{decl} =\n  {a.new}{args};"
+            body += [doc, line]
         body.append("")
     by_owner: dict[tuple[str, str], list[MemberAlias]] = {}
     for m in members:
@@ -343,9 +359,24 @@ def write_compat(entry: str, path: str, removed_in: str, style: str, exports: li
     text = "\n".join(head + helpers + imports.render() + [""] + body).rstrip() + "\n"
     runtime = "\n".join([head[0], f"// Helpers of {posixpath.basename(path)} and of the fallback reads of old option keys; "
                                    f"removed with it.", "/* eslint-disable */", "",
-                         f"const REMOVED_IN = '{removed_in}';", _old_keys(members), _old_flags(flags), "", RUNTIME]).rstrip() + "\n"
+                         f"const REMOVED_IN = '{removed_in}';", _old_keys(members), _old_flags(flags), "",
+                         _formatter_off(RUNTIME)]).rstrip() + "\n"
     hook = f"export * from '{_spec(entry, path, style)}';"
     return CompatModule(path, text, rt, runtime, entry, hook, tuple(notes))
+
+
+_STATEMENT = ("export ", "function ", "const ", "let ", "type ", "class ", "interface ")
+
+
+def _formatter_off(code: str) -> str:
+    """The runtime's top-level statements each under ``// prettier-ignore``: the package's formatter
+    check passes whatever its print width and comma settings (generated code, read by no one)."""
+    out = []
+    for line in code.split("\n"):
+        if line.startswith(_STATEMENT):
+            out.append("// prettier-ignore")
+        out.append(line)
+    return "\n".join(out)
 
 
 def _exported_as(d: Decl, new: str) -> str:
