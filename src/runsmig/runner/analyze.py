@@ -291,6 +291,11 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
         if span:
             spans.append((*span, label))
     spans += [(a, b, label) for a, b, label in analysis.covered if index.pos(a)[0] not in quiet]
+    # a task name written out under its old spelling (runsmig.languages.python.task_names): a stored
+    # name other files' strings spell (an alias registered under the old name keeps it too)
+    out.stored_spellings += [[f.word, f.stored, f.word, f.line] for f in out.applied
+                             if f.rule == "stored" and f.stored == "task name" and f.word
+                             and [f.word, f.stored, f.word, f.line] not in out.stored_spellings]
     _reconcile(out, text, engine, index, spans)
     if analysis.sequences and edits:  # sorted before, sorted after (the final edits decide)
         from runsmig.languages.order import resort

@@ -32,9 +32,15 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 TEXT = "stored text"
 
 
+# a function registered by a task decorator: its dotted path is a stored task name
+# (runsmig.languages.python.task_names), which other files' strings spell (an alias of the old name)
+_TASK = re.compile(rb"@[\w.]*\b(?:task|shared_task|actor|periodic_task|db_task|db_periodic_task)\b")
+
+
 def sql_like(data: bytes) -> bool:
-    """Bytes that may hold SQL (a statement's keyword): the files whose stored names are read first."""
-    return bool(_SQL.search(data))
+    """Bytes that may hold SQL (a statement's keyword) or a task decorator: the files whose stored
+    names are read first."""
+    return bool(_SQL.search(data)) or bool(_TASK.search(data))
 
 
 def spellings_of(text: str, stored, index, engine) -> list[list]:
