@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 
+from runsmig.findings import PAYLOAD_KEY
 from runsmig.runner.storedtext import anchors, is_text
 
 _SQL = re.compile(rb"(?i)\b(?:create|alter|select|insert|update|delete|drop|listen|notify)\b")
@@ -133,6 +134,11 @@ class StoredSet:
                 old = found.get(spelling)
                 if old is None or place < old[3]:
                     found[spelling] = (kind, written, f"{o.rel}:{line}", place)
+        # a value some file's code renames with it (a payload key the code builds, findings.PAYLOAD_KEY:
+        # a task list's key ``{ job1 }`` beside ``add_job('job1')``) is the code's name: the strings of
+        # other files that spell it follow the code too, as that file's own do
+        followed = {f.word for o in outcomes for f in getattr(o, "applied", ()) if f.stored == PAYLOAD_KEY}
+        found = {s: v for s, v in found.items() if not (v[0] in _LOOSE and s in followed)}
         words = (lambda t: anchors(t, raw_re)) if raw_re is not None else (lambda t: [])
         return cls({s: v[:3] for s, v in found.items()},
                    {t: (v[0], v[1], words(t)) for t, v in sorted(texts.items())})
