@@ -126,3 +126,28 @@ def reseal(path: Path, kind: str, payload: bytes) -> None:
 
     name = path.stem
     seal.write_whole(path, seal.seal(seal.machine_key(), kind, name, payload))
+
+
+def cst_spans(text: str):
+    """(module, span): the LibCST module of ``text`` and ``span(node) -> (start, end)`` offsets in it,
+    as the Python passes compute them (for tests of one pass's span-based helpers)."""
+    import libcst as cst
+
+    wrapper = cst.MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
+    pos = wrapper.resolve(cst.metadata.PositionProvider)
+    starts = [0]
+    for line in text.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+
+    def span(node):
+        r = pos[node]
+        return starts[r.start.line - 1] + r.start.column, starts[r.end.line - 1] + r.end.column
+
+    return wrapper.module, span
+
+
+def applied_case(case: Path, tmp_path: Path) -> Path:
+    """``case``'s before/ copied to ``tmp_path/lib`` (a git repository) with its recipe applied."""
+    work = git_copy(case / "before", tmp_path / "lib")
+    runsmig("apply", str(work), "--recipe", str(case / "recipe.yaml"), "-q", check_rc=0)
+    return work

@@ -6,14 +6,13 @@ renamed keyword under its old name is itself a coroutine function, so callers th
 from __future__ import annotations
 
 from tests.compat.test_python_aliases import py
-from tests.helpers import REPO, git_copy, runsmig
+from tests.helpers import REPO, applied_case
 
 CASE = REPO / "fixtures" / "compat-py-async"
 
 
 def test_coroutine_functions_stay_coroutine_functions(tmp_path):
-    work = git_copy(CASE / "before", tmp_path / "lib")
-    runsmig("apply", str(work), "--recipe", str(CASE / "recipe.yaml"), "-q", check_rc=0)
+    work = applied_case(CASE, tmp_path)
     out = py(work, """
         import asyncio, inspect
         from asyncq.manager import Manager, finish_run

@@ -6,14 +6,13 @@ splatted into the call); it is never handed on silently as a stray keyword."""
 from __future__ import annotations
 
 from tests.compat.test_python_aliases import py
-from tests.helpers import REPO, git_copy, runsmig
+from tests.helpers import REPO, applied_case, git_copy, runsmig
 
 CASE = REPO / "fixtures" / "compat-py-kwargs-keys"
 
 
 def test_old_keys_of_kwargs_are_accepted_with_a_warning(tmp_path):
-    work = git_copy(CASE / "before", tmp_path / "lib")
-    runsmig("apply", str(work), "--recipe", str(CASE / "recipe.yaml"), "-q", check_rc=0)
+    work = applied_case(CASE, tmp_path)
     out = py(work, """
         from kwq import Queue, submit
         q = Queue()

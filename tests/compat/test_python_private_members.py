@@ -5,14 +5,13 @@ override of ``_enqueue_job``) keeps working with a warning. Mangled ``__names`` 
 from __future__ import annotations
 
 from tests.compat.test_python_aliases import py
-from tests.helpers import REPO, git_copy, runsmig
+from tests.helpers import REPO, applied_case
 
 CASE = REPO / "fixtures" / "compat-py-private-members"
 
 
 def test_private_members_keep_their_old_names(tmp_path):
-    work = git_copy(CASE / "before", tmp_path / "lib")
-    runsmig("apply", str(work), "--recipe", str(CASE / "recipe.yaml"), "-q", check_rc=0)
+    work = applied_case(CASE, tmp_path)
     out = py(work, """
         from privq import Scheduler
         s = Scheduler()

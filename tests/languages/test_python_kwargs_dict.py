@@ -4,10 +4,9 @@ a stored spelling (fixtures/py-stored-keep-kwargs-dict shows both in a checkout)
 
 from __future__ import annotations
 
-import libcst as cst
-
 from runsmig.languages.python import dictkeys
 from runsmig.runner.kwsets import keyword_mapping, keyword_sets
+from tests.helpers import cst_spans
 
 
 def test_keyword_sets_record_calls_passing_a_stored_spelling():
@@ -30,16 +29,6 @@ def test_keyword_mapping_needs_two_keys_all_passed_by_one_call():
 
 def test_dict_keys_spans_only_dicts_of_plain_string_keys():
     text = 'a = {"job_id": 1, "status": 2}\nb = {"job_id": 1, **rest}\nc = {"job_id": 1}\nd = {b"x": 1, "y": 2}\n'
-    module = cst.parse_module(text)
-    wrapper = cst.MetadataWrapper(module, unsafe_skip_copy=True)
-    pos = wrapper.resolve(cst.metadata.PositionProvider)
-    starts = [0]
-    for line in text.splitlines(keepends=True):
-        starts.append(starts[-1] + len(line))
-
-    def span(node):
-        r = pos[node]
-        return starts[r.start.line - 1] + r.start.column, starts[r.end.line - 1] + r.end.column
-
-    got = [(text[a:b], sorted(keys)) for a, b, keys in dictkeys.spans(wrapper.module, span)]
+    module, span = cst_spans(text)
+    got = [(text[a:b], sorted(keys)) for a, b, keys in dictkeys.spans(module, span)]
     assert got == [("job_id", ["job_id", "status"]), ("status", ["job_id", "status"])]

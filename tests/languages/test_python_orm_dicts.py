@@ -5,27 +5,16 @@ stored: keep; a dict compared with a raw SQL row keeps the column's spelling
 
 from __future__ import annotations
 
-import libcst as cst
 import pytest
 
 from runsmig.languages.python import ormdicts
 from runsmig.runner import run
-from tests.helpers import committed_checkout
+from tests.helpers import committed_checkout, cst_spans
 
 
 def _keys(text: str) -> list[str]:
-    module = cst.parse_module(text)
-    wrapper = cst.MetadataWrapper(module, unsafe_skip_copy=True)
-    pos = wrapper.resolve(cst.metadata.PositionProvider)
-    starts = [0]
-    for line in text.splitlines(keepends=True):
-        starts.append(starts[-1] + len(line))
-
-    def span(node):
-        r = pos[node]
-        return starts[r.start.line - 1] + r.start.column, starts[r.end.line - 1] + r.end.column
-
-    return [text[a:b] for a, b in sorted(ormdicts.spans(wrapper.module, span))]
+    module, span = cst_spans(text)
+    return [text[a:b] for a, b in sorted(ormdicts.spans(module, span))]
 
 
 @pytest.mark.parametrize("text", [
