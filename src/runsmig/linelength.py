@@ -1,4 +1,5 @@
-"""Lines a rewrite pushes past the project's line length (Python files).
+"""Lines a rewrite pushes past the project's line length (Python files; TS/JS files when the
+project's ESLint configuration sets ``max-len``).
 
 A term whose new spelling is longer, or prose reworded beside it ("jobs will run" -> "runs will
 execute"), can make a line longer than the limit the project's linter enforces (ruff's or black's
@@ -7,13 +8,22 @@ not wrapped (a string literal copied in a test must stay equal to its source, an
 formatter knows its layout): ``plan`` names each such line in a note, to wrap by hand or with the
 formatter. A line that was already too long is not named.
 
-Interface: ``line_length(root) -> int``; ``notes(root, changes) -> list[str]``.
+Interface: ``line_length(root) -> int``; ``eslint_max_len(root) -> int | None``;
+``notes(root, changes) -> list[str]``.
 """
 
 from __future__ import annotations
 
 import configparser
+import re
 from pathlib import Path
+
+_SCRIPTS = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
+_ESLINT = ("eslint.config.js", "eslint.config.mjs", "eslint.config.cjs", "eslint.config.ts", ".eslintrc",
+           ".eslintrc.js", ".eslintrc.cjs", ".eslintrc.json", ".eslintrc.yml", ".eslintrc.yaml")
+# 'max-len': ['error', { code: 120 }] / "max-len": [2, 100] / max-len: [error, {code: 120}] (read, never run)
+_MAX_LEN = re.compile(r"""max-len['"]?\s*:\s*\[\s*['"]?(?:error|warn|2|1)['"]?\s*,\s*"""
+                      r"""(?:\{[^}]*?\bcode['"]?\s*:\s*(\d+)|(\d+))""")
 
 
 def line_length(root: Path) -> int:
@@ -46,27 +56,57 @@ def line_length(root: Path) -> int:
     return 88
 
 
-def _lengths(data: bytes) -> list[int]:
-    return [len(ln) for ln in data.decode("utf-8", "replace").splitlines()]
+def eslint_max_len(root: Path) -> int | None:
+    """The ``max-len`` an ESLint configuration at the root sets (its text read, never run), else None."""
+    for name in _ESLINT:
+        try:
+            text = (root / name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        m = _MAX_LEN.search(text)
+        if m:
+            return int(m.group(1) or m.group(2))
+    return None
+
+
+def _grown(old: bytes, new: bytes, limit: int) -> list[tuple[int, int]]:
+    """(1-based line, length) of the new lines longer than ``limit``: a line rewritten in place that
+    was within it, or a line added (a hook, a fallback read); a line already too long is not one."""
+    import difflib
+
+    a = old.decode("utf-8", "replace").splitlines()
+    b = new.decode("utf-8", "replace").splitlines()
+    out: list[tuple[int, int]] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        for k in range(j1, j2):
+            if len(b[k]) <= limit:
+                continue
+            before = a[i1 + k - j1] if tag == "replace" and i2 - i1 == j2 - j1 else None
+            if before is None or len(before) <= limit:
+                out.append((k + 1, len(b[k])))
+    return out
 
 
 def notes(root: Path, changes) -> list[str]:
     """One note per Python file whose rewrite made lines longer than the limit that were not."""
-    limit = None
+    limits: dict[str, int | None] = {}
     out: list[str] = []
     for c in changes:
-        if c.action not in ("modify", "rename") or not c.target.endswith(".py") or c.old is None or c.new is None:
+        kind = "py" if c.target.endswith(".py") else "script" if c.target.endswith(_SCRIPTS) else None
+        if c.action not in ("modify", "rename") or kind is None or c.old is None or c.new is None:
             continue
-        old, new = _lengths(c.old), _lengths(c.new)
-        if len(old) != len(new):
-            continue  # lines added or removed: not a rewrite of the same lines
+        if kind not in limits:
+            limits[kind] = line_length(root) if kind == "py" else eslint_max_len(root)
+        limit = limits[kind]
         if limit is None:
-            limit = line_length(root)
-        over = [f"{i} ({n})" for i, (o, n) in enumerate(zip(old, new), start=1) if n > limit >= o]
+            continue
+        over = [f"{i} ({n})" for i, n in _grown(c.old, c.new, limit)]
         if over:
             out.append(f"{c.target}: the rewrite makes line(s) {', '.join(over)} longer than the project's "
                        f"line length ({limit}): wrap them, or run the project's formatter")
     return out
 
 
-__all__ = ["line_length", "notes"]
+__all__ = ["eslint_max_len", "line_length", "notes"]

@@ -154,7 +154,13 @@ class StoredSet:
         return None
 
     def get(self, literal: str) -> tuple[str, str, str] | None:
-        return self.spelled.get(literal)
+        hit = self.spelled.get(literal)
+        if hit is None and ":" in literal:  # a task name under a queue's namespace: "builtin:app.tasks.x"
+            ns, _, rest = literal.partition(":")
+            named = self.spelled.get(rest)
+            if named is not None and named[0] == "task name" and _NAME.fullmatch(ns):
+                hit = named
+        return hit
 
     def key_of(self, data: bytes) -> str:
         """What a file's result depends on of them: the spellings its bytes hold ('' for none)."""
