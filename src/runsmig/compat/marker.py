@@ -20,6 +20,7 @@ BYTES = TEXT.encode()
 _MARK = re.compile(r"runsmig: compat (?:aliases|downstream recipe|begin) until ([\w.+-]+?)[,;]?(?:\s|$)")
 _BEGIN = re.compile(r"runsmig: compat begin until ([\w.+-]+)")
 _END = re.compile(r"runsmig: compat end\b")
+_WHOLE = re.compile(r"\s*(?:#|//|/\*|<!--)\s*runsmig: compat ")
 DROP = "remove with 'runsmig compat drop'"
 
 
@@ -63,7 +64,8 @@ def file_reason(data: bytes) -> str | None:
     first = head.decode("utf-8", "replace").split("\n")
     for text in first[:5]:
         release = release_of(text)
-        if release is not None and not _BEGIN.search(text):
+        # a comment line of its own: a marked line of code (``import ...;  // runsmig: compat ...``) is one line
+        if release is not None and not _BEGIN.search(text) and _WHOLE.match(text):
             return reason(release)
     return None
 

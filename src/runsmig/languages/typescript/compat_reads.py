@@ -14,7 +14,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 
-from runsmig.languages.typescript.compat_writer import _spec, hook_block
+from runsmig.languages.typescript.compat_writer import _spec, insert_import
 
 READ_HELPER = "compatRead"
 WRITE_KINDS = ("assignment_expression", "augmented_assignment_expression", "update_expression")
@@ -164,24 +164,11 @@ def _outermost(edits):
 
 
 def _with_import(text: str, rel: str, runtime: str, style: str, removed_in: str) -> str:
-    line = f"import {{ {READ_HELPER} }} from '{_spec(rel, runtime, style)}';"
+    spec = _spec(rel, runtime, style)
+    line = f"import {{ {READ_HELPER} }} from '{spec}';"
     if line in text:
         return text
-    nl = "\r\n" if "\r\n" in text else "\n"
-    block = hook_block(line, removed_in, nl)
-    root = _parse(text, rel)
-    last = None
-    for stmt in root.children():
-        if stmt.kind() == "import_statement":
-            last = stmt
-    if last is None:
-        i = 0
-        if text.startswith("#!"):
-            i = text.find("\n") + 1
-        return text[:i] + block + text[i:]
-    end = text.find("\n", last.range().end.index)
-    end = len(text) if end < 0 else end + 1
-    return text[:end] + block + text[end:]
+    return insert_import(text, rel, line, spec, removed_in)
 
 
 def undo_reads(rel: str, text: str) -> str:
@@ -224,4 +211,4 @@ def package_sources(files, entry: str, skip: set[str]) -> list[str]:
     return out
 
 
-__all__ = ["Key", "READ_HELPER", "fallback_reads", "option_types", "package_sources", "undo_reads"]
+__all__ = ["READ_HELPER", "Key", "fallback_reads", "option_types", "package_sources", "undo_reads"]

@@ -23,9 +23,8 @@ import posixpath
 import textwrap
 from dataclasses import dataclass
 
-from runsmig.languages.typescript.compat_surface import Decl, ExportAlias, MemberAlias
-
 from runsmig.compat import marker
+from runsmig.languages.typescript.compat_surface import Decl, ExportAlias, MemberAlias
 
 
 def hook_block(line: str, removed_in: str, nl: str = "\n") -> str:
@@ -397,29 +396,55 @@ def _old_flags(flags: dict[str, str]) -> str:
     return f"const OLD_FLAGS: Record<string, string> = {{{body}{chr(10) if body else ''}}};"
 
 
+def _relative_rank(spec: str) -> tuple:
+    """How import sorters (simple-import-sort, import/order's alphabetize) order relative specifiers:
+    parents first, deeper parents before nearer ones, then siblings; by name, case-insensitively."""
+    ups = 0
+    rest = spec
+    while rest.startswith("../"):
+        ups, rest = ups + 1, rest[3:]
+    return (0 if ups else 1, -ups, rest.removeprefix("./").lower())
+
+
+def insert_import(text: str, rel: str, line: str, spec: str, removed_in: str, after: str = "") -> str:
+    """``text`` with ``line`` (an import of ``spec``, relative), marked for ``compat drop`` at its end, in
+    sorted place among the file's relative imports (before the first whose specifier sorts after
+    it), so the project's import sorter still passes; ``after``: a marked statement put after the
+    file's imports (``compatArgv();``)."""
+    from runsmig.compat import marker
+    from runsmig.languages.typescript.compat_surface import _parse, _string
+
+    nl = "\r\n" if "\r\n" in text else "\n"
+    mark = " " + marker.short(removed_in, "//")
+    root = _parse(text, rel)
+    imports = [st for st in (root.children() if root is not None else []) if st.kind() == "import_statement"]
+    at = None
+    mine = _relative_rank(spec)
+    for st in imports:
+        src = st.field("source")
+        other = _string(src) if src is not None else None
+        if other and other.startswith(".") and _relative_rank(other) > mine:
+            at = text.rfind("\n", 0, st.range().start.index) + 1
+            break
+    if imports:
+        end = text.find("\n", imports[-1].range().end.index)
+        end = len(text) if end < 0 else end + 1
+    else:
+        end = text.find("\n") + 1 if text.startswith("#!") else 0
+    if after:
+        text = text[:end] + after + mark + nl + text[end:]
+    where = at if at is not None else end
+    return text[:where] + line + mark + nl + text[where:]
+
+
 def with_argv_hook(text: str, rel: str, runtime: str, style: str, removed_in: str) -> str:
     """A command's source with the renaming of old options in ``process.argv`` after its imports
     (before its body parses the command line)."""
-    from ast_grep_py import SgRoot
-
-    from runsmig.languages.typescript import LANGUAGE
-
-    line = f"import {{ compatArgv }} from '{_spec(rel, runtime, style)}';"
+    spec = _spec(rel, runtime, style)
+    line = f"import {{ compatArgv }} from '{spec}';"
     if line in text:
         return text
-    nl = "\r\n" if "\r\n" in text else "\n"
-    block = hook_block(f"{line}{nl}compatArgv();", removed_in, nl)
-    root = SgRoot(text, LANGUAGE.grammar(rel)).root()
-    last = None
-    for stmt in root.children():
-        if stmt.kind() == "import_statement":
-            last = stmt
-    if last is None:
-        i = text.find("\n") + 1 if text.startswith("#!") else 0
-        return text[:i] + block + text[i:]
-    end = text.find("\n", last.range().end.index)
-    end = len(text) if end < 0 else end + 1
-    return text[:end] + block + text[end:]
+    return insert_import(text, rel, line, spec, removed_in, after="compatArgv();")
 
 
 def with_hook(entry_text: str, hook: str, removed_in: str) -> str:
@@ -431,4 +456,5 @@ def with_hook(entry_text: str, hook: str, removed_in: str) -> str:
     return entry_text + sep + hook_block(hook, removed_in, nl)
 
 
-__all__ = ["CompatModule", "compat_path", "hook_block", "runtime_path", "with_argv_hook", "with_hook", "write_compat"]
+__all__ = ["CompatModule", "compat_path", "hook_block", "insert_import", "runtime_path", "with_argv_hook", "with_hook",
+           "write_compat"]
