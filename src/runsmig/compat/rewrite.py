@@ -109,9 +109,13 @@ class _Rewriter(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider, ParentNodeProvider, PositionProvider)
 
     def __init__(self, maps: _Maps, own: set[str], derived: dict[str, str], returns: dict[str, str],
-                 classes: frozenset[str] = frozenset(), own_sigs: dict | None = None) -> None:
+                 classes: frozenset[str] = frozenset(), own_sigs: dict | None = None,
+                 own_params: dict[str, set[str]] | None = None) -> None:
         super().__init__()
         self.own_sigs = own_sigs or {}  # the project's definitions of those names: their signatures
+        # the keyword parameters the project's own definitions of a callable name declare, overrides
+        # of the library's methods included (``register(self, ..., job_timeout=None)``)
+        self.own_params = own_params or {}
         self.classes = classes  # the project's own class names
         self.maps, self.own = maps, own
         self.derived = derived  # project class -> the library class it derives from (short names)
@@ -318,9 +322,20 @@ class _Rewriter(cst.CSTTransformer):
                     line = self.get_metadata(PositionProvider, original).start.line
                     self.unsure.append((line, f"{callee}({', '.join(sorted(o + '=' for o in olds))}...)"))
             return updated
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call) \
+                and isinstance(func.value.func, cst.Name) and func.value.func.value == "super":
+            resolved = True  # super().method(...): the library's method an override forwards to
         args = []
         for a in updated.args:
             if a.keyword is not None and a.keyword.value in renames and (resolved or callee not in self.own):
+                if not resolved and a.keyword.value in self.own_params.get(callee or "", ()):
+                    # the project defines this callable too (an override) with that very keyword: the
+                    # call may be its own (a receiver of the project's subclass) and is left
+                    line = self.get_metadata(PositionProvider, original).start.line
+                    self.unsure.append((line, f"{callee}({a.keyword.value}=...) (the project's {callee} "
+                                              f"takes {a.keyword.value} too)"))
+                    args.append(a)
+                    continue
                 self.count += 1
                 a = a.with_changes(keyword=cst.Name(renames[a.keyword.value]))
             args.append(a)
@@ -429,6 +444,24 @@ class _Signature:
             elif arg.keyword.value not in self.names and not self.starstar:
                 return False
         return positional <= self.positional or self.star
+
+
+def _own_parameters(files: dict[str, str], names: set[str]) -> dict[str, set[str]]:
+    """name -> the parameter names of every definition of the project's among ``names`` (methods of
+    classes deriving from the library's included)."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for text in files.values():
+        if not any(n in text for n in names):
+            continue
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in names:
+                a = node.args
+                out[node.name].update(x.arg for x in a.posonlyargs + a.args + a.kwonlyargs)
+    return dict(out)
 
 
 def _own_signatures(files: dict[str, str], names: set[str]) -> dict[str, list[_Signature]]:
@@ -602,6 +635,7 @@ def build(root: Path, recipe):
     derived = _derived(files, maps.library)
     returns = _project_returns(files, maps.library)
     own_sigs = _own_signatures(files, own & set(maps.accepts))
+    own_params = _own_parameters(files, set(maps.params))
     classes = frozenset(n.name for t in files.values() for n in _walk(t) if isinstance(n, ast.ClassDef))
     changes, notes = [], []
     for rel, text in sorted(files.items()):
@@ -613,7 +647,7 @@ def build(root: Path, recipe):
             notes.append(f"{rel}: not parsed; left as it is")
             continue
         rw = _Rewriter(maps, own, derived, {**returns.get(rel, {}), **_returns(text, maps.library)}, classes,
-                       own_sigs)
+                       own_sigs, own_params)
         new = wrapper.visit(rw).code
         notes += [f"downstream: {rel}:{line}: {what}: left as it is; if it is {section.library}'s, rename it by hand"
                   for line, what in rw.unsure]
