@@ -50,3 +50,29 @@ def test_the_limit_is_read_from_the_linters_configuration(tmp_path):
         for rel, text in files.items():
             (root / rel).write_text(text)
         assert line_length(root) == expected, name
+
+
+def test_typescript_lines_past_the_eslint_max_len_are_named(tmp_path):
+    files = {
+        "eslint.config.mjs": "export default [{ rules: { 'max-len': ['error', { code: 40, ignoreUrls: true }] } }];\n",
+        "src/a.ts": "const startJob = (job) => job;\nexport const x = startJob;\n",  # 30 -> 45
+    }
+    (note,) = _notes(tmp_path, files)
+    assert note.startswith("src/a.ts: the rewrite makes line(s) 1 (") and "(40)" in note
+
+
+def test_typescript_without_max_len_is_not_measured(tmp_path):
+    assert _notes(tmp_path, {"src/a.ts": "export const startJob = (job: string) => job;  // a long line of its own\n"}) == []
+
+
+def test_eslint_max_len_forms(tmp_path):
+    from runsmig.linelength import eslint_max_len
+
+    for i, (name, text, expected) in enumerate([
+            (".eslintrc.json", '{"rules": {"max-len": [2, 100]}}', 100),
+            (".eslintrc.yml", "rules:\n  max-len: [error, {code: 110}]\n", 110),
+            ("eslint.config.js", "module.exports = [{ rules: { semi: 'error' } }];", None)]):
+        root = tmp_path / str(i)
+        root.mkdir()
+        (root / name).write_text(text)
+        assert eslint_max_len(root) == expected, name
