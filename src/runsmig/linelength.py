@@ -30,6 +30,12 @@ def line_length(root: Path) -> int:
     """The project's line length: ruff's or black's ``line-length`` (pyproject.toml, ruff.toml,
     .ruff.toml), else flake8's ``max-line-length`` (setup.cfg, tox.ini, .flake8), else 88 (both
     formatters' default)."""
+    found = _configured(root)
+    return 88 if found is None else found
+
+
+def _configured(root: Path) -> int | None:
+    """The line length the configuration files of this one folder set, else None."""
     import tomllib
 
     for name, table in (("pyproject.toml", ("tool", "ruff")), ("pyproject.toml", ("tool", "black")),
@@ -53,6 +59,19 @@ def line_length(root: Path) -> int:
             continue
         if value and value.strip().isdigit():
             return int(value.strip())
+    return None
+
+
+def _nearest(root: Path, rel: str, seen: dict[str, int | None]) -> int:
+    """The line length for the file ``rel``: the configuration nearest to it, up to the root (a
+    monorepo's ``apps/api/pyproject.toml``), else 88."""
+    parts = rel.split("/")[:-1]
+    for i in range(len(parts), -1, -1):
+        folder = "/".join(parts[:i])
+        if folder not in seen:
+            seen[folder] = _configured(root / folder if folder else root)
+        if seen[folder] is not None:
+            return seen[folder]
     return 88
 
 
@@ -92,14 +111,18 @@ def _grown(old: bytes, new: bytes, limit: int) -> list[tuple[int, int]]:
 def notes(root: Path, changes) -> list[str]:
     """One note per Python file whose rewrite made lines longer than the limit that were not."""
     limits: dict[str, int | None] = {}
+    folders: dict[str, int | None] = {}
     out: list[str] = []
     for c in changes:
         kind = "py" if c.target.endswith(".py") else "script" if c.target.endswith(_SCRIPTS) else None
         if c.action not in ("modify", "rename") or kind is None or c.old is None or c.new is None:
             continue
-        if kind not in limits:
-            limits[kind] = line_length(root) if kind == "py" else eslint_max_len(root)
-        limit = limits[kind]
+        if kind == "py":
+            limit = _nearest(root, c.target, folders)
+        else:
+            if kind not in limits:
+                limits[kind] = eslint_max_len(root)
+            limit = limits[kind]
         if limit is None:
             continue
         over = [f"{i} ({n})" for i, n in _grown(c.old, c.new, limit)]

@@ -76,3 +76,13 @@ def test_eslint_max_len_forms(tmp_path):
         root.mkdir()
         (root / name).write_text(text)
         assert eslint_max_len(root) == expected, name
+
+
+def test_the_nearest_configuration_decides_in_a_monorepo(tmp_path):
+    files = {
+        "apps/api/pyproject.toml": "[tool.ruff]\nline-length = 100\n",
+        "apps/api/app.py": "def start_job(job):  # 79 before, 89 renamed: within 100 ......................\n    return job\n",
+        "tools/x.py": "def start_job(job):  # 80 before, 90 renamed: past the default 88 ..............\n    return job\n",
+    }
+    notes = _notes(tmp_path, files)
+    assert len(notes) == 1 and notes[0].startswith("tools/x.py:") and "(88)" in notes[0], notes
