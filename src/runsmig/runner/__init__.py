@@ -366,6 +366,9 @@ def _with_inherited(root: Path, engine: TermEngine, candidates: set[str], all_fi
 def _uninstalled(root: Path, candidates: set[str]) -> tuple[str, ...]:
     """The plan's note when the TypeScript/JavaScript packages are not installed (their declarations
     decide which keys are theirs: runsmig.languages.typescript.installed)."""
+    if not (root / "package.json").is_file() or not any(
+            rel.endswith((".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")) for rel in candidates):
+        return ()  # not a package, or no TS/JS file holds a term: the TS language is not even imported
     from runsmig.languages.typescript.installed import uninstalled_note
 
     return uninstalled_note(root, candidates)
