@@ -19,8 +19,9 @@ Classes whose body is a type's declaration (``Protocol``, ``TypedDict``, ``Named
 block: a member added there would change the type. Renamed keyword parameters are not declared (a
 type checker still reports the old keyword; at run time it works with a warning).
 
-Interface: ``module_lines(text, names, release) -> list[str]`` (lines for the module's hook block);
-``with_class_blocks(text, members, release, nl) -> str``; ``shim_lines(new_module, olds) -> list[str]``.
+Interface: ``module_lines(text, names, release, quote, package, olds_of, width) -> list[str]`` (lines for
+the module's hook block); ``with_class_blocks(text, members, release, nl, quote, width) -> str``;
+``shim_lines(new_module, olds, quote) -> list[str]``; ``guard(quote) -> str``.
 """
 
 from __future__ import annotations
@@ -29,17 +30,17 @@ import libcst as cst
 
 from runsmig.compat import marker
 
-
-
-def guard(quote: str = '"') -> str:
-    return f"if __import__({quote}typing{quote}).TYPE_CHECKING:  # the old names for type checkers (PEP 702)"
-
 _KEEP_DECORATORS = {"property", "staticmethod", "classmethod", "overload", "cached_property"}
 _DECLARATIONS = {"Protocol", "TypedDict", "NamedTuple"}
 _EMPTY = cst.Module([])
 # a module that re-exports an old name under its old name is not a use of it (file-wide comments of
 # mypy and pyright, inside the marked block so that ``compat drop`` takes them away)
 QUIET = ['# mypy: disable-error-code="deprecated"', "# pyright: reportDeprecated=false"]
+
+
+def guard(quote: str = '"') -> str:
+    """The condition only a type checker takes (any attribute named ``TYPE_CHECKING``)."""
+    return f"if __import__({quote}typing{quote}).TYPE_CHECKING:  # the old names for type checkers (PEP 702)"
 
 
 def _message(new: str, release: str, quote: str) -> str:

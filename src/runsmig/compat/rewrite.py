@@ -332,8 +332,8 @@ class _Rewriter(cst.CSTTransformer):
                     # the project defines this callable too (an override) with that very keyword: the
                     # call may be its own (a receiver of the project's subclass) and is left
                     line = self.get_metadata(PositionProvider, original).start.line
-                    self.unsure.append((line, f"{callee}({a.keyword.value}=...) (the project's {callee} "
-                                              f"takes {a.keyword.value} too)"))
+                    what = f"{callee}({a.keyword.value}=...) (the project's {callee} takes {a.keyword.value} too)"
+                    self.unsure.append((line, what))
                     args.append(a)
                     continue
                 self.count += 1
