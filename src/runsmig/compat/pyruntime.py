@@ -58,34 +58,15 @@ class _Alias:
         delattr(obj, self.new)
 
 
-def _own(cls, name):
-    """The function ``cls`` itself defines under ``name``, else the next one after ``cls`` in the MRO
-    of the instance's type (what ``super(cls, self)`` finds), looked up once per type."""
-    mine = cls.__dict__.get(name)
-    if mine is not None:
-        return mine
-    found = {}
-
-    def up(self, *args):
-        kind = type(self)
-        func = found.get(kind)
-        if func is None:
-            mro = kind.__mro__
-            func = found[kind] = next(k.__dict__[name] for k in mro[mro.index(cls) + 1 :] if name in k.__dict__)
-        return func(self, *args)
-
-    return up
-
-
 def _hide(cls, names):
     """``dir()`` of an instance leaves out the old names still answered by an alias (a subclass that
     defines one lists it). ``dir(cls)`` is computed by the metaclass from the classes' ``__dict__``:
     an alias a class must answer itself (``cls.old``, ``super().old``) stays listed there."""
-    listing = _own(cls, '__dir__')
+    own = cls.__dict__.get('__dir__')
 
     def __dir__(self):
         out = []
-        for name in listing(self):
+        for name in own(self) if own is not None else super(cls, self).__dir__():
             if name in names:
                 found = next((k.__dict__[name] for k in type(self).__mro__ if name in k.__dict__), None)
                 if isinstance(found, _Alias):
