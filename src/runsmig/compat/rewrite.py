@@ -395,11 +395,11 @@ def _template_lookups(root: Path, listed, maps: _Maps, library: str) -> list[str
     return out
 
 
-def _walk(text: str):
+def _parsed(text: str) -> ast.Module | None:
     try:
-        return ast.walk(ast.parse(text))
+        return ast.parse(text)
     except (SyntaxError, ValueError):
-        return iter(())
+        return None
 
 
 def _names_in(node) -> list:
@@ -446,32 +446,10 @@ class _Signature:
         return positional <= self.positional or self.star
 
 
-def _own_parameters(files: dict[str, str], names: set[str]) -> dict[str, set[str]]:
-    """name -> the parameter names of every definition of the project's among ``names`` (methods of
-    classes deriving from the library's included)."""
-    out: dict[str, set[str]] = defaultdict(set)
-    for text in files.values():
-        if not any(n in text for n in names):
-            continue
-        try:
-            tree = ast.parse(text)
-        except (SyntaxError, ValueError):
-            continue
-        for node in ast.walk(tree):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in names:
-                a = node.args
-                out[node.name].update(x.arg for x in a.posonlyargs + a.args + a.kwonlyargs)
-    return dict(out)
-
-
-def _own_signatures(files: dict[str, str], names: set[str]) -> dict[str, list[_Signature]]:
+def _own_signatures(trees: dict[str, ast.Module], names: set[str]) -> dict[str, list[_Signature]]:
     """Every definition of the project's among ``names`` (functions, methods, classes, attributes)."""
     out: dict[str, list[_Signature]] = defaultdict(list)
-    for text in files.values():
-        try:
-            tree = ast.parse(text)
-        except (SyntaxError, ValueError):
-            continue
+    for tree in trees.values():
         methods = {id(item) for n in ast.walk(tree) if isinstance(n, ast.ClassDef) for item in n.body}
         for node in ast.walk(tree):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in names:
@@ -483,18 +461,14 @@ def _own_signatures(files: dict[str, str], names: set[str]) -> dict[str, list[_S
     return dict(out)
 
 
-def _own_names(files: dict[str, str], maps: _Maps) -> set[str]:
+def _own_names(trees: dict[str, ast.Module], maps: _Maps) -> set[str]:
     """Names the project defines itself (functions, classes, attributes), outside classes deriving
     from the library's, among the spellings of the library's members and of its callables with
     renamed parameters: their uses cannot be told from the library's."""
 
     wanted = set(maps.members) | set(maps.params)
     own: set[str] = set()
-    for text in files.values():
-        try:
-            tree = ast.parse(text)
-        except (SyntaxError, ValueError):
-            continue
+    for tree in trees.values():
         classes_from_lib = set()
         for node in ast.walk(tree):
             if isinstance(node, ast.ClassDef) and any(_mentions_library(b, tree, maps.library) for b in node.bases):
@@ -509,14 +483,10 @@ def _own_names(files: dict[str, str], maps: _Maps) -> set[str]:
     return own
 
 
-def _derived(files: dict[str, str], library: str) -> dict[str, str]:
+def _derived(trees: dict[str, ast.Module], library: str) -> dict[str, str]:
     """Project classes deriving (directly) from a class imported from the library: name -> base."""
     out: dict[str, str] = {}
-    for text in files.values():
-        try:
-            tree = ast.parse(text)
-        except (SyntaxError, ValueError):
-            continue
+    for tree in trees.values():
         for node in ast.walk(tree):
             if isinstance(node, ast.ClassDef):
                 for b in node.bases:
@@ -526,11 +496,9 @@ def _derived(files: dict[str, str], library: str) -> dict[str, str]:
     return out
 
 
-def _returns(text: str, library: str) -> dict[str, str]:
+def _returns(tree: ast.Module | None, library: str) -> dict[str, str]:
     """Functions of this file whose return annotation names a class imported from the library."""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError):
+    if tree is None:
         return {}
     imported = {(a.asname or a.name): a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module
                 and (n.module == library or n.module.startswith(library + ".")) for a in n.names}
@@ -565,18 +533,15 @@ def _imported_from(tree: ast.Module, rel: str) -> dict[str, tuple[str, str]]:
     return out
 
 
-def _project_returns(files: dict[str, str], library: str) -> dict[str, dict[str, str]]:
+def _project_returns(files: dict[str, str], trees: dict[str, ast.Module], library: str) -> dict[str, dict[str, str]]:
     """For each file, the functions it calls by a name imported from another module of the project
     (``from .queues import get_queue_by_index``, also through a package's re-export) whose return
     annotation there names a class imported from the library: local name -> class."""
     by_module: dict[str, dict[str, str]] = {}
     imports: dict[str, dict[str, tuple[str, str]]] = {}
-    for rel, text in files.items():
-        by_module[_module_of(rel)] = _returns(text, library)
-        try:
-            imports[rel] = _imported_from(ast.parse(text), rel)
-        except (SyntaxError, ValueError):
-            imports[rel] = {}
+    for rel in files:
+        by_module[_module_of(rel)] = _returns(trees.get(rel), library)
+        imports[rel] = _imported_from(trees[rel], rel) if rel in trees else {}
     modules = {_module_of(rel): rel for rel in files}
 
     def resolve(module: str, name: str, depth: int = 0) -> str | None:
@@ -631,12 +596,15 @@ def build(root: Path, recipe):
         except (OSError, UnicodeDecodeError):
             continue
         files[rel], raw[rel] = text, data
-    own = _own_names(files, maps)
-    derived = _derived(files, maps.library)
-    returns = _project_returns(files, maps.library)
-    own_sigs = _own_signatures(files, own & set(maps.accepts))
-    own_params = _own_parameters(files, set(maps.params))
-    classes = frozenset(n.name for t in files.values() for n in _walk(t) if isinstance(n, ast.ClassDef))
+    trees = {rel: tree for rel, text in files.items() if (tree := _parsed(text)) is not None}  # parsed once
+    own = _own_names(trees, maps)
+    derived = _derived(trees, maps.library)
+    returns = _project_returns(files, trees, maps.library)
+    own_sigs = _own_signatures(trees, own & set(maps.accepts))
+    # the keywords the project's own definitions of a renamed callable take (overrides included)
+    own_params = {name: set().union(*(sig.names for sig in sigs if not sig.any))
+                  for name, sigs in _own_signatures(trees, set(maps.params)).items()}
+    classes = frozenset(n.name for t in trees.values() for n in ast.walk(t) if isinstance(n, ast.ClassDef))
     changes, notes = [], []
     for rel, text in sorted(files.items()):
         if words is None or not words.search(text):
@@ -646,7 +614,7 @@ def build(root: Path, recipe):
         except cst.ParserSyntaxError:
             notes.append(f"{rel}: not parsed; left as it is")
             continue
-        rw = _Rewriter(maps, own, derived, {**returns.get(rel, {}), **_returns(text, maps.library)}, classes,
+        rw = _Rewriter(maps, own, derived, {**returns.get(rel, {}), **_returns(trees.get(rel), maps.library)}, classes,
                        own_sigs, own_params)
         new = wrapper.visit(rw).code
         notes += [f"downstream: {rel}:{line}: {what}: left as it is; if it is {section.library}'s, rename it by hand"
