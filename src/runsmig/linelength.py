@@ -8,7 +8,8 @@ not wrapped (a string literal copied in a test must stay equal to its source, an
 formatter knows its layout): ``plan`` names each such line in a note, to wrap by hand or with the
 formatter. A line that was already too long is not named.
 
-Interface: ``line_length(root) -> int``; ``eslint_max_len(root) -> int | None``;
+Interface: ``line_length(root) -> int``; ``line_length_at(root, rel) -> int`` (the configuration
+nearest to a file); ``eslint_max_len(root) -> int | None``;
 ``notes(root, changes) -> list[str]``.
 """
 
@@ -60,6 +61,11 @@ def _configured(root: Path) -> int | None:
         if value and value.strip().isdigit():
             return int(value.strip())
     return None
+
+
+def line_length_at(root: Path, rel: str) -> int:
+    """The line length for the file or folder ``rel`` of the checkout (see :func:`_nearest`)."""
+    return _nearest(root, rel, {})
 
 
 def _nearest(root: Path, rel: str, seen: dict[str, int | None]) -> int:
@@ -132,4 +138,4 @@ def notes(root: Path, changes) -> list[str]:
     return out
 
 
-__all__ = ["eslint_max_len", "line_length", "notes"]
+__all__ = ["eslint_max_len", "line_length", "line_length_at", "notes"]

@@ -28,7 +28,7 @@ from runsmig.compat import marker, pyruntime, pytypes
 from runsmig.compat.model import Alias
 from runsmig.compat.planning import Context, Output
 from runsmig.compat.pysurface import Surface, surface
-from runsmig.linelength import line_length
+from runsmig.linelength import line_length_at
 
 _NOT_PACKAGES = re.compile(r"^(tests?|testing|docs?|examples?|benchmarks?|scripts?|migrations)$|^test_")
 
@@ -169,7 +169,7 @@ def make(ctx: Context) -> Output:
             out.created[old_rel] = pyruntime.shim(compat_mod, old_mod, new_mod, release, quote,
                                                   pytypes.shim_lines(new_mod, list(t["names"].get(new_mod, {})), quote)).encode()
         hooked = {mod: _module_path(mod, pkgdir, planned, root, moved_from) for mod in t["hooks"]}
-        width = line_length(root)
+        width = line_length_at(root, compat_rel)  # the configuration nearest the package
         for rel, pairs in t["env_writes"].items():
             text = planned[rel].new.decode("utf-8")
             out.contents[rel] = _env_writes(text, pairs, release).encode("utf-8")

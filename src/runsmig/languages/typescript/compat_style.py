@@ -1,17 +1,16 @@
 """The package's own style for the TS/JS compat code runsmig writes, so its formatter check
 (``prettier --check``) stays as it was: the package's string quote (double unless its sources use
-more single quotes), and import lists broken one name a line past the print width (prettier's 80,
-or the ``printWidth`` of a JSON ``.prettierrc``).
+more single quotes). Lines past prettier's print width are laid out by the writer
+(runsmig.languages.typescript.compat_writer.WIDTH).
 
 Interface: ``quote_of(texts) -> str``; ``requote(text, rel, quote, lines=None) -> str`` (single-quoted
 strings of the given 1-based lines, or all, written with ``quote`` when they hold neither quote nor a
-backslash); ``added_lines(old, new) -> set[int]``; ``print_width(read) -> int``.
+backslash); ``added_lines(old, new) -> set[int]``.
 """
 
 from __future__ import annotations
 
 import difflib
-import json
 
 
 def quote_of(texts) -> str:
@@ -20,21 +19,6 @@ def quote_of(texts) -> str:
         singles += text.count("'")
         doubles += text.count('"')
     return "'" if singles > doubles else '"'
-
-
-def print_width(read) -> int:
-    """``printWidth`` of the package's ``.prettierrc``/``.prettierrc.json`` (JSON), else 80."""
-    for name in (".prettierrc", ".prettierrc.json"):
-        text = read(name)
-        if not text:
-            continue
-        try:
-            value = json.loads(text).get("printWidth")
-        except (ValueError, AttributeError):
-            continue
-        if isinstance(value, int) and value > 0:
-            return value
-    return 80
 
 
 def added_lines(old: str, new: str) -> set[int]:
@@ -69,4 +53,4 @@ def requote(text: str, rel: str, quote: str, lines: set[int] | None = None) -> s
     return text
 
 
-__all__ = ["added_lines", "print_width", "quote_of", "requote"]
+__all__ = ["added_lines", "quote_of", "requote"]
