@@ -13,7 +13,6 @@ part of its cache key.
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 
@@ -34,22 +33,15 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 TEXT = "stored text"
 
 
-
-
-@functools.cache
-def _task_decorator() -> re.Pattern[bytes]:
-    """A task decorator (runsmig.languages.python.task_names.DECORATORS): the function's dotted path
-    is a stored task name, which other files' strings spell (an alias of the old name)."""
-    from runsmig.languages.python.task_names import DECORATORS
-
-    names = b"|".join(re.escape(d.encode()) for d in sorted(DECORATORS))
-    return re.compile(rb"@[\w.]*\b(?:" + names + rb")\b")
+# a function registered by a task decorator: its dotted path is a stored task name
+# (runsmig.languages.python.task_names), which other files' strings spell (an alias of the old name)
+_TASK = re.compile(rb"@[\w.]*\b(?:task|shared_task|actor|periodic_task|db_task|db_periodic_task)\b")
 
 
 def sql_like(data: bytes) -> bool:
     """Bytes that may hold SQL (a statement's keyword) or a task decorator: the files whose stored
     names are read first."""
-    return bool(_SQL.search(data)) or bool(_task_decorator().search(data))
+    return bool(_SQL.search(data)) or bool(_TASK.search(data))
 
 
 def spellings_of(text: str, stored, index, engine) -> list[list]:
