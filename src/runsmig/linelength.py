@@ -6,11 +6,14 @@ execute"), can make a line longer than the limit the project's linter enforces (
 ``line-length``, flake8's ``max-line-length``): its CI then fails on a line runsmig wrote. The line is
 not wrapped (a string literal copied in a test must stay equal to its source, and only the project's
 formatter knows its layout): ``plan`` names each such line in a note, to wrap by hand or with the
-formatter. A line that was already too long is not named.
+formatter. A line that was already too long is not named. A comment or docstring line that grew past
+a configured limit is wrapped before the note is made (runsmig.prosewrap): only what could not be
+wrapped is named.
 
 Interface: ``line_length(root) -> int``; ``line_length_at(root, rel) -> int`` (the configuration
-nearest to a file); ``eslint_max_len(root) -> int | None``;
-``notes(root, changes) -> list[str]``.
+nearest to a file); ``configured_at(root, rel) -> int | None`` (the same, without the default);
+``eslint_max_len(root) -> int | None``; ``eslint_comment_len(root) -> int | None`` (its limit for
+comments); ``notes(root, changes) -> list[str]``.
 """
 
 from __future__ import annotations
@@ -71,6 +74,15 @@ def line_length_at(root: Path, rel: str) -> int:
 def _nearest(root: Path, rel: str, seen: dict[str, int | None]) -> int:
     """The line length for the file ``rel``: the configuration nearest to it, up to the root (a
     monorepo's ``apps/api/pyproject.toml``), else 88."""
+    found = configured_at(root, rel, seen)
+    return 88 if found is None else found
+
+
+def configured_at(root: Path, rel: str, seen: dict[str, int | None] | None = None) -> int | None:
+    """The line length the configuration nearest to the file ``rel`` sets, up to the root, else None
+    (no default: what runsmig.prosewrap wraps to must be a limit the project chose). ``seen`` caches
+    each folder's answer."""
+    seen = {} if seen is None else seen
     parts = rel.split("/")[:-1]
     for i in range(len(parts), -1, -1):
         folder = "/".join(parts[:i])
@@ -78,7 +90,7 @@ def _nearest(root: Path, rel: str, seen: dict[str, int | None]) -> int:
             seen[folder] = _configured(root / folder if folder else root)
         if seen[folder] is not None:
             return seen[folder]
-    return 88
+    return None
 
 
 def eslint_max_len(root: Path) -> int | None:
@@ -91,6 +103,24 @@ def eslint_max_len(root: Path) -> int | None:
         m = _MAX_LEN.search(text)
         if m:
             return int(m.group(1) or m.group(2))
+    return None
+
+
+def eslint_comment_len(root: Path) -> int | None:
+    """The length ESLint's ``max-len`` allows a comment line: its ``comments`` option, else its
+    ``code``; None without ``max-len`` or with ``ignoreComments: true``."""
+    for name in _ESLINT:
+        try:
+            text = (root / name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        m = _MAX_LEN.search(text)
+        if m:
+            options = text[m.start():text.find("}", m.end()) + 1] if m.group(1) else ""
+            if re.search(r"""ignoreComments['"]?\s*:\s*true""", options):
+                return None
+            comments = re.search(r"""\bcomments['"]?\s*:\s*(\d+)""", options)
+            return int(comments.group(1)) if comments else int(m.group(1) or m.group(2))
     return None
 
 
@@ -123,6 +153,7 @@ def notes(root: Path, changes) -> list[str]:
         kind = "py" if c.target.endswith(".py") else "script" if c.target.endswith(_SCRIPTS) else None
         if c.action not in ("modify", "rename") or kind is None or c.old is None or c.new is None:
             continue
+        limit: int | None
         if kind == "py":
             limit = _nearest(root, c.target, folders)
         else:
@@ -138,4 +169,4 @@ def notes(root: Path, changes) -> list[str]:
     return out
 
 
-__all__ = ["eslint_max_len", "line_length", "line_length_at", "notes"]
+__all__ = ["configured_at", "eslint_comment_len", "eslint_max_len", "line_length", "line_length_at", "notes"]
