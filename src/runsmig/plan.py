@@ -237,7 +237,9 @@ def build_plan(root: Path, recipe: Recipe, workers: int | None = None, regenerat
     changes, public, compat_notes = extend(root, recipe, result, changes)
     notes.extend(compat_notes)
     from runsmig.linelength import notes as long_lines  # lines pushed past the project's line length
+    from runsmig.prosewrap import wrap_changes
 
+    changes = wrap_changes(root, changes, {g.path for g in recipe.generated})  # prose wrapped; the rest named
     notes.extend(long_lines(root, changes))
     relinks, unfollowed = retarget(root, result, changes)  # symlinks to what moves
     changes += relinks
