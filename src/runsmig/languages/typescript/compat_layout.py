@@ -25,7 +25,14 @@ Nothing inside a template literal's ``${…}`` is broken (prettier prints it as 
 holding a comment. A line that still does not fit (no group left) stays as it is:
 runsmig.linelength names it in a note.
 
-Interface: ``lay_out(text, rel, lines, layout) -> str``: ``lines`` are the 1-based lines runsmig wrote.
+The compat module runsmig generates is laid out the same way, line by line; in a project formatted
+by prettier, each of its top-level statements that still has a line past the print width (a long
+``declare module`` member) or that the writer broke where prettier would not (an import, a type alias)
+gets ``// prettier-ignore``, so that the project's ``prettier --check`` passes on it as it does on
+the compat runtime.
+
+Interface: ``lay_out(text, rel, lines, layout) -> str``: ``lines`` are the 1-based lines runsmig wrote;
+``generated(text, rel, layout) -> str``: the compat module.
 """
 
 from __future__ import annotations
@@ -76,7 +83,7 @@ def _operator(node) -> str | None:
     return op.text() if op is not None else None
 
 
-def _groups(root, row: int) -> list[tuple[int, object, str]]:
+def _groups(root, row: int, text: str) -> list[tuple[int, object, str]]:
     """(start, node, kind) of the groups of line ``row`` that can be broken, outermost first."""
     out = []
     for n in root.find_all(kind="arguments"):
@@ -113,6 +120,16 @@ def _groups(root, row: int) -> list[tuple[int, object, str]]:
         left = n.field("left") or n.field("name")
         broken = left is not None and left.range().end.line < value.range().start.line
         out.append((value.range().start.index, value, "operands" if broken else "assigned"))
+    for n in root.find_all(any=[{"kind": "binary_expression"}, {"kind": "ternary_expression"}]):
+        if not _on_line(n, row) or _in_template(n):
+            continue
+        line_start = n.range().start.index - n.range().start.column
+        starts_row = not text[line_start:n.range().start.index].strip()
+        parent = n.parent()
+        if n.kind() == "ternary_expression":
+            out.append((n.range().start.index, n, "ternary"))
+        elif starts_row and parent is not None and parent.kind() in ("parenthesized_expression", "arguments"):
+            out.append((n.range().start.index, n, "operands" if parent.kind() != "arguments" else "operands+"))
     out.sort(key=lambda g: (g[0], -g[1].range().end.index))
     # prettier tries each group with what follows up to the next place it may break: ``.name`` after a
     # call breaks before the call's own arguments when the call fits
@@ -144,7 +161,7 @@ def _inlined(value) -> bool:
         and bool(_named(right))
 
 
-def _broken(text: str, node, kind: str, indent: str, step: str, comma: str) -> tuple[int, int, str]:
+def _broken(text: str, node, kind: str, indent: str, step: str, comma: str, width: int) -> tuple[int, int, str]:
     """(start, end, replacement) that breaks the group ``node`` of a line indented ``indent``."""
     inner = indent + step
     r = node.range()
@@ -163,10 +180,17 @@ def _broken(text: str, node, kind: str, indent: str, step: str, comma: str) -> t
         while a > 0 and text[a - 1] in " \t":
             a -= 1
         return a, r.end.index, "\n" + inner + node.text()
-    if kind == "operands":
-        return r.start.index, r.end.index, _operand_lines(node, indent).lstrip(" \t")
+    if kind in ("operands", "operands+"):
+        first, *rest = _operand_lines(node, indent).split("\n")
+        step_more = step if kind == "operands+" else ""  # a call's argument: the operands after the first indented
+        return r.start.index, r.end.index, "\n".join([first.lstrip(" \t")] + [step_more + ln for ln in rest])
+    if kind == "ternary":
+        cond, cons, alt = node.field("condition"), node.field("consequence"), node.field("alternative")
+        return r.start.index, r.end.index, f"{cond.text()}\n{inner}? {cons.text()}\n{inner}: {alt.text()}"
     value = _named(node)[0] if kind == "condition" else node
     lines = _operand_lines(value, inner)
+    if len(inner) + len(value.text()) <= width:  # the parentheses broken, what they hold fits one line
+        lines = inner + value.text()
     if kind == "condition":
         return r.start.index, r.end.index, "(\n" + lines + "\n" + indent + ")"
     return r.start.index, r.end.index, "(\n" + lines + "\n" + indent + ")"
@@ -199,13 +223,14 @@ def lay_out(text: str, rel: str, lines: set[int], layout) -> str:
                 root = _parse(text, rel)
                 if root.find(kind="ERROR") is not None:
                     return text
-            groups = _groups(root, row)
+            groups = _groups(root, row, text)
             if not groups:
                 continue
             _, node, kind = groups[0]
             line = rows[row]
             indent = line[:len(line) - len(line.lstrip(" \t"))]
-            a, b, repl = _broken(text, node, kind, indent, layout.indent, layout.trailing_comma)
+            a, b, repl = _broken(text, node, kind, indent, layout.indent, layout.trailing_comma,
+                                  layout.width)
             if "\r\n" in text:
                 repl = repl.replace("\n", "\r\n")
             added = repl.count("\n")
@@ -218,4 +243,35 @@ def lay_out(text: str, rel: str, lines: set[int], layout) -> str:
     return text
 
 
-__all__ = ["lay_out"]
+def generated(text: str, rel: str, layout) -> str:
+    """The compat module ``text`` laid out (every line), then in a prettier project each top-level
+    statement prettier would lay out otherwise left to no formatter (see the module)."""
+    if layout is None:
+        return text
+    text = lay_out(text, rel, set(range(1, text.count("\n") + 2)), layout)
+    if not layout.prettier:
+        return text
+    root = _parse(text, rel)
+    if root.find(kind="ERROR") is not None:
+        return text
+    rows = text.split("\n")
+    marks = []
+    prev = None
+    for st in root.children():
+        r = st.range()
+        if st.kind() != "comment":
+            long_line = any(len(rows[i]) > layout.width for i in range(r.start.line, r.end.line + 1))
+            # prettier keeps an import of one name on one line; it breaks a type alias at its arguments
+            broken = (st.kind() == "import_statement" and len(list(st.find_all(kind="import_specifier"))) == 1) or (
+                st.kind() == "export_statement" and any(c.kind() == "type_alias_declaration" for c in st.children()))
+            ignored = prev is not None and prev.kind() == "comment" and prev.text().strip() == "// prettier-ignore"
+            if not ignored and (long_line or (broken and r.end.line > r.start.line)):
+                marks.append(r.start.line)
+        prev = st
+    for row in sorted(marks, reverse=True):
+        line = rows[row]
+        rows.insert(row, line[:len(line) - len(line.lstrip(" \t"))] + "// prettier-ignore")
+    return "\n".join(rows)
+
+
+__all__ = ["generated", "lay_out"]

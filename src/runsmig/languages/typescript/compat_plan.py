@@ -106,11 +106,13 @@ def plan_ts_compat(files_before, read_before: Callable[[str], str | None], files
 def _laid_out(out: TsCompat, read_after, layout) -> None:
     """The package's sources runsmig wrote into, each line it wrote that is longer than the project's
     line length broken as its formatter would (runsmig.languages.typescript.compat_layout)."""
-    from runsmig.languages.typescript.compat_layout import lay_out
+    from runsmig.languages.typescript.compat_layout import generated, lay_out
     from runsmig.languages.typescript.compat_style import added_lines
 
     for rel, text in list(out.files.items()):
         if rel in out.created:
+            if not rel.rsplit(".", 1)[0].endswith("-runtime"):  # the compat module (the runtime: no formatter)
+                out.files[rel] = generated(text, rel, layout(rel, ""))
             continue
         was = read_after(rel) or ""
         lines = added_lines(was, text)
