@@ -135,3 +135,30 @@ def test_prettier_defaults_follow_its_major_version(tmp_path):
     (tmp_path / "package.json").write_text(json.dumps(pkg))
     style = prettier_style(tmp_path, "src/a.ts")
     assert (style.print_width, style.trailing_comma, style.source) == (90, "all", "package.json")
+
+
+def test_rejoin_gives_back_the_projects_layout_after_the_reads_are_undone():
+    from runsmig.languages.typescript.compat_reads import undo_reads
+    from runsmig.languages.typescript.compat_style import added_lines
+    from runsmig.languages.typescript.compat_layout import rejoin
+
+    original = (
+        "function f(opts: O) {\n"
+        "  if (`${parseInt(opts.runId, 10)}` === opts.runId) {\n"
+        "    return new Run(name, opts, opts && opts.runId ? opts.runId : queueName);\n"
+        "  }\n"
+        "  const fallback =\n"
+        "    opts.defaultRunTimeout ?? settings.defaults?.prefix?.length ?? 10000;\n"
+        "  return opts.defaultRunTimeout ?? fallback ?? 1000;\n"
+        "}\n"
+    )
+    reads = (original.replace("opts.runId", "compatRead(opts, 'runId', 'RunOptions')")
+             .replace("opts.defaultRunTimeout", "compatRead(opts, 'defaultRunTimeout', 'RunOptions')"))
+    laid = lay_out(reads, "a.ts", set(range(1, 9)), P80)
+    assert laid != reads and all(len(line) <= 80 for line in laid.splitlines())
+    undone = undo_reads("a.ts", laid)
+    assert undone != original  # the reads are back, the layout is not
+    assert rejoin(undone, "a.ts", added_lines(laid, undone), P80) == original
+    # in a project without prettier the layout is left as it is (its own breaks are not known)
+    eslint_only = ScriptLayout(80, "  ", "all", False)
+    assert rejoin(undone, "a.ts", added_lines(laid, undone), eslint_only) == undone

@@ -31,8 +31,13 @@ by prettier, each of its top-level statements that still has a line past the pri
 gets ``// prettier-ignore``, so that the project's ``prettier --check`` passes on it as it does on
 the compat runtime.
 
+``runsmig compat drop`` gives the read back (``opts.runId``) and, in a project formatted by prettier,
+joins again each broken group around it that now fits one line (:func:`rejoin`), as prettier would:
+the project's layout comes back. An object literal stays broken (prettier keeps an object broken
+after its ``{``), as does a group holding a comment or a template literal over several lines.
+
 Interface: ``lay_out(text, rel, lines, layout) -> str``: ``lines`` are the 1-based lines runsmig wrote;
-``generated(text, rel, layout) -> str``: the compat module.
+``generated(text, rel, layout) -> str``: the compat module; ``rejoin(text, rel, lines, layout) -> str``.
 """
 
 from __future__ import annotations
@@ -274,4 +279,71 @@ def generated(text: str, rel: str, layout) -> str:
     return "\n".join(rows)
 
 
-__all__ = ["generated", "lay_out"]
+_JOINED = ("arguments", "array", "parenthesized_expression", "ternary_expression", "binary_expression",
+           "member_expression", "variable_declarator", "assignment_expression", "augmented_assignment_expression")
+
+
+def _flat(node) -> str | None:
+    """The text of a group broken over lines, on one line (None: it holds what cannot be joined)."""
+    import re
+
+    for n in node.find_all(any=[{"kind": "comment"}, {"kind": "template_string"}, {"kind": "object"},
+                                {"kind": "statement_block"}, {"kind": "class_body"}]):
+        if n.kind() == "comment" or n.range().end.line > n.range().start.line:
+            return None
+    t = node.text()
+    t = re.sub(r",\s*\n\s*([)\]])", r"\1", t)  # the trailing comma of a broken list
+    t = re.sub(r"([(\[])\s*\n\s*", r"\1", t)
+    t = re.sub(r"\s*\n\s*([)\]])", r"\1", t)
+    t = re.sub(r"\s*\n\s*(\??\.)", r"\1", t)  # .name read after a call
+    return re.sub(r"\s*\n\s*", " ", t)
+
+
+def rejoin(text: str, rel: str, lines: set[int], layout) -> str:
+    """``text`` (a source whose fallback reads were just given back, on its 1-based ``lines``) with the
+    broken groups around them that now fit ``layout.width`` on one line joined, innermost first;
+    ``return (a ?? b)`` loses its parentheses. Only in a project formatted by prettier."""
+    if layout is None or not layout.prettier or not lines:
+        return text
+    rows = {n - 1 for n in lines}
+    for _ in range(200):
+        root = _parse(text, rel)
+        if root.find(kind="ERROR") is not None:
+            return text
+        found = None
+        cands = []
+        for n in root.find_all(any=[{"kind": k} for k in _JOINED]):
+            r = n.range()
+            if r.end.line == r.start.line or not any(r.start.line <= x <= r.end.line for x in rows):
+                continue
+            cands.append(n)
+        cands.sort(key=lambda n: n.range().end.index - n.range().start.index)
+        for n in cands:
+            flat = _flat(n)
+            if flat is None:
+                continue
+            a, b = n.range().start.index, n.range().end.index
+            parent = n.parent()
+            if n.kind() == "parenthesized_expression" and parent is not None and parent.kind() in _RETURNS:
+                inner = _named(n)
+                if len(inner) == 1 and inner[0].kind() == "binary_expression":
+                    flat = _flat(inner[0])
+                    if flat is None:
+                        continue
+            head = text.rfind("\n", 0, a) + 1
+            tail = text.find("\n", b)
+            tail = len(text) if tail < 0 else tail
+            if len((text[head:a] + flat + text[b:tail]).rstrip("\r").expandtabs(4)) > layout.width:
+                continue
+            found = (a, b, flat, n.range().start.line, n.range().end.line)
+            break
+        if found is None:
+            return text
+        a, b, flat, first, last = found
+        text = text[:a] + flat + text[b:]
+        gone = last - first
+        rows = {x if x <= first else (first if x <= last else x - gone) for x in rows}
+    return text
+
+
+__all__ = ["generated", "lay_out", "rejoin"]
