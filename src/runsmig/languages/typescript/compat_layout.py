@@ -128,8 +128,8 @@ def _groups(root, row: int, text: str) -> list[tuple[int, object, str]]:
     for n in root.find_all(any=[{"kind": "binary_expression"}, {"kind": "ternary_expression"}]):
         if not _on_line(n, row) or _in_template(n):
             continue
-        line_start = n.range().start.index - n.range().start.column
-        starts_row = not text[line_start:n.range().start.index].strip()
+        a = n.range().start.index
+        starts_row = not text[text.rfind("\n", 0, a) + 1:a].strip()
         parent = n.parent()
         if n.kind() == "ternary_expression":
             out.append((n.range().start.index, n, "ternary"))
