@@ -162,3 +162,22 @@ def test_rejoin_gives_back_the_projects_layout_after_the_reads_are_undone():
     # in a project without prettier the layout is left as it is (its own breaks are not known)
     eslint_only = ScriptLayout(80, "  ", "all", False)
     assert rejoin(undone, "a.ts", added_lines(laid, undone), eslint_only) == undone
+
+
+def test_a_ternary_argument_after_non_ascii_text_breaks_at_its_question_mark():
+    text = (
+        "function f(opts: O) {\n"
+        "  return make('café ☕', opts, opts && compatRead(opts, 'runId', 'RunOptions') ? compatRead(opts, 'runId', 'RunOptions') : 'none');\n"
+        "}\n"
+    )
+    out = lay_out(text, "a.ts", {2}, P80)
+    assert out.splitlines()[1:9] == [
+        "  return make(",
+        "    'café ☕',",
+        "    opts,",
+        "    opts && compatRead(opts, 'runId', 'RunOptions')",
+        "      ? compatRead(opts, 'runId', 'RunOptions')",
+        "      : 'none',",
+        "  );",
+        "}",
+    ]
