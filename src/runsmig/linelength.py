@@ -13,13 +13,18 @@ wrapped is named.
 Interface: ``line_length(root) -> int``; ``line_length_at(root, rel) -> int`` (the configuration
 nearest to a file); ``configured_at(root, rel) -> int | None`` (the same, without the default);
 ``eslint_max_len(root) -> int | None``; ``eslint_comment_len(root) -> int | None`` (its limit for
-comments); ``notes(root, changes) -> list[str]``.
+comments); ``prettier_style(root, rel) -> Prettier | None`` and ``script_layout(root, rel) ->
+ScriptLayout | None`` (how code runsmig writes into a TS/JS file is laid out: the width, indent and
+call-argument trailing comma of the project's prettier, else its ESLint ``max-len``);
+``notes(root, changes) -> list[str]``.
 """
 
 from __future__ import annotations
 
 import configparser
+import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 _SCRIPTS = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
@@ -124,6 +129,143 @@ def eslint_comment_len(root: Path) -> int | None:
     return None
 
 
+_PRETTIER = (".prettierrc", ".prettierrc.json", ".prettierrc.json5", ".prettierrc.yaml", ".prettierrc.yml",
+             ".prettierrc.toml", ".prettierrc.js", ".prettierrc.cjs", ".prettierrc.mjs", ".prettierrc.ts",
+             ".prettierrc.cts", ".prettierrc.mts", "prettier.config.js", "prettier.config.cjs",
+             "prettier.config.mjs", "prettier.config.ts", "prettier.config.cts", "prettier.config.mts")
+
+
+@dataclass(frozen=True)
+class Prettier:
+    """The options of a prettier configuration that decide how a broken call is laid out."""
+    print_width: int = 80
+    tab_width: int = 2
+    use_tabs: bool = False
+    trailing_comma: str = "all"  # all | es5 | none (prettier 3's default is all, prettier 2's es5)
+    source: str = ""  # the file it was read from (checkout-relative)
+
+
+@dataclass(frozen=True)
+class ScriptLayout:
+    """How runsmig lays out a line it writes into a TS/JS file that would be too long: ``width`` is the
+    project's print width (prettier) or ``max-len`` (ESLint); a call, object or array broken across
+    lines has one item a line, indented by ``indent``; ``trailing_comma`` is prettier's option: after
+    the last argument of a call with ``all``, after the last item of an object or array with ``all`` or
+    ``es5``, never with ``none``."""
+    width: int
+    indent: str = "  "
+    trailing_comma: str = "all"
+    prettier: bool = False  # laid out as the project's prettier would (else: only kept within max-len)
+
+
+def _option(text: str, name: str) -> str | None:
+    """The value of option ``name`` in a configuration's text (JSON, YAML, TOML, JS: read, never run)."""
+    m = re.search(r"""(?m)(?:^|[{,\s])['"]?""" + name + r"""['"]?\s*[:=]\s*['"]?([A-Za-z0-9]+)""", text)
+    return m.group(1) if m else None
+
+
+def _prettier_major(root: Path, folder: str) -> int | None:
+    """The major version of prettier the package.json nearest ``folder`` asks for, else None."""
+    parts = folder.split("/") if folder else []
+    for i in range(len(parts), -1, -1):
+        try:
+            pkg = json.loads((root.joinpath(*parts[:i]) / "package.json").read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError):
+            continue
+        if not isinstance(pkg, dict):
+            continue
+        for section in ("devDependencies", "dependencies", "peerDependencies"):
+            spec = (pkg.get(section) or {}).get("prettier") if isinstance(pkg.get(section), dict) else None
+            if isinstance(spec, str):
+                m = re.search(r"(\d+)", spec)
+                return int(m.group(1)) if m else None
+    return None
+
+
+def prettier_style(root: Path, rel: str = "") -> Prettier | None:
+    """The prettier configuration nearest the file or folder ``rel`` (a ``.prettierrc*``,
+    ``prettier.config.*`` or a package.json's ``prettier`` key, up to the root), else None. A
+    package.json that names prettier as a dependency without configuring it: prettier's defaults."""
+    parts = [p for p in rel.split("/") if p]
+    if parts and "." in parts[-1]:
+        parts = parts[:-1]
+    folder = "/".join(parts)
+    for i in range(len(parts), -1, -1):
+        here = root.joinpath(*parts[:i])
+        prefix = "/".join(parts[:i])
+        text, source = None, ""
+        for name in _PRETTIER:
+            try:
+                text = (here / name).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            source = f"{prefix}/{name}" if prefix else name
+            break
+        if text is None:
+            try:
+                pkg = json.loads((here / "package.json").read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, ValueError):
+                pkg = None
+            if isinstance(pkg, dict) and "prettier" in pkg:
+                conf = pkg["prettier"]
+                text = json.dumps(conf) if isinstance(conf, dict) else ""
+                source = f"{prefix}/package.json" if prefix else "package.json"
+        if text is None:
+            continue
+        return _read_prettier(text, source, _prettier_major(root, folder))
+    if _prettier_major(root, folder) is not None:
+        return _read_prettier("", "", _prettier_major(root, folder))
+    return None
+
+
+def _read_prettier(text: str, source: str, major: int | None) -> Prettier:
+    width, tab, tabs, comma = (_option(text, k) for k in ("printWidth", "tabWidth", "useTabs", "trailingComma"))
+    default_comma = "es5" if major is not None and major < 3 else "all"
+    return Prettier(print_width=int(width) if width and width.isdigit() else 80,
+                    tab_width=int(tab) if tab and tab.isdigit() else 2,
+                    use_tabs=tabs == "true",
+                    trailing_comma=comma if comma in ("all", "es5", "none") else default_comma,
+                    source=source)
+
+
+def _indent_of(text: str) -> str:
+    """The indent unit a file uses: a tab, else the most common step between nested lines (2 or 4 spaces)."""
+    steps: dict[int, int] = {}
+    tabs = 0
+    last = 0
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        if line.startswith("\t"):
+            tabs += 1
+            continue
+        n = len(line) - len(line.lstrip(" "))
+        if n > last:
+            steps[n - last] = steps.get(n - last, 0) + 1
+        last = n
+    if tabs and tabs > sum(steps.values()):
+        return "\t"
+    best = max((s for s in steps if s in (2, 4)), key=lambda s: steps[s], default=2)
+    return " " * best
+
+
+def script_layout(root: Path, rel: str, text: str = "") -> ScriptLayout | None:
+    """How code runsmig writes into the TS/JS file ``rel`` (its current ``text``) is laid out: as the
+    project's prettier configures (print width, indent, a trailing comma after the last argument with
+    ``trailingComma: all``), else within its ESLint ``max-len`` in the file's own indent (a trailing
+    comma when the file writes one after a broken call's last argument), else None (left as written)."""
+    style = prettier_style(root, rel)
+    if style is not None:
+        return ScriptLayout(style.print_width, "\t" if style.use_tabs else " " * style.tab_width,
+                            style.trailing_comma, True)
+    limit = eslint_max_len(root)
+    if limit is None:
+        return None
+    comma = "all" if re.search(r",\r?\n[ \t]*\)", text) else "es5" if re.search(r",\r?\n[ \t]*[}\]]", text) \
+        else "none"
+    return ScriptLayout(limit, _indent_of(text), comma, False)
+
+
 def _grown(old: bytes, new: bytes, limit: int) -> list[tuple[int, int]]:
     """(1-based line, length) of the new lines longer than ``limit``: a line rewritten in place that
     was within it, or a line added (a hook, a fallback read); a line already too long is not one."""
@@ -169,4 +311,5 @@ def notes(root: Path, changes) -> list[str]:
     return out
 
 
-__all__ = ["configured_at", "eslint_comment_len", "eslint_max_len", "line_length", "line_length_at", "notes"]
+__all__ = ["Prettier", "ScriptLayout", "configured_at", "eslint_comment_len", "eslint_max_len", "line_length",
+           "line_length_at", "notes", "prettier_style", "script_layout"]

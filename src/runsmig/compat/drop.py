@@ -65,7 +65,14 @@ def drop_changes(root: Path, before: str) -> list:
         if rel.endswith((".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")):
             from runsmig.languages.typescript.compat_reads import undo_reads  # fallback reads of old option keys
 
-            text = undo_reads(rel, text)
+            undone = undo_reads(rel, text)
+            if undone != text:  # the groups broken around the reads joined again where they now fit
+                from runsmig.languages.typescript.compat_layout import rejoin
+                from runsmig.languages.typescript.compat_style import added_lines
+                from runsmig.linelength import script_layout
+
+                undone = rejoin(undone, rel, added_lines(text, undone), script_layout(root, rel, undone))
+            text = undone
         reasons = marker.line_reasons(text)
         gone = {ln for ln, why in reasons.items() if due(why[len("compat (removed in "):-1], before)}
         if not gone and text == data.decode("utf-8", "surrogateescape"):

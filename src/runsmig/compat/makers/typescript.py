@@ -25,7 +25,10 @@ def make(ctx) -> Output:
     release = ctx.compat.removed_in or "the next major release"
     what = ", ".join(f"{t.singular} -> {t.to_singular}" for t in getattr(ctx.recipe, "terms", [])[:3]) \
         if hasattr(ctx.recipe, "terms") else ""
-    tc = plan_ts_compat(fb, rb, fa, ra, engine.rewrite, release, what)
+    from runsmig.linelength import script_layout
+
+    tc = plan_ts_compat(fb, rb, fa, ra, engine.rewrite, release, what,
+                        layout=lambda rel, text: script_layout(root, rel, text))
     if tc is None:
         return Output()
     pkg = tc.package or root.name

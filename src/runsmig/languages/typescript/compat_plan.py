@@ -50,8 +50,11 @@ def is_library(package_json_text: str | None) -> bool:
 
 def plan_ts_compat(files_before, read_before: Callable[[str], str | None], files_after,
                    read_after: Callable[[str], str | None], rewrite: Callable[[str], str], removed_in: str,
-                   what: str = "", package_json: str = "package.json", aliases: bool = True) -> TsCompat | None:
-    """The compat of the package whose manifest is ``package_json`` (None: no package there)."""
+                   what: str = "", package_json: str = "package.json", aliases: bool = True,
+                   layout: Callable[[str, str], object] | None = None) -> TsCompat | None:
+    """The compat of the package whose manifest is ``package_json`` (None: no package there).
+    ``layout(rel, text)``: how lines written into the source ``rel`` are laid out
+    (runsmig.linelength.script_layout; None: as written)."""
     before = read_surface(files_before, read_before, package_json)
     if before is None:
         return None
@@ -95,7 +98,26 @@ def plan_ts_compat(files_before, read_before: Callable[[str], str | None], files
                 out.files[rel] = new
                 out.reads += n
     _styled(out, files_after, read_after)
+    if layout is not None:
+        _laid_out(out, read_after, layout)
     return out
+
+
+def _laid_out(out: TsCompat, read_after, layout) -> None:
+    """The package's sources runsmig wrote into, each line it wrote that is longer than the project's
+    line length broken as its formatter would (runsmig.languages.typescript.compat_layout)."""
+    from runsmig.languages.typescript.compat_layout import generated, lay_out
+    from runsmig.languages.typescript.compat_style import added_lines
+
+    for rel, text in list(out.files.items()):
+        if rel in out.created:
+            if not rel.rsplit(".", 1)[0].endswith("-runtime"):  # the compat module (the runtime: no formatter)
+                out.files[rel] = generated(text, rel, layout(rel, ""))
+            continue
+        was = read_after(rel) or ""
+        lines = added_lines(was, text)
+        if lines:
+            out.files[rel] = lay_out(text, rel, lines, layout(rel, was))
 
 
 def _styled(out: TsCompat, files_after, read_after) -> None:

@@ -1,7 +1,8 @@
 """The package's own style for the TS/JS compat code runsmig writes, so its formatter check
 (``prettier --check``) stays as it was: the package's string quote (double unless its sources use
 more single quotes). Lines past prettier's print width are laid out by the writer
-(runsmig.languages.typescript.compat_writer.WIDTH).
+(runsmig.languages.typescript.compat_writer.WIDTH), then within the project's own line length
+(runsmig.languages.typescript.compat_layout).
 
 Interface: ``quote_of(texts) -> str``; ``requote(text, rel, quote, lines=None) -> str`` (single-quoted
 strings of the given 1-based lines, or all, written with ``quote`` when they hold neither quote nor a

@@ -1,0 +1,349 @@
+"""Lines runsmig writes into a TS/JS source (a fallback read ``compatRead(this.opts, 'runId',
+'RunOptions')`` in place of ``this.opts.runId``) laid out within the project's line length
+(runsmig.linelength.script_layout), as prettier lays out a statement that does not fit its print width:
+the outermost group of the line is broken first, then each line it gives that is still too long.
+
+The groups, outermost first (prettier's):
+
+* the condition of an ``if`` / ``while`` / ``do … while``: ``if (`` alone, the condition indented one
+  step, an ``&&`` / ``||`` chain (or a comparison) one operand a line with its operator at the end,
+  then ``) {``;
+* the value of a ``return`` / ``throw`` that is a binary expression: in parentheses, one operand a line;
+* the arguments of a call or ``new``: ``f(`` alone, one argument a line indented one step, a comma
+  after the last when the project's prettier has ``trailingComma: all``, then ``)``. A call whose last
+  argument is a function or an object literal is hugged by prettier (``f(a, () => {``): not broken;
+  its last argument is;
+* the value of an assignment or declaration that is a binary expression (``a = b ?? {}``): after
+  the ``=``, the value on the next line indented one step; then, if still too long, one operand a line;
+* ``.name`` read from a call's result (``f(x)?.split(':').length``): the ``.name`` on the next line,
+  indented one step, when what comes before it fits (prettier breaks there before the call's
+  arguments);
+* an object or array literal: ``{`` alone, one property a line, a comma after the last unless
+  ``trailingComma: none``, then ``}``.
+
+Nothing inside a template literal's ``${…}`` is broken (prettier prints it as written), nor a group
+holding a comment. A line that still does not fit (no group left) stays as it is:
+runsmig.linelength names it in a note.
+
+The compat module runsmig generates is laid out the same way, line by line; in a project formatted
+by prettier, each of its top-level statements that still has a line past the print width (a long
+``declare module`` member) or that the writer broke where prettier would not (an import, a type alias)
+gets ``// prettier-ignore``, so that the project's ``prettier --check`` passes on it as it does on
+the compat runtime.
+
+``runsmig compat drop`` gives the read back (``opts.runId``) and, in a project formatted by prettier,
+joins again each broken group around it that now fits one line (:func:`rejoin`), as prettier would:
+the project's layout comes back. An object literal stays broken (prettier keeps an object broken
+after its ``{``), as does a group holding a comment or a template literal over several lines.
+
+Interface: ``lay_out(text, rel, lines, layout) -> str``: ``lines`` are the 1-based lines runsmig wrote;
+``generated(text, rel, layout) -> str``: the compat module; ``rejoin(text, rel, lines, layout) -> str``.
+"""
+
+from __future__ import annotations
+
+_CALLS = ("call_expression", "new_expression")
+_CONDITIONS = ("if_statement", "while_statement", "do_statement")
+_RETURNS = ("return_statement", "throw_statement")
+_HUGGED = ("arrow_function", "function_expression", "function", "object", "array")
+_CHAINED = ("&&", "||", "??")
+
+
+def _parse(text: str, rel: str):
+    from ast_grep_py import SgRoot
+
+    from runsmig.languages.typescript import LANGUAGE
+
+    return SgRoot(text, LANGUAGE.grammar(rel)).root()
+
+
+def _named(node) -> list:
+    return [c for c in node.children() if c.is_named()]
+
+
+def _in_template(node) -> bool:
+    p = node.parent()
+    while p is not None:
+        if p.kind() in ("template_substitution", "template_string"):
+            return True
+        p = p.parent()
+    return False
+
+
+def _on_line(node, row: int) -> bool:
+    r = node.range()
+    return r.start.line == row and r.end.line == row
+
+
+def _operands(node, op: str) -> list:
+    """The operands of a chain of one operator (``a && b && c``: left-nested), left to right."""
+    if node.kind() == "binary_expression" and _operator(node) == op:
+        left = node.field("left")
+        return _operands(left, op) + [node.field("right")]
+    return [node]
+
+
+def _operator(node) -> str | None:
+    op = node.field("operator")
+    return op.text() if op is not None else None
+
+
+def _groups(root, row: int, text: str) -> list[tuple[int, object, str]]:
+    """(start, node, kind) of the groups of line ``row`` that can be broken, outermost first."""
+    out = []
+    for n in root.find_all(kind="arguments"):
+        parent = n.parent()
+        if parent is None or parent.kind() not in _CALLS or not _on_line(n, row) or _in_template(n):
+            continue
+        args = _named(n)
+        if not args or any(a.kind() == "comment" for a in args) or args[-1].kind() in _HUGGED:
+            continue
+        out.append((n.range().start.index, n, "arguments"))
+    for n in root.find_all(any=[{"kind": "object"}, {"kind": "array"}]):
+        items = _named(n)
+        if not items or not _on_line(n, row) or _in_template(n) or any(c.kind() == "comment" for c in items):
+            continue
+        out.append((n.range().start.index, n, n.kind()))
+    for n in root.find_all(kind="parenthesized_expression"):
+        parent = n.parent()
+        if parent is None or parent.kind() not in _CONDITIONS or not _on_line(n, row):
+            continue
+        if any(c.kind() == "comment" for c in n.children()):
+            continue
+        out.append((n.range().start.index, n, "condition"))
+    for kind in _RETURNS:
+        for st in root.find_all(kind=kind):
+            value = next((c for c in _named(st) if c.kind() != "comment"), None)
+            if value is None or value.kind() != "binary_expression" or not _on_line(value, row):
+                continue
+            out.append((value.range().start.index, value, "return"))
+    for n in root.find_all(any=[{"kind": "assignment_expression"}, {"kind": "variable_declarator"},
+                                {"kind": "augmented_assignment_expression"}]):
+        value = n.field("right") or n.field("value")
+        if value is None or value.kind() != "binary_expression" or not _on_line(value, row) or _inlined(value):
+            continue
+        left = n.field("left") or n.field("name")
+        broken = left is not None and left.range().end.line < value.range().start.line
+        out.append((value.range().start.index, value, "operands" if broken else "assigned"))
+    for n in root.find_all(any=[{"kind": "binary_expression"}, {"kind": "ternary_expression"}]):
+        if not _on_line(n, row) or _in_template(n):
+            continue
+        a = n.range().start.index
+        starts_row = not text[text.rfind("\n", 0, a) + 1:a].strip()
+        parent = n.parent()
+        if n.kind() == "ternary_expression":
+            out.append((n.range().start.index, n, "ternary"))
+        elif starts_row and parent is not None and parent.kind() in ("parenthesized_expression", "arguments"):
+            out.append((n.range().start.index, n, "operands" if parent.kind() != "arguments" else "operands+"))
+    out.sort(key=lambda g: (g[0], -g[1].range().end.index))
+    # prettier tries each group with what follows up to the next place it may break: ``.name`` after a
+    # call breaks before the call's own arguments when the call fits
+    for m in root.find_all(kind="member_expression"):
+        obj, parent = m.field("object"), m.parent()
+        if obj is None or obj.kind() != "call_expression" or not _on_line(m, row) or _in_template(m):
+            continue
+        if parent is not None and parent.kind() in _CALLS and _same(parent.field("function"), m):
+            continue
+        inner = [g for g in out if _within(g[1], obj)]
+        if inner and inner[0] is out[0]:
+            out.insert(0, (obj.range().end.index, m, "member"))
+            break
+    return out
+
+
+def _same(a, b) -> bool:
+    return a is not None and a.range().start.index == b.range().start.index and a.range().end.index == b.range().end.index
+
+
+def _within(node, outer) -> bool:
+    return outer.range().start.index <= node.range().start.index and node.range().end.index <= outer.range().end.index
+
+
+def _inlined(value) -> bool:
+    """A logical expression prettier keeps after ``=`` (its right side a non-empty object or array)."""
+    right = value.field("right")
+    return _operator(value) in _CHAINED and right is not None and right.kind() in ("object", "array") \
+        and bool(_named(right))
+
+
+def _broken(text: str, node, kind: str, indent: str, step: str, comma: str, width: int) -> tuple[int, int, str]:
+    """(start, end, replacement) that breaks the group ``node`` of a line indented ``indent``."""
+    inner = indent + step
+    r = node.range()
+    if kind in ("arguments", "object", "array"):
+        items = [a.text() for a in _named(node)]
+        last = comma == "all" or (kind != "arguments" and comma == "es5")
+        body = ",\n".join(inner + a for a in items) + ("," if last else "")
+        o, c = {"arguments": "()", "object": "{}", "array": "[]"}[kind]
+        return r.start.index, r.end.index, o + "\n" + body + "\n" + indent + c
+    if kind == "member":
+        obj = node.field("object")
+        a = obj.range().end.index
+        return a, r.end.index, "\n" + inner + text[a:r.end.index].lstrip()
+    if kind == "assigned":
+        a = r.start.index
+        while a > 0 and text[a - 1] in " \t":
+            a -= 1
+        return a, r.end.index, "\n" + inner + node.text()
+    if kind in ("operands", "operands+"):
+        first, *rest = _operand_lines(node, indent).split("\n")
+        step_more = step if kind == "operands+" else ""  # a call's argument: the operands after the first indented
+        return r.start.index, r.end.index, "\n".join([first.lstrip(" \t")] + [step_more + ln for ln in rest])
+    if kind == "ternary":
+        cond, cons, alt = node.field("condition"), node.field("consequence"), node.field("alternative")
+        return r.start.index, r.end.index, f"{cond.text()}\n{inner}? {cons.text()}\n{inner}: {alt.text()}"
+    value = _named(node)[0] if kind == "condition" else node
+    lines = _operand_lines(value, inner)
+    if len(inner) + len(value.text()) <= width:  # the parentheses broken, what they hold fits one line
+        lines = inner + value.text()
+    if kind == "condition":
+        return r.start.index, r.end.index, "(\n" + lines + "\n" + indent + ")"
+    return r.start.index, r.end.index, "(\n" + lines + "\n" + indent + ")"
+
+
+def _operand_lines(value, inner: str) -> str:
+    """A condition, one operand of its top operator a line (``a &&``, ``b``)."""
+    if value.kind() != "binary_expression":
+        return inner + value.text()
+    op = _operator(value)
+    parts = _operands(value, op) if op in _CHAINED else [value.field("left"), value.field("right")]
+    return "\n".join(inner + p.text() + ("" if i == len(parts) - 1 else f" {op}") for i, p in enumerate(parts))
+
+
+def lay_out(text: str, rel: str, lines: set[int], layout) -> str:
+    """``text`` with each of its ``lines`` (1-based) longer than ``layout.width`` broken as prettier
+    would (see the module), the lines a break gives laid out in turn."""
+    if layout is None or not lines:
+        return text
+    ours = {n - 1 for n in lines}
+    for _ in range(200):  # each pass breaks one group; a file gets few fallback reads
+        rows = text.split("\n")
+        long_rows = sorted(r for r in ours if r < len(rows) and len(rows[r].rstrip("\r").expandtabs(4)) > layout.width)
+        if not long_rows:
+            return text
+        root = None
+        done = False
+        for row in long_rows:
+            if root is None:
+                root = _parse(text, rel)
+                if root.find(kind="ERROR") is not None:
+                    return text
+            groups = _groups(root, row, text)
+            if not groups:
+                continue
+            _, node, kind = groups[0]
+            line = rows[row]
+            indent = line[:len(line) - len(line.lstrip(" \t"))]
+            a, b, repl = _broken(text, node, kind, indent, layout.indent, layout.trailing_comma,
+                                  layout.width)
+            if "\r\n" in text:
+                repl = repl.replace("\n", "\r\n")
+            added = repl.count("\n")
+            text = text[:a] + repl + text[b:]
+            ours = {r if r <= row else r + added for r in ours} | set(range(row, row + added + 1))
+            done = True
+            break
+        if not done:
+            return text
+    return text
+
+
+def generated(text: str, rel: str, layout) -> str:
+    """The compat module ``text`` laid out (every line), then in a prettier project each top-level
+    statement prettier would lay out otherwise left to no formatter (see the module)."""
+    if layout is None:
+        return text
+    text = lay_out(text, rel, set(range(1, text.count("\n") + 2)), layout)
+    if not layout.prettier:
+        return text
+    root = _parse(text, rel)
+    if root.find(kind="ERROR") is not None:
+        return text
+    rows = text.split("\n")
+    marks = []
+    prev = None
+    for st in root.children():
+        r = st.range()
+        if st.kind() != "comment":
+            long_line = any(len(rows[i]) > layout.width for i in range(r.start.line, r.end.line + 1))
+            # prettier keeps an import of one name on one line; it breaks a type alias at its arguments
+            broken = (st.kind() == "import_statement" and len(list(st.find_all(kind="import_specifier"))) == 1) or (
+                st.kind() == "export_statement" and any(c.kind() == "type_alias_declaration" for c in st.children()))
+            ignored = prev is not None and prev.kind() == "comment" and prev.text().strip() == "// prettier-ignore"
+            if not ignored and (long_line or (broken and r.end.line > r.start.line)):
+                marks.append(r.start.line)
+        prev = st
+    for row in sorted(marks, reverse=True):
+        line = rows[row]
+        rows.insert(row, line[:len(line) - len(line.lstrip(" \t"))] + "// prettier-ignore")
+    return "\n".join(rows)
+
+
+_JOINED = ("arguments", "array", "parenthesized_expression", "ternary_expression", "binary_expression",
+           "member_expression", "variable_declarator", "assignment_expression", "augmented_assignment_expression")
+
+
+def _flat(node) -> str | None:
+    """The text of a group broken over lines, on one line (None: it holds what cannot be joined)."""
+    import re
+
+    for n in node.find_all(any=[{"kind": "comment"}, {"kind": "template_string"}, {"kind": "object"},
+                                {"kind": "statement_block"}, {"kind": "class_body"}]):
+        if n.kind() == "comment" or n.range().end.line > n.range().start.line:
+            return None
+    t = node.text()
+    t = re.sub(r",\s*\n\s*([)\]])", r"\1", t)  # the trailing comma of a broken list
+    t = re.sub(r"([(\[])\s*\n\s*", r"\1", t)
+    t = re.sub(r"\s*\n\s*([)\]])", r"\1", t)
+    t = re.sub(r"\s*\n\s*(\??\.)", r"\1", t)  # .name read after a call
+    return re.sub(r"\s*\n\s*", " ", t)
+
+
+def rejoin(text: str, rel: str, lines: set[int], layout) -> str:
+    """``text`` (a source whose fallback reads were just given back, on its 1-based ``lines``) with the
+    broken groups around them that now fit ``layout.width`` on one line joined, innermost first;
+    ``return (a ?? b)`` loses its parentheses. Only in a project formatted by prettier."""
+    if layout is None or not layout.prettier or not lines:
+        return text
+    rows = {n - 1 for n in lines}
+    for _ in range(200):
+        root = _parse(text, rel)
+        if root.find(kind="ERROR") is not None:
+            return text
+        found = None
+        cands = []
+        for n in root.find_all(any=[{"kind": k} for k in _JOINED]):
+            r = n.range()
+            if r.end.line == r.start.line or not any(r.start.line <= x <= r.end.line for x in rows):
+                continue
+            cands.append(n)
+        cands.sort(key=lambda n: n.range().end.index - n.range().start.index)
+        for n in cands:
+            flat = _flat(n)
+            if flat is None:
+                continue
+            a, b = n.range().start.index, n.range().end.index
+            parent = n.parent()
+            if n.kind() == "parenthesized_expression" and parent is not None and parent.kind() in _RETURNS:
+                inner = _named(n)
+                if len(inner) == 1 and inner[0].kind() == "binary_expression":
+                    flat = _flat(inner[0])
+                    if flat is None:
+                        continue
+            head = text.rfind("\n", 0, a) + 1
+            tail = text.find("\n", b)
+            tail = len(text) if tail < 0 else tail
+            if len((text[head:a] + flat + text[b:tail]).rstrip("\r").expandtabs(4)) > layout.width:
+                continue
+            found = (a, b, flat, n.range().start.line, n.range().end.line)
+            break
+        if found is None:
+            return text
+        a, b, flat, first, last = found
+        text = text[:a] + flat + text[b:]
+        gone = last - first
+        rows = {x if x <= first else (first if x <= last else x - gone) for x in rows}
+    return text
+
+
+__all__ = ["generated", "lay_out", "rejoin"]
