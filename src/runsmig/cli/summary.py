@@ -76,7 +76,10 @@ def _stored(p: Plan) -> None:
         return
     why = ("the database, listeners and stored data know these names; the code keeps using them (recipe 'stored: "
            "keep')")
-    if all(", as of " in (f.stored or "") for f in p.stored()) and not p.derived_kept:
+    if p.recipe is not None and _action(p.recipe) != "keep":  # only values rows hold (orm_values) are kept
+        why = ("rows of the database hold these values (a queryset stores or looks rows up by them): kept as "
+               "written, a migration reaches neither every row nor a lock or cache key built from them")
+    elif all(", as of " in (f.stored or "") for f in p.stored()) and not p.derived_kept:
         why = ("SQL that runs against the schema before the new migration (code running the history up to a "
                "fixed migration) keeps the names that schema has")
     err.print(f"stored names kept ({len(p.stored()) + len(p.derived_kept)} occurrences, "
@@ -89,6 +92,12 @@ def _stored(p: Plan) -> None:
         err.print(f"  {kind} {_short(name)}{as_of}: {fs[0].path}:{fs[0].line}{how}{more}", markup=False)
     for kind, name, table, path in p.derived_kept:
         err.print(f"  {kind} {_short(name)} (of {table}; derived from it, kept with it): {path}", markup=False)
+
+
+def _action(recipe) -> str:
+    from runsmig.recipe.sections.stored import stored_of
+
+    return stored_of(recipe).action
 
 
 def _migrated(p: Plan) -> None:

@@ -280,8 +280,9 @@ def _stored_set(store, root, recipe, engine, candidates, moves, deletes, all_fil
     from runsmig.runner.regular import regular_bytes
     from runsmig.runner.storedset import StoredSet, sql_like
 
+    values = _orm_values(root, candidates, all_files, deletes, engine)
     if stored_of(recipe).action != "keep":
-        return None
+        return StoredSet(values) if values else None
     first = []
     for rel in sorted(candidates):
         if rel in deletes:
@@ -292,11 +293,13 @@ def _stored_set(store, root, recipe, engine, candidates, moves, deletes, all_fil
             continue
         if data is not None and sql_like(data):
             first.append((rel, moves.get(rel, rel)))
-    if not first:
-        return None
-    found = _analysed(store, root, recipe, engine, first, moves, deletes, all_files, workers, None, False, limits,
-                      None, history)
-    kept = StoredSet.of(found, engine.raw_re)
+    kept = StoredSet()
+    if first:
+        found = _analysed(store, root, recipe, engine, first, moves, deletes, all_files, workers, None, False,
+                          limits, None, history)
+        kept = StoredSet.of(found, engine.raw_re)
+    for spelling, held in values.items():
+        kept.spelled.setdefault(spelling, held)
     if kept:
         from runsmig.runner.kwsets import keyword_sets
 
@@ -311,6 +314,44 @@ def _stored_set(store, root, recipe, engine, candidates, moves, deletes, all_fil
                         yield rel, data
         kept.kwsets = [frozenset(k) for k in keyword_sets(python_files(), set(kept.spelled))]
     return kept or None
+
+
+def _orm_values(root, candidates, all_files, deletes, engine) -> dict[str, tuple[str, str, str]]:
+    """spelling -> (kind, as written, path:line) of the class attributes' string literals whose value
+    a queryset call stores (runsmig.languages.python.orm_values), that hold a term: kept in both modes.
+    The queryset calls are read from every Python file of the checkout (one that no longer holds a
+    term, once renamed, still stores the value), the literals from the candidates (they hold one)."""
+    from runsmig.languages.python.orm_values import (
+        KIND,
+        class_literals,
+        stored_attributes,
+    )
+    from runsmig.runner.regular import regular_bytes
+
+    def python_files(rels):
+        for rel in sorted(rels):
+            if rel.endswith(".py") and rel not in deletes:
+                try:
+                    data = regular_bytes(root / rel)
+                except OSError:
+                    continue
+                if data is not None:
+                    yield rel, data
+    attributes: set[str] = set()
+    for _, data in python_files(all_files):
+        attributes |= stored_attributes(data)
+    if not attributes:
+        return {}
+    modules = {rel[:-3].replace("/", ".").removesuffix(".__init__") for rel in all_files if rel.endswith(".py")}
+    out: dict[str, tuple[str, str, str]] = {}
+    for rel, data in python_files(candidates):
+        for value, line in class_literals(data, attributes):
+            # a module's dotted path (an AppConfig's name = "shop.jobs") names code, not rows
+            if any(m == value or m.endswith("." + value) for m in modules):
+                continue
+            if value not in out and engine.find(value):
+                out[value] = (KIND, value, f"{rel}:{line}")
+    return out
 
 
 def _deciders(root: Path, engine: TermEngine, followers: list[tuple[str, str]], others: list[str],

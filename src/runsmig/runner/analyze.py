@@ -270,8 +270,9 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
             if span:
                 spans.append((*span, "suppressed"))
             continue
-        kept = stored.at(*span) if stored is not None and span and f.rule == "follow-up" else None
-        if kept is not None:  # a clash of words in SQL text: the stored name is kept anyway
+        kept = stored.at(*span) if stored is not None and span and f.rule in ("follow-up", "conflict") else None
+        if kept is not None:  # a clash of words in SQL text, or of the name a stored name spells (a
+            # db_column="job_name" beside the compat alias job_name = run_name): the stored name is kept anyway
             out.allowed.append(Finding(**{**f.__dict__, "allowed_by": "stored", "stored": kept.kind}))
             spans.append((*span, "allowed"))
             continue

@@ -104,6 +104,13 @@ class _FileRewrite:
                             sequences=self._sequences() if self.edits else [])
         if self.edits and keeps_stored(ctx.recipe):
             self._stored_names(analysis)
+        elif self.findings and keeps_stored(ctx.recipe):
+            # nothing to rename, but a finding may sit on a stored name the model declares (a
+            # conflict on db_column="job_name"): the name is kept anyway (runsmig.runner.analyze)
+            from runsmig.languages.python import orm
+
+            if orm.applies(ctx.text):
+                analysis.stored = orm.stored_spans(ctx, self.scan, self.span)
         elif self.edits and migrates_stored(ctx.recipe) and task_names.applies(ctx.text):
             analysis.findings += task_names.written_out(ctx, self.module, self.span, self.edits, keep=False)[1]
         return analysis
