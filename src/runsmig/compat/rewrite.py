@@ -1,5 +1,6 @@
 """The plan of a downstream recipe (runsmig.compat.downstream): in a project that uses a renamed
-library, the uses of the library's old public names become the new names. Python files only.
+library, the uses of the library's old public names become the new names: in Python files, and
+attribute lookups in templates (runsmig.compat.templates).
 
 What is rewritten, each decided by LibCST's QualifiedNameProvider (through the file's imports):
 - ``import lib.old_mod`` / ``from lib.old_mod import x`` / ``from lib import old_mod``: the module;
@@ -9,7 +10,9 @@ What is rewritten, each decided by LibCST's QualifiedNameProvider (through the f
   unless the project defines a name of that spelling itself (then they are left, with a note):
   an attribute's owner cannot be known without types. A method a project class overrides (its class
   derives from a class of the library) is renamed with the library's method;
-- environment variable names spelled as whole string literals.
+- environment variable names spelled as whole string literals;
+- in Django/Jinja templates, a lookup segment (``{{ execution.job_id }}``) spelled like a renamed
+  member, unless the project's own classes, dict keys or templates define that spelling too.
 Never the project's own names; CLI options are listed in a note (the project's own options may
 share their spelling). Interface: ``build(root, recipe) -> runsmig.plan.Plan``.
 """
@@ -30,6 +33,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
+from runsmig.compat import templates
 from runsmig.compat.downstream import DownstreamSection
 
 
@@ -366,33 +370,42 @@ class _Rewriter(cst.CSTTransformer):
         return updated
 
 
-_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
-_LOOKUP = re.compile(r"\.([A-Za-z_]\w*)")
+def _templates(root: Path, listed, maps: _Maps, trees: dict[str, ast.Module], library: str):
+    """Changes and notes for attribute lookups in the project's templates (runsmig.compat.templates):
+    a lookup spelled like a renamed member of the library is renamed unless the project's own code
+    or templates define that spelling too (then what it reads cannot be told: left, with a note)."""
+    from runsmig.plan import Change
+    from runsmig.runner import file_mode
 
-
-def _template_lookups(root: Path, listed, maps: _Maps, library: str) -> list[str]:
-    """Notes for attribute lookups in template tags (``{{ execution.job_id }}``, ``{% url ... x.job %}``)
-    spelled like a renamed member of the library: templates are not rewritten (what a variable
-    holds is not known there), and a template engine renders a missing attribute as nothing."""
-    out = []
+    texts: dict[str, tuple[bytes, str]] = {}
     for rel in listed:
-        if rel.endswith(".py") or not rel.endswith((".html", ".htm", ".txt", ".jinja", ".jinja2", ".j2", ".tpl")):
+        if not rel.endswith(templates.EXTENSIONS) or (root / rel).is_symlink():
             continue
         try:
-            text = (root / rel).read_text("utf-8")
+            data = (root / rel).read_bytes()
+            texts[rel] = data, data.decode("utf-8")
         except (OSError, UnicodeDecodeError):
             continue
+    if not texts or not maps.members:
+        return [], []
+    names = set(maps.members)
+    own = templates.own_spellings(trees, lambda base, tree: _mentions_library(base, tree, maps.library), names)
+    for _data, text in texts.values():
+        own |= templates.defined(text) & names
+    changes, notes = [], []
+    for rel, (data, text) in sorted(texts.items()):
+        new, said = templates.rewrite(text, maps.members, own)
         seen: set[str] = set()
-        for tag in _TAG.finditer(text):
-            for m in _LOOKUP.finditer(tag.group(0)):
-                attr = m.group(1)
-                if attr in maps.members and attr not in seen:
-                    seen.add(attr)
-                    line = text.count("\n", 0, tag.start() + m.start()) + 1
-                    out.append(f"downstream: {rel}:{line}: template lookup .{attr}: left as it is (templates are not "
-                               f"rewritten); if it reads {library}'s, it is .{maps.members[attr]} now (a template "
-                               "renders a missing attribute as nothing once the aliases go)")
-    return out
+        for line, attr, renamed in said:
+            if not renamed and attr not in seen:
+                seen.add(attr)
+                notes.append(f"downstream: {rel}:{line}: template lookup .{attr}: left as it is (the project defines "
+                             f".{attr} too: what it reads is not known); if it reads {library}'s, it is "
+                             f".{maps.members[attr]} now (a template renders a missing attribute as nothing once the "
+                             "aliases go)")
+        if new != text:
+            changes.append(Change("modify", rel, None, data, new.encode("utf-8"), file_mode(root / rel)))
+    return changes, notes
 
 
 def _parsed(text: str) -> ast.Module | None:
@@ -462,9 +475,9 @@ def _own_signatures(trees: dict[str, ast.Module], names: set[str]) -> dict[str, 
 
 
 def _own_names(trees: dict[str, ast.Module], maps: _Maps) -> set[str]:
-    """Names the project defines itself (functions, classes, attributes), outside classes deriving
-    from the library's, among the spellings of the library's members and of its callables with
-    renamed parameters: their uses cannot be told from the library's."""
+    """Names the project defines itself (functions, classes, attributes, class attributes and model
+    fields), outside classes deriving from the library's, among the spellings of the library's members
+    and of its callables with renamed parameters: their uses cannot be told from the library's."""
 
     wanted = set(maps.members) | set(maps.params)
     own: set[str] = set()
@@ -478,6 +491,8 @@ def _own_names(trees: dict[str, ast.Module], maps: _Maps) -> set[str]:
                 continue
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name in wanted:
                 own.add(node.name)
+            if isinstance(node, ast.ClassDef):  # its class attributes and model fields (``job`` and its ``job_id``)
+                own |= templates.class_attributes(node, wanted)
             elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) and node.attr in wanted:
                 own.add(node.attr)
     return own
@@ -621,7 +636,9 @@ def build(root: Path, recipe):
                   for line, what in rw.unsure]
         if new != text:
             changes.append(Change("modify", rel, None, raw[rel], new.encode("utf-8"), file_mode(root / rel)))
-    notes += _template_lookups(root, listed, maps, section.library)
+    more, said = _templates(root, listed, maps, trees, section.library)
+    changes += more
+    notes += said
     kept = sorted(own & set(maps.members))
     if kept:
         notes.append(f"downstream: left as they are, this project defines them too (check their uses of "
