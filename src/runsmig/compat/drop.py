@@ -48,7 +48,7 @@ def _unwrap_keys(text: str, before: str) -> str:
         return text
     reasons = marker.line_reasons(text)
     for i, ln in enumerate(text.splitlines(), start=1):
-        if ln.startswith(f"{pykeys.WRAPPER} = ") and i in reasons \
+        if ln.lstrip().startswith(f"{pykeys.WRAPPER} = ") and i in reasons \
                 and due(reasons[i][len("compat (removed in "):-1], before):
             return pykeys.unwrap(text)
     return text

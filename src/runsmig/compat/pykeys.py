@@ -51,7 +51,9 @@ def _returns(fn) -> list[ast.Dict]:
     return out
 
 
-def wrap(text: str, attributes: dict[str, dict[str, str]], returns: dict[str, str], quote: str = "'") -> str:
+def wrap(text: str, attributes: dict[str, dict[str, str]], returns: dict[str, str], quote: str = "'",
+         width: int = 88) -> str:
+    """A one-line value whose wrapped line would pass ``width`` gets the call on lines of its own."""
     tree = ast.parse(text)
     spots: list[tuple[ast.expr, str]] = []
     functions = {n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
@@ -78,9 +80,18 @@ def wrap(text: str, attributes: dict[str, dict[str, str]], returns: dict[str, st
                             and not (isinstance(n.value, ast.Constant) and n.value.value is None):
                         spots.append((n.value, owners.pop()))
     at = _offsets(text)
+    nl = "\r\n" if "\r\n" in text else "\n"
     for value, owner in sorted(spots, key=lambda s: (s[0].lineno, s[0].col_offset), reverse=True):
         start, end = at(value.lineno, value.col_offset), at(value.end_lineno, value.end_col_offset)
-        text = f"{text[:start]}{WRAPPER}({text[start:end]}, {quote}{owner}{quote}){text[end:]}"
+        inner, tag = text[start:end], f"{quote}{owner}{quote}"
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = len(text) if text.find("\n", end) < 0 else text.find("\n", end)
+        line = text[line_start:line_end].rstrip("\r")
+        indent = line[:len(line) - len(line.lstrip())]
+        if value.lineno == value.end_lineno and len(line) + len(WRAPPER) + len(tag) + 4 > width:
+            text = f"{text[:start]}{WRAPPER}({nl}{indent}    {inner}, {tag}{nl}{indent}){text[end:]}"
+        else:
+            text = f"{text[:start]}{WRAPPER}({inner}, {tag}){text[end:]}"
     return text
 
 

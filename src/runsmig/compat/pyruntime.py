@@ -395,10 +395,22 @@ def hook(compat_module: str, removed_in: str, quote: str = "'", newline: str = "
     q = quote
     lines = [marker.begin(removed_in, "#") + " (deprecated aliases, remove with 'runsmig compat drop')",
              f"__getattr__ = __import__({q}{compat_module}{q}, fromlist=[{q}install{q}]).install(globals())",
-             *([f"_deprecated_keys = __import__({q}{compat_module}{q}, fromlist=[{q}keys{q}]).keys(__name__)"]
-               if keys else []),
+             *(_keys_lines(compat_module, q) if keys else []),
              *(types or []), marker.end("#")]
     return newline.join(lines) + newline
+
+
+def _keys_lines(compat_module: str, q: str) -> list[str]:
+    """The wrapper of the dicts a module hands out (runsmig.compat.pykeys): type checkers see it return
+    what it is given (a ``return _deprecated_keys({...}, ...)`` keeps its declared type)."""
+    return [f"if __import__({q}typing{q}).TYPE_CHECKING:  # what the wrapper of the dicts handed out returns",
+            "    from typing import TypeVar as _TypeVar",
+            "",
+            f"    _KeysT = _TypeVar({q}_KeysT{q})",
+            "",
+            "    def _deprecated_keys(value: _KeysT, owner: str) -> _KeysT: ...",
+            "else:",
+            f"    _deprecated_keys = __import__({q}{compat_module}{q}, fromlist=[{q}keys{q}]).keys(__name__)"]
 
 
 def shim(compat_module: str, old: str, new: str, removed_in: str, quote: str = "'",

@@ -193,7 +193,7 @@ def make(ctx: Context) -> Output:
             out.contents[rel] = _env_writes(text, pairs, release).encode("utf-8")
         for rel, (attributes, returns) in t["keyed"].items():
             text = (out.contents.get(rel) or planned[rel].new).decode("utf-8")
-            out.contents[rel] = pykeys.wrap(text, attributes, returns, quote).encode("utf-8")
+            out.contents[rel] = pykeys.wrap(text, attributes, returns, quote, width).encode("utf-8")
         for mod in sorted(t["hooks"]):
             rel = hooked[mod]
             if rel is None:
