@@ -75,6 +75,19 @@ def test_plan_lists_the_keys_among_the_public_names(tmp_path):
             "(alias in keyq/_deprecated_aliases.py, removed in 2.0)") in err
     assert "dictkey keyq.cron.job_defaults()['job_timeout'] -> keyq.cron.run_defaults()['run_timeout']" in err
     assert "_seen" not in err and "_limits" not in err  # private: not handed out
+    assert ("compat: keyq/cron.py:18: CronRun.run_options is assigned a dict not built there: left as it is "
+            "(wrapping would copy it)") in err
+
+
+def test_a_dict_the_caller_holds_is_not_copied(applied):
+    out = py(applied, """
+        from keyq.cron import CronRun
+        c = CronRun(print)
+        mine = {"run_timeout": 1}
+        c.reset(mine)
+        out["same"] = c.run_options is mine
+    """)
+    assert out == {"same": True}
 
 
 def test_downstream_project_before_and_after_the_recipe_and_after_drop(applied, tmp_path):

@@ -52,8 +52,11 @@ def _returns(fn) -> list[ast.Dict]:
 
 
 def wrap(text: str, attributes: dict[str, dict[str, str]], returns: dict[str, str], quote: str = "'",
-         width: int = 88) -> str:
-    """A one-line value whose wrapped line would pass ``width`` gets the call on lines of its own."""
+         width: int = 88, skipped: list[tuple[int, str]] | None = None) -> str:
+    """A one-line value whose wrapped line would pass ``width`` gets the call on lines of its own. Only
+    a dict built right there is wrapped (a display, a comprehension, ``dict(...)``): wrapping makes a
+    copy, and an object the caller still holds must stay the attribute's. Other values assigned to
+    the attribute are left, each (line, owner) added to ``skipped``."""
     tree = ast.parse(text)
     spots: list[tuple[ast.expr, str]] = []
     functions = {n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
@@ -76,9 +79,12 @@ def wrap(text: str, attributes: dict[str, dict[str, str]], returns: dict[str, st
                 if isinstance(n, (ast.Assign, ast.AnnAssign)) and n.value is not None:
                     targets = n.targets if isinstance(n, ast.Assign) else [n.target]
                     owners = {o for t in targets if (o := _is_self_attr(t, attrs))}
-                    if len(owners) == 1 and not _wrapped(n.value) \
-                            and not (isinstance(n.value, ast.Constant) and n.value.value is None):
+                    if len(owners) != 1 or _wrapped(n.value) or isinstance(n.value, ast.Constant):
+                        continue
+                    if _fresh(n.value):
                         spots.append((n.value, owners.pop()))
+                    elif skipped is not None:
+                        skipped.append((n.lineno, owners.pop()))
     at = _offsets(text)
     nl = "\r\n" if "\r\n" in text else "\n"
     for value, owner in sorted(spots, key=lambda s: (s[0].lineno, s[0].col_offset), reverse=True):
@@ -93,6 +99,13 @@ def wrap(text: str, attributes: dict[str, dict[str, str]], returns: dict[str, st
         else:
             text = f"{text[:start]}{WRAPPER}({inner}, {tag}){text[end:]}"
     return text
+
+
+def _fresh(value: ast.expr) -> bool:
+    """A dict made by this very expression."""
+    if isinstance(value, (ast.Dict, ast.DictComp)):
+        return True
+    return isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict"
 
 
 def _wrapped(value: ast.expr) -> bool:

@@ -193,7 +193,10 @@ def make(ctx: Context) -> Output:
             out.contents[rel] = _env_writes(text, pairs, release).encode("utf-8")
         for rel, (attributes, returns) in t["keyed"].items():
             text = (out.contents.get(rel) or planned[rel].new).decode("utf-8")
-            out.contents[rel] = pykeys.wrap(text, attributes, returns, quote, width).encode("utf-8")
+            skipped: list[tuple[int, str]] = []
+            out.contents[rel] = pykeys.wrap(text, attributes, returns, quote, width, skipped).encode("utf-8")
+            out.notes += [f"compat: {rel}:{line}: {owner} is assigned a dict not built there: left as it is "
+                          "(wrapping would copy it), so that value answers only its new keys" for line, owner in skipped]
         for mod in sorted(t["hooks"]):
             rel = hooked[mod]
             if rel is None:
