@@ -114,3 +114,27 @@ def test_downstream_project_before_and_after_the_recipe_and_after_drop(applied, 
     runsmig("compat", "drop", str(lib), "--before", "2.0", check_rc=0)
     assert "_deprecated_keys" not in (lib / "keyq" / "cron.py").read_text()
     assert run(migrated) == after
+
+
+def test_wrap_and_unwrap_are_exact_inverses():
+    """Columns are UTF-8 bytes in ast: a non-ASCII text before the value, CRLF lines, a long line put
+    on lines of its own; unwrap gives back the text byte for byte."""
+    from runsmig.compat.pykeys import unwrap, wrap
+
+    text = ("class Cron:\r\n"
+            "    def __init__(self, t):\r\n"
+            "        self.opts = {'é': 'ü', 'run_timeout': t}  # «é»\r\n"
+            "        self.opts = {k: v for k, v in self.opts.items() if v is not None and k != 'something long'}\r\n"
+            "        self.opts = t\r\n"
+            "\r\n"
+            "    def show(self):\r\n"
+            "        return {'run_id': 1}\r\n")
+    skipped: list = []
+    wrapped = wrap(text, {"Cron": {"opts": "Cron.opts"}}, {"Cron.show": "Cron.show()"}, "'", 88, skipped)
+    assert "self.opts = _deprecated_keys({'é': 'ü', 'run_timeout': t}, 'Cron.opts')  # «é»\r\n" in wrapped
+    assert ("        self.opts = _deprecated_keys(\r\n            {k: v for k, v in self.opts.items() if v is not None"
+            " and k != 'something long'}, 'Cron.opts'\r\n        )\r\n") in wrapped
+    assert "return _deprecated_keys({'run_id': 1}, 'Cron.show()')" in wrapped
+    assert skipped == [(5, "Cron.opts")]  # self.opts = t: the caller's dict, not copied
+    assert unwrap(wrapped) == text
+    assert wrap(wrapped, {"Cron": {"opts": "Cron.opts"}}, {}, "'") == wrapped  # never wrapped twice
