@@ -32,9 +32,18 @@ def tree_files(root: Path) -> dict[str, bytes]:
 
 
 def run_case(case: Path, tmp: Path):
-    """Copy before/ to tmp, apply, return (plan, plan-after-apply)."""
+    """Copy before/ to tmp, apply, return (plan, plan-after-apply). A case with a ``drop`` file (a
+    release) runs ``runsmig compat drop --before <release>`` instead of a recipe's plan."""
     work = tmp / "work"
     shutil.copytree(case / "before", work, symlinks=True)
+    if (case / "drop").is_file():
+        from runsmig.compat.drop import drop_changes
+        from runsmig.plan import Plan
+
+        before = (case / "drop").read_text().strip()
+        plan = Plan(work, None, drop_changes(work, before))
+        apply_plan(plan)
+        return work, plan, Plan(work, None, drop_changes(work, before))
     recipe = recipe_for(case)
     plan = build_plan(work, recipe, workers=1)
     apply_plan(plan)

@@ -38,10 +38,19 @@ def test_old_keys_of_kwargs_are_accepted_with_a_warning(tmp_path):
     assert "got both 'job_timeout' (deprecated) and 'run_timeout'" in out["both"]
 
 
-def test_a_dict_attribute_whose_keys_are_renamed_is_named(tmp_path):
-    """The reverse direction, a dict the library builds and its users read (``q.defaults['job_timeout']``),
-    cannot be aliased: the plan names it instead of breaking it silently."""
+def test_a_dict_attribute_whose_keys_are_renamed_answers_its_old_keys(tmp_path):
+    """The reverse direction, a dict the library builds and its users read (``q.defaults['job_timeout']``):
+    the plan lists its renamed key among the public names, and the old key still reads, with a warning
+    (runsmig.compat.pykeys; fixtures/compat-py-dict-keys has the rest)."""
     work = git_copy(CASE / "before", tmp_path / "lib")
     err = runsmig("plan", str(work), "--recipe", str(CASE / "recipe.yaml"), check_rc=0).stderr.decode()
-    assert ("note: compat: kwq.queue.Queue.defaults holds a dict whose keys are renamed ('job_timeout' -> "
-            "'run_timeout'): code reading the old keys gets nothing") in err
+    assert "dictkey kwq.queue.Queue.defaults['job_timeout'] -> kwq.queue.Queue.defaults['run_timeout']" in err
+    work = applied_case(CASE, tmp_path / "applied")
+    out = py(work, """
+        from kwq import Queue
+        d = Queue().defaults
+        out["read"] = [d.get("job_timeout"), d["run_timeout"], list(d), warned()]
+    """)
+    assert out["read"] == [180, 180, ["run_timeout", "ttl"], [
+        ("key 'job_timeout' of kwq.queue.Queue.defaults is deprecated, use 'run_timeout' instead; it will be "
+        "removed in 2.0")]]

@@ -2,7 +2,9 @@
 
 A file whose marker (runsmig.compat.marker) says ``compat aliases until R`` is deleted, a marked line
 or block removed, when R <= the release given (``--before``; default: the project's current version
-from its metadata). The downstream recipe stays: projects that use the library may still need it.
+from its metadata); a dict a module hands out wrapped to answer its old keys (``_deprecated_keys(d,
+owner)``, runsmig.compat.pykeys) is plain again with the block that binds the wrapper.
+The downstream recipe stays: projects that use the library may still need it.
 
 Interface: ``drop_changes(root, before) -> list[runsmig.plan.Change]``; ``due(release, before) -> bool``.
 """
@@ -35,6 +37,21 @@ def _blank_before_indented_blocks(lines: list[str], gone: set[int]) -> set[int]:
                 and not lines[i - 2].strip() and lines[i - 3].strip():
             out.add(i - 1)
     return out
+
+
+def _unwrap_keys(text: str, before: str) -> str:
+    """The dicts a module hands out wrapped to answer their old keys (runsmig.compat.pykeys) are
+    plain again when the hook block that binds the wrapper goes."""
+    from runsmig.compat import pykeys
+
+    if f"{pykeys.WRAPPER} = " not in text:
+        return text
+    reasons = marker.line_reasons(text)
+    for i, ln in enumerate(text.splitlines(), start=1):
+        if ln.lstrip().startswith(f"{pykeys.WRAPPER} = ") and i in reasons \
+                and due(reasons[i][len("compat (removed in "):-1], before):
+            return pykeys.unwrap(text)
+    return text
 
 
 def drop_changes(root: Path, before: str) -> list:
@@ -73,6 +90,8 @@ def drop_changes(root: Path, before: str) -> list:
 
                 undone = rejoin(undone, rel, added_lines(text, undone), script_layout(root, rel, undone))
             text = undone
+        elif rel.endswith((".py", ".pyi")):
+            text = _unwrap_keys(text, before)
         reasons = marker.line_reasons(text)
         gone = {ln for ln, why in reasons.items() if due(why[len("compat (removed in "):-1], before)}
         if not gone and text == data.decode("utf-8", "surrogateescape"):

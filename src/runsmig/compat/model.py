@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-KINDS = ("module", "name", "member", "parameter", "option", "env", "export", "type", "key", "flag")
+KINDS = ("module", "name", "member", "parameter", "dictkey", "option", "env", "export", "type", "key", "flag")
 
 
 @dataclass(frozen=True)

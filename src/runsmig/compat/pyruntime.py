@@ -13,6 +13,7 @@ from runsmig.compat import marker
 COMPAT_MODULE = "_deprecated_aliases"
 
 _RUNTIME = '''
+import copy
 import functools
 import importlib
 import importlib.abc
@@ -188,6 +189,77 @@ def _wrap_options(command):
     command._deprecated_options = mine
 
 
+class _RenamedKeys(dict):
+    """A dict the package hands out (a public attribute, a returned dict) whose renamed keys still
+    answer their old spelling: reads, writes, deletes and ``in`` by an old key warn and go to the new
+    key; iteration, ``len``, ``==``, ``**`` and JSON see the new keys only. Pickled, it is a plain dict."""
+
+    __slots__ = ('_renames', '_owner')
+
+    def _key(self, key):
+        new = self._renames.get(key) if isinstance(key, str) else None
+        if new is None or dict.__contains__(self, key):
+            return key
+        _warn(f'key {key!r} of {self._owner}', repr(new), stacklevel=4)
+        return new
+
+    def __getitem__(self, key):
+        return dict.__getitem__(self, self._key(key))
+
+    def __setitem__(self, key, value):
+        dict.__setitem__(self, self._key(key), value)
+
+    def __delitem__(self, key):
+        dict.__delitem__(self, self._key(key))
+
+    def __contains__(self, key):
+        return dict.__contains__(self, self._key(key))
+
+    def get(self, key, default=None):
+        return dict.get(self, self._key(key), default)
+
+    def pop(self, key, *default):
+        return dict.pop(self, self._key(key), *default)
+
+    def setdefault(self, key, default=None):
+        return dict.setdefault(self, self._key(key), default)
+
+    def update(self, *args, **kwargs):
+        for key, value in dict(*args, **kwargs).items():
+            dict.__setitem__(self, self._key(key), value)
+
+    def copy(self):
+        return _renamed_keys(dict(self), self._renames, self._owner)
+
+    def __copy__(self):
+        return self.copy()
+
+    def __deepcopy__(self, memo):
+        return _renamed_keys(copy.deepcopy(dict(self), memo), self._renames, self._owner)
+
+    def __reduce__(self):
+        return (dict, (dict(self),))
+
+
+def _renamed_keys(value, renames, owner):
+    out = _RenamedKeys(value)
+    out._renames, out._owner = renames, owner
+    return out
+
+
+def keys(module):
+    """The ``_deprecated_keys(value, owner)`` of a hooked module: a plain dict the package hands out
+    at ``owner`` (``Class.attribute``, ``Class.method()``, ``function()``) answers its old keys too."""
+    table = KEYS.get(module, {})
+
+    def _deprecated_keys(value, owner):
+        if type(value) is not dict or owner not in table:
+            return value
+        return _renamed_keys(value, table[owner], f'{module}.{owner}')
+
+    return _deprecated_keys
+
+
 def install(g):
     """Called by the hook that ends a module: aliases its renamed members, parameters and options, and
     returns the ``__getattr__`` of the module (PEP 562) that answers its old names with a warning."""
@@ -287,7 +359,8 @@ def _table(name: str, comment: str, value, quote: str) -> str:
 
 
 def module_text(library: str, recipe_name: str, removed_in: str, names: dict, members: dict, parameters: dict,
-                options: dict, env: dict, modules: dict, packages: list[str], quote: str = "'") -> str:
+                options: dict, env: dict, modules: dict, packages: list[str], quote: str = "'",
+                keys: dict | None = None) -> str:
     """``quote``: the quote the package writes its strings with (the runtime has no string holding
     either quote, so it is written with that one)."""
     head = (f"{marker.line(removed_in)}\n"
@@ -303,6 +376,8 @@ def module_text(library: str, recipe_name: str, removed_in: str, names: dict, me
         _table("MEMBERS", "module -> {class: {old member: new member}}", members, quote),
         _table("PARAMETERS", "module -> {function or Class.method: {old parameter: new parameter}}", parameters, quote),
         _table("OPTIONS", "old CLI option -> new (click commands of the hooked modules)", options, quote),
+        _table("KEYS", "module -> {Class.attribute, Class.method() or function(): {old key: new key}} of the dicts "
+               "it hands out", keys or {}, quote),
         _table("ENV", "new environment variable -> old one, read as a fallback", env, quote),
         _table("MODULES", "old module -> new module", modules, quote),
         _table("PACKAGES", "renamed packages (old names)", sorted(packages), quote),
@@ -314,13 +389,28 @@ def module_text(library: str, recipe_name: str, removed_in: str, names: dict, me
 
 
 def hook(compat_module: str, removed_in: str, quote: str = "'", newline: str = "\n",
-         types: list[str] | None = None) -> str:
-    """The block ending a hooked module; ``types``: its lines for type checkers (runsmig.compat.pytypes)."""
+         types: list[str] | None = None, keys: bool = False) -> str:
+    """The block ending a hooked module; ``types``: its lines for type checkers (runsmig.compat.pytypes);
+    ``keys``: the module hands out dicts with renamed keys (runsmig.compat.pykeys), its wrapper is bound."""
     q = quote
     lines = [marker.begin(removed_in, "#") + " (deprecated aliases, remove with 'runsmig compat drop')",
              f"__getattr__ = __import__({q}{compat_module}{q}, fromlist=[{q}install{q}]).install(globals())",
+             *(_keys_lines(compat_module, q) if keys else []),
              *(types or []), marker.end("#")]
     return newline.join(lines) + newline
+
+
+def _keys_lines(compat_module: str, q: str) -> list[str]:
+    """The wrapper of the dicts a module hands out (runsmig.compat.pykeys): type checkers see it return
+    what it is given (a ``return _deprecated_keys({...}, ...)`` keeps its declared type)."""
+    return [f"if __import__({q}typing{q}).TYPE_CHECKING:  # what the wrapper of the dicts handed out returns",
+            "    from typing import TypeVar as _TypeVar",
+            "",
+            f"    _KeysT = _TypeVar({q}_KeysT{q})",
+            "",
+            "    def _deprecated_keys(value: _KeysT, owner: str) -> _KeysT: ...",
+            "else:",
+            f"    _deprecated_keys = __import__({q}{compat_module}{q}, fromlist=[{q}keys{q}]).keys(__name__)"]
 
 
 def shim(compat_module: str, old: str, new: str, removed_in: str, quote: str = "'",

@@ -25,6 +25,7 @@ class ClassSurface:
     params: dict[str, list[str]] = field(default_factory=dict)  # method -> keyword parameters
     open: set[str] = field(default_factory=set)  # methods that take any keyword (a **kwargs they pass on)
     dict_keys: dict[str, set[str]] = field(default_factory=dict)  # attribute set to a dict display -> its keys
+    returned_keys: dict[str, set[str]] = field(default_factory=dict)  # method or property returning a dict display -> its keys
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Surface:
     options: set[str] = field(default_factory=set)
     env: set[str] = field(default_factory=set)
     env_written: set[str] = field(default_factory=set)  # os.environ["NAME"] = ... (for child processes)
+    returned_keys: dict[str, set[str]] = field(default_factory=dict)  # public function returning a dict display -> its keys
 
     def count(self) -> int:
         return (len(self.names) + sum(len(c.members) + sum(len(p) for p in c.params.values())
@@ -177,8 +179,11 @@ def _class(node: ast.ClassDef) -> ClassSurface:
                     for t in (n.targets if isinstance(n, ast.Assign) else [n.target]):
                         if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self" \
                                 and public(t.attr):
-                            cs.dict_keys.setdefault(t.attr, set()).update(
-                                k.value for k in n.value.keys if isinstance(k, ast.Constant) and isinstance(k.value, str))
+                            cs.dict_keys.setdefault(t.attr, set()).update(_string_keys(n.value))
+            if public(item.name):
+                keys = returned_keys(item)
+                if keys:
+                    cs.returned_keys[item.name] = keys
         else:
             for name in _targets(item):
                 if reachable(name):
@@ -189,6 +194,25 @@ def _class(node: ast.ClassDef) -> ClassSurface:
     for name in cs.params:
         cs.params[name] = every.get(name, cs.params[name])
     return cs
+
+
+def _string_keys(node: ast.Dict) -> set[str]:
+    return {k.value for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)}
+
+
+def returned_keys(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    """The string keys of the dict displays ``fn`` returns (``return {'job_id': ...}``), not those of
+    functions nested in it."""
+    out: set[str] = set()
+    todo = list(fn.body)
+    while todo:
+        n = todo.pop()
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        if isinstance(n, ast.Return) and isinstance(n.value, ast.Dict):
+            out |= _string_keys(n.value)
+        todo.extend(ast.iter_child_nodes(n))
+    return out
 
 
 def _all(tree: ast.Module) -> list[str] | None:
@@ -231,6 +255,9 @@ def surface(text: str) -> Surface | None:
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in s.names \
                 and not _decorators(node) & _CLI_DECORATORS:  # a CLI command's parameters are its options
             s.functions[node.name] = keyword_params(node)
+            keys = returned_keys(node)
+            if keys:
+                s.returned_keys[node.name] = keys
     top = {n.name: n for n in _top_level(tree.body) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
     every = {name: keyword_params(fn) for name, fn in top.items()}
     _with_forwarded(every, {name: forwarded_to(fn) for name, fn in top.items()})

@@ -75,7 +75,11 @@ class _Maps:
                 self.accepts[old.rsplit(".", 1)[1]].append((words - {"**"}, "**" in words))
         self.env = {old.lstrip("$"): new.lstrip("$") for old, new in r.get("env", {}).items()}
         self.options = dict(r.get("option", {}))
+        from runsmig.compat.keyreads import parse_entries
+
+        self.keys = parse_entries(r.get("dictkey", {}))  # the library's keyed dicts: spelling -> {old: new}
         self.words = {q.rsplit(".", 1)[-1] for q in list(self.modules) + list(self.names)} | set(self.members) \
+            | {k.rstrip("()") for k in self.keys} \
             | {p for m in self.params.values() for p in m} | set(self.env)
 
     def module(self, dotted: str) -> str | None:
@@ -479,7 +483,7 @@ def _own_names(trees: dict[str, ast.Module], maps: _Maps) -> set[str]:
     fields), outside classes deriving from the library's, among the spellings of the library's members
     and of its callables with renamed parameters: their uses cannot be told from the library's."""
 
-    wanted = set(maps.members) | set(maps.params)
+    wanted = set(maps.members) | set(maps.params) | {k.rstrip("()") for k in maps.keys}
     own: set[str] = set()
     for tree in trees.values():
         classes_from_lib = set()
@@ -632,6 +636,12 @@ def build(root: Path, recipe):
         rw = _Rewriter(maps, own, derived, {**returns.get(rel, {}), **_returns(trees.get(rel), maps.library)}, classes,
                        own_sigs, own_params)
         new = wrapper.visit(rw).code
+        if maps.keys:  # keys read from the library's dicts whose keys it renamed: on the rewritten text
+            from runsmig.compat.keyreads import key_reads
+
+            new, _, unsure = key_reads(new, maps.keys, own)
+            notes += [f"downstream: {rel}:{line}: {what}: left as it is; its old keys answer with a warning "
+                      f"until {section.library}'s aliases go, then find nothing" for line, what in unsure]
         notes += [f"downstream: {rel}:{line}: {what}: left as it is; if it is {section.library}'s, rename it by hand"
                   for line, what in rw.unsure]
         if new != text:

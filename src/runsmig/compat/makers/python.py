@@ -8,6 +8,9 @@ checkout, the old spelling keeps working and warns.
   name; an attribute only instances hold: a ``__getattr__`` fallback (and ``__setattr__``/``__delattr__``)
   on its class; ``dir()`` of an instance lists neither (pyruntime);
 - a renamed keyword parameter: the function is wrapped to accept the old keyword;
+- a dict the package hands out whose keys are renamed (a public attribute the class sets to a dict
+  display, a dict display a public function returns): each value is wrapped in a dict subclass that
+  answers the old keys too (runsmig.compat.pykeys);
 - a renamed click option: the command accepts the old flag (hidden); argparse and typer options are
   not aliased (an unknown option fails loudly), the plan says so;
 - a renamed environment variable: the old one is read as a fallback when the package is imported.
@@ -24,7 +27,7 @@ import re
 from collections import defaultdict
 from pathlib import PurePosixPath
 
-from runsmig.compat import marker, pyruntime, pytypes
+from runsmig.compat import marker, pykeys, pyruntime, pytypes
 from runsmig.compat.model import Alias
 from runsmig.compat.planning import Context, Output
 from runsmig.compat.pysurface import Surface, surface
@@ -72,7 +75,8 @@ def make(ctx: Context) -> Output:
                                                     "parameters": defaultdict(dict), "options": {}, "env": {},
                                                     "modules": {}, "packages": [], "hooks": set(), "shims": {},
                                                     "pkgdir": None, "pkgname": None, "aliases": [],
-                                                    "env_writes": {}})
+                                                    "env_writes": {}, "keys": defaultdict(dict),
+                                                    "keyed": {}})
     out = Output()
     clicky: dict[str, list[str]] = defaultdict(list)  # package -> modules with click commands (new names)
     for c in ctx.changes:
@@ -95,8 +99,22 @@ def make(ctx: Context) -> Output:
         t["pkgdir"], t["pkgname"] = pkgdir, new_mod.split(".")[0]
         compat_rel = f"{pkgdir}/{pyruntime.COMPAT_MODULE}.py"
         found = _pairs(before, after, ren)
-        out.notes += _renamed_keys(before, after, ren, new_mod)
         add = t["aliases"].append
+        keyed = _renamed_keys(before, after, ren)
+        if keyed:
+            attributes: dict[str, dict[str, str]] = defaultdict(dict)
+            returns: dict[str, str] = {}
+            for old_owner, new_owner, cls_new, what, pairs in keyed:
+                t["keys"][new_mod][new_owner] = pairs
+                if what.endswith("()"):
+                    returns[f"{cls_new}.{what[:-2]}" if cls_new else what[:-2]] = new_owner
+                else:
+                    attributes[cls_new][what] = new_owner
+                for k_old, k_new in pairs.items():
+                    add(Alias(f"{old_mod}.{old_owner}[{k_old!r}]", f"{new_mod}.{new_owner}[{k_new!r}]", "dictkey",
+                              "python", release, where=compat_rel))
+            t["keyed"][c.target] = (attributes, returns)
+            t["hooks"].add(new_mod)
         if old_mod != new_mod:
             t["modules"][old_mod] = new_mod
             is_pkg = c.path.endswith("/__init__.py")
@@ -160,7 +178,7 @@ def make(ctx: Context) -> Output:
         out.created[compat_rel] = pyruntime.module_text(
             t["pkgname"], getattr(ctx.recipe, "name", "rename"), release,
             _plain(t["names"]), _plain(t["members"]), _plain(t["parameters"]), t["options"], t["env"],
-            t["modules"], t["packages"], quote).encode("utf-8")
+            t["modules"], t["packages"], quote, _plain(t["keys"])).encode("utf-8")
         for old_rel, old_mod in t["shims"].items():
             if old_rel in planned or (root / old_rel).exists() and old_rel not in moved_from:
                 out.notes.append(f"compat: {old_rel} is taken: module {old_mod} gets no shim")
@@ -173,6 +191,12 @@ def make(ctx: Context) -> Output:
         for rel, pairs in t["env_writes"].items():
             text = planned[rel].new.decode("utf-8")
             out.contents[rel] = _env_writes(text, pairs, release).encode("utf-8")
+        for rel, (attributes, returns) in t["keyed"].items():
+            text = (out.contents.get(rel) or planned[rel].new).decode("utf-8")
+            skipped: list[tuple[int, str]] = []
+            out.contents[rel] = pykeys.wrap(text, attributes, returns, quote, width, skipped).encode("utf-8")
+            out.notes += [f"compat: {rel}:{line}: {owner} is assigned a dict not built there: left as it is "
+                          "(wrapping would copy it), so that value answers only its new keys" for line, owner in skipped]
         for mod in sorted(t["hooks"]):
             rel = hooked[mod]
             if rel is None:
@@ -187,7 +211,8 @@ def make(ctx: Context) -> Output:
                                          lambda m, names=t["names"]: names.get(m), width)
             text = pytypes.with_class_blocks(text, t["members"].get(mod, {}), release, nl, quote, width)
             sep = "" if not text.strip() else nl if text.endswith(nl + nl) else nl * 2 if text.endswith(nl) else nl * 3
-            out.contents[rel] = (text + sep + pyruntime.hook(compat_mod, release, quote, nl, types)).encode("utf-8")
+            out.contents[rel] = (text + sep + pyruntime.hook(compat_mod, release, quote, nl, types,
+                                                             keys=bool(t["keys"].get(mod)))).encode("utf-8")
         out.aliases.extend(t["aliases"])
     return out
 
@@ -248,25 +273,38 @@ def _pairs(before: Surface, after: Surface, ren) -> list[tuple[str, str, str, ob
     return out
 
 
-def _renamed_keys(before: Surface, after: Surface, ren, module: str) -> list[str]:
-    """A public attribute holding a dict the class builds (``self.job_options = {'job_timeout': ...}``)
-    whose keys the plan renames: its readers' old keys find nothing (``.get`` returns None) and no
-    alias can answer them; named in a note so that the break is not silent."""
-    notes = []
+def _renamed_keys(before: Surface, after: Surface, ren) -> list[tuple[str, str, str, str, dict[str, str]]]:
+    """The public dicts the package hands out whose keys the plan renames (runsmig.compat.pykeys):
+    (old owner, new owner, class (new name, "" for a function), attribute or ``method()`` (new name),
+    {old key: new key}). An owner is ``Class.attribute``, ``Class.method()`` or ``function()``: a
+    public attribute the class sets to a dict display (``self.job_options = {'job_timeout': ...}``),
+    a dict display a public method, property or function returns."""
+    out = []
+
+    def moved(keys: set[str], new_keys: set[str]) -> dict[str, str]:
+        return {k: ren(k) for k in sorted(keys) if k not in new_keys and ren(k) != k and ren(k) in new_keys}
+
     for cls, cs in before.classes.items():
-        ncs = after.classes.get(cls) or after.classes.get(ren(cls))
+        new_cls = cls if cls in after.classes else ren(cls)
+        ncs = after.classes.get(new_cls)
         if ncs is None:
             continue
         for attr, keys in sorted(cs.dict_keys.items()):
-            new_keys = ncs.dict_keys.get(attr) or ncs.dict_keys.get(ren(attr)) or set()
-            moved = sorted(k for k in keys if k not in new_keys and ren(k) in new_keys)
-            if moved:
-                new_cls = cls if cls in after.classes else ren(cls)
-                new_attr = attr if attr in ncs.dict_keys else ren(attr)
-                notes.append(f"compat: {module}.{new_cls}.{new_attr} holds a dict whose keys are renamed ("
-                             + ", ".join(f"'{k}' -> '{ren(k)}'" for k in moved) + "): code reading the old keys "
-                             "gets nothing (no alias answers a dict key); say so in the release notes")
-    return notes
+            new_attr = attr if attr in ncs.dict_keys else ren(attr)
+            pairs = moved(keys, ncs.dict_keys.get(new_attr, set()))
+            if pairs:
+                out.append((f"{cls}.{attr}", f"{new_cls}.{new_attr}", new_cls, new_attr, pairs))
+        for meth, keys in sorted(cs.returned_keys.items()):
+            new_meth = meth if meth in ncs.returned_keys else ren(meth)
+            pairs = moved(keys, ncs.returned_keys.get(new_meth, set()))
+            if pairs:
+                out.append((f"{cls}.{meth}()", f"{new_cls}.{new_meth}()", new_cls, f"{new_meth}()", pairs))
+    for fn, keys in sorted(before.returned_keys.items()):
+        new_fn = fn if fn in after.returned_keys else ren(fn)
+        pairs = moved(keys, after.returned_keys.get(new_fn, set()))
+        if pairs:
+            out.append((f"{fn}()", f"{new_fn}()", "", f"{new_fn}()", pairs))
+    return out
 
 
 def _param_pairs(old: list[str], new: list[str] | None, ren) -> list[tuple[str, str]]:
