@@ -98,8 +98,9 @@ def configured_at(root: Path, rel: str, seen: dict[str, int | None] | None = Non
     return None
 
 
-def eslint_max_len(root: Path) -> int | None:
-    """The ``max-len`` an ESLint configuration at the root sets (its text read, never run), else None."""
+def _eslint_max_len_rule(root: Path) -> tuple[str, re.Match[str]] | None:
+    """(the configuration's text, the match of its ``max-len`` rule) of the first ESLint configuration
+    at the root that sets one (its text read, never run), else None."""
     for name in _ESLINT:
         try:
             text = (root / name).read_text(encoding="utf-8")
@@ -107,26 +108,28 @@ def eslint_max_len(root: Path) -> int | None:
             continue
         m = _MAX_LEN.search(text)
         if m:
-            return int(m.group(1) or m.group(2))
+            return text, m
     return None
+
+
+def eslint_max_len(root: Path) -> int | None:
+    """The ``max-len`` an ESLint configuration at the root sets, else None."""
+    found = _eslint_max_len_rule(root)
+    return None if found is None else int(found[1].group(1) or found[1].group(2))
 
 
 def eslint_comment_len(root: Path) -> int | None:
     """The length ESLint's ``max-len`` allows a comment line: its ``comments`` option, else its
     ``code``; None without ``max-len`` or with ``ignoreComments: true``."""
-    for name in _ESLINT:
-        try:
-            text = (root / name).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        m = _MAX_LEN.search(text)
-        if m:
-            options = text[m.start():text.find("}", m.end()) + 1] if m.group(1) else ""
-            if re.search(r"""ignoreComments['"]?\s*:\s*true""", options):
-                return None
-            comments = re.search(r"""\bcomments['"]?\s*:\s*(\d+)""", options)
-            return int(comments.group(1)) if comments else int(m.group(1) or m.group(2))
-    return None
+    found = _eslint_max_len_rule(root)
+    if found is None:
+        return None
+    text, m = found
+    options = text[m.start():text.find("}", m.end()) + 1] if m.group(1) else ""
+    if re.search(r"""ignoreComments['"]?\s*:\s*true""", options):
+        return None
+    comments = re.search(r"""\bcomments['"]?\s*:\s*(\d+)""", options)
+    return int(comments.group(1)) if comments else int(m.group(1) or m.group(2))
 
 
 _PRETTIER = (".prettierrc", ".prettierrc.json", ".prettierrc.json5", ".prettierrc.yaml", ".prettierrc.yml",

@@ -303,17 +303,23 @@ def _stored_set(store, root, recipe, engine, candidates, moves, deletes, all_fil
     if kept:
         from runsmig.runner.kwsets import keyword_sets
 
-        def python_files():
-            for rel in sorted(candidates):
-                if rel.endswith(".py") and rel not in deletes:
-                    try:
-                        data = regular_bytes(root / rel)
-                    except OSError:
-                        continue
-                    if data is not None:
-                        yield rel, data
-        kept.kwsets = [frozenset(k) for k in keyword_sets(python_files(), set(kept.spelled))]
+        kept.kwsets = [frozenset(k) for k in keyword_sets(_python_files(root, candidates, deletes),
+                                                          set(kept.spelled))]
     return kept or None
+
+
+def _python_files(root, rels, deletes):
+    """(rel, bytes) of the regular Python files among ``rels`` that are not deleted, in path order."""
+    from runsmig.runner.regular import regular_bytes
+
+    for rel in sorted(rels):
+        if rel.endswith(".py") and rel not in deletes:
+            try:
+                data = regular_bytes(root / rel)
+            except OSError:
+                continue
+            if data is not None:
+                yield rel, data
 
 
 def _orm_values(root, candidates, all_files, deletes, engine) -> dict[str, tuple[str, str, str]]:
@@ -326,25 +332,14 @@ def _orm_values(root, candidates, all_files, deletes, engine) -> dict[str, tuple
         class_literals,
         stored_attributes,
     )
-    from runsmig.runner.regular import regular_bytes
-
-    def python_files(rels):
-        for rel in sorted(rels):
-            if rel.endswith(".py") and rel not in deletes:
-                try:
-                    data = regular_bytes(root / rel)
-                except OSError:
-                    continue
-                if data is not None:
-                    yield rel, data
     attributes: set[str] = set()
-    for _, data in python_files(all_files):
+    for _, data in _python_files(root, all_files, deletes):
         attributes |= stored_attributes(data)
     if not attributes:
         return {}
     modules = {rel[:-3].replace("/", ".").removesuffix(".__init__") for rel in all_files if rel.endswith(".py")}
     out: dict[str, tuple[str, str, str]] = {}
-    for rel, data in python_files(candidates):
+    for rel, data in _python_files(root, candidates, deletes):
         for value, line in class_literals(data, attributes):
             # a module's dotted path (an AppConfig's name = "shop.jobs") names code, not rows
             if any(m == value or m.endswith("." + value) for m in modules):
