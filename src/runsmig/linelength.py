@@ -7,8 +7,9 @@ execute"), can make a line longer than the limit the project's linter enforces (
 not wrapped (a string literal copied in a test must stay equal to its source, and only the project's
 formatter knows its layout): ``plan`` names each such line in a note, to wrap by hand or with the
 formatter. A line that was already too long is not named. A comment or docstring line that grew past
-a configured limit is wrapped before the note is made (runsmig.prosewrap): only what could not be
-wrapped is named.
+a configured limit is wrapped before the note is made (runsmig.prosewrap), and a Python call on a
+line of its own is laid out as black / ruff format would (runsmig.pysplit): only what could not be
+is named.
 
 Interface: ``line_length(root) -> int``; ``line_length_at(root, rel) -> int`` (the configuration
 nearest to a file); ``configured_at(root, rel) -> int | None`` (the same, without the default);

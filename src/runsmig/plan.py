@@ -238,8 +238,11 @@ def build_plan(root: Path, recipe: Recipe, workers: int | None = None, regenerat
     notes.extend(compat_notes)
     from runsmig.linelength import notes as long_lines  # lines pushed past the project's line length
     from runsmig.prosewrap import wrap_changes
+    from runsmig.pysplit import split_changes
 
-    changes = wrap_changes(root, changes, {g.path for g in recipe.generated})  # prose wrapped; the rest named
+    generated = {g.path for g in recipe.generated}
+    changes = wrap_changes(root, changes, generated)  # prose wrapped; the rest named
+    changes = split_changes(root, changes, generated)  # grown Python calls laid out as the formatter would
     notes.extend(long_lines(root, changes))
     relinks, unfollowed = retarget(root, result, changes)  # symlinks to what moves
     changes += relinks
