@@ -10,7 +10,9 @@ checkout, the old spelling keeps working and warns.
 - a renamed keyword parameter: the function is wrapped to accept the old keyword;
 - a renamed click option: the command accepts the old flag (hidden); argparse and typer options are
   not aliased (an unknown option fails loudly), the plan says so;
-- a renamed environment variable: the old one is read as a fallback when the package is imported.
+- a renamed environment variable: the old one is read as a fallback when the package is imported;
+- a renamed Django setting (read from ``django.conf.settings``): the old one is read as a fallback
+  when the new one is not set (a deployment sets it outside the checkout, like a variable).
 
 Everything lives in one generated module per top-level package (``<package>/_deprecated_aliases.py``,
 runsmig.compat.pyruntime); the modules concerned end with a three-line hook block. Public names are
@@ -72,7 +74,7 @@ def make(ctx: Context) -> Output:
                                                     "parameters": defaultdict(dict), "options": {}, "env": {},
                                                     "modules": {}, "packages": [], "hooks": set(), "shims": {},
                                                     "pkgdir": None, "pkgname": None, "aliases": [],
-                                                    "env_writes": {}})
+                                                    "env_writes": {}, "settings": {}})
     out = Output()
     clicky: dict[str, list[str]] = defaultdict(list)  # package -> modules with click commands (new names)
     for c in ctx.changes:
@@ -140,7 +142,11 @@ def make(ctx: Context) -> Output:
                 add(Alias(f"${old}", f"${new}", "env", "python", release, where=compat_rel))
                 if new in after.env_written:  # written for other processes: written under the old name too
                     t["env_writes"].setdefault(c.target, set()).add((new, old))
-            if kind in ("name", "member", "parameter", "env"):
+            elif kind == "setting":
+                t["settings"][new] = old
+                add(Alias(f"django.conf.settings.{old}", f"django.conf.settings.{new}", "setting", "python", release,
+                          where=compat_rel))
+            if kind in ("name", "member", "parameter", "env", "setting"):
                 t["hooks"].add(new_mod)
         if _defines_commands(new_text):
             clicky[pkgdir].append(new_mod)
@@ -160,7 +166,7 @@ def make(ctx: Context) -> Output:
         out.created[compat_rel] = pyruntime.module_text(
             t["pkgname"], getattr(ctx.recipe, "name", "rename"), release,
             _plain(t["names"]), _plain(t["members"]), _plain(t["parameters"]), t["options"], t["env"],
-            t["modules"], t["packages"], quote).encode("utf-8")
+            t["modules"], t["packages"], quote, t["settings"]).encode("utf-8")
         for old_rel, old_mod in t["shims"].items():
             if old_rel in planned or (root / old_rel).exists() and old_rel not in moved_from:
                 out.notes.append(f"compat: {old_rel} is taken: module {old_mod} gets no shim")
@@ -245,6 +251,9 @@ def _pairs(before: Surface, after: Surface, ren) -> list[tuple[str, str, str, ob
     for var in sorted(before.env - after.env):
         if ren(var) in after.env and ren(var) != var:
             out.append(("env", var, ren(var), None))
+    for name in sorted(before.settings - after.settings):
+        if ren(name) in after.settings and ren(name) != name:
+            out.append(("setting", name, ren(name), None))
     return out
 
 
