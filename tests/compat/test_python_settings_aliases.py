@@ -121,7 +121,8 @@ def test_plan_lists_settings_among_public_names(tmp_path):
     settings = {(a["old"], a["new"]) for a in review["public"] if a["kind"] == "setting"}
     assert settings == {(f"django.conf.settings.{o}", f"django.conf.settings.{n}") for o, n in (
         ("FAILED_JOBS_EMAIL_PREFIX", "FAILED_RUNS_EMAIL_PREFIX"), ("CRON_JOB_KEEP_DAYS", "CRON_RUN_KEEP_DAYS"),
-        ("CRON_JOB_LOCK_TIME", "CRON_RUN_LOCK_TIME"))}
+        ("CRON_JOB_LOCK_TIME", "CRON_RUN_LOCK_TIME"),
+        ("CRONJOB_REPORT_PREFIX", "CRONRUN_REPORT_PREFIX"))}  # a joined spelling: paired by place
     # JOB_LIMIT is read from a class of the package, not Django's settings: a member, not a setting
     assert not any("JOB_LIMIT" in a["old"] and a["kind"] == "setting" for a in review["public"])
 
@@ -137,6 +138,16 @@ def test_drop_removes_the_fallback(applied):
     """)
     assert out == {"prefix": "", "warned": []}  # the old name is ignored now, silently
     runsmig("check", str(applied), "--recipe", str(RECIPE), check_rc=0)
+
+
+def test_joined_spelling_old_setting_is_read(applied):
+    out = py(applied, {"CRONJOB_REPORT_PREFIX": "[r] "}, """
+        from cronq.notify import CronRun
+        out["prefix"] = CronRun().report_prefix()
+        out["warned"] = warned()
+    """)
+    assert out["prefix"] == "[r] " and out["warned"] == [
+        "setting CRONJOB_REPORT_PREFIX is deprecated, use CRONRUN_REPORT_PREFIX instead; it will be removed in 1.0"]
 
 
 def test_surface_reads_only_djangos_settings():

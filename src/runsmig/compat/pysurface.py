@@ -41,6 +41,7 @@ class Surface:
     env: set[str] = field(default_factory=set)
     env_written: set[str] = field(default_factory=set)  # os.environ["NAME"] = ... (for child processes)
     settings: set[str] = field(default_factory=set)  # names read from django.conf.settings
+    settings_read: list[str] = field(default_factory=list)  # the same, each read in the order of the text
 
     def count(self) -> int:
         return (len(self.names) + sum(len(c.members) + sum(len(p) for p in c.params.values())
@@ -257,7 +258,8 @@ def surface(text: str) -> Surface | None:
             s.env.add(n.slice.value)
             if isinstance(n.ctx, ast.Store):
                 s.env_written.add(n.slice.value)
-    s.settings = django_settings_read(tree)
+    s.settings_read = django_settings_reads(tree)
+    s.settings = set(s.settings_read)
     return s
 
 
@@ -266,21 +268,26 @@ def _setting_name(value) -> bool:
 
 
 def django_settings_read(tree: ast.AST) -> set[str]:
+    return set(django_settings_reads(tree))
+
+
+def django_settings_reads(tree: ast.AST) -> list[str]:
     """The setting names a module reads from Django's settings object (``from django.conf import
-    settings [as s]``): ``getattr(s, "NAME"[, default])``, ``hasattr(s, "NAME")``, ``s.NAME``."""
+    settings [as s]``): ``getattr(s, "NAME"[, default])``, ``hasattr(s, "NAME")``, ``s.NAME``; one
+    entry a read, in the order of a walk of the tree (a rename keeps it: old and new pair by place)."""
     local = {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module == "django.conf"
              and not n.level for a in n.names if a.name == "settings"}
-    out: set[str] = set()
+    out: list[str] = []
     if not local:
         return out
     for n in ast.walk(tree):
         if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in ("getattr", "hasattr") \
                 and len(n.args) >= 2 and _is_name_in(n.args[0], local) and isinstance(n.args[1], ast.Constant) \
                 and _setting_name(n.args[1].value):
-            out.add(n.args[1].value)
+            out.append(n.args[1].value)
         elif isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Load) and _is_name_in(n.value, local) \
                 and _setting_name(n.attr):
-            out.add(n.attr)
+            out.append(n.attr)
     return out
 
 

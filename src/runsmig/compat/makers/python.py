@@ -251,10 +251,26 @@ def _pairs(before: Surface, after: Surface, ren) -> list[tuple[str, str, str, ob
     for var in sorted(before.env - after.env):
         if ren(var) in after.env and ren(var) != var:
             out.append(("env", var, ren(var), None))
+    placed = _by_place(before.settings_read, after.settings_read)
     for name in sorted(before.settings - after.settings):
-        if ren(name) in after.settings and ren(name) != name:
-            out.append(("setting", name, ren(name), None))
+        new = ren(name) if ren(name) in after.settings and ren(name) != name else placed.get(name)
+        if new is not None and new in after.settings - before.settings:
+            out.append(("setting", name, new, None))
     return out
+
+
+def _by_place(old: list[str], new: list[str]) -> dict[str, str]:
+    """Old name -> new of reads that pair by place (the rewrite changes names, not the code around
+    them): a setting spelled with a joined term (``CRONJOB``, a derived spelling the plan renamed)
+    that the bare term map does not rewrite. Only when the reads pair one to one, each old name
+    always with the same new one."""
+    if len(old) != len(new):
+        return {}
+    out: dict[str, str] = {}
+    for a, b in zip(old, new):
+        if out.setdefault(a, b) != b:
+            return {}
+    return {a: b for a, b in out.items() if a != b}
 
 
 def _renamed_keys(before: Surface, after: Surface, ren, module: str) -> list[str]:
