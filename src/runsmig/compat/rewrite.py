@@ -630,7 +630,7 @@ def _mentions_library(base: ast.expr, tree: ast.Module, library: str) -> bool:
 
 
 _SETTINGS_FILE = re.compile(r"(^|/)(settings(/[^/]+)?|settings_\w+|\w+_settings)\.py$")
-_SETTINGS_VALUE = re.compile(r"DJANGO_SETTINGS_MODULE['\"]?\s*[,:=]\s*['\"]?([A-Za-z_][\w.]*)")
+_SETTINGS_VALUE = re.compile(r"DJANGO_SETTINGS_MODULE['\"]?\]?\s*[,:=]\s*['\"]?([A-Za-z_][\w.]*)")
 
 
 def _named_settings_modules(root: Path, listed) -> set[str]:
