@@ -3,7 +3,7 @@
 ``old``/``new`` are qualified names: ``pkg.mod`` (module), ``pkg.mod.Name`` (module-level name),
 ``pkg.mod.Class.member`` (member), ``pkg.mod.func(param)`` / ``pkg.mod.Class.meth(param)``
 (keyword parameter), ``pkg.mod:--flag`` (CLI option of a command defined in pkg.mod), ``$NAME``
-(environment variable); for TS/JS, ``package/entry:Name`` and ``package/entry:Type.member``.
+(environment variable), ``django.conf.settings.NAME`` (a Django setting the package reads); for TS/JS, ``package/entry:Name`` and ``package/entry:Type.member``.
 ``kind`` is one of KINDS. ``aliased``: whether the plan adds an alias for it (False with
 ``compat: none`` or when no alias can be made, with ``why``).
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-KINDS = ("module", "name", "member", "parameter", "dictkey", "option", "env", "export", "type", "key", "flag")
+KINDS = ("module", "name", "member", "parameter", "dictkey", "option", "env", "setting", "export", "type", "key", "flag")
 
 
 @dataclass(frozen=True)

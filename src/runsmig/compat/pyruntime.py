@@ -332,6 +332,50 @@ for _new, _old in ENV.items():
             os.environ[_new] = os.environ[_old]
 '''
 
+# only in the module of a package that reads renamed Django settings
+_SETTINGS_RUNTIME = '''
+
+def _alias_settings():
+    """A renamed Django setting a deployment still sets under its old name: read as a fallback when
+    the new one is not set, with a warning; when both are set the new one wins (with the warning).
+    The settings object caches each value it reads; override_settings clears that cache."""
+    try:
+        from django.conf import LazySettings
+    except ImportError:
+        return
+    read = LazySettings.__getattr__
+    if getattr(read, '_renamed_settings', None) is SETTINGS:
+        return
+
+    def __getattr__(self, name):
+        old = SETTINGS.get(name)
+        if old is None:
+            return read(self, name)
+        try:
+            value = read(self, name)
+        except AttributeError as missing:
+            try:
+                value = read(self, old)
+            except AttributeError:
+                raise missing from None
+            _warn(f'setting {old}', name)
+            self.__dict__[name] = value
+            return value
+        try:
+            read(self, old)
+        except AttributeError:
+            return value
+        _warn(f'setting {old} (ignored: {name} is set)', name)
+        return value
+
+    __getattr__._renamed_settings = SETTINGS
+    LazySettings.__getattr__ = __getattr__
+
+
+if SETTINGS:
+    _alias_settings()
+'''
+
 
 def _q(text: str, quote: str) -> str:
     return repr(text) if quote == "'" else '"' + repr(text)[1:-1].replace('"', '\\"').replace("\\'", "'") + '"'
@@ -360,9 +404,10 @@ def _table(name: str, comment: str, value, quote: str) -> str:
 
 def module_text(library: str, recipe_name: str, removed_in: str, names: dict, members: dict, parameters: dict,
                 options: dict, env: dict, modules: dict, packages: list[str], quote: str = "'",
-                keys: dict | None = None) -> str:
+                keys: dict | None = None, settings: dict | None = None) -> str:
     """``quote``: the quote the package writes its strings with (the runtime has no string holding
-    either quote, so it is written with that one)."""
+    either quote, so it is written with that one). ``settings``: new Django setting -> old one (the
+    table and its code are written only for a package that reads renamed settings)."""
     head = (f"{marker.line(removed_in)}\n"
             "# type: ignore\n"  # untyped runtime; type checkers read the old names in each module (pytypes)
             f'"""Deprecated aliases of the public names of {library} renamed by {recipe_name}; removed in {removed_in}.\n\n'
@@ -381,9 +426,11 @@ def module_text(library: str, recipe_name: str, removed_in: str, names: dict, me
         _table("ENV", "new environment variable -> old one, read as a fallback", env, quote),
         _table("MODULES", "old module -> new module", modules, quote),
         _table("PACKAGES", "renamed packages (old names)", sorted(packages), quote),
-    ])
+    ] + ([_table("SETTINGS", "new Django setting -> old one, read as a fallback", settings, quote)]
+         if settings else []))
     # imports first (ruff I001/E402), then the tables, then the code
-    runtime = _RUNTIME if quote == "'" else _RUNTIME.replace("'", '"')
+    runtime = _RUNTIME + (_SETTINGS_RUNTIME if settings else "")
+    runtime = runtime if quote == "'" else runtime.replace("'", '"')
     imports, _, code = runtime.strip("\n").partition("\n\n\n")
     return head + "\n" + imports + "\n\n" + tables + "\n\n" + code + "\n"
 

@@ -6,7 +6,11 @@ class: its methods, properties and class attributes, the attributes its methods 
 the keyword parameters of its methods (``__init__`` and ``__call__`` included); of each public
 function: its keyword parameters. Also the CLI options the module declares (``click.option``,
 ``typer.Option``, ``add_argument``: strings starting with ``-``) and the environment variables it
-reads (``os.environ.get``, ``os.getenv``, ``os.environ[...]``, string constants only).
+reads (``os.environ.get``, ``os.getenv``, ``os.environ[...]``, string constants only), and the
+Django settings it reads (``getattr(settings, "NAME"[, default])``, ``hasattr(settings, "NAME")``,
+``settings.NAME`` where ``settings`` is imported from ``django.conf``; upper-case names only, the
+ones Django's settings hold): a deployment sets them outside the checkout, like an environment
+variable.
 """
 
 from __future__ import annotations
@@ -38,11 +42,13 @@ class Surface:
     env: set[str] = field(default_factory=set)
     env_written: set[str] = field(default_factory=set)  # os.environ["NAME"] = ... (for child processes)
     returned_keys: dict[str, set[str]] = field(default_factory=dict)  # public function returning a dict display -> its keys
+    settings: set[str] = field(default_factory=set)  # names read from django.conf.settings
+    settings_read: list[str] = field(default_factory=list)  # the same, each read in the order of the text
 
     def count(self) -> int:
         return (len(self.names) + sum(len(c.members) + sum(len(p) for p in c.params.values())
                                       for c in self.classes.values())
-                + sum(len(p) for p in self.functions.values()) + len(self.options) + len(self.env))
+                + sum(len(p) for p in self.functions.values()) + len(self.options) + len(self.env) + len(self.settings))
 
 
 def public(name: str) -> bool:
@@ -279,7 +285,41 @@ def surface(text: str) -> Surface | None:
             s.env.add(n.slice.value)
             if isinstance(n.ctx, ast.Store):
                 s.env_written.add(n.slice.value)
+    s.settings_read = django_settings_reads(tree)
+    s.settings = set(s.settings_read)
     return s
+
+
+def _setting_name(value) -> bool:
+    return isinstance(value, str) and value.isidentifier() and value.isupper()
+
+
+def django_settings_read(tree: ast.AST) -> set[str]:
+    return set(django_settings_reads(tree))
+
+
+def django_settings_reads(tree: ast.AST) -> list[str]:
+    """The setting names a module reads from Django's settings object (``from django.conf import
+    settings [as s]``): ``getattr(s, "NAME"[, default])``, ``hasattr(s, "NAME")``, ``s.NAME``; one
+    entry a read, in the order of a walk of the tree (a rename keeps it: old and new pair by place)."""
+    local = {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module == "django.conf"
+             and not n.level for a in n.names if a.name == "settings"}
+    out: list[str] = []
+    if not local:
+        return out
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in ("getattr", "hasattr") \
+                and len(n.args) >= 2 and _is_name_in(n.args[0], local) and isinstance(n.args[1], ast.Constant) \
+                and _setting_name(n.args[1].value):
+            out.append(n.args[1].value)
+        elif isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Load) and _is_name_in(n.value, local) \
+                and _setting_name(n.attr):
+            out.append(n.attr)
+    return out
+
+
+def _is_name_in(node: ast.AST, names: set[str]) -> bool:
+    return isinstance(node, ast.Name) and node.id in names
 
 
 def _names_environ(node: ast.AST) -> bool:

@@ -13,6 +13,11 @@ What is rewritten, each decided by LibCST's QualifiedNameProvider (through the f
 - environment variable names spelled as whole string literals;
 - in Django/Jinja templates, a lookup segment (``{{ execution.job_id }}``) spelled like a renamed
   member, unless the project's own classes, dict keys or templates define that spelling too.
+- the library's renamed Django settings where the project sets them: module-level names of its
+  settings modules (a file named like one, ``settings.py``, ``settings/…``, ``*_settings.py``,
+  ``settings_*.py``, or named by a ``DJANGO_SETTINGS_MODULE`` value), keywords of
+  ``override_settings(...)``, ``self.settings(...)`` and ``settings.configure(...)``, and its reads of
+  ``django.conf.settings`` (``settings.OLD``, ``getattr(settings, "OLD")``).
 Never the project's own names; CLI options are listed in a note (the project's own options may
 share their spelling). Interface: ``build(root, recipe) -> runsmig.plan.Plan``.
 """
@@ -78,9 +83,10 @@ class _Maps:
         from runsmig.compat.keyreads import parse_entries
 
         self.keys = parse_entries(r.get("dictkey", {}))  # the library's keyed dicts: spelling -> {old: new}
+        self.settings = {old.rsplit(".", 1)[-1]: new.rsplit(".", 1)[-1] for old, new in r.get("setting", {}).items()}
         self.words = {q.rsplit(".", 1)[-1] for q in list(self.modules) + list(self.names)} | set(self.members) \
             | {k.rstrip("()") for k in self.keys} \
-            | {p for m in self.params.values() for p in m} | set(self.env)
+            | {p for m in self.params.values() for p in m} | set(self.env) | set(self.settings)
 
     def module(self, dotted: str) -> str | None:
         for old in sorted(self.modules, key=len, reverse=True):
@@ -94,6 +100,10 @@ class _Maps:
 
 
 _PARAM = re.compile(r"^(.*)\((\w+)\)$")
+# callables whose keywords are setting names
+_SETTINGS_CALLS = frozenset({"django.test.override_settings", "django.test.utils.override_settings",
+                             "django.conf.settings.configure"})
+_DJANGO_SETTINGS = "django.conf.settings"
 
 
 def _dotted(node: cst.BaseExpression) -> str | None:
@@ -118,8 +128,9 @@ class _Rewriter(cst.CSTTransformer):
 
     def __init__(self, maps: _Maps, own: set[str], derived: dict[str, str], returns: dict[str, str],
                  classes: frozenset[str] = frozenset(), own_sigs: dict | None = None,
-                 own_params: dict[str, set[str]] | None = None) -> None:
+                 own_params: dict[str, set[str]] | None = None, settings_module: bool = False) -> None:
         super().__init__()
+        self.settings_module = settings_module  # a Django settings module: its module-level names are settings
         self.own_sigs = own_sigs or {}  # the project's definitions of those names: their signatures
         # the keyword parameters the project's own definitions of a callable name declare, overrides
         # of the library's methods included (``register(self, ..., job_timeout=None)``)
@@ -180,10 +191,51 @@ class _Rewriter(cst.CSTTransformer):
             if new and q.rsplit(".", 1)[1] == original.value:
                 self.count += 1
                 return updated.with_changes(value=new.rsplit(".", 1)[1])
+        if self.settings_module and original.value in self.maps.settings and self._module_level_name(original):
+            self.count += 1
+            return updated.with_changes(value=self.maps.settings[original.value])
+        return updated
+
+    def _module_level_name(self, name) -> bool:
+        """A name of the module's global scope (``OLD = ...``, ``OLD += [...]``, a read of it), not an
+        attribute's or a keyword's."""
+        parent = self.get_metadata(ParentNodeProvider, name, None)
+        if isinstance(parent, cst.Attribute) and parent.attr is name or isinstance(parent, (cst.Arg, cst.ImportAlias)):
+            return False
+        scope = self.get_metadata(ScopeProvider, name, None)
+        return scope is not None and scope is scope.globals
+
+    def _settings_call(self, original, updated):
+        """``override_settings(OLD=...)``, ``self.settings(OLD=...)``, ``settings.configure(OLD=...)``:
+        the keywords; ``getattr(settings, "OLD"...)`` (and has/set/delattr): the name."""
+        func = original.func
+        if (self._qnames(func) & _SETTINGS_CALLS) or (isinstance(func, cst.Attribute) and func.attr.value == "settings"
+                                                      and isinstance(func.value, cst.Name) and func.value.value == "self"):
+            args = []
+            for a in updated.args:
+                if a.keyword is not None and a.keyword.value in self.maps.settings:
+                    self.count += 1
+                    a = a.with_changes(keyword=cst.Name(self.maps.settings[a.keyword.value]))
+                args.append(a)
+            return updated.with_changes(args=args)
+        if isinstance(func, cst.Name) and func.value in ("getattr", "hasattr", "setattr", "delattr") \
+                and len(updated.args) >= 2 and _DJANGO_SETTINGS in self._qnames(original.args[0].value):
+            text = updated.args[1].value
+            if isinstance(text, cst.SimpleString) and text.value[-1] in "'\"" and not text.value.startswith(text.value[-1] * 3):
+                q = text.value[-1]
+                head, inner = text.value[:text.value.index(q) + 1], text.value[text.value.index(q) + 1:-1]
+                if inner in self.maps.settings and head.lower() in (q, "r" + q):
+                    self.count += 1
+                    args = list(updated.args)
+                    args[1] = args[1].with_changes(value=text.with_changes(value=head + self.maps.settings[inner] + q))
+                    return updated.with_changes(args=args)
         return updated
 
     def leave_Attribute(self, original, updated):
         attr = original.attr.value
+        if attr in self.maps.settings and _DJANGO_SETTINGS in self._qnames(original.value):
+            self.count += 1  # settings.OLD: the library's setting, read or set by the project
+            return updated.with_changes(attr=cst.Name(self.maps.settings[attr]))
         for q in self._qnames(original):
             new = self.maps.qualified(q)
             if new and q.rsplit(".", 1)[1] == attr:
@@ -311,6 +363,8 @@ class _Rewriter(cst.CSTTransformer):
         return None
 
     def leave_Call(self, original, updated):
+        if self.maps.settings:
+            updated = self._settings_call(original, updated)
         func = original.func
         callee = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
         renames = self.maps.params.get(callee or "")
@@ -594,6 +648,36 @@ def _mentions_library(base: ast.expr, tree: ast.Module, library: str) -> bool:
     return False
 
 
+_SETTINGS_FILE = re.compile(r"(^|/)(settings(/[^/]+)?|settings_\w+|\w+_settings)\.py$")
+_SETTINGS_VALUE = re.compile(r"DJANGO_SETTINGS_MODULE['\"]?\]?\s*[,:=]\s*['\"]?([A-Za-z_][\w.]*)")
+
+
+def _named_settings_modules(root: Path, listed) -> set[str]:
+    """The dotted modules the project names in a ``DJANGO_SETTINGS_MODULE`` value (``manage.py``'s
+    ``os.environ.setdefault(...)``, pytest/tox configuration, ``.env`` files)."""
+    out: set[str] = set()
+    for rel in listed:
+        if not rel.endswith((".py", ".ini", ".cfg", ".toml", ".env", ".yaml", ".yml", ".sh")) \
+                and not rel.rsplit("/", 1)[-1].startswith(".env"):
+            continue
+        try:
+            text = (root / rel).read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if "DJANGO_SETTINGS_MODULE" in text:
+            out.update(m.group(1) for m in _SETTINGS_VALUE.finditer(text))
+    return out
+
+
+def _settings_module(rel: str, named: set[str]) -> bool:
+    """Whether ``rel`` is a Django settings module: named like one, or by a DJANGO_SETTINGS_MODULE
+    value (its dotted path ends with that value: a ``src/`` folder may come first)."""
+    if _SETTINGS_FILE.search(rel):
+        return True
+    dotted = _module_of(rel)
+    return any(dotted == m or dotted.endswith("." + m) for m in named)
+
+
 def build(root: Path, recipe):
     from runsmig.discover import discover
     from runsmig.plan import Change, Plan
@@ -624,6 +708,7 @@ def build(root: Path, recipe):
     own_params = {name: set().union(*(sig.names for sig in sigs if not sig.any))
                   for name, sigs in _own_signatures(trees, set(maps.params)).items()}
     classes = frozenset(n.name for t in trees.values() for n in ast.walk(t) if isinstance(n, ast.ClassDef))
+    named = _named_settings_modules(root, listed) if maps.settings else set()
     changes, notes = [], []
     for rel, text in sorted(files.items()):
         if words is None or not words.search(text):
@@ -634,7 +719,7 @@ def build(root: Path, recipe):
             notes.append(f"{rel}: not parsed; left as it is")
             continue
         rw = _Rewriter(maps, own, derived, {**returns.get(rel, {}), **_returns(trees.get(rel), maps.library)}, classes,
-                       own_sigs, own_params)
+                       own_sigs, own_params, settings_module=bool(maps.settings) and _settings_module(rel, named))
         new = wrapper.visit(rw).code
         if maps.keys:  # keys read from the library's dicts whose keys it renamed: on the rewritten text
             from runsmig.compat.keyreads import key_reads

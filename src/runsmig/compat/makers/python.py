@@ -13,7 +13,9 @@ checkout, the old spelling keeps working and warns.
   answers the old keys too (runsmig.compat.pykeys);
 - a renamed click option: the command accepts the old flag (hidden); argparse and typer options are
   not aliased (an unknown option fails loudly), the plan says so;
-- a renamed environment variable: the old one is read as a fallback when the package is imported.
+- a renamed environment variable: the old one is read as a fallback when the package is imported;
+- a renamed Django setting (read from ``django.conf.settings``): the old one is read as a fallback
+  when the new one is not set (a deployment sets it outside the checkout, like a variable).
 
 Everything lives in one generated module per top-level package (``<package>/_deprecated_aliases.py``,
 runsmig.compat.pyruntime); the modules concerned end with a three-line hook block. Public names are
@@ -76,7 +78,7 @@ def make(ctx: Context) -> Output:
                                                     "modules": {}, "packages": [], "hooks": set(), "shims": {},
                                                     "pkgdir": None, "pkgname": None, "aliases": [],
                                                     "env_writes": {}, "keys": defaultdict(dict),
-                                                    "keyed": {}})
+                                                    "keyed": {}, "settings": {}})
     out = Output()
     clicky: dict[str, list[str]] = defaultdict(list)  # package -> modules with click commands (new names)
     for c in ctx.changes:
@@ -158,7 +160,11 @@ def make(ctx: Context) -> Output:
                 add(Alias(f"${old}", f"${new}", "env", "python", release, where=compat_rel))
                 if new in after.env_written:  # written for other processes: written under the old name too
                     t["env_writes"].setdefault(c.target, set()).add((new, old))
-            if kind in ("name", "member", "parameter", "env"):
+            elif kind == "setting":
+                t["settings"][new] = old
+                add(Alias(f"django.conf.settings.{old}", f"django.conf.settings.{new}", "setting", "python", release,
+                          where=compat_rel))
+            if kind in ("name", "member", "parameter", "env", "setting"):
                 t["hooks"].add(new_mod)
         if _defines_commands(new_text):
             clicky[pkgdir].append(new_mod)
@@ -178,7 +184,7 @@ def make(ctx: Context) -> Output:
         out.created[compat_rel] = pyruntime.module_text(
             t["pkgname"], getattr(ctx.recipe, "name", "rename"), release,
             _plain(t["names"]), _plain(t["members"]), _plain(t["parameters"]), t["options"], t["env"],
-            t["modules"], t["packages"], quote, _plain(t["keys"])).encode("utf-8")
+            t["modules"], t["packages"], quote, _plain(t["keys"]), t["settings"]).encode("utf-8")
         for old_rel, old_mod in t["shims"].items():
             if old_rel in planned or (root / old_rel).exists() and old_rel not in moved_from:
                 out.notes.append(f"compat: {old_rel} is taken: module {old_mod} gets no shim")
@@ -270,7 +276,26 @@ def _pairs(before: Surface, after: Surface, ren) -> list[tuple[str, str, str, ob
     for var in sorted(before.env - after.env):
         if ren(var) in after.env and ren(var) != var:
             out.append(("env", var, ren(var), None))
+    placed = _by_place(before.settings_read, after.settings_read)
+    for name in sorted(before.settings - after.settings):
+        new = ren(name) if ren(name) in after.settings and ren(name) != name else placed.get(name)
+        if new is not None and new in after.settings - before.settings:
+            out.append(("setting", name, new, None))
     return out
+
+
+def _by_place(old: list[str], new: list[str]) -> dict[str, str]:
+    """Old name -> new of reads that pair by place (the rewrite changes names, not the code around
+    them): a setting spelled with a joined term (``CRONJOB``, a derived spelling the plan renamed)
+    that the bare term map does not rewrite. Only when the reads pair one to one, each old name
+    always with the same new one."""
+    if len(old) != len(new):
+        return {}
+    out: dict[str, str] = {}
+    for a, b in zip(old, new):
+        if out.setdefault(a, b) != b:
+            return {}
+    return {a: b for a, b in out.items() if a != b}
 
 
 def _renamed_keys(before: Surface, after: Surface, ren) -> list[tuple[str, str, str, str, dict[str, str]]]:

@@ -285,10 +285,13 @@ class Decider:
         cur = node
         moved = False
         state: object = EXTERNAL  # EXTERNAL, OURS, or the list of checkout targets it may bind to
+        settings = keep_self and self._django_settings(node)
         while True:
             p = parent.get(id(cur))
             if isinstance(p, cst.Attribute) and p.value is cur:
-                if state is EXTERNAL:
+                if settings and not moved and p.attr.value.isupper():
+                    state = OURS  # ``settings.NAME``: a setting the project (or a deployment) defines
+                elif state is EXTERNAL:
                     self._mark(p.attr, Keep("external"))
                 elif state is not OURS:
                     self._judge(p.attr, state, "member")
@@ -312,6 +315,15 @@ class Decider:
                     if sym is not None:
                         out.append(sym)
         return out
+
+    def _django_settings(self, name: cst.CSTNode) -> bool:
+        """``name`` is Django's settings object (``from django.conf import settings [as s]``): its
+        upper-case attributes are the settings the project and its deployments define, not Django's
+        API; they are renamed with the settings modules and the ``getattr(settings, "NAME")`` reads."""
+        sym = self.symbol_of.get(id(name)) if isinstance(name, cst.Name) else None
+        return sym is not None and not sym.assigned and bool(sym.aliases) and all(
+            isinstance(rec.stmt, cst.ImportFrom) and rec.old_module == (0, "django.conf") and a.source == "settings"
+            for rec, a in sym.aliases)
 
     def _call(self, call: cst.Call, func: cst.CSTNode, state: object) -> object:
         """One call in a chain: mark or judge its keywords; what its result belongs to."""
