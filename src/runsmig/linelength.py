@@ -147,6 +147,7 @@ class Prettier:
     use_tabs: bool = False
     trailing_comma: str = "all"  # all | es5 | none (prettier 3's default is all, prettier 2's es5)
     source: str = ""  # the file it was read from (checkout-relative)
+    prose_wrap: str = "preserve"  # always | never | preserve (how Markdown paragraphs are wrapped)
 
 
 @dataclass(frozen=True)
@@ -223,13 +224,15 @@ def prettier_style(root: Path, rel: str = "") -> Prettier | None:
 
 
 def _read_prettier(text: str, source: str, major: int | None) -> Prettier:
-    width, tab, tabs, comma = (_option(text, k) for k in ("printWidth", "tabWidth", "useTabs", "trailingComma"))
+    width, tab, tabs, comma, prose = (_option(text, k) for k in
+                                      ("printWidth", "tabWidth", "useTabs", "trailingComma", "proseWrap"))
     default_comma = "es5" if major is not None and major < 3 else "all"
     return Prettier(print_width=int(width) if width and width.isdigit() else 80,
                     tab_width=int(tab) if tab and tab.isdigit() else 2,
                     use_tabs=tabs == "true",
                     trailing_comma=comma if comma in ("all", "es5", "none") else default_comma,
-                    source=source)
+                    source=source,
+                    prose_wrap=prose if prose in ("always", "never") else "preserve")
 
 
 def _indent_of(text: str) -> str:

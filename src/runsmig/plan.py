@@ -237,11 +237,13 @@ def build_plan(root: Path, recipe: Recipe, workers: int | None = None, regenerat
     changes, public, compat_notes = extend(root, recipe, result, changes)
     notes.extend(compat_notes)
     from runsmig.linelength import notes as long_lines  # lines pushed past the project's line length
+    from runsmig.mdreflow import reflow_changes
     from runsmig.prosewrap import wrap_changes
     from runsmig.pysplit import split_changes
 
     generated = {g.path for g in recipe.generated}
     changes = wrap_changes(root, changes, generated)  # prose wrapped; the rest named
+    changes = reflow_changes(root, changes, generated)  # Markdown paragraphs filled as prettier would
     changes = split_changes(root, changes, generated)  # grown Python calls laid out as the formatter would
     notes.extend(long_lines(root, changes))
     relinks, unfollowed = retarget(root, result, changes)  # symlinks to what moves
