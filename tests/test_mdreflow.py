@@ -90,3 +90,39 @@ def test_ordered_marker_not_at_one_continues_a_top_level_paragraph():
     old = "a job to run is given ten tries, see\n2. below\n"
     new = old.replace("job to run", "run")
     assert flow(old, new) == "a run is given ten tries, see 2. below\n"
+
+
+def test_overrides_decide_per_file(tmp_path: Path):
+    from runsmig.mdreflow import markdown_style
+
+    (tmp_path / ".prettierrc").write_text(
+        '{"printWidth": 100, "overrides": [{"files": ["*.{md,mdx}"], "options": {"proseWrap": "always",'
+        ' "printWidth": 72}}, {"files": "CHANGELOG.md", "options": {"proseWrap": "preserve"}}]}')
+    assert markdown_style(tmp_path, "docs/guide.md") == ("always", 72)
+    assert markdown_style(tmp_path, "CHANGELOG.md") == ("preserve", 72)
+    assert markdown_style(tmp_path, "src/a.ts") == ("preserve", 100)
+
+
+def test_yaml_override_with_exclude(tmp_path: Path):
+    from runsmig.mdreflow import markdown_style
+
+    (tmp_path / ".prettierrc.yaml").write_text(
+        "overrides:\n  - files: 'docs/**/*.md'\n    excludeFiles: 'docs/api/*.md'\n"
+        "    options:\n      proseWrap: always\n")
+    assert markdown_style(tmp_path, "docs/a/b.md") == ("always", 80)
+    assert markdown_style(tmp_path, "docs/api/x.md") == ("preserve", 80)
+    assert markdown_style(tmp_path, "README.md") == ("preserve", 80)
+
+
+def test_reflow_changes_follows_the_override(tmp_path: Path):
+    from runsmig.mdreflow import reflow_changes
+    from runsmig.plan import Change
+
+    (tmp_path / ".prettierrc.json").write_text(
+        '{"overrides": [{"files": "*.md", "options": {"proseWrap": "always", "printWidth": 40}}]}')
+    old = b"A worker takes the next job to run and\ncalls it; then it sleeps.\n"
+    new = old.replace(b"job to run", b"run to execute")
+    md, txt = reflow_changes(tmp_path, [Change("modify", "a.md", None, old, new, 0o100644),
+                                        Change("modify", "a.txt", None, old, new, 0o100644)])
+    assert md.new == b"A worker takes the next run to execute\nand calls it; then it sleeps.\n"
+    assert txt.new == new

@@ -13,7 +13,9 @@ hard break (two spaces or a backslash) ends a run of lines filled together.
 Left exactly as they are: headings, tables, fenced and indented code, front matter, HTML blocks,
 link reference definitions, and every paragraph the rewrite did not change. No such configuration
 (or ``proseWrap`` ``preserve`` / ``never``): nothing is re-flowed. A file a recipe regenerates is
-its tool's, and is left as it is.
+its tool's, and is left as it is. A JSON or YAML configuration's ``overrides`` are applied to the
+file (``files`` / ``excludeFiles`` globs, relative to the configuration's folder); a JS or TOML
+configuration is read for its top-level options only.
 
 Interface: ``reflow_changes(root, changes, generated=()) -> list[Change]``;
 ``reflow_text(old, new, width) -> str``.
@@ -39,16 +41,14 @@ _REFDEF = re.compile(r"[ ]{0,3}\[[^\]]+\]:")
 def reflow_changes(root: Path, changes, generated=()) -> list:
     """``changes`` (runsmig.plan.Change) with the changed paragraphs of Markdown files re-flowed
     where the file's prettier configuration says ``proseWrap: "always"``."""
-    from runsmig.linelength import prettier_style
-
     out = []
     for c in changes:
         if (c.action not in ("modify", "rename") or not c.target.endswith(_MARKDOWN) or c.old is None
                 or c.new is None or c.old == c.new or c.target in generated or c.path in generated):
             out.append(c)
             continue
-        style = prettier_style(root, c.target)
-        if style is None or style.prose_wrap != "always":
+        style = markdown_style(root, c.target)
+        if style is None or style[0] != "always":
             out.append(c)
             continue
         try:
@@ -56,7 +56,7 @@ def reflow_changes(root: Path, changes, generated=()) -> list:
         except UnicodeDecodeError:
             out.append(c)
             continue
-        flowed = reflow_text(old, new, style.print_width)
+        flowed = reflow_text(old, new, style[1])
         out.append(c if flowed == new else replace(c, new=flowed.encode("utf-8")))
     return out
 
@@ -327,4 +327,88 @@ def _fill(words: list[str], width: int, first: str, rest: str) -> list[str]:
     return lines
 
 
-__all__ = ["reflow_changes", "reflow_text"]
+
+
+def markdown_style(root: Path, rel: str) -> tuple[str, int] | None:
+    """(proseWrap, printWidth) prettier uses for the Markdown file ``rel``: its nearest configuration,
+    with the ``overrides`` whose ``files`` match it applied where that configuration is JSON or YAML
+    (read, never run); None without a configuration."""
+    from runsmig.linelength import prettier_style
+
+    style = prettier_style(root, rel)
+    if style is None:
+        return None
+    wrap, width = style.prose_wrap, style.print_width
+    conf = _structured(root, style.source)
+    if conf is None:
+        return wrap, width
+    # the top level's own options (the text's first ``proseWrap`` may be an override's)
+    wrap = conf["proseWrap"] if conf.get("proseWrap") in ("always", "never", "preserve") else "preserve"
+    width = conf["printWidth"] if isinstance(conf.get("printWidth"), int) else 80
+    base = style.source.rpartition("/")[0]
+    here = rel[len(base) + 1:] if base and rel.startswith(base + "/") else rel
+    for o in conf.get("overrides") or []:
+        if not isinstance(o, dict) or not isinstance(o.get("options"), dict):
+            continue
+        if _globs_match(o.get("files"), here) and not _globs_match(o.get("excludeFiles"), here):
+            opts = o["options"]
+            if opts.get("proseWrap") in ("always", "never", "preserve"):
+                wrap = opts["proseWrap"]
+            if isinstance(opts.get("printWidth"), int):
+                width = opts["printWidth"]
+    return wrap, width
+
+
+def _structured(root: Path, source: str) -> dict | None:
+    """A JSON or YAML prettier configuration (or package.json's ``prettier`` key) as a dict, else None."""
+    import json
+
+    if not source or source.endswith((".js", ".cjs", ".mjs", ".ts", ".cts", ".mts", ".toml", ".json5")):
+        return None
+    try:
+        text = (root / source).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    try:
+        conf = json.loads(text)
+    except ValueError:
+        try:
+            import yaml
+
+            conf = yaml.safe_load(text)
+        except Exception:  # noqa: BLE001 - not YAML either: the regex reading stands
+            return None
+    if source.endswith("package.json"):
+        conf = conf.get("prettier") if isinstance(conf, dict) else None
+    return conf if isinstance(conf, dict) else None
+
+
+def _globs_match(globs, path: str) -> bool:
+    """Whether ``path`` (relative to the configuration's folder) matches one of prettier's ``files``
+    globs (a glob without a slash matches the file's name in any folder)."""
+    from fnmatch import fnmatchcase
+
+    if isinstance(globs, str):
+        globs = [globs]
+    if not isinstance(globs, list):
+        return False
+    name = path.rpartition("/")[2]
+    for g in globs:
+        if not isinstance(g, str):
+            continue
+        for alt in _braces(g):
+            target = name if "/" not in alt else path
+            if fnmatchcase(target, alt) or fnmatchcase(path, alt.replace("**/", "")):
+                return True
+    return False
+
+
+def _braces(glob: str) -> list[str]:
+    """``*.{md,mdx}`` -> ``*.md``, ``*.mdx`` (one level of braces)."""
+    m = re.search(r"\{([^{}]*)\}", glob)
+    if not m:
+        return [glob]
+    return [glob[:m.start()] + part + glob[m.end():] for part in m.group(1).split(",")]
+
+
+__all__ = ["markdown_style", "reflow_changes", "reflow_text"]
