@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import replace
 from pathlib import Path
+
+from runsmig.textpass import edit_changes
 
 _MARKDOWN = (".md", ".mdx")
 _QUOTE = re.compile(r"(?:[ ]{0,3}>[ ]?)+")
@@ -41,24 +42,12 @@ _REFDEF = re.compile(r"[ ]{0,3}\[[^\]]+\]:")
 def reflow_changes(root: Path, changes, generated=()) -> list:
     """``changes`` (runsmig.plan.Change) with the changed paragraphs of Markdown files re-flowed
     where the file's prettier configuration says ``proseWrap: "always"``."""
-    out = []
-    for c in changes:
-        if (c.action not in ("modify", "rename") or not c.target.endswith(_MARKDOWN) or c.old is None
-                or c.new is None or c.old == c.new or c.target in generated or c.path in generated):
-            out.append(c)
-            continue
+
+    def edit(c, old: str, new: str) -> str:
         style = markdown_style(root, c.target)
-        if style is None or style[0] != "always":
-            out.append(c)
-            continue
-        try:
-            old, new = c.old.decode("utf-8"), c.new.decode("utf-8")
-        except UnicodeDecodeError:
-            out.append(c)
-            continue
-        flowed = reflow_text(old, new, style[1])
-        out.append(c if flowed == new else replace(c, new=flowed.encode("utf-8")))
-    return out
+        return reflow_text(old, new, style[1]) if style is not None and style[0] == "always" else new
+
+    return edit_changes(changes, generated, lambda rel: rel.endswith(_MARKDOWN), edit)
 
 
 def reflow_text(old: str, new: str, width: int) -> str:

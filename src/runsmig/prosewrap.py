@@ -33,15 +33,16 @@ Interface: ``wrap_changes(root, changes, generated=()) -> list[Change]``;
 from __future__ import annotations
 
 import ast
-import difflib
 import io
 import re
 import tokenize
-from dataclasses import replace
 from pathlib import Path
 
+from runsmig.textpass import LINE as _LINE
+from runsmig.textpass import body as _body
+from runsmig.textpass import edit_changes, grown_split
+
 _SCRIPTS = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
-_LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")
 _PRAGMA = re.compile(r"\b(?:noqa|type:|pragma|fmt:|pylint:|mypy:|isort:|ruff:|nosec|pyright:|coding[:=]|"
                      r"eslint|prettier-ignore|@ts-|istanbul|c8 |jshint|global |tslint:|biome-ignore)",
                      re.IGNORECASE)
@@ -61,30 +62,18 @@ def wrap_changes(root: Path, changes, generated=()) -> list:
 
     folders: dict[str, int | None] = {}
     script_limit: list[int | None] = []
-    out = []
-    for c in changes:
-        kind = "py" if c.target.endswith(".py") else "script" if c.target.endswith(_SCRIPTS) else None
-        if (c.action not in ("modify", "rename") or kind is None or c.old is None or c.new is None
-                or c.old == c.new or c.target in generated or c.path in generated):
-            out.append(c)
-            continue
+
+    def edit(c, old: str, new: str) -> str:
+        kind = "py" if c.target.endswith(".py") else "script"
         if kind == "py":
             limit = configured_at(root, c.target, folders)
         else:
             if not script_limit:
                 script_limit.append(eslint_comment_len(root))
             limit = script_limit[0]
-        if limit is None:
-            out.append(c)
-            continue
-        try:
-            old, new = c.old.decode("utf-8"), c.new.decode("utf-8")
-        except UnicodeDecodeError:
-            out.append(c)
-            continue
-        wrapped = wrap_text(old, new, limit, kind, _grammar(c.target))
-        out.append(c if wrapped == new else replace(c, new=wrapped.encode("utf-8")))
-    return out
+        return new if limit is None else wrap_text(old, new, limit, kind, _grammar(c.target))
+
+    return edit_changes(changes, generated, lambda rel: rel.endswith((".py", *_SCRIPTS)), edit)
 
 
 def _grammar(rel: str) -> str:
@@ -95,17 +84,10 @@ def _grammar(rel: str) -> str:
 def wrap_text(old: str, new: str, limit: int, kind: str, grammar: str = "typescript") -> str:
     """``new`` with each prose line that grew past ``limit`` from a line of ``old`` within it wrapped
     (``kind``: ``"py"``, or ``"script"`` read with the tree-sitter ``grammar``)."""
-    if "\r" in new.replace("\r\n", ""):  # a lone CR: parsers and editors disagree on the lines
+    found = grown_split(old, new, limit)
+    if found is None:
         return new
-    a, b = _LINE.findall(old), _LINE.findall(new)
-    grown = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, [_body(x) for x in a], [_body(x) for x in b],
-                                                       autojunk=False).get_opcodes():
-        if tag == "replace" and i2 - i1 == j2 - j1:
-            grown += [j1 + k for k in range(j2 - j1)
-                      if len(_body(b[j1 + k])) > limit >= len(_body(a[i1 + k]))]
-    if not grown:
-        return new
+    b, grown = found
     prose = _python_prose(new) if kind == "py" else _script_prose(new, grammar)
     if not prose:
         return new
@@ -123,10 +105,6 @@ def wrap_text(old: str, new: str, limit: int, kind: str, grammar: str = "typescr
         ends = [ending or eol] * (len(pieces) - 1) + [ending]
         b[k:k + 1] = [p + e for p, e in zip(pieces, ends)]
     return "".join(b)
-
-
-def _body(line: str) -> str:
-    return line.rstrip("\r\n")
 
 
 # -- which lines are prose, and their prefix --------------------------------------------------------

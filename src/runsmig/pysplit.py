@@ -36,14 +36,13 @@ Interface: ``split_changes(root, changes, generated=()) -> list[Change]``;
 from __future__ import annotations
 
 import ast
-import difflib
 import io
-import re
 import tokenize
-from dataclasses import replace
 from pathlib import Path
 
-_LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")
+from runsmig.textpass import body as _body
+from runsmig.textpass import edit_changes, grown_split
+
 _OPEN, _CLOSE = "([{", ")]}"
 
 
@@ -53,44 +52,21 @@ def split_changes(root: Path, changes, generated=()) -> list:
     from runsmig.linelength import configured_at
 
     folders: dict[str, int | None] = {}
-    out = []
-    for c in changes:
-        if (c.action not in ("modify", "rename") or not c.target.endswith(".py") or c.old is None
-                or c.new is None or c.old == c.new or c.target in generated or c.path in generated):
-            out.append(c)
-            continue
+
+    def edit(c, old: str, new: str) -> str:
         limit = configured_at(root, c.target, folders)
-        if limit is None:
-            out.append(c)
-            continue
-        try:
-            old, new = c.old.decode("utf-8"), c.new.decode("utf-8")
-        except UnicodeDecodeError:
-            out.append(c)
-            continue
-        split = split_text(old, new, limit)
-        out.append(c if split == new else replace(c, new=split.encode("utf-8")))
-    return out
+        return new if limit is None else split_text(old, new, limit)
 
-
-def _body(line: str) -> str:
-    return line.rstrip("\r\n")
+    return edit_changes(changes, generated, lambda rel: rel.endswith(".py"), edit)
 
 
 def split_text(old: str, new: str, limit: int) -> str:
     """``new`` with each code line that grew past ``limit`` from a line of ``old`` within it laid out
     as the formatter would, where its layout is certain (see the module's docstring)."""
-    if "\r" in new.replace("\r\n", ""):  # a lone CR: parsers and editors disagree on the lines
+    found = grown_split(old, new, limit)
+    if found is None:
         return new
-    a, b = _LINE.findall(old), _LINE.findall(new)
-    grown = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, [_body(x) for x in a], [_body(x) for x in b],
-                                                       autojunk=False).get_opcodes():
-        if tag == "replace" and i2 - i1 == j2 - j1:
-            grown += [j1 + k for k in range(j2 - j1)
-                      if len(_body(b[j1 + k])) > limit >= len(_body(a[i1 + k]))]
-    if not grown:
-        return new
+    b, grown = found
     try:
         tree = ast.parse(new)
     except (SyntaxError, ValueError):
