@@ -325,27 +325,31 @@ def _python_files(root, rels, deletes):
 def _orm_values(root, candidates, all_files, deletes, engine) -> dict[str, tuple[str, str, str]]:
     """spelling -> (kind, as written, path:line) of the class attributes' string literals whose value
     a queryset call stores (runsmig.languages.python.orm_values), that hold a term: kept in both modes.
-    The queryset calls are read from every Python file of the checkout (one that no longer holds a
-    term, once renamed, still stores the value), the literals from the candidates (they hold one)."""
-    from runsmig.languages.python.orm_values import (
-        KIND,
-        class_literals,
-        stored_attributes,
-    )
+    The literals come from the candidates (they hold a term), first: only when one exists are the
+    queryset calls read, from every Python file of the checkout that spells its attribute (one that
+    no longer holds a term, once renamed, still stores the value)."""
+    from runsmig.languages.python.orm_values import KIND, class_assignments, stored_attributes
+
+    found = [(name, value, rel, line) for rel, data in _python_files(root, candidates, deletes)
+             for name, value, line in class_assignments(data) if engine.find(value)]
+    if not found:
+        return {}
+    needles = [n.encode() for n in sorted({name for name, _, _, _ in found})]
     attributes: set[str] = set()
     for _, data in _python_files(root, all_files, deletes):
-        attributes |= stored_attributes(data)
-    if not attributes:
+        if any(n in data for n in needles):
+            attributes |= stored_attributes(data)
+    found = [f for f in found if f[0] in attributes]
+    if not found:
         return {}
     modules = {rel[:-3].replace("/", ".").removesuffix(".__init__") for rel in all_files if rel.endswith(".py")}
     out: dict[str, tuple[str, str, str]] = {}
-    for rel, data in _python_files(root, candidates, deletes):
-        for value, line in class_literals(data, attributes):
-            # a module's dotted path (an AppConfig's name = "shop.jobs") names code, not rows
-            if any(m == value or m.endswith("." + value) for m in modules):
-                continue
-            if value not in out and engine.find(value):
-                out[value] = (KIND, value, f"{rel}:{line}")
+    for _, value, rel, line in found:
+        # a module's dotted path (an AppConfig's name = "shop.jobs") names code, not rows
+        if any(m == value or m.endswith("." + value) for m in modules):
+            continue
+        if value not in out:
+            out[value] = (KIND, value, f"{rel}:{line}")
     return out
 
 

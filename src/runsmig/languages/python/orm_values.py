@@ -69,10 +69,17 @@ def class_literals(data: bytes, attributes: set[str]) -> list[tuple[str, int]]:
     (``code = "test_success_cron_job"``)."""
     if not attributes or not any(a.encode() in data for a in attributes):
         return []
+    return [(value, line) for name, value, line in class_assignments(data) if name in attributes]
+
+
+def class_assignments(data: bytes) -> list[tuple[str, str, int]]:
+    """(attribute, value, line) of every string literal a class body assigns to a plain name."""
+    if b"class" not in data:
+        return []
     tree = _parse(data)
     if tree is None:
         return []
-    out: list[tuple[str, int]] = []
+    out: list[tuple[str, str, int]] = []
     for cls in ast.walk(tree):
         if not isinstance(cls, ast.ClassDef):
             continue
@@ -83,7 +90,6 @@ def class_literals(data: bytes, attributes: set[str]) -> list[tuple[str, int]]:
                 target, value = st.target, st.value
             else:
                 continue
-            if isinstance(target, ast.Name) and target.id in attributes and isinstance(value, ast.Constant) \
-                    and isinstance(value.value, str):
-                out.append((value.value, st.lineno))
+            if isinstance(target, ast.Name) and isinstance(value, ast.Constant) and isinstance(value.value, str):
+                out.append((target.id, value.value, st.lineno))
     return out
