@@ -221,6 +221,27 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
 
     kept = _stored_set(store, root, recipe, engine, look_all, paths.moves, deletes, all_files, workers, limits,
                        p.history)
+    if kept and paths.moves:  # a file the code loads by a kept stored name keeps it (runner.keptfiles)
+        from runsmig.runner.keptfiles import keep_file_names
+
+        notes = keep_file_names(root, paths, kept, sorted(rel for rel in look_all
+                                                          if language_name(rel) in CODE_LANGUAGES))
+        if notes:
+            inherited += tuple(notes)
+            todo = [(rel, paths.moves.get(rel, rel)) for rel, _ in todo]
+            lang_of = {rel: language_name(rel) for rel, _ in todo}
+            code = [t for t in todo if lang_of[t[0]] in CODE_LANGUAGES]
+            rest = [t for t in todo if lang_of[t[0]] not in CODE_LANGUAGES]
+            extra = _deciders(root, engine, rest, sorted(look_all - set(wanted)), paths.moves) \
+                if only is not None else []
+            total = len(todo) + len(extra)
+            if store is not None:
+                store.finish()  # the first pass's context, which the next run's first pass uses too
+            p._store = None  # the result cache is keyed by the moves that are made
+            store = p.result_cache(root, recipe) if cache else None
+            if store is not None:
+                store.derive(engine)
+                store.share(all_files, deletes)
     names = Names(stored=kept) if kept else None
     for batch, reported in ((code + extra, {rel for rel, _ in code}), (rest, None)):
         if not batch:
