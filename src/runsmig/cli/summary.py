@@ -40,8 +40,10 @@ def print_summary(p: Plan, verb: str = "would change") -> None:
     err.print(table)
     for path, reason, line in p.failures():
         err.print(f"failed: {path}:{line or 1}: {reason} (left untouched)", markup=False)
-    for f in p.follow_ups():
+    for f, more in _grouped(p.follow_ups()):
         loc = f"{f.path}:{f.line}:{f.col}" if f.line else f.path
+        if more:
+            loc += f" (+{more} more in this file)"
         err.print(f"{f.rule}: {loc}: {f.describe()}", markup=False)
     _identifiers(p)
     _stored(p)
@@ -49,6 +51,18 @@ def print_summary(p: Plan, verb: str = "would change") -> None:
     _public(p)
     for note in p.notes:
         err.print(f"note: {note}", markup=False)
+
+
+def _grouped(findings: list) -> list[tuple]:
+    """(first finding, how many more) of each run of findings of one file that say the same (a
+    schema dump's or an unparsed file's every term: one line, not hundreds)."""
+    out: list[list] = []
+    for f in findings:
+        if out and out[-1][0].path == f.path and out[-1][0].rule == f.rule and out[-1][0].describe() == f.describe():
+            out[-1][1] += 1
+        else:
+            out.append([f, 0])
+    return [(f, n) for f, n in out]
 
 
 def _identifiers(p: Plan) -> None:

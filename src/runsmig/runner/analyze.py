@@ -297,6 +297,8 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
     out.stored_spellings += [[f.word, f.stored, f.word, f.line] for f in out.applied
                              if f.rule == "stored" and f.stored == "task name" and f.word
                              and [f.word, f.stored, f.word, f.line] not in out.stored_spellings]
+    if edits and rel.lower().endswith(".sql"):  # a schema dump is the database's picture (runsmig.sql.dump)
+        edits = _dump_untouched(out, data, edits, spans, recipe, root, rel, all_files)
     _reconcile(out, text, engine, index, spans)
     if analysis.sequences and edits:  # sorted before, sorted after (the final edits decide)
         from runsmig.languages.order import resort
@@ -319,6 +321,32 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
     if out.new != data:
         out.status = "changed"
     return out
+
+
+def _dump_untouched(out: FileOutcome, data: bytes, edits: list[Edit], spans: list, recipe: Recipe, root: Path,
+                    rel: str, all_files: frozenset[str]) -> list[Edit]:
+    """The edits left to make: none in a schema dump (runsmig.sql.dump), whose words are kept with
+    the database's names (``stored: keep``) or listed as follow-ups (dump it again), else all."""
+    from runsmig.recipe.sections.stored import keeps_stored
+    from runsmig.sql.dump import dump_tool, generator
+
+    tool = dump_tool(data)
+    if tool is None:
+        return edits
+    made = {(e.start, e.end) for e in edits}
+    if keeps_stored(recipe):
+        why = f"stored: a schema dump ({tool}) pictures the database, which keeps its names"
+        out.allowed += [Finding(**{**f.__dict__, "allowed_by": "stored", "stored": f.stored or "schema dump",
+                                   "message": why}) for f in out.applied]
+        spans[:] = [(a, b, "allowed" if (a, b) in made and label == "term" else label) for a, b, label in spans]
+    else:
+        how = generator(root, rel, all_files, tool)
+        by = f" ({how})" if how else f" with {tool}"
+        out.reported += [Finding(**{**f.__dict__, "rule": "follow-up", "replacement": None,
+                                    "message": f"schema dump ({tool}): never edited as text; dump the schema again "
+                                               f"after apply and migrate{by}"}) for f in out.applied]
+    out.applied = []
+    return []
 
 
 def _allowed_whole(out: FileOutcome, data: bytes, engine: TermEngine, reason: str, text: str | None = None,
