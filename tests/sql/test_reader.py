@@ -52,6 +52,12 @@ def test_channels_and_values():
     assert names("LISTEN job_events") == [("channel", "job_events", True)]
 
 
+def test_a_quoted_channel_may_hold_any_character():
+    assert names('LISTEN "jobs:insert"; LISTEN "worker:migrate";') == [("channel", "jobs:insert", True)]
+    assert names('UNLISTEN "jobs:insert"') == [("channel", "jobs:insert", True)]
+    assert read("LISTEN jobs:insert") is None  # unquoted, it is not a name: not read as SQL
+
+
 @pytest.mark.parametrize("text, bind", [
     ("SELECT * FROM jobs WHERE job_name = %(job_name)s AND id = %s", "job_name"),
     ("SELECT * FROM jobs WHERE job_name = :job_name AND t = x::text", "job_name"),

@@ -180,8 +180,11 @@ def _sane(stmt, tree) -> bool:
     from sqlglot import exp
 
     first = stmt[0].text.upper()
-    if first in _CHANNEL_STATEMENTS:
-        return len(stmt) >= 2 and _WORD.match(stmt[1].text) is not None and \
+    if first in _CHANNEL_STATEMENTS:  # a quoted channel may hold any character ("jobs:insert")
+        from sqlglot.tokens import TokenType
+
+        named = stmt[1].token_type == TokenType.IDENTIFIER and stmt[1].text if len(stmt) >= 2 else False
+        return len(stmt) >= 2 and (bool(named) or _WORD.match(stmt[1].text) is not None) and \
             (len(stmt) == 2 or stmt[2].text == ",")
     if tree is None:
         return False
@@ -317,7 +320,8 @@ def _classify(stmt, tree, masked: str, wanted, dialect: str) -> list[StoredName]
             out.append(StoredName(a, b, value, kind, parsed or channel_stmt))
             continue
         word = t.text
-        if not _WORD.match(word) or not wanted(word):
+        if not (_WORD.match(word) or channel_stmt and i == 1 and t.token_type == TokenType.IDENTIFIER and word) \
+                or not wanted(word):
             continue
         a, b = (_inside_quotes(masked, raw_start, raw_end, '"') if t.token_type == TokenType.IDENTIFIER
                 else (raw_start, raw_end))
