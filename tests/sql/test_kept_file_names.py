@@ -60,3 +60,14 @@ def test_under_migrate_the_name_and_the_file_move_together(tmp_path):
     assert result.paths.moves.get("src/commands/add_job.sql") == "src/commands/add_run.sql"
     loader = next(o for o in result.outcomes if o.rel == "src/loader.ts")
     assert b"load('add_run')" in loader.new
+
+
+def test_a_module_of_another_language_or_a_bare_word_moves(tmp_path):
+    schema = FUNCTION + "CREATE TABLE job (id int);\n"
+    root, recipe = _checkout(tmp_path, {"db/schema.sql": schema, "src/commands/add_job.sql": "SELECT add_job($1);\n",
+                                        "rust/src/add_job.rs": "pub fn add() {}\n", "data/job.json": "{}\n",
+                                        "src/loader.ts": LOADER + "export const t = 'job';\n"})
+    result = run(root, recipe, workers=1)
+    assert "src/commands/add_job.sql" not in result.paths.moves
+    assert result.paths.moves.get("rust/src/add_job.rs") == "rust/src/add_run.rs"  # a module, not data
+    assert result.paths.moves.get("data/job.json") == "data/run.json"  # 'job': one word, no evidence

@@ -9,9 +9,10 @@ reference check can see: the path is built from a name only known at run time.
 
 So, once the stored names are known, a moving file keeps its name when
 
-* it is not a code module (Python, TypeScript/JavaScript: imports follow their moves and name
-  code, not rows), and
-* its name, or its name without its extensions, is a stored spelling the run keeps, and
+* it is a data file a program reads (SQL, a Lua script, JSON, YAML, a template, text: by its
+  extension), not a module of any language (imports follow their moves, and name code, not rows),
+* its name, or its name without its extensions, is a stored spelling the run keeps of two or more
+  word parts (``add_job``; a bare ``job`` is no evidence of the table of that name), and
 * a string literal of a code file spells that name exactly (``'add_job'``, ``"add_job.sql"``):
   the code can load it by it.
 
@@ -26,6 +27,10 @@ import re
 from pathlib import Path
 
 STORED_NAME = "stored: the code loads it by a stored name the run keeps"
+# what a program loads by name: queries, scripts a server runs, data, templates
+DATA = frozenset({"sql", "psql", "pgsql", "cql", "lua", "json", "yaml", "yml", "toml", "txt", "csv", "xml", "graphql",
+                  "gql", "html", "htm", "hbs", "mustache", "j2", "jinja", "jinja2", "tmpl", "tpl", "liquid", "ejs"})
+_PARTS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 
 
 def _names(base: str) -> list[str]:
@@ -40,16 +45,13 @@ def _names(base: str) -> list[str]:
 def keep_file_names(root: Path, paths, kept, code_files: list[str]) -> list[str]:
     """Undo the moves of the files loaded by a kept stored name (``paths``: runsmig.paths.PathPlan,
     changed in place); the plan's notes, one per file kept (none: nothing changed)."""
-    from runsmig.languages import language_name
-    from runsmig.onename import CODE_LANGUAGES
-
     wanted: dict[str, list[tuple[str, str]]] = {}  # name -> [(rel, stored where)]
     for rel, new in paths.moves.items():
         base = rel.rpartition("/")[2]
-        if base == new.rpartition("/")[2] or language_name(rel) in CODE_LANGUAGES:
-            continue  # its own name does not change, or it is a module (imports follow it)
+        if base == new.rpartition("/")[2] or base.rpartition(".")[2].lower() not in DATA:
+            continue  # its own name does not change, or it is no data file (a module: imports follow it)
         for name in _names(base):
-            hit = kept.get(name)
+            hit = kept.get(name) if len(_PARTS.findall(name)) >= 2 else None
             if hit is not None and hit[0] != "stored text":
                 wanted.setdefault(name, []).append((rel, f"{hit[0]} '{hit[1]}' at {hit[2]}"))
                 break
