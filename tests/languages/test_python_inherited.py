@@ -36,13 +36,30 @@ def test_base_not_installed_is_not_guessed_about(tmp_path, monkeypatch):
     shutil.copytree(FIXTURE, tmp_path / "co")
     shutil.rmtree(tmp_path / "co" / "venv")
     plan, new = plan_of(tmp_path / "co")
-    assert "def lookup_run(self, run_id)" in new["app/store.py"]
+    # whether lookup_job overrides the base cannot be told: kept (renamed, an override would break)
+    assert "def lookup_job(self, run_id)" in new["app/store.py"]
+    assert "store.lookup_job(run_id)" in new["app/use.py"]
     assert not [n for n in plan.notes if "is kept everywhere" in n and "schedlib" in n]
-    # but the plan says the base could not be read, and which names of the class followed the map
+    # the plan says the base could not be read, and which names of the class it kept
     unread = [n for n in plan.notes if "cannot be read where runsmig looks" in n]
     store = [n for n in unread if n.startswith("class Store (app/store.py:5) derives from third-party "
                                                "'schedlib.base.BaseStore'")]
-    assert len(store) == 1 and "lookup_job" in store[0] and "install the project's dependencies" in store[0]
+    assert len(store) == 1 and "lookup_job" in store[0] and "are kept" in store[0]
+    assert "install the project's dependencies" in store[0]
+
+
+def test_the_gate_counts_a_class_with_an_unread_base_as_undecided(tmp_path, monkeypatch):
+    from runsmig.cli.check import build_report, exit_code
+
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    shutil.copytree(FIXTURE, tmp_path / "co")
+    shutil.rmtree(tmp_path / "co" / "venv")
+    report = build_report(tmp_path / "co", load_recipe(RECIPE), workers=1)
+    assert exit_code(report) == 3  # undecided: its own exit code, never a pass
+    undecided = [(p, r, ln) for p, r, ln in report.failures if r.startswith("undecided: class Store")]
+    assert undecided == [(p, r, 5) for p, r, _ in undecided] and len(undecided) == 1
+    assert undecided[0][0] == "app/store.py"
+    assert not [f for f in report.findings if f.text.startswith("job") and "lookup" in (f.word or "")]
 
 
 def test_virtual_env_is_looked_in(tmp_path, monkeypatch):

@@ -48,6 +48,8 @@ def build_report(root: Path, recipe: Recipe | Path | None, workers: int | None =
                      if mine(f.path)]
     allowed = [f for o in looked for f in o.allowed] + [f for f in result.paths.allowed if mine(f.path)]
     failures = [(o.rel, o.reason, o.line) for o in result.by_status("failed")]
+    # a class whose third-party base cannot be read: whether its kept names override it is undecided
+    failures += [(rel, f"undecided: {note}", line) for rel, line, _, note in result.unsure if mine(rel)]
     # deleted-by-recipe files are remnants until apply removes them
     for o in result.by_status("deleted"):
         findings.append(_deleted_finding(o.rel, o.reason))
@@ -126,7 +128,7 @@ def _answer(root: Path, eff, fmt: str, only: frozenset[str] | None, progress, ca
     prepared = prepare(root, recipe, cache, eff.limits)
     key = None
     if cache:
-        options = json.dumps([fmt, None if only is None else sorted(only)])
+        options = json.dumps([fmt, None if only is None else sorted(only), _environment(root)])
         key = reportmemo.tree_key(root, recipe, prepared, options)
         hit = reportmemo.recall(root, key) if key else None
         if hit is not None:
@@ -138,6 +140,20 @@ def _answer(root: Path, eff, fmt: str, only: frozenset[str] | None, progress, ca
     if key and not any(reason.startswith("cannot read") for _, reason, _ in rep.failures):
         reportmemo.remember(root, key, answer)
     return answer
+
+
+def _environment(root: Path) -> list:
+    """What the answer depends on outside the checkout: the site-packages folders third-party bases
+    are read from (runsmig.languages.python.inherited), and when each last changed (an install)."""
+    from runsmig.languages.python.installed import site_dirs
+
+    out = []
+    for p in site_dirs(root):
+        try:
+            out.append([str(p), p.stat().st_mtime_ns])
+        except OSError:
+            out.append([str(p), None])
+    return out
 
 
 def exit_code(rep: CheckReport) -> int:

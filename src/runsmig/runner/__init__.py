@@ -52,6 +52,9 @@ class RunResult:
     git: bool
     history: History = NO_HISTORY
     notes: tuple[str, ...] = ()  # what the run kept everywhere besides history (third-party bases' names)
+    # (rel, line, names, note) of each class whose third-party base cannot be read: its names are
+    # kept, and the gate counts it as undecided (runsmig.languages.python.inherited)
+    unsure: tuple = ()
 
     @property
     def files(self) -> int:
@@ -156,7 +159,7 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
         _settle_references(p, root, recipe, all_files, look, found.git)
     look_all = frozenset(look)
     engine = _with_derived(root, engine, look)
-    engine, inherited = _with_inherited(root, engine, look, all_files)
+    engine, inherited, unsure = _with_inherited(root, engine, look, all_files)
     inherited += _uninstalled(root, look)
     if only is not None:
         look &= set(wanted)
@@ -195,7 +198,7 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
         order.append(rel)
     _load_named_transforms(recipe, [rel for rel, _ in todo])  # a broken one stops the run here, as a recipe error
     if not todo:  # nothing to read: no cache, no pool
-        return RunResult(root, recipe, outcomes, unread, paths, found.skipped, found.git, p.history, inherited)
+        return RunResult(root, recipe, outcomes, unread, paths, found.skipped, found.git, p.history, inherited, unsure)
     store = p.result_cache(root, recipe) if cache else None
     if store is not None:
         store.derive(engine)
@@ -260,7 +263,7 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
     if store is not None:
         store.finish()
     outcomes.extend(done[rel] for rel in order)
-    return RunResult(root, recipe, outcomes, unread, paths, found.skipped, found.git, p.history, inherited)
+    return RunResult(root, recipe, outcomes, unread, paths, found.skipped, found.git, p.history, inherited, unsure)
 
 
 def _settle_references(p: Prepared, root: Path, recipe: Recipe, all_files: frozenset[str], look: set[str],
@@ -416,12 +419,17 @@ def _with_inherited(root: Path, engine: TermEngine, candidates: set[str], all_fi
     """The engine, also keeping the names checkout classes share with their installed third-party
     bases (runsmig.languages.python.inherited), and the plan's notes on them."""
     if not any(rel.endswith(".py") for rel in candidates):
-        return engine, ()
+        return engine, (), ()
     from runsmig.languages.python.inherited import inherited_names
 
     unread: list[str] = []
-    found = inherited_names(root, candidates, all_files, engine, unread)
-    return engine.with_keep(tuple(sorted(found))), tuple(found[n] for n in sorted(found)) + tuple(dict.fromkeys(unread))
+    unsure: list = []
+    found = inherited_names(root, candidates, all_files, engine, unread, unsure)
+    # the names of a class whose base cannot be read: kept (nothing unsafe is planned); the gate
+    # counts the class as undecided (RunResult.unsure)
+    kept = sorted(set(found) | {n for _, _, names, _ in unsure for n in names})
+    return (engine.with_keep(tuple(kept)), tuple(found[n] for n in sorted(found)) + tuple(dict.fromkeys(unread)),
+            tuple(unsure))
 
 
 def _uninstalled(root: Path, candidates: set[str]) -> tuple[str, ...]:

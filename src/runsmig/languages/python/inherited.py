@@ -9,13 +9,17 @@ speaks the base's vocabulary, which the term map must not touch:
 * ``self._process_jobs()`` that the base declares (inherited, whether or not a checkout class
   between them defines it again).
 
-What the base declares is read from the installed package (:mod:`.installed`); a base that is not
-installed where runsmig looks is not guessed about (the class's names follow the term map as
-before), but the plan says so when the class defines or uses a name holding a term: renamed, an
-override of the base would break (install the project's dependencies where runsmig looks: a
-virtualenv at the checkout's top, ``$VIRTUAL_ENV``). Each such name is kept everywhere, like a recipe ``keep:`` word, so the uses in other
-files (``store.lookup_job(...)`` in a test whose ``store`` is a fixture) stay with it; the plan
-says which class and base keep it.
+What the base declares is read from the installed package (:mod:`.installed`). Each such name is
+kept everywhere, like a recipe ``keep:`` word, so the uses in other files
+(``store.lookup_job(...)`` in a test whose ``store`` is a fixture) stay with it; the plan says
+which class and base keep it.
+
+A base that is not installed where runsmig looks (a virtualenv at the checkout's top,
+``$VIRTUAL_ENV``, runsmig's own) is not guessed about: renamed, an override of it would break (an
+abstract method left unimplemented), kept, a name that overrides nothing stays behind. So the
+names holding a term that such a class defines or uses are *unsure*: kept everywhere (the plan
+changes nothing it cannot tell is safe, and says so: install the project's dependencies and plan
+again), and ``check`` counts each class as undecided (its own exit code), never as a pass.
 
 Cost: only Python files that hold a term are read, and only those with a ``class`` statement
 that names a base are parsed.
@@ -36,10 +40,11 @@ _MOST = 2 * 1024 * 1024
 
 
 def inherited_names(root: Path, rels, all_files: frozenset[str], engine,
-                    unread: list[str] | None = None) -> dict[str, str]:
+                    unread: list[str] | None = None, unsure: list | None = None) -> dict[str, str]:
     """Name -> why it is kept, for the names holding a term that a class in the Python files
     ``rels`` shares with an installed third-party base; ``unread`` gets a note per third-party base
-    that cannot be read where runsmig looks, of a class with names holding a term."""
+    that cannot be read where runsmig looks, of a class with names holding a term, and ``unsure``
+    (rel, line, its names, the note) for each such class."""
     found: dict[str, str] = {}
     sites = None
     for rel in sorted(rels):
@@ -59,7 +64,7 @@ def inherited_names(root: Path, rels, all_files: frozenset[str], engine,
             continue
         if sites is None:
             sites = site_dirs(root)
-        for name, why in _of_module(root, rel, tree, all_files, engine, sites, unread):
+        for name, why in _of_module(root, rel, tree, all_files, engine, sites, unread, unsure):
             found.setdefault(name, why)
     return found
 
@@ -77,7 +82,7 @@ def _imports(tree: ast.Module) -> dict[str, tuple[str, str, int]]:
     return out
 
 
-def _of_module(root: Path, rel: str, tree: ast.Module, all_files, engine, sites, unread=None):
+def _of_module(root: Path, rel: str, tree: ast.Module, all_files, engine, sites, unread=None, unsure=None):
     idx = index_for(all_files)
     imports = _imports(tree)
     for cls in [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]:
@@ -97,11 +102,14 @@ def _of_module(root: Path, rel: str, tree: ast.Module, all_files, engine, sites,
                 names = sorted(n for n in _defined(cls) | _self_uses(cls) if engine.find(n))
                 if names:
                     shown = ", ".join(names[:5]) + (f", … ({len(names) - 5} more)" if len(names) > 5 else "")
-                    unread.append(f"class {cls.name} ({rel}:{cls.lineno}) derives from third-party "
-                                  f"'{target[0]}.{target[1]}', which cannot be read where runsmig looks (a "
-                                  "virtualenv at the checkout's top, $VIRTUAL_ENV, runsmig's own): its names "
-                                  f"holding a term ({shown}) follow the term map; any that override the base "
-                                  "would break: install the project's dependencies there and plan again")
+                    note = (f"class {cls.name} ({rel}:{cls.lineno}) derives from third-party "
+                            f"'{target[0]}.{target[1]}', which cannot be read where runsmig looks (a "
+                            "virtualenv at the checkout's top, $VIRTUAL_ENV, runsmig's own): its names "
+                            f"holding a term ({shown}) are kept, since whether they override the base "
+                            "cannot be told: install the project's dependencies there and plan again")
+                    unread.append(note)
+                    if unsure is not None:
+                        unsure.append((rel, cls.lineno, tuple(names), note))
         if not theirs:
             continue
         own = _defined(cls)
