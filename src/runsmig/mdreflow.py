@@ -43,8 +43,10 @@ def reflow_changes(root: Path, changes, generated=()) -> list:
     """``changes`` (runsmig.plan.Change) with the changed paragraphs of Markdown files re-flowed
     where the file's prettier configuration says ``proseWrap: "always"``."""
 
+    memo: dict = {}  # folder -> its configuration, read once per plan
+
     def edit(c, old: str, new: str) -> str:
-        style = markdown_style(root, c.target)
+        style = markdown_style(root, c.target, memo)
         return reflow_text(old, new, style[1]) if style is not None and style[0] == "always" else new
 
     return edit_changes(changes, generated, lambda rel: rel.endswith(_MARKDOWN), edit)
@@ -318,17 +320,24 @@ def _fill(words: list[str], width: int, first: str, rest: str) -> list[str]:
 
 
 
-def markdown_style(root: Path, rel: str) -> tuple[str, int] | None:
+def markdown_style(root: Path, rel: str, memo: dict | None = None) -> tuple[str, int] | None:
     """(proseWrap, printWidth) prettier uses for the Markdown file ``rel``: its nearest configuration,
     with the ``overrides`` whose ``files`` match it applied where that configuration is JSON or YAML
-    (read, never run); None without a configuration."""
+    (read, never run); None without a configuration. ``memo``: each folder's configuration, read
+    once for the files of one plan."""
     from runsmig.linelength import prettier_style
 
-    style = prettier_style(root, rel)
+    folder = rel.rpartition("/")[0]
+    if memo is not None and folder in memo:
+        style, conf = memo[folder]
+    else:
+        style = prettier_style(root, rel)
+        conf = _structured(root, style.source) if style is not None else None
+        if memo is not None:
+            memo[folder] = (style, conf)
     if style is None:
         return None
     wrap, width = style.prose_wrap, style.print_width
-    conf = _structured(root, style.source)
     if conf is None:
         return wrap, width
     # the top level's own options (the text's first ``proseWrap`` may be an override's)
