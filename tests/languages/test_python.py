@@ -490,7 +490,10 @@ def test_stdlib_call_wrapping_a_checkout_class_is_not_third_party(tmp_path):
             r.job_thing = 1
             return pool
         """
-    o = one(tmp_path, src, "", rel="m.py")
+    # redis installed where runsmig looks (a virtualenv at the checkout's top): its Redis is read
+    o = one(tmp_path, src, "", rel="m.py", others={
+        "venv/pyvenv.cfg": "home = /usr/bin\n",
+        "venv/lib/python3.11/site-packages/redis/__init__.py": "class Redis:\n    def ping(self):\n        pass\n"})
     out = new_text(o)
     assert "pool.run_serializer = run_serializer" in out  # follows the class's own renamed attribute
     assert "r.job_thing = 1" in out  # an attribute of a real third-party object stays

@@ -32,6 +32,10 @@ def site_dirs(root: Path) -> tuple[Path, ...]:
     for v in venvs:
         out += sorted(v.glob("lib/python3*/site-packages")) + sorted(v.glob("Lib/site-packages"))
     out += [Path(p) for p in sys.path if p.endswith(("site-packages", "dist-packages"))]
+    # the standard library (runsmig's own): a class deriving from enum.Enum or typing.Protocol reads it
+    import sysconfig
+
+    out.append(Path(sysconfig.get_paths()["stdlib"]))
     seen: set[Path] = set()
     return tuple(p for p in out if p.is_dir() and not (p in seen or seen.add(p)))
 
