@@ -16,6 +16,8 @@ def print_summary(p: Plan, verb: str = "would change") -> None:
     from rich.table import Table
 
     counts = Counter(c.action for c in p.changes)
+    if not p.changes:  # nothing to write: the title says so (plan after apply)
+        verb = "nothing to change" if verb == "would change" else "nothing changed"
     table = Table(title=f"runsmig: {verb}", show_header=True, header_style="bold")
     table.add_column("what")
     table.add_column("files", justify="right")
