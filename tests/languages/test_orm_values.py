@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from runsmig.languages.python.orm_values import class_literals, stored_attributes
-from tests.helpers import runsmig
+from tests.helpers import REPO, runsmig
 
 
 def test_a_queryset_keyword_taking_an_attribute_names_it():
@@ -75,3 +75,16 @@ def test_plan_lists_the_kept_values_in_both_modes(tmp_path, mode):
     assert "  value cleanup_job: crons/tasks.py:5" in err
     assert "  value ReportJob: crons/tasks.py:11" in err
     assert '"crons.jobs" -> "crons.runs"' in err  # a module's path is code: listed as renamed
+
+
+def test_the_cheap_test_before_a_parse_misses_no_class_literal_holding_a_term():
+    from runsmig.recipe import load_recipe
+    from runsmig.runner import _assigns_term_literal
+    from runsmig.terms import TermEngine
+
+    engine = TermEngine.from_recipe(load_recipe(REPO / "fixtures" / "py-stored-orm-values"))
+    for src in (b'class A:\n    code = "cleanup_job"\n', b"class A:\n    code: str = 'x_job'\n",
+                b'class A:\n    code = """cleanup_job"""\n', b'class A:\n    code = (\n        "a_job"\n    )\n'):
+        assert _assigns_term_literal(src, engine), src
+    for src in (b'class A:\n    """A job."""\n    x = 1\n', b'code = "job"\n', b'class A:\n    code = "cleanup"\n'):
+        assert not _assigns_term_literal(src, engine), src

@@ -6,6 +6,7 @@ Nothing raises past this package for bad input.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -223,7 +224,7 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
             progress(count + done_here, total)
 
     kept = _stored_set(store, root, recipe, engine, look_all, paths.moves, deletes, all_files, workers, limits,
-                       p.history)
+                       p.history, found.git)
     if kept and paths.moves:  # a file the code loads by a kept stored name keeps it (runner.keptfiles)
         from runsmig.runner.keptfiles import keep_file_names
 
@@ -297,14 +298,15 @@ def _analysed(store, root, recipe, engine, todo, moves, deletes, all_files, work
     return [done[rel] for rel, _ in todo]
 
 
-def _stored_set(store, root, recipe, engine, candidates, moves, deletes, all_files, workers, limits, history):
+def _stored_set(store, root, recipe, engine, candidates, moves, deletes, all_files, workers, limits, history,
+                git: bool = False):
     """The stored names every file keeps (runsmig.runner.storedset), under ``stored: keep``: read
     first from the candidates that may hold SQL (their results as they are with none known)."""
     from runsmig.recipe.sections.stored import stored_of
     from runsmig.runner.regular import regular_bytes
     from runsmig.runner.storedset import StoredSet, sql_like
 
-    values = _orm_values(root, candidates, all_files, deletes, engine)
+    values = _orm_values(root, candidates, all_files, deletes, engine, git)
     if stored_of(recipe).action != "keep":
         return StoredSet(values) if values else None
     first = []
@@ -346,7 +348,41 @@ def _python_files(root, rels, deletes):
                 yield rel, data
 
 
-def _orm_values(root, candidates, all_files, deletes, engine) -> dict[str, tuple[str, str, str]]:
+_INDENTED_LITERAL = re.compile(rb"(?m)^[ \t]+[A-Za-z_]\w*[ \t]*(?::[^=\n]*)?=[ \t]*[rRuU]?(['\"])([^'\"\n]*)\1")
+_INDENTED_OTHER = re.compile(rb"(?m)^[ \t]+[A-Za-z_]\w*[ \t]*(?::[^=\n]*)?=[ \t]*(?:[rRuU]?(?:\"\"\"|''')|\()")
+
+
+def _assigns_term_literal(data: bytes, engine) -> bool:
+    """Whether an indented line assigns a one-line string literal holding a term: the cheap test
+    before a file is parsed for its class bodies' literals."""
+    if _INDENTED_OTHER.search(data):  # a triple-quoted or parenthesized value: the parse decides
+        return True
+    return any(engine.find(m.group(2).decode("utf-8", "replace")) for m in _INDENTED_LITERAL.finditer(data))
+
+
+def _holding(root: Path, rels: list[str], words: tuple[str, ...], git: bool) -> list[str]:
+    """The files of ``rels`` whose bytes hold one of ``words``: git grep's answer in a git checkout
+    (tracked and untracked files), else all of them (the caller looks at the bytes anyway)."""
+    if not git or not rels:
+        return rels
+    import subprocess
+
+    args = ["git", "-c", "core.quotepath=off", "grep", "-l", "-z", "-I", "-F", "--untracked", "--no-color",
+            "--no-textconv"]
+    for w in words:
+        args += ["-e", w]
+    try:
+        proc = subprocess.run([*args, "--", "*.py"] if all(r.endswith(".py") for r in rels) else args, cwd=root,
+                              capture_output=True)
+    except OSError:
+        return rels
+    if proc.returncode not in (0, 1) or proc.stderr:
+        return rels
+    hits = set(proc.stdout.decode("utf-8", "surrogateescape").split("\0"))
+    return [rel for rel in rels if rel in hits]
+
+
+def _orm_values(root, candidates, all_files, deletes, engine, git: bool = False) -> dict[str, tuple[str, str, str]]:
     """spelling -> (kind, as written, path:line) of the class attributes' string literals whose value
     a queryset call stores (runsmig.languages.python.orm_values), that hold a term: kept in both modes.
     The literals come from the candidates (they hold a term), first: only when one exists are the
@@ -355,12 +391,14 @@ def _orm_values(root, candidates, all_files, deletes, engine) -> dict[str, tuple
     from runsmig.languages.python.orm_values import KIND, class_assignments, stored_attributes
 
     found = [(name, value, rel, line) for rel, data in _python_files(root, candidates, deletes)
+             if _assigns_term_literal(data, engine)
              for name, value, line in class_assignments(data) if engine.find(value)]
     if not found:
         return {}
     needles = [n.encode() for n in sorted({name for name, _, _, _ in found})]
     attributes: set[str] = set()
-    for _, data in _python_files(root, all_files, deletes):
+    managers = _holding(root, [rel for rel in all_files if rel.endswith(".py")], ("objects", "_manager"), git)
+    for _, data in _python_files(root, managers, deletes):
         if any(n in data for n in needles):
             attributes |= stored_attributes(data)
     found = [f for f in found if f[0] in attributes]
