@@ -103,8 +103,12 @@ class TermEngine:
         else:
             self._symbol_re = None
         if self.keep:
+            # a kept snake_case name keeps its kebab spelling too: ``--job-id`` is the option click or
+            # argparse binds to the parameter ``job_id`` (renamed alone, the option no longer reaches it)
+            kebab = sorted({k.replace("_", "-") for k in self.keep if "_" in k.strip("_")}, key=len, reverse=True)
             self._keep_re = re.compile(
                 r"(?<![\w$])(" + "|".join(re.escape(k) for k in sorted(self.keep, key=len, reverse=True)) + r")(?![\w$])"
+                + ("|(?<![\w$])(?<![\w$]-)(" + "|".join(re.escape(k) for k in kebab) + r")(?![\w$-])" if kebab else "")
             )
         else:
             self._keep_re = None

@@ -54,6 +54,13 @@ def test_symbols_override_and_keep():
     assert len(m) == 1 and m[0].term is None and m[0].replacement == "start_run"
 
 
+def test_a_kept_snake_name_keeps_its_kebab_spelling():
+    eng = TermEngine((JOB,), {}, ("job_id",))
+    assert eng.rewrite('option("--job-id") job_id') == 'option("--job-id") job_id'
+    # another name: a longer kebab word, or one joined to a word before it
+    assert eng.rewrite("--job-id-prefix x-job-id my_job_id") == "--run-id-prefix x-run-id my_run_id"
+
+
 def test_prefilter_is_case_insensitive():
     assert ENGINE.may_contain(b"x = JOB")
     assert ENGINE.may_contain("Jobs")

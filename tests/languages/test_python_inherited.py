@@ -68,3 +68,17 @@ def test_virtual_env_is_looked_in(tmp_path, monkeypatch):
     monkeypatch.setenv("VIRTUAL_ENV", str(tmp_path / "elsewhere"))
     _, new = plan_of(tmp_path / "co")
     assert "def lookup_job(self, run_id)" in new["app/store.py"]
+
+
+def test_a_base_of_an_installed_package_that_is_no_class_statement_is_not_unsure(tmp_path, monkeypatch):
+    from tests.helpers import committed_checkout
+
+    from runsmig.runner import run
+
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    src = "from typing import NamedTuple\n\n\nclass Args(NamedTuple):\n    job_id: str\n"
+    terms = "version: 1\nname: t\nterms:\n  - {from: job, plural: jobs, to: run, to_plural: runs}\n"
+    root, recipe = committed_checkout(tmp_path, {"pkg/q.py": src}, terms)
+    result = run(root, recipe, workers=1)
+    assert not result.unsure
+    assert b"run_id: str" in next(o for o in result.outcomes if o.rel == "pkg/q.py").new

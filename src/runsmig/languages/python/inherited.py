@@ -14,9 +14,11 @@ kept everywhere, like a recipe ``keep:`` word, so the uses in other files
 (``store.lookup_job(...)`` in a test whose ``store`` is a fixture) stay with it; the plan says
 which class and base keep it.
 
-A base that is not installed where runsmig looks (a virtualenv at the checkout's top,
-``$VIRTUAL_ENV``, runsmig's own) is not guessed about: renamed, an override of it would break (an
-abstract method left unimplemented), kept, a name that overrides nothing stays behind. So the
+A base whose package is not installed where runsmig looks (a virtualenv at the checkout's top,
+``$VIRTUAL_ENV``, runsmig's own, the standard library) is not guessed about (a package that is
+there but whose class is no class statement, ``typing.NamedTuple``, gives nothing to keep):
+renamed, an override of it would break (an abstract method left unimplemented), kept, a name that
+overrides nothing stays behind. So the
 names holding a term that such a class defines or uses are *unsure*: kept everywhere (the plan
 changes nothing it cannot tell is safe, and says so: install the project's dependencies and plan
 again), and ``check`` counts each class as undecided (its own exit code), never as a pass.
@@ -31,7 +33,7 @@ import ast
 import re
 from pathlib import Path
 
-from runsmig.languages.python.installed import body_names, class_members, site_dirs
+from runsmig.languages.python.installed import body_names, class_members, installed, site_dirs
 from runsmig.languages.python.modules import index_for
 from runsmig.textio import read_file
 
@@ -98,6 +100,8 @@ def _of_module(root: Path, rel: str, tree: ast.Module, all_files, engine, sites,
             members = class_members(sites, *target)
             if members is not None:  # a base that is not installed here is not guessed about
                 theirs.append((f"{target[0]}.{target[1]}", members))
+            elif installed(sites, target[0]):
+                continue  # its package is there, the class is not a class statement (typing.NamedTuple)
             elif unread is not None:
                 names = sorted(n for n in _defined(cls) | _self_uses(cls) if engine.find(n))
                 if names:

@@ -68,6 +68,18 @@ def _absolute(module: str, level: int, importer: str, is_package: bool) -> str:
     return ".".join(base + ([module] if module else []))
 
 
+def installed(sites: tuple[Path, ...], dotted: str) -> bool:
+    """Whether the top-level package or module of ``dotted`` is there at all (source, stub or a
+    compiled extension): a class of it that cannot be read is then not an unseen package's."""
+    top = dotted.split(".")[0]
+    for site in sites:
+        if (site / top).is_dir() or (site / f"{top}.py").is_file() or (site / f"{top}.pyi").is_file():
+            return True
+        if any(site.glob(f"{top}.*.so")) or any(site.glob(f"{top}.*.pyd")):
+            return True
+    return False
+
+
 def class_members(sites: tuple[Path, ...], module: str, name: str) -> frozenset[str] | None:
     """The methods and attributes class ``module.name`` declares, with its bases' (those that can be
     read; ``object``, ``ABC``, ``Generic[...]`` add nothing). None: the class cannot be read."""
