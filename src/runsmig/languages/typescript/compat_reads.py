@@ -2,11 +2,22 @@
 
 A renamed member of an exported interface (``RunOptions.jobId -> runId``) is an options key a
 caller may still pass under its old spelling. Each place of the package that reads the new key
-(``opts.runId``, ``opts?.runId``) reads it through ``compatRead(opts, 'runId', 'jobId', 'RunOptions')``:
+(``opts.runId``, ``opts?.runId``) reads it through ``compatRead(opts, 'runId', 'RunOptions')``:
 the new key's value when it is there, else the old key's (an own property of the object) with a
 deprecation warning. Writes (``opts.runId = …``), calls (``opts.runId()``) and ``this.runId`` are
 left as they are. The helper lives in the compat runtime file; the read site gets one import.
 A destructuring read (``const { runId } = opts``) is listed as a note: the old key is not read there.
+
+Which reads: runsmig has no type checker, so a read is left alone only when the type of its object is
+known here and is none of the option types; every other read of a new key's name is a fallback read.
+Known: a name declared in the file with a type annotation naming no option type (nor ``any``,
+``unknown``, ``object``, a type parameter), a variable initialised by ``new C()`` or a literal, a
+class, function or namespace import. Not known, so read as an option: a parameter without an
+annotation (contextually typed: ``(id, payload, spec = {}) => spec.runKey`` returned as a declared
+function type; a callback's parameter), a variable initialised by a call or another read
+(``const config = loaded?.config``), an imported name, a catch or loop variable, a name declared
+nowhere in the file. ``compatRead`` reads the old key only when the new one is undefined, so a read
+of an object that never carries the old key keeps its value.
 """
 
 from __future__ import annotations
@@ -81,6 +92,189 @@ def _typed_names(root, types: set[str]) -> set[str]:
     return out
 
 
+OPTION, OTHER, UNKNOWN = "option", "other", "unknown"
+ANYISH = r"\b(any|unknown|object|Object)\b"
+PARAMS = ("required_parameter", "optional_parameter")
+ITERATING = {"map", "flatMap", "forEach", "filter", "some", "every", "find", "findIndex", "findLast",
+             "findLastIndex"}
+LITERALS = ("string", "template_string", "number", "true", "false", "null", "regex", "array", "arrow_function",
+            "function_expression", "function", "class", "new_expression", "object")
+
+
+TRANSPARENT = {"Partial", "Readonly", "Required", "NonNullable", "Pick", "Omit", "Array", "ReadonlyArray", "Record"}
+
+
+def _outer(text: str) -> str:
+    """A type without the arguments of its generic types (``Run<T>[]`` -> ``Run[]``), except those of
+    types that are their argument reshaped (``Partial<T>``, ``Array<T>``, ``Record<K, V>``), and without
+    the members of an object type (``{ id: T }`` -> ``{…}``: a type of its own, whatever they are)."""
+    import re
+
+    out, keep, braces = [], [], 0
+    for m in re.finditer(r"[A-Za-z_$][\w$]*|[<>{}]|[^A-Za-z_${}<>]+", text):
+        t = m.group()
+        if t == "{":
+            if braces == 0:
+                out.append("{…}")
+            braces += 1
+        elif t == "}" and braces:
+            braces -= 1
+        elif braces:
+            continue
+        elif t == "<":
+            prev = re.findall(r"[A-Za-z_$][\w$]*$", "".join(out).rstrip())
+            keep.append(bool(prev) and prev[-1] in TRANSPARENT and (not keep or keep[-1]))
+            out.append(" ")
+        elif t == ">" and keep:
+            keep.pop()
+            out.append(" ")
+        elif not keep or keep[-1]:
+            out.append(t)
+    return "".join(out)
+
+
+class _Kinds:
+    """What the file says of the type of each name: ``OPTION`` (annotated with an option type), ``OTHER``
+    (a type known here that is none of them), ``UNKNOWN`` (no type runsmig can establish). ``values``:
+    names as variables and parameters; ``fields``: as class fields, parameter properties, interface
+    members (the last name of ``a.b``). The first parameter of a callback given to an iterating method
+    (``runs.some(j => j.runId)``) is of the kind of the type of the object the method is called on.
+    A name read is the one declared in the innermost scope around the read (a block, a function's
+    parameters) that declares it."""
+
+    def __init__(self, root, types: set[str]):
+        import re
+
+        self.types = types
+        self.word = re.compile(r"\b(" + "|".join(map(re.escape, sorted(types))) + r")\b") if types else None
+        self.tparams = {n.text() for t in root.find_all(kind="type_parameter")
+                        if (n := t.field("name")) is not None}
+        # name -> (kind, scope start, scope end) of each declaration (kind a node: the callback's object)
+        self.values: dict[str, list] = {}
+        self.fields: dict[str, list] = {}  # name -> kinds
+        for d in root.find_all(any=[{"kind": k} for k in PARAMS + ("variable_declarator",)]):
+            name = d.field("pattern") or d.field("name")
+            if name is None or name.kind() != "identifier":
+                continue
+            kind = self._declared(d)
+            self.values.setdefault(name.text(), []).append((kind, *_scope(d, d.kind() in PARAMS)))
+            if d.kind() in PARAMS and any(c.kind() == "accessibility_modifier" or c.text() == "readonly"
+                                          for c in d.children()):
+                self.fields.setdefault(name.text(), []).append(kind)
+        for fn in root.find_all(kind="arrow_function"):  # x => …: its one parameter, no parentheses
+            name = fn.field("parameter")
+            if name is not None and name.kind() == "identifier":
+                self.values.setdefault(name.text(), []).append((self._callback_of(fn, name) or UNKNOWN,
+                                                                fn.range().start.index, fn.range().end.index))
+        for d in root.find_all(any=[{"kind": "public_field_definition"}, {"kind": "property_signature"}]):
+            name = d.field("name")
+            if name is not None and name.kind() == "property_identifier":
+                self.fields.setdefault(name.text(), []).append(self._declared(d))
+        for d in root.find_all(any=[{"kind": k} for k in ("function_declaration", "class_declaration",
+                                                          "abstract_class_declaration", "enum_declaration",
+                                                          "namespace_import")]):
+            name = d.field("name") if d.kind() != "namespace_import" else \
+                next((c for c in d.children() if c.kind() == "identifier"), None)
+            if name is not None:
+                self.values.setdefault(name.text(), []).append((OTHER, *_scope(d, False)))
+
+    def of_type(self, text: str) -> str:
+        """The kind of a type written ``text`` (an annotation, ``as T``)."""
+        import re
+
+        text = text.strip().lstrip(":").strip()
+        if self.word is not None and self.word.search(text):
+            return OPTION
+        outer = _outer(text)
+        if re.search(ANYISH, outer) or re.sub(r"\s", "", text) == "{}":
+            return UNKNOWN  # any, unknown, object, {}, Record<string, any>: any object at all
+        if set(re.findall(r"[A-Za-z_$][\w$]*", outer)) & self.tparams:
+            return UNKNOWN  # T, T | undefined (not Run<T>[] nor { id: T }: types of their own whatever T is)
+        return OTHER
+
+    def _declared(self, d) -> str:
+        ann = next((c for c in d.children() if c.kind() == "type_annotation"), None)
+        if ann is not None:
+            return self.of_type(ann.text())
+        if d.kind() != "variable_declarator":
+            params = d.parent()
+            fn = params.parent() if params is not None and params.kind() == "formal_parameters" else None
+            first = next((c for c in params.children() if c.is_named()), None) if fn is not None else None
+            if fn is not None and first is not None and first.range().start.index == d.range().start.index:
+                return self._callback_of(fn, d) or UNKNOWN
+            return UNKNOWN  # a parameter without annotation: contextually typed, or any
+        value = d.field("value")
+        if value is None or value.kind() not in LITERALS:
+            return UNKNOWN  # a call's result, another read, an await: its type is not known here
+        if value.kind() == "new_expression":
+            ctor = value.field("constructor")
+            return OTHER if ctor is not None and ctor.kind() == "identifier" and ctor.text() not in self.types \
+                else UNKNOWN
+        if value.kind() == "object" and any(c.kind() == "spread_element" for c in value.children()):
+            return UNKNOWN  # holds what another object holds: maybe a caller's options
+        return OTHER
+
+    @staticmethod
+    def _callback_of(fn, param):
+        """The object ``xs`` of ``xs.map(x => …)``: ``fn`` is that callback, ``param`` its first parameter."""
+        args = fn.parent()
+        call = args.parent() if args is not None and args.kind() == "arguments" else None
+        if fn.kind() not in ("arrow_function", "function_expression", "function") or call is None \
+                or call.kind() != "call_expression":
+            return None
+        callee = call.field("function")
+        if callee is None or callee.kind() != "member_expression":
+            return None
+        method, obj = callee.field("property"), callee.field("object")
+        return obj if method is not None and method.text() in ITERATING and obj is not None else None
+
+    def receiver(self, obj, depth: int = 0) -> str:
+        """The kind of the object of a read ``obj.key``."""
+        while obj.kind() in ("non_null_expression", "parenthesized_expression"):
+            inner = [c for c in obj.children() if c.is_named()]
+            if len(inner) != 1:
+                return UNKNOWN
+            obj = inner[0]
+        if obj.kind() in ("as_expression", "satisfies_expression"):
+            named = [c for c in obj.children() if c.is_named()]
+            return self.of_type(named[-1].text()) if len(named) == 2 else UNKNOWN
+        if obj.kind() == "new_expression":
+            ctor = obj.field("constructor")
+            return OTHER if ctor is not None and ctor.kind() == "identifier" and ctor.text() not in self.types \
+                else UNKNOWN
+        if obj.kind() == "identifier":
+            at = obj.range().start.index
+            seen = [(k, a) for k, a, b in self.values.get(obj.text(), []) if a <= at < b]
+            inner = max((a for _, a in seen), default=None)
+            declared = [k for k, a in seen if a == inner]
+        elif obj.kind() == "member_expression":
+            p = obj.field("property")
+            declared = self.fields.get(p.text(), []) if p is not None else []
+        else:
+            return UNKNOWN
+        kinds = {k if isinstance(k, str) else self.receiver(k, depth + 1) if depth < 4 else UNKNOWN
+                 for k in declared}
+        if OPTION in kinds:
+            return OPTION
+        return OTHER if kinds == {OTHER} else UNKNOWN
+
+
+SCOPES = ("statement_block", "program", "class_body", "for_statement", "for_in_statement", "switch_body")
+FUNCTIONS = ("arrow_function", "function_declaration", "function_expression", "function", "method_definition",
+             "generator_function_declaration", "generator_function")
+
+
+def _scope(node, param: bool) -> tuple[int, int]:
+    """Where a declaration is seen: its function (a parameter), else its block."""
+    kinds = FUNCTIONS if param else SCOPES
+    p = node.parent()
+    while p is not None and p.kind() not in kinds:
+        node, p = p, p.parent()
+    if p is None:
+        return 0, 1 << 62
+    return p.range().start.index, p.range().end.index
+
+
 def _last_name(obj) -> str | None:
     if obj.kind() == "identifier":
         return obj.text()
@@ -93,7 +287,8 @@ def _last_name(obj) -> str | None:
 def fallback_reads(rel: str, text: str, keys: list[Key], runtime: str, style: str,
                    types: set[str] | None = None, removed_in: str = "") -> tuple[str, int, list[str]]:
     """(new text, reads rewritten, notes) of one source file of the package. ``types``: the option
-    types (:func:`option_types`); a read is rewritten when its object is a name annotated with one."""
+    types (:func:`option_types`); a read is rewritten unless the type of its object is known here and
+    is none of them (:class:`_Kinds`)."""
     by_new: dict[str, list[Key]] = {}
     for k in keys:
         by_new.setdefault(k.new, []).append(k)
@@ -105,18 +300,19 @@ def fallback_reads(rel: str, text: str, keys: list[Key], runtime: str, style: st
     edits: list[tuple[int, int, str]] = []
     notes: list[str] = []
     typed = _typed_names(root, types if types else {k.owner for k in keys})
+    kinds = _Kinds(root, types if types else {k.owner for k in keys})
     for node in root.find_all(kind="member_expression"):
         prop, obj = node.field("property"), node.field("object")
         if prop is None or obj is None or prop.text() not in by_new or obj.kind() in ("this", "super"):
             continue
-        if _last_name(obj) not in typed:
-            continue
+        if _last_name(obj) not in typed and kinds.receiver(obj) == OTHER:
+            continue  # an object whose type is known here and is no option type: no old key to read
         parent = node.parent()
         if parent is not None:
             pk = parent.kind()
             if pk in WRITE_KINDS and (pk == "update_expression" or _is_left(parent, node)):
                 continue
-            if pk == "call_expression" and _same(parent.field("function"), node):
+            if _called(node):
                 continue
             if pk == "unary_expression" and parent.children()[0].text() == "delete":
                 continue
@@ -142,6 +338,20 @@ def fallback_reads(rel: str, text: str, keys: list[Key], runtime: str, style: st
         out = out[:a] + r + out[b:]
     out = _with_import(out, rel, runtime, style, removed_in)
     return out, len(edits), notes
+
+
+def _called(node) -> bool:
+    """``node`` is the function of a call: ``o.f()``, ``o.f<T>()``, ``o.f!()``, ``(o.f)()``, and
+    ``await o.f<T>()`` (which the grammar reads as ``(await o.f)<T>()``)."""
+    while True:
+        parent = node.parent()
+        if parent is None:
+            return False
+        if parent.kind() == "call_expression":
+            return _same(parent.field("function"), node)
+        if parent.kind() not in ("non_null_expression", "parenthesized_expression", "await_expression"):
+            return False
+        node = parent
 
 
 def _same(a, b) -> bool:

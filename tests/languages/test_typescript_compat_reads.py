@@ -1,0 +1,128 @@
+"""Fallback reads of old option keys (issue #22) where runsmig cannot establish the type of the object
+read: contextually typed parameters, ``any``, objects loaded at run time. A read is left alone only
+when the object's type is known here and is none of the option types."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from runsmig.languages.typescript.compat_reads import Key, fallback_reads, undo_reads
+from tests.languages.test_typescript_compat import _no_tsc, _tsc
+
+FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "ts-compat-untyped-option-reads"
+KEYS = [Key("TaskSpec", "jobKey", "runKey"), Key("TaskSpec", "jobKeyMode", "runKeyMode"),
+        Key("Helpers", "addJob", "addRun")]
+TYPES = {"TaskSpec", "Helpers", "AddRunFunction"}
+
+
+def _reads(src: str) -> str:
+    out, _, _ = fallback_reads("src/a.ts", src, KEYS, "src/compat-runtime.ts", "", TYPES)
+    return out.split("\n", 1)[1] if out.startswith("import { compatRead }") else out
+
+
+def test_contextually_typed_parameter_with_a_default_reads_the_old_key():
+    src = ("export function makeAddRun(): AddRunFunction {\n"
+           "  return (identifier, payload, spec = {}) => spec.runKey || spec?.runKeyMode;\n}\n")
+    assert _reads(src) == ("export function makeAddRun(): AddRunFunction {\n  return (identifier, payload, spec = {}) => "
+                           "compatRead(spec, 'runKey', 'TaskSpec') || compatRead(spec, 'runKeyMode', 'TaskSpec', true);\n}\n")
+
+
+def test_untyped_loaded_object_read_with_optional_chaining():
+    src = "const loaded = JSON.parse(text);\nconst config = loaded?.worker;\nexport const n = config?.runKey ?? 1;\n"
+    assert "compatRead(config, 'runKey', 'TaskSpec', true) ?? 1" in _reads(src)
+
+
+@pytest.mark.parametrize("decl", ["o: any", "o: Record<string, any>", "o: unknown as never", "o?: {}", "o: T"])
+def test_any_like_annotations_are_not_known(decl):
+    src = f"function f<T>({decl.replace(' as never', '')}) {{ return o.runKey; }}\n"
+    assert "compatRead(o, 'runKey', 'TaskSpec')" in _reads(src)
+
+
+@pytest.mark.parametrize("src", [
+    "function f(o: KeyRecord) { return o.runKey; }\n",
+    "function f(o: { runKey: string }) { return o.runKey; }\n",
+    "function f(o: Row<T>[]) { return o.runKey; }\n",
+    "const o = new KeyRecord('k');\nexport const k = o.runKey;\n",
+    "const o = { runKey: 'k' };\nexport const k = o.runKey;\n",
+    "const rows: KeyRecord[] = [];\nexport const k = rows.find((r) => r.runKey === 'k');\n",
+    "const rows: KeyRecord[] = [];\nexport const k = rows.some(r => r.runKey === 'k');\n",
+    "export const k = (x as KeyRecord).runKey;\n",
+    "import * as ns from './x';\nexport const k = ns.runKey;\n",
+])
+def test_a_known_type_that_is_no_option_type_is_left_alone(src):
+    assert _reads(src) == src
+
+
+def test_callbacks_over_options_and_object_spreads_read_the_old_key():
+    src = ("const specs: TaskSpec[] = [];\nexport const a = specs.map((s) => s.runKey);\n"
+           "export function g(o: KeyRecord) { const copy = { ...o }; return copy.runKey; }\n")
+    out = _reads(src)
+    assert "compatRead(s, 'runKey', 'TaskSpec')" in out and "compatRead(copy, 'runKey', 'TaskSpec')" in out
+
+
+def test_the_innermost_declaration_decides():
+    src = ("export function f(spec) {\n  { const spec = new KeyRecord(); use(spec.runKey); }\n"
+           "  return spec.runKey;\n}\n")
+    out = _reads(src)
+    assert "use(spec.runKey)" in out and "return compatRead(spec, 'runKey', 'TaskSpec');" in out
+
+
+def test_writes_calls_and_this_are_left_alone():
+    src = ("export async function f(utils, spec) {\n  spec.runKey = 'a';\n  spec.runKey ??= 'b';\n"
+           "  await utils.addRun<T>('x');\n  utils.addRun!('y');\n  (utils.addRun)('z');\n  utils?.addRun?.('w');\n"
+           "  delete spec.runKey;\n  return this.runKey;\n}\n")
+    assert _reads(src) == src
+
+
+def test_a_method_read_as_a_value_reads_the_old_key_and_undo_restores_it():
+    src = "export function f(utils) {\n  return [utils.addRun, utils?.runKey];\n}\n"
+    out = _reads(src)
+    assert out == ("export function f(utils) {\n  return [compatRead(utils, 'addRun', 'Helpers'), "
+                   "compatRead(utils, 'runKey', 'TaskSpec', true)];\n}\n")
+    assert undo_reads("src/a.ts", out) == src
+
+
+def test_typed_receivers_keep_their_reads():
+    src = "export function d(spec: TaskSpec, h: Helpers) { return [spec.runKey, h.addRun]; }\n"
+    assert _reads(src) == ("export function d(spec: TaskSpec, h: Helpers) { return [compatRead(spec, 'runKey', "
+                           "'TaskSpec'), compatRead(h, 'addRun', 'Helpers')]; }\n")
+
+
+CONSUMER = """\
+import { StoredRun, makeAddJob, settingsFrom } from '../src';
+
+declare const console: any;
+const store: StoredRun[] = [];
+const addJob = makeAddJob(store);
+addJob('task', {}, { jobKey: 'K' });
+addJob('task', { again: true }, { jobKey: 'K' });
+const settings = settingsFrom('{"worker": {"concurrentJobs": 5}}');
+console.log(JSON.stringify({ rows: store.length, keys: store.map((r) => r.key), concurrency: settings.concurrentRuns,
+  poll: settings.pollInterval }));
+"""
+
+
+def test_old_keys_through_untyped_reads_work_and_warn(tmp_path):
+    tsc, node = _tsc(), shutil.which("node")
+    if tsc is None or node is None:
+        _no_tsc()
+    work = tmp_path / "build"
+    shutil.copytree(FIXTURE / "after", work)
+    (work / "consumer").mkdir()
+    (work / "consumer" / "use.ts").write_text(CONSUMER)
+    cfg = {"compilerOptions": {"target": "es2020", "module": "commonjs", "strict": True, "rootDir": ".",
+                               "outDir": "out", "types": []}, "include": ["consumer", "src"]}
+    (work / "tsconfig.test.json").write_text(json.dumps(cfg))
+    out = subprocess.run([tsc, "-p", "tsconfig.test.json"], cwd=work, capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+    run = subprocess.run([node, "out/consumer/use.js"], cwd=work, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    # one row keyed K (the old key is read, never silently ignored); the config file's old key is honoured
+    assert json.loads(run.stdout) == {"rows": 1, "keys": ["K"], "concurrency": 5, "poll": 2000}
+    assert "TaskSpec.jobKey is deprecated: use TaskSpec.runKey" in run.stderr
+    assert "WorkerSettings.concurrentJobs is deprecated: use WorkerSettings.concurrentRuns" in run.stderr
