@@ -126,3 +126,83 @@ def test_old_keys_through_untyped_reads_work_and_warn(tmp_path):
     assert json.loads(run.stdout) == {"rows": 1, "keys": ["K"], "concurrency": 5, "poll": 2000}
     assert "TaskSpec.jobKey is deprecated: use TaskSpec.runKey" in run.stderr
     assert "WorkerSettings.concurrentJobs is deprecated: use WorkerSettings.concurrentRuns" in run.stderr
+
+
+# -- interfaces of a declare global block ------------------------------------------------------
+
+GLOBAL = FIXTURE.parent / "ts-compat-global-option-keys"
+
+
+def _tree(root: Path):
+    files = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+    return files, lambda rel: (root / rel).read_text() if rel in files else None
+
+
+def test_a_declare_global_interface_is_public_and_its_renamed_keys_are_aliased():
+    from runsmig.languages.typescript.compat_surface import read_surface, renamed
+
+    files, read = _tree(GLOBAL / "after")
+    planned = {f for f in files if "compat" not in f}  # the renamed tree, before its compat files are written
+    after_index = read("src/index.ts").split("// runsmig: compat begin")[0]
+    before = read_surface(*_tree(GLOBAL / "before"))
+    after = read_surface(planned, lambda rel: after_index if rel == "src/index.ts" else read(rel) if rel in planned
+                         else None)
+    merged = read_surface(files, read).globals["TinyPool.PoolOptions"]  # with the compat module's declaration
+    assert {"concurrentJobs", "concurrentRuns"} <= set(merged.members)
+    d = before.globals["TinyPool.PoolOptions"]
+    assert d.global_path == ("TinyPool",) and d.members == {"concurrentJobs": "property", "pollInterval": "property"}
+    _, members = renamed(before, after, lambda s: s.replace("Job", "Run").replace("job", "run"))
+    assert [(m.owner, m.old, m.new) for m in members] == [("TinyPool.PoolOptions", "concurrentJobs", "concurrentRuns")]
+    compat = (GLOBAL / "after" / "src" / "compat.ts").read_text()
+    assert "declare global {\n  namespace TinyPool {\n    interface PoolOptions {\n" in compat
+    assert "concurrentJobs?: TinyPool.PoolOptions['concurrentRuns'];" in compat and "export {};" in compat
+
+
+GLOBAL_CONSUMER = """\
+import { poolSettings, resolveSettings } from '../src';
+
+declare const console: any;
+const preset: TinyPool.PoolOptions = { concurrentJobs: 3 };
+console.log(JSON.stringify({ file: poolSettings('{"concurrentJobs": 4}').concurrentRuns,
+  preset: resolveSettings(preset).concurrentRuns, none: poolSettings('{}').concurrentRuns }));
+"""
+
+
+def _build(tree: Path, consumer: str, tmp_path: Path) -> subprocess.CompletedProcess:
+    tsc, node = _tsc(), shutil.which("node")
+    if tsc is None or node is None:
+        _no_tsc()
+    work = tmp_path / ("build-" + tree.name)
+    shutil.copytree(tree, work)
+    (work / "consumer").mkdir()
+    (work / "consumer" / "use.ts").write_text(consumer)
+    cfg = {"compilerOptions": {"target": "es2020", "module": "commonjs", "strict": True, "rootDir": ".",
+                               "outDir": "out", "types": []}, "include": ["consumer", "src"]}
+    (work / "tsconfig.test.json").write_text(json.dumps(cfg))
+    out = subprocess.run([tsc, "-p", "tsconfig.test.json"], cwd=work, capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+    return subprocess.run([node, "out/consumer/use.js"], cwd=work, capture_output=True, text=True)
+
+
+def test_old_keys_of_a_global_interface_compile_work_and_warn(tmp_path):
+    run = _build(GLOBAL / "after", GLOBAL_CONSUMER, tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == {"file": 4, "preset": 3, "none": 1}
+    assert "TinyPool.PoolOptions.concurrentJobs is deprecated: use TinyPool.PoolOptions.concurrentRuns" in run.stderr
+
+
+def test_drop_of_global_aliases_leaves_a_package_that_compiles(tmp_path):
+    from runsmig.compat.drop import drop_changes
+
+    tree = tmp_path / "dropped"
+    shutil.copytree(GLOBAL / "after", tree)
+    for c in drop_changes(tree, "1.0"):
+        if c.action == "delete":
+            (tree / c.path).unlink()
+        else:
+            (tree / c.path).write_bytes(c.new)
+    assert not (tree / "src" / "compat.ts").exists()
+    assert "config?.concurrentRuns ?? 1" in (tree / "src" / "settings.ts").read_text()
+    run = _build(tree, GLOBAL_CONSUMER.replace("concurrentJobs: 3", "concurrentRuns: 3"), tmp_path)
+    assert run.returncode == 0 and "Deprecation" not in run.stderr, run.stderr
+    assert json.loads(run.stdout) == {"file": 1, "preset": 3, "none": 1}  # the old key is no longer read
