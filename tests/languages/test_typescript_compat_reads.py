@@ -206,3 +206,32 @@ def test_drop_of_global_aliases_leaves_a_package_that_compiles(tmp_path):
     run = _build(tree, GLOBAL_CONSUMER.replace("concurrentJobs: 3", "concurrentRuns: 3"), tmp_path)
     assert run.returncode == 0 and "Deprecation" not in run.stderr, run.stderr
     assert json.loads(run.stdout) == {"file": 1, "preset": 3, "none": 1}  # the old key is no longer read
+
+
+def test_a_function_written_as_a_function_type_of_the_package_has_its_parameter_types():
+    keys = [Key("AddRunsRunSpec", "jobKey", "runKey"), Key("TaskSpec", "jobKey", "runKey")]
+    sigs = {"AddRunFunction": ["string", "unknown", "TaskSpec"], "AddRunsFunction": ["AddRunsRunSpec[]", "boolean"]}
+    src = ("export function makeAddRun(): AddRunFunction {\n  return (identifier, payload, spec = {}) => spec.runKey;\n}\n"
+           "export const f: AddRunsFunction = (specs, keep) => specs.map((s) => s.runKey + keep.runKey);\n"
+           "export const h: (a: KeyRecord) => string = (a) => a.runKey;\n")
+    out, n, _ = fallback_reads("src/a.ts", src, keys, "src/compat-runtime.ts", "", {"TaskSpec", "AddRunsRunSpec"},
+                               "", sigs)
+    # the deprecation names the interface the caller filled; a parameter of a known other type is left alone
+    assert "=> compatRead(spec, 'runKey', 'TaskSpec');" in out
+    assert "compatRead(s, 'runKey', 'AddRunsRunSpec') + keep.runKey" in out
+    assert "(a) => a.runKey;" in out and n == 2
+
+
+def test_signatures_reads_the_function_type_aliases():
+    from runsmig.languages.typescript.compat_reads import signatures
+
+    text = "export type AddRunFunction = (identifier: string, payload?: unknown, spec?: TaskSpec) => Run;\n" \
+           "export type Other = { a: string };\n"
+    assert signatures({"src/i.ts": text}) == {"AddRunFunction": ["string", "unknown", "TaskSpec"]}
+
+
+def test_a_destructuring_with_a_default_is_listed():
+    _, _, notes = fallback_reads("src/a.ts", "const { runKey = 'k', runKeyMode: mode } = opts;\n", KEYS,
+                                 "src/compat-runtime.ts", "", TYPES)
+    assert [n.split(": ", 1)[1].split(";")[0] for n in notes] == ["'runKey' is read by destructuring",
+                                                                  "'runKeyMode' is read by destructuring"]

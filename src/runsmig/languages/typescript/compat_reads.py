@@ -73,6 +73,32 @@ def option_types(texts: dict[str, str], keys: list[Key]) -> set[str]:
         owners |= more
 
 
+def signatures(texts: dict[str, str]) -> dict[str, list[str]]:
+    """The function type aliases of the package: name -> the type written for each parameter ("" for none),
+    ``type AddRun = (id: string, spec?: TaskSpec) => Run`` -> ``["string", "TaskSpec"]``. A function
+    written where one of them is expected has parameters of these types (contextually typed)."""
+    out: dict[str, list[str]] = {}
+    for rel, text in texts.items():
+        if "=>" not in text or "type " not in text:
+            continue
+        for d in _parse(text, rel).find_all(kind="type_alias_declaration"):
+            name, value = d.field("name"), d.field("value")
+            if name is not None and value is not None and value.kind() == "function_type":
+                out.setdefault(name.text(), _param_types(value.field("parameters")))
+    return out
+
+
+def _param_types(params) -> list[str]:
+    out = []
+    for c in params.children() if params is not None else ():
+        if c.kind() in PARAMS:
+            ann = next((a for a in c.children() if a.kind() == "type_annotation"), None)
+            out.append(ann.text().lstrip(":").strip() if ann is not None else "")
+        elif c.is_named():
+            out.append("")
+    return out
+
+
 def _typed_names(root, types: set[str]) -> set[str]:
     """Names declared in the file with a type annotation that names one of ``types``
     (parameters, variables, class fields, interface members)."""
@@ -142,10 +168,11 @@ class _Kinds:
     A name read is the one declared in the innermost scope around the read (a block, a function's
     parameters) that declares it."""
 
-    def __init__(self, root, types: set[str]):
+    def __init__(self, root, types: set[str], sigs: dict[str, list[str]] | None = None):
         import re
 
         self.types = types
+        self.sigs = sigs or {}
         self.word = re.compile(r"\b(" + "|".join(map(re.escape, sorted(types))) + r")\b") if types else None
         self.tparams = {n.text() for t in root.find_all(kind="type_parameter")
                         if (n := t.field("name")) is not None}
@@ -156,16 +183,17 @@ class _Kinds:
             name = d.field("pattern") or d.field("name")
             if name is None or name.kind() != "identifier":
                 continue
-            kind = self._declared(d)
-            self.values.setdefault(name.text(), []).append((kind, *_scope(d, d.kind() in PARAMS)))
+            kind, typed = self._declared(d)
+            self.values.setdefault(name.text(), []).append((kind, *_scope(d, d.kind() in PARAMS), typed))
             if d.kind() in PARAMS and any(c.kind() == "accessibility_modifier" or c.text() == "readonly"
                                           for c in d.children()):
-                self.fields.setdefault(name.text(), []).append(kind)
+                self.fields.setdefault(name.text(), []).append((kind, typed))
         for fn in root.find_all(kind="arrow_function"):  # x => …: its one parameter, no parentheses
             name = fn.field("parameter")
             if name is not None and name.kind() == "identifier":
-                self.values.setdefault(name.text(), []).append((self._callback_of(fn, name) or UNKNOWN,
-                                                                fn.range().start.index, fn.range().end.index))
+                kind, typed = self._contextual(fn, 0)
+                self.values.setdefault(name.text(), []).append((self._callback_of(fn, name) or kind,
+                                                                fn.range().start.index, fn.range().end.index, typed))
         for d in root.find_all(any=[{"kind": "public_field_definition"}, {"kind": "property_signature"}]):
             name = d.field("name")
             if name is not None and name.kind() == "property_identifier":
@@ -176,7 +204,7 @@ class _Kinds:
             name = d.field("name") if d.kind() != "namespace_import" else \
                 next((c for c in d.children() if c.kind() == "identifier"), None)
             if name is not None:
-                self.values.setdefault(name.text(), []).append((OTHER, *_scope(d, False)))
+                self.values.setdefault(name.text(), []).append((OTHER, *_scope(d, False), ""))
 
     def of_type(self, text: str) -> str:
         """The kind of a type written ``text`` (an annotation, ``as T``)."""
@@ -192,27 +220,59 @@ class _Kinds:
             return UNKNOWN  # T, T | undefined (not Run<T>[] nor { id: T }: types of their own whatever T is)
         return OTHER
 
-    def _declared(self, d) -> str:
+    def _declared(self, d) -> tuple[str, str]:
+        """(kind, the type written for it) of a declaration."""
         ann = next((c for c in d.children() if c.kind() == "type_annotation"), None)
         if ann is not None:
-            return self.of_type(ann.text())
-        if d.kind() != "variable_declarator":
+            return self.of_type(ann.text()), ann.text().lstrip(":").strip()
+        if d.kind() not in ("variable_declarator", "public_field_definition", "property_signature"):
             params = d.parent()
             fn = params.parent() if params is not None and params.kind() == "formal_parameters" else None
-            first = next((c for c in params.children() if c.is_named()), None) if fn is not None else None
-            if fn is not None and first is not None and first.range().start.index == d.range().start.index:
-                return self._callback_of(fn, d) or UNKNOWN
-            return UNKNOWN  # a parameter without annotation: contextually typed, or any
+            if fn is None:
+                return UNKNOWN, ""
+            at = [c.range().start.index for c in params.children() if c.is_named()].index(d.range().start.index)
+            if at == 0 and self._callback_of(fn, d) is not None:
+                return self._callback_of(fn, d), ""
+            return self._contextual(fn, at)  # a parameter without annotation: contextually typed, or any
         value = d.field("value")
         if value is None or value.kind() not in LITERALS:
-            return UNKNOWN  # a call's result, another read, an await: its type is not known here
+            return UNKNOWN, ""  # a call's result, another read, an await: its type is not known here
         if value.kind() == "new_expression":
             ctor = value.field("constructor")
-            return OTHER if ctor is not None and ctor.kind() == "identifier" and ctor.text() not in self.types \
-                else UNKNOWN
+            known = ctor is not None and ctor.kind() == "identifier" and ctor.text() not in self.types
+            return (OTHER, "") if known else (UNKNOWN, "")
         if value.kind() == "object" and any(c.kind() == "spread_element" for c in value.children()):
-            return UNKNOWN  # holds what another object holds: maybe a caller's options
-        return OTHER
+            return UNKNOWN, ""  # holds what another object holds: maybe a caller's options
+        return OTHER, ""
+
+    def _contextual(self, fn, at: int) -> tuple[str, str]:
+        """(kind, type) of the parameter ``at`` of the function ``fn`` from the function type it is written
+        as: the declared return type of the function returning it, the type of the variable it initialises
+        (a function type written there, or an alias of the package's :func:`signatures`)."""
+        import re
+
+        parent = fn.parent()
+        ann = None
+        if parent is not None and parent.kind() == "return_statement":
+            outer = parent.parent()
+            while outer is not None and outer.kind() not in FUNCTIONS:
+                outer = outer.parent()
+            ann = outer.field("return_type") if outer is not None else None
+        elif parent is not None and parent.kind() == "arrow_function" and _same(parent.field("body"), fn):
+            ann = parent.field("return_type")
+        elif parent is not None and parent.kind() == "variable_declarator" and _same(parent.field("value"), fn):
+            ann = next((c for c in parent.children() if c.kind() == "type_annotation"), None)
+        if ann is None:
+            return UNKNOWN, ""
+        node = ann.children()[-1] if ann.kind() == "type_annotation" and ann.children() else ann
+        if node.kind() == "function_type":
+            types = _param_types(node.field("parameters"))
+        else:
+            m = re.fullmatch(r"([A-Za-z_$][\w$]*)\s*(<.*>)?", node.text().strip(), re.S)
+            types = self.sigs.get(m.group(1)) if m else None
+        if not types or at >= len(types) or not types[at]:
+            return UNKNOWN, ""
+        return self.of_type(types[at]), types[at]
 
     @staticmethod
     def _callback_of(fn, param):
@@ -242,21 +302,42 @@ class _Kinds:
             ctor = obj.field("constructor")
             return OTHER if ctor is not None and ctor.kind() == "identifier" and ctor.text() not in self.types \
                 else UNKNOWN
-        if obj.kind() == "identifier":
-            at = obj.range().start.index
-            seen = [(k, a) for k, a, b in self.values.get(obj.text(), []) if a <= at < b]
-            inner = max((a for _, a in seen), default=None)
-            declared = [k for k, a in seen if a == inner]
-        elif obj.kind() == "member_expression":
-            p = obj.field("property")
-            declared = self.fields.get(p.text(), []) if p is not None else []
-        else:
+        declared = self._declarations(obj)
+        if declared is None:
             return UNKNOWN
         kinds = {k if isinstance(k, str) else self.receiver(k, depth + 1) if depth < 4 else UNKNOWN
-                 for k in declared}
+                 for k, _ in declared}
         if OPTION in kinds:
             return OPTION
         return OTHER if kinds == {OTHER} else UNKNOWN
+
+    def _declarations(self, obj) -> list[tuple[object, str]] | None:
+        """(kind, type written) of the declarations a name read as ``obj`` may be (None: not a name)."""
+        if obj.kind() == "identifier":
+            at = obj.range().start.index
+            seen = [(k, a, t) for k, a, b, t in self.values.get(obj.text(), []) if a <= at < b]
+            inner = max((a for _, a, _ in seen), default=None)
+            return [(k, t) for k, a, t in seen if a == inner]
+        if obj.kind() == "member_expression":
+            p = obj.field("property")
+            return self.fields.get(p.text(), []) if p is not None else []
+        return None
+
+    def owner(self, obj, owners: list[str], depth: int = 0) -> str:
+        """Of ``owners`` (the interfaces a key belongs to), the one the type of ``obj`` names, else the first."""
+        import re
+
+        while obj.kind() in ("non_null_expression", "parenthesized_expression") and obj.children():
+            obj = next((c for c in obj.children() if c.is_named()), obj)
+        for kind, typed in self._declarations(obj) or []:
+            if not isinstance(kind, str) and depth < 4:  # a callback's parameter: the type of the iterated
+                found = self.owner(kind, owners, depth + 1)
+                if found != owners[0] or len(owners) == 1:
+                    return found
+            for o in owners:
+                if typed and re.search(r"(?<![\w$.])" + re.escape(o) + r"(?![\w$])", typed):
+                    return o
+        return owners[0]
 
 
 SCOPES = ("statement_block", "program", "class_body", "for_statement", "for_in_statement", "switch_body")
@@ -285,10 +366,11 @@ def _last_name(obj) -> str | None:
 
 
 def fallback_reads(rel: str, text: str, keys: list[Key], runtime: str, style: str,
-                   types: set[str] | None = None, removed_in: str = "") -> tuple[str, int, list[str]]:
+                   types: set[str] | None = None, removed_in: str = "",
+                   sigs: dict[str, list[str]] | None = None) -> tuple[str, int, list[str]]:
     """(new text, reads rewritten, notes) of one source file of the package. ``types``: the option
     types (:func:`option_types`); a read is rewritten unless the type of its object is known here and
-    is none of them (:class:`_Kinds`)."""
+    is none of them (:class:`_Kinds`). ``sigs``: the package's function types (:func:`signatures`)."""
     by_new: dict[str, list[Key]] = {}
     for k in keys:
         by_new.setdefault(k.new, []).append(k)
@@ -300,7 +382,7 @@ def fallback_reads(rel: str, text: str, keys: list[Key], runtime: str, style: st
     edits: list[tuple[int, int, str]] = []
     notes: list[str] = []
     typed = _typed_names(root, types if types else {k.owner for k in keys})
-    kinds = _Kinds(root, types if types else {k.owner for k in keys})
+    kinds = _Kinds(root, types if types else {k.owner for k in keys}, sigs)
     for node in root.find_all(kind="member_expression"):
         prop, obj = node.field("property"), node.field("object")
         if prop is None or obj is None or prop.text() not in by_new or obj.kind() in ("this", "super"):
@@ -319,14 +401,15 @@ def fallback_reads(rel: str, text: str, keys: list[Key], runtime: str, style: st
         ks = by_new[prop.text()]
         if len({k.old for k in ks}) != 1:
             continue
-        k = ks[0]
+        k = next(x for x in ks if x.owner == kinds.owner(obj, [x.owner for x in ks]))
         a, b = node.range().start.index, node.range().end.index
         oa, ob = obj.range().start.index, obj.range().end.index
         optional = ", true" if any(c.kind() == "optional_chain" for c in node.children()) else ""
         edits.append((a, b, f"{READ_HELPER}({text[oa:ob]}, '{k.new}', '{k.owner}'{optional})"))
     for pat in root.find_all(kind="object_pattern"):
         for s in pat.children():
-            name = s.field("key") if s.kind() == "pair_pattern" else s
+            name = s.field("key") if s.kind() == "pair_pattern" else s.field("left") \
+                if s.kind() == "object_assignment_pattern" else s
             if name is not None and name.text() in by_new:
                 notes.append(f"{rel}:{s.range().start.line + 1}: '{name.text()}' is read by destructuring; "
                              f"the old key '{by_new[name.text()][0].old}' is not read there")
@@ -421,4 +504,4 @@ def package_sources(files, entry: str, skip: set[str]) -> list[str]:
     return out
 
 
-__all__ = ["READ_HELPER", "Key", "fallback_reads", "option_types", "package_sources", "undo_reads"]
+__all__ = ["READ_HELPER", "Key", "fallback_reads", "option_types", "package_sources", "signatures", "undo_reads"]
