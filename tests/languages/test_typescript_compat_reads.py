@@ -226,8 +226,11 @@ def test_signatures_reads_the_function_type_aliases():
     from runsmig.languages.typescript.compat_reads import signatures
 
     text = "export type AddRunFunction = (identifier: string, payload?: unknown, spec?: TaskSpec) => Run;\n" \
-           "export type Other = { a: string };\n"
-    assert signatures({"src/i.ts": text}) == {"AddRunFunction": ["string", "unknown", "TaskSpec"]}
+           "export type Other = { a: string };\n" \
+           "export type AddRunsFunction = <S extends readonly AddRunsRunSpec[], T>(\n  /** the specs */\n" \
+           "  specs: S,\n  // the flag\n  keep?: boolean,\n  extra?: T,\n) => Promise<Run[]>;\n"
+    assert signatures({"src/i.ts": text}) == {"AddRunFunction": ["string", "unknown", "TaskSpec"],
+                                              "AddRunsFunction": ["(readonly AddRunsRunSpec[])", "boolean", ""]}
 
 
 def test_a_destructuring_with_a_default_is_listed():
@@ -235,3 +238,14 @@ def test_a_destructuring_with_a_default_is_listed():
                                  "src/compat-runtime.ts", "", TYPES)
     assert [n.split(": ", 1)[1].split(";")[0] for n in notes] == ["'runKey' is read by destructuring",
                                                                   "'runKeyMode' is read by destructuring"]
+
+
+def test_a_callback_over_a_parameter_typed_by_a_generic_function_type():
+    from runsmig.languages.typescript.compat_reads import signatures
+
+    sigs = signatures({"src/i.ts": "export type AddRunsFunction = <S extends readonly TaskSpec[]>(\n"
+                                   "  // the specs\n  specs: S,\n  keep?: boolean,\n) => Promise<Run[]>;\n"})
+    src = ("export function makeAddRuns(): AddRunsFunction {\n  return (specs, keep) =>\n"
+           "    go(specs.map((spec): DbSpec => ({ key: spec.runKey, keep: keep.runKey })));\n}\n")
+    out, n, _ = fallback_reads("src/a.ts", src, KEYS, "src/compat-runtime.ts", "", TYPES, "", sigs)
+    assert "key: compatRead(spec, 'runKey', 'TaskSpec'), keep: keep.runKey" in out and n == 1

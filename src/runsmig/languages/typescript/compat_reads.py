@@ -84,18 +84,33 @@ def signatures(texts: dict[str, str]) -> dict[str, list[str]]:
         for d in _parse(text, rel).find_all(kind="type_alias_declaration"):
             name, value = d.field("name"), d.field("value")
             if name is not None and value is not None and value.kind() == "function_type":
-                out.setdefault(name.text(), _param_types(value.field("parameters")))
+                out.setdefault(name.text(), _param_types(value))
     return out
 
 
-def _param_types(params) -> list[str]:
+def _param_types(fn_type) -> list[str]:
+    """The type written for each parameter of a function type; a type parameter of its own is replaced
+    by its constraint (``<S extends Spec[]>(specs: S)`` -> ``Spec[]``), none ("") when it has none."""
+    import re
+
+    bounds = {}
+    tps = fn_type.field("type_parameters")
+    for t in tps.children() if tps is not None else ():
+        name = t.field("name") if t.kind() == "type_parameter" else None
+        if name is not None:
+            c = t.field("constraint")
+            bounds[name.text()] = c.text().strip()[len("extends"):].strip() if c is not None else ""
+    params = fn_type.field("parameters")
     out = []
     for c in params.children() if params is not None else ():
         if c.kind() in PARAMS:
             ann = next((a for a in c.children() if a.kind() == "type_annotation"), None)
-            out.append(ann.text().lstrip(":").strip() if ann is not None else "")
-        elif c.is_named():
-            out.append("")
+            typed = ann.text().lstrip(":").strip() if ann is not None else ""
+            for tp, bound in bounds.items():
+                if re.search(r"(?<![\w$])" + re.escape(tp) + r"(?![\w$])", typed):
+                    typed = re.sub(r"(?<![\w$])" + re.escape(tp) + r"(?![\w$])", f"({bound})", typed) \
+                        if bound else ""
+            out.append(typed)
     return out
 
 
@@ -230,7 +245,7 @@ class _Kinds:
             fn = params.parent() if params is not None and params.kind() == "formal_parameters" else None
             if fn is None:
                 return UNKNOWN, ""
-            at = [c.range().start.index for c in params.children() if c.is_named()].index(d.range().start.index)
+            at = [c.range().start.index for c in params.children() if c.kind() in PARAMS].index(d.range().start.index)
             if at == 0 and self._callback_of(fn, d) is not None:
                 return self._callback_of(fn, d), ""
             return self._contextual(fn, at)  # a parameter without annotation: contextually typed, or any
@@ -266,7 +281,7 @@ class _Kinds:
             return UNKNOWN, ""
         node = ann.children()[-1] if ann.kind() == "type_annotation" and ann.children() else ann
         if node.kind() == "function_type":
-            types = _param_types(node.field("parameters"))
+            types = _param_types(node)
         else:
             m = re.fullmatch(r"([A-Za-z_$][\w$]*)\s*(<.*>)?", node.text().strip(), re.S)
             types = self.sigs.get(m.group(1)) if m else None
