@@ -159,12 +159,13 @@ def test_a_declare_global_interface_is_public_and_its_renamed_keys_are_aliased()
 
 
 GLOBAL_CONSUMER = """\
-import { poolSettings, resolveSettings } from '../src';
+import { poolSettings, poolSize, resolveSettings } from '../src';
 
 declare const console: any;
 const preset: TinyPool.PoolOptions = { concurrentJobs: 3 };
 console.log(JSON.stringify({ file: poolSettings('{"concurrentJobs": 4}').concurrentRuns,
-  preset: resolveSettings(preset).concurrentRuns, none: poolSettings('{}').concurrentRuns }));
+  preset: resolveSettings(preset).concurrentRuns, none: poolSettings('{}').concurrentRuns,
+  size: poolSize({ pool: { concurrentJobs: 7 } }), sizeNone: poolSize({}) }));
 """
 
 
@@ -187,7 +188,7 @@ def _build(tree: Path, consumer: str, tmp_path: Path) -> subprocess.CompletedPro
 def test_old_keys_of_a_global_interface_compile_work_and_warn(tmp_path):
     run = _build(GLOBAL / "after", GLOBAL_CONSUMER, tmp_path)
     assert run.returncode == 0, run.stderr
-    assert json.loads(run.stdout) == {"file": 4, "preset": 3, "none": 1}
+    assert json.loads(run.stdout) == {"file": 4, "preset": 3, "none": 1, "size": 7, "sizeNone": 1}
     assert "TinyPool.PoolOptions.concurrentJobs is deprecated: use TinyPool.PoolOptions.concurrentRuns" in run.stderr
 
 
@@ -203,9 +204,12 @@ def test_drop_of_global_aliases_leaves_a_package_that_compiles(tmp_path):
             (tree / c.path).write_bytes(c.new)
     assert not (tree / "src" / "compat.ts").exists()
     assert "config?.concurrentRuns ?? 1" in (tree / "src" / "settings.ts").read_text()
-    run = _build(tree, GLOBAL_CONSUMER.replace("concurrentJobs: 3", "concurrentRuns: 3"), tmp_path)
+    assert "pool: { concurrentRuns: size = 1, pollInterval } = {}," in (tree / "src" / "settings.ts").read_text()
+    consumer = GLOBAL_CONSUMER.replace("concurrentJobs: 3", "concurrentRuns: 3").replace("concurrentJobs: 7",
+                                                                                        "concurrentRuns: 7")
+    run = _build(tree, consumer, tmp_path)
     assert run.returncode == 0 and "Deprecation" not in run.stderr, run.stderr
-    assert json.loads(run.stdout) == {"file": 1, "preset": 3, "none": 1}  # the old key is no longer read
+    assert json.loads(run.stdout) == {"file": 1, "preset": 3, "none": 1, "size": 7, "sizeNone": 1}  # old key unread
 
 
 def test_a_function_written_as_a_function_type_of_the_package_has_its_parameter_types():
@@ -233,11 +237,25 @@ def test_signatures_reads_the_function_type_aliases():
                                               "AddRunsFunction": ["(readonly AddRunsRunSpec[])", "boolean", ""]}
 
 
-def test_a_destructuring_with_a_default_is_listed():
-    _, _, notes = fallback_reads("src/a.ts", "const { runKey = 'k', runKeyMode: mode } = opts;\n", KEYS,
-                                 "src/compat-runtime.ts", "", TYPES)
+def test_a_destructuring_without_an_object_to_read_is_listed():
+    src = "function f({ runKey = 'k', runKeyMode: mode }: TaskSpec) {}\nfor (const { runKey } of specs) {}\n"
+    out, n, notes = fallback_reads("src/a.ts", src, KEYS, "src/compat-runtime.ts", "", TYPES)
+    assert out == src and n == 0
     assert [n.split(": ", 1)[1].split(";")[0] for n in notes] == ["'runKey' is read by destructuring",
-                                                                  "'runKeyMode' is read by destructuring"]
+                                                                  "'runKeyMode' is read by destructuring",
+                                                                  "'runKey' is read by destructuring"]
+
+
+def test_a_destructured_new_key_defaults_to_the_old_one_and_undo_restores_it():
+    src = ("const {\n  logger,\n  preset: {\n    worker: { runKey: key, nested: { a } = {}, runKeyMode = 'replace' },\n"
+           "  },\n} = options;\nconst { addRun } = this.helpers;\nconst { runKey: known } = new KeyRecord();\n")
+    out = _reads(src)
+    assert out == ("const {\n  logger,\n  preset: {\n    worker: { runKey: key = compatRead(options?.preset?.worker, "
+                   "'runKey', 'TaskSpec'), nested: { a } = {}, runKeyMode = compatRead(options?.preset?.worker, "
+                   "'runKeyMode', 'TaskSpec') ?? ('replace') },\n  },\n} = options;\n"
+                   "const { addRun = compatRead(this.helpers, 'addRun', 'Helpers') } = this.helpers;\n"
+                   "const { runKey: known } = new KeyRecord();\n")
+    assert undo_reads("src/a.ts", out) == src
 
 
 def test_a_callback_over_a_parameter_typed_by_a_generic_function_type():

@@ -6,7 +6,9 @@ caller may still pass under its old spelling. Each place of the package that rea
 the new key's value when it is there, else the old key's (an own property of the object) with a
 deprecation warning. Writes (``opts.runId = …``), calls (``opts.runId()``) and ``this.runId`` are
 left as they are. The helper lives in the compat runtime file; the read site gets one import.
-A destructuring read (``const { runId } = opts``) is listed as a note: the old key is not read there.
+A destructuring read of a name or a read of one (``const { a: { runId: id } } = opts``) gives the
+binding a default reading the old key (``id = compatRead(opts?.a, 'runId', 'RunOptions')``, a default
+of its own kept after ``??``); one with nothing to read from (a parameter, a loop variable) is a note.
 
 Which reads: runsmig has no type checker, so a read is left alone only when the type of its object is
 known here and is none of the option types; every other read of a new key's name is a fallback read.
@@ -422,12 +424,21 @@ def fallback_reads(rel: str, text: str, keys: list[Key], runtime: str, style: st
         optional = ", true" if any(c.kind() == "optional_chain" for c in node.children()) else ""
         edits.append((a, b, f"{READ_HELPER}({text[oa:ob]}, '{k.new}', '{k.owner}'{optional})"))
     for pat in root.find_all(kind="object_pattern"):
+        source = _pattern_source(pat)
         for s in pat.children():
             name = s.field("key") if s.kind() == "pair_pattern" else s.field("left") \
                 if s.kind() == "object_assignment_pattern" else s
-            if name is not None and name.text() in by_new:
-                notes.append(f"{rel}:{s.range().start.line + 1}: '{name.text()}' is read by destructuring; "
-                             f"the old key '{by_new[name.text()][0].old}' is not read there")
+            if name is None or name.text() not in by_new:
+                continue
+            ks = by_new[name.text()]
+            edit = _default_read(s, source, ks, kinds, text) if len({k.old for k in ks}) == 1 else None
+            if edit == ():
+                continue  # an object of a known type that is no option type
+            if edit is not None:
+                edits.append(edit)
+                continue
+            notes.append(f"{rel}:{s.range().start.line + 1}: '{name.text()}' is read by destructuring; "
+                         f"the old key '{ks[0].old}' is not read there")
     if not edits:
         return text, 0, notes
     edits = _outermost(edits)
@@ -436,6 +447,64 @@ def fallback_reads(rel: str, text: str, keys: list[Key], runtime: str, style: st
         out = out[:a] + r + out[b:]
     out = _with_import(out, rel, runtime, style, removed_in)
     return out, len(edits), notes
+
+
+def _pattern_source(pat):
+    """(the object a destructuring pattern takes its keys from, as a name or a read of one, the keys on
+    the way: ``const { a: { b: { runKey } } } = opts`` -> (opts, ["a", "b"])), or None (a parameter, a
+    loop variable, a call's result: nothing to read the old key from)."""
+    path: list[str] = []
+    node = pat
+    while True:
+        parent = node.parent()
+        if parent is None:
+            return None
+        if parent.kind() == "assignment_pattern" and _same(parent.field("left"), node):
+            node, parent = parent, parent.parent()
+            if parent is None:
+                return None
+        if parent.kind() == "pair_pattern" and _same(parent.field("value"), node):
+            key = parent.field("key")
+            if key is None or key.kind() != "property_identifier":
+                return None
+            path.insert(0, key.text())
+            node = parent.parent()  # the enclosing object_pattern
+            if node is None or node.kind() != "object_pattern":
+                return None
+            continue
+        if parent.kind() == "variable_declarator" and _same(parent.field("name"), node):
+            value = parent.field("value")
+            simple = value is not None and value.kind() in ("identifier", "member_expression", "this") and \
+                not any(n.kind() == "call_expression" for n in value.find_all(kind="call_expression"))
+            return (value, path) if simple else None
+        return None
+
+
+def _default_read(prop, source, ks, kinds, text):
+    """The edit making the binding of a destructured new key default to the old key's value: ``{ runKey: k }``
+    -> ``{ runKey: k = compatRead(opts, 'runKey', 'TaskSpec') }``, a default of its own kept after ``??``.
+    None: not this form (a nested pattern, no source to read); (): the source's type is known, no option."""
+    if source is None:
+        return None
+    top, path = source
+    if not path and kinds.receiver(top) == OTHER:
+        return ()
+    k = next(x for x in ks if x.owner == kinds.owner(top, [x.owner for x in ks])) if not path else ks[0]
+    obj = text[top.range().start.index:top.range().end.index] + "".join("?." + p for p in path)
+    read = f"{READ_HELPER}({obj}, '{k.new}', '{k.owner}')"
+    kind = prop.kind()
+    value = prop.field("value") if kind == "pair_pattern" else None
+    end = None
+    if kind == "shorthand_property_identifier_pattern" or (value is not None and value.kind() == "identifier"):
+        end = prop.range().end.index
+        return end, end, f" = {read}"
+    default = prop.field("right") if kind == "object_assignment_pattern" else \
+        value.field("right") if value is not None and value.kind() == "assignment_pattern" and \
+        value.field("left") is not None and value.field("left").kind() == "identifier" else None
+    if default is None:
+        return None
+    a, b = default.range().start.index, default.range().end.index
+    return a, b, f"{read} ?? ({text[a:b]})"
 
 
 def _called(node) -> bool:
@@ -496,6 +565,21 @@ def undo_reads(rel: str, text: str) -> str:
         key = named[1].text()[1:-1]
         dot = "?." if len(named) > 3 and named[3].text() == "true" else "."
         a, b = call.range().start.index, call.range().end.index
+        parent = call.parent()
+        if parent is not None and parent.kind() == "binary_expression" and _same(parent.field("left"), call) \
+                and parent.field("operator") is not None and parent.field("operator").text() == "??":
+            pattern, right = parent.parent(), parent.field("right")
+            if pattern is not None and pattern.kind() in ("assignment_pattern", "object_assignment_pattern") \
+                    and right is not None and right.kind() == "parenthesized_expression":
+                inner = [c for c in right.children() if c.is_named()]  # a default of its own: kept
+                pa, pb = parent.range().start.index, parent.range().end.index
+                edits.append((pa, pb, inner[0].text() if len(inner) == 1 else right.text()))
+                continue
+        if parent is not None and parent.kind() in ("assignment_pattern", "object_assignment_pattern") \
+                and _same(parent.field("right"), call):
+            left = parent.field("left")  # a default runsmig gave the binding: removed
+            edits.append((left.range().end.index, b, ""))
+            continue
         edits.append((a, b, f"{named[0].text()}{dot}{key}"))
     edits = _outermost(edits)
     for a, b, r in sorted(edits, reverse=True):
