@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Callable
 
-from runsmig.languages.typescript.compat_reads import Key, fallback_reads, option_types, package_sources
+from runsmig.languages.typescript.compat_reads import Key, fallback_reads, option_types, package_sources, signatures
 from runsmig.languages.typescript.compat_surface import ExportAlias, MemberAlias, read_surface, renamed, renamed_flags
 from runsmig.languages.typescript.compat_writer import compat_path, with_argv_hook, with_hook, write_compat
 
@@ -89,10 +89,10 @@ def plan_ts_compat(files_before, read_before: Callable[[str], str | None], files
             text = out.files.get(rel) if rel in out.files else read_after(rel)
             if text is not None:
                 texts[rel] = text
-        types = option_types(texts, keys)
+        types, sigs = option_types(texts, keys), signatures(texts)
         for rel, text in texts.items():
             new, n, notes = fallback_reads(rel, text, keys, mod.runtime_path, after.specifier_style, types,
-                                           removed_in)
+                                           removed_in, sigs)
             out.notes.extend(notes)
             if n:
                 out.files[rel] = new

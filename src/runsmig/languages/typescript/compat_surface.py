@@ -6,6 +6,9 @@ A package is read from its ``package.json``: the entry points (``source``, ``exp
 under ``src/``). From each entry every exported name is followed through re-exports
 (``export * from``, ``export {a as b} from``, ``import {a}; export {a}``) to its declaration; an
 exported class or interface brings its public members (non-private, non-``#``), instance and static.
+An interface a module of the package declares in ``declare global { namespace N { … } }`` is public too
+(its callers name it ``N.Options`` without an import, and fill its keys): it is read into ``globals``
+under its qualified name.
 
 The reader works on any tree given as ``files`` + ``read(rel)``: the checkout before a rename and
 the planned tree after it are read the same way, and :func:`renamed` compares the two.
@@ -50,6 +53,8 @@ class Decl:
     # of tp_refs, those every file sees without an import: TypeScript's own (``Record``) and names a
     # ``declare global`` block of the package declares (a ``namespace GraphileWorker``)
     tp_globals: set[str] = field(default_factory=set)
+    # an interface of a ``declare global`` block: the namespaces around it (``("GraphileConfig",)``)
+    global_path: tuple[str, ...] | None = None
 
     @property
     def is_value(self) -> bool:
@@ -69,6 +74,7 @@ class Surface:
     specifier_style: str = ""  # "" or ".js": how the entry spells relative imports
     bins: list[str] = field(default_factory=list)  # source files of the package.json ``bin`` commands
     flags: set[str] = field(default_factory=set)  # long options their CLI parsers define (``--job-id``)
+    globals: dict[str, Decl] = field(default_factory=dict)  # ``N.Options`` -> an interface of a declare global
 
 
 Reader = Callable[[str], "str | None"]
@@ -189,6 +195,7 @@ def read_surface(files, read: Reader, package_json: str = "package.json") -> Sur
         if src is not None and src not in surface.bins:
             surface.bins.append(src)
     surface.flags = cli_flags(files, read, surface.bins)
+    surface.globals = reader.global_interfaces(sorted(reader.memo))
     surface.problems = reader.problems
     return surface
 
@@ -287,6 +294,18 @@ class _ModuleReader:
                             if name is not None:
                                 self._globals.add(name.text())
         return self._globals
+
+    def global_interfaces(self, rels) -> dict[str, Decl]:
+        """The interfaces the ``declare global`` blocks of these modules declare, by qualified name."""
+        out: dict[str, Decl] = {}
+        for rel in rels:
+            text = self.read(rel)
+            root = self.tree(rel) if text and "declare global" in text else None
+            for amb in root.find_all(kind="ambient_declaration") if root is not None else []:
+                if any(c.kind() == "global" for c in amb.children()):
+                    for block in (c for c in amb.children() if c.kind() == "statement_block"):
+                        _global_interfaces(block, (), rel, out)
+        return out
 
     def tree(self, rel: str):
         if rel not in self.trees:
@@ -395,6 +414,24 @@ def _imports(root) -> dict[str, tuple[str, str]]:
             if n is not None:
                 out[(a or n).text()] = (spec, n.text())
     return out
+
+
+def _global_interfaces(block, path: tuple[str, ...], rel: str, out: dict[str, Decl]) -> None:
+    for stmt in block.children():
+        node = stmt.children()[0] if stmt.kind() == "expression_statement" and stmt.children() else stmt
+        if node.kind() in ("internal_module", "module"):
+            name, body = node.field("name"), node.field("body")
+            if name is not None and body is not None and name.kind() == "identifier":
+                _global_interfaces(body, path + (name.text(),), rel, out)
+        elif node.kind() == "interface_declaration":
+            for d in _declared(node, rel):
+                d.global_path = path
+                q = ".".join(path + (d.name,))
+                if q in out:  # declarations merge: the first one, with the members of all
+                    out[q].members.update((k, v) for k, v in d.members.items() if k not in out[q].members)
+                    out[q].optional = out[q].optional | d.optional
+                else:
+                    out[q] = d
 
 
 def _local_declarations(root, rel: str) -> dict[str, Decl]:
@@ -561,11 +598,13 @@ def renamed(before: Surface, after: Surface, rewrite: Callable[[str], str]) -> t
             owners[old] = new
     members: list[MemberAlias] = []
     seen: set[tuple[str, str]] = set()
-    for old_owner, new_owner in sorted(owners.items()):
-        a, b = before.exports[old_owner], after.exports[new_owner]
-        if a.kind != b.kind or (b.file, b.name) in seen:
+    pairs = [(before.exports[o], after.exports[n], n) for o, n in sorted(owners.items())]
+    # a global interface keeps its name (one renamed is not aliased: the type checker names it)
+    pairs += [(before.globals[q], b, q) for q, b in sorted(after.globals.items()) if q in before.globals]
+    for a, b, new_owner in pairs:
+        if a.kind != b.kind or (b.file, b.name, b.global_path) in seen:
             continue
-        seen.add((b.file, b.name))
+        seen.add((b.file, b.name, b.global_path))
         for static, ma, mb in ((False, a.members, b.members), (True, a.statics, b.statics)):
             for m, what in sorted(ma.items()):
                 if m in mb:

@@ -312,6 +312,21 @@ def write_compat(entry: str, path: str, removed_in: str, style: str, exports: li
             continue
         spec = _spec(path, file, style)
         args = "<" + ", ".join(d.type_params) + ">" if d.type_params else ""
+        if d.global_path is not None:  # an interface of a declare global block: merged there
+            lines, pad = ["declare global {"], "  "
+            for ns in d.global_path:
+                lines.append(f"{pad}namespace {ns} {{")
+                pad += "  "
+            lines.append(f"{pad}interface {d.name}{args} {{")
+            for m in ms:
+                lines.append(f"{pad}  /** @deprecated Use {m.new} instead ({when}). */")
+                lines.append(f"{pad}  {m.old}?: {owner}{args}['{m.new}'];")
+            lines.append(f"{pad}}}")
+            for _ in d.global_path:
+                pad = pad[:-2]
+                lines.append(f"{pad}}}")
+            body += lines + ["}", ""]
+            continue
         inst = [m for m in ms if not m.static]
         stat = [m for m in ms if m.static]
         if d.kind == "class":
@@ -354,6 +369,8 @@ def write_compat(entry: str, path: str, removed_in: str, style: str, exports: li
     helpers = [f"import {{ {', '.join(used)} }} from '{_spec(path, rt, style)}';"] if used else []
     if not body:
         body = ["export {};  // the renamed options of the package's commands: see compat-runtime"]
+    elif not imports.render() and not helpers and not any(b.startswith("export ") for b in body):
+        body = ["export {};  // a module: its declare global blocks merge into the package's", ""] + body
     if any("CompatArgs<" in b for b in body):  # not Parameters/ReturnType: a type parameter may be called so
         body = ["type CompatArgs<F> = F extends (...args: infer A) => any ? A : never;",
                 "type CompatResult<F> = F extends (...args: any[]) => infer R ? R : never;", ""] + body
