@@ -295,6 +295,35 @@ def test_subclasses_that_define_old_names(applied):
     assert len(out["defined"]) == 2 and all("(overrides workq." in m for m in out["defined"])
 
 
+def test_overrides_that_declare_old_parameter_names_are_called_with_them(applied):
+    """The package calls its methods with the new keywords; a subclass written against the previous
+    release still declares the old ones (an old-named override forwarded to the new name, or a method
+    that kept its name): each gets its old keyword, and the class says so once, when it is made."""
+    out = py(applied, """
+        from workq.queue import Queue
+        class MyQueue(Queue):
+            def __init__(self, name="default", job_class=None):
+                super().__init__(name, job_class=job_class or object)
+            def fetch_job(self, job_id):
+                return ["mine", job_id]
+        class Passes(Queue):
+            def fetch_run(self, **kwargs):
+                return ["passes", kwargs]
+        out["defined"] = warned()
+        q = MyQueue(run_class=str)
+        out["calls"] = [q.run_class.__name__, q.fetch_run(run_id="a"), q.fetch_job(job_id="b"),
+                        Passes().fetch_run(run_id="c")]
+        out["called"] = warned()
+    """)
+    assert out["calls"] == ["str", ["mine", "a"], ["mine", "b"], ["passes", {"run_id": "c"}]]
+    said = out["defined"]
+    assert any("parameter 'job_class' of __main__.MyQueue.__init__ (overrides workq.queue.Queue.__init__)" in m
+               and "use 'run_class'" in m for m in said)
+    assert any("parameter 'job_id' of __main__.MyQueue.fetch_run (overrides workq.queue.Queue.fetch_run)" in m
+               for m in said)
+    assert not any("Passes" in m for m in said)  # **kwargs passes the new keyword on: nothing to do
+
+
 def test_renamed_package_and_its_submodules(tmp_path):
     case = REPO / "fixtures" / "compat-py-package"
     work = git_copy(case / "before", tmp_path / "pkg")

@@ -82,3 +82,17 @@ def test_marker_reasons():
     text = "a\n" + marker.begin("3.0", "#") + "\nb\n" + marker.end("#") + "\nc  " + marker.line("4.0", "//") + "\nd\n"
     assert marker.line_reasons(text) == {2: "compat (removed in 3.0)", 3: "compat (removed in 3.0)",
                                          4: "compat (removed in 3.0)", 5: "compat (removed in 4.0)"}
+
+
+def test_the_runtime_holds_no_apostrophe_outside_its_strings():
+    """The runtime is written with the quote of the package (runsmig.compat.pyruntime.module_text
+    swaps every ' for "): a comment or docstring holding an apostrophe would come out mangled."""
+    import io
+    import tokenize
+
+    from runsmig.compat import pyruntime
+
+    for text in (pyruntime._RUNTIME, pyruntime._SETTINGS_RUNTIME):
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type == tokenize.COMMENT or tok.type == tokenize.STRING and tok.string.startswith('"""'):
+                assert "'" not in tok.string.strip('"'), tok.string[:80]

@@ -61,7 +61,7 @@ class _Alias:
 
 def _hide(cls, names):
     """``dir()`` of an instance leaves out the old names still answered by an alias (a subclass that
-    defines one lists it). ``dir(cls)`` is computed by the metaclass from the classes' ``__dict__``:
+    defines one lists it). ``dir(cls)`` is computed by the metaclass from the ``__dict__`` of the classes:
     an alias a class must answer itself (``cls.old``, ``super().old``) stays listed there."""
     own = cls.__dict__.get('__dir__')
 
@@ -78,11 +78,12 @@ def _hide(cls, names):
     cls.__dir__ = __dir__
 
 
-def _alias_members(cls, owner, members):
+def _alias_members(cls, owner, members, methods=None):
     """A renamed member keeps its old name as a forwarding descriptor on the class (``cls.old``,
     ``super().old``, reads and writes on instances), left out of ``dir()`` of an instance. ``dir(cls)``
-    is computed by the metaclass from the classes' ``__dict__`` and lists it: hiding it there too
-    would take a metaclass, or a hook on every attribute read or write of the class's instances."""
+    is computed by the metaclass from the ``__dict__`` of the classes and lists it: hiding it there too
+    would take a metaclass, or a hook on every attribute read or write of the instances of the class.
+    ``methods``: method name -> its renamed parameters (old -> new), for the overrides of subclasses."""
     on_class = set()
     for old, new in members.items():
         if old not in cls.__dict__:
@@ -90,13 +91,52 @@ def _alias_members(cls, owner, members):
             on_class.add(old)
     if on_class:
         _hide(cls, frozenset(on_class))
-    _forward_overrides(cls, owner, members, frozenset(on_class))
+    _forward_overrides(cls, owner, members, frozenset(on_class), methods or {})
 
 
-def _forward_overrides(cls, owner, members, on_class):
+_METHOD_WRAPPERS = (staticmethod, classmethod)  # a name, not a tuple display: older ruff flags UP038 on one
+
+
+def _declared_back(func, renames, where, base):
+    """An override that still declares old parameter names (and not the new ones), which the package
+    calls with the new names: the new keywords go back to the old ones, with a warning when the
+    class is made. Anything else is returned as it is."""
+    raw = func.__func__ if isinstance(func, _METHOD_WRAPPERS) else func
+    try:
+        params = inspect.signature(raw).parameters
+    except (TypeError, ValueError):
+        return func
+    back = {new: old for old, new in renames.items() if old in params and new not in params}
+    if not back:
+        return func
+    for new, old in back.items():
+        _warn(f'parameter {old!r} of {where} (overrides {base})', repr(new), stacklevel=5)
+
+    def moved(kwargs):
+        for new, old in back.items():
+            if new in kwargs and old not in kwargs:
+                kwargs[old] = kwargs.pop(new)
+        return kwargs
+
+    if inspect.iscoroutinefunction(raw):
+
+        @functools.wraps(raw)
+        async def wrapper(*args, **kwargs):
+            return await raw(*args, **moved(kwargs))
+    else:
+
+        @functools.wraps(raw)
+        def wrapper(*args, **kwargs):
+            return raw(*args, **moved(kwargs))
+
+    return type(func)(wrapper) if isinstance(func, _METHOD_WRAPPERS) else wrapper
+
+
+def _forward_overrides(cls, owner, members, on_class, methods):
     """Subclasses that define an old member name (an override, a class attribute such as a class to use)
-    define the new one too, with a warning: the package only reads the new name. A subclass's own
-    ``__dir__`` (which may not call up) is wrapped so the aliases stay unlisted."""
+    define the new one too, with a warning: the package only reads the new name. An override that
+    declares the old parameter names of a method is called with the new ones (``_declared_back``).
+    The own ``__dir__`` of a subclass (which may not call up) is wrapped so the aliases stay unlisted."""
     original = cls.__dict__.get('__init_subclass__')
 
     def __init_subclass__(sub, **kwargs):
@@ -109,6 +149,13 @@ def _forward_overrides(cls, owner, members, on_class):
                     stacklevel=4,
                 )
                 setattr(sub, new, value)
+        for name, renames in methods.items():
+            value = sub.__dict__.get(name)
+            if callable(value) or isinstance(value, _METHOD_WRAPPERS):
+                wrapped = _declared_back(value, renames, f'{sub.__module__}.{sub.__qualname__}.{name}',
+                                         f'{owner}.{name}')
+                if wrapped is not value:
+                    setattr(sub, name, wrapped)
         if on_class and '__dir__' in sub.__dict__:
             _hide(sub, on_class)
         if original is not None:
@@ -265,10 +312,18 @@ def install(g):
     """Called by the hook that ends a module: aliases its renamed members, parameters and options, and
     returns the ``__getattr__`` of the module (PEP 562) that answers its old names with a warning."""
     module = g['__name__']
-    for cls_name, members in MEMBERS.get(module, {}).items():
+    methods = {}  # class -> method -> its renamed parameters: what the override of a subclass is called with
+    for target, renames in PARAMETERS.get(module, {}).items():
+        cls_name, _, method = target.partition('.')
+        if method:
+            methods.setdefault(cls_name, {})[method] = renames
+    members_of = MEMBERS.get(module, {})
+    for cls_name in sorted(set(members_of) | set(methods)):
         cls = g.get(cls_name)
         if isinstance(cls, type):
-            _alias_members(cls, f'{module}.{cls_name}', members)
+            renamed = members_of.get(cls_name, {})
+            # the parameters of a renamed method are those of the new one: its forwarded old-named override too
+            _alias_members(cls, f'{module}.{cls_name}', renamed, methods.get(cls_name))
     for target, renames in PARAMETERS.get(module, {}).items():
         _wrap_parameters(g, module, target, renames)
     if OPTIONS:
