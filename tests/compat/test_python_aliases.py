@@ -305,7 +305,7 @@ def test_overrides_that_declare_old_parameter_names_are_called_with_them(applied
             def __init__(self, name="default", job_class=None):
                 super().__init__(name, job_class=job_class or object)
             def fetch_job(self, job_id):
-                return ["mine", job_id]
+                return ["mine", job_id, super().fetch_job(job_id=job_id)]
         class Passes(Queue):
             def fetch_run(self, **kwargs):
                 return ["passes", kwargs]
@@ -315,7 +315,7 @@ def test_overrides_that_declare_old_parameter_names_are_called_with_them(applied
                         Passes().fetch_run(run_id="c")]
         out["called"] = warned()
     """)
-    assert out["calls"] == ["str", ["mine", "a"], ["mine", "b"], ["passes", {"run_id": "c"}]]
+    assert out["calls"] == ["str", ["mine", "a", None], ["mine", "b", None], ["passes", {"run_id": "c"}]]
     said = out["defined"]
     assert any("parameter 'job_class' of __main__.MyQueue.__init__ (overrides workq.queue.Queue.__init__)" in m
                and "use 'run_class'" in m for m in said)

@@ -45,7 +45,7 @@ class _Alias:
         cls = type(obj) if obj is not None else owner
         for klass in cls.__mro__:
             found = klass.__dict__.get(self.new, _Alias)
-            if found is _Alias or found is klass.__dict__.get(self.old):
+            if found is _Alias or _forwarded(found, klass.__dict__.get(self.old, _Alias)):
                 continue  # not here, or an old-named override forwarded here: reached through super()
             return found.__get__(obj, cls) if hasattr(found, '__get__') else found
         return getattr(owner if obj is None else obj, self.new)
@@ -57,6 +57,15 @@ class _Alias:
     def __delete__(self, obj):
         _warn(f'{self.owner}.{self.old}', f'{self.owner}.{self.new}')
         delattr(obj, self.new)
+
+
+def _forwarded(found, old):
+    """Whether ``found`` is the old-named override ``old``, forwarded to the new name as it is or
+    wrapped to be called with the old keywords (``_declared_back``)."""
+    if old is _Alias:
+        return False
+    found, old = getattr(found, '__func__', found), getattr(old, '__func__', old)
+    return found is old or getattr(found, '__wrapped__', None) is old
 
 
 def _hide(cls, names):
