@@ -79,7 +79,7 @@ def test_plan_lists_the_kept_values_in_both_modes(tmp_path, mode):
 
 def test_the_cheap_test_before_a_parse_misses_no_class_literal_holding_a_term():
     from runsmig.recipe import load_recipe
-    from runsmig.runner import _assigns_term_literal
+    from runsmig.runner.ormscan import _assigns_term_literal
     from runsmig.terms import TermEngine
 
     engine = TermEngine.from_recipe(load_recipe(REPO / "fixtures" / "py-stored-orm-values"))
