@@ -87,7 +87,9 @@ def _stored(p: Plan) -> None:
     """Stored names kept (``stored: keep``), grouped by kind and name (first place shown)."""
     groups: dict[tuple[str, str], list] = {}
     for f in p.stored():
-        groups.setdefault((f.stored, f.word or f.text), []).append(f)
+        # a namespaced key is listed whole ('rq:job:'), a name by its word
+        name = f.literal.strip("'\"`") if f.stored == "key prefix" and f.literal else f.word or f.text
+        groups.setdefault((f.stored, name), []).append(f)
     if not groups and not p.derived_kept:
         return
     why = ("the database, listeners and stored data know these names; the code keeps using them (recipe 'stored: "

@@ -211,9 +211,12 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
                 reason = None  # renamed as the code renames it: no literals: rule of this file keeps it
             else:
                 reason = _kept_literal(recipe, rel, f)
+            if reason is None and f.literal and not f.stored and lang.name in CODE_LANGUAGES \
+                    and _key_namespace(recipe, rel, f.literal):
+                f, reason = Finding(**{**f.__dict__, "stored": KEY_PREFIX}), "stored"
             if reason is None and released is not None and index.pos(e.start)[0] >= released:
                 reason = released_reason
-            if reason == "stored":  # a literals: entry says it is a stored value
+            if reason == "stored" and not f.stored:  # a literals: entry says it is a stored value
                 f = Finding(**{**f.__dict__, "stored": "value"})
             if reason is None and stored is not None:
                 kind = _stored_kind(stored, e, f, read, code=any(
@@ -501,6 +504,27 @@ def _member_note(text: str, e: Edit, f: Finding, kind: str) -> Finding:
                       "message": f"'{f.word}' is renamed to '{f.word_replacement}' but spells the stored {kind} "
                                  f"'{f.word}' kept in this file's SQL: if it reads a row by column name, keep it "
                                  f"(a recipe 'keep:' word or '# runsmig: ignore')"})
+
+
+KEY_PREFIX = "key prefix"
+# a namespaced key or channel: two or more parts joined by ':' (``rq:job:``, ``jobs:insert``,
+# ``job:{id}``, ``${prefix}:job:${id}``, ``queue:%s``); no dot, slash or space (a module:attribute
+# entry point, a URL, a sentence), and not one word and a colon (``"job:"``, a label)
+_PART = r"(?:[\w$-]+|\{[^{}:./\s]*\}|\$\{[^{}:/\s]*\}|%[sd]|\*)"
+_NAMESPACED = re.compile(rf"{_PART}(?::{_PART}?)+")
+
+
+def _key_namespace(recipe: Recipe, rel: str, literal: str) -> bool:
+    """A literal spelling a namespaced key (``'rq:job:'``, a Redis key prefix; ``'jobs:insert'``, a
+    channel or event name): under ``stored: keep`` it names what storage and listeners already hold,
+    so it is a stored value, kept and listed, unless a recipe ``literals:`` entry says otherwise."""
+    from runsmig.recipe.sections.stored import keeps_stored
+
+    text = unquote(literal)
+    if _NAMESPACED.fullmatch(text) is None or sum(1 for p in text.split(":") if p) < 2 or not keeps_stored(recipe):
+        return False
+    section = recipe.sections.get("literals")
+    return section is None or section.rule_for(rel, literal) is None
 
 
 def _kept_literal(recipe: Recipe, rel: str, f: Finding) -> str | None:
