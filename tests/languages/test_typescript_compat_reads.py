@@ -267,3 +267,16 @@ def test_a_callback_over_a_parameter_typed_by_a_generic_function_type():
            "    go(specs.map((spec): DbSpec => ({ key: spec.runKey, keep: keep.runKey })));\n}\n")
     out, n, _ = fallback_reads("src/a.ts", src, KEYS, "src/compat-runtime.ts", "", TYPES, "", sigs)
     assert "key: compatRead(spec, 'runKey', 'TaskSpec'), keep: keep.runKey" in out and n == 1
+
+
+def test_a_drop_before_the_removal_release_leaves_the_fallback_reads(tmp_path):
+    """The reads of old option keys go with the runtime that defines their helper, never before it:
+    undone while the aliases stay, an old key a caller passes would be silently ignored again."""
+    from runsmig.compat.drop import drop_changes
+
+    tree = tmp_path / "kept"
+    shutil.copytree(GLOBAL / "after", tree)
+    early = drop_changes(tree, "0.1")  # the aliases are removed in a later release
+    assert not [c for c in early if "compatRead" in (c.old or b"").decode()], [c.path for c in early]
+    late = {c.path: c for c in drop_changes(tree, "1.0")}
+    assert late["src/compat.ts"].action == "delete" and "src/settings.ts" in late

@@ -54,6 +54,32 @@ def _unwrap_keys(text: str, before: str) -> str:
     return text
 
 
+_SCRIPTS = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
+
+
+def _reads_due(root: Path, files: list[str], before: str) -> bool:
+    """Whether the fallback reads of old option keys go in this drop: the generated runtime that
+    defines their helper goes (its release is due), or none is left. Undone while it stays, an old
+    key a caller passes would be silently ignored again."""
+    from runsmig.languages.typescript.compat_reads import READ_HELPER
+
+    found = False
+    for rel in files:
+        if not rel.endswith(_SCRIPTS):
+            continue
+        try:
+            data = (root / rel).read_bytes()
+        except OSError:
+            continue
+        if marker.BYTES not in data or READ_HELPER.encode() not in data or marker.file_reason(data) is None:
+            continue
+        found = True
+        release = marker.release_of(data[:1024].decode("utf-8", "replace"))
+        if release and due(release, before):
+            return True
+    return not found
+
+
 def drop_changes(root: Path, before: str) -> list:
     from runsmig.discover import discover
     from runsmig.plan import Change
@@ -61,7 +87,9 @@ def drop_changes(root: Path, before: str) -> list:
     from runsmig.textio import read_file
 
     changes = []
-    for rel in discover(root).files:
+    files = discover(root).files
+    reads_due = _reads_due(root, files, before)
+    for rel in files:
         full = root / rel
         if full.is_symlink() or not full.is_file():
             continue
@@ -79,7 +107,7 @@ def drop_changes(root: Path, before: str) -> list:
                 changes.append(Change("delete", rel, None, data, None, file_mode(full)))
             continue
         text = data.decode("utf-8", "surrogateescape")
-        if rel.endswith((".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")):
+        if reads_due and rel.endswith(_SCRIPTS):
             from runsmig.languages.typescript.compat_reads import undo_reads  # fallback reads of old option keys
 
             undone = undo_reads(rel, text)
