@@ -36,7 +36,7 @@ def test_init_writes_a_loadable_recipe_with_suggestions_and_plans_clean(tmp_path
     # prose that would read 'run runs' is reworded ('run executes'): no phrases: suggestion needed
     assert "'job runs': ..." not in text
     assert "belongs to GitHub Actions" in text and "third-party package" in text
-    assert "pattern: '^app:job:$'" in text
+    assert "'^app:job:$'" not in text  # a namespaced key: kept as a stored value, nothing to suggest
     assert "#   run_job: run_run" in text  # a doubled word: a symbols: suggestion
     # the recipe inside the checkout names the old term on purpose: never rewritten, never a finding
     proc = runsmig("plan", str(root), "--recipe", str(root / ".runsmig"), "--no-regenerate", check_rc=0)
@@ -70,7 +70,7 @@ def test_init_literal_suggestions_name_each_string_as_it_was_and_load_when_uncom
     root = tmp_path / "co"
     root.mkdir()
     (root / "keys.py").write_text(
-        "def test_keys(keys):\n    assert sorted(keys) == [b'app:job:x', b'app:queue']\n\n\n"
+        "def test_keys(keys):\n    assert sorted(keys) == [b'app.job.x', b'app.queue']\n\n\n"
         "NOTE = \"it's-a-job\"\n", "utf-8")
     git(root, "init", "-q")
     git(root, "add", "-A")
@@ -78,12 +78,12 @@ def test_init_literal_suggestions_name_each_string_as_it_was_and_load_when_uncom
     runsmig("init", str(root), "--term", "job:run", "--workers", "1", check_rc=0)
     text = (root / ".runsmig" / "recipe.yaml").read_text()
     suggested = [ln for ln in text.splitlines() if ln.startswith("#   - {pattern:")]
-    assert any("'^app:job:x$'" in ln and "-> b'app:run:x'" in ln for ln in suggested), suggested
-    assert not any("app:queue" in ln.partition("#   - ")[2].partition("}")[0] for ln in suggested), suggested
+    assert any("'^app\\.job\\.x$'" in ln and "-> b'app.run.x'" in ln for ln in suggested), suggested
+    assert not any("app.queue" in ln.partition("#   - ")[2].partition("}")[0] for ln in suggested), suggested
     # uncommented, the suggestions are a valid literals section that keeps what they name
     body = "\n".join(ln[1:].split("   # ")[0] for ln in suggested).replace("reason: ...", "reason: stored")
     recipe = text + "literals:\n" + body + "\n"
     (root / ".runsmig" / "recipe.yaml").write_text(recipe, "utf-8")
     load_recipe(root / ".runsmig")
     proc = runsmig("plan", str(root), "--recipe", str(root / ".runsmig"), "--no-regenerate", check_rc=0)
-    assert b"app:run:x" not in proc.stdout and b"it's-a-run" not in proc.stdout
+    assert b"app.run.x" not in proc.stdout and b"it's-a-run" not in proc.stdout

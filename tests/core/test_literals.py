@@ -36,10 +36,20 @@ def test_plan_lists_identifier_like_literals_not_prose(tmp_path):
     root, rec = checkout(tmp_path)
     p = build_plan(root, load_recipe(rec), workers=1, regenerate=False)
     got = {(i["path"], i["old"], i["new"]) for i in p.review()["identifiers"]}
-    assert got == {("q/keys.py", "'rq:job:'", "'rq:run:'"), ("q/keys.py", "rq:jobs:", "rq:runs:"),
-                   ("q/keys.py", "'JOB_TIMEOUT'", "'RUN_TIMEOUT'"), ("web/api.ts", "/jobs/:id", "/runs/:id"),
+    # the namespaced Redis keys ('rq:job:', f"rq:jobs:{id}") are stored values under stored: keep:
+    # kept and listed with the stored names, not renamed for review
+    assert got == {("q/keys.py", "'JOB_TIMEOUT'", "'RUN_TIMEOUT'"), ("web/api.ts", "/jobs/:id", "/runs/:id"),
                    ("cfg.yaml", "jobs", "runs")}
-    assert p.review()["summary"]["identifiers"] == 5
+    assert p.review()["summary"]["identifiers"] == 3
+    assert {(f.path, f.literal.strip("'\"")) for f in p.stored() if f.stored == "key prefix"} == {
+        ("q/keys.py", "rq:job:"), ("q/keys.py", "rq:jobs:")}
+
+
+def test_under_migrate_namespaced_keys_are_renamed_and_listed(tmp_path):
+    root, rec = checkout(tmp_path, "stored: migrate\n")
+    p = build_plan(root, load_recipe(rec), workers=1, regenerate=False)
+    got = {(i["path"], i["old"], i["new"]) for i in p.review()["identifiers"]}
+    assert ("q/keys.py", "'rq:job:'", "'rq:run:'") in got and ("q/keys.py", "rq:jobs:", "rq:runs:") in got
 
 
 def test_keep_entry_leaves_the_literal_and_the_gate_accepts_it(tmp_path):
@@ -76,5 +86,5 @@ def test_plan_format_json_and_stderr_heading(tmp_path):
     root, rec = checkout(tmp_path)
     proc = runsmig("plan", str(root), "--recipe", str(rec), "--format", "json", "--no-regenerate", check_rc=0)
     data = json.loads(proc.stdout)
-    assert data["summary"]["identifiers"] == 5 and data["summary"]["modify"] == 3
-    assert "identifiers in strings (5 literals" in proc.stderr.decode()
+    assert data["summary"]["identifiers"] == 3 and data["summary"]["modify"] == 3
+    assert "identifiers in strings (3 literals" in proc.stderr.decode()

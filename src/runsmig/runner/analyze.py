@@ -183,6 +183,7 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
 
         out.stored_spellings = spellings_of(text, stored, index, engine)
     elsewhere = names.stored if names is not None and lang.name in CODE_LANGUAGES else None
+    foreign = names.stored if names is not None and names.stored and lang.name == "text" else None
     for f in kept:
         start = index.offset(f.line, f.col)
         if f.line in quiet:
@@ -233,6 +234,16 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
                 if hit is not None and not _compound(unquote(f.literal) if f.literal else f.word):
                     hit = None  # a bare word ("jobs": a CLI option, a key) is no evidence of the table
                 if hit is not None:  # spells a stored name another file keeps
+                    kind, written, where = hit
+                    f = Finding(**{**f.__dict__, "stored": kind,
+                                   "message": f"{SPELLS_STORED}{kind} '{written}' kept at {where}"})
+                    reason = "stored"
+            if reason is None and foreign is not None and _quoted_word(text, e.start, e.end) is not None:
+                # a file of a language runsmig does not parse (a port in Elixir, C#, Go): a quoted
+                # word spelling a stored name the code keeps ("add_job") is kept with it
+                word = _quoted_word(text, e.start, e.end)
+                hit = foreign.get(word) if _compound(word) else None
+                if hit is not None:
                     kind, written, where = hit
                     f = Finding(**{**f.__dict__, "stored": kind,
                                    "message": f"{SPELLS_STORED}{kind} '{written}' kept at {where}"})
@@ -512,6 +523,18 @@ KEY_PREFIX = "key prefix"
 # entry point, a URL, a sentence), and not one word and a colon (``"job:"``, a label)
 _PART = r"(?:[\w$-]+|\{[^{}:./\s]*\}|\$\{[^{}:/\s]*\}|%[sd]|\*)"
 _NAMESPACED = re.compile(rf"{_PART}(?::{_PART}?)+")
+
+
+def _quoted_word(text: str, start: int, end: int) -> str | None:
+    """The word around text[start:end] when it stands alone between a pair of quotes ("add_job")."""
+    a, b = start, end
+    while a > 0 and (text[a - 1].isalnum() or text[a - 1] == "_"):
+        a -= 1
+    while b < len(text) and (text[b].isalnum() or text[b] == "_"):
+        b += 1
+    if a == 0 or b >= len(text) or text[a - 1] not in "\"'`" or text[b] != text[a - 1]:
+        return None
+    return text[a:b]
 
 
 def _key_namespace(recipe: Recipe, rel: str, literal: str) -> bool:
