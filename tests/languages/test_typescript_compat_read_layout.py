@@ -170,3 +170,55 @@ def test_each_shape_is_what_prettier_writes(tmp_path):
                              input=out, capture_output=True, text=True, cwd=tmp_path)
         assert res.returncode == 0, res.stderr
         assert res.stdout == out
+
+
+def _dropped(text: str) -> str:
+    from runsmig.languages.typescript.compat_layout import rejoin
+    from runsmig.languages.typescript.compat_reads import undo_reads
+
+    laid = lay_out(text, "a.ts", _all(text), P80)
+    back = undo_reads("a.ts", laid)
+    return rejoin(back, "a.ts", _all(back), P80)
+
+
+def test_compat_drop_gives_back_the_layout_prettier_writes_without_the_reads():
+    assert _dropped(NESTED) == ("const {\n  logger,\n  preset: {\n    worker: { concurrentRuns: concurrency },\n"
+                                "  },\n} = options;\n")
+    assert _dropped(SEVERAL) == ("function f(compiledOptions: O) {\n"
+                                 "  const { logger, escapedWorkerSchema, withPgClient, addRun, addRuns } =\n"
+                                 "    compiledOptions;\n}\n")
+    assert _dropped(PROPERTIES).splitlines()[2:4] == [
+        "    LAYOUT_WORKER_RUN_KEY_VALUE: helpers.run.key ?? undefined,",
+        "    LAYOUT_WORKER_RUN_RUN_AT: helpers.run.run_at.toISOString(),",
+    ]
+    settings = ("const settings = {\n  concurrentRuns:\n"
+                "    enforceNumberOrUndefined(\"concurrentRuns\", compatRead(fileSettings, \"concurrentRuns\", "
+                "\"WorkerOptions\", true)) ||\n    1,\n};\n")
+    assert _dropped(settings).splitlines()[2:4] == [
+        '    enforceNumberOrUndefined("concurrentRuns", fileSettings?.concurrentRuns) ||',
+        "    1,",
+    ]
+
+
+LONG_TEMPLATE = TEMPLATE.replace("}'`;", "}':\\n${String(error)}`;")
+
+
+def test_compat_drop_joins_a_member_chain_whole_or_not_at_all():
+    assert _dropped(TEMPLATE).splitlines()[1] == "  return `failed '${specs.map((failure) => failure.run.id).join(\"', '\")}'`;"
+    assert _dropped(LONG_TEMPLATE).splitlines()[1:4] == [
+        "  return `failed '${specs",
+        "    .map((failure) => failure.run.id)",
+        "    .join(\"', '\")}':\\n${String(error)}`;",
+    ]
+
+
+@pytest.mark.skipif(not os.environ.get("RUNSMIG_PRETTIER"),
+                    reason="set RUNSMIG_PRETTIER to a prettier 2.x binary to compare with prettier itself")
+def test_each_dropped_shape_is_what_prettier_writes(tmp_path):
+    (tmp_path / ".prettierrc").write_text('{"trailingComma": "all"}\n')
+    for i, text in enumerate((NESTED, SEVERAL, ARROW, TEMPLATE, LONG_TEMPLATE, PROPERTIES, DEFAULTS)):
+        out = _dropped(text)
+        res = subprocess.run([os.environ["RUNSMIG_PRETTIER"], "--no-cache", "--stdin-filepath",
+                              str(tmp_path / f"case{i}.ts")], input=out, capture_output=True, text=True, cwd=tmp_path)
+        assert res.returncode == 0, res.stderr
+        assert res.stdout == out

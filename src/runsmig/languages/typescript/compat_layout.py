@@ -43,7 +43,11 @@ the compat runtime.
 ``runsmig compat drop`` gives the read back (``opts.runId``) and, in a project formatted by prettier,
 joins again each broken group around it that now fits one line (:func:`rejoin`), as prettier would:
 the project's layout comes back. An object literal stays broken (prettier keeps an object broken
-after its ``{``), as does a group holding a comment or a template literal over several lines.
+after its ``{``), as does a group holding a comment or a template literal over several lines. An object
+pattern is joined (prettier keeps one broken only when a property's value is itself a pattern); a link of
+a member chain only with the whole chain (``a\n.b(…)\n.c(…)``); a group that fits when what follows it
+goes on a line of its own is joined so: the right operand of a binary (``f(a, b) ||\n  1``), the value of
+a destructuring (``const { a, b } =\n  options;``).
 
 Interface: ``lay_out(text, rel, lines, layout) -> str``: ``lines`` are the 1-based lines runsmig wrote;
 ``generated(text, rel, layout) -> str``: the compat module; ``rejoin(text, rel, lines, layout) -> str``.
@@ -410,7 +414,19 @@ def generated(text: str, rel: str, layout) -> str:
 
 
 _JOINED = ("arguments", "array", "parenthesized_expression", "ternary_expression", "binary_expression",
-           "member_expression", "variable_declarator", "assignment_expression", "augmented_assignment_expression")
+           "member_expression", "variable_declarator", "assignment_expression", "augmented_assignment_expression",
+           "object_pattern", "pair")
+_PATTERN_HOLDERS = ("variable_declarator", "pair_pattern", "assignment_pattern", "object_assignment_pattern")
+
+
+def _kept_broken(pattern) -> bool:
+    """An object pattern prettier keeps broken: one holding a property whose value is a pattern, outside a
+    function's parameters; and one of a function's parameters (laid out as a parameter list)."""
+    parent = pattern.parent()
+    if parent is None or parent.kind() not in _PATTERN_HOLDERS:
+        return True
+    return any(c.kind() == "pair_pattern" and c.field("value") is not None
+               and c.field("value").kind() in ("object_pattern", "array_pattern") for c in _named(pattern))
 
 
 def _flat(node) -> str | None:
@@ -418,10 +434,13 @@ def _flat(node) -> str | None:
     import re
 
     for n in node.find_all(any=[{"kind": "comment"}, {"kind": "template_string"}, {"kind": "object"},
-                                {"kind": "statement_block"}, {"kind": "class_body"}]):
-        if n.kind() == "comment" or n.range().end.line > n.range().start.line:
+                                {"kind": "statement_block"}, {"kind": "class_body"}, {"kind": "object_pattern"}]):
+        if n.kind() == "comment" or (n.range().end.line > n.range().start.line
+                                     and (n.kind() != "object_pattern" or _kept_broken(n))):
             return None
     t = node.text()
+    t = re.sub(r",?\s*\n\s*\}", " }", t)  # a broken object pattern: its trailing comma
+    t = re.sub(r"\{\s*\n\s*", "{ ", t)
     t = re.sub(r",\s*\n\s*([)\]])", r"\1", t)  # the trailing comma of a broken list
     t = re.sub(r"([(\[])\s*\n\s*", r"\1", t)
     t = re.sub(r"\s*\n\s*([)\]])", r"\1", t)
@@ -449,6 +468,8 @@ def rejoin(text: str, rel: str, lines: set[int], layout) -> str:
             cands.append(n)
         cands.sort(key=lambda n: n.range().end.index - n.range().start.index)
         for n in cands:
+            if n.kind() == "member_expression" and _chain_link(n):
+                continue  # a link of a member chain: joined with the whole chain or not at all
             flat = _flat(n)
             if flat is None:
                 continue
@@ -464,16 +485,68 @@ def rejoin(text: str, rel: str, lines: set[int], layout) -> str:
             tail = text.find("\n", b)
             tail = len(text) if tail < 0 else tail
             if len((text[head:a] + flat + text[b:tail]).rstrip("\r").expandtabs(4)) > layout.width:
-                continue
-            found = (a, b, flat, n.range().start.line, n.range().end.line)
+                split = _split_after(text, n, flat, head, layout)
+                if split is None:
+                    continue
+                b, flat = split
+            found = (a, b, flat, n.range().start.line)
             break
         if found is None:
             return text
-        a, b, flat, first, last = found
+        a, b, flat, first = found
+        last = first + text[a:b].count("\n")
+        gone = last - first - flat.count("\n")
         text = text[:a] + flat + text[b:]
-        gone = last - first
         rows = {x if x <= first else (first if x <= last else x - gone) for x in rows}
     return text
+
+
+def _chain_link(m) -> bool:
+    """``m`` (``a\n.b``) is called and the call's result read in turn (``a.b(…).c``): a member chain."""
+    parent = m.parent()
+    if parent is None or parent.kind() not in _CALLS or not _same(parent.field("function"), m):
+        return False
+    up = parent.parent()
+    return up is not None and up.kind() == "member_expression" and _same(up.field("object"), parent)
+
+
+def _split_after(text: str, n, flat: str, head: int, layout) -> tuple[int, str] | None:
+    """(end, replacement) joining the group ``n`` (as ``flat``) with what follows it on the next line, as
+    prettier lays out a group that fits when what follows it goes on a line of its own: the right operand
+    of the binary expression ``n`` ends the left of (``f(a, b) ||\n  1``), the value after a destructuring
+    pattern (``const { a, b } =\n  options;``). None: not such a place, or the group does not fit."""
+    nl = "\r\n" if "\r\n" in text else "\n"
+    b = n.range().end.index
+    node = n.parent() if n.kind() == "arguments" else n
+    binary = node.parent() if node is not None else None
+    if binary is not None and binary.kind() == "binary_expression" and _same(binary.field("left"), node):
+        right, holder = binary.field("right"), binary.parent()
+        a = binary.range().start.index
+        starts = not text[text.rfind("\n", 0, a) + 1:a].strip()
+        if right is None or holder is None or holder.kind() not in ("pair", "variable_declarator",
+                                                                    "assignment_expression") or not starts:
+            return None
+        gap = text[b:right.range().start.index]
+        if "\n" in gap or gap.strip() != _operator(binary):
+            return None
+        line = text[text.rfind("\n", 0, a) + 1:a]
+        repl = flat + gap.rstrip(" \t") + nl + line
+    elif n.kind() == "object_pattern" and node.parent() is not None \
+            and node.parent().kind() == "variable_declarator" and _same(node.parent().field("name"), n):
+        value = node.parent().field("value")
+        if value is None:
+            return None
+        gap = text[b:value.range().start.index]
+        if "\n" in gap or gap.strip() != "=":
+            return None
+        first = text[head:]
+        indent = first[:len(first) - len(first.lstrip(" \t"))]
+        repl = flat + " =" + nl + indent + layout.indent
+    else:
+        return None
+    if len((text[head:n.range().start.index] + repl.split(nl)[0]).rstrip("\r").expandtabs(4)) > layout.width:
+        return None
+    return b + len(gap), repl
 
 
 __all__ = ["generated", "lay_out", "rejoin"]
