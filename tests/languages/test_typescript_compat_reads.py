@@ -252,7 +252,7 @@ def test_a_destructured_new_key_defaults_to_the_old_one_and_undo_restores_it():
     out = _reads(src)
     assert out == ("const {\n  logger,\n  preset: {\n    worker: { runKey: key = compatRead(options?.preset?.worker, "
                    "'runKey', 'TaskSpec'), nested: { a } = {}, runKeyMode = compatRead(options?.preset?.worker, "
-                   "'runKeyMode', 'TaskSpec') ?? ('replace') },\n  },\n} = options;\n"
+                   "'runKeyMode', 'TaskSpec') ?? 'replace' },\n  },\n} = options;\n"
                    "const { addRun = compatRead(this.helpers, 'addRun', 'Helpers') } = this.helpers;\n"
                    "const { runKey: known } = new KeyRecord();\n")
     assert undo_reads("src/a.ts", out) == src
@@ -280,3 +280,14 @@ def test_a_drop_before_the_removal_release_leaves_the_fallback_reads(tmp_path):
     assert not [c for c in early if "compatRead" in (c.old or b"").decode()], [c.path for c in early]
     late = {c.path: c for c in drop_changes(tree, "1.0")}
     assert late["src/compat.ts"].action == "delete" and "src/settings.ts" in late
+
+
+def test_a_default_of_its_own_is_parenthesized_only_where_precedence_needs_it():
+    src = ("const {\n  runKey = -1,\n  runKeyMode = fallback || 'replace',\n  addRun = a ?? b,\n"
+           "  runKey: k = pick(x).y + 1,\n} = opts;\n")
+    out = _reads(src)
+    assert "compatRead(opts, 'runKey', 'TaskSpec') ?? -1,\n" in out
+    assert "compatRead(opts, 'runKeyMode', 'TaskSpec') ?? (fallback || 'replace'),\n" in out
+    assert "compatRead(opts, 'addRun', 'Helpers') ?? (a ?? b),\n" in out
+    assert "k = compatRead(opts, 'runKey', 'TaskSpec') ?? pick(x).y + 1,\n" in out
+    assert undo_reads("src/a.ts", out) == src

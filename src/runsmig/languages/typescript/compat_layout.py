@@ -11,19 +11,28 @@ The groups, outermost first (prettier's):
 * the value of a ``return`` / ``throw`` that is a binary expression: in parentheses, one operand a line;
 * the arguments of a call or ``new``: ``f(`` alone, one argument a line indented one step, a comma
   after the last when the project's prettier has ``trailingComma: all``, then ``)``. A call whose last
-  argument is a function or an object literal is hugged by prettier (``f(a, () => {``): not broken;
-  its last argument is;
-* the value of an assignment or declaration that is a binary expression (``a = b ?? {}``): after
-  the ``=``, the value on the next line indented one step; then, if still too long, one operand a line;
+  argument is a function with a block body, an object or an array literal is hugged by prettier
+  (``f(a, () => {``): not broken; its last argument is. An arrow whose body is another expression
+  (``.map((s) => compatRead(s, 'run', 'R').id)``) is not hugged: the call's arguments break;
+* the value of an assignment, declaration or object property that is a binary expression
+  (``a = b ?? {}``, ``key: b ?? undefined``): after the ``=`` / ``:``, the value on the next line
+  indented one step; then, if still too long, one operand a line;
 * ``.name`` read from a call's result (``f(x)?.split(':').length``): the ``.name`` on the next line,
   indented one step, when what comes before it fits (prettier breaks there before the call's
-  arguments);
-* an object or array literal: ``{`` alone, one property a line, a comma after the last unless
-  ``trailingComma: none``, then ``}``.
+  arguments), unless the member chain ends in a call (``f(x).a.b()``: prettier breaks ``f``'s arguments);
+* an object or array literal, an object pattern (``const { a, b = compatRead(…) } = o``, a nested
+  ``worker: { …: n = compatRead(…) }``): ``{`` alone, one property a line, a comma after the last unless
+  ``trailingComma: none`` (or the last is ``...rest``), then ``}``.
 
-Nothing inside a template literal's ``${…}`` is broken (prettier prints it as written), nor a group
-holding a comment. A line that still does not fit (no group left) stays as it is:
-runsmig.linelength names it in a note.
+Then, as prettier groups them, what a break left apart is joined when it fits: the value after a
+pattern just broken (``} = options;``), the right operand of a binary expression after its operator when
+the left operand was just broken (``) || 1,``; not when an operand or the parent is a binary expression
+of the same kind, logical or not). A default kept after a broken read whose own value is a logical
+expression goes on the next line, one step in (``) ??\n  (a || b)``), as prettier writes it.
+
+Nothing inside a template literal's ``${…}`` written on one line is broken (prettier prints it as
+written; one it broke over lines is laid out as anywhere else), nor a group holding a comment. A line
+that still does not fit (no group left) stays as it is: runsmig.linelength names it in a note.
 
 The compat module runsmig generates is laid out the same way, line by line; in a project formatted
 by prettier, each of its top-level statements that still has a line past the print width (a long
@@ -34,7 +43,11 @@ the compat runtime.
 ``runsmig compat drop`` gives the read back (``opts.runId``) and, in a project formatted by prettier,
 joins again each broken group around it that now fits one line (:func:`rejoin`), as prettier would:
 the project's layout comes back. An object literal stays broken (prettier keeps an object broken
-after its ``{``), as does a group holding a comment or a template literal over several lines.
+after its ``{``), as does a group holding a comment or a template literal over several lines. An object
+pattern is joined (prettier keeps one broken only when a property's value is itself a pattern); a link of
+a member chain only with the whole chain (``a\n.b(…)\n.c(…)``); a group that fits when what follows it
+goes on a line of its own is joined so: the right operand of a binary (``f(a, b) ||\n  1``), the value of
+a destructuring (``const { a, b } =\n  options;``).
 
 Interface: ``lay_out(text, rel, lines, layout) -> str``: ``lines`` are the 1-based lines runsmig wrote;
 ``generated(text, rel, layout) -> str``: the compat module; ``rejoin(text, rel, lines, layout) -> str``.
@@ -62,11 +75,16 @@ def _named(node) -> list:
 
 
 def _in_template(node) -> bool:
+    """``node`` is inside a template literal's ``${…}`` written on one line (prettier prints it as written;
+    one it broke over lines holds groups it breaks as anywhere else)."""
     p = node.parent()
     while p is not None:
-        if p.kind() in ("template_substitution", "template_string"):
+        if p.kind() == "template_substitution" and p.range().end.line > p.range().start.line:
+            p = p.parent()  # the template string
+        elif p.kind() in ("template_substitution", "template_string"):
             return True
-        p = p.parent()
+        if p is not None:
+            p = p.parent()
     return False
 
 
@@ -96,10 +114,10 @@ def _groups(root, row: int, text: str) -> list[tuple[int, object, str]]:
         if parent is None or parent.kind() not in _CALLS or not _on_line(n, row) or _in_template(n):
             continue
         args = _named(n)
-        if not args or any(a.kind() == "comment" for a in args) or args[-1].kind() in _HUGGED:
+        if not args or any(a.kind() == "comment" for a in args) or _hugged(args[-1]):
             continue
         out.append((n.range().start.index, n, "arguments"))
-    for n in root.find_all(any=[{"kind": "object"}, {"kind": "array"}]):
+    for n in root.find_all(any=[{"kind": "object"}, {"kind": "array"}, {"kind": "object_pattern"}]):
         items = _named(n)
         if not items or not _on_line(n, row) or _in_template(n) or any(c.kind() == "comment" for c in items):
             continue
@@ -118,11 +136,11 @@ def _groups(root, row: int, text: str) -> list[tuple[int, object, str]]:
                 continue
             out.append((value.range().start.index, value, "return"))
     for n in root.find_all(any=[{"kind": "assignment_expression"}, {"kind": "variable_declarator"},
-                                {"kind": "augmented_assignment_expression"}]):
+                                {"kind": "augmented_assignment_expression"}, {"kind": "pair"}]):
         value = n.field("right") or n.field("value")
         if value is None or value.kind() != "binary_expression" or not _on_line(value, row) or _inlined(value):
             continue
-        left = n.field("left") or n.field("name")
+        left = n.field("left") or n.field("name") or n.field("key")
         broken = left is not None and left.range().end.line < value.range().start.line
         out.append((value.range().start.index, value, "operands" if broken else "assigned"))
     for n in root.find_all(any=[{"kind": "binary_expression"}, {"kind": "ternary_expression"}]):
@@ -144,11 +162,32 @@ def _groups(root, row: int, text: str) -> list[tuple[int, object, str]]:
             continue
         if parent is not None and parent.kind() in _CALLS and _same(parent.field("function"), m):
             continue
+        if _chain_called(m):
+            continue  # a member chain ending in a call of two groups: prettier breaks the call's arguments
         inner = [g for g in out if _within(g[1], obj)]
         if inner and inner[0] is out[0]:
             out.insert(0, (obj.range().end.index, m, "member"))
             break
     return out
+
+
+def _hugged(arg) -> bool:
+    """A last argument prettier hugs (``f(a, () => {``): a function with a block body or one whose body it
+    keeps after ``=>`` (an object, an array, a template, another arrow), an object or array literal. An
+    arrow whose body is another expression is not: the call's arguments break, one a line."""
+    if arg.kind() != "arrow_function":
+        return arg.kind() in _HUGGED
+    body = arg.field("body")
+    return body is None or body.kind() in ("statement_block", "object", "array", "template_string",
+                                           "arrow_function", "parenthesized_expression")
+
+
+def _chain_called(m) -> bool:
+    """``m`` (``f(x).a``) is inside a member chain that ends in a call (``f(x).a.b()``)."""
+    node, parent = m, m.parent()
+    while parent is not None and parent.kind() == "member_expression" and _same(parent.field("object"), node):
+        node, parent = parent, parent.parent()
+    return node is not m and parent is not None and parent.kind() in _CALLS and _same(parent.field("function"), node)
 
 
 def _same(a, b) -> bool:
@@ -170,11 +209,13 @@ def _broken(text: str, node, kind: str, indent: str, step: str, comma: str, widt
     """(start, end, replacement) that breaks the group ``node`` of a line indented ``indent``."""
     inner = indent + step
     r = node.range()
-    if kind in ("arguments", "object", "array"):
-        items = [a.text() for a in _named(node)]
+    if kind in ("arguments", "object", "array", "object_pattern"):
+        named = _named(node)
+        items = [a.text() for a in named]
         last = comma == "all" or (kind != "arguments" and comma == "es5")
+        last = last and named[-1].kind() not in ("rest_pattern", "rest_element")  # none after ``...rest``
         body = ",\n".join(inner + a for a in items) + ("," if last else "")
-        o, c = {"arguments": "()", "object": "{}", "array": "[]"}[kind]
+        o, c = {"arguments": "()", "object": "{}", "array": "[]", "object_pattern": "{}"}[kind]
         return r.start.index, r.end.index, o + "\n" + body + "\n" + indent + c
     if kind == "member":
         obj = node.field("object")
@@ -220,7 +261,7 @@ def lay_out(text: str, rel: str, lines: set[int], layout) -> str:
         rows = text.split("\n")
         long_rows = sorted(r for r in ours if r < len(rows) and len(rows[r].rstrip("\r").expandtabs(4)) > layout.width)
         if not long_rows:
-            return text
+            return _joined(text, rel, ours, layout)
         root = None
         done = False
         for row in long_rows:
@@ -244,7 +285,100 @@ def lay_out(text: str, rel: str, lines: set[int], layout) -> str:
             done = True
             break
         if not done:
+            return _joined(text, rel, ours, layout)
+    return text
+
+
+_LOGICAL = ("&&", "||", "??")
+
+
+def _unwrapped(node):
+    """``node`` without the parentheses around it (prettier's tree has none)."""
+    while node is not None and node.kind() == "parenthesized_expression" and len(_named(node)) == 1:
+        node = _named(node)[0]
+    return node
+
+
+def _joined(text: str, rel: str, ours: set[int], layout) -> str:
+    """``text`` with the right operand of a binary expression brought back after its operator when the
+    left operand was just broken over lines (``f(\n  a,\n) ||\n  1`` -> ``f(\n  a,\n) || 1``): prettier
+    groups the operator with the right operand (a binary expression whose operands and parent are of
+    another kind) and keeps it on the left's last line when it fits."""
+    for _ in range(50):
+        root = _parse(text, rel)
+        if root.find(kind="ERROR") is not None:
             return text
+        found = None
+        for n in root.find_all(any=[{"kind": "variable_declarator"}, {"kind": "assignment_expression"}]):
+            left, value = n.field("name") or n.field("left"), n.field("value") or n.field("right")
+            if left is None or value is None or left.kind() not in ("object_pattern", "array_pattern"):
+                continue
+            lr, vr = left.range(), value.range()
+            if lr.end.line not in ours or lr.start.line == lr.end.line or vr.start.line != lr.end.line + 1 \
+                    or vr.end.line != vr.start.line or text[lr.end.index:vr.start.index].strip() != "=":
+                continue
+            head = text.rfind("\n", 0, lr.end.index) + 1
+            tail = text.find("\n", vr.end.index)
+            tail = len(text) if tail < 0 else tail
+            if len((text[head:lr.end.index] + " = " + text[vr.start.index:tail]).rstrip("\r").expandtabs(4)) \
+                    <= layout.width:  # a pattern just broken: the value after its ``} =``
+                found = (lr.end.index, vr.start.index, " = ", vr.start.line)
+                break
+        for n in root.find_all(kind="binary_expression") if found is None else ():
+            # a default ``compatRead(…) ?? (a || b)`` whose left was broken: prettier does not group a
+            # logical operand with its operator; the operand goes on the next line, one step in
+            parent, left, right = n.parent(), n.field("left"), n.field("right")
+            if parent is None or parent.kind() not in ("assignment_pattern", "object_assignment_pattern") \
+                    or left is None or right is None or right.kind() != "parenthesized_expression":
+                continue
+            inner = _named(right)
+            lr = left.range()
+            if len(inner) != 1 or inner[0].kind() != "binary_expression" or _operator(inner[0]) not in _LOGICAL \
+                    or _operator(n) not in _LOGICAL or lr.end.line not in ours or lr.start.line == lr.end.line \
+                    or right.range().start.line != lr.end.line:
+                continue
+            head = text.rfind("\n", 0, n.range().start.index) + 1
+            line = text[head:n.range().start.index]
+            indent = line[:len(line) - len(line.lstrip(" \t"))]
+            gap = text[lr.end.index:right.range().start.index]
+            a = lr.end.index + len(gap.rstrip(" \t"))
+            nl = "\r\n" if "\r\n" in text else "\n"
+            found = (a, right.range().start.index, nl + indent + layout.indent, -1)
+            break
+        for n in root.find_all(kind="binary_expression") if found is None else ():
+            left, right, op = n.field("left"), n.field("right"), _operator(n)
+            if left is None or right is None or op is None or _in_template(n):
+                continue
+            lr, rr = left.range(), right.range()
+            if lr.end.line not in ours or lr.start.line == lr.end.line or rr.start.line != lr.end.line + 1 \
+                    or rr.end.line != rr.start.line:
+                continue
+            logical = op in _LOGICAL
+            parent = n.parent()
+            if any(x is not None and x.kind() == "binary_expression" and (_operator(x) in _LOGICAL) == logical
+                   for x in (_unwrapped(left), _unwrapped(right), parent)):
+                continue
+            gap = text[lr.end.index:rr.start.index]
+            if gap.strip() != op or not gap.rstrip(" \t\r\n").endswith(op):
+                continue
+            head = text.rfind("\n", 0, lr.end.index) + 1
+            tail = text.find("\n", rr.end.index)
+            tail = len(text) if tail < 0 else tail
+            line = text[head:lr.end.index] + f" {op} " + text[rr.start.index:tail]
+            if len(line.rstrip("\r").expandtabs(4)) > layout.width:
+                continue
+            found = (lr.end.index, rr.start.index, f" {op} ", rr.start.line)
+            break
+        if found is None:
+            return text
+        a, b, repl, gone = found
+        if gone < 0:  # a line added
+            row = text.count("\n", 0, a)
+            text = text[:a] + repl + text[b:]
+            ours = {r if r <= row else r + 1 for r in ours} | {row + 1}
+            continue
+        text = text[:a] + repl + text[b:]
+        ours = {r if r < gone else r - 1 for r in ours}
     return text
 
 
@@ -280,7 +414,19 @@ def generated(text: str, rel: str, layout) -> str:
 
 
 _JOINED = ("arguments", "array", "parenthesized_expression", "ternary_expression", "binary_expression",
-           "member_expression", "variable_declarator", "assignment_expression", "augmented_assignment_expression")
+           "member_expression", "variable_declarator", "assignment_expression", "augmented_assignment_expression",
+           "object_pattern", "pair")
+_PATTERN_HOLDERS = ("variable_declarator", "pair_pattern", "assignment_pattern", "object_assignment_pattern")
+
+
+def _kept_broken(pattern) -> bool:
+    """An object pattern prettier keeps broken: one holding a property whose value is a pattern, outside a
+    function's parameters; and one of a function's parameters (laid out as a parameter list)."""
+    parent = pattern.parent()
+    if parent is None or parent.kind() not in _PATTERN_HOLDERS:
+        return True
+    return any(c.kind() == "pair_pattern" and c.field("value") is not None
+               and c.field("value").kind() in ("object_pattern", "array_pattern") for c in _named(pattern))
 
 
 def _flat(node) -> str | None:
@@ -288,10 +434,13 @@ def _flat(node) -> str | None:
     import re
 
     for n in node.find_all(any=[{"kind": "comment"}, {"kind": "template_string"}, {"kind": "object"},
-                                {"kind": "statement_block"}, {"kind": "class_body"}]):
-        if n.kind() == "comment" or n.range().end.line > n.range().start.line:
+                                {"kind": "statement_block"}, {"kind": "class_body"}, {"kind": "object_pattern"}]):
+        if n.kind() == "comment" or (n.range().end.line > n.range().start.line
+                                     and (n.kind() != "object_pattern" or _kept_broken(n))):
             return None
     t = node.text()
+    t = re.sub(r",?\s*\n\s*\}", " }", t)  # a broken object pattern: its trailing comma
+    t = re.sub(r"\{\s*\n\s*", "{ ", t)
     t = re.sub(r",\s*\n\s*([)\]])", r"\1", t)  # the trailing comma of a broken list
     t = re.sub(r"([(\[])\s*\n\s*", r"\1", t)
     t = re.sub(r"\s*\n\s*([)\]])", r"\1", t)
@@ -319,6 +468,8 @@ def rejoin(text: str, rel: str, lines: set[int], layout) -> str:
             cands.append(n)
         cands.sort(key=lambda n: n.range().end.index - n.range().start.index)
         for n in cands:
+            if n.kind() == "member_expression" and _chain_link(n):
+                continue  # a link of a member chain: joined with the whole chain or not at all
             flat = _flat(n)
             if flat is None:
                 continue
@@ -334,16 +485,68 @@ def rejoin(text: str, rel: str, lines: set[int], layout) -> str:
             tail = text.find("\n", b)
             tail = len(text) if tail < 0 else tail
             if len((text[head:a] + flat + text[b:tail]).rstrip("\r").expandtabs(4)) > layout.width:
-                continue
-            found = (a, b, flat, n.range().start.line, n.range().end.line)
+                split = _split_after(text, n, flat, head, layout)
+                if split is None:
+                    continue
+                b, flat = split
+            found = (a, b, flat, n.range().start.line)
             break
         if found is None:
             return text
-        a, b, flat, first, last = found
+        a, b, flat, first = found
+        last = first + text[a:b].count("\n")
+        gone = last - first - flat.count("\n")
         text = text[:a] + flat + text[b:]
-        gone = last - first
         rows = {x if x <= first else (first if x <= last else x - gone) for x in rows}
     return text
+
+
+def _chain_link(m) -> bool:
+    """``m`` (``a\n.b``) is called and the call's result read in turn (``a.b(…).c``): a member chain."""
+    parent = m.parent()
+    if parent is None or parent.kind() not in _CALLS or not _same(parent.field("function"), m):
+        return False
+    up = parent.parent()
+    return up is not None and up.kind() == "member_expression" and _same(up.field("object"), parent)
+
+
+def _split_after(text: str, n, flat: str, head: int, layout) -> tuple[int, str] | None:
+    """(end, replacement) joining the group ``n`` (as ``flat``) with what follows it on the next line, as
+    prettier lays out a group that fits when what follows it goes on a line of its own: the right operand
+    of the binary expression ``n`` ends the left of (``f(a, b) ||\n  1``), the value after a destructuring
+    pattern (``const { a, b } =\n  options;``). None: not such a place, or the group does not fit."""
+    nl = "\r\n" if "\r\n" in text else "\n"
+    b = n.range().end.index
+    node = n.parent() if n.kind() == "arguments" else n
+    binary = node.parent() if node is not None else None
+    if binary is not None and binary.kind() == "binary_expression" and _same(binary.field("left"), node):
+        right, holder = binary.field("right"), binary.parent()
+        a = binary.range().start.index
+        starts = not text[text.rfind("\n", 0, a) + 1:a].strip()
+        if right is None or holder is None or holder.kind() not in ("pair", "variable_declarator",
+                                                                    "assignment_expression") or not starts:
+            return None
+        gap = text[b:right.range().start.index]
+        if "\n" in gap or gap.strip() != _operator(binary):
+            return None
+        line = text[text.rfind("\n", 0, a) + 1:a]
+        repl = flat + gap.rstrip(" \t") + nl + line
+    elif n.kind() == "object_pattern" and node.parent() is not None \
+            and node.parent().kind() == "variable_declarator" and _same(node.parent().field("name"), n):
+        value = node.parent().field("value")
+        if value is None:
+            return None
+        gap = text[b:value.range().start.index]
+        if "\n" in gap or gap.strip() != "=":
+            return None
+        first = text[head:]
+        indent = first[:len(first) - len(first.lstrip(" \t"))]
+        repl = flat + " =" + nl + indent + layout.indent
+    else:
+        return None
+    if len((text[head:n.range().start.index] + repl.split(nl)[0]).rstrip("\r").expandtabs(4)) > layout.width:
+        return None
+    return b + len(gap), repl
 
 
 __all__ = ["generated", "lay_out", "rejoin"]

@@ -8,7 +8,8 @@ deprecation warning. Writes (``opts.runId = …``), calls (``opts.runId()``) and
 left as they are. The helper lives in the compat runtime file; the read site gets one import.
 A destructuring read of a name or a read of one (``const { a: { runId: id } } = opts``) gives the
 binding a default reading the old key (``id = compatRead(opts?.a, 'runId', 'RunOptions')``, a default
-of its own kept after ``??``); one with nothing to read from (a parameter, a loop variable) is a note.
+of its own kept after ``??``, in parentheses only where precedence needs them: ``?? -1``,
+``?? (a || b)``); one with nothing to read from (a parameter, a loop variable) is a note.
 
 Which reads: runsmig has no type checker, so a read is left alone only when the type of its object is
 known here and is none of the option types; every other read of a new key's name is a fallback read.
@@ -504,7 +505,24 @@ def _default_read(prop, source, ks, kinds, text):
     if default is None:
         return None
     a, b = default.range().start.index, default.range().end.index
-    return a, b, f"{read} ?? ({text[a:b]})"
+    own = text[a:b] if _binds_tighter(default) else f"({text[a:b]})"
+    return a, b, f"{read} ?? {own}"
+
+
+_TIGHT = ("identifier", "number", "string", "template_string", "true", "false", "null", "undefined", "this",
+          "unary_expression", "member_expression", "subscript_expression", "call_expression", "new_expression",
+          "object", "array", "parenthesized_expression", "non_null_expression", "regex", "await_expression")
+
+
+def _binds_tighter(node) -> bool:
+    """``node`` may follow ``??`` without parentheses (prettier writes none): an operand that binds tighter
+    than ``??`` and is no ``||`` / ``&&`` / ``??`` (which may not be mixed with it unparenthesized)."""
+    if node.kind() in _TIGHT:
+        return True
+    if node.kind() == "binary_expression":
+        op = node.field("operator")
+        return op is not None and op.text() not in ("||", "&&", "??")
+    return False
 
 
 def _called(node) -> bool:
@@ -570,10 +588,12 @@ def undo_reads(rel: str, text: str) -> str:
                 and parent.field("operator") is not None and parent.field("operator").text() == "??":
             pattern, right = parent.parent(), parent.field("right")
             if pattern is not None and pattern.kind() in ("assignment_pattern", "object_assignment_pattern") \
-                    and right is not None and right.kind() == "parenthesized_expression":
+                    and right is not None and _same(pattern.field("right"), parent):
                 inner = [c for c in right.children() if c.is_named()]  # a default of its own: kept
+                if right.kind() != "parenthesized_expression" or len(inner) != 1:
+                    inner = [right]
                 pa, pb = parent.range().start.index, parent.range().end.index
-                edits.append((pa, pb, inner[0].text() if len(inner) == 1 else right.text()))
+                edits.append((pa, pb, inner[0].text()))
                 continue
         if parent is not None and parent.kind() in ("assignment_pattern", "object_assignment_pattern") \
                 and _same(parent.field("right"), call):
