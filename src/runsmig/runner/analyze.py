@@ -519,8 +519,8 @@ def _member_note(text: str, e: Edit, f: Finding, kind: str) -> Finding:
 
 KEY_PREFIX = "key prefix"
 # a namespaced key or channel: two or more parts joined by ':' (``rq:job:``, ``jobs:insert``,
-# ``job:{id}``, ``${prefix}:job:${id}``, ``queue:%s``); no dot, slash or space (a module:attribute
-# entry point, a URL, a sentence), and not one word and a colon (``"job:"``, a label)
+# ``job:{id}``, ``queue:%s``); no dot, slash or space (a module:attribute entry point, a URL, a
+# sentence), and not one word and a colon (``"job:"``, a label)
 _PART = r"(?:[\w$-]+|\{[^{}:./\s]*\}|\$\{[^{}:/\s]*\}|%[sd]|\*)"
 _NAMESPACED = re.compile(rf"{_PART}(?::{_PART}?)+")
 
@@ -544,7 +544,13 @@ def _key_namespace(recipe: Recipe, rel: str, literal: str) -> bool:
     from runsmig.recipe.sections.stored import keeps_stored
 
     text = unquote(literal)
-    if _NAMESPACED.fullmatch(text) is None or sum(1 for p in text.split(":") if p) < 2 or not keeps_stored(recipe):
+    parts = [p for p in text.split(":") if p]
+    if _NAMESPACED.fullmatch(text) is None or len(parts) < 2 or not keeps_stored(recipe):
+        return False
+    # a part of the namespace is the term itself ('rq:job:', 'jobs:insert'), not a name holding it
+    # ('job_id:execution_id', the fields of a composite key, follow the names they spell)
+    forms = {w.lower() for t in recipe.terms for w in (t.singular, t.plural)}
+    if not any(p.lower() in forms for p in parts):
         return False
     section = recipe.sections.get("literals")
     return section is None or section.rule_for(rel, literal) is None
