@@ -127,17 +127,7 @@ def _declared_back(func, renames, where, base):
                 kwargs[old] = kwargs.pop(new)
         return kwargs
 
-    if inspect.iscoroutinefunction(raw):
-
-        @functools.wraps(raw)
-        async def wrapper(*args, **kwargs):
-            return await raw(*args, **moved(kwargs))
-    else:
-
-        @functools.wraps(raw)
-        def wrapper(*args, **kwargs):
-            return raw(*args, **moved(kwargs))
-
+    wrapper = _calling(raw, moved)
     return type(func)(wrapper) if isinstance(func, _METHOD_WRAPPERS) else wrapper
 
 
@@ -176,9 +166,7 @@ def _forward_overrides(cls, owner, members, on_class, methods):
 
 
 def _renamed(func, renames, qualname):
-    """``func`` accepting its renamed keyword parameters under their old names too, with a warning.
-    A coroutine function stays one (``async def``): callers test it (asyncio, asgiref.sync
-    .async_to_sync), and ``inspect.markcoroutinefunction`` only exists from Python 3.12."""
+    """``func`` accepting its renamed keyword parameters under their old names too, with a warning."""
 
     def moved(kwargs):
         for old, new in renames.items():
@@ -189,6 +177,13 @@ def _renamed(func, renames, qualname):
                 kwargs[new] = kwargs.pop(old)
         return kwargs
 
+    return _calling(func, moved)
+
+
+def _calling(func, moved):
+    """``func`` called with its keywords as ``moved`` gives them. A coroutine function stays one
+    (``async def``): callers test it (asyncio, asgiref.sync.async_to_sync), and
+    ``inspect.markcoroutinefunction`` only exists from Python 3.12."""
     if inspect.iscoroutinefunction(func):
 
         @functools.wraps(func)
