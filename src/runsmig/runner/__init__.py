@@ -199,16 +199,34 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
     _load_named_transforms(recipe, [rel for rel, _ in todo])  # a broken one stops the run here, as a recipe error
     if not todo:  # nothing to read: no cache, no pool
         return RunResult(root, recipe, outcomes, unread, paths, found.skipped, found.git, p.history, inherited, unsure)
-    store = p.result_cache(root, recipe) if cache else None
-    if store is not None:
-        store.derive(engine)
-        store.share(all_files, deletes)
-    # one decision per name (runsmig.onename): the code files first; prose and config follow what
-    # they decided. With ``only``, code files outside it are analysed (not reported) when they hold
-    # a name a wanted file holds: a file's result is the one the whole run gives it.
+    def open_store():
+        s = p.result_cache(root, recipe) if cache else None
+        if s is not None:
+            s.derive(engine)
+            s.share(all_files, deletes)
+        return s
+
+    store = open_store()
     from runsmig.languages import language_name
     from runsmig.onename import CODE_LANGUAGES, Names, decisions_of, merge
 
+    kept = _stored_set(store, root, recipe, engine, look_all, paths.moves, deletes, all_files, workers, limits,
+                       p.history, found.git)
+    if kept and paths.moves:  # a file the code loads by a kept stored name keeps it (runner.keptfiles)
+        from runsmig.runner.keptfiles import keep_file_names
+
+        notes = keep_file_names(root, paths, kept, sorted(rel for rel in look_all
+                                                          if language_name(rel) in CODE_LANGUAGES))
+        if notes:
+            inherited += tuple(notes)
+            todo = [(rel, paths.moves.get(rel, rel)) for rel, _ in todo]
+            if store is not None:
+                store.finish()  # the first pass's context, which the next run's first pass uses too
+            p._store = None  # the result cache is keyed by the moves that are made
+            store = open_store()
+    # one decision per name (runsmig.onename): the code files first; prose and config follow what
+    # they decided. With ``only``, code files outside it are analysed (not reported) when they hold
+    # a name a wanted file holds: a file's result is the one the whole run gives it.
     lang_of = {rel: language_name(rel) for rel, _ in todo}
     code = [t for t in todo if lang_of[t[0]] in CODE_LANGUAGES]
     rest = [t for t in todo if lang_of[t[0]] not in CODE_LANGUAGES]
@@ -222,29 +240,6 @@ def run(root: Path, recipe: Recipe, workers: int | None = None, only: set[str] |
         if progress is not None:
             progress(count + done_here, total)
 
-    kept = _stored_set(store, root, recipe, engine, look_all, paths.moves, deletes, all_files, workers, limits,
-                       p.history, found.git)
-    if kept and paths.moves:  # a file the code loads by a kept stored name keeps it (runner.keptfiles)
-        from runsmig.runner.keptfiles import keep_file_names
-
-        notes = keep_file_names(root, paths, kept, sorted(rel for rel in look_all
-                                                          if language_name(rel) in CODE_LANGUAGES))
-        if notes:
-            inherited += tuple(notes)
-            todo = [(rel, paths.moves.get(rel, rel)) for rel, _ in todo]
-            lang_of = {rel: language_name(rel) for rel, _ in todo}
-            code = [t for t in todo if lang_of[t[0]] in CODE_LANGUAGES]
-            rest = [t for t in todo if lang_of[t[0]] not in CODE_LANGUAGES]
-            extra = _deciders(root, engine, rest, sorted(look_all - set(wanted)), paths.moves) \
-                if only is not None else []
-            total = len(todo) + len(extra)
-            if store is not None:
-                store.finish()  # the first pass's context, which the next run's first pass uses too
-            p._store = None  # the result cache is keyed by the moves that are made
-            store = p.result_cache(root, recipe) if cache else None
-            if store is not None:
-                store.derive(engine)
-                store.share(all_files, deletes)
     names = Names(stored=kept) if kept else None
     for batch, reported in ((code + extra, {rel for rel, _ in code}), (rest, None)):
         if not batch:

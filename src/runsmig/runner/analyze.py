@@ -238,10 +238,10 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
                     f = Finding(**{**f.__dict__, "stored": kind,
                                    "message": f"{SPELLS_STORED}{kind} '{written}' kept at {where}"})
                     reason = "stored"
-            if reason is None and foreign is not None and _quoted_word(text, e.start, e.end) is not None:
+            word = _quoted_word(text, e.start, e.end) if reason is None and foreign is not None else None
+            if word is not None:
                 # a file of a language runsmig does not parse (a port in Elixir, C#, Go): a quoted
                 # word spelling a stored name the code keeps ("add_job") is kept with it
-                word = _quoted_word(text, e.start, e.end)
                 hit = foreign.get(word) if _compound(word) else None
                 if hit is not None:
                     kind, written, where = hit

@@ -26,11 +26,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from runsmig.runner.storedset import _PARTS  # a name's word parts, as the stored set counts them
+
 STORED_NAME = "stored: the code loads it by a stored name the run keeps"
 # what a program loads by name: queries, scripts a server runs, data, templates
 DATA = frozenset({"sql", "psql", "pgsql", "cql", "lua", "json", "yaml", "yml", "toml", "txt", "csv", "xml", "graphql",
                   "gql", "html", "htm", "hbs", "mustache", "j2", "jinja", "jinja2", "tmpl", "tpl", "liquid", "ejs"})
-_PARTS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 
 
 def _names(base: str) -> list[str]:

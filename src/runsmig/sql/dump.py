@@ -30,8 +30,8 @@ _MARKS = (
     (b"-- MariaDB dump", "mysqldump"),
 )
 _TOOLS = {"pg_dump": (b"pg_dump", b"pg_dumpall"), "mysqldump": (b"mysqldump", b"mariadb-dump")}
-# where a command that writes a dump is written down
-_SCRIPT = re.compile(r"(?:^|/)(?:package\.json|Makefile|makefile|GNUmakefile|justfile|Justfile|Taskfile\.ya?ml"
+# where a command that writes a dump is written down (a package.json script naming one: _npm_script)
+_SCRIPT = re.compile(r"(?:^|/)(?:Makefile|makefile|GNUmakefile|justfile|Justfile|Taskfile\.ya?ml"
                      r"|[^/]*\.(?:sh|bash|mk|ps1))$|(?:^|/)(?:scripts?|bin|tools)/[^/.]+$")
 _MOST = 256 * 1024
 
@@ -62,7 +62,7 @@ def generator(root, rel: str, files, tool: str) -> str | None:
             data = full.read_bytes()
         except OSError:
             continue
-        if base in data and any(t in data for t in _TOOLS[tool]) and path.rpartition("/")[2] != "package.json":
+        if base in data and any(t in data for t in _TOOLS[tool]):
             found = path
             break
     if found is None:
@@ -72,10 +72,10 @@ def generator(root, rel: str, files, tool: str) -> str | None:
 
 def _npm_script(root, files, script: str) -> str | None:
     """"package.json script 'name', which runs script" for a package.json script that runs ``script``."""
+    from runsmig import deps
+
     for path in sorted(f for f in files if f == "package.json" or f.endswith("/package.json")):
         folder = path.rpartition("/")[0]
-        from runsmig import deps
-
         deps.note(path)
         try:
             scripts = json.loads((root / path).read_text("utf-8")).get("scripts") or {}
