@@ -227,6 +227,9 @@ USE = """
     fetched, cls, timeout, found, mine = submit(q, "a")
     out["works"] = [fetched.run_id, cls.__name__, timeout, len(found)]
     out["override"] = mine("x").requeue_run(at_front=True)
+    from app.named import named
+    n = named("n", str)
+    out["named"] = [n.label, n.run_class.__name__]
     out["warned"] = warned()
 """
 
@@ -246,12 +249,17 @@ def test_downstream_unchanged_works_with_warnings_then_migrated_without(applied,
     assert any("app.tasks.MyJob.requeue_job (overrides workq.run.Run.requeue_job) is deprecated" in m
                for m in out["warned"])
     assert out["warned"] and all("is deprecated" in m for m in out["warned"])
+    # a subclass whose constructor still declares the library's old keyword: called by the new one
+    assert out["named"] == ["named n", "str"]
+    assert any("parameter 'job_class' of app.named.NamedQueue.__init__ (overrides workq.queue.Queue.__init__)" in m
+               for m in out["warned"])
     migrated = git_copy(DOWNSTREAM / "before", tmp_path / "new")
     runsmig("apply", str(migrated), "--recipe", str(applied / "runsmig-downstream.yaml"), "-q", check_rc=0)
     assert runsmig("plan", str(migrated), "--recipe", str(applied / "runsmig-downstream.yaml")).stdout == b""
     _with_library(applied, migrated)
     out = py(migrated, USE)
     assert out["works"] == ["a", "Run", None, 1] and out["override"] == ["requeued", "x", True]
+    assert out["named"] == ["named n", "str"]  # its parameter followed the library's, with the project's calls
     assert out["warned"] == []
     # and after the library drops its aliases, the migrated project still works
     runsmig("compat", "drop", str(applied), "--before", "2.0", check_rc=0)

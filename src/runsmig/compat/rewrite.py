@@ -9,7 +9,9 @@ What is rewritten, each decided by LibCST's QualifiedNameProvider (through the f
 - members (``obj.old_member``) and keyword arguments (``f(old_param=...)``) by their short names,
   unless the project defines a name of that spelling itself (then they are left, with a note):
   an attribute's owner cannot be known without types. A method a project class overrides (its class
-  derives from a class of the library) is renamed with the library's method;
+  derives from a class of the library) is renamed with the library's method, and its parameters that
+  mirror a keyword the library renamed follow it (the library calls it by the new name), with their
+  uses, its docstring and the project's calls of the class (a note: the project's own signature);
 - environment variable names spelled as whole string literals;
 - in Django/Jinja templates, a lookup segment (``{{ execution.job_id }}``) spelled like a renamed
   member, unless the project's own classes, dict keys or templates define that spelling too.
@@ -142,7 +144,14 @@ class _Rewriter(cst.CSTTransformer):
         self.count = 0
         self.unsure: list[tuple[int, str]] = []  # (line, what): uses that may be the library's, left
         self.class_stack: list[bool] = []  # whether each enclosing class derives from the library
+        self.bases: list[set[str]] = []  # ... and the short names of its library bases
+        self.class_names: list[str] = []
         self.in_import = False
+        # an override's parameters that mirror a renamed parameter of the library's method, and their
+        # uses in its body: id of the original Name -> the new spelling (visit_FunctionDef)
+        self.param_names: dict[int, str] = {}
+        self.signatures: list[tuple[int, str]] = []  # (line, note): the project's own signatures changed
+        self.docstrings: dict[int, dict[str, str]] = {}  # id of such an override -> its renamed parameters
 
     def _qnames(self, node) -> set[str]:
         try:
@@ -186,6 +195,10 @@ class _Rewriter(cst.CSTTransformer):
 
     # uses ----------------------------------------------------------------
     def leave_Name(self, original, updated):
+        new = self.param_names.get(id(original))
+        if new is not None:
+            self.count += 1
+            return updated.with_changes(value=new)
         for q in self._qnames(original):
             new = self.maps.qualified(q)
             if new and q.rsplit(".", 1)[1] == original.value:
@@ -376,6 +389,14 @@ class _Rewriter(cst.CSTTransformer):
                 renames = self.maps.any_param  # a library class the recipe lists no parameter of
         if not renames and self._library_class_called(func):  # e.g. a subclass inheriting a renamed __init__
             renames, resolved = self.maps.any_param, True
+        if not renames and isinstance(func, cst.Name) and callee in self.derived:
+            # a project class deriving from the library's: its constructor is the library's, or an
+            # override that follows it (visit_FunctionDef; one still declaring the old keyword is below)
+            renames = self.maps.any_param
+        if not renames and callee == "__init__" and self.bases and self.bases[-1] and isinstance(func, cst.Attribute) \
+                and isinstance(func.value, cst.Call) and isinstance(func.value.func, cst.Name) \
+                and func.value.func.value == "super":  # a constructor's call up: keywords listed by class name
+            renames = _override_renames(self.maps, "__init__", self.bases[-1])
         if not renames:
             if isinstance(func, cst.Name) and callee not in self.own and callee not in self.returns \
                     and not self._imported(func):
@@ -413,19 +434,85 @@ class _Rewriter(cst.CSTTransformer):
         return updated
 
     def visit_ClassDef(self, node):
-        derives = any(q.startswith(self.maps.library + ".") for b in node.bases for q in self._qnames(b.value))
-        self.class_stack.append(derives)
+        bases = {q.rsplit(".", 1)[1] for b in node.bases for q in self._qnames(b.value)
+                 if q.startswith(self.maps.library + ".")}
+        self.class_stack.append(bool(bases))
+        self.bases.append(bases)
+        self.class_names.append(node.name.value)
 
     def leave_ClassDef(self, original, updated):
         self.class_stack.pop()
+        self.bases.pop()
+        self.class_names.pop()
         return updated
+
+    def visit_FunctionDef(self, node):
+        """An override (its class derives from the library's) of a method whose keyword parameters the
+        library renamed, declaring an old one and not its new one: the library calls it by the new
+        name, so the parameter follows, with its uses in the body (scope analysis) and its docstring."""
+        if not (self.class_stack and self.class_stack[-1]):
+            return
+        renames = _override_renames(self.maps, node.name.value, self.bases[-1])
+        if not renames:
+            return
+        params = node.params
+        declared = [p for p in (*params.posonly_params, *params.params, *params.kwonly_params)]
+        names = {p.name.value for p in declared}
+        moved = {p.name.value: renames[p.name.value] for p in declared
+                 if p.name.value in renames and renames[p.name.value] not in names}
+        if not moved:
+            return
+        for p in declared:
+            if p.name.value in moved:
+                self.param_names[id(p.name)] = moved[p.name.value]
+        try:
+            scope = self.get_metadata(ScopeProvider, node.body.body[0]) if node.body.body else None
+        except Exception:  # noqa: BLE001 - a body the scope analysis cannot place
+            scope = None
+        if scope is not None:
+            for old, new in moved.items():
+                for assignment in scope.assignments[old]:
+                    for access in assignment.references:
+                        if isinstance(access.node, cst.Name):
+                            self.param_names[id(access.node)] = new
+        line = self.get_metadata(PositionProvider, node).start.line
+        said = ", ".join(f"{o} -> {n}" for o, n in sorted(moved.items()))
+        self.signatures.append((line, f"{self.class_names[-1]}.{node.name.value}({said}): an override of "
+                                      f"{self.maps.library}'s {', '.join(sorted(self.bases[-1]))}.{node.name.value}, "
+                                      "which the library calls by the new names; callers "
+                                      "outside this checkout that pass the old keyword to this project's "
+                                      "class need a deprecation of the project's own"))
+        self.docstrings[id(node)] = moved
 
     def leave_FunctionDef(self, original, updated):
         name = original.name.value
+        words = self.docstrings.pop(id(original), None)
+        if words:
+            updated = _docstring_renamed(updated, words)
         if self.class_stack and self.class_stack[-1] and name in self.maps.members:
             self.count += 1  # an override of the library's method
             return updated.with_changes(name=cst.Name(self.maps.members[name]))
         return updated
+
+
+def _docstring_renamed(fn: cst.FunctionDef, words: dict[str, str]) -> cst.FunctionDef:
+    """The function's docstring with the renamed parameters' names, as whole words."""
+    body = fn.body
+    if not isinstance(body, cst.IndentedBlock) or not body.body:
+        return fn
+    first = body.body[0]
+    if not (isinstance(first, cst.SimpleStatementLine) and first.body and isinstance(first.body[0], cst.Expr)
+            and isinstance(first.body[0].value, cst.SimpleString)):
+        return fn
+    string = first.body[0].value
+    value = string.value
+    for old, new in words.items():
+        value = re.sub(rf"(?<![\w.]){re.escape(old)}(?!\w)", new, value)
+    if value == string.value:
+        return fn
+    expr = first.body[0].with_changes(value=string.with_changes(value=value))
+    line = first.with_changes(body=[expr, *first.body[1:]])
+    return fn.with_changes(body=body.with_changes(body=[line, *body.body[1:]]))
 
 
 def _templates(root: Path, listed, maps: _Maps, trees: dict[str, ast.Module], library: str):
@@ -517,19 +604,69 @@ class _Signature:
         return positional <= self.positional or self.star
 
 
-def _own_signatures(trees: dict[str, ast.Module], names: set[str]) -> dict[str, list[_Signature]]:
-    """Every definition of the project's among ``names`` (functions, methods, classes, attributes)."""
+def _own_signatures(trees: dict[str, ast.Module], names: set[str],
+                    follow: _Maps | None = None) -> dict[str, list[_Signature]]:
+    """Every definition of the project's among ``names`` (functions, methods, classes, attributes);
+    ``follow``: an override's parameters as the rewrite leaves them (``_Rewriter.visit_FunctionDef``)."""
     out: dict[str, list[_Signature]] = defaultdict(list)
     for tree in trees.values():
         methods = {id(item) for n in ast.walk(tree) if isinstance(n, ast.ClassDef) for item in n.body}
+        overrides = {id(item): [_short(b, tree) for b in n.bases] for n in ast.walk(tree)
+                     if follow is not None and isinstance(n, ast.ClassDef)
+                     and any(_mentions_library(b, tree, follow.library) for b in n.bases) for item in n.body}
         for node in ast.walk(tree):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in names:
-                out[node.name].append(_Signature(node, id(node) in methods))
+                sig = _Signature(node, id(node) in methods)
+                renames = _override_renames(follow, node.name, overrides.get(id(node)))
+                if renames:
+                    sig.names = {renames[n] if n in renames and renames[n] not in sig.names else n for n in sig.names}
+                out[node.name].append(sig)
             elif isinstance(node, ast.ClassDef) and node.name in names:
                 out[node.name].append(_Signature(None, False))
             elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) and node.attr in names:
                 out[node.attr].append(_Signature(None, False))
     return dict(out)
+
+
+def _short(base: ast.expr, tree: ast.Module) -> str:
+    """The library's own short name of a base class (through an ``import ... as``)."""
+    if isinstance(base, ast.Attribute):
+        return base.attr
+    if not isinstance(base, ast.Name):
+        return ""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            for a in node.names:
+                if (a.asname or a.name) == base.id:
+                    return a.name
+    return base.id
+
+
+def _override_renames(maps: _Maps, name: str, bases) -> dict[str, str]:
+    """The renamed keywords of the library's method an override named ``name`` in a class with these
+    bases follows (None: not such an override); a constructor's are listed by class name."""
+    if bases is None:
+        return {}
+    out = dict(maps.params.get(name, {}))
+    if name == "__init__":
+        for b in bases:
+            out.update(maps.params.get(b, {}))
+    return out
+
+
+def _constructors(trees: dict[str, ast.Module], classes: set[str], maps: _Maps) -> dict[str, set[str]]:
+    """The keywords the ``__init__`` of each of these classes takes, as the rewrite leaves it."""
+    out: dict[str, set[str]] = {}
+    for tree in trees.values():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef) and node.name in classes:
+                init = next((f for f in node.body if isinstance(f, ast.FunctionDef) and f.name == "__init__"), None)
+                if init is not None:
+                    sig = _Signature(init, True)
+                    renames = _override_renames(maps, "__init__", [_short(b, tree) for b in node.bases])
+                    out.setdefault(node.name, set()).update(
+                        renames[n] if n in renames and renames[n] not in sig.names else n for n in sig.names)
+    return out
 
 
 def _own_names(trees: dict[str, ast.Module], maps: _Maps) -> set[str]:
@@ -704,9 +841,12 @@ def build(root: Path, recipe):
     derived = _derived(trees, maps.library)
     returns = _project_returns(files, trees, maps.library)
     own_sigs = _own_signatures(trees, own & set(maps.accepts))
-    # the keywords the project's own definitions of a renamed callable take (overrides included)
+    # the keywords the project's own definitions of a renamed callable take (overrides included, with
+    # the parameters that follow the library's renamed)
     own_params = {name: set().union(*(sig.names for sig in sigs if not sig.any))
-                  for name, sigs in _own_signatures(trees, set(maps.params)).items()}
+                  for name, sigs in _own_signatures(trees, set(maps.params), maps).items()}
+    # ... and the constructors of the project's classes deriving from the library's, by class name
+    own_params.update(_constructors(trees, set(derived), maps))
     classes = frozenset(n.name for t in trees.values() for n in ast.walk(t) if isinstance(n, ast.ClassDef))
     named = _named_settings_modules(root, listed) if maps.settings else set()
     changes, notes = [], []
@@ -729,6 +869,7 @@ def build(root: Path, recipe):
                       f"until {section.library}'s aliases go, then find nothing" for line, what in unsure]
         notes += [f"downstream: {rel}:{line}: {what}: left as it is; if it is {section.library}'s, rename it by hand"
                   for line, what in rw.unsure]
+        notes += [f"downstream: {rel}:{line}: {what}" for line, what in rw.signatures]
         if new != text:
             changes.append(Change("modify", rel, None, raw[rel], new.encode("utf-8"), file_mode(root / rel)))
     more, said = _templates(root, listed, maps, trees, section.library)
