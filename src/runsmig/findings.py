@@ -193,3 +193,6 @@ class Analysis:
     # string keys of dict literals of string keys, with the dict's key set: a keyword mapping's keys
     # are the code's names too (runsmig.runner.kwsets)
     dict_keys: list[tuple[int, int, frozenset]] = field(default_factory=list)
+    # plain string elements of one list or array literal, with the other elements' texts: a bare word
+    # listed beside stored names of one kind is one of them (runsmig.runner.analyze)
+    siblings: list[tuple[int, int, tuple[str, ...]]] = field(default_factory=list)

@@ -108,7 +108,7 @@ class TermEngine:
             kebab = sorted({k.replace("_", "-") for k in self.keep if "_" in k.strip("_")}, key=len, reverse=True)
             self._keep_re = re.compile(
                 r"(?<![\w$])(" + "|".join(re.escape(k) for k in sorted(self.keep, key=len, reverse=True)) + r")(?![\w$])"
-                + ("|(?<![\w$])(?<![\w$]-)(" + "|".join(re.escape(k) for k in kebab) + r")(?![\w$-])" if kebab else "")
+                + (r"|(?<![\w$])(?<![\w$]-)(" + "|".join(re.escape(k) for k in kebab) + r")(?![\w$-])" if kebab else "")
             )
         else:
             self._keep_re = None

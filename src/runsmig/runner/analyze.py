@@ -32,6 +32,7 @@ from runsmig.terms import TermEngine
 from runsmig.textio import DecodeFailure, decode, is_binary, read_file, wide_mark
 from runsmig.transforms import recipe_transforms_for
 from runsmig.vendored import generated_marker
+from runsmig.sql.jsonkeys import KIND as JSON_KEY
 from runsmig.written import history_written_reason, written_reason
 
 SUPPRESS_RE = re.compile(r"runsmig:\s*ignore(-next-line)?\b")
@@ -96,7 +97,12 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
         out.raw = len(engine.raw_re.findall(data.decode("latin-1")))
         return out
     if frozen:
-        return _allowed_whole(out, data, engine, history_written_reason(data) or frozen)
+        out = _allowed_whole(out, data, engine, history_written_reason(data) or frozen)
+        from runsmig.recipe.sections.stored import keeps_stored
+
+        if rel.lower().endswith(".sql") and keeps_stored(recipe):
+            out.stored_spellings = _history_json_keys(out.new, engine)
+        return out
     unparsed = _over_limit(data, limits, limits.size_for(rel))
     if unparsed:
         from runsmig.runner.textscan import scan_bytes
@@ -232,7 +238,9 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
                 # of keyword arguments: runsmig.runner.kwsets)
                 hit = elsewhere.get(unquote(f.literal) if f.literal else f.word)
                 if hit is not None and not _compound(unquote(f.literal) if f.literal else f.word):
-                    hit = None  # a bare word ("jobs": a CLI option, a key) is no evidence of the table
+                    # a bare word ("jobs": a CLI option, a key) is no evidence of the table, unless it
+                    # is listed beside names of that kind: ['job', 'job_log', 'event'] of tables
+                    hit = _listed_with(hit, e, analysis.siblings, elsewhere)
                 if hit is not None:  # spells a stored name another file keeps
                     kind, written, where = hit
                     f = Finding(**{**f.__dict__, "stored": kind,
@@ -257,11 +265,13 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
                                    "message": f"{SPELLS_STORED}text {_quoted(said)} ({kind}) kept at {where}"})
                     reason = "stored"
             if reason is None and elsewhere and lang.name == "typescript" and f.kind == "identifier" \
-                    and "_" in f.word and elsewhere.get(f.word) is not None \
+                    and elsewhere.get(f.word) is not None \
+                    and ("_" in f.word or elsewhere.get(f.word)[0] == JSON_KEY) \
                     and (stored is None or f.word not in stored.names or _inside(analysis.keys, e.start)):
                 # a snake_case property of a row another file's SQL stores (``interface DbJob {
                 # job_queue_id }``, ``job.job_queue_id``, an object literal ``{ job_key: spec.key }``
-                # of such a type); a file whose own SQL keeps it decides its other identifiers itself
+                # of such a type), or a key of the JSON released SQL builds (``args.jobId`` of an event
+                # a kept function writes); a file whose own SQL keeps it decides its other identifiers itself
                 kind, written, where = elsewhere.get(f.word)
                 f = Finding(**{**f.__dict__, "stored": kind,
                                "message": f"{SPELLS_STORED}{kind} '{written}' kept at {where}"})
@@ -442,6 +452,34 @@ def _quoted(said: str, most: int = 80) -> str:
 def _inside(keys: list[tuple[int, int, bool]], p: int) -> bool:
     """Is ``p`` inside the key of a ``key: value`` pair (not a shorthand ``{ job_key }``)?"""
     return any(a <= p < b for a, b, shorthand in keys if not shorthand)
+
+
+def _history_json_keys(data: bytes, engine: TermEngine) -> list[list]:
+    """The keys of the JSON a released SQL file builds or reads (runsmig.sql.jsonkeys) that hold a
+    term and read as a name of two or more word parts: deployments run that SQL as it is, so the
+    keys are stored names other files keep ([spelling, kind, name, line], runsmig.runner.storedset)."""
+    from runsmig.sql.jsonkeys import KIND, json_keys
+
+    text = data.decode("utf-8", "surrogateescape")
+    if not engine.raw_re.search(text):
+        return []
+    index = LineIndex(text)
+    return [[key, KIND, key, index.pos(at)[0]] for key, at in json_keys(text)
+            if _compound(key) and engine.find(key)]
+
+
+def _listed_with(hit, e: Edit, siblings, elsewhere):
+    """``hit`` (a stored name a bare word spells) when the word is an element of a list whose other
+    elements spell stored names of the same kind, one of them holding two or more word parts (the
+    list is of those names), with the sibling named in the message; else None."""
+    for a, b, others in siblings:
+        if a <= e.start and e.end <= b:
+            for other in others:
+                near = elsewhere.get(other)
+                if near is not None and near[0] == hit[0] and _compound(other):
+                    return hit[0], hit[1], f"{hit[2]}, listed beside '{other}'"
+            return None
+    return None
 
 
 def _compound(name: str) -> bool:

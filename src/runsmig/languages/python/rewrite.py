@@ -118,13 +118,14 @@ class _FileRewrite:
     def _stored_names(self, analysis: Analysis) -> None:
         """Where stored names may be: strings that may be SQL, and the names ORM models declare
         (runsmig.runner.stored keeps them); an implicit column name is written out."""
-        from runsmig.languages.python import dictkeys, orm, ormdicts, paramnames, sqltext
+        from runsmig.languages.python import dictkeys, listed, orm, ormdicts, paramnames, sqltext
 
         ctx = self.ctx
         analysis.code_names = paramnames.spans(self.module, self.span)
         if ormdicts.applies(ctx.text):  # a dict compared with QuerySet.values(): keyed by field names
             analysis.code_names += ormdicts.spans(self.module, self.span)
         analysis.dict_keys = dictkeys.spans(self.module, self.span)
+        analysis.siblings = listed.spans(self.module, self.span)
         raw = ctx.engine.raw_re
         analysis.sql = sqltext.regions(ctx.text, sqltext.outermost(self.module, walk), self.span,
                                        lambda a, b: raw.search(ctx.text, a, b) is not None)

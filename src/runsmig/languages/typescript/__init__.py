@@ -263,6 +263,7 @@ def _analyze(ctx: FileContext, grammar: str) -> Analysis:
         analysis.sql = stored.regions(root, offsets.span, text, has_term)
         analysis.stored = stored.entity_names(root, offsets.span, text, has_term)
         analysis.keys = stored.object_keys(root, offsets.span, has_term)
+        analysis.siblings = stored.listed(root, offsets.span, text)
     elif edits and migrates_stored(ctx.recipe):  # SQL run against an older schema keeps its names
         from runsmig.languages.typescript.asof import older_regions
 

@@ -75,6 +75,25 @@ def entity_names(root, span, text: str, has_term) -> list[StoredSpan]:
     return out
 
 
+def listed(root, span, text: str) -> list[tuple[int, int, tuple[str, ...]]]:
+    """Plain string elements of one array literal (no substitution), the quotes left out, with the
+    other elements' texts (runsmig.findings.Analysis.siblings)."""
+    out: list[tuple[int, int, tuple[str, ...]]] = []
+    for arr in root.find_all(kind="array"):
+        strings = []
+        for el in arr.children():
+            if el.kind() == "string" or (el.kind() == "template_string" and el.find(kind="template_substitution") is None):
+                a, b = span(el)
+                if b - a >= 2:
+                    strings.append((a + 1, b - 1))
+        if len(strings) < 2:
+            continue
+        texts = [text[a:b] for a, b in strings]
+        for i, (a, b) in enumerate(strings):
+            out.append((a, b, tuple(texts[:i] + texts[i + 1:])))
+    return out
+
+
 def object_keys(root, span, has_term) -> list[tuple[int, int, bool]]:
     """(start, end, shorthand) of each key of an object literal that holds a term: the ``key`` of
     a ``key: value`` pair, and a shorthand ``{ job1 }`` (a variable's use that is also the key:
