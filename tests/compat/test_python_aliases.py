@@ -358,3 +358,15 @@ def test_argparse_option_is_not_aliased_and_fails_loudly(tmp_path):
     proc = subprocess.run([sys.executable, "-c", "from toolq.main import parse; parse(['--max-jobs', '2'])"],
                           cwd=work, capture_output=True, text=True, check=False)
     assert proc.returncode == 2 and "unrecognized arguments: --max-jobs" in proc.stderr
+
+
+def test_the_compat_module_passes_the_formatter(applied):
+    """The generated compat module is laid out as black and ruff lay it out: a project whose CI runs
+    ``ruff format --check`` (or black) stays green after apply."""
+    import subprocess
+    import sys
+
+    for width in ("88", "120"):  # black's default and a wide project's: nothing to join or split at either
+        done = subprocess.run([sys.executable, "-m", "ruff", "format", "--check", "--diff", "--line-length", width,
+                               "workq/_deprecated_aliases.py"], capture_output=True, text=True, cwd=applied)
+        assert done.returncode == 0, (width, done.stdout)

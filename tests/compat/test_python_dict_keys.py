@@ -138,3 +138,47 @@ def test_wrap_and_unwrap_are_exact_inverses():
     assert skipped == [(5, "Cron.opts")]  # self.opts = t: the caller's dict, not copied
     assert unwrap(wrapped) == text
     assert wrap(wrapped, {"Cron": {"opts": "Cron.opts"}}, {}, "'") == wrapped  # never wrapped twice
+
+
+def test_a_multi_line_value_is_laid_out_as_the_formatters_lay_it_out(tmp_path):
+    """A dict display on several lines: the value and the owner each on lines of their own, the
+    value one level deeper, as black and ruff write it (``ruff format --check`` passes on it, so a
+    project's format job stays green); unwrap gives back the text byte for byte. A value holding a
+    string that spans lines keeps its lines where they are (moving them would change the string)."""
+    import subprocess
+    import sys
+
+    from runsmig.compat.pykeys import unwrap, wrap
+
+    text = ("class Cron:\n"
+            "    def __init__(self, t, ttl):\n"
+            "        self.opts: dict = {\n"
+            "            'run_timeout': t,\n"
+            "            # a comment stays with its key\n"
+            "            'ttl': ttl,\n"
+            "        }\n"
+            "\n"
+            "    def show(self):\n"
+            "        return {\n"
+            "            'run_id': 1,\n"
+            "            'note': '''two\n"
+            "lines''',\n"
+            "        }\n")
+    wrapped = wrap(text, {"Cron": {"opts": "Cron.opts"}}, {"Cron.show": "Cron.show()"}, "'", 88)
+    assert ("        self.opts: dict = _deprecated_keys(\n"
+            "            {\n"
+            "                'run_timeout': t,\n"
+            "                # a comment stays with its key\n"
+            "                'ttl': ttl,\n"
+            "            },\n"
+            "            'Cron.opts',\n"
+            "        )\n") in wrapped
+    assert "        return _deprecated_keys({\n            'run_id': 1,\n" in wrapped  # the string's lines stay
+    assert "lines''',\n        }, 'Cron.show()')\n" in wrapped
+    assert unwrap(wrapped) == text
+    part = wrapped.split("    def show")[0]
+    (tmp_path / "cron.py").write_text(part.rstrip() + "\n")
+    (tmp_path / "ruff.toml").write_text('[format]\nquote-style = "single"\n')
+    done = subprocess.run([sys.executable, "-m", "ruff", "format", "--check", "--diff", str(tmp_path / "cron.py")],
+                          capture_output=True, text=True, cwd=tmp_path)  # ruff: a test dependency
+    assert done.returncode == 0, done.stdout

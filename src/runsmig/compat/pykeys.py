@@ -96,9 +96,24 @@ def wrap(text: str, attributes: dict[str, dict[str, str]], returns: dict[str, st
         indent = line[:len(line) - len(line.lstrip())]
         if value.lineno == value.end_lineno and len(line) + len(WRAPPER) + len(tag) + 4 > width:
             text = f"{text[:start]}{WRAPPER}({nl}{indent}    {inner}, {tag}{nl}{indent}){text[end:]}"
+        elif value.lineno != value.end_lineno and _reindentable(value, text[start:end]):
+            # as black and ruff lay it out: the value and the owner each on lines of their own (the
+            # trailing comma keeps it so), the value's lines one level deeper; unwrap() undoes it
+            deeper = nl.join(ln if not ln.strip() or i == 0 else "    " + ln
+                             for i, ln in enumerate(inner.split(nl)))
+            text = (f"{text[:start]}{WRAPPER}({nl}{indent}    {deeper},{nl}{indent}    {tag},{nl}{indent})"
+                    f"{text[end:]}")
         else:
             text = f"{text[:start]}{WRAPPER}({inner}, {tag}){text[end:]}"
     return text
+
+
+def _reindentable(value: ast.expr, source: str) -> bool:
+    """Whether the lines of a multi-line value may move one level deeper without changing what
+    it means: no string of it spans lines (its text would change)."""
+    return not any(isinstance(n, ast.Constant) and isinstance(n.value, (str, bytes)) and n.lineno != n.end_lineno
+                   for n in ast.walk(value)) and not any(isinstance(n, ast.JoinedStr) and n.lineno != n.end_lineno
+                                                         for n in ast.walk(value))
 
 
 def _fresh(value: ast.expr) -> bool:
@@ -122,9 +137,13 @@ def unwrap(text: str) -> str:
         return text
     at = _offsets(text)
     calls = [n for n in ast.walk(tree) if _wrapped(n) and len(n.args) == 2 and not n.keywords]
+    nl = "\r\n" if "\r\n" in text else "\n"
     for call in sorted(calls, key=lambda n: (n.lineno, n.col_offset), reverse=True):
         start, end = at(call.lineno, call.col_offset), at(call.end_lineno, call.end_col_offset)
         inner = call.args[0]
-        text = text[:start] + text[at(inner.lineno, inner.col_offset):at(inner.end_lineno, inner.end_col_offset)] \
-            + text[end:]
+        value = text[at(inner.lineno, inner.col_offset):at(inner.end_lineno, inner.end_col_offset)]
+        if inner.lineno > call.lineno and inner.lineno != inner.end_lineno and _reindentable(inner, value):
+            # the layout wrap() writes for a multi-line value: its lines back one level up
+            value = nl.join(ln[4:] if i and ln.startswith("    ") else ln for i, ln in enumerate(value.split(nl)))
+        text = text[:start] + value + text[end:]
     return text

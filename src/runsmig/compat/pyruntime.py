@@ -45,8 +45,10 @@ class _Alias:
         cls = type(obj) if obj is not None else owner
         for klass in cls.__mro__:
             found = klass.__dict__.get(self.new, _Alias)
-            if found is _Alias or _forwarded(found, klass.__dict__.get(self.old, _Alias)):
-                continue  # not here, or an old-named override forwarded here: reached through super()
+            old = klass.__dict__.get(self.old, _Alias)
+            if found is _Alias or _forwarded(found, old):
+                # not here, or an old-named override forwarded here: reached through super()
+                continue
             return found.__get__(obj, cls) if hasattr(found, '__get__') else found
         return getattr(owner if obj is None else obj, self.new)
 
@@ -78,8 +80,9 @@ def _hide(cls, names):
         out = []
         for name in own(self) if own is not None else super(cls, self).__dir__():
             if name in names:
-                found = next((k.__dict__[name] for k in type(self).__mro__ if name in k.__dict__), None)
-                if isinstance(found, _Alias):
+                mro = type(self).__mro__
+                found = [k.__dict__[name] for k in mro if name in k.__dict__]
+                if found and isinstance(found[0], _Alias):
                     continue
             out.append(name)
         return out
@@ -103,7 +106,8 @@ def _alias_members(cls, owner, members, methods=None):
     _forward_overrides(cls, owner, members, frozenset(on_class), methods or {})
 
 
-_METHOD_WRAPPERS = (staticmethod, classmethod)  # a name, not a tuple display: older ruff flags UP038 on one
+# a name, not a tuple display: older ruff flags UP038 on one
+_METHOD_WRAPPERS = (staticmethod, classmethod)
 
 
 def _declared_back(func, renames, where, base):
@@ -115,11 +119,12 @@ def _declared_back(func, renames, where, base):
         params = inspect.signature(raw).parameters
     except (TypeError, ValueError):
         return func
-    back = {new: old for old, new in renames.items() if old in params and new not in params}
+    back = {n: o for o, n in renames.items() if o in params and n not in params}
     if not back:
         return func
     for new, old in back.items():
-        _warn(f'parameter {old!r} of {where} (overrides {base})', repr(new), stacklevel=5)
+        what = f'parameter {old!r} of {where} (overrides {base})'
+        _warn(what, repr(new), stacklevel=5)
 
     def moved(kwargs):
         for new, old in back.items():
@@ -151,8 +156,12 @@ def _forward_overrides(cls, owner, members, on_class, methods):
         for name, renames in methods.items():
             value = sub.__dict__.get(name)
             if callable(value) or isinstance(value, _METHOD_WRAPPERS):
-                wrapped = _declared_back(value, renames, f'{sub.__module__}.{sub.__qualname__}.{name}',
-                                         f'{owner}.{name}')
+                wrapped = _declared_back(
+                    value,
+                    renames,
+                    f'{sub.__module__}.{sub.__qualname__}.{name}',
+                    f'{owner}.{name}',
+                )
                 if wrapped is not value:
                     setattr(sub, name, wrapped)
         if on_class and '__dir__' in sub.__dict__:
@@ -172,7 +181,8 @@ def _renamed(func, renames, qualname):
         for old, new in renames.items():
             if old in kwargs:
                 if new in kwargs:
-                    raise TypeError(f'{qualname}() got both {old!r} (deprecated) and {new!r}')
+                    both = f'{old!r} (deprecated) and {new!r}'
+                    raise TypeError(f'{qualname}() got both {both}')
                 _warn(f'parameter {old!r} of {qualname}()', repr(new), stacklevel=4)
                 kwargs[new] = kwargs.pop(old)
         return kwargs
@@ -208,16 +218,20 @@ def _wrap_parameters(g, module, target, renames):
         return
     cls = g.get(name)
     raw = cls.__dict__.get(method) if isinstance(cls, type) else None
-    wrappers = (staticmethod, classmethod)  # a name, not a tuple display: older ruff flags UP038 on one
+    # a name, not a tuple display: older ruff flags UP038 on one
+    wrappers = (staticmethod, classmethod)
     if isinstance(raw, wrappers):
-        setattr(cls, method, type(raw)(_renamed(raw.__func__, renames, f'{module}.{target}')))
+        func = _renamed(raw.__func__, renames, f'{module}.{target}')
+        setattr(cls, method, type(raw)(func))
     elif inspect.isfunction(raw):
         setattr(cls, method, _renamed(raw, renames, f'{module}.{target}'))
 
 
 def _wrap_options(command):
     """A click command accepting its renamed options under their old names (hidden), with a warning."""
-    own = {o for p in command.params for o in list(p.opts) + list(getattr(p, 'secondary_opts', []))}
+    own = set()
+    for p in command.params:
+        own.update(list(p.opts) + list(getattr(p, 'secondary_opts', [])))
     mine = {old: new for old, new in OPTIONS.items() if new in own and old not in own}
     if not mine or getattr(command, '_deprecated_options', None):
         return
@@ -287,7 +301,8 @@ class _RenamedKeys(dict):
         return self.copy()
 
     def __deepcopy__(self, memo):
-        return _renamed_keys(copy.deepcopy(dict(self), memo), self._renames, self._owner)
+        value = copy.deepcopy(dict(self), memo)
+        return _renamed_keys(value, self._renames, self._owner)
 
     def __reduce__(self):
         return (dict, (dict(self),))
@@ -332,7 +347,8 @@ def install(g):
         _wrap_parameters(g, module, target, renames)
     if OPTIONS:
         for value in list(g.values()):
-            if hasattr(value, 'parse_args') and isinstance(getattr(value, 'params', None), list):
+            params = getattr(value, 'params', None)
+            if hasattr(value, 'parse_args') and isinstance(params, list):
                 _wrap_options(value)
     names = NAMES.get(module, {})
     previous = g.get('__getattr__')
@@ -386,7 +402,8 @@ if PACKAGES:
 for _new, _old in ENV.items():
     if _old in os.environ:
         if _new in os.environ:
-            _warn(f'environment variable {_old} (ignored: {_new} is set)', _new, stacklevel=2)
+            _said = f'environment variable {_old} (ignored: {_new} is set)'
+            _warn(_said, _new, stacklevel=2)
         else:
             _warn(f'environment variable {_old}', _new, stacklevel=2)
             os.environ[_new] = os.environ[_old]
