@@ -106,8 +106,9 @@ def _operator(node) -> str | None:
     return op.text() if op is not None else None
 
 
-def _groups(root, row: int, text: str) -> list[tuple[int, object, str]]:
-    """(start, node, kind) of the groups of line ``row`` that can be broken, outermost first."""
+def _groups(root, row: int, text: str, width: int | None = None) -> list[tuple[int, object, str]]:
+    """(start, node, kind) of the groups of line ``row`` that can be broken, outermost first
+    (``width``: the print width, what a ``.name`` after a call needs before it to break there)."""
     out = []
     for n in root.find_all(kind="arguments"):
         parent = n.parent()
@@ -164,6 +165,9 @@ def _groups(root, row: int, text: str) -> list[tuple[int, object, str]]:
             continue
         if _chain_called(m):
             continue  # a member chain ending in a call of two groups: prettier breaks the call's arguments
+        head = text[text.rfind("\n", 0, obj.range().end.index) + 1:obj.range().end.index]
+        if width is not None and len(head.expandtabs(4)) > width:
+            continue  # what comes before the ``.name`` does not fit: prettier breaks the call's arguments
         inner = [g for g in out if _within(g[1], obj)]
         if inner and inner[0] is out[0]:
             out.insert(0, (obj.range().end.index, m, "member"))
@@ -269,7 +273,7 @@ def lay_out(text: str, rel: str, lines: set[int], layout) -> str:
                 root = _parse(text, rel)
                 if root.find(kind="ERROR") is not None:
                     return text
-            groups = _groups(root, row, text)
+            groups = _groups(root, row, text, layout.width)
             if not groups:
                 continue
             _, node, kind = groups[0]
