@@ -162,6 +162,13 @@ class StoredSpan:
     name: str
 
 
+# the end of an external finding's message for a key kept as a package's option only because the
+# package's type declarations cannot be read: the gate counts it as undecided (runsmig.cli.check)
+UNREAD_DECLARATIONS = ("whose type declarations cannot be read (not installed in node_modules, or none "
+                       "shipped): whether it is that module's option is undecided; install the project's "
+                       "dependencies (npm ci) and check again")
+
+
 @dataclass
 class Analysis:
     """What a language transformer says about one file."""

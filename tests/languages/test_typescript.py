@@ -582,7 +582,9 @@ def test_option_keys_of_a_package_call_are_kept_and_shorthand_keys_expand(tmp_pa
         "  return q.process('run-name', mine);\n"  # strings are left to the term map
         "}\n"
     )
-    assert externals(a)["removeOnJobDone"].endswith("module '@acme/queue': kept")  # scoped package
+    # a scoped package, not installed here: kept as its option, and the gate calls that undecided
+    assert "the third-party module '@acme/queue', whose type declarations cannot be read" in \
+        externals(a)["removeOnJobDone"]
 
 
 def test_typed_variables_and_options_and_jsx_props(tmp_path):

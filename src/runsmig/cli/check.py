@@ -30,6 +30,7 @@ def build_report(root: Path, recipe: Recipe | Path | None, workers: int | None =
     The recipe is used as data only: no transform is imported, no command run (Recipe.data_only)."""
     from runsmig.recipe import load_recipe
     from runsmig.recipe.model import Recipe
+    from runsmig.findings import UNREAD_DECLARATIONS
     from runsmig.report import CheckReport
     from runsmig.runner import run
 
@@ -50,6 +51,9 @@ def build_report(root: Path, recipe: Recipe | Path | None, workers: int | None =
     failures = [(o.rel, o.reason, o.line) for o in result.by_status("failed")]
     # a class whose third-party base cannot be read: whether its kept names override it is undecided
     failures += [(rel, f"undecided: {note}", line) for rel, line, _, note in result.unsure if mine(rel)]
+    # a key kept as a package's option only because the package's declarations cannot be read
+    failures += [(f.path, f"undecided: {f.message}", f.line) for f in externals
+                 if f.message.endswith(UNREAD_DECLARATIONS)]
     # deleted-by-recipe files are remnants until apply removes them
     for o in result.by_status("deleted"):
         findings.append(_deleted_finding(o.rel, o.reason))

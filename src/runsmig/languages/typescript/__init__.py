@@ -44,7 +44,7 @@ import re
 from runsmig import deps
 from runsmig.envnames import message as env_message
 from runsmig.envnames import tool_of
-from runsmig.findings import Analysis, Edit, Finding, apply_edits, dedupe_edits
+from runsmig.findings import UNREAD_DECLARATIONS, Analysis, Edit, Finding, apply_edits, dedupe_edits
 from runsmig.languages.base import FileContext, Language
 from runsmig.languages.markdown.prose import prose_edits
 from runsmig.languages.typescript.collisions import (
@@ -317,7 +317,12 @@ def _local(ctx: FileContext, grammar: str, root, offsets: "_Offsets", covered: l
         mode = ext.expand.get((a, b))
         if kept is not None:  # the package's name: kept, reported once per file
             name, pkg = kept
-            if name not in reported:
+            if (a, b) in ext.unread and (name, pkg) not in reported:  # not known to be the package's
+                reported.add((name, pkg))
+                findings.append(ctx.finding(a, b, kind, None, "external",
+                                            f"'{name}' is kept as an option of the third-party module '{pkg}', "
+                                            f"{UNREAD_DECLARATIONS}"))
+            elif name not in reported:
                 reported.add(name)
                 findings.append(ctx.finding(a, b, kind, None, "external",
                                             f"'{name}' belongs to the third-party module '{pkg}': kept"))

@@ -99,6 +99,9 @@ class Externals:
     # span of a shorthand key / export specifier -> "key" (keep the key, rename the value),
     # "value" (rename the key, keep the value) or "export" (keep the name, rename what is exported)
     expand: dict[tuple[int, int], str] = field(default_factory=dict)
+    # spans of keys kept as a package's options only because its type declarations cannot be read
+    # (not installed, or none shipped): whose name each is stays undecided (the gate says so)
+    unread: set[tuple[int, int]] = field(default_factory=set)
     top: dict[str, tuple[str, bool, bool]] = field(default_factory=dict)  # program bindings for later snippets
 
 
@@ -479,15 +482,25 @@ class _Finder:
                 key = c.field("key")
                 if self.option(key, pkg):
                     self.keep(key, pkg)
+                    self._unread(key, pkg)
                 value = c.field("value")
                 if value is not None and value.kind() == "object" and not (key is not None and key.text() in ENVIRONMENTS):
                     self.options(value, pkg)  # but spawn(cmd, { env: { MY_JOB_VAR } }): the project's variables
             elif ck == "shorthand_property_identifier":
                 if self.option(c, pkg):
                     self.out.expand[self.spans(c)] = "key"  # an option name: it wins over "value"
+                    self._unread(c, pkg)
             elif ck == "method_definition":
                 if self.option(c.field("name"), pkg):
                     self.keep(c.field("name"), pkg)
+                    self._unread(c.field("name"), pkg)
+
+    def _unread(self, key, pkg: str) -> None:
+        """Note a key :meth:`option` took for the package's only because nothing could be read."""
+        if key is not None and _key_name(key) is not None and (self.declares is None or self._declares.get(pkg) is None):
+            node = next((c for c in key.children() if c.kind() == "string_fragment"), key) if key.kind() == "string" \
+                else key
+            self.out.unread.add(self.spans(node))
 
     def annotated(self, type_node, pkg: str) -> None:
         """``x: Job`` / ``x: Bull.Job<T>`` with an external type: x's members are the package's."""
