@@ -28,11 +28,12 @@ from runsmig.recipe.sections.literals import unquote
 from runsmig.recipe.model import Recipe
 from runsmig.runner.modkeys import module_keys
 from runsmig.runner.outcome import FileOutcome
+from runsmig.sql.jsonkeys import KIND as JSON_KEY
+from runsmig.sql.jsonkeys import json_keys
 from runsmig.terms import TermEngine
 from runsmig.textio import DecodeFailure, decode, is_binary, read_file, wide_mark
 from runsmig.transforms import recipe_transforms_for
 from runsmig.vendored import generated_marker
-from runsmig.sql.jsonkeys import KIND as JSON_KEY
 from runsmig.written import history_written_reason, written_reason
 
 SUPPRESS_RE = re.compile(r"runsmig:\s*ignore(-next-line)?\b")
@@ -458,13 +459,11 @@ def _history_json_keys(data: bytes, engine: TermEngine) -> list[list]:
     """The keys of the JSON a released SQL file builds or reads (runsmig.sql.jsonkeys) that hold a
     term and read as a name of two or more word parts: deployments run that SQL as it is, so the
     keys are stored names other files keep ([spelling, kind, name, line], runsmig.runner.storedset)."""
-    from runsmig.sql.jsonkeys import KIND, json_keys
-
     text = data.decode("utf-8", "surrogateescape")
     if not engine.raw_re.search(text):
         return []
     index = LineIndex(text)
-    return [[key, KIND, key, index.pos(at)[0]] for key, at in json_keys(text)
+    return [[key, JSON_KEY, key, index.pos(at)[0]] for key, at in json_keys(text)
             if _compound(key) and engine.find(key)]
 
 
