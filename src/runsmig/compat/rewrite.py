@@ -456,10 +456,8 @@ class _Rewriter(cst.CSTTransformer):
         if not renames:
             return
         params = node.params
-        declared = [p for p in (*params.posonly_params, *params.params, *params.kwonly_params)]
-        names = {p.name.value for p in declared}
-        moved = {p.name.value: renames[p.name.value] for p in declared
-                 if p.name.value in renames and renames[p.name.value] not in names}
+        declared = [*params.posonly_params, *params.params, *params.kwonly_params]
+        moved = _followed({p.name.value for p in declared}, renames)
         if not moved:
             return
         for p in declared:
@@ -611,15 +609,13 @@ def _own_signatures(trees: dict[str, ast.Module], names: set[str],
     out: dict[str, list[_Signature]] = defaultdict(list)
     for tree in trees.values():
         methods = {id(item) for n in ast.walk(tree) if isinstance(n, ast.ClassDef) for item in n.body}
-        overrides = {id(item): [_short(b, tree) for b in n.bases] for n in ast.walk(tree)
-                     if follow is not None and isinstance(n, ast.ClassDef)
-                     and any(_mentions_library(b, tree, follow.library) for b in n.bases) for item in n.body}
+        overrides = {id(item): bases for n, bases in _library_bases(tree, follow.library).items()
+                     for item in n.body} if follow is not None else {}
         for node in ast.walk(tree):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in names:
                 sig = _Signature(node, id(node) in methods)
-                renames = _override_renames(follow, node.name, overrides.get(id(node)))
-                if renames:
-                    sig.names = {renames[n] if n in renames and renames[n] not in sig.names else n for n in sig.names}
+                moved = _followed(sig.names, _override_renames(follow, node.name, overrides.get(id(node))))
+                sig.names = {moved.get(n, n) for n in sig.names}
                 out[node.name].append(sig)
             elif isinstance(node, ast.ClassDef) and node.name in names:
                 out[node.name].append(_Signature(None, False))
@@ -628,18 +624,21 @@ def _own_signatures(trees: dict[str, ast.Module], names: set[str],
     return dict(out)
 
 
-def _short(base: ast.expr, tree: ast.Module) -> str:
-    """The library's own short name of a base class (through an ``import ... as``)."""
-    if isinstance(base, ast.Attribute):
-        return base.attr
-    if not isinstance(base, ast.Name):
-        return ""
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom):
-            for a in node.names:
-                if (a.asname or a.name) == base.id:
-                    return a.name
-    return base.id
+def _library_bases(tree: ast.Module, library: str) -> dict[ast.ClassDef, list[str]]:
+    """Each class of the tree deriving from a class of the library: its bases' short names as the
+    library spells them (through ``from lib import Queue as WorkQueue``)."""
+    imported = {a.asname or a.name: a.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                for a in node.names}
+    return {n: [b.attr if isinstance(b, ast.Attribute) else imported.get(b.id, b.id) if isinstance(b, ast.Name)
+                else "" for b in n.bases]
+            for n in ast.walk(tree)
+            if isinstance(n, ast.ClassDef) and any(_mentions_library(b, tree, library) for b in n.bases)}
+
+
+def _followed(names: set[str], renames: dict[str, str]) -> dict[str, str]:
+    """The parameters among ``names`` that follow the library's renamed keywords (old -> new): those
+    whose new spelling is not declared already."""
+    return {n: renames[n] for n in names if n in renames and renames[n] not in names}
 
 
 def _override_renames(maps: _Maps, name: str, bases) -> dict[str, str]:
@@ -658,14 +657,14 @@ def _constructors(trees: dict[str, ast.Module], classes: set[str], maps: _Maps) 
     """The keywords the ``__init__`` of each of these classes takes, as the rewrite leaves it."""
     out: dict[str, set[str]] = {}
     for tree in trees.values():
+        from_library = _library_bases(tree, maps.library)
         for node in ast.walk(tree):
             if isinstance(node, ast.ClassDef) and node.name in classes:
                 init = next((f for f in node.body if isinstance(f, ast.FunctionDef) and f.name == "__init__"), None)
                 if init is not None:
-                    sig = _Signature(init, True)
-                    renames = _override_renames(maps, "__init__", [_short(b, tree) for b in node.bases])
-                    out.setdefault(node.name, set()).update(
-                        renames[n] if n in renames and renames[n] not in sig.names else n for n in sig.names)
+                    names = _Signature(init, True).names
+                    moved = _followed(names, _override_renames(maps, "__init__", from_library.get(node, [])))
+                    out.setdefault(node.name, set()).update(moved.get(n, n) for n in names)
     return out
 
 

@@ -265,15 +265,15 @@ def analyze_file(root: Path, rel: str, new_rel: str, recipe: Recipe, engine: Ter
                     f = Finding(**{**f.__dict__, "stored": "value", "word": written, "word_replacement": written,
                                    "message": f"{SPELLS_STORED}text {_quoted(said)} ({kind}) kept at {where}"})
                     reason = "stored"
-            if reason is None and elsewhere and lang.name == "typescript" and f.kind == "identifier" \
-                    and elsewhere.get(f.word) is not None \
-                    and ("_" in f.word or elsewhere.get(f.word)[0] == JSON_KEY) \
+            row = elsewhere.get(f.word) if reason is None and elsewhere and lang.name == "typescript" \
+                and f.kind == "identifier" else None
+            if row is not None and ("_" in f.word or row[0] == JSON_KEY) \
                     and (stored is None or f.word not in stored.names or _inside(analysis.keys, e.start)):
                 # a snake_case property of a row another file's SQL stores (``interface DbJob {
                 # job_queue_id }``, ``job.job_queue_id``, an object literal ``{ job_key: spec.key }``
                 # of such a type), or a key of the JSON released SQL builds (``args.jobId`` of an event
                 # a kept function writes); a file whose own SQL keeps it decides its other identifiers itself
-                kind, written, where = elsewhere.get(f.word)
+                kind, written, where = row
                 f = Finding(**{**f.__dict__, "stored": kind,
                                "message": f"{SPELLS_STORED}{kind} '{written}' kept at {where}"})
                 reason = "stored"

@@ -468,12 +468,18 @@ class _Finder:
         signature) is the project's own data, renamed with the project's reads of it. Declarations
         that cannot be read (not installed): the package's, as the call's argument."""
         name = _key_name(key)
-        if name is None or self.declares is None:
+        if name is None:
             return True
+        names = self._names(pkg)
+        return names is None or name in names
+
+    def _names(self, pkg: str) -> frozenset[str] | None:
+        """The names ``pkg``'s declarations give (None: none can be read), read once per package."""
+        if self.declares is None:
+            return None
         if pkg not in self._declares:
             self._declares[pkg] = self.declares(pkg)
-        names = self._declares[pkg]
-        return names is None or name in names
+        return self._declares[pkg]
 
     def options(self, obj, pkg: str) -> None:
         for c in obj.children():
@@ -497,7 +503,7 @@ class _Finder:
 
     def _unread(self, key, pkg: str) -> None:
         """Note a key :meth:`option` took for the package's only because nothing could be read."""
-        if key is not None and _key_name(key) is not None and (self.declares is None or self._declares.get(pkg) is None):
+        if key is not None and _key_name(key) is not None and self._names(pkg) is None:
             node = next((c for c in key.children() if c.kind() == "string_fragment"), key) if key.kind() == "string" \
                 else key
             self.out.unread.add(self.spans(node))
